@@ -1,0 +1,91 @@
+#pragma once
+// Model: the scenario compiled once into an immutable object. Everything that changes lives in
+// State; many States (a cohort) share one Model.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bungner/core/parameters.hpp"
+#include "bungner/model/process.hpp"
+#include "bungner/model/registry.hpp"
+#include "bungner/scenario/scenario.hpp"
+
+namespace bungner {
+
+enum class InjuryType { conduction_block, crush, transection };
+enum class RepairType { none, direct_suture, autograft, decellularized_allograft, conduit };
+
+struct TargetSpec {
+  std::string name;
+  bool is_muscle = true;
+  double distance_m = 0;     ///< from the injury along the nerve [m]
+  double motor_share = 0;    ///< fraction of the nerve's motor axons [1]
+  double sensory_share = 0;  ///< fraction of the nerve's sensory axons [1]
+};
+
+struct ConduitSpec {
+  std::string material;
+  double length_m = 0;
+  double inner_diameter_m = 0;
+  double wall_permeability_m_per_s = 0;
+  std::string filler;
+};
+
+class Model {
+ public:
+  /// Compiles a validated scenario. Throws ModelError for impossible combinations.
+  static std::shared_ptr<const Model> compile(Scenario scenario, const Registry& registry);
+
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  const Scenario& scenario() const { return scenario_; }
+  const ParameterSet& parameters() const { return parameters_; }
+  const std::vector<TargetSpec>& targets() const { return targets_; }
+  const std::vector<std::unique_ptr<Process>>& processes() const { return processes_; }
+  const std::vector<std::unique_ptr<Readout>>& readouts() const { return readouts_; }
+  /// Names of the registered items active in this model (mechanisms, therapies, readouts).
+  const std::vector<std::string>& active_items() const { return active_items_; }
+  /// Parameters that the active items declare (what `explain` must cover).
+  std::vector<std::string> used_parameters() const;
+
+  std::string species;
+  std::string nerve;
+  std::uint64_t seed = 1;
+  InjuryType injury = InjuryType::crush;
+  RepairType repair = RepairType::none;
+  double gap_m = 0;
+  ConduitSpec conduit;
+  std::int64_t repair_time_s = 0;
+  /// When the neurons were axotomised, the distal stump denervated and the muscles denervated,
+  /// relative to the injury (differ from 0 only in cross-suture designs) [s].
+  std::int64_t axotomy_time_s = 0;
+  std::int64_t stump_denervation_time_s = 0;
+  std::int64_t muscle_denervation_time_s = 0;
+  std::uint32_t motor_neurons = 0;
+  std::uint32_t sensory_neurons = 0;
+
+  std::int64_t tick_s = 0;                   ///< base tick: gcd of the processes' periods [s]
+  std::int64_t duration_s = 0;
+  std::int64_t timeseries_interval_s = 0;
+  std::vector<std::int64_t> readout_times_s;
+  std::vector<std::string> readouts_included;  ///< empty: all
+
+ private:
+  explicit Model(Scenario scenario, const Registry& registry);
+  Scenario scenario_;
+  ParameterSet parameters_;
+  std::vector<TargetSpec> targets_;
+  std::vector<std::unique_ptr<Process>> processes_;
+  std::vector<std::unique_ptr<Readout>> readouts_;
+  std::vector<std::string> active_items_;
+};
+
+/// Rounds a time in seconds to a whole number of ticks.
+std::int64_t round_to_tick(double seconds, std::int64_t tick_s);
+
+inline constexpr std::int64_t seconds_per_day = 86400;
+inline constexpr std::int64_t seconds_per_hour = 3600;
+
+}  // namespace bungner

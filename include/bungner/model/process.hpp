@@ -1,0 +1,52 @@
+#pragma once
+// The interfaces content implements: processes (mechanisms and therapies) that change State,
+// and readouts that only observe it.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bungner {
+
+class Model;
+struct State;
+
+/// Order in which due processes run within one tick. Therapies set signals first.
+enum class Phase : int { therapy = 0, neurons = 1, axons = 2, schwann = 3, targets = 4 };
+
+/// The time span a process advances: [time_s, time_s + dt_s).
+struct Tick {
+  std::int64_t time_s = 0;
+  std::int64_t dt_s = 0;
+  std::int64_t step = 0;  ///< step counter of this process (time_s / dt_s), keys its random draws
+};
+
+/// A mechanism or therapy compiled into the Model: immutable, parameters resolved, units converted.
+class Process {
+ public:
+  virtual ~Process() = default;
+  virtual std::string_view name() const = 0;
+  virtual Phase phase() const = 0;
+  /// Own time step [s]; 0 means every base tick (therapies).
+  virtual std::int64_t period_s() const = 0;
+  /// Sets up this process's part of a fresh State.
+  virtual void initialize(const Model&, State&) const {}
+  virtual void advance(const Model& model, State& state, const Tick& tick) const = 0;
+};
+
+/// One observed value with its unit.
+struct Observation {
+  std::string name;
+  double value = 0;
+  std::string unit;
+};
+
+/// A readout: observes a State, never changes it.
+class Readout {
+ public:
+  virtual ~Readout() = default;
+  virtual std::string_view name() const = 0;
+  virtual void observe(const Model& model, const State& state, std::vector<Observation>& out) const = 0;
+};
+
+}  // namespace bungner

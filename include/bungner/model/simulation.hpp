@@ -1,0 +1,31 @@
+#pragma once
+// Simulation: one State advanced over a shared Model by the multi-rate clock.
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "bungner/model/model.hpp"
+#include "bungner/model/state.hpp"
+
+namespace bungner {
+
+class Simulation {
+ public:
+  /// A fresh State for run index `run` of the model's seed.
+  explicit Simulation(std::shared_ptr<const Model> model, std::uint64_t run = 0);
+
+  const Model& model() const { return *model_; }
+  const State& state() const { return state_; }
+
+  /// Advances whole ticks until state().time_s >= time_s.
+  void advance_to(std::int64_t time_s);
+  /// Every readout's observations of the current State.
+  std::vector<Observation> observe() const;
+
+ private:
+  void tick();
+  std::shared_ptr<const Model> model_;
+  State state_;
+};
+
+}  // namespace bungner

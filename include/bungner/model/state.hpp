@@ -1,0 +1,87 @@
+#pragma once
+// State: everything that changes during a run. A Model is shared read-only by many States.
+// Storage is structure-of-arrays per entity kind (engine); mechanisms work on whole populations.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bungner/core/random.hpp"
+
+namespace bungner {
+
+/// Lifecycle of one neuron's regenerating axon.
+enum class AxonStatus : std::uint8_t {
+  intact,       ///< not injured (conduction block: conduction only interrupted)
+  waiting,      ///< axotomised, sprout not started or not yet across the repair site
+  growing,      ///< advancing down the distal nerve
+  arrived,      ///< reached its target
+  failed,       ///< did not regenerate (capacity lost, no repair, or stalled)
+};
+
+enum class NeuronKind : std::uint8_t { motor, sensory };
+
+/// Outcome of an axon's arrival at its target.
+enum class Connection : std::uint8_t { none, connected, rejected };
+
+/// Target index of neurons whose target is not modelled.
+inline constexpr std::uint16_t no_target = 0xFFFF;
+
+/// All neurons of the injured nerve (0D pools resolved to individuals) and their axons (1D).
+/// One entry per neuron; ids are the indices and never change.
+struct NeuronPopulation {
+  std::vector<NeuronKind> kind;
+  std::vector<std::uint16_t> target;          ///< index into Model::targets()
+  std::vector<double> vigour;                 ///< latent intrinsic growth capacity (standard normal)
+  std::vector<std::uint8_t> alive;
+  std::vector<double> death_threshold;        ///< Exp(1) threshold of the cumulative hazard
+  std::vector<double> cumulative_hazard;
+  std::vector<AxonStatus> status;
+  std::vector<double> growth_start_s;         ///< when the tip leaves the repair site [s]
+  std::vector<double> speed_m_per_s;          ///< elongation speed [m/s]
+  std::vector<double> position_m;             ///< distance of the tip past the injury [m]
+  std::vector<double> arrival_s;              ///< time of arrival at the target, or -1 [s]
+  std::vector<Connection> connection;         ///< outcome at the target
+
+  std::size_t size() const { return kind.size(); }
+  void resize(std::size_t n);
+};
+
+/// The distal nerve stump (1D in later layers; one compartment here).
+struct DistalNerve {
+  double schwann_support = 1.0;  ///< repair capacity of distal Schwann cells, 1 = fresh [1]
+  double regrowing_fraction = 0.0;  ///< neurons whose axons are in the distal nerve [1]
+};
+
+/// One target organ (muscle or skin).
+struct TargetState {
+  double mass_ratio = 1.0;     ///< wet weight relative to contralateral [1]
+  double receptivity = 1.0;    ///< ability of denervated end-plates to accept axons [1]
+  double innervation = 1.0;    ///< fraction of motor units functionally innervated [1]
+  std::uint32_t connected_axons = 0;
+};
+
+/// Time-varying signals that therapies set and mechanisms read; reset to neutral every tick.
+struct Signals {
+  double neuron_death_hazard_factor = 1.0;
+  double growth_speed_factor = 1.0;
+  double crossing_delay_factor = 1.0;
+};
+
+/// Counters of recoverable oddities, reported in provenance (MuJoCo-style warnings).
+struct Diagnostics {
+  std::map<std::string, std::uint64_t> counts;
+};
+
+struct State {
+  RandomKey key;
+  std::int64_t time_s = 0;   ///< simulated time since injury [s]
+  std::int64_t tick = 0;     ///< number of base ticks taken
+  NeuronPopulation neurons;
+  DistalNerve distal;
+  std::vector<TargetState> targets;
+  Signals signals;
+  Diagnostics diagnostics;
+};
+
+}  // namespace bungner

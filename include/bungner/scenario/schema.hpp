@@ -1,0 +1,80 @@
+#pragma once
+// A small schema language for TOML inputs: what keys a table may hold, their kinds, units,
+// ranges and defaults. Validation collects every problem (with file:line:column and the full key
+// path) and produces a resolved table with every default filled in.
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "bungner/core/errors.hpp"
+#include "bungner/core/parameters.hpp"
+
+namespace bungner::schema {
+
+enum class Kind {
+  quantity,       ///< "number unit" string with the dimension of `unit`
+  number,         ///< plain number (dimensionless)
+  integer,
+  string,
+  choice,         ///< one of `choices`
+  boolean,
+  quantity_list,  ///< array of quantities
+  string_list,
+  table,          ///< fixed keys: `children`
+  table_map,      ///< user-named sub-tables, each following `children`
+  table_array,    ///< [[array]] of tables; items validated by `item_schema`
+  free_table,     ///< any keys; validated by `free_validator`
+};
+
+struct Field;
+/// Returns the schema of one [[array]] item (for example by its `type` key), or reports why not.
+using ItemSchema = std::function<const Field*(const toml::table& item, const std::string& path,
+                                              std::vector<Diagnostic>& diagnostics)>;
+using FreeValidator = std::function<void(const toml::table& table, const std::string& path,
+                                         std::vector<Diagnostic>& diagnostics)>;
+
+inline constexpr double unbounded = std::numeric_limits<double>::infinity();
+
+struct Field {
+  std::string key;
+  Kind kind = Kind::string;
+  std::string doc;
+  std::string unit;                 ///< quantity kinds: the unit defaults and ranges are given in
+  std::string default_text;         ///< TOML-free default: "0 mm", "none", "1"; empty with required
+  bool required = false;
+  Range hard{-unbounded, unbounded};       ///< in `unit`
+  Range plausible{-unbounded, unbounded};  ///< in `unit`
+  std::vector<std::string> choices;
+  std::vector<Field> children;
+  ItemSchema item_schema;
+  FreeValidator free_validator;
+  std::vector<std::string> default_list;  ///< list kinds
+};
+
+/// Location of a TOML node, for diagnostics.
+SourceLocation location_of(const toml::node& node);
+SourceLocation location_of(const toml::key& key);
+
+/// Validates `input` against the table schema `schema` (kind table). Appends problems to
+/// `diagnostics` (errors and plausible-range warnings) and returns the resolved table.
+toml::table validate(const toml::table& input, const Field& schema, const std::string& path,
+                     std::vector<Diagnostic>& diagnostics);
+
+/// Reads a validated quantity from a resolved table, converted to `unit`.
+double quantity(const toml::table& table, std::string_view key, std::string_view unit);
+/// Reads a validated string (or choice) from a resolved table.
+std::string string(const toml::table& table, std::string_view key);
+/// Reads a validated list of quantities in `unit`.
+std::vector<double> quantity_list(const toml::table& table, std::string_view key, std::string_view unit);
+
+/// Appends an error diagnostic.
+void error(std::vector<Diagnostic>& diagnostics, SourceLocation where, std::string key, std::string message);
+void warning(std::vector<Diagnostic>& diagnostics, SourceLocation where, std::string key, std::string message);
+
+/// Documents a schema as Markdown (for docs/scenario.md and `bungner schema`).
+std::string to_markdown(const Field& schema, const std::string& prefix = "");
+
+}  // namespace bungner::schema

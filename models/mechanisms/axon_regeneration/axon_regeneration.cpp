@@ -1,0 +1,255 @@
+// Axon regeneration in 1D: each neuron's axon sprouts after an onset delay, crosses the repair
+// site after a staggered delay, enters the distal stump if the Schwann cells there still support
+// it, and advances at its own speed to its target. A latent "vigour" per neuron makes fast axons
+// also early ones. Equations and sources: README.md beside this file.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "bungner/model/model.hpp"
+#include "bungner/model/state.hpp"
+
+namespace bungner {
+namespace {
+
+constexpr double never = std::numeric_limits<double>::infinity();
+
+class AxonRegeneration final : public Process {
+ public:
+  AxonRegeneration(const Model& m, const ParameterSet& p)
+      : onset_s_(p.in("axon_regeneration.onset_delay", "s")),
+        speed_m_per_s_(p.in("axon_regeneration.speed", "m/s")),
+        speed_spread_(p.get("axon_regeneration.speed_spread")),
+        onset_spread_(p.get("axon_regeneration.onset_spread")),
+        crossing_median_s_(p.in("axon_regeneration.suture_crossing_median", "s")),
+        crossing_spread_(p.get("axon_regeneration.suture_crossing_spread")),
+        capacity_tau_s_(p.in("axon_regeneration.capacity_time_constant", "s")),
+        capacity_floor_(p.get("axon_regeneration.capacity_floor")),
+        block_median_s_(p.in("axon_regeneration.block_recovery_median", "s")),
+        block_spread_(p.get("axon_regeneration.block_recovery_spread")) {
+    switch (m.repair) {
+      case RepairType::autograft: bridge_speed_factor_ = p.get("axon_regeneration.autograft_speed_factor"); break;
+      case RepairType::decellularized_allograft:
+        bridge_speed_factor_ = p.get("axon_regeneration.allograft_speed_factor");
+        break;
+      case RepairType::conduit: {
+        bridge_speed_factor_ = p.get("axon_regeneration.conduit_speed_factor");
+        bridge_delay_s_ = p.in("axon_regeneration.conduit_bridge_delay", "s");
+        double half_gap = p.in("axon_regeneration.conduit_half_success_gap", "m");
+        if (m.conduit.wall_permeability_m_per_s > 0) half_gap += p.in("axon_regeneration.permeable_wall_gap_gain", "m");
+        const double width = p.in("axon_regeneration.conduit_success_width", "m");
+        bridge_success_ = 1.0 / (1.0 + std::exp((m.gap_m - half_gap) / width));
+        break;
+      }
+      default: break;
+    }
+  }
+
+  std::string_view name() const override { return "axon_regeneration"; }
+  Phase phase() const override { return Phase::axons; }
+  std::int64_t period_s() const override { return seconds_per_hour; }
+
+  void initialize(const Model& m, State& state) const override {
+    NeuronPopulation& n = state.neurons;
+    // A conduit either forms a bridging cable or not: one draw for the whole nerve.
+    RandomStream nerve_stream(state.key, std::numeric_limits<std::uint64_t>::max(), 0,
+                              purpose_id("axon_regeneration.bridge"));
+    const bool bridged = nerve_stream.uniform() < bridge_success_;
+    const double axotomy = static_cast<double>(m.axotomy_time_s);
+    const double repair = static_cast<double>(m.repair_time_s);
+    // Prolonged axotomy before repair lowers the chance that a neuron regenerates at all (E20).
+    const double waited = m.injury == InjuryType::transection ? std::max(0.0, repair - axotomy) : 0.0;
+    const double capacity = capacity_floor_ + (1.0 - capacity_floor_) * std::exp(-waited / capacity_tau_s_);
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      RandomStream stream(state.key, i, 0, purpose_id("axon_regeneration.init"));
+      const double u_capacity = stream.uniform();
+      const double zeta = stream.normal();
+      const double z = n.vigour[i];
+      n.speed_m_per_s[i] = speed_m_per_s_ * std::exp(speed_spread_ * z);
+      const double onset = onset_s_ * std::exp(-onset_spread_ * z);
+      if (m.injury == InjuryType::conduction_block) {
+        // Axons stay in continuity; conduction returns when the local demyelination is repaired.
+        n.status[i] = AxonStatus::intact;
+        n.growth_start_s[i] = block_median_s_ * std::exp(block_spread_ * zeta);
+        continue;
+      }
+      n.status[i] = AxonStatus::waiting;
+      if (u_capacity >= capacity) {
+        n.status[i] = AxonStatus::failed;
+        continue;
+      }
+      if (m.injury == InjuryType::crush) {
+        n.growth_start_s[i] = axotomy + onset;
+      } else if (m.repair == RepairType::none || (m.repair == RepairType::conduit && !bridged)) {
+        n.growth_start_s[i] = never;
+      } else {
+        // Staggered crossing of the suture line (E05), after sprouting and after the repair.
+        const double ready = std::max({axotomy + onset, repair, repair + bridge_delay_s_});
+        n.growth_start_s[i] = ready + crossing_median_s_ * std::exp(crossing_spread_ * zeta);
+      }
+    }
+  }
+
+  void advance(const Model& m, State& state, const Tick& tick) const override {
+    NeuronPopulation& n = state.neurons;
+    const double t0 = static_cast<double>(tick.time_s);
+    const double t1 = t0 + static_cast<double>(tick.dt_s);
+    const double speed_factor = state.signals.growth_speed_factor;
+    const double support = state.distal.schwann_support;
+    const auto& targets = m.targets();
+    double farthest = 0;
+    for (const auto& t : targets) farthest = std::max(farthest, t.distance_m);
+    const auto count = static_cast<std::int64_t>(n.size());
+#pragma omp parallel for schedule(static)
+    for (std::int64_t k = 0; k < count; ++k) {
+      const auto i = static_cast<std::size_t>(k);
+      if (n.status[i] == AxonStatus::intact) {
+        if (n.growth_start_s[i] < t1) {  // conduction has returned
+          n.status[i] = AxonStatus::arrived;
+          n.arrival_s[i] = std::max(t0, n.growth_start_s[i]);
+          n.position_m[i] = m.gap_m + (n.target[i] == no_target ? farthest : targets[n.target[i]].distance_m);
+        }
+        continue;
+      }
+      if (!n.alive[i]) continue;
+      double from = t0;
+      if (n.status[i] == AxonStatus::waiting) {
+        if (!(n.growth_start_s[i] < t1)) continue;
+        // Entering the distal nerve: Schwann cells there must still support regeneration (E21).
+        RandomStream stream(state.key, i, 0, purpose_id("axon_regeneration.entry"));
+        if (stream.uniform() >= support) {
+          n.status[i] = AxonStatus::failed;
+          continue;
+        }
+        n.status[i] = AxonStatus::growing;
+        from = std::max(t0, n.growth_start_s[i]);
+      }
+      if (n.status[i] != AxonStatus::growing) continue;
+      const double destination =
+          m.gap_m + (n.target[i] == no_target ? farthest : targets[n.target[i]].distance_m);
+      const double v = n.speed_m_per_s[i] * speed_factor;
+      double x = n.position_m[i];
+      double time = from;
+      // Inside a bridge (graft or conduit) the axon grows at a reduced speed.
+      if (x < m.gap_m && bridge_speed_factor_ > 0) {
+        const double vb = v * bridge_speed_factor_;
+        const double reach = std::min(m.gap_m, x + vb * (t1 - time));
+        time += (reach - x) / vb;
+        x = reach;
+      }
+      if (x >= m.gap_m) {
+        const double reach = x + v * (t1 - time);
+        if (reach >= destination) {
+          n.arrival_s[i] = time + (destination - x) / v;
+          n.status[i] = AxonStatus::arrived;
+          x = destination;
+        } else {
+          x = reach;
+        }
+      }
+      n.position_m[i] = x;
+    }
+  }
+
+ private:
+  double onset_s_;
+  double speed_m_per_s_;
+  double speed_spread_;
+  double onset_spread_;
+  double crossing_median_s_;
+  double crossing_spread_;
+  double capacity_tau_s_;
+  double capacity_floor_;
+  double block_median_s_;
+  double block_spread_;
+  double bridge_speed_factor_ = 1.0;
+  double bridge_delay_s_ = 0.0;
+  double bridge_success_ = 1.0;
+};
+
+void declare(ParameterRegistry& r) {
+  const std::string forman = "Forman & Berenberg, Brain Res 1978;156:213, PMID 81705";
+  r.declare({.name = "axon_regeneration.onset_delay", .unit = "d", .default_value = 3.2, .hard = {0, 100},
+             .plausible = {1, 10}, .species = "rat",
+             .meaning = "delay from crush to outgrowth of the median motor axon", .source = forman,
+             .calibration = "E01"});
+  r.declare({.name = "axon_regeneration.speed", .unit = "mm/day", .default_value = 3.0, .hard = {0.01, 20},
+             .plausible = {0.5, 6}, .species = "rat", .meaning = "elongation speed of the median motor axon",
+             .source = forman, .calibration = "E02"});
+  r.declare({.name = "axon_regeneration.speed_spread", .unit = "1", .default_value = 0.1647, .hard = {0, 2},
+             .plausible = {0.02, 0.6}, .species = "rat",
+             .meaning = "log-SD of speed over neurons (the 99th percentile axon is the 'fastest axons' front)",
+             .source = "fitted to Forman & Berenberg 1978 PMID 81705 (fastest axons 4.4 mm/d)",
+             .calibration = "E04"});
+  r.declare({.name = "axon_regeneration.onset_spread", .unit = "1", .default_value = 0.1811, .hard = {0, 2},
+             .plausible = {0.02, 0.6}, .species = "rat",
+             .meaning = "log-SD of onset delay over neurons (fast axons start early)",
+             .source = "fitted to Forman & Berenberg 1978 PMID 81705 (fastest axons start at 2.1 d)",
+             .calibration = "E03"});
+  r.declare({.name = "axon_regeneration.suture_crossing_median", .unit = "d", .default_value = 21,
+             .hard = {0, 1000}, .plausible = {3, 60}, .species = "rat",
+             .meaning = "median delay for a motor axon to cross a suture line (staggered regeneration)",
+             .source = "assumption; spread set so 99% cross by 10 weeks (Al-Majed 2000 "
+                       "doi:10.1523/JNEUROSCI.20-07-02602.2000)",
+             .calibration = "E05"});
+  r.declare({.name = "axon_regeneration.suture_crossing_spread", .unit = "1", .default_value = 0.518,
+             .hard = {0, 3}, .plausible = {0.1, 1.5}, .species = "rat",
+             .meaning = "log-SD of the suture crossing delay",
+             .source = "fitted so 99% of motor axons cross within 10 weeks, Al-Majed 2000 "
+                       "doi:10.1523/JNEUROSCI.20-07-02602.2000",
+             .calibration = "E05"});
+  r.declare({.name = "axon_regeneration.capacity_time_constant", .unit = "d", .default_value = 323,
+             .hard = {1, 100000}, .plausible = {100, 1000}, .species = "rat",
+             .meaning = "time constant of the decline of regenerative capacity with prolonged axotomy",
+             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5", .calibration = ""});
+  r.declare({.name = "axon_regeneration.capacity_floor", .unit = "1", .default_value = 0.3, .hard = {0, 1},
+             .plausible = {0, 0.6}, .species = "rat",
+             .meaning = "fraction of neurons that still regenerate after very long axotomy",
+             .source = "assumption (Fu & Gordon 1995: about a third regenerate after long delays)"});
+  r.declare({.name = "axon_regeneration.block_recovery_median", .unit = "d", .default_value = 21,
+             .hard = {0, 1000}, .plausible = {3, 90}, .species = "all",
+             .meaning = "median time for conduction to return through a conduction block",
+             .source = "assumption (Seddon neurapraxia: recovery within weeks)"});
+  r.declare({.name = "axon_regeneration.block_recovery_spread", .unit = "1", .default_value = 0.5,
+             .hard = {0, 3}, .plausible = {0.1, 1.5}, .species = "all",
+             .meaning = "log-SD of the conduction-block recovery time", .source = "assumption"});
+  r.declare({.name = "axon_regeneration.autograft_speed_factor", .unit = "1", .default_value = 1.0,
+             .hard = {0.01, 2}, .plausible = {0.5, 1}, .species = "all",
+             .meaning = "axon speed in an autograft relative to a distal stump", .source = "assumption"});
+  r.declare({.name = "axon_regeneration.allograft_speed_factor", .unit = "1", .default_value = 0.6,
+             .hard = {0.01, 2}, .plausible = {0.2, 1}, .species = "all",
+             .meaning = "axon speed in a decellularised allograft (bands without cells) relative to a stump",
+             .source = "assumption"});
+  r.declare({.name = "axon_regeneration.conduit_speed_factor", .unit = "1", .default_value = 0.5,
+             .hard = {0.01, 2}, .plausible = {0.2, 1}, .species = "all",
+             .meaning = "axon speed across a conduit's regeneration cable relative to a stump",
+             .source = "assumption"});
+  r.declare({.name = "axon_regeneration.conduit_bridge_delay", .unit = "d", .default_value = 7, .hard = {0, 100},
+             .plausible = {2, 21}, .species = "all",
+             .meaning = "time for a conduit cable with Schwann-cell cords to form before axons enter",
+             .source = "assumption from E49 (Schwann cords in the bridge by day 7, Chen 2019)"});
+  r.declare({.name = "axon_regeneration.conduit_half_success_gap", .unit = "mm", .default_value = 10,
+             .hard = {0.1, 200}, .plausible = {5, 20}, .species = "rat",
+             .meaning = "gap at which an empty impermeable conduit bridges half the time",
+             .source = "assumption from E31 (longest gap bridged ~10 mm, Jenq & Coggeshall 1987) and E68"});
+  r.declare({.name = "axon_regeneration.conduit_success_width", .unit = "mm", .default_value = 1.5,
+             .hard = {0.01, 50}, .plausible = {0.5, 5}, .species = "rat",
+             .meaning = "width of the logistic fall of conduit success with gap length", .source = "assumption"});
+  r.declare({.name = "axon_regeneration.permeable_wall_gap_gain", .unit = "mm", .default_value = 2,
+             .hard = {0, 50}, .plausible = {0, 10}, .species = "rat",
+             .meaning = "extra gap a permeable conduit wall bridges",
+             .source = "assumption from E68 (permeable 75% vs silicone 43% success at 10 mm)"});
+}
+
+}  // namespace
+
+void register_axon_regeneration(Registry& registry) {
+  registry.add(MechanismEntry{.name = "axon_regeneration",
+                              .summary = "sprouting, crossing the repair site and elongation of axons to targets",
+                              .declare_parameters = declare,
+                              .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
+                                return std::make_unique<AxonRegeneration>(c.model, c.parameters);
+                              }});
+}
+
+}  // namespace bungner

@@ -1,0 +1,129 @@
+// Targets: muscles atrophy while denervated and their end-plates lose receptivity; arriving motor
+// axons connect with the current receptivity, enlarged motor units make up for few axons, and
+// mass recovers toward the innervated level. Skin targets count connected sensory axons.
+// Equations and sources: README.md beside this file.
+#include <algorithm>
+#include <cmath>
+
+#include "bungner/model/model.hpp"
+#include "bungner/model/state.hpp"
+
+namespace bungner {
+namespace {
+
+class MuscleTarget final : public Process {
+ public:
+  explicit MuscleTarget(const ParameterSet& p)
+      : atrophy_tau_s_(p.in("muscle_target.atrophy_time_constant", "s")),
+        mass_floor_(p.get("muscle_target.mass_floor")),
+        recovery_tau_s_(p.in("muscle_target.recovery_time_constant", "s")),
+        receptivity_tau_s_(p.in("muscle_target.receptivity_time_constant", "s")),
+        receptivity_floor_(p.get("muscle_target.receptivity_floor")),
+        enlargement_(p.get("muscle_target.motor_unit_enlargement")) {}
+
+  std::string_view name() const override { return "muscle_target"; }
+  Phase phase() const override { return Phase::targets; }
+  std::int64_t period_s() const override { return seconds_per_hour; }
+
+  void initialize(const Model& m, State& state) const override {
+    for (std::size_t t = 0; t < m.targets().size(); ++t) {
+      state.targets[t] = TargetState{};
+      state.targets[t].innervation = 1.0;
+    }
+  }
+
+  void advance(const Model& m, State& state, const Tick& tick) const override {
+    NeuronPopulation& n = state.neurons;
+    const double t1 = static_cast<double>(tick.time_s + tick.dt_s);
+    const std::size_t targets = m.targets().size();
+    std::vector<std::uint32_t> supplied(targets, 0);
+    // New arrivals connect with the receptivity the target has now (a per-axon draw).
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const std::uint16_t t = n.target[i];
+      if (t == no_target) continue;
+      const bool counts = m.targets()[t].is_muscle == (n.kind[i] == NeuronKind::motor);
+      if (!counts) continue;
+      ++supplied[t];
+      if (n.status[i] != AxonStatus::arrived || n.connection[i] != Connection::none || !(n.arrival_s[i] < t1)) continue;
+      const double receptivity = m.targets()[t].is_muscle ? state.targets[t].receptivity : 1.0;
+      RandomStream stream(state.key, i, 0, purpose_id("muscle_target.connect"));
+      n.connection[i] = stream.uniform() < receptivity ? Connection::connected : Connection::rejected;
+    }
+    std::vector<std::uint32_t> connected(targets, 0);
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      if (n.target[i] != no_target && n.alive[i] && n.connection[i] == Connection::connected) ++connected[n.target[i]];
+    }
+    const bool denervated = m.injury != InjuryType::conduction_block && tick.time_s >= m.muscle_denervation_time_s;
+    const double dt = static_cast<double>(tick.dt_s);
+    for (std::size_t t = 0; t < targets; ++t) {
+      TargetState& s = state.targets[t];
+      s.connected_axons = connected[t];
+      if (tick.time_s < m.muscle_denervation_time_s) continue;  // still innervated by its own nerve
+      const double units = supplied[t] > 0 ? static_cast<double>(connected[t]) / supplied[t] : 0.0;
+      // A conduction block keeps the axons and so the trophic support: no denervation atrophy.
+      if (!m.targets()[t].is_muscle) {
+        s.innervation = units;
+        continue;
+      }
+      s.innervation = std::min(1.0, enlargement_ * units);
+      if (!denervated) {
+        s.mass_ratio = 1.0;
+        continue;
+      }
+      // End-plate receptivity decays toward its floor while the muscle lacks innervation.
+      const double rate = (1.0 - s.innervation) / receptivity_tau_s_;
+      s.receptivity = receptivity_floor_ + (s.receptivity - receptivity_floor_) * std::exp(-rate * dt);
+      // Mass relaxes toward the level the current innervation can sustain.
+      const double target_mass = mass_floor_ + (1.0 - mass_floor_) * s.innervation;
+      const double tau = s.mass_ratio > target_mass ? atrophy_tau_s_ : recovery_tau_s_;
+      s.mass_ratio = target_mass + (s.mass_ratio - target_mass) * std::exp(-dt / tau);
+    }
+  }
+
+ private:
+  double atrophy_tau_s_;
+  double mass_floor_;
+  double recovery_tau_s_;
+  double receptivity_tau_s_;
+  double receptivity_floor_;
+  double enlargement_;
+};
+
+void declare(ParameterRegistry& r) {
+  r.declare({.name = "muscle_target.atrophy_time_constant", .unit = "d", .default_value = 11.0,
+             .hard = {0.5, 1000}, .plausible = {5, 60}, .species = "rat",
+             .meaning = "time constant of wet-weight loss of a denervated muscle",
+             .source = "assumption, fitted to E43 (gastrocnemius lost 55.8% by 15 d; attribution incomplete)",
+             .calibration = "E43"});
+  r.declare({.name = "muscle_target.mass_floor", .unit = "1", .default_value = 0.25, .hard = {0, 1},
+             .plausible = {0.1, 0.5}, .species = "rat",
+             .meaning = "wet-weight ratio a long-denervated muscle tends to",
+             .source = "assumption (long-term denervated rat hindlimb muscles keep ~20-30% of their mass)"});
+  r.declare({.name = "muscle_target.recovery_time_constant", .unit = "d", .default_value = 30,
+             .hard = {1, 1000}, .plausible = {10, 120}, .species = "rat",
+             .meaning = "time constant of mass recovery after reinnervation", .source = "assumption"});
+  r.declare({.name = "muscle_target.receptivity_time_constant", .unit = "d", .default_value = 45,
+             .hard = {1, 10000}, .plausible = {20, 200}, .species = "rat",
+             .meaning = "time constant of the loss of a denervated muscle's ability to be reinnervated",
+             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5"});
+  r.declare({.name = "muscle_target.receptivity_floor", .unit = "1", .default_value = 0.1, .hard = {0, 1},
+             .plausible = {0, 0.5}, .species = "rat",
+             .meaning = "receptivity left after very long denervation", .source = "assumption"});
+  r.declare({.name = "muscle_target.motor_unit_enlargement", .unit = "1", .default_value = 5, .hard = {1, 20},
+             .plausible = {3, 8}, .species = "rat",
+             .meaning = "largest factor by which reinnervating motor units enlarge when few axons arrive",
+             .source = "assumption (Gordon lab: motor units enlarge up to ~5-fold after partial reinnervation)"});
+}
+
+}  // namespace
+
+void register_muscle_target(Registry& registry) {
+  registry.add(MechanismEntry{.name = "muscle_target",
+                              .summary = "atrophy, receptivity and reinnervation of target muscles",
+                              .declare_parameters = declare,
+                              .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
+                                return std::make_unique<MuscleTarget>(c.parameters);
+                              }});
+}
+
+}  // namespace bungner

@@ -1,0 +1,124 @@
+// Neuron survival after axotomy: a vulnerable fraction of each pool dies with a constant hazard
+// after a short onset while its axon lacks trophic support; support returns when the axon grows
+// into a distal stump (in proportion to its Schwann-cell support) and fully at its target.
+// Equations and sources: README.md beside this file.
+#include <cmath>
+#include <limits>
+
+#include "bungner/model/model.hpp"
+#include "bungner/model/state.hpp"
+
+namespace bungner {
+namespace {
+
+class NeuronSurvival final : public Process {
+ public:
+  explicit NeuronSurvival(const ParameterSet& p)
+      : motor_vulnerable_(p.get("neuron_survival.motor_vulnerable_fraction")),
+        sensory_vulnerable_(p.get("neuron_survival.sensory_vulnerable_fraction")),
+        hazard_per_s_(1.0 / p.in("neuron_survival.death_time_constant", "s")),
+        onset_s_(p.in("neuron_survival.death_onset", "s")) {}
+
+  std::string_view name() const override { return "neuron_survival"; }
+  Phase phase() const override { return Phase::neurons; }
+  std::int64_t period_s() const override { return seconds_per_hour; }
+
+  void initialize(const Model&, State& state) const override {
+    NeuronPopulation& n = state.neurons;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      RandomStream stream(state.key, i, 0, purpose_id("neuron_survival.threshold"));
+      const double vulnerable = n.kind[i] == NeuronKind::motor ? motor_vulnerable_ : sensory_vulnerable_;
+      // Two draws always, so a change of one fraction does not shift the other neurons' draws.
+      const bool is_vulnerable = stream.bernoulli(vulnerable);
+      const double threshold = stream.exponential(1.0);
+      n.death_threshold[i] = is_vulnerable ? threshold : std::numeric_limits<double>::infinity();
+    }
+  }
+
+  void advance(const Model& model, State& state, const Tick& tick) const override {
+    // Hazard acts on the part of [t, t+dt) after the onset.
+    const double start = static_cast<double>(model.axotomy_time_s) + onset_s_;
+    const double t0 = static_cast<double>(tick.time_s);
+    const double exposed = std::clamp(t0 + static_cast<double>(tick.dt_s) - std::max(t0, start), 0.0,
+                                      static_cast<double>(tick.dt_s));
+    if (exposed <= 0) return;
+    const double base = hazard_per_s_ * state.signals.neuron_death_hazard_factor * exposed;
+    const double stump_support = state.distal.schwann_support;
+    NeuronPopulation& n = state.neurons;
+    const auto count = static_cast<std::int64_t>(n.size());
+#pragma omp parallel for schedule(static)
+    for (std::int64_t k = 0; k < count; ++k) {
+      const auto i = static_cast<std::size_t>(k);
+      if (!n.alive[i] || std::isinf(n.death_threshold[i])) continue;
+      // Target-derived support once arrived; Schwann-cell support while growing in the stump.
+      double support = 0.0;
+      if (n.status[i] == AxonStatus::arrived || n.status[i] == AxonStatus::intact) support = 1.0;
+      else if (n.status[i] == AxonStatus::growing) support = stump_support;
+      n.cumulative_hazard[i] += base * (1.0 - support);
+      if (n.cumulative_hazard[i] >= n.death_threshold[i]) {
+        n.alive[i] = 0;
+        if (n.status[i] != AxonStatus::arrived) n.status[i] = AxonStatus::failed;
+      }
+    }
+  }
+
+ private:
+  double motor_vulnerable_;
+  double sensory_vulnerable_;
+  double hazard_per_s_;
+  double onset_s_;
+};
+
+void declare(ParameterRegistry& r) {
+  r.declare({.name = "neuron_survival.sensory_vulnerable_fraction",
+             .unit = "1",
+             .default_value = 0.356,
+             .hard = {0, 1},
+             .plausible = {0.1, 0.6},
+             .species = "rat",
+             .meaning = "fraction of axotomised sensory (DRG) neurons that die without trophic support",
+             .source = "fitted to Vestergaard 1997 PMID 9368843 and Hart 2002 doi:10.1007/s00221-002-1100-2",
+             .calibration = "E24,E25,E26"});
+  r.declare({.name = "neuron_survival.motor_vulnerable_fraction",
+             .unit = "1",
+             .default_value = 0.0,
+             .hard = {0, 1},
+             .plausible = {0, 0.5},
+             .species = "rat",
+             .meaning = "fraction of axotomised adult motoneurons that die (distal axotomy spares them)",
+             .source = "assumption from E29 (adult distal motor axotomy: ~no loss; loss only <4 mm from the cord)",
+             .calibration = "E29"});
+  r.declare({.name = "neuron_survival.death_time_constant",
+             .unit = "d",
+             .default_value = 13.4,
+             .hard = {0.1, 10000},
+             .plausible = {3, 100},
+             .species = "rat",
+             .meaning = "time constant of death of vulnerable unsupported neurons",
+             .source = "fitted to Vestergaard 1997 PMID 9368843 and Hart 2002 doi:10.1007/s00221-002-1100-2",
+             .calibration = "E24,E25,E26"});
+  r.declare({.name = "neuron_survival.death_onset",
+             .unit = "d",
+             .default_value = 0.7,
+             .hard = {0, 60},
+             .plausible = {0, 7},
+             .species = "rat",
+             .meaning = "delay after axotomy before neurons start to die",
+             .source = "fitted to Vestergaard 1997 PMID 9368843 and Hart 2002 doi:10.1007/s00221-002-1100-2",
+             .calibration = "E24,E25,E26"});
+}
+
+}  // namespace
+
+void register_neuron_survival(Registry& registry) {
+  registry.add(MechanismEntry{
+      .name = "neuron_survival",
+      .summary = "death of axotomised neurons lacking trophic support",
+      .declare_parameters = declare,
+      .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
+        if (c.model.injury == InjuryType::conduction_block) return nullptr;
+        return std::make_unique<NeuronSurvival>(c.parameters);
+      }});
+}
+
+}  // namespace bungner

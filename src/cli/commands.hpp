@@ -1,0 +1,31 @@
+#pragma once
+// The command-line tool's subcommands; each returns an exit code (see bungner::exit_code).
+#include <string>
+#include <vector>
+
+namespace bungner::cli {
+
+struct CommonOptions {
+  bool quiet = false;
+  bool verbose = false;
+  std::string command_line;
+};
+
+struct RunArguments {
+  std::string scenario;
+  std::string output_dir;
+  bool force = false;
+  int threads = 0;  ///< 0: OpenMP default
+  long long seed = -1;
+  std::vector<std::string> overrides;
+};
+
+int run(const RunArguments& args, const CommonOptions& common);
+int check(const std::string& scenario, const std::vector<std::string>& overrides, const CommonOptions& common);
+int print_config(const std::string& scenario, const std::vector<std::string>& overrides);
+int params(const std::string& pattern, bool markdown);
+int explain(const std::string& name, const std::string& scenario);
+int units_table(bool markdown);
+int schema_doc();
+
+}  // namespace bungner::cli

@@ -1,0 +1,93 @@
+// bungner: command-line entry point. Maps library exceptions to the documented exit codes:
+// 0 ok, 2 invalid input (scenario, options, output directory), 3 runtime failure.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "bungner/core/build_info.hpp"
+#include "bungner/core/errors.hpp"
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  using namespace bungner;
+  CLI::App app{"bungner: in-silico laboratory for peripheral nerve injury and repair"};
+  app.require_subcommand(1);
+  cli::CommonOptions common;
+  for (int i = 0; i < argc; ++i) common.command_line += (i ? " " : "") + std::string(argv[i]);
+  app.add_flag("-q,--quiet", common.quiet, "Only errors");
+  app.add_flag("-v,--verbose", common.verbose, "Debug logging");
+  app.set_version_flag("--version", std::string(build_info::version) + " (" + build_info::git_commit + ")");
+
+  cli::RunArguments run_args;
+  auto* run = app.add_subcommand("run", "Run a scenario and write run.json, timeseries.csv, readouts.csv");
+  run->add_option("scenario", run_args.scenario, "Scenario file (TOML)")->required();
+  run->add_option("-o,--out", run_args.output_dir, "Output directory (default: output.directory or runs/<stem>)");
+  run->add_flag("-f,--force", run_args.force, "Replace a previous run in the output directory");
+  run->add_option("-t,--threads", run_args.threads, "OpenMP threads (results do not depend on it)")->check(CLI::Range(1, 1024));
+  run->add_option("--seed", run_args.seed, "Override the scenario's seed")->check(CLI::NonNegativeNumber);
+  run->add_option("--set", run_args.overrides, "Override a scenario key: --set injury.gap_length=\"10 mm\"");
+
+  std::string file;
+  std::vector<std::string> overrides;
+  auto* check = app.add_subcommand("check", "Validate a scenario without running it");
+  check->add_option("scenario", file, "Scenario file (TOML)")->required();
+  check->add_option("--set", overrides, "Override a scenario key");
+  auto* print = app.add_subcommand("print-config", "Print the resolved scenario with every default filled in");
+  print->add_option("scenario", file, "Scenario file (TOML)")->required();
+  print->add_option("--set", overrides, "Override a scenario key");
+
+  std::string pattern;
+  bool markdown = false;
+  auto* params = app.add_subcommand("params", "List model parameters (optionally matching a pattern)");
+  params->add_option("pattern", pattern, "Glob or substring, e.g. 'axon_*'");
+  params->add_flag("--markdown", markdown, "Markdown table (docs/parameters.md)");
+  std::string name;
+  auto* explain = app.add_subcommand("explain", "Show a parameter's value, unit, ranges and source");
+  explain->add_option("name", name, "Parameter name, e.g. axon_regeneration.speed")->required();
+  explain->add_option("--scenario", file, "Show the value this scenario resolves to");
+  auto* units = app.add_subcommand("units", "List the unit table");
+  units->add_flag("--markdown", markdown, "Markdown table");
+  auto* schema = app.add_subcommand("schema", "Document the scenario keys (Markdown)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return exit_code::invalid_input;
+  }
+
+  auto logger = spdlog::stderr_color_mt("bungner");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("[%H:%M:%S] %^%l%$ %v");
+  spdlog::set_level(common.quiet ? spdlog::level::warn : common.verbose ? spdlog::level::debug : spdlog::level::info);
+
+  try {
+    if (run->parsed()) return cli::run(run_args, common);
+    if (check->parsed()) return cli::check(file, overrides, common);
+    if (print->parsed()) return cli::print_config(file, overrides);
+    if (params->parsed()) return cli::params(pattern, markdown);
+    if (explain->parsed()) return cli::explain(name, file);
+    if (units->parsed()) return cli::units_table(markdown);
+    if (schema->parsed()) return cli::schema_doc();
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", format_diagnostic(d));
+    std::size_t errors = 0;
+    for (const auto& d : e.diagnostics()) errors += d.severity == Diagnostic::Severity::error ? 1 : 0;
+    fmt::print(stderr, "{} error{}; nothing was written\n", errors, errors == 1 ? "" : "s");
+    return exit_code::invalid_input;
+  } catch (const ModelError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return exit_code::invalid_input;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "runtime failure: {}\n", e.what());
+    return exit_code::runtime_failure;
+  }
+  return exit_code::usage;
+}

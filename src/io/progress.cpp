@@ -1,0 +1,61 @@
+#include "bungner/io/progress.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace bungner::io {
+
+ProgressMode default_progress_mode(bool quiet) {
+  if (quiet) return ProgressMode::none;
+  return ::isatty(STDERR_FILENO) ? ProgressMode::bar : ProgressMode::log;
+}
+
+std::string format_duration(double seconds) {
+  const auto s = static_cast<long long>(std::max(0.0, seconds) + 0.5);
+  if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
+  if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
+  return fmt::format("{}s", s);
+}
+
+Progress::Progress(std::string label, double total, ProgressMode mode)
+    : label_(std::move(label)), total_(total > 0 ? total : 1.0), mode_(mode),
+      start_(std::chrono::steady_clock::now()), last_(start_) {}
+
+void Progress::update(double done) {
+  if (mode_ == ProgressMode::none || finished_) return;
+  const double fraction = std::clamp(done / total_, 0.0, 1.0);
+  const int percent = static_cast<int>(fraction * 100.0);
+  const auto now = std::chrono::steady_clock::now();
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+  if (mode_ == ProgressMode::bar) {
+    if (percent == last_percent_ && now - last_ < std::chrono::milliseconds(200)) return;
+    constexpr int width = 30;
+    const int filled = static_cast<int>(fraction * width);
+    std::fprintf(stderr, "\r%s [%s%s] %3d%%  ETA %s   ", label_.c_str(), std::string(filled, '#').c_str(),
+                 std::string(width - filled, '.').c_str(), percent, format_duration(eta).c_str());
+    std::fflush(stderr);
+  } else {
+    // Log lines every 10 % or every 30 s, whichever comes first.
+    if (percent / 10 == last_percent_ / 10 && now - last_ < std::chrono::seconds(30)) return;
+    spdlog::info("{}: {}% done, elapsed {}, ETA {}", label_, percent, format_duration(elapsed), format_duration(eta));
+  }
+  last_percent_ = percent;
+  last_ = now;
+}
+
+void Progress::finish() {
+  if (finished_) return;
+  if (last_percent_ != 100) {
+    last_percent_ = -1;  // always show the final state once
+    update(total_);
+  }
+  if (mode_ == ProgressMode::bar) std::fprintf(stderr, "\n");
+  finished_ = true;
+}
+
+}  // namespace bungner::io

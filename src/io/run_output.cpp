@@ -1,0 +1,184 @@
+#include "bungner/io/run_output.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <openssl/opensslv.h>
+#include <spdlog/spdlog.h>
+#include <spdlog/version.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+#include "bungner/core/build_info.hpp"
+#include "bungner/core/text.hpp"
+#include "bungner/io/atomic_file.hpp"
+#include "bungner/model/simulation.hpp"
+
+namespace bungner::io {
+namespace {
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+std::string host_name() {
+  char buffer[256] = {};
+  if (::gethostname(buffer, sizeof buffer - 1) != 0) return "unknown";
+  return buffer;
+}
+
+std::string csv_row(double time_days, const Observation& o) {
+  return fmt::format("{},{},{},{}\n", text::format_double(time_days), text::csv_field(o.name),
+                     text::format_double(o.value), text::csv_field(o.unit));
+}
+
+nlohmann::ordered_json diagnostics_json(const std::vector<Diagnostic>& diagnostics) {
+  auto out = nlohmann::ordered_json::array();
+  for (const auto& d : diagnostics) {
+    out.push_back({{"file", d.where.file}, {"line", d.where.line}, {"column", d.where.column}, {"key", d.key},
+                   {"message", d.message}});
+  }
+  return out;
+}
+
+nlohmann::ordered_json parameters_json(const Model& model) {
+  auto out = nlohmann::ordered_json::object();
+  for (const std::string& name : model.used_parameters()) {
+    const ParameterSpec& spec = model.parameters().spec(name);
+    const ParameterValue& v = model.parameters().value(name);
+    out[name] = {{"value", v.value}, {"unit", spec.unit}, {"source", v.source}, {"origin", v.origin}};
+  }
+  return out;
+}
+
+}  // namespace
+
+void prepare_output_directory(const std::filesystem::path& dir, bool force) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw InputError(SourceLocation{dir.string(), 0, 0}, "output.directory", "exists and is not a directory");
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw InputError(SourceLocation{dir.string(), 0, 0}, "output.directory", "cannot create directory: " + ec.message());
+  std::vector<fs::path> ours, foreign;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool known = std::any_of(std::begin(run_files), std::end(run_files), [&](const char* f) { return name == f; });
+    (known || is_partial_name(name) ? ours : foreign).push_back(entry.path());
+  }
+  if (ours.empty() && foreign.empty()) return;
+  if (!force)
+    throw InputError(SourceLocation{dir.string(), 0, 0}, "output.directory",
+                     "is not empty; choose another directory or pass --force to replace a previous run");
+  if (!foreign.empty())
+    throw InputError(SourceLocation{dir.string(), 0, 0}, "output.directory",
+                     fmt::format("holds files bungner did not write (e.g. {}); refusing to overwrite it even with "
+                                 "--force",
+                                 foreign.front().filename().string()));
+  // run.json first: a directory without it is visibly not a finished run.
+  std::sort(ours.begin(), ours.end(), [](const fs::path& a, const fs::path& b) {
+    return (a.filename() == "run.json") > (b.filename() == "run.json");
+  });
+  for (const auto& p : ours) fs::remove(p, ec);
+}
+
+std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, const RunOptions& options) {
+  const Model& model = *model_ptr;
+  const std::string started = utc_now();
+  const auto wall_start = std::chrono::steady_clock::now();
+  prepare_output_directory(options.output_dir, options.force);
+
+  AtomicFile timeseries(options.output_dir / "timeseries.csv");
+  timeseries.stream() << "time_days,variable,value,unit\n";
+  std::string readouts = "time_days,readout,value,unit\n";
+
+  // Readouts selected by `readouts.include`: match on the readout name prefix of each observation.
+  std::vector<std::string> included_names;
+  for (const auto& r : model.readouts()) {
+    if (model.readouts_included.empty() ||
+        std::find(model.readouts_included.begin(), model.readouts_included.end(), std::string(r->name())) !=
+            model.readouts_included.end())
+      included_names.emplace_back(r->name());
+  }
+
+  Simulation simulation(model_ptr);
+  Progress progress("simulating", static_cast<double>(model.duration_s), options.progress);
+  std::size_t next_readout = 0;
+  std::int64_t next_row = 0;
+  while (true) {
+    const std::int64_t t = simulation.state().time_s;
+    const bool row_due = t == next_row;
+    const bool readout_due = next_readout < model.readout_times_s.size() && model.readout_times_s[next_readout] == t;
+    if (row_due || readout_due) {
+      const double days = static_cast<double>(t) / seconds_per_day;
+      if (row_due) {
+        for (const auto& o : simulation.observe()) timeseries.stream() << csv_row(days, o);
+        next_row += model.timeseries_interval_s;
+      }
+      if (readout_due) {
+        for (const auto& readout : model.readouts()) {
+          if (std::find(included_names.begin(), included_names.end(), readout->name()) == included_names.end())
+            continue;
+          std::vector<Observation> values;
+          readout->observe(model, simulation.state(), values);
+          for (const auto& o : values) readouts += csv_row(days, o);
+        }
+        ++next_readout;
+      }
+    }
+    if (t >= model.duration_s) break;
+    std::int64_t next = std::min(model.duration_s, next_row);
+    if (next_readout < model.readout_times_s.size()) next = std::min(next, model.readout_times_s[next_readout]);
+    simulation.advance_to(next);
+    progress.update(static_cast<double>(simulation.state().time_s));
+  }
+  progress.finish();
+
+  nlohmann::ordered_json run;
+  run["bungner_version"] = build_info::version;
+  run["git_commit"] = build_info::git_commit;
+  run["build"] = {{"type", build_info::build_type}, {"compiler", build_info::compiler}, {"flags", build_info::cxx_flags}};
+  run["libraries"] = {
+      {"fmt", FMT_VERSION},
+      {"spdlog", fmt::format("{}.{}.{}", SPDLOG_VER_MAJOR, SPDLOG_VER_MINOR, SPDLOG_VER_PATCH)},
+      {"tomlplusplus", fmt::format("{}.{}.{}", TOML_LIB_MAJOR, TOML_LIB_MINOR, TOML_LIB_PATCH)},
+      {"nlohmann_json", fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
+                                    NLOHMANN_JSON_VERSION_PATCH)},
+      {"openssl", OPENSSL_VERSION_TEXT},
+      {"openmp", _OPENMP},
+      {"random123", "Debian librandom123-dev"}};
+  run["command_line"] = options.command_line;
+  run["host"] = host_name();
+  run["threads"] = options.threads;
+  run["start_time"] = started;
+  run["end_time"] = utc_now();
+  run["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  run["seed"] = model.seed;
+  run["rng"] = "Philox4x64-10 (Random123); key (seed, run); counter (entity, step, purpose, draw)";
+  run["scenario_file"] = model.scenario().path;
+  run["preset_file"] = model.scenario().preset_path;
+  run["scenario_sha256"] = model.scenario().sha256();
+  run["resolved_scenario"] = model.scenario().canonical_toml();
+  run["active_items"] = model.active_items();
+  run["parameters"] = parameters_json(model);
+  run["value_sources"] = model.scenario().value_sources;
+  run["warnings"] = diagnostics_json(model.scenario().warnings);
+  run["diagnostics"] = simulation.state().diagnostics.counts;
+  run["outputs"] = {"timeseries.csv", "readouts.csv", "run.json"};
+
+  // Final names appear only now, run.json last so that its presence means a complete run.
+  timeseries.commit();
+  write_file_atomically(options.output_dir / "readouts.csv", readouts);
+  write_file_atomically(options.output_dir / "run.json", run.dump(2) + "\n");
+  return options.output_dir;
+}
+
+}  // namespace bungner::io

@@ -1,0 +1,132 @@
+#include "bungner/model/model.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "bungner/core/clock.hpp"
+#include "bungner/core/units.hpp"
+
+namespace bungner {
+namespace {
+
+InjuryType parse_injury(const std::string& s) {
+  if (s == "conduction_block") return InjuryType::conduction_block;
+  if (s == "crush") return InjuryType::crush;
+  return InjuryType::transection;
+}
+
+RepairType parse_repair(const std::string& s) {
+  if (s == "direct_suture") return RepairType::direct_suture;
+  if (s == "autograft") return RepairType::autograft;
+  if (s == "decellularized_allograft") return RepairType::decellularized_allograft;
+  if (s == "conduit") return RepairType::conduit;
+  return RepairType::none;
+}
+
+const toml::table& section(const toml::table& t, std::string_view key) { return *t[key].as_table(); }
+
+}  // namespace
+
+std::int64_t round_to_tick(double seconds, std::int64_t tick_s) {
+  return static_cast<std::int64_t>(std::llround(seconds / static_cast<double>(tick_s))) * tick_s;
+}
+
+std::shared_ptr<const Model> Model::compile(Scenario scenario, const Registry& registry) {
+  return std::shared_ptr<const Model>(new Model(std::move(scenario), registry));
+}
+
+Model::Model(Scenario scenario, const Registry& registry)
+    : scenario_(std::move(scenario)), parameters_(registry.parameters()) {
+  const toml::table& s = scenario_.resolved;
+  for (const auto& a : scenario_.assignments) parameters_.set(a.name, a.value, a.source, a.origin);
+
+  species = schema::string(s, "species");
+  nerve = schema::string(s, "nerve");
+  seed = static_cast<std::uint64_t>(*s["seed"].value<std::int64_t>());
+  injury = parse_injury(schema::string(section(s, "injury"), "type"));
+  gap_m = schema::quantity(section(s, "injury"), "gap_length", "m");
+  const toml::table& repair_table = section(s, "repair");
+  repair = parse_repair(schema::string(repair_table, "type"));
+  const toml::table& conduit_table = section(repair_table, "conduit");
+  conduit.material = schema::string(conduit_table, "material");
+  conduit.length_m = schema::quantity(conduit_table, "length", "m");
+  if (conduit.length_m <= 0) conduit.length_m = gap_m + 4e-3;
+  conduit.inner_diameter_m = schema::quantity(conduit_table, "inner_diameter", "m");
+  conduit.wall_permeability_m_per_s = schema::quantity(conduit_table, "wall_permeability", "m/s");
+  conduit.filler = schema::string(conduit_table, "filler");
+
+  const toml::table& anatomy = section(s, "anatomy");
+  motor_neurons = static_cast<std::uint32_t>(std::llround(schema::quantity(anatomy, "motor_neurons", "cells")));
+  sensory_neurons = static_cast<std::uint32_t>(std::llround(schema::quantity(anatomy, "sensory_neurons", "cells")));
+  for (auto&& [name, node] : section(s, "targets")) {
+    const toml::table& t = *node.as_table();
+    targets_.push_back(TargetSpec{std::string(name.str()), schema::string(t, "kind") == "muscle",
+                                  schema::quantity(t, "distance", "m"), schema::quantity(t, "motor_share", "1"),
+                                  schema::quantity(t, "sensory_share", "1")});
+  }
+  if (targets_.size() > 65535) throw ModelError("too many targets");
+
+  // Content: every registered mechanism decides whether this scenario needs it; therapies are
+  // created from their tables; readouts observe.
+  const CompileContext context{*this, parameters_, s};
+  for (const auto& entry : registry.mechanisms()) {
+    if (auto process = entry.create(context)) {
+      active_items_.push_back(entry.name);
+      processes_.push_back(std::move(process));
+    }
+  }
+  if (const toml::array* therapies = s["therapies"].as_array()) {
+    for (const auto& item : *therapies) {
+      const toml::table& t = *item.as_table();
+      const TherapyEntry* entry = registry.therapy(*t["type"].value<std::string>());
+      if (std::find(active_items_.begin(), active_items_.end(), entry->name) == active_items_.end())
+        active_items_.push_back(entry->name);
+      processes_.push_back(entry->create(context, t));
+    }
+  }
+  // Due processes run in phase order; registration order breaks ties, so the order is fixed.
+  std::stable_sort(processes_.begin(), processes_.end(),
+                   [](const auto& a, const auto& b) { return a->phase() < b->phase(); });
+
+  if (const toml::array* include = s["readouts"]["include"].as_array())
+    for (const auto& item : *include) readouts_included.push_back(*item.value<std::string>());
+  // Every readout feeds timeseries.csv; `readouts.include` filters only readouts.csv.
+  for (const auto& entry : registry.readouts()) {
+    if (auto readout = entry.create(context)) {
+      active_items_.push_back(entry.name);
+      readouts_.push_back(std::move(readout));
+    }
+  }
+
+  std::vector<std::int64_t> periods;
+  for (const auto& p : processes_) periods.push_back(p->period_s());
+  tick_s = clock::base_tick(periods, seconds_per_hour);
+  const toml::table& sim = section(s, "simulation");
+  duration_s = round_to_tick(schema::quantity(sim, "duration", "s"), tick_s);
+  timeseries_interval_s = std::max(tick_s, round_to_tick(schema::quantity(section(s, "output"), "timeseries_interval", "s"), tick_s));
+  for (double t : schema::quantity_list(section(s, "readouts"), "times", "s")) readout_times_s.push_back(round_to_tick(t, tick_s));
+  std::sort(readout_times_s.begin(), readout_times_s.end());
+  readout_times_s.erase(std::unique(readout_times_s.begin(), readout_times_s.end()), readout_times_s.end());
+
+  repair_time_s = round_to_tick(schema::quantity(repair_table, "timing", "s"), tick_s);
+  const std::string cross = schema::string(repair_table, "cross_suture");
+  if (cross != "none" && repair == RepairType::none)
+    throw ModelError("repair.cross_suture needs a repair (repair.type other than 'none')");
+  // In Gordon's cross-suture designs the freshly cut partner starts its clock at the repair.
+  axotomy_time_s = (cross == "fresh_proximal_stump" || cross == "fresh_nerve") ? repair_time_s : 0;
+  stump_denervation_time_s = (cross == "fresh_distal_stump" || cross == "fresh_nerve") ? repair_time_s : 0;
+  muscle_denervation_time_s = cross == "fresh_distal_stump" ? repair_time_s : 0;
+}
+
+std::vector<std::string> Model::used_parameters() const {
+  std::vector<std::string> used;
+  for (const auto& spec : parameters_.specs()) {
+    const std::string owner = spec.name.substr(0, spec.name.find('.'));
+    if (std::find(active_items_.begin(), active_items_.end(), owner) != active_items_.end()) used.push_back(spec.name);
+  }
+  return used;
+}
+
+}  // namespace bungner

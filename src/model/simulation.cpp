@@ -1,0 +1,72 @@
+#include "bungner/model/simulation.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "bungner/core/clock.hpp"
+
+namespace bungner {
+namespace {
+
+/// Assigns `count` neurons starting at `first` to targets by their shares (cumulative rounding,
+/// so the assignment is exact and needs no random draw); the rest go to no modelled target.
+void assign_targets(const Model& model, NeuronPopulation& neurons, std::size_t first, std::size_t count, bool motor) {
+  double cumulative = 0;
+  std::size_t assigned = 0;
+  for (std::size_t t = 0; t < model.targets().size(); ++t) {
+    cumulative += motor ? model.targets()[t].motor_share : model.targets()[t].sensory_share;
+    const auto end = std::min(count, static_cast<std::size_t>(std::llround(cumulative * static_cast<double>(count))));
+    for (; assigned < end; ++assigned) neurons.target[first + assigned] = static_cast<std::uint16_t>(t);
+  }
+  for (; assigned < count; ++assigned) neurons.target[first + assigned] = no_target;
+}
+
+/// Creates the neuron population: motor neurons first, then sensory; ids are indices.
+void populate(const Model& model, State& state) {
+  NeuronPopulation& neurons = state.neurons;
+  const std::size_t motor = model.motor_neurons;
+  neurons.resize(motor + model.sensory_neurons);
+  for (std::size_t i = 0; i < neurons.size(); ++i) {
+    neurons.kind[i] = i < motor ? NeuronKind::motor : NeuronKind::sensory;
+    RandomStream stream(state.key, i, 0, purpose_id("neuron.vigour"));
+    neurons.vigour[i] = stream.normal();
+    neurons.death_threshold[i] = std::numeric_limits<double>::infinity();
+    neurons.growth_start_s[i] = std::numeric_limits<double>::infinity();
+  }
+  assign_targets(model, neurons, 0, motor, true);
+  assign_targets(model, neurons, motor, model.sensory_neurons, false);
+}
+
+}  // namespace
+
+Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t run) : model_(std::move(model)) {
+  state_.key = RandomKey{model_->seed, run};
+  state_.targets.resize(model_->targets().size());
+  populate(*model_, state_);
+  for (const auto& process : model_->processes()) process->initialize(*model_, state_);
+}
+
+void Simulation::tick() {
+  const Model& model = *model_;
+  state_.signals = Signals{};
+  for (const auto& process : model.processes()) {
+    const std::int64_t period = process->period_s();
+    if (!clock::due(state_.time_s, period)) continue;
+    const std::int64_t dt = period == 0 ? model.tick_s : period;
+    process->advance(model, state_, Tick{state_.time_s, dt, state_.time_s / dt});
+  }
+  state_.time_s += model.tick_s;
+  ++state_.tick;
+}
+
+void Simulation::advance_to(std::int64_t time_s) {
+  while (state_.time_s < time_s) tick();
+}
+
+std::vector<Observation> Simulation::observe() const {
+  std::vector<Observation> out;
+  for (const auto& readout : model_->readouts()) readout->observe(*model_, state_, out);
+  return out;
+}
+
+}  // namespace bungner

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "bungner/core/clock.hpp"
 #include "bungner/core/units.hpp"
@@ -118,6 +119,10 @@ Model::Model(Scenario scenario, const Registry& registry)
   axotomy_time_s = (cross == "fresh_proximal_stump" || cross == "fresh_nerve") ? repair_time_s : 0;
   stump_denervation_time_s = (cross == "fresh_distal_stump" || cross == "fresh_nerve") ? repair_time_s : 0;
   muscle_denervation_time_s = cross == "fresh_distal_stump" ? repair_time_s : 0;
+  if (injury == InjuryType::transection)
+    contact_time_s = repair == RepairType::none ? std::numeric_limits<std::int64_t>::max() : repair_time_s;
+  else
+    contact_time_s = axotomy_time_s;
 }
 
 std::vector<std::string> Model::used_parameters() const {

@@ -63,6 +63,9 @@ class Model {
   std::int64_t axotomy_time_s = 0;
   std::int64_t stump_denervation_time_s = 0;
   std::int64_t muscle_denervation_time_s = 0;
+  /// When regenerating axons can first reach the distal stump: the injury for a crush, the repair
+  /// for a repaired transection, never (INT64_MAX) for an unrepaired one [s].
+  std::int64_t contact_time_s = 0;
   std::uint32_t motor_neurons = 0;
   std::uint32_t sensory_neurons = 0;
 

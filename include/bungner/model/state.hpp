@@ -50,6 +50,10 @@ struct NeuronPopulation {
 /// The distal nerve stump (1D in later layers; one compartment here).
 struct DistalNerve {
   double schwann_support = 1.0;  ///< repair capacity of distal Schwann cells, 1 = fresh [1]
+  /// Support when the proximal stump regained contact with the distal stump (repair or crush);
+  /// it decides how many axons the stump accepts [1].
+  double support_at_contact = 1.0;
+  bool contact_made = false;
   double regrowing_fraction = 0.0;  ///< neurons whose axons are in the distal nerve [1]
 };
 

@@ -95,7 +95,7 @@ class AxonRegeneration final : public Process {
     const double t0 = static_cast<double>(tick.time_s);
     const double t1 = t0 + static_cast<double>(tick.dt_s);
     const double speed_factor = state.signals.growth_speed_factor;
-    const double support = state.distal.schwann_support;
+    const double support = state.distal.support_at_contact;
     const auto& targets = m.targets();
     double farthest = 0;
     for (const auto& t : targets) farthest = std::max(farthest, t.distance_m);

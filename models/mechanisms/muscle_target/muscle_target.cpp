@@ -19,6 +19,7 @@ class MuscleTarget final : public Process {
         recovery_tau_s_(p.in("muscle_target.recovery_time_constant", "s")),
         receptivity_tau_s_(p.in("muscle_target.receptivity_time_constant", "s")),
         receptivity_floor_(p.get("muscle_target.receptivity_floor")),
+        receptivity_lag_s_(p.in("muscle_target.receptivity_lag", "s")),
         enlargement_(p.get("muscle_target.motor_unit_enlargement")) {}
 
   std::string_view name() const override { return "muscle_target"; }
@@ -70,9 +71,12 @@ class MuscleTarget final : public Process {
         s.mass_ratio = 1.0;
         continue;
       }
-      // End-plate receptivity decays toward its floor while the muscle lacks innervation.
+      // End-plate receptivity decays toward its floor while the muscle lacks innervation, after a
+      // lag during which denervated muscle keeps its full restorative capacity (E44).
+      const double lagged = static_cast<double>(tick.time_s - m.muscle_denervation_time_s) - receptivity_lag_s_;
+      const double exposed = std::clamp(lagged + dt, 0.0, dt);
       const double rate = (1.0 - s.innervation) / receptivity_tau_s_;
-      s.receptivity = receptivity_floor_ + (s.receptivity - receptivity_floor_) * std::exp(-rate * dt);
+      s.receptivity = receptivity_floor_ + (s.receptivity - receptivity_floor_) * std::exp(-rate * exposed);
       // Mass relaxes toward the level the current innervation can sustain.
       const double target_mass = mass_floor_ + (1.0 - mass_floor_) * s.innervation;
       const double tau = s.mass_ratio > target_mass ? atrophy_tau_s_ : recovery_tau_s_;
@@ -86,6 +90,7 @@ class MuscleTarget final : public Process {
   double recovery_tau_s_;
   double receptivity_tau_s_;
   double receptivity_floor_;
+  double receptivity_lag_s_;
   double enlargement_;
 };
 
@@ -109,10 +114,16 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "muscle_target.receptivity_floor", .unit = "1", .default_value = 0.1, .hard = {0, 1},
              .plausible = {0, 0.5}, .species = "rat",
              .meaning = "receptivity left after very long denervation", .source = "assumption"});
+  r.declare({.name = "muscle_target.receptivity_lag", .unit = "d", .default_value = 30, .hard = {0, 1000},
+             .plausible = {0, 90}, .species = "rat",
+             .meaning = "time a denervated muscle keeps full receptivity before it starts to decline",
+             .source = "assumption consistent with Carlson 2014 doi:10.4081/ejtm.2014.3293 (E44: restorative "
+                       "capacity excellent for 2-3 months)"});
   r.declare({.name = "muscle_target.motor_unit_enlargement", .unit = "1", .default_value = 5, .hard = {1, 20},
              .plausible = {3, 8}, .species = "rat",
              .meaning = "largest factor by which reinnervating motor units enlarge when few axons arrive",
-             .source = "assumption (Gordon lab: motor units enlarge up to ~5-fold after partial reinnervation)"});
+             .source = "Fu & Gordon 1995 doi:10.1523/JNEUROSCI.15-05-03886.1995 (regenerated axons innervate "
+                       "3-5 times the normal number of fibres)"});
 }
 
 }  // namespace

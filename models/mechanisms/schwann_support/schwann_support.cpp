@@ -33,10 +33,19 @@ class SchwannSupport final : public Process {
     const double r = count > 0 ? static_cast<double>(regrowing) / static_cast<double>(count) : 0.0;
     state.distal.regrowing_fraction = r;
     if (tick.time_s < m.stump_denervation_time_s) return;
-    // dS/dt = -(1-r)(S - floor)/tau_decline + r (1 - S)/tau_recovery, integrated exactly over dt
-    // with r held fixed (a linear ODE), so the update is unconditionally stable.
-    const double k_decline = (1.0 - r) / decline_tau_s_;
-    const double k_recover = r / recovery_tau_s_;
+    // Before contact with the proximal stump the denervated Schwann cells lose support (E21);
+    // after it, regrowing axons restore it. The stump accepts axons according to the support it
+    // had at contact, as in the cross-suture experiments that measured the decline.
+    const bool before_contact = tick.time_s < m.contact_time_s;
+    if (!before_contact && !state.distal.contact_made) {
+      state.distal.support_at_contact = state.distal.schwann_support;
+      state.distal.contact_made = true;
+    }
+    // dS/dt = -k_d (S - floor) + k_r (1 - S), integrated exactly over dt with the rates held
+    // fixed (a linear ODE), so the update is unconditionally stable.
+    const double k_decline = before_contact ? 1.0 / decline_tau_s_ : 0.0;
+    const double k_recover = before_contact ? 0.0 : r / recovery_tau_s_;
+    if (k_decline + k_recover <= 0) return;
     const double rate = k_decline + k_recover;
     const double equilibrium = (k_decline * floor_ + k_recover) / rate;
     double& s = state.distal.schwann_support;

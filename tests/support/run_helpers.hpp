@@ -1,0 +1,66 @@
+#pragma once
+// Helpers shared by the model tests: compile a scenario from text and sample observations.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bungner/model/model.hpp"
+#include "bungner/model/simulation.hpp"
+#include "bungner/scenario/scenario.hpp"
+
+namespace bungner::testing {
+
+inline const Registry& registry() {
+  static const Registry r = make_builtin_registry();
+  return r;
+}
+
+inline std::shared_ptr<const Model> compile(const std::string& text, const std::vector<Override>& overrides = {}) {
+  return Model::compile(load_scenario_text(text, "test.toml", registry(), overrides), registry());
+}
+
+/// Value of one named observation now; NaN if the readout did not report it.
+inline double observed(const Simulation& simulation, const std::string& name) {
+  for (const auto& o : simulation.observe())
+    if (o.name == name) return o.value;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+/// Advances to each day in `days` and records the named observation.
+inline std::vector<double> sample(Simulation& simulation, const std::string& name, const std::vector<double>& days) {
+  std::vector<double> out;
+  for (double d : days) {
+    simulation.advance_to(static_cast<std::int64_t>(d * seconds_per_day));
+    out.push_back(observed(simulation, name));
+  }
+  return out;
+}
+
+/// Least-squares line y = a + b x; returns {a, b}.
+inline std::pair<double, double> fit_line(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sx += x[i];
+    sy += y[i];
+    sxx += x[i] * x[i];
+    sxy += x[i] * y[i];
+  }
+  const double b = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  return {(sy - b * sx) / n, b};
+}
+
+inline const char* rat_sciatic = R"(
+species = "rat"
+nerve = "sciatic"
+seed = 42
+[injury]
+type = "crush"
+[simulation]
+duration = "120 d"
+[readouts]
+times = []
+)";
+
+}  // namespace bungner::testing

@@ -129,7 +129,9 @@ std::optional<double> parse_parameter(const toml::node& node, const ParameterSpe
   double value = 0;
   try {
     if (node.is_string()) {
-      value = units::from_si(units::parse_as(*node.value<std::string>(), spec.unit), spec.unit);
+      // Unit conversion through SI can cost an ulp ("3.97 mg/kg/day" -> 3.9699999999999998);
+      // 15 significant digits give back the decimal the user wrote, so print-config round-trips.
+      value = std::stod(fmt::format("{:.15g}", units::from_si(units::parse_as(*node.value<std::string>(), spec.unit), spec.unit)));
     } else if (node.is_number() && units::parse_unit(spec.unit).dimension.dimensionless()) {
       value = units::from_si(units::to_si(*node.value<double>(), "1"), spec.unit);
     } else if (node.is_number()) {
@@ -502,6 +504,9 @@ Scenario load_from_table(toml::table input, const std::string& name, const Regis
 
   std::vector<Diagnostic> errors;
   for (auto& d : diagnostics) {
+    if (d.where.file.empty()) d.where.file = name;  // tables bungner inserted have no source
+    // Without a preset its anatomy is missing too; one error about the preset says it all.
+    if (preset.path.empty() && d.key.starts_with("anatomy.") && d.message.starts_with("missing required")) continue;
     (d.severity == Diagnostic::Severity::error ? errors : scenario.warnings).push_back(d);
   }
   if (!errors.empty()) throw InputError(std::move(errors));

@@ -258,7 +258,7 @@ toml::table validate(const toml::table& input, const Field& schema, const std::s
       }
       case Kind::table_array: {
         const toml::array* a = node->as_array();
-        if (a == nullptr || !a->is_array_of_tables()) {
+        if (a == nullptr || (!a->empty() && !a->is_array_of_tables())) {
           error(diagnostics, location_of(*node), child_path,
                 fmt::format("expected an array of tables ([[{}]]), got {}", child_path, toml_type_name(*node)));
           break;

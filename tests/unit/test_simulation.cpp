@@ -1,1 +1,185 @@
+// Simulation engine: multi-rate clock, determinism across threads and seeds, readouts that only
+// observe, conservation of neurons, and exact solutions of the 0D models.
 #include <gtest/gtest.h>
+#include <omp.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "run_helpers.hpp"
+
+namespace bungner {
+namespace {
+
+using testing::compile;
+using testing::rat_sciatic;
+using testing::sample;
+
+/// Bitwise equality of two vectors of doubles (NaN-safe, -0 vs +0 distinguished).
+template <typename T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+}
+
+bool same_state(const State& a, const State& b) {
+  const auto& x = a.neurons;
+  const auto& y = b.neurons;
+  return a.time_s == b.time_s && same_bits(x.alive, y.alive) && same_bits(x.status, y.status) &&
+         same_bits(x.position_m, y.position_m) && same_bits(x.arrival_s, y.arrival_s) &&
+         same_bits(x.cumulative_hazard, y.cumulative_hazard) && same_bits(x.connection, y.connection) &&
+         same_bits(std::vector<double>{a.distal.schwann_support, a.distal.support_at_contact, a.distal.regrowing_fraction},
+                   std::vector<double>{b.distal.schwann_support, b.distal.support_at_contact, b.distal.regrowing_fraction}) &&
+         std::equal(a.targets.begin(), a.targets.end(), b.targets.begin(), [](const TargetState& p, const TargetState& q) {
+           return same_bits(std::vector<double>{p.mass_ratio, p.receptivity, p.innervation},
+                            std::vector<double>{q.mass_ratio, q.receptivity, q.innervation}) &&
+                  p.connected_axons == q.connected_axons;
+         });
+}
+
+const char* sutured = R"(
+species = "rat"
+nerve = "sciatic"
+seed = 5
+[injury]
+type = "transection"
+[repair]
+type = "direct_suture"
+timing = "10 d"
+[simulation]
+duration = "90 d"
+[readouts]
+times = []
+)";
+
+TEST(Simulation, BitIdenticalAtOneAndTwoThreads) {
+  const auto model = compile(sutured);
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(1);
+  Simulation one(model);
+  one.advance_to(90 * seconds_per_day);
+  omp_set_num_threads(2);
+  Simulation two(model);
+  two.advance_to(90 * seconds_per_day);
+  omp_set_num_threads(before);
+  EXPECT_TRUE(same_state(one.state(), two.state()));
+}
+
+TEST(Simulation, SeedAndRunIndexChangeStochasticOutcomes) {
+  Simulation a(compile(sutured));
+  Simulation b(compile(sutured, {{"seed", "6"}}));
+  Simulation c(compile(sutured), 1);
+  for (Simulation* s : {&a, &b, &c}) s->advance_to(60 * seconds_per_day);
+  EXPECT_FALSE(same_bits(a.state().neurons.position_m, b.state().neurons.position_m));
+  EXPECT_FALSE(same_bits(a.state().neurons.position_m, c.state().neurons.position_m));
+  Simulation again(compile(sutured));
+  again.advance_to(60 * seconds_per_day);
+  EXPECT_TRUE(same_state(a.state(), again.state()));
+}
+
+TEST(Simulation, ObservingDoesNotChangeTheTrajectory) {
+  const auto model = compile(sutured);
+  Simulation watched(model), unwatched(model);
+  for (std::int64_t t = 0; t <= 60 * seconds_per_day; t += seconds_per_hour * 7) {
+    watched.advance_to(t);
+    (void)watched.observe();
+  }
+  unwatched.advance_to(watched.state().time_s);
+  EXPECT_TRUE(same_state(watched.state(), unwatched.state()));
+}
+
+TEST(Simulation, NeuronsAreConservedAndStatusesConsistent) {
+  Simulation sim(compile(sutured));
+  sim.advance_to(90 * seconds_per_day);
+  const auto& n = sim.state().neurons;
+  EXPECT_EQ(n.size(), 1650u + 5990u);
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    if (n.status[i] == AxonStatus::arrived) {
+      EXPECT_GE(n.arrival_s[i], 10.0 * seconds_per_day) << "arrived before the repair";
+      EXPECT_NE(n.connection[i], Connection::none) << "arrival without a connection outcome";
+    } else {
+      EXPECT_EQ(n.connection[i], Connection::none);
+    }
+    EXPECT_GE(n.position_m[i], 0.0);
+  }
+}
+
+const char* unrepaired = R"(
+species = "rat"
+nerve = "sciatic"
+[injury]
+type = "transection"
+[simulation]
+duration = "100 d"
+[readouts]
+times = []
+)";
+
+// With no axon ever arriving, muscle mass and stump support follow closed-form exponentials;
+// the exact per-step update must reproduce them to rounding error at any time.
+TEST(Simulation, DenervatedMuscleAndStumpFollowTheirAnalyticSolutions) {
+  Simulation sim(compile(unrepaired));
+  for (double day : {1.0, 15.0, 49.0, 100.0}) {
+    const double mass = sample(sim, "muscle_mass_ratio.tibialis_anterior", {day})[0] / 100;
+    EXPECT_NEAR(mass, 0.25 + 0.75 * std::exp(-day / 11.0), 1e-12) << day;
+    const double support = sample(sim, "distal_schwann_support", {day})[0] / 100;
+    EXPECT_NEAR(support, 0.05 + 0.95 * std::exp(-day / 49.0), 1e-12) << day;
+  }
+}
+
+// Sensory survival without support follows 1 - f (1 - exp(-(t - onset)/tau)) in expectation;
+// the simulated fraction lies within 4 binomial standard errors.
+TEST(Simulation, NeuronDeathMatchesTheHazardModel) {
+  Simulation sim(compile(unrepaired));
+  const double n = 5990, f = 0.356, tau = 13.4, onset = 0.7;
+  for (double day : {5.0, 20.0, 60.0}) {
+    const double expected = 1 - f * (1 - std::exp(-(day - onset) / tau));
+    const double observed = sample(sim, "sensory_neuron_survival", {day})[0] / 100;
+    EXPECT_NEAR(observed, expected, 4 * std::sqrt(expected * (1 - expected) / n)) << day;
+  }
+}
+
+// The base tick is the gcd of the processes' periods; each process runs exactly at its period.
+TEST(Simulation, MultiRateClockRunsEachProcessAtItsPeriod) {
+  struct Counter final : Process {
+    Counter(std::string name, std::int64_t period, int* calls) : name_(std::move(name)), period_(period), calls_(calls) {}
+    std::string_view name() const override { return name_; }
+    Phase phase() const override { return Phase::targets; }
+    std::int64_t period_s() const override { return period_; }
+    void advance(const Model&, State&, const Tick& tick) const override {
+      ASSERT_EQ(tick.dt_s, period_);
+      ASSERT_EQ(tick.time_s % period_, 0);
+      ++*calls_;
+    }
+    std::string name_;
+    std::int64_t period_;
+    int* calls_;
+  };
+  int every_20_min = 0, every_30_min = 0;
+  Registry registry;
+  registry.add(MechanismEntry{.name = "a", .summary = "", .declare_parameters = nullptr,
+                              .create = [&](const CompileContext&) -> std::unique_ptr<Process> {
+                                return std::make_unique<Counter>("a", 1200, &every_20_min);
+                              }});
+  registry.add(MechanismEntry{.name = "b", .summary = "", .declare_parameters = nullptr,
+                              .create = [&](const CompileContext&) -> std::unique_ptr<Process> {
+                                return std::make_unique<Counter>("b", 1800, &every_30_min);
+                              }});
+  const auto model = Model::compile(load_scenario_text(rat_sciatic, "t.toml", registry), registry);
+  EXPECT_EQ(model->tick_s, 600);
+  Simulation sim(model);
+  sim.advance_to(6 * seconds_per_hour);
+  EXPECT_EQ(every_20_min, 18);
+  EXPECT_EQ(every_30_min, 12);
+}
+
+// A conduction block loses no neurons and no axons; conduction returns for (nearly) all.
+TEST(Simulation, ConductionBlockLosesNothing) {
+  Simulation sim(compile(rat_sciatic, {{"injury.type", "conduction_block"}}));
+  sim.advance_to(120 * seconds_per_day);
+  EXPECT_DOUBLE_EQ(testing::observed(sim, "sensory_neuron_survival"), 100.0);
+  EXPECT_DOUBLE_EQ(testing::observed(sim, "muscle_mass_ratio.gastrocnemius"), 100.0);
+  EXPECT_GT(testing::observed(sim, "muscle_innervation.gastrocnemius"), 99.0);
+}
+
+}  // namespace
+}  // namespace bungner

@@ -41,9 +41,12 @@ class MuscleTarget final : public Process {
     // New arrivals connect with the receptivity the target has now (a per-axon draw).
     for (std::size_t i = 0; i < n.size(); ++i) {
       const std::uint16_t t = n.target[i];
-      if (t == no_target) continue;
-      const bool counts = m.targets()[t].is_muscle == (n.kind[i] == NeuronKind::motor);
-      if (!counts) continue;
+      const bool counts = t != no_target && m.targets()[t].is_muscle == (n.kind[i] == NeuronKind::motor);
+      if (!counts) {
+        // Targets outside the model accept every axon that reaches them.
+        if (n.status[i] == AxonStatus::arrived && n.connection[i] == Connection::none) n.connection[i] = Connection::connected;
+        continue;
+      }
       ++supplied[t];
       if (n.status[i] != AxonStatus::arrived || n.connection[i] != Connection::none || !(n.arrival_s[i] < t1)) continue;
       const double receptivity = m.targets()[t].is_muscle ? state.targets[t].receptivity : 1.0;

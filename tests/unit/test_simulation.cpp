@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "bungner/core/parallel.hpp"
 #include "run_helpers.hpp"
 
 namespace bungner {
@@ -52,7 +53,9 @@ times = []
 )";
 
 TEST(Simulation, BitIdenticalAtOneAndTwoThreads) {
-  const auto model = compile(sutured);
+  // Enough neurons that the parallel loops really run on two threads.
+  const auto model = compile(sutured, {{"anatomy.motor_neurons", "20000 cells"}, {"anatomy.sensory_neurons", "20000 cells"}});
+  ASSERT_GE(model->motor_neurons + model->sensory_neurons, 2 * parallel::min_items);
   const int before = omp_get_max_threads();
   omp_set_num_threads(1);
   Simulation one(model);

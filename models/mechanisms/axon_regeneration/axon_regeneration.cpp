@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 
@@ -100,7 +101,7 @@ class AxonRegeneration final : public Process {
     double farthest = 0;
     for (const auto& t : targets) farthest = std::max(farthest, t.distance_m);
     const auto count = static_cast<std::int64_t>(n.size());
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (count >= parallel::min_items)
     for (std::int64_t k = 0; k < count; ++k) {
       const auto i = static_cast<std::size_t>(k);
       if (n.status[i] == AxonStatus::intact) {

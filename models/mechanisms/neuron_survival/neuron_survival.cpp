@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 
@@ -46,7 +47,7 @@ class NeuronSurvival final : public Process {
     const double stump_support = state.distal.schwann_support;
     NeuronPopulation& n = state.neurons;
     const auto count = static_cast<std::int64_t>(n.size());
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (count >= parallel::min_items)
     for (std::int64_t k = 0; k < count; ++k) {
       const auto i = static_cast<std::size_t>(k);
       if (!n.alive[i] || std::isinf(n.death_threshold[i])) continue;

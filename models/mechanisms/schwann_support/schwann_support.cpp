@@ -3,6 +3,7 @@
 // Equations and sources: README.md beside this file.
 #include <cmath>
 
+#include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 
@@ -25,7 +26,7 @@ class SchwannSupport final : public Process {
     // Integer count, so the reduction is exact in any order and at any thread count.
     std::int64_t regrowing = 0;
     const auto count = static_cast<std::int64_t>(n.size());
-#pragma omp parallel for schedule(static) reduction(+ : regrowing)
+#pragma omp parallel for schedule(static) reduction(+ : regrowing) if (count >= parallel::min_items)
     for (std::int64_t k = 0; k < count; ++k) {
       const auto i = static_cast<std::size_t>(k);
       regrowing += n.alive[i] && (n.status[i] == AxonStatus::growing || n.status[i] == AxonStatus::arrived) ? 1 : 0;

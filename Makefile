@@ -27,7 +27,6 @@ test: build
 
 docs: build
 	@build/bin/bungner params --markdown > docs/parameters.md
-	@build/bin/bungner units --markdown > docs/unit-table.md
 	@build/bin/bungner schema > docs/scenario-keys.md
 
 clean:

@@ -90,7 +90,8 @@ TEST(CalibrationE29, MotoneuronsSurviveDistalAxotomy) {
 }
 
 // E27, E28: acetyl-L-carnitine from day 0: 50 mg/kg/day leaves 0-2 % loss at 2 weeks (Hart
-// 2002); 5 mg/kg/day leaves 12 % (Wilson 2003; tolerance 3 points).
+// 2002); 5 mg/kg/day leaves 12 % (Wilson 2003; tolerance 3 points) and 10 mg/kg/day none (Wilson
+// 2003, read as at most 2 %).
 TEST(CalibrationE27E28, AcetylLCarnitineDoseResponse) {
   const std::string text = std::string(unrepaired) + R"(
 [[therapies]]
@@ -103,6 +104,8 @@ dose = "50 mg/kg/day"
   EXPECT_LE(loss_high, 2.0);
   Simulation low(compile(text, {{"therapies.0.dose", "5 mg/kg/day"}}));
   EXPECT_NEAR(100 - sample(low, "sensory_neuron_survival", {14})[0], 12.0, 3.0);
+  Simulation ten(compile(text, {{"therapies.0.dose", "10 mg/kg/day"}}));
+  EXPECT_LE(100 - sample(ten, "sensory_neuron_survival", {14})[0], 2.0);
 }
 
 // E43: denervated rat gastrocnemius loses 55.8 % of its wet weight by 15 d (tolerance 5 points).

@@ -69,7 +69,6 @@ struct TargetState {
 struct Signals {
   double neuron_death_hazard_factor = 1.0;
   double growth_speed_factor = 1.0;
-  double crossing_delay_factor = 1.0;
 };
 
 /// Counters of recoverable oddities, reported in provenance (MuJoCo-style warnings).

@@ -96,7 +96,9 @@ class AxonRegeneration final : public Process {
     const double t0 = static_cast<double>(tick.time_s);
     const double t1 = t0 + static_cast<double>(tick.dt_s);
     const double speed_factor = state.signals.growth_speed_factor;
-    const double support = state.distal.support_at_contact;
+    // Until schwann_support has recorded the contact (it runs later in the same tick), the
+    // current support is the support at contact.
+    const double support = state.distal.contact_made ? state.distal.support_at_contact : state.distal.schwann_support;
     const auto& targets = m.targets();
     double farthest = 0;
     for (const auto& t : targets) farthest = std::max(farthest, t.distance_m);
@@ -193,16 +195,17 @@ void declare(ParameterRegistry& r) {
              .source = "assumption; spread set so 99% cross by 10 weeks (Al-Majed 2000 "
                        "doi:10.1523/JNEUROSCI.20-07-02602.2000)",
              .calibration = "E05"});
-  r.declare({.name = "axon_regeneration.suture_crossing_spread", .unit = "1", .default_value = 0.518,
+  r.declare({.name = "axon_regeneration.suture_crossing_spread", .unit = "1", .default_value = 0.497,
              .hard = {0, 3}, .plausible = {0.1, 1.5}, .species = "rat",
              .meaning = "log-SD of the suture crossing delay",
-             .source = "fitted so 99% of motor axons cross within 10 weeks, Al-Majed 2000 "
+             .source = "fitted so 99% of motor axons cross within 10 weeks of the repair (after the 3.2 d "
+                       "onset: 99th percentile 66.8 d), Al-Majed 2000 "
                        "doi:10.1523/JNEUROSCI.20-07-02602.2000",
              .calibration = "E05"});
   r.declare({.name = "axon_regeneration.capacity_time_constant", .unit = "d", .default_value = 323,
              .hard = {1, 100000}, .plausible = {100, 1000}, .species = "rat",
              .meaning = "time constant of the decline of regenerative capacity with prolonged axotomy",
-             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5", .calibration = ""});
+             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5", .calibration = "E20"});
   r.declare({.name = "axon_regeneration.capacity_floor", .unit = "1", .default_value = 0.3, .hard = {0, 1},
              .plausible = {0, 0.6}, .species = "rat",
              .meaning = "fraction of neurons that still regenerate after very long axotomy",

@@ -113,7 +113,7 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "muscle_target.receptivity_time_constant", .unit = "d", .default_value = 45,
              .hard = {1, 10000}, .plausible = {20, 200}, .species = "rat",
              .meaning = "time constant of the loss of a denervated muscle's ability to be reinnervated",
-             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5"});
+             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5", .calibration = "E22"});
   r.declare({.name = "muscle_target.receptivity_floor", .unit = "1", .default_value = 0.1, .hard = {0, 1},
              .plausible = {0, 0.5}, .species = "rat",
              .meaning = "receptivity left after very long denervation", .source = "assumption"});

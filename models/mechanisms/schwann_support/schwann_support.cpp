@@ -63,7 +63,7 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "schwann_support.decline_time_constant", .unit = "d", .default_value = 49,
              .hard = {1, 10000}, .plausible = {20, 200}, .species = "rat",
              .meaning = "time constant of the loss of distal Schwann-cell support while denervated",
-             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5"});
+             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5", .calibration = "E21"});
   r.declare({.name = "schwann_support.floor", .unit = "1", .default_value = 0.05, .hard = {0, 1},
              .plausible = {0, 0.3}, .species = "rat",
              .meaning = "support left after very long denervation (fraction of axons still entering)",

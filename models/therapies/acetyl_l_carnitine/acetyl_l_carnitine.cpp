@@ -40,13 +40,14 @@ class AcetylLCarnitine final : public Process {
 void declare(ParameterRegistry& r) {
   const std::string fitted =
       "fitted to Hart 2002 doi:10.1007/s00221-002-1100-2 (50 mg/kg/day: 0-2% loss) and Wilson 2003 "
-      "(5 mg/kg/day: 12% loss) given the untreated neuron_survival fit";
-  r.declare({.name = "acetyl_l_carnitine.ed50", .unit = "mg/kg/day", .default_value = 3.97, .hard = {0.001, 10000},
+      "doi:10.1016/j.bjps.2003.08.005 (5 mg/kg/day: 12% loss; 10 mg/kg/day: none) given the untreated "
+      "neuron_survival fit";
+  r.declare({.name = "acetyl_l_carnitine.ed50", .unit = "mg/kg/day", .default_value = 4.58, .hard = {0.001, 10000},
              .plausible = {0.5, 100}, .species = "rat", .meaning = "dose giving half the maximal neuroprotection",
              .source = fitted, .calibration = "E27,E28"});
-  r.declare({.name = "acetyl_l_carnitine.hill", .unit = "1", .default_value = 1.5, .hard = {0.1, 10},
-             .plausible = {1, 3}, .species = "rat", .meaning = "Hill coefficient of the dose-response",
-             .source = "assumption (any value >= 1.1 fits E27 and E28 together)", .calibration = "E27,E28"});
+  r.declare({.name = "acetyl_l_carnitine.hill", .unit = "1", .default_value = 4, .hard = {0.1, 10},
+             .plausible = {1, 6}, .species = "rat", .meaning = "Hill coefficient of the dose-response",
+             .source = fitted + " (no loss at 10 mg/kg/day needs a coefficient >= 3.5)", .calibration = "E27,E28"});
   r.declare({.name = "acetyl_l_carnitine.max_protection", .unit = "1", .default_value = 1.0, .hard = {0, 1},
              .plausible = {0.5, 1}, .species = "rat",
              .meaning = "largest fractional reduction of the neuron death hazard",

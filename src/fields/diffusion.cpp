@@ -1,0 +1,325 @@
+#include "bungner/fields/diffusion.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "bungner/core/parallel.hpp"
+
+namespace bungner::fields {
+namespace {
+
+constexpr int lanes = 8;  // doubles per AVX-512 register; row loops run in blocks of lanes * S
+
+/// Forward and backward passes of the x-sweep on `count` lines of length n that start `stride`
+/// elements apart. Several independent lines are interleaved because each line is a serial
+/// recurrence: interleaving hides the latency of the multiply-adds.
+template <int S>
+void sweep_x_lines(double* base, std::size_t stride, int count, int n, const double* inv, const double* q) {
+  constexpr int group = 4;
+  int line = 0;
+  for (; line + group <= count; line += group) {
+    double* p[group];
+    for (int g = 0; g < group; ++g) p[g] = base + (line + g) * stride;
+    for (int g = 0; g < group; ++g)
+      for (int s = 0; s < S; ++s) p[g][s] *= inv[s];
+    for (int i = 1; i < n; ++i) {
+      const double* in = inv + i * S;
+      const double* qi = q + i * S;
+      for (int g = 0; g < group; ++g) {
+        double* cur = p[g] + i * S;
+        const double* prev = cur - S;
+        for (int s = 0; s < S; ++s) cur[s] = cur[s] * in[s] + qi[s] * prev[s];
+      }
+    }
+    for (int i = n - 2; i >= 0; --i) {
+      const double* qi = q + i * S;
+      for (int g = 0; g < group; ++g) {
+        double* cur = p[g] + i * S;
+        const double* next = cur + S;
+        for (int s = 0; s < S; ++s) cur[s] += qi[s] * next[s];
+      }
+    }
+  }
+  for (; line < count; ++line) {
+    double* p = base + line * stride;
+    for (int s = 0; s < S; ++s) p[s] *= inv[s];
+    for (int i = 1; i < n; ++i)
+      for (int s = 0; s < S; ++s) p[i * S + s] = p[i * S + s] * inv[i * S + s] + q[i * S + s] * p[(i - 1) * S + s];
+    for (int i = n - 2; i >= 0; --i)
+      for (int s = 0; s < S; ++s) p[i * S + s] += q[i * S + s] * p[(i + 1) * S + s];
+  }
+}
+
+/// Sweep along an axis whose consecutive elements are whole rows `row_stride` apart (y within a
+/// plane, or z across planes): each step is a vector operation over a row segment of `length`
+/// values. Coefficients repeat with period S along the row.
+template <int S>
+void sweep_rows(double* base, std::size_t row_stride, std::size_t length, int n, const double* inv, const double* q) {
+  constexpr int block = lanes * S;
+  // Coefficients of row position t within a block: those of substrate t % S.
+  alignas(64) double iv[block];
+  alignas(64) double qv[block];
+  const auto apply_forward = [&](double* cur, const double* prev, std::size_t len) {
+    std::size_t m = 0;
+    for (; m + block <= len; m += block)
+      for (int t = 0; t < block; ++t) cur[m + t] = cur[m + t] * iv[t] + qv[t] * prev[m + t];
+    for (int t = 0; m + t < len; ++t) cur[m + t] = cur[m + t] * iv[t] + qv[t] * prev[m + t];
+  };
+  const auto apply_backward = [&](double* cur, const double* next, std::size_t len) {
+    std::size_t m = 0;
+    for (; m + block <= len; m += block)
+      for (int t = 0; t < block; ++t) cur[m + t] += qv[t] * next[m + t];
+    for (int t = 0; m + t < len; ++t) cur[m + t] += qv[t] * next[m + t];
+  };
+  const auto load = [&](int i) {
+    for (int t = 0; t < block; ++t) {
+      iv[t] = inv[i * S + t % S];
+      qv[t] = q[i * S + t % S];
+    }
+  };
+  load(0);
+  {
+    std::size_t m = 0;
+    for (; m + block <= length; m += block)
+      for (int t = 0; t < block; ++t) base[m + t] *= iv[t];
+    for (int t = 0; m + t < length; ++t) base[m + t] *= iv[t];
+  }
+  for (int i = 1; i < n; ++i) {
+    load(i);
+    apply_forward(base + i * row_stride, base + (i - 1) * row_stride, length);
+  }
+  for (int i = n - 2; i >= 0; --i) {
+    load(i);
+    apply_backward(base + i * row_stride, base + (i + 1) * row_stride, length);
+  }
+}
+
+template <int S>
+void step_uniform_kernel(Fields& fields, const std::array<aligned_vector<double>, 3>& inv,
+                         const std::array<aligned_vector<double>, 3>& q) {
+  const Grid& g = fields.grid();
+  double* c = fields.data();
+  const std::size_t row = static_cast<std::size_t>(g.nx) * S;  // one x-line
+  const std::size_t plane = row * g.ny;
+  const bool threaded = static_cast<std::int64_t>(g.voxels()) * S >= parallel::min_items;
+  // Pass 1: x then y sweeps plane by plane, so each plane is swept twice while it is in cache.
+#pragma omp parallel for schedule(static) if (threaded)
+  for (int k = 0; k < g.nz; ++k) {
+    double* p = c + k * plane;
+    sweep_x_lines<S>(p, row, g.ny, g.nx, inv[0].data(), q[0].data());
+    if (g.ny > 1) sweep_rows<S>(p, row, row, g.ny, inv[1].data(), q[1].data());
+  }
+  // Pass 2: z sweeps on column blocks small enough that the whole z extent stays in L2.
+  if (g.nz > 1) {
+    constexpr std::size_t block = 512 * S;
+    const auto blocks = static_cast<std::int64_t>((plane + block - 1) / block);
+#pragma omp parallel for schedule(static) if (threaded)
+    for (std::int64_t b = 0; b < blocks; ++b) {
+      const std::size_t start = static_cast<std::size_t>(b) * block;
+      sweep_rows<S>(c + start, plane, std::min(block, plane - start), g.nz, inv[2].data(), q[2].data());
+    }
+  }
+}
+
+/// Thomas algorithm for a general tridiagonal system (lower, diagonal, upper, rhs), in place;
+/// `scratch` holds n values.
+void thomas(int n, const double* lower, const double* diagonal, const double* upper, double* x, double* scratch) {
+  double pivot = diagonal[0];
+  x[0] /= pivot;
+  for (int i = 1; i < n; ++i) {
+    scratch[i] = upper[i - 1] / pivot;
+    pivot = diagonal[i] - lower[i] * scratch[i];
+    x[i] = (x[i] - lower[i] * x[i - 1]) / pivot;
+  }
+  for (int i = n - 2; i >= 0; --i) x[i] -= scratch[i + 1] * x[i + 1];
+}
+
+double harmonic_mean(double a, double b) { return a > 0 && b > 0 ? 2 * a * b / (a + b) : 0.0; }
+
+}  // namespace
+
+bool Domain::uniform() const {
+  const bool all_tissue = region.empty() || std::all_of(region.begin(), region.end(),
+                                                         [](Region r) { return r == Region::tissue; });
+  const bool no_fixed = fixed.empty() || std::all_of(fixed.begin(), fixed.end(), [](std::uint8_t f) { return f == 0; });
+  const bool zero_flux = std::none_of(faces.begin(), faces.end(), [](const FaceCondition& f) { return f.dirichlet; });
+  const bool default_tissue = diffusivity[static_cast<int>(Region::tissue)].empty();
+  return all_tissue && no_fixed && zero_flux && default_tissue;
+}
+
+DiffusionSolver::DiffusionSolver(const Grid& grid, std::vector<Substrate> substrates, double dt_min, Domain domain)
+    : grid_(grid), substrates_(std::move(substrates)), dt_(dt_min), domain_(std::move(domain)) {
+  const std::size_t S = substrates_.size();
+  uniform_ = domain_.uniform();  // before the defaults below fill the tables in
+  if (S == 0) throw std::invalid_argument("fields: no substrates");
+  if (!(dt_ > 0)) throw std::invalid_argument("fields: time step must be positive");
+  if (grid_.nx < 1 || grid_.ny < 1 || grid_.nz < 1 || !(grid_.dx_um > 0)) throw std::invalid_argument("fields: bad grid");
+  for (const auto& s : substrates_)
+    if (s.diffusion_um2_per_min < 0 || s.decay_per_min < 0)
+      throw std::invalid_argument("fields: negative diffusion or decay for " + s.name);
+  if (!domain_.region.empty() && domain_.region.size() != grid_.voxels())
+    throw std::invalid_argument("fields: region map does not match the grid");
+  if (!domain_.fixed.empty() &&
+      (domain_.fixed.size() != grid_.voxels() || domain_.fixed_values.size() != grid_.voxels() * S))
+    throw std::invalid_argument("fields: fixed-voxel arrays do not match the grid");
+  for (int r = 0; r < region_count; ++r) {
+    auto& d = domain_.diffusivity[r];
+    if (d.empty()) {
+      d.resize(S);
+      for (std::size_t s = 0; s < S; ++s)
+        d[s] = (r == static_cast<int>(Region::tissue) || r == static_cast<int>(Region::lumen))
+                   ? substrates_[s].diffusion_um2_per_min
+                   : 0.0;
+    }
+    if (d.size() != S) throw std::invalid_argument("fields: diffusivity table needs one value per substrate");
+    if (r == static_cast<int>(Region::outside)) std::fill(d.begin(), d.end(), 0.0);
+  }
+  for (const auto& f : domain_.faces)
+    if (f.dirichlet && f.values.size() != S) throw std::invalid_argument("fields: Dirichlet face needs one value per substrate");
+
+  // Factorise the constant tridiagonal matrix of each axis once (fast path).
+  const int n[3] = {grid_.nx, grid_.ny, grid_.nz};
+  const double h2 = grid_.dx_um * grid_.dx_um;
+  for (int axis = 0; axis < 3; ++axis) {
+    inv_[axis].assign(static_cast<std::size_t>(n[axis]) * S, 0.0);
+    q_[axis].assign(static_cast<std::size_t>(n[axis]) * S, 0.0);
+    for (std::size_t s = 0; s < S; ++s) {
+      const double r = substrates_[s].diffusion_um2_per_min * dt_ / h2;
+      const double base = 1.0 + substrates_[s].decay_per_min * dt_ / 3.0;
+      double previous_ratio = 0;  // r * inv of the previous row
+      for (int i = 0; i < n[axis]; ++i) {
+        const int neighbours = (i > 0 ? 1 : 0) + (i + 1 < n[axis] ? 1 : 0);
+        const double diagonal = base + r * neighbours;
+        const double pivot = diagonal - (i > 0 ? r * previous_ratio : 0.0);
+        const double inv = 1.0 / pivot;
+        inv_[axis][i * S + s] = inv;
+        q_[axis][i * S + s] = r * inv;
+        previous_ratio = r * inv;
+      }
+    }
+  }
+}
+
+double DiffusionSolver::total_decay_factor(std::size_t s) const {
+  return std::pow(1.0 + substrates_[s].decay_per_min * dt_ / 3.0, -3.0);
+}
+
+void DiffusionSolver::step(Fields& fields) const {
+  if (fields.substrates() != substrates_.size() || fields.grid().voxels() != grid_.voxels())
+    throw std::invalid_argument("fields: solver and fields disagree on grid or substrates");
+  if (uniform_) step_uniform(fields);
+  else step_general(fields);
+}
+
+void DiffusionSolver::step_uniform(Fields& fields) const {
+  switch (substrates_.size()) {
+    case 1: return step_uniform_kernel<1>(fields, inv_, q_);
+    case 2: return step_uniform_kernel<2>(fields, inv_, q_);
+    case 3: return step_uniform_kernel<3>(fields, inv_, q_);
+    case 4: return step_uniform_kernel<4>(fields, inv_, q_);
+    case 5: return step_uniform_kernel<5>(fields, inv_, q_);
+    case 6: return step_uniform_kernel<6>(fields, inv_, q_);
+    case 7: return step_uniform_kernel<7>(fields, inv_, q_);
+    case 8: return step_uniform_kernel<8>(fields, inv_, q_);
+    default: return step_general(fields);
+  }
+}
+
+void DiffusionSolver::step_general(Fields& fields) const {
+  for (int axis = 0; axis < 3; ++axis) sweep_general(fields, axis);
+}
+
+void DiffusionSolver::sweep_general(Fields& fields, int axis) const {
+  const Grid& g = grid_;
+  const int n[3] = {g.nx, g.ny, g.nz};
+  const int len = n[axis];
+  const std::size_t S = substrates_.size();
+  const std::size_t stride = axis == 0 ? 1 : axis == 1 ? static_cast<std::size_t>(g.nx) : static_cast<std::size_t>(g.nx) * g.ny;
+  const int a1 = axis == 0 ? 1 : 0;  // the two other axes enumerate the lines
+  const int a2 = axis == 2 ? 1 : 2;
+  const std::int64_t lines = static_cast<std::int64_t>(n[a1]) * n[a2];
+  const double h2 = g.dx_um * g.dx_um;
+  const FaceCondition& low_face = domain_.faces[2 * axis];
+  const FaceCondition& high_face = domain_.faces[2 * axis + 1];
+  const auto region_of = [&](std::size_t v) { return domain_.region.empty() ? Region::tissue : domain_.region[v]; };
+  const auto is_fixed = [&](std::size_t v) { return !domain_.fixed.empty() && domain_.fixed[v] != 0; };
+  double* c = fields.data();
+  const bool threaded = static_cast<std::int64_t>(g.voxels() * S) >= parallel::min_items;
+#pragma omp parallel if (threaded)
+  {
+    std::vector<double> lower(len), diagonal(len), upper(len), x(len), scratch(len);
+#pragma omp for schedule(static)
+    for (std::int64_t line = 0; line < lines; ++line) {
+      int idx[3] = {0, 0, 0};
+      idx[a1] = static_cast<int>(line % n[a1]);
+      idx[a2] = static_cast<int>(line / n[a1]);
+      const std::size_t first = g.index(idx[0], idx[1], idx[2]);
+      for (std::size_t s = 0; s < S; ++s) {
+        const double base = 1.0 + substrates_[s].decay_per_min * dt_ / 3.0;
+        const auto D = [&](std::size_t v) { return domain_.diffusivity[static_cast<int>(region_of(v))][s]; };
+        for (int i = 0; i < len; ++i) {
+          const std::size_t v = first + i * stride;
+          x[i] = c[v * S + s];
+          if (is_fixed(v) || region_of(v) == Region::outside) {
+            // Held fixed (vessels) or not part of the domain: identity rows.
+            lower[i] = upper[i] = 0;
+            diagonal[i] = 1;
+            if (is_fixed(v)) x[i] = domain_.fixed_values[v * S + s];
+            continue;
+          }
+          double w_low = 0, w_high = 0;
+          if (i > 0) w_low = harmonic_mean(D(v), D(v - stride)) * dt_ / h2;
+          else if (low_face.dirichlet) {
+            w_low = D(v) * dt_ / h2 * 2.0;  // boundary value on the face, half a voxel away
+            x[i] += w_low * low_face.values[s];
+          }
+          if (i + 1 < len) w_high = harmonic_mean(D(v), D(v + stride)) * dt_ / h2;
+          else if (high_face.dirichlet) {
+            w_high = D(v) * dt_ / h2 * 2.0;
+            x[i] += w_high * high_face.values[s];
+          }
+          lower[i] = (i > 0) ? -harmonic_mean(D(v), D(v - stride)) * dt_ / h2 : 0.0;
+          upper[i] = (i + 1 < len) ? -harmonic_mean(D(v), D(v + stride)) * dt_ / h2 : 0.0;
+          diagonal[i] = base + w_low + w_high;
+        }
+        thomas(len, lower.data(), diagonal.data(), upper.data(), x.data(), scratch.data());
+        for (int i = 0; i < len; ++i) c[(first + i * stride) * S + s] = x[i];
+      }
+    }
+  }
+}
+
+ExchangeTotals apply_exchange(Fields& fields, const std::vector<Exchange>& exchanges, double dt_min) {
+  const std::size_t S = fields.substrates();
+  ExchangeTotals totals{std::vector<double>(S, 0.0), std::vector<double>(S, 0.0)};
+  std::vector<std::size_t> order(exchanges.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(exchanges[a].voxel, exchanges[a].substrate) < std::tie(exchanges[b].voxel, exchanges[b].substrate);
+  });
+  const double volume = fields.grid().voxel_volume_um3();
+  for (std::size_t first = 0; first < order.size();) {
+    const Exchange& head = exchanges[order[first]];
+    if (head.voxel >= fields.grid().voxels() || head.substrate >= S)
+      throw std::out_of_range("fields: exchange outside the grid or substrate list");
+    double& c = fields.at(head.voxel, head.substrate);
+    double secretion = 0, uptake_rate = 0;  // uptake_rate: volume cleared per minute [um^3/min]
+    std::size_t last = first;
+    for (; last < order.size(); ++last) {
+      const Exchange& e = exchanges[order[last]];
+      if (e.voxel != head.voxel || e.substrate != head.substrate) break;
+      secretion += e.secretion;
+      uptake_rate += e.uptake_max / (e.uptake_km + c);
+    }
+    const double updated = (c * volume + dt_min * secretion) / (volume + dt_min * uptake_rate);
+    totals.secreted[head.substrate] += dt_min * secretion;
+    totals.taken_up[head.substrate] += dt_min * uptake_rate * updated;
+    c = updated;
+    first = last;
+  }
+  return totals;
+}
+
+}  // namespace bungner::fields

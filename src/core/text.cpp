@@ -87,7 +87,7 @@ std::string format_double(double value) {
 }
 
 std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
   std::string quoted = "\"";
   for (char c : s) {
     if (c == '"') quoted += '"';

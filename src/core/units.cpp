@@ -622,7 +622,7 @@ ParsedQuantity parse_quantity_text(std::string_view raw) {
   return out;
 }
 
-double si_value(const ParsedQuantity& q, std::string_view text) {
+double value_in_si(const ParsedQuantity& q, std::string_view text) {
   const double si = q.value * q.unit.factor;
   if (!std::isfinite(si)) throw UnitError("value out of range in " + quoted(trim(text)));
   return si;
@@ -657,7 +657,7 @@ Unit parse_unit(std::string_view expression) {
 
 Quantity parse_quantity(std::string_view text) {
   const ParsedQuantity q = parse_quantity_text(text);
-  return Quantity{si_value(q, text), q.unit.dimension};
+  return Quantity{value_in_si(q, text), q.unit.dimension};
 }
 
 double parse_as(std::string_view text, std::string_view expected_unit) {
@@ -674,15 +674,15 @@ double parse_as(std::string_view text, std::string_view expected_unit) {
                     with_article(describe_parsed(expected), expected.dimension) + " (like " + std::string(unit) +
                     "), got " + with_article(describe_parsed(q.unit), q.unit.dimension));
   }
-  return si_value(q, text);
+  return value_in_si(q, text);
 }
 
-double from_si(double si_value, std::string_view unit) { return si_value / parse_unit(unit).factor; }
+double from_si(double value_in_si, std::string_view unit) { return value_in_si / parse_unit(unit).factor; }
 
 double to_si(double value, std::string_view unit) { return value * parse_unit(unit).factor; }
 
-std::string format(double si_value, std::string_view unit) {
-  const double value = from_si(si_value, unit);
+std::string format(double value_in_si, std::string_view unit) {
+  const double value = from_si(value_in_si, unit);
   char buffer[64];
   std::string number;
   // Six significant digits read well; add digits only when six would not read back the same.

@@ -5,6 +5,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include <omp.h>
+
 #include "bungner/core/parallel.hpp"
 
 namespace bungner::fields {
@@ -17,7 +19,7 @@ constexpr int lanes = 8;  // doubles per AVX-512 register; row loops run in bloc
 /// recurrence: interleaving hides the latency of the multiply-adds.
 template <int S>
 void sweep_x_lines(double* base, std::size_t stride, int count, int n, const double* inv, const double* q) {
-  constexpr int group = 4;
+  constexpr int group = 8;
   int line = 0;
   for (; line + group <= count; line += group) {
     double* p[group];
@@ -52,73 +54,120 @@ void sweep_x_lines(double* base, std::size_t stride, int count, int n, const dou
   }
 }
 
-/// Sweep along an axis whose consecutive elements are whole rows `row_stride` apart (y within a
-/// plane, or z across planes): each step is a vector operation over a row segment of `length`
-/// values. Coefficients repeat with period S along the row.
+/// Coefficients of one step of a row recurrence, expanded so that position t of a block of
+/// lanes * S values has substrate t % S: rows then vectorise over x and substrates at once.
 template <int S>
-void sweep_rows(double* base, std::size_t row_stride, std::size_t length, int n, const double* inv, const double* q) {
-  constexpr int block = lanes * S;
-  // Coefficients of row position t within a block: those of substrate t % S.
-  alignas(64) double iv[block];
-  alignas(64) double qv[block];
-  const auto apply_forward = [&](double* cur, const double* prev, std::size_t len) {
-    std::size_t m = 0;
-    for (; m + block <= len; m += block)
-      for (int t = 0; t < block; ++t) cur[m + t] = cur[m + t] * iv[t] + qv[t] * prev[m + t];
-    for (int t = 0; m + t < len; ++t) cur[m + t] = cur[m + t] * iv[t] + qv[t] * prev[m + t];
-  };
-  const auto apply_backward = [&](double* cur, const double* next, std::size_t len) {
-    std::size_t m = 0;
-    for (; m + block <= len; m += block)
-      for (int t = 0; t < block; ++t) cur[m + t] += qv[t] * next[m + t];
-    for (int t = 0; m + t < len; ++t) cur[m + t] += qv[t] * next[m + t];
-  };
-  const auto load = [&](int i) {
+struct RowCoefficients {
+  static constexpr int block = lanes * S;
+  alignas(64) double inv[block];
+  alignas(64) double q[block];
+  void load(const double* inv_axis, const double* q_axis, int i) {
     for (int t = 0; t < block; ++t) {
-      iv[t] = inv[i * S + t % S];
-      qv[t] = q[i * S + t % S];
+      inv[t] = inv_axis[i * S + t % S];
+      q[t] = q_axis[i * S + t % S];
     }
-  };
-  load(0);
-  {
-    std::size_t m = 0;
-    for (; m + block <= length; m += block)
-      for (int t = 0; t < block; ++t) base[m + t] *= iv[t];
-    for (int t = 0; m + t < length; ++t) base[m + t] *= iv[t];
   }
+};
+
+/// cur = cur * inv (first row of a forward elimination). `len` is a multiple of S.
+template <int S>
+void scale_row(double* cur, std::size_t len, const RowCoefficients<S>& k) {
+  constexpr int block = RowCoefficients<S>::block;
+  std::size_t m = 0;
+  for (; m + block <= len; m += block)
+    for (int t = 0; t < block; ++t) cur[m + t] *= k.inv[t];
+  for (int t = 0; m + t < len; ++t) cur[m + t] *= k.inv[t];
+}
+
+/// Forward elimination step: cur = cur * inv + q * prev.
+template <int S>
+void forward_row(double* cur, const double* prev, std::size_t len, const RowCoefficients<S>& k) {
+  constexpr int block = RowCoefficients<S>::block;
+  std::size_t m = 0;
+  for (; m + block <= len; m += block)
+    for (int t = 0; t < block; ++t) cur[m + t] = cur[m + t] * k.inv[t] + k.q[t] * prev[m + t];
+  for (int t = 0; m + t < len; ++t) cur[m + t] = cur[m + t] * k.inv[t] + k.q[t] * prev[m + t];
+}
+
+/// Back substitution step: cur = cur + q * next.
+template <int S>
+void backward_row(double* cur, const double* next, std::size_t len, const RowCoefficients<S>& k) {
+  constexpr int block = RowCoefficients<S>::block;
+  std::size_t m = 0;
+  for (; m + block <= len; m += block)
+    for (int t = 0; t < block; ++t) cur[m + t] += k.q[t] * next[m + t];
+  for (int t = 0; m + t < len; ++t) cur[m + t] += k.q[t] * next[m + t];
+}
+
+/// Sweep along an axis whose consecutive elements are rows `row_stride` apart (y within a
+/// plane), on the row segment [0, len).
+template <int S>
+void sweep_rows(double* base, std::size_t row_stride, std::size_t len, int n, const double* inv, const double* q) {
+  RowCoefficients<S> k;
+  k.load(inv, q, 0);
+  scale_row<S>(base, len, k);
   for (int i = 1; i < n; ++i) {
-    load(i);
-    apply_forward(base + i * row_stride, base + (i - 1) * row_stride, length);
+    k.load(inv, q, i);
+    forward_row<S>(base + i * row_stride, base + (i - 1) * row_stride, len, k);
   }
   for (int i = n - 2; i >= 0; --i) {
-    load(i);
-    apply_backward(base + i * row_stride, base + (i + 1) * row_stride, length);
+    k.load(inv, q, i);
+    backward_row<S>(base + i * row_stride, base + (i + 1) * row_stride, len, k);
   }
 }
 
+/// Start of thread t's share of [0, n) in units of `grain` (shares differ by at most one grain).
+std::size_t share_begin(std::size_t n, std::size_t grain, int t, int threads) {
+  const std::size_t units = (n + grain - 1) / grain;
+  return std::min(n, units * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads) * grain);
+}
+
+/// One LOD step on a uniform domain. Memory is streamed twice per step instead of six times:
+///  pass 1, plane by plane (k ascending): x sweeps (threads split the lines), then y sweep and the
+///  z forward elimination (threads split each row into column ranges), while the plane is in cache;
+///  pass 2: z back substitution (same column ranges), planes descending.
+/// Each value undergoes the same operations in the same order whatever the thread count.
 template <int S>
 void step_uniform_kernel(Fields& fields, const std::array<aligned_vector<double>, 3>& inv,
                          const std::array<aligned_vector<double>, 3>& q) {
   const Grid& g = fields.grid();
   double* c = fields.data();
-  const std::size_t row = static_cast<std::size_t>(g.nx) * S;  // one x-line
+  const std::size_t row = static_cast<std::size_t>(g.nx) * S;
   const std::size_t plane = row * g.ny;
   const bool threaded = static_cast<std::int64_t>(g.voxels()) * S >= parallel::min_items;
-  // Pass 1: x then y sweeps plane by plane, so each plane is swept twice while it is in cache.
-#pragma omp parallel for schedule(static) if (threaded)
-  for (int k = 0; k < g.nz; ++k) {
-    double* p = c + k * plane;
-    sweep_x_lines<S>(p, row, g.ny, g.nx, inv[0].data(), q[0].data());
-    if (g.ny > 1) sweep_rows<S>(p, row, row, g.ny, inv[1].data(), q[1].data());
-  }
-  // Pass 2: z sweeps on column blocks small enough that the whole z extent stays in L2.
-  if (g.nz > 1) {
-    constexpr std::size_t block = 512 * S;
-    const auto blocks = static_cast<std::int64_t>((plane + block - 1) / block);
-#pragma omp parallel for schedule(static) if (threaded)
-    for (std::int64_t b = 0; b < blocks; ++b) {
-      const std::size_t start = static_cast<std::size_t>(b) * block;
-      sweep_rows<S>(c + start, plane, std::min(block, plane - start), g.nz, inv[2].data(), q[2].data());
+  // Column ranges start on whole voxels and, where possible, whole cache lines.
+  constexpr std::size_t grain = S % 8 == 0 ? S : (S % 4 == 0 ? 2 * S : (S % 2 == 0 ? 4 * S : 8 * S));
+#pragma omp parallel if (threaded)
+  {
+    const int t = omp_get_thread_num();
+    const int threads = omp_get_num_threads();
+    const auto j0 = static_cast<int>(share_begin(static_cast<std::size_t>(g.ny), 1, t, threads));
+    const auto j1 = static_cast<int>(share_begin(static_cast<std::size_t>(g.ny), 1, t + 1, threads));
+    const std::size_t m0 = share_begin(row, grain, t, threads);
+    const std::size_t m1 = share_begin(row, grain, t + 1, threads);
+    const std::size_t width = m1 - m0;
+    RowCoefficients<S> kz;
+    for (int k = 0; k < g.nz; ++k) {
+      double* p = c + k * plane;
+      sweep_x_lines<S>(p + j0 * row, row, j1 - j0, g.nx, inv[0].data(), q[0].data());
+#pragma omp barrier
+      if (width == 0) continue;
+      if (g.ny > 1) sweep_rows<S>(p + m0, row, width, g.ny, inv[1].data(), q[1].data());
+      if (g.nz > 1) {
+        kz.load(inv[2].data(), q[2].data(), k);
+        for (int j = 0; j < g.ny; ++j) {
+          double* cur = p + j * row + m0;
+          if (k == 0) scale_row<S>(cur, width, kz);
+          else forward_row<S>(cur, cur - plane, width, kz);
+        }
+      }
+    }
+    if (g.nz > 1 && width > 0) {
+      for (int k = g.nz - 2; k >= 0; --k) {
+        kz.load(inv[2].data(), q[2].data(), k);
+        double* p = c + k * plane;
+        for (int j = 0; j < g.ny; ++j) backward_row<S>(p + j * row + m0, p + j * row + m0 + plane, width, kz);
+      }
     }
   }
 }

@@ -39,6 +39,8 @@ expect_diagnostic() {
 # --- Three errors in one file: all three are reported. ----------------------------------------
 BASE="$SRC/scenarios/rat-sciatic-crush.toml"
 [[ -f $BASE ]] || fail "missing $BASE"
+grep -q '^type = "crush"$' "$BASE" && grep -q '^\[simulation\]$' "$BASE" ||
+  fail "$BASE no longer has the 'type = \"crush\"' and [simulation] lines this test splices around"
 BAD="$WORK/bad.toml"
 {
   # The default scenario up to and including its [injury] table...

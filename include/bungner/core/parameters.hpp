@@ -64,8 +64,8 @@ class ParameterSet {
   double in(std::string_view name, std::string_view unit) const;
   const ParameterValue& value(std::string_view name) const;
   const ParameterSpec& spec(std::string_view name) const;
-  /// Sets a value given in the declared unit. Returns a diagnostic message when it is outside the
-  /// hard range (error) or plausible range (warning); empty when fine.
+  /// Sets a value given in the declared unit (range checks belong to the scenario loader, which
+  /// knows where the value was written).
   void set(std::string_view name, double value, std::string source, std::string origin);
   const std::vector<ParameterSpec>& specs() const { return registry_->all(); }
 

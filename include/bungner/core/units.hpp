@@ -135,7 +135,7 @@ Quantity parse_quantity(std::string_view text);
 double parse_as(std::string_view text, std::string_view expected_unit);
 
 /// Converts a value in internal units to `unit` (value / factor). Throws UnitError.
-double from_si(double si_value, std::string_view unit);
+double from_si(double value_in_si, std::string_view unit);
 
 /// Converts a value in `unit` to internal units (value * factor). Throws UnitError.
 double to_si(double value, std::string_view unit);
@@ -144,7 +144,7 @@ double to_si(double value, std::string_view unit);
 /// %.6g-style digits unless more are needed to read back the same value in `unit` (the
 /// conversion to SI may still differ in the last bit). For "" and "1" the unit is left off.
 /// Locale-independent. Throws UnitError.
-std::string format(double si_value, std::string_view unit);
+std::string format(double value_in_si, std::string_view unit);
 
 /// One symbol of the unit table: value_in_si = value * factor.
 struct UnitEntry {

@@ -5,8 +5,6 @@
 #include <numeric>
 #include <stdexcept>
 
-#include <omp.h>
-
 #include "bungner/core/parallel.hpp"
 
 namespace bungner::fields {
@@ -15,33 +13,29 @@ namespace {
 constexpr int lanes = 8;  // doubles per AVX-512 register; row loops run in blocks of lanes * S
 
 /// Forward and backward passes of the x-sweep on `count` lines of length n that start `stride`
-/// elements apart. Several independent lines are interleaved because each line is a serial
-/// recurrence: interleaving hides the latency of the multiply-adds.
+/// elements apart. Each line is a serial recurrence, so several lines are interleaved to hide
+/// the latency of the multiply-adds, and the running value is kept in registers rather than
+/// re-read from the element just stored (which would add a store-forwarding delay per voxel).
 template <int S>
 void sweep_x_lines(double* base, std::size_t stride, int count, int n, const double* inv, const double* q) {
-  constexpr int group = 8;
+  constexpr int group = 4;
   int line = 0;
   for (; line + group <= count; line += group) {
     double* p[group];
     for (int g = 0; g < group; ++g) p[g] = base + (line + g) * stride;
+    double carry[group][S];
     for (int g = 0; g < group; ++g)
-      for (int s = 0; s < S; ++s) p[g][s] *= inv[s];
+      for (int s = 0; s < S; ++s) carry[g][s] = p[g][s] *= inv[s];
     for (int i = 1; i < n; ++i) {
       const double* in = inv + i * S;
       const double* qi = q + i * S;
-      for (int g = 0; g < group; ++g) {
-        double* cur = p[g] + i * S;
-        const double* prev = cur - S;
-        for (int s = 0; s < S; ++s) cur[s] = cur[s] * in[s] + qi[s] * prev[s];
-      }
+      for (int g = 0; g < group; ++g)
+        for (int s = 0; s < S; ++s) carry[g][s] = p[g][i * S + s] = p[g][i * S + s] * in[s] + qi[s] * carry[g][s];
     }
     for (int i = n - 2; i >= 0; --i) {
       const double* qi = q + i * S;
-      for (int g = 0; g < group; ++g) {
-        double* cur = p[g] + i * S;
-        const double* next = cur + S;
-        for (int s = 0; s < S; ++s) cur[s] += qi[s] * next[s];
-      }
+      for (int g = 0; g < group; ++g)
+        for (int s = 0; s < S; ++s) carry[g][s] = p[g][i * S + s] += qi[s] * carry[g][s];
     }
   }
   for (; line < count; ++line) {
@@ -116,57 +110,35 @@ void sweep_rows(double* base, std::size_t row_stride, std::size_t len, int n, co
   }
 }
 
-/// Start of thread t's share of [0, n) in units of `grain` (shares differ by at most one grain).
-std::size_t share_begin(std::size_t n, std::size_t grain, int t, int threads) {
-  const std::size_t units = (n + grain - 1) / grain;
-  return std::min(n, units * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads) * grain);
-}
-
-/// One LOD step on a uniform domain. Memory is streamed twice per step instead of six times:
-///  pass 1, plane by plane (k ascending): x sweeps (threads split the lines), then y sweep and the
-///  z forward elimination (threads split each row into column ranges), while the plane is in cache;
-///  pass 2: z back substitution (same column ranges), planes descending.
+/// One LOD step on a uniform domain, in two passes over memory:
+///  pass 1, plane by plane (threads take whole planes): x sweeps, then the y sweep while the plane
+///  is still in the core's cache;
+///  pass 2, column blocks (threads take whole blocks): the z sweep, forward and back, on a block
+///  narrow enough that all its planes stay in cache between the two.
 /// Each value undergoes the same operations in the same order whatever the thread count.
 template <int S>
 void step_uniform_kernel(Fields& fields, const std::array<aligned_vector<double>, 3>& inv,
-                         const std::array<aligned_vector<double>, 3>& q) {
+                         const std::array<aligned_vector<double>, 3>& q, std::size_t z_block_voxels) {
   const Grid& g = fields.grid();
   double* c = fields.data();
   const std::size_t row = static_cast<std::size_t>(g.nx) * S;
   const std::size_t plane = row * g.ny;
   const bool threaded = static_cast<std::int64_t>(g.voxels()) * S >= parallel::min_items;
-  // Column ranges start on whole voxels and, where possible, whole cache lines.
-  constexpr std::size_t grain = S % 8 == 0 ? S : (S % 4 == 0 ? 2 * S : (S % 2 == 0 ? 4 * S : 8 * S));
 #pragma omp parallel if (threaded)
   {
-    const int t = omp_get_thread_num();
-    const int threads = omp_get_num_threads();
-    const auto j0 = static_cast<int>(share_begin(static_cast<std::size_t>(g.ny), 1, t, threads));
-    const auto j1 = static_cast<int>(share_begin(static_cast<std::size_t>(g.ny), 1, t + 1, threads));
-    const std::size_t m0 = share_begin(row, grain, t, threads);
-    const std::size_t m1 = share_begin(row, grain, t + 1, threads);
-    const std::size_t width = m1 - m0;
-    RowCoefficients<S> kz;
+#pragma omp for schedule(static)
     for (int k = 0; k < g.nz; ++k) {
       double* p = c + k * plane;
-      sweep_x_lines<S>(p + j0 * row, row, j1 - j0, g.nx, inv[0].data(), q[0].data());
-#pragma omp barrier
-      if (width == 0) continue;
-      if (g.ny > 1) sweep_rows<S>(p + m0, row, width, g.ny, inv[1].data(), q[1].data());
-      if (g.nz > 1) {
-        kz.load(inv[2].data(), q[2].data(), k);
-        for (int j = 0; j < g.ny; ++j) {
-          double* cur = p + j * row + m0;
-          if (k == 0) scale_row<S>(cur, width, kz);
-          else forward_row<S>(cur, cur - plane, width, kz);
-        }
-      }
+      sweep_x_lines<S>(p, row, g.ny, g.nx, inv[0].data(), q[0].data());
+      if (g.ny > 1) sweep_rows<S>(p, row, row, g.ny, inv[1].data(), q[1].data());
     }
-    if (g.nz > 1 && width > 0) {
-      for (int k = g.nz - 2; k >= 0; --k) {
-        kz.load(inv[2].data(), q[2].data(), k);
-        double* p = c + k * plane;
-        for (int j = 0; j < g.ny; ++j) backward_row<S>(p + j * row + m0, p + j * row + m0 + plane, width, kz);
+    if (g.nz > 1) {
+      const std::size_t block = z_block_voxels * S;
+      const auto blocks = static_cast<std::int64_t>((plane + block - 1) / block);
+#pragma omp for schedule(static)
+      for (std::int64_t b = 0; b < blocks; ++b) {
+        const std::size_t start = static_cast<std::size_t>(b) * block;
+        sweep_rows<S>(c + start, plane, std::min(block, plane - start), g.nz, inv[2].data(), q[2].data());
       }
     }
   }
@@ -251,6 +223,12 @@ DiffusionSolver::DiffusionSolver(const Grid& grid, std::vector<Substrate> substr
   }
 }
 
+std::size_t DiffusionSolver::z_block_voxels() const {
+  // Keep a block's whole z extent within about half of a 1 MiB L2 cache.
+  const std::size_t bytes_per_voxel_column = substrates_.size() * sizeof(double) * static_cast<std::size_t>(grid_.nz);
+  return std::max<std::size_t>(64, (512 * 1024) / bytes_per_voxel_column / 8 * 8);
+}
+
 double DiffusionSolver::total_decay_factor(std::size_t s) const {
   return std::pow(1.0 + substrates_[s].decay_per_min * dt_ / 3.0, -3.0);
 }
@@ -264,14 +242,14 @@ void DiffusionSolver::step(Fields& fields) const {
 
 void DiffusionSolver::step_uniform(Fields& fields) const {
   switch (substrates_.size()) {
-    case 1: return step_uniform_kernel<1>(fields, inv_, q_);
-    case 2: return step_uniform_kernel<2>(fields, inv_, q_);
-    case 3: return step_uniform_kernel<3>(fields, inv_, q_);
-    case 4: return step_uniform_kernel<4>(fields, inv_, q_);
-    case 5: return step_uniform_kernel<5>(fields, inv_, q_);
-    case 6: return step_uniform_kernel<6>(fields, inv_, q_);
-    case 7: return step_uniform_kernel<7>(fields, inv_, q_);
-    case 8: return step_uniform_kernel<8>(fields, inv_, q_);
+    case 1: return step_uniform_kernel<1>(fields, inv_, q_, z_block_voxels());
+    case 2: return step_uniform_kernel<2>(fields, inv_, q_, z_block_voxels());
+    case 3: return step_uniform_kernel<3>(fields, inv_, q_, z_block_voxels());
+    case 4: return step_uniform_kernel<4>(fields, inv_, q_, z_block_voxels());
+    case 5: return step_uniform_kernel<5>(fields, inv_, q_, z_block_voxels());
+    case 6: return step_uniform_kernel<6>(fields, inv_, q_, z_block_voxels());
+    case 7: return step_uniform_kernel<7>(fields, inv_, q_, z_block_voxels());
+    case 8: return step_uniform_kernel<8>(fields, inv_, q_, z_block_voxels());
     default: return step_general(fields);
   }
 }

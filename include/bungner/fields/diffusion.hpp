@@ -61,6 +61,7 @@ class DiffusionSolver {
   void step_uniform(Fields& fields) const;
   void step_general(Fields& fields) const;
   void sweep_general(Fields& fields, int axis) const;
+  std::size_t z_block_voxels() const;
 
   Grid grid_;
   std::vector<Substrate> substrates_;

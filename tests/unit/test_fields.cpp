@@ -10,6 +10,7 @@
 
 #include "bungner/core/random.hpp"
 #include "bungner/fields/diffusion.hpp"
+#include "bungner/fields/geometry.hpp"
 
 namespace bungner::fields {
 namespace {
@@ -363,6 +364,99 @@ TEST(Fields, RejectsInconsistentSetups) {
   Domain d;
   d.region.assign(5, Region::tissue);
   EXPECT_THROW(DiffusionSolver(cube(4, 10), two, 0.1, d), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace bungner::fields
+
+namespace bungner::fields {
+namespace {
+
+TEST(FieldsGeometry, RegionVolumesMatchTheCylinders) {
+  InjurySiteGeometry g;
+  g.nerve_radius_um = 300;
+  g.proximal_length_um = 400;
+  g.gap_length_um = 1000;
+  g.distal_length_um = 600;
+  g.conduit = true;
+  g.conduit_inner_radius_um = 400;
+  g.wall_thickness_um = 100;
+  g.wall_permeability_um_per_min = {0.5};
+  const Grid grid = grid_for(g, 10);
+  const Domain d = make_domain(grid, g, {{"x", 1000, 0}});
+  double volume[region_count] = {};
+  for (Region r : d.region) volume[static_cast<int>(r)] += grid.voxel_volume_um3();
+  const auto near = [](double a, double b) { return std::abs(a - b) < 0.02 * b; };
+  EXPECT_TRUE(near(volume[0], pi * 300 * 300 * (400 + 600))) << volume[0];
+  EXPECT_TRUE(near(volume[1], pi * 400 * 400 * 1000)) << volume[1];
+  EXPECT_TRUE(near(volume[2], pi * (500 * 500 - 400 * 400) * 1000)) << volume[2];
+  EXPECT_DOUBLE_EQ(d.diffusivity[2][0], 0.5 * 100);  // D_wall = P w
+}
+
+// Factor released in the lumen leaks out through a permeable wall only: the amount that ends
+// up outside the conduit grows with the permeability and is zero for an impermeable wall.
+TEST(FieldsGeometry, ConduitWallPermeabilityControlsLeakage) {
+  const auto leaked = [](double permeability) {
+    InjurySiteGeometry g;
+    g.nerve_radius_um = 100;
+    g.proximal_length_um = 100;
+    g.gap_length_um = 400;
+    g.distal_length_um = 100;
+    g.conduit = true;
+    g.conduit_inner_radius_um = 150;
+    g.wall_thickness_um = 40;
+    g.wall_permeability_um_per_min = {permeability};
+    g.margin_um = 0;
+    const Grid grid = grid_for(g, 20);
+    Domain d = make_domain(grid, g, {{"ngf", 2000, 0}});
+    // The space around the conduit (not around the stumps) is tissue here, so that leaked factor
+    // has somewhere to go but cannot get there around the conduit's ends.
+    for (int k = 0; k < grid.nz; ++k)
+      for (int j = 0; j < grid.ny; ++j)
+        for (int i = 0; i < grid.nx; ++i) {
+          const auto [x, y, z] = grid.center(i, j, k);
+          Region& r = d.region[grid.index(i, j, k)];
+          if (r == Region::outside && x >= 100 && x < 500) r = Region::tissue;
+        }
+    DiffusionSolver solver(grid, {{"ngf", 2000, 0}}, 0.5, d);
+    Fields f(grid, 1);
+    const auto centre = grid.voxel_of({350, 0, 0});
+    f.at(centre[0], centre[1], centre[2], 0) = 1000;
+    for (int n = 0; n < 200; ++n) solver.step(f);
+    double outside = 0;
+    for (int k = 0; k < grid.nz; ++k)
+      for (int j = 0; j < grid.ny; ++j)
+        for (int i = 0; i < grid.nx; ++i) {
+          const auto [x, y, z] = grid.center(i, j, k);
+          if (std::hypot(y, z) >= 190 && x >= 100 && x < 500) outside += f.at(i, j, k, 0);
+        }
+    return outside;
+  };
+  EXPECT_EQ(leaked(0.0), 0.0);
+  const double low = leaked(0.1), high = leaked(10.0);
+  EXPECT_GT(low, 0.0);
+  EXPECT_GT(high, 3 * low);
+}
+
+TEST(FieldsGradient, ExactForLinearFields) {
+  Grid g;
+  g.nx = 5;
+  g.ny = 4;
+  g.nz = 3;
+  g.dx_um = 2;
+  Fields f(g, 2);
+  for (int k = 0; k < g.nz; ++k)
+    for (int j = 0; j < g.ny; ++j)
+      for (int i = 0; i < g.nx; ++i) {
+        const auto [x, y, z] = g.center(i, j, k);
+        f.at(i, j, k, 1) = 3 * x - 2 * y + 0.5 * z;
+      }
+  for (auto [i, j, k] : {std::array<int, 3>{0, 0, 0}, {2, 1, 1}, {4, 3, 2}}) {
+    const auto grad = f.gradient(i, j, k, 1);
+    EXPECT_NEAR(grad[0], 3, 1e-12);
+    EXPECT_NEAR(grad[1], -2, 1e-12);
+    EXPECT_NEAR(grad[2], 0.5, 1e-12);
+  }
 }
 
 }  // namespace

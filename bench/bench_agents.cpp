@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
   for (int s = 0; s < steps; ++s) engine.step(agents, nullptr, static_cast<std::uint64_t>(s), {1, 0});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  // Storage: the agent columns plus the neighbour grid (index per agent, sorted list, voxel offsets).
+  // Storage: the agent columns, the neighbour grid (index per agent, sorted list, voxel offsets)
+  // and the per-step work arrays (voxel-sorted position and radius copies, kind, slot, intents).
   NeighbourGrid grid;
   grid.build(agents, interaction_range(agents.kinds()));
   const double grid_bytes =
@@ -70,6 +71,6 @@ int main(int argc, char** argv) {
   fmt::print("{{\"cells\": {}, \"threads\": {}, \"steps\": {}, \"seconds\": {:.4f}, \"cell_updates_per_s\": {:.6e}, "
              "\"bytes_per_cell\": {:.1f}, \"max_radius_um\": {:.4f}}}\n",
              cells, threads, steps, seconds, static_cast<double>(cells) * steps / seconds,
-             agents.bytes_per_agent() + grid_bytes + 2.0, spread);
+             agents.bytes_per_agent() + grid_bytes + 4 * sizeof(double) + 1 + 4 + 2, spread);
   return 0;
 }

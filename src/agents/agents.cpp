@@ -106,7 +106,9 @@ void NeighbourGrid::build(const Agents& a, double voxel) {
     high = {std::max(high[0], a.x[i]), std::max(high[1], a.y[i]), std::max(high[2], a.z[i])};
   }
   for (int d = 0; d < 3; ++d) {
-    origin[d] = low[d] - voxel;  // one empty layer around, so the 27-voxel stencil never leaves the grid
+    // At least one empty layer of voxels around the agents, so the 27-voxel stencil never leaves
+    // the grid; half a voxel more so that rounding cannot put the lowest agent in layer 0.
+    origin[d] = low[d] - 1.5 * voxel;
     n[d] = static_cast<int>((high[d] - origin[d]) / voxel) + 2;
   }
   const std::size_t voxels = static_cast<std::size_t>(n[0]) * n[1] * n[2];
@@ -140,18 +142,38 @@ StepReport Engine::step(Agents& a, fields::Fields* fields, std::uint64_t step, R
   }
   grid.build(a, range);
 
-  // Kind-pair interaction strengths (PhysiCell: geometric means of the two cells' strengths).
-  std::vector<double> repulsion(nk * nk), adhesion(nk * nk);
-  for (std::size_t p = 0; p < nk; ++p)
-    for (std::size_t q = 0; q < nk; ++q) {
-      repulsion[p * nk + q] = std::sqrt(kinds[p].repulsion_um_per_min * kinds[q].repulsion_um_per_min);
-      adhesion[p * nk + q] = std::sqrt(kinds[p].adhesion_um_per_min * kinds[q].adhesion_um_per_min);
-    }
-
   const std::size_t count = a.size();
   std::vector<std::uint8_t> dies(count, 0), divides(count, 0);
-  const fields::Grid* fg = fields ? &fields->grid() : nullptr;
+  // Voxel-sorted copies of what the neighbour loop reads, so it streams through memory. The
+  // strengths are stored as square roots: PhysiCell's pair strength sqrt(c_i c_j) is a product.
+  std::vector<double> root_repulsion(nk), root_adhesion(nk);
+  for (std::size_t k = 0; k < nk; ++k) {
+    root_repulsion[k] = std::sqrt(kinds[k].repulsion_um_per_min);
+    root_adhesion[k] = std::sqrt(kinds[k].adhesion_um_per_min);
+  }
   const bool threaded = static_cast<std::int64_t>(count) >= 4096;
+  double max_radius = 0;
+  for (double r : a.radius) max_radius = std::max(max_radius, r);
+  double max_relative = 1;
+  for (const auto& k : kinds) max_relative = std::max(max_relative, k.relative_max_adhesion_distance);
+  const double reach2 = std::pow(2 * max_relative * max_radius, 2);  // no pair interacts beyond this
+  const std::size_t copies = settings_.behaviours.mechanics ? count : 0;
+  aligned_vector<double> sx(copies), sy(copies), sz(copies), sr(copies);
+  std::vector<std::uint8_t> skind(copies);
+  std::vector<std::uint32_t> slot(copies);
+  std::vector<double> relative(nk);
+  for (std::size_t k = 0; k < nk; ++k) relative[k] = kinds[k].relative_max_adhesion_distance;
+#pragma omp parallel for schedule(static) if (threaded)
+  for (std::size_t m = 0; m < copies; ++m) {
+    const std::uint32_t j = grid.agents[m];
+    sx[m] = a.x[j];
+    sy[m] = a.y[j];
+    sz[m] = a.z[j];
+    sr[m] = a.radius[j];
+    skind[m] = a.kind[j];
+    slot[j] = static_cast<std::uint32_t>(m);
+  }
+  const fields::Grid* fg = fields ? &fields->grid() : nullptr;
 
   // Phase 1: read positions, write each agent's own velocity, motility, variables and intents.
 #pragma omp parallel for schedule(static) if (threaded)
@@ -162,37 +184,35 @@ StepReport Engine::step(Agents& a, fields::Fields* fields, std::uint64_t step, R
     int neighbours = 0;
     if (settings_.behaviours.mechanics) {
       const double xi = a.x[i], yi = a.y[i], zi = a.z[i], ri = a.radius[i];
-      const double rel_i = kind.relative_max_adhesion_distance;
+      const double reach_i = kind.relative_max_adhesion_distance * ri;
+      const double rep_i = root_repulsion[ki], adh_i = root_adhesion[ki];
+      const std::uint32_t self = slot[i];
       const std::uint32_t v = grid.voxel_of[i];
-      const int ci = static_cast<int>(v % static_cast<std::uint32_t>(grid.n[0]));
-      const int cj = static_cast<int>((v / static_cast<std::uint32_t>(grid.n[0])) % static_cast<std::uint32_t>(grid.n[1]));
-      const int ck = static_cast<int>(v / (static_cast<std::uint32_t>(grid.n[0]) * static_cast<std::uint32_t>(grid.n[1])));
+      const auto nx = static_cast<std::uint32_t>(grid.n[0]), ny = static_cast<std::uint32_t>(grid.n[1]);
+      const int ci = static_cast<int>(v % nx), cj = static_cast<int>((v / nx) % ny), ck = static_cast<int>(v / (nx * ny));
       for (int dk = -1; dk <= 1; ++dk)
         for (int dj = -1; dj <= 1; ++dj) {
-          // The three voxels along x are contiguous in the sorted agent list.
+          // The three voxels along x are contiguous in the voxel-sorted copies.
           const std::size_t row = grid.voxel(ci - 1, cj + dj, ck + dk);
           const std::uint32_t begin = grid.start[row], end = grid.start[row + 3];
           for (std::uint32_t m = begin; m < end; ++m) {
-            const std::uint32_t j = grid.agents[m];
-            if (j == i) continue;
-            const double dx = xi - a.x[j], dy = yi - a.y[j], dz = zi - a.z[j];
+            const double dx = xi - sx[m], dy = yi - sy[m], dz = zi - sz[m];
             const double d2 = dx * dx + dy * dy + dz * dz;
-            const double rj = a.radius[j];
-            const double max_adhesion = rel_i * ri + kinds[a.kind[j]].relative_max_adhesion_distance * rj;
-            const double reach = std::max(ri + rj, max_adhesion);
-            if (d2 >= reach * reach) continue;
+            // Most candidates are out of reach: reject them before any division or root.
+            if (d2 >= reach2 || m == self) continue;
             const double d = std::max(std::sqrt(d2), 1e-5);
-            const std::size_t pair = ki * nk + a.kind[j];
             double strength = 0;
-            const double contact = ri + rj;
+            const std::uint8_t kj = skind[m];
+            const double contact = ri + sr[m];
             if (d < contact) {
               const double t = 1 - d / contact;
-              strength = repulsion[pair] * t * t;
+              strength = rep_i * root_repulsion[kj] * t * t;
               ++neighbours;
             }
-            if (d < max_adhesion) {
-              const double t = 1 - d / max_adhesion;
-              strength -= adhesion[pair] * t * t;
+            const double adhesion_reach = reach_i + relative[kj] * sr[m];
+            if (d < adhesion_reach) {
+              const double t = 1 - d / adhesion_reach;
+              strength -= adh_i * root_adhesion[kj] * t * t;
             }
             strength /= d;
             fx += strength * dx;

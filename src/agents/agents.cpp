@@ -50,6 +50,7 @@ std::size_t Agents::add(std::uint8_t k, std::array<double, 3> p) {
   y.push_back(p[1]);
   z.push_back(p[2]);
   for (auto* c : {&vx, &vy, &vz, &px, &py, &pz, &mx, &my, &mz, &cleared}) c->push_back(0.0);
+  engulfed.push_back(0);
   radius.push_back(kinds_[k].radius_um);
   for (auto& v : variables) v.push_back(0.0);
   return id.size() - 1;
@@ -61,7 +62,7 @@ std::size_t Agents::find(std::uint64_t agent_id) const {
 
 double Agents::bytes_per_agent() const {
   return static_cast<double>(sizeof(std::uint64_t) + sizeof(std::uint8_t) + 15 * sizeof(double) +
-                             variables.size() * sizeof(double));
+                             sizeof(std::uint32_t) + variables.size() * sizeof(double));
 }
 
 void Agents::permute(const std::vector<std::uint32_t>& order) {
@@ -71,6 +72,7 @@ void Agents::permute(const std::vector<std::uint32_t>& order) {
   };
   apply(id);
   apply(kind);
+  apply(engulfed);
   for (auto* c : {&x, &y, &z, &vx, &vy, &vz, &px, &py, &pz, &mx, &my, &mz, &radius, &cleared}) apply(*c);
   for (auto& v : variables) apply(v);
 }
@@ -86,6 +88,7 @@ void Agents::remove_flagged(const std::vector<std::uint8_t>& dead) {
   };
   compact(id);
   compact(kind);
+  compact(engulfed);
   for (auto* c : {&x, &y, &z, &vx, &vy, &vz, &px, &py, &pz, &mx, &my, &mz, &radius, &cleared}) compact(*c);
   for (auto& v : variables) compact(v);
 }
@@ -144,6 +147,8 @@ StepReport Engine::step(Agents& a, fields::Fields* fields, std::uint64_t step, R
 
   const std::size_t count = a.size();
   std::vector<std::uint8_t> dies(count, 0), divides(count, 0);
+  constexpr std::uint64_t none = UINT64_MAX;
+  std::vector<std::uint64_t> wants(count, none);  // id of the agent a phagocyte engulfs this step
   // Voxel-sorted copies of what the neighbour loop reads, so it streams through memory. The
   // strengths are stored as square roots: PhysiCell's pair strength sqrt(c_i c_j) is a product.
   std::vector<double> root_repulsion(nk), root_adhesion(nk);
@@ -160,6 +165,7 @@ StepReport Engine::step(Agents& a, fields::Fields* fields, std::uint64_t step, R
   const std::size_t copies = settings_.behaviours.mechanics ? count : 0;
   aligned_vector<double> sx(copies), sy(copies), sz(copies), sr(copies);
   std::vector<std::uint8_t> skind(copies);
+  std::vector<std::uint64_t> sid(copies);
   std::vector<std::uint32_t> slot(copies);
   std::vector<double> relative(nk);
   for (std::size_t k = 0; k < nk; ++k) relative[k] = kinds[k].relative_max_adhesion_distance;
@@ -171,6 +177,7 @@ StepReport Engine::step(Agents& a, fields::Fields* fields, std::uint64_t step, R
     sz[m] = a.z[j];
     sr[m] = a.radius[j];
     skind[m] = a.kind[j];
+    sid[m] = a.id[j];
     slot[j] = static_cast<std::uint32_t>(m);
   }
   const fields::Grid* fg = fields ? &fields->grid() : nullptr;
@@ -182,6 +189,7 @@ StepReport Engine::step(Agents& a, fields::Fields* fields, std::uint64_t step, R
     const CellKind& kind = kinds[ki];
     double fx = 0, fy = 0, fz = 0;
     int neighbours = 0;
+    std::uint64_t prey = none;  // lowest id of a touching agent of the engulfed kind
     if (settings_.behaviours.mechanics) {
       const double xi = a.x[i], yi = a.y[i], zi = a.z[i], ri = a.radius[i];
       const double reach_i = kind.relative_max_adhesion_distance * ri;
@@ -208,6 +216,7 @@ StepReport Engine::step(Agents& a, fields::Fields* fields, std::uint64_t step, R
               const double t = 1 - d / contact;
               strength = rep_i * root_repulsion[kj] * t * t;
               ++neighbours;
+              if (kj == kind.engulfs_kind) prey = std::min(prey, sid[m]);
             }
             const double adhesion_reach = reach_i + relative[kj] * sr[m];
             if (d < adhesion_reach) {
@@ -259,7 +268,8 @@ StepReport Engine::step(Agents& a, fields::Fields* fields, std::uint64_t step, R
     // Life cycle intents: applied after the step in id order.
     if (settings_.behaviours.life_cycle) {
       RandomStream r(key, a.id[i], step, purpose_life);
-      const double u_death = r.uniform(), u_division = r.uniform();
+      const double u_death = r.uniform(), u_division = r.uniform(), u_engulf = r.uniform();
+      if (prey != none && u_engulf < -std::expm1(-kind.engulf_rate_per_min * dt)) wants[i] = prey;
       double death_rate = kind.apoptosis_rate_per_min;
       if (fields != nullptr && kind.oxygen_substrate >= 0) {
         const auto c = fg->voxel_of({a.x[i], a.y[i], a.z[i]});
@@ -354,8 +364,25 @@ StepReport Engine::step(Agents& a, fields::Fields* fields, std::uint64_t step, R
     }
   }
 
-  // Births and deaths, in id order of the parent / the dying agent.
+  // Engulfment, births and deaths, in id order of the phagocyte, the parent, the dying agent.
   if (settings_.behaviours.life_cycle) {
+    std::vector<std::size_t> hunters;
+    for (std::size_t i = 0; i < count; ++i)
+      if (wants[i] != none && !dies[i]) hunters.push_back(i);
+    if (!hunters.empty()) {
+      std::sort(hunters.begin(), hunters.end(), [&](std::size_t p, std::size_t q) { return a.id[p] < a.id[q]; });
+      std::vector<std::pair<std::uint64_t, std::size_t>> by_id(count);
+      for (std::size_t i = 0; i < count; ++i) by_id[i] = {a.id[i], i};
+      std::sort(by_id.begin(), by_id.end());
+      for (std::size_t h : hunters) {
+        const auto it = std::lower_bound(by_id.begin(), by_id.end(), std::make_pair(wants[h], std::size_t{0}));
+        if (it == by_id.end() || it->first != wants[h] || dies[it->second]) continue;  // already taken
+        dies[it->second] = 1;
+        divides[it->second] = 0;
+        ++a.engulfed[h];
+        ++report.engulfed;
+      }
+    }
     std::vector<std::size_t> parents;
     for (std::size_t i = 0; i < count; ++i)
       if (divides[i]) parents.push_back(i);

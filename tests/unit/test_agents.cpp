@@ -265,3 +265,33 @@ TEST(Agents, BitIdenticalAtOneAndTwoThreads) {
 
 }  // namespace
 }  // namespace bungner::agents
+
+namespace bungner::agents {
+namespace {
+
+// A phagocyte engulfs one touching apoptotic cell per step, the one with the lowest id; a cell
+// wanted by two phagocytes goes to the phagocyte with the lower id.
+TEST(Agents, PhagocytesEngulfTouchingAgentsInIdOrder) {
+  CellKind macrophage;
+  macrophage.engulfs_kind = 1;
+  macrophage.engulf_rate_per_min = 1e9;  // certain within a step
+  CellKind apoptotic;
+  Agents a({macrophage, apoptotic});
+  a.add(1, {10, 0, 0});   // id 0: prey touching both phagocytes
+  a.add(0, {0, 0, 0});    // id 1: phagocyte
+  a.add(0, {20, 0, 0});   // id 2: phagocyte
+  a.add(1, {-10, 0, 0});  // id 3: prey touching phagocyte 1 only
+  const Engine engine(only(true, false, true, 0.01));
+  StepReport r = engine.step(a, nullptr, 0, {1, 0});
+  EXPECT_EQ(r.engulfed, 1u);  // both wanted id 0; phagocyte 1 (lower id) got it
+  EXPECT_EQ(a.find(0), a.size());
+  EXPECT_EQ(a.engulfed[a.find(1)], 1u);
+  EXPECT_EQ(a.engulfed[a.find(2)], 0u);
+  r = engine.step(a, nullptr, 1, {1, 0});
+  EXPECT_EQ(r.engulfed, 1u);  // phagocyte 1 now takes id 3
+  EXPECT_EQ(a.find(3), a.size());
+  EXPECT_EQ(a.size(), 2u);
+}
+
+}  // namespace
+}  // namespace bungner::agents

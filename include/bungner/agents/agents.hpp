@@ -50,6 +50,11 @@ struct CellKind {
   /// [um^3/min of medium cleared], into `cleared` of the agent.
   int phagocytosed_substrate = -1;
   double phagocytosis_clearance = 0;
+  /// Phagocytosis of agents: engulf one touching agent of this kind (e.g. apoptotic cells) per
+  /// step with probability 1 - exp(-rate dt); the touching candidate with the lowest id is taken,
+  /// and a target wanted by several phagocytes goes to the one with the lowest id.
+  int engulfs_kind = -1;
+  double engulf_rate_per_min = 0;
 };
 
 /// Per-agent state variable with a small linear ODE dy/dt = production * signal - decay * y,
@@ -99,7 +104,8 @@ class Agents {
   aligned_vector<double> px, py, pz;   ///< velocity of the previous step (Adams-Bashforth) [um/min]
   aligned_vector<double> mx, my, mz;   ///< motility velocity, persistent [um/min]
   aligned_vector<double> radius;       ///< [um]
-  aligned_vector<double> cleared;      ///< amount phagocytosed so far
+  aligned_vector<double> cleared;      ///< amount of a field phagocytosed so far
+  std::vector<std::uint32_t> engulfed;  ///< agents engulfed so far
   std::vector<aligned_vector<double>> variables;  ///< per StateVariable
 
   std::uint64_t next_id = 0;
@@ -131,7 +137,8 @@ struct NeighbourGrid {
 /// What happened in one step (for mass balance and tests).
 struct StepReport {
   std::size_t births = 0;
-  std::size_t deaths = 0;
+  std::size_t deaths = 0;     ///< includes engulfed agents
+  std::size_t engulfed = 0;
   fields::ExchangeTotals exchange;
 };
 

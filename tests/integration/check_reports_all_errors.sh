@@ -2,16 +2,7 @@
 # `bungner check` reports every problem of a scenario at once, each with FILE:LINE:COLUMN, the
 # dotted key path and (for typos) a suggestion; `bungner run` on the same file writes nothing.
 # Usage: check_reports_all_errors.sh BUNGNER SOURCE_DIR
-set -euo pipefail
-BUNGNER=${1:?usage: $0 BUNGNER SOURCE_DIR}
-SRC=${2:?usage: $0 BUNGNER SOURCE_DIR}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+. "$(dirname "$0")/common.sh" "$@"
 
 # Line number of the first line of FILE that starts with PREFIX.
 line_of() { grep -n -F -- "$2" "$1" | head -n1 | cut -d: -f1; }

@@ -1,19 +1,7 @@
 #!/usr/bin/env bash
 # Results depend on the seed and on nothing else: not on the thread count, not on the run.
 # Usage: determinism.sh BUNGNER SOURCE_DIR
-set -euo pipefail
-BUNGNER=${1:?usage: $0 BUNGNER SOURCE_DIR}
-SRC=${2:?usage: $0 BUNGNER SOURCE_DIR}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-SCENARIO="$SRC/scenarios/rat-sciatic-crush.toml"
-[[ -f $SCENARIO ]] || fail "missing $SCENARIO"
+. "$(dirname "$0")/common.sh" "$@"
 
 # run NAME ARGS...: runs the default scenario into $WORK/NAME, which must then hold the outputs.
 run() {

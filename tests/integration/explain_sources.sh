@@ -2,19 +2,7 @@
 # Every parameter the default scenario uses can be explained, with and without the scenario, and
 # names a citation (PMID, DOI, PMC, ISBN) or says it is an assumption.
 # Usage: explain_sources.sh BUNGNER SOURCE_DIR
-set -euo pipefail
-BUNGNER=${1:?usage: $0 BUNGNER SOURCE_DIR}
-SRC=${2:?usage: $0 BUNGNER SOURCE_DIR}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-SCENARIO="$SRC/scenarios/rat-sciatic-crush.toml"
-[[ -f $SCENARIO ]] || fail "missing $SCENARIO"
+. "$(dirname "$0")/common.sh" "$@"
 "$BUNGNER" -q run "$SCENARIO" --threads 1 --out "$WORK/run" >"$WORK/run.log" 2>&1 ||
   fail "bungner run $SCENARIO failed:"$'\n'"$(cat "$WORK/run.log")"
 [[ -f $WORK/run/run.json ]] || fail "the run wrote no run.json"

@@ -2,19 +2,7 @@
 # `print-config` prints a complete, valid scenario: checking it succeeds, printing it again gives
 # the same TOML and SHA-256, it lists every parameter, and --set overrides show in it.
 # Usage: print_config_roundtrip.sh BUNGNER SOURCE_DIR
-set -euo pipefail
-BUNGNER=${1:?usage: $0 BUNGNER SOURCE_DIR}
-SRC=${2:?usage: $0 BUNGNER SOURCE_DIR}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-SCENARIO="$SRC/scenarios/rat-sciatic-crush.toml"
-[[ -f $SCENARIO ]] || fail "missing $SCENARIO"
+. "$(dirname "$0")/common.sh" "$@"
 
 # print_config OUTFILE ARGS...: bungner print-config ARGS > OUTFILE, which must succeed.
 print_config() {

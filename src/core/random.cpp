@@ -172,4 +172,12 @@ double RandomStream::lognormal(double mu, double sigma) noexcept {
 
 bool RandomStream::bernoulli(double p) noexcept { return uniform() < p; }
 
+std::uint64_t RandomStream::below(std::uint64_t bound) noexcept {
+  const std::uint64_t threshold = (std::uint64_t{0} - bound) % bound;
+  while (true) {
+    const std::uint64_t bits = next_u64();
+    if (bits >= threshold) return bits % bound;
+  }
+}
+
 }  // namespace bungner

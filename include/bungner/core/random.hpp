@@ -70,6 +70,9 @@ class RandomStream {
   double lognormal(double mu, double sigma) noexcept;
   /// True with probability p; always consumes one uniform, so p does not shift later draws.
   bool bernoulli(double p) noexcept;
+  /// Uniform integer in [0, bound), bound >= 1, without modulo bias (rejects the lowest
+  /// 2^64 mod bound raw values).
+  std::uint64_t below(std::uint64_t bound) noexcept;
 
  private:
   void refill() noexcept;

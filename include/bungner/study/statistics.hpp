@@ -10,6 +10,8 @@
 //
 // Preconditions are checked: a sample too small for a statistic, a probability outside (0,1),
 // a non-positive degree of freedom throw std::invalid_argument. NaN in a sample propagates.
+// Samples without any variation are not an error (deterministic runs produce them): the
+// statistic is then +-inf with p = 0 where the means differ, NaN where they do not.
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -48,7 +50,7 @@ double f_sf(double f, double df1, double df2);
 /// Studentized range distribution (range of k iid normals over an independent chi_df/sqrt(df)):
 /// CDF and survival function by nested adaptive Gauss-Kronrod quadrature. k >= 2, df >= 1
 /// (df = +inf gives the single-integral normal form). The survival function is computed
-/// directly, not as 1 - CDF, so small p-values keep their relative accuracy (~1e-9).
+/// directly, not as 1 - CDF, so small p-values keep their relative accuracy (~1e-8).
 double studentized_range_cdf(double q, double k, double df);
 double studentized_range_sf(double q, double k, double df);
 /// Studentized range quantile: the q with studentized_range_cdf(q, k, df) = p, p in (0, 1).
@@ -91,7 +93,8 @@ struct WelchTTest {
   double ci_low = 0.0;   ///< confidence interval of the mean difference (Welch df)
   double ci_high = 0.0;
 };
-/// Each sample needs n >= 2 and the pooled standard error must be positive.
+/// Each sample needs n >= 2. Zero standard error: t = +-inf, df = NaN, p = 0 (NaN if the means
+/// are equal).
 WelchTTest welch_t_test(std::span<const double> a, std::span<const double> b,
                         double confidence = 0.95);
 
@@ -108,7 +111,8 @@ struct Anova {
   double ss_between = 0.0;
   double ss_within = 0.0;
 };
-/// k >= 2 groups, each with n >= 1, N > k, and some within-group variation.
+/// k >= 2 groups, each with n >= 1, and N > k. No within-group variation: F = inf, p = 0 (NaN
+/// if the group means are equal too).
 Anova one_way_anova(std::span<const std::vector<double>> groups);
 
 /// One pair of a Tukey HSD (Tukey-Kramer for unequal sizes), as scipy.stats.tukey_hsd.
@@ -122,7 +126,8 @@ struct TukeyComparison {
   double ci_low = 0.0;   ///< mean_difference -/+ studentized_range_quantile(conf, k, N-k) * SE
   double ci_high = 0.0;
 };
-/// All k(k-1)/2 pairs in order (0,1), (0,2), ..., (k-2,k-1). Same requirements as the ANOVA.
+/// All k(k-1)/2 pairs in order (0,1), (0,2), ..., (k-2,k-1). Same requirements and degenerate
+/// cases as the ANOVA.
 std::vector<TukeyComparison> tukey_hsd(std::span<const std::vector<double>> groups,
                                        double confidence = 0.95);
 
@@ -142,7 +147,7 @@ struct EffectSize {
   double correction = 1.0;  ///< J(df)
   double df = 0.0;          ///< n_a + n_b - 2
 };
-/// Standardised mean difference of a over b; n_a, n_b >= 2 and a positive pooled SD.
+/// Standardised mean difference of a over b; n_a, n_b >= 2 (a zero pooled SD gives +-inf or NaN).
 EffectSize hedges_g(std::span<const double> a, std::span<const double> b,
                     HedgesCorrection kind = HedgesCorrection::exact);
 

@@ -103,11 +103,19 @@ void NeighbourGrid::build(const Agents& a, double voxel) {
     n = {1, 1, 1};
     return;
   }
-  std::array<double, 3> low{a.x[0], a.y[0], a.z[0]}, high = low;
+  // Bounding box: min and max are exact in any order, so a parallel reduction is deterministic.
+  double lx = a.x[0], ly = a.y[0], lz = a.z[0], hx = lx, hy = ly, hz = lz;
+  const bool threaded = count >= 4096;
+#pragma omp parallel for schedule(static) if (threaded) reduction(min : lx, ly, lz) reduction(max : hx, hy, hz)
   for (std::size_t i = 0; i < count; ++i) {
-    low = {std::min(low[0], a.x[i]), std::min(low[1], a.y[i]), std::min(low[2], a.z[i])};
-    high = {std::max(high[0], a.x[i]), std::max(high[1], a.y[i]), std::max(high[2], a.z[i])};
+    lx = std::min(lx, a.x[i]);
+    ly = std::min(ly, a.y[i]);
+    lz = std::min(lz, a.z[i]);
+    hx = std::max(hx, a.x[i]);
+    hy = std::max(hy, a.y[i]);
+    hz = std::max(hz, a.z[i]);
   }
+  const std::array<double, 3> low{lx, ly, lz}, high{hx, hy, hz};
   for (int d = 0; d < 3; ++d) {
     // At least one empty layer of voxels around the agents, so the 27-voxel stencil never leaves
     // the grid; half a voxel more so that rounding cannot put the lowest agent in layer 0.
@@ -117,13 +125,14 @@ void NeighbourGrid::build(const Agents& a, double voxel) {
   const std::size_t voxels = static_cast<std::size_t>(n[0]) * n[1] * n[2];
   start.assign(voxels + 1, 0);
   voxel_of.resize(count);
+#pragma omp parallel for schedule(static) if (threaded)
   for (std::size_t i = 0; i < count; ++i) {
     const auto ci = static_cast<int>((a.x[i] - origin[0]) / voxel);
     const auto cj = static_cast<int>((a.y[i] - origin[1]) / voxel);
     const auto ck = static_cast<int>((a.z[i] - origin[2]) / voxel);
     voxel_of[i] = static_cast<std::uint32_t>(this->voxel(ci, cj, ck));
-    ++start[voxel_of[i] + 1];
   }
+  for (std::size_t i = 0; i < count; ++i) ++start[voxel_of[i] + 1];
   std::partial_sum(start.begin(), start.end(), start.begin());
   agents.resize(count);
   std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);

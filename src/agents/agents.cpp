@@ -249,10 +249,20 @@ StepReport Engine::step(Agents& a, fields::Fields* fields, std::uint64_t step, R
         if (fg != nullptr) {
           const auto c = fg->voxel_of({a.x[i], a.y[i], a.z[i]});
           fv = fg->index(c[0], c[1], c[2]);
-          if (kind.chemotaxis_substrate >= 0 && kind.chemotaxis_bias > 0) {
-            auto g = fields->gradient(c[0], c[1], c[2], static_cast<std::size_t>(kind.chemotaxis_substrate));
+          // Taxis: mix the random direction with the gradient directions of the chemotactic and
+          // haptotactic substrates, weighted by their biases.
+          double random_weight = 1;
+          std::array<double, 3> biased{0, 0, 0};
+          for (const auto& [substrate, bias] : {std::pair{kind.chemotaxis_substrate, kind.chemotaxis_bias},
+                                                std::pair{kind.haptotaxis_substrate, kind.haptotaxis_bias}}) {
+            if (substrate < 0 || bias <= 0) continue;
+            auto g = fields->gradient(c[0], c[1], c[2], static_cast<std::size_t>(substrate));
             normalise(g);
-            for (int d = 0; d < 3; ++d) dir[d] = (1 - kind.chemotaxis_bias) * dir[d] + kind.chemotaxis_bias * g[d];
+            for (int d = 0; d < 3; ++d) biased[d] += bias * g[d];
+            random_weight -= bias;
+          }
+          if (random_weight < 1) {
+            for (int d = 0; d < 3; ++d) dir[d] = std::max(0.0, random_weight) * dir[d] + biased[d];
             normalise(dir);
           }
           if (kind.contact_guidance > 0 && !orientation.empty()) {

@@ -295,3 +295,47 @@ TEST(Agents, PhagocytesEngulfTouchingAgentsInIdOrder) {
 
 }  // namespace
 }  // namespace bungner::agents
+
+namespace bungner::agents {
+namespace {
+
+// Haptotaxis on a substrate-bound gradient (no diffusion) gives the same drift as chemotaxis with
+// the same bias, and the two combine.
+TEST(Agents, HaptotaxisDriftsUpABoundGradient) {
+  fields::Grid g;
+  g.nx = 40;
+  g.ny = g.nz = 4;
+  g.dx_um = 100;
+  g.origin_um = {-2000, -200, -200};
+  fields::Fields f(g, 2);
+  for (int k = 0; k < g.nz; ++k)
+    for (int j = 0; j < g.ny; ++j)
+      for (int i = 0; i < g.nx; ++i) {
+        f.at(i, j, k, 0) = 0.0;       // no chemoattractant
+        f.at(i, j, k, 1) = 0.02 * i;  // laminin rising along x
+      }
+  const auto drift = [&](double chemotaxis, double haptotaxis, int substrate_for_chemotaxis) {
+    CellKind k;
+    k.speed_um_per_min = 2;
+    k.persistence_min = 0.05;
+    k.chemotaxis_substrate = substrate_for_chemotaxis;
+    k.chemotaxis_bias = chemotaxis;
+    k.haptotaxis_substrate = 1;
+    k.haptotaxis_bias = haptotaxis;
+    Agents a({k});
+    for (int n = 0; n < 3000; ++n) a.add(0, {0, 0, 0});
+    const Engine engine(only(false, true, false, 0.05));
+    for (std::uint64_t s = 0; s < 200; ++s) engine.step(a, &f, s, {7, 0});
+    double mean = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) mean += a.x[i];
+    return mean / static_cast<double>(a.size()) / (200 * 0.05);
+  };
+  const double hapto = drift(0.0, 0.5, -1);
+  const double chemo_on_same_field = drift(0.5, 0.0, 1);
+  EXPECT_NEAR(hapto / chemo_on_same_field, 1.0, 0.05);
+  EXPECT_GT(drift(0.0, 0.9, -1), hapto);
+  EXPECT_NEAR(drift(0.0, 0.0, -1), 0.0, 0.1);
+}
+
+}  // namespace
+}  // namespace bungner::agents

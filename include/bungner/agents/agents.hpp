@@ -33,6 +33,10 @@ struct CellKind {
   /// gradient direction with weight `chemotaxis_bias` in [0, 1].
   int chemotaxis_substrate = -1;
   double chemotaxis_bias = 0;
+  /// Haptotaxis: the same on the gradient of a substrate-bound (non-diffusing) field such as
+  /// laminin or fibronectin in the bridge, with weight `haptotaxis_bias`.
+  int haptotaxis_substrate = -1;
+  double haptotaxis_bias = 0;
   /// Contact guidance: weight of the local orientation field (Büngner bands, vessels) in [0, 1].
   double contact_guidance = 0;
   // Life cycle.

@@ -14,6 +14,7 @@
 #include "bungner/io/run_output.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/scenario/scenario.hpp"
+#include "bungner/study/study.hpp"
 
 namespace bungner::cli {
 namespace {
@@ -58,6 +59,23 @@ int run(const RunArguments& args, const CommonOptions& common) {
                static_cast<double>(model->duration_s) / seconds_per_day, options.threads);
   const auto dir = io::run_and_write(model, options);
   if (!common.quiet) fmt::print("outputs written to {}/ (run.json, timeseries.csv, readouts.csv)\n", dir.string());
+  return exit_code::ok;
+}
+
+int study(const StudyArguments& args, const CommonOptions& common) {
+  const Registry registry = make_builtin_registry();
+  const study::StudySpec spec = study::load_study(args.study, registry);
+  std::filesystem::path out = args.output_dir;
+  if (out.empty()) out = std::filesystem::path("runs") / std::filesystem::path(args.study).stem();
+  if (args.threads > 0) omp_set_num_threads(args.threads);
+  std::size_t subjects = 0;
+  for (const auto& arm : spec.arms) subjects += arm.subjects;
+  spdlog::info("study {}: {} arms, {} subjects, {} threads", args.study, spec.arms.size(), subjects, omp_get_max_threads());
+  const auto result = study::run_study(spec, registry, {out, args.force, args.resume, common.quiet, common.command_line});
+  if (!common.quiet)
+    fmt::print("study outputs written to {}/ (summary.csv, comparisons.csv, summary.json, subjects.csv, study.json); "
+               "{} subjects computed, {} resumed\n",
+               out.string(), result.computed, result.resumed);
   return exit_code::ok;
 }
 

@@ -21,6 +21,15 @@ struct RunArguments {
 };
 
 int run(const RunArguments& args, const CommonOptions& common);
+
+struct StudyArguments {
+  std::string study;
+  std::string output_dir;
+  bool force = false;
+  bool resume = false;
+  int threads = 0;
+};
+int study(const StudyArguments& args, const CommonOptions& common);
 int check(const std::string& scenario, const std::vector<std::string>& overrides, const CommonOptions& common);
 int print_config(const std::string& scenario, const std::vector<std::string>& overrides);
 int params(const std::string& pattern, bool markdown);

@@ -28,6 +28,15 @@ int main(int argc, char** argv) {
   run->add_option("--seed", run_args.seed, "Override the scenario's seed")->check(CLI::NonNegativeNumber);
   run->add_option("--set", run_args.overrides, "Override a scenario key: --set injury.gap_length=\"10 mm\"");
 
+  cli::StudyArguments study_args;
+  auto* study = app.add_subcommand("study", "Run a virtual cohort study: arms, subjects, statistics");
+  study->add_option("study", study_args.study, "Study file (TOML)")->required();
+  study->add_option("-o,--out", study_args.output_dir, "Output directory (default: runs/<stem>)");
+  study->add_flag("-f,--force", study_args.force, "Start over in a directory holding a previous study");
+  study->add_flag("--resume", study_args.resume, "Continue an interrupted study, keeping finished subjects");
+  study->add_option("-t,--threads", study_args.threads, "Subjects run in parallel on this many threads")
+      ->check(CLI::Range(1, 1024));
+
   std::string file;
   std::vector<std::string> overrides;
   auto* check = app.add_subcommand("check", "Validate a scenario without running it");
@@ -70,6 +79,7 @@ int main(int argc, char** argv) {
 
   try {
     if (run->parsed()) return cli::run(run_args, common);
+    if (study->parsed()) return cli::study(study_args, common);
     if (check->parsed()) return cli::check(file, overrides, common);
     if (print->parsed()) return cli::print_config(file, overrides);
     if (params->parsed()) return cli::params(pattern, markdown);

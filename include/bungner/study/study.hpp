@@ -1,0 +1,82 @@
+#pragma once
+// Studies: virtual cohorts. A study file names a base scenario, arms (overrides of it), subjects
+// per arm and inter-individual variability of parameters; each subject is one run with its own
+// seed derived by counter-based hashing from (study seed, arm, subject). Subjects run in parallel
+// and every finished subject is saved at once, so an interrupted study resumes without losing
+// one. Outputs: per-subject readouts, per-arm summaries and comparisons between arms.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "bungner/model/registry.hpp"
+#include "bungner/scenario/scenario.hpp"
+
+namespace bungner::study {
+
+enum class Distribution { lognormal, normal, uniform };
+
+/// Variability of one parameter between subjects. Lognormal and normal are centred on the value
+/// the arm's scenario resolves (median for lognormal, mean for normal) with coefficient of
+/// variation `cv`; uniform spans [low, high] in the parameter's unit.
+struct Variability {
+  std::string parameter;
+  Distribution distribution = Distribution::lognormal;
+  double cv = 0;
+  double low = 0, high = 0;
+};
+
+struct Arm {
+  std::string name;
+  std::vector<Override> overrides;  ///< applied to the base scenario, like --set
+  std::size_t subjects = 0;
+};
+
+/// A validated study file.
+struct StudySpec {
+  std::string path;
+  std::string title;
+  std::string base_scenario;  ///< resolved path
+  std::uint64_t seed = 1;
+  std::vector<Arm> arms;
+  std::vector<Variability> variability;
+  std::vector<std::string> readouts;  ///< observation names to summarise (empty: all)
+  std::string sha256;                 ///< of the study file's text and the base scenario's
+};
+
+/// Reads and validates a study file; every problem is reported with file:line:column (InputError).
+StudySpec load_study(const std::string& path, const Registry& registry);
+
+/// Seed of subject `subject` of arm `arm`: a Philox hash of (study seed, arm, subject).
+std::uint64_t subject_seed(std::uint64_t study_seed, std::size_t arm, std::size_t subject);
+
+struct StudyOptions {
+  std::filesystem::path output_dir;
+  bool force = false;
+  bool resume = false;
+  bool quiet = false;
+  std::string command_line;
+};
+
+/// One observation of one subject.
+struct SubjectRow {
+  std::size_t arm = 0;
+  std::size_t subject = 0;
+  std::uint64_t seed = 0;
+  double time_days = 0;
+  std::string readout;
+  double value = 0;
+  std::string unit;
+};
+
+struct StudyResult {
+  std::vector<SubjectRow> rows;  ///< arm, subject, time, readout order
+  std::size_t resumed = 0;       ///< subjects read back from a previous, interrupted run
+  std::size_t computed = 0;
+};
+
+/// Runs (or resumes) the study and writes subjects.csv, summary.csv, comparisons.csv,
+/// summary.json and study.json into the output directory.
+StudyResult run_study(const StudySpec& spec, const Registry& registry, const StudyOptions& options);
+
+}  // namespace bungner::study

@@ -1,0 +1,468 @@
+#include "bungner/study/study.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+#include "bungner/core/build_info.hpp"
+#include "bungner/core/sha256.hpp"
+#include "bungner/core/text.hpp"
+#include "bungner/core/units.hpp"
+#include "bungner/io/atomic_file.hpp"
+#include "bungner/model/model.hpp"
+#include "bungner/model/simulation.hpp"
+#include "bungner/study/statistics.hpp"
+
+namespace bungner::study {
+namespace {
+
+using schema::Field;
+using schema::Kind;
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open file");
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+Field study_schema() {
+  Field arm{.key = "arms", .kind = Kind::table, .doc = "one arm"};
+  arm.children = {
+      Field{.key = "name", .kind = Kind::string, .doc = "arm name", .required = true},
+      Field{.key = "subjects", .kind = Kind::integer, .doc = "subjects in this arm (default: the study's)",
+            .default_text = "0", .hard = {0, 1e7}},
+      // Any scenario keys: checked by loading the arm's scenario in load_study.
+      Field{.key = "set", .kind = Kind::free_table, .doc = "overrides of the base scenario, as with --set",
+            .free_validator = [](const toml::table&, const std::string&, std::vector<Diagnostic>&) {}},
+  };
+  Field variability{.key = "variability", .kind = Kind::table, .doc = "one varied parameter"};
+  variability.children = {
+      Field{.key = "parameter", .kind = Kind::string, .doc = "parameter name", .required = true},
+      Field{.key = "distribution", .kind = Kind::choice, .doc = "distribution over subjects",
+            .default_text = "lognormal", .choices = {"lognormal", "normal", "uniform"}},
+      Field{.key = "cv", .kind = Kind::quantity, .doc = "coefficient of variation (lognormal, normal)",
+            .unit = "%", .default_text = "0 %", .hard = {0, 1000}},
+      Field{.key = "low", .kind = Kind::string, .doc = "lower bound with unit (uniform)", .default_text = ""},
+      Field{.key = "high", .kind = Kind::string, .doc = "upper bound with unit (uniform)", .default_text = ""},
+  };
+  Field root{.key = "", .kind = Kind::table, .doc = "study"};
+  root.children = {
+      Field{.key = "title", .kind = Kind::string, .doc = "title", .default_text = ""},
+      Field{.key = "base", .kind = Kind::string, .doc = "base scenario, relative to the study file", .required = true},
+      Field{.key = "seed", .kind = Kind::integer, .doc = "study seed", .default_text = "1", .hard = {0, 9.2e18}},
+      Field{.key = "subjects", .kind = Kind::integer, .doc = "subjects per arm", .default_text = "8", .hard = {1, 1e7}},
+      Field{.key = "readouts", .kind = Kind::string_list, .doc = "observations to summarise (globs; empty: all)"},
+      Field{.key = "arms", .kind = Kind::table_array, .doc = "arms"},
+      Field{.key = "variability", .kind = Kind::table_array, .doc = "inter-individual variability"},
+  };
+  for (Field& f : root.children) {
+    if (f.key == "arms") {
+      f.item_schema = [item = std::make_shared<Field>(arm)](const toml::table&, const std::string&,
+                                                             std::vector<Diagnostic>&) -> const Field* { return item.get(); };
+    }
+    if (f.key == "variability") {
+      f.item_schema = [item = std::make_shared<Field>(variability)](const toml::table&, const std::string&,
+                                                                     std::vector<Diagnostic>&) -> const Field* {
+        return item.get();
+      };
+    }
+  }
+  return root;
+}
+
+std::string value_text(const toml::node& node) {
+  if (const auto s = node.value<std::string>()) return *s;
+  std::ostringstream out;
+  node.visit([&](auto&& v) { out << v; });
+  return out.str();
+}
+
+Distribution parse_distribution(const std::string& s) {
+  if (s == "normal") return Distribution::normal;
+  if (s == "uniform") return Distribution::uniform;
+  return Distribution::lognormal;
+}
+
+std::string arm_file_stem(std::size_t arm, std::size_t subject) { return fmt::format("arm{:03}-subject{:05}", arm, subject); }
+
+/// Rows of one subject as CSV (the checkpoint format and a slice of subjects.csv).
+std::string rows_csv(const std::vector<SubjectRow>& rows, const StudySpec& spec) {
+  std::string out;
+  for (const auto& r : rows)
+    out += fmt::format("{},{},{},{},{},{},{}\n", text::csv_field(spec.arms[r.arm].name), r.subject, r.seed,
+                       text::format_double(r.time_days), text::csv_field(r.readout), text::format_double(r.value),
+                       text::csv_field(r.unit));
+  return out;
+}
+
+std::vector<SubjectRow> parse_checkpoint(const std::string& path, std::size_t arm) {
+  std::vector<SubjectRow> rows;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    // arm,subject,seed,time,readout,value,unit; arm and readout names never hold commas here.
+    const auto f = text::split(line, ',');
+    if (f.size() != 7) throw RuntimeFailure("corrupt checkpoint " + path);
+    rows.push_back(SubjectRow{arm, std::stoull(f[1]), std::stoull(f[2]), std::stod(f[3]), f[4], std::stod(f[5]), f[6]});
+  }
+  return rows;
+}
+
+bool wanted(const StudySpec& spec, const std::string& name) {
+  if (spec.readouts.empty()) return true;
+  return std::any_of(spec.readouts.begin(), spec.readouts.end(),
+                     [&](const std::string& pattern) { return text::glob_match(pattern, name); });
+}
+
+/// Runs one subject: the arm's scenario with this subject's seed and parameter draws.
+std::vector<SubjectRow> run_subject(const StudySpec& spec, const Registry& registry, std::size_t arm,
+                                    std::size_t subject, const std::vector<double>& centres) {
+  const std::uint64_t seed = subject_seed(spec.seed, arm, subject);
+  std::vector<Override> overrides = spec.arms[arm].overrides;
+  overrides.push_back({"seed", std::to_string(seed)});
+  RandomStream stream({spec.seed, 0}, (static_cast<std::uint64_t>(arm) << 32) | subject, 0,
+                      purpose_id("study.variability"));
+  for (std::size_t v = 0; v < spec.variability.size(); ++v) {
+    const Variability& var = spec.variability[v];
+    const ParameterSpec& p = *registry.parameters().find(var.parameter);
+    const double z = stream.normal(), u = stream.uniform();
+    double value = centres[v];
+    switch (var.distribution) {
+      case Distribution::lognormal: value *= std::exp(std::sqrt(std::log1p(var.cv * var.cv)) * z); break;
+      case Distribution::normal: value *= 1 + var.cv * z; break;
+      case Distribution::uniform: value = var.low + (var.high - var.low) * u; break;
+    }
+    value = std::clamp(value, p.hard.low, p.hard.high);  // a draw never leaves the hard range
+    overrides.push_back({"parameters." + var.parameter, text::format_double(value) + (p.unit == "1" ? "" : " " + p.unit)});
+  }
+  const auto model = Model::compile(load_scenario(spec.base_scenario, registry, overrides), registry);
+  Simulation simulation(model);
+  std::vector<SubjectRow> rows;
+  for (const std::int64_t t : model->readout_times_s) {
+    simulation.advance_to(t);
+    for (const auto& readout : model->readouts()) {
+      if (!model->readouts_included.empty() &&
+          std::find(model->readouts_included.begin(), model->readouts_included.end(), readout->name()) ==
+              model->readouts_included.end())
+        continue;
+      std::vector<Observation> values;
+      readout->observe(*model, simulation.state(), values);
+      for (const auto& o : values)
+        if (wanted(spec, o.name))
+          rows.push_back({arm, subject, seed, static_cast<double>(t) / seconds_per_day, o.name, o.value, o.unit});
+    }
+  }
+  return rows;
+}
+
+std::string number(double v) { return std::isfinite(v) ? text::format_double(v) : (std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf")); }
+
+nlohmann::ordered_json json_number(double v) {
+  if (std::isfinite(v)) return v;
+  return number(v);
+}
+
+void prepare_study_directory(const std::filesystem::path& dir, bool force) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir / "subjects", ec);
+  if (ec) throw InputError(SourceLocation{dir.string(), 0, 0}, "--out", "cannot create directory: " + ec.message());
+  const std::vector<std::string> ours = {"study.json", "subjects.csv", "summary.csv", "comparisons.csv", "summary.json"};
+  bool non_empty = !fs::is_empty(dir / "subjects");
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name == "subjects") continue;
+    if (std::find(ours.begin(), ours.end(), name) == ours.end() && !io::is_partial_name(name))
+      throw InputError(SourceLocation{dir.string(), 0, 0}, "--out",
+                       fmt::format("holds files a study did not write (e.g. {}); refusing to overwrite it", name));
+    non_empty = true;
+  }
+  if (!non_empty) return;
+  if (!force)
+    throw InputError(SourceLocation{dir.string(), 0, 0}, "--out",
+                     "is not empty; pass --resume to continue an interrupted study or --force to start over");
+  fs::remove_all(dir / "subjects", ec);
+  for (const auto& name : ours) fs::remove(dir / name, ec);
+  fs::create_directories(dir / "subjects", ec);
+}
+
+}  // namespace
+
+std::uint64_t subject_seed(std::uint64_t study_seed, std::size_t arm, std::size_t subject) {
+  const auto block = philox4x64_10({static_cast<std::uint64_t>(arm), static_cast<std::uint64_t>(subject), 0, 0},
+                                   {study_seed, purpose_id("study.subject_seed")});
+  return block[0] >> 1;  // keep it within a TOML integer
+}
+
+StudySpec load_study(const std::string& path, const Registry& registry) {
+  const std::string text_content = read_text(path);
+  toml::table input;
+  try {
+    input = toml::parse(text_content, path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(SourceLocation{path, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)},
+                     "", fmt::format("invalid TOML: {}", e.description()));
+  }
+  std::vector<Diagnostic> diagnostics;
+  // Schema problems are collected with the arm and variability checks below and reported together;
+  // those checks read the raw input defensively.
+  const toml::table resolved = schema::validate(input, study_schema(), "", diagnostics);
+
+  StudySpec spec;
+  spec.path = path;
+  spec.title = resolved["title"].value_or(std::string());
+  spec.base_scenario =
+      (std::filesystem::path(path).parent_path() / input["base"].value_or(std::string())).lexically_normal().string();
+  spec.seed = static_cast<std::uint64_t>(resolved["seed"].value_or(std::int64_t{1}));
+  const auto default_subjects = static_cast<std::size_t>(std::max<std::int64_t>(1, resolved["subjects"].value_or(std::int64_t{8})));
+  if (const toml::array* r = resolved["readouts"].as_array())
+    for (const auto& item : *r) spec.readouts.push_back(*item.value<std::string>());
+  const toml::array* arms = input["arms"].as_array();
+  if (arms == nullptr || arms->empty())
+    throw InputError(SourceLocation{path, 1, 1}, "arms", "a study needs at least one [[arms]] table");
+  for (std::size_t a = 0; a < arms->size(); ++a) {
+    const toml::table* table = arms->get(a)->as_table();
+    if (table == nullptr) continue;
+    const toml::table& t = *table;
+    Arm arm;
+    arm.name = t["name"].value_or(fmt::format("arm {}", a));
+    const auto n = t["subjects"].value<std::int64_t>().value_or(0);
+    arm.subjects = n > 0 ? static_cast<std::size_t>(n) : default_subjects;
+    if (const toml::table* set = t["set"].as_table()) {
+      std::function<void(const toml::table&, const std::string&)> flatten = [&](const toml::table& level, const std::string& prefix) {
+        for (auto&& [k, v] : level) {
+          const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+          if (const toml::table* sub = v.as_table()) flatten(*sub, key);
+          else arm.overrides.push_back({key, value_text(v)});
+        }
+      };
+      flatten(*set, "");
+    }
+    for (const Arm& other : spec.arms)
+      if (other.name == arm.name)
+        schema::error(diagnostics, schema::location_of(t), fmt::format("arms[{}].name", a), "arm names must be unique");
+    // Each arm's scenario must be valid on its own; report its problems at the arm's table.
+    if (input["base"].is_string()) try {
+      (void)Model::compile(load_scenario(spec.base_scenario, registry, arm.overrides), registry);
+    } catch (const InputError& e) {
+      for (const auto& d : e.diagnostics())
+        schema::error(diagnostics, schema::location_of(t), fmt::format("arms[{}] ({})", a, arm.name),
+                      fmt::format("{}: {}", d.key, d.message));
+    } catch (const ModelError& e) {
+      schema::error(diagnostics, schema::location_of(t), fmt::format("arms[{}] ({})", a, arm.name), e.what());
+    }
+    spec.arms.push_back(std::move(arm));
+  }
+  if (const toml::array* vars = input["variability"].as_array()) {
+    const std::vector<std::string> names = registry.parameters().names();
+    for (std::size_t v = 0; v < vars->size(); ++v) {
+      const toml::table* table = vars->get(v)->as_table();
+      if (table == nullptr || !(*table)["parameter"].is_string()) continue;  // reported by the schema
+      const toml::table& t = *table;
+      Variability var;
+      var.parameter = *t["parameter"].value<std::string>();
+      const std::string where = fmt::format("variability[{}]", v);
+      const ParameterSpec* p = registry.parameters().find(var.parameter);
+      if (p == nullptr) {
+        std::string message = fmt::format("unknown parameter '{}'", var.parameter);
+        if (auto s = text::did_you_mean(var.parameter, names)) message += fmt::format("; did you mean '{}'?", *s);
+        schema::error(diagnostics, schema::location_of(*t.get("parameter")), where + ".parameter", message);
+        continue;
+      }
+      var.distribution = parse_distribution(t["distribution"].value_or(std::string("lognormal")));
+      try {
+        var.cv = units::parse_as(t["cv"].value_or(std::string("0 %")), "%");
+      } catch (const units::UnitError&) {
+        // reported by the schema
+      }
+      if (var.distribution == Distribution::uniform) {
+        try {
+          var.low = units::from_si(units::parse_as(t["low"].value_or(std::string()), p->unit), p->unit);
+          var.high = units::from_si(units::parse_as(t["high"].value_or(std::string()), p->unit), p->unit);
+          if (!(var.low < var.high) || !p->hard.contains(var.low) || !p->hard.contains(var.high))
+            schema::error(diagnostics, schema::location_of(t), where, "uniform bounds must satisfy low < high within the hard range");
+        } catch (const units::UnitError& e) {
+          schema::error(diagnostics, schema::location_of(t), where, e.what());
+        }
+      }
+      spec.variability.push_back(var);
+    }
+  }
+  if (!diagnostics.empty()) throw InputError(diagnostics);
+  spec.sha256 = sha256_hex(text_content + "\n--- base scenario ---\n" + read_text(spec.base_scenario));
+  return spec;
+}
+
+StudyResult run_study(const StudySpec& spec, const Registry& registry, const StudyOptions& options) {
+  namespace fs = std::filesystem;
+  const fs::path dir = options.output_dir;
+  const fs::path checkpoints = dir / "subjects";
+  if (options.resume) {
+    std::ifstream in(dir / "study.json");
+    if (!in) throw InputError(SourceLocation{(dir / "study.json").string(), 0, 0}, "--resume", "no study to resume here");
+    const auto previous = nlohmann::json::parse(in, nullptr, false);
+    if (previous.is_discarded() || previous.value("study_sha256", "") != spec.sha256)
+      throw InputError(SourceLocation{(dir / "study.json").string(), 0, 0}, "--resume",
+                       "the study or its base scenario changed since this directory was started; use --force to start over");
+  } else {
+    prepare_study_directory(dir, options.force);
+    nlohmann::ordered_json study;
+    study["bungner_version"] = build_info::version;
+    study["git_commit"] = build_info::git_commit;
+    study["study_file"] = spec.path;
+    study["base_scenario"] = spec.base_scenario;
+    study["study_sha256"] = spec.sha256;
+    study["seed"] = spec.seed;
+    study["command_line"] = options.command_line;
+    io::write_file_atomically(dir / "study.json", study.dump(2) + "\n");
+  }
+
+  // Centres of the varied parameters as each arm resolves them.
+  std::vector<std::vector<double>> centres(spec.arms.size());
+  for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+    const auto model = Model::compile(load_scenario(spec.base_scenario, registry, spec.arms[a].overrides), registry);
+    for (const auto& v : spec.variability) centres[a].push_back(model->parameters().get(v.parameter));
+  }
+
+  struct Job {
+    std::size_t arm, subject;
+  };
+  std::vector<Job> jobs;
+  for (std::size_t a = 0; a < spec.arms.size(); ++a)
+    for (std::size_t s = 0; s < spec.arms[a].subjects; ++s) jobs.push_back({a, s});
+  std::vector<std::vector<SubjectRow>> results(jobs.size());
+  std::vector<std::string> errors(jobs.size());
+  StudyResult result;
+  std::vector<std::uint8_t> done(jobs.size(), 0);
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    const fs::path file = checkpoints / (arm_file_stem(jobs[j].arm, jobs[j].subject) + ".csv");
+    if (options.resume && fs::exists(file)) {
+      results[j] = parse_checkpoint(file.string(), jobs[j].arm);
+      done[j] = 1;
+      ++result.resumed;
+    }
+  }
+  std::size_t finished = result.resumed;
+  std::mutex progress;
+  const auto count = static_cast<std::int64_t>(jobs.size());
+  // Subjects are independent: each writes only its own slot and its own checkpoint file.
+#pragma omp parallel for schedule(dynamic)
+  for (std::int64_t k = 0; k < count; ++k) {
+    const auto j = static_cast<std::size_t>(k);
+    if (done[j]) continue;
+    try {
+      results[j] = run_subject(spec, registry, jobs[j].arm, jobs[j].subject, centres[jobs[j].arm]);
+      io::write_file_atomically(checkpoints / (arm_file_stem(jobs[j].arm, jobs[j].subject) + ".csv"),
+                                rows_csv(results[j], spec));
+    } catch (const std::exception& e) {
+      errors[j] = e.what();
+    }
+    const std::lock_guard lock(progress);
+    ++finished;
+    if (!options.quiet && (finished % std::max<std::size_t>(1, jobs.size() / 10) == 0 || finished == jobs.size()))
+      spdlog::info("study: {}/{} subjects done", finished, jobs.size());
+  }
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    if (!errors[j].empty())
+      throw RuntimeFailure(fmt::format("arm '{}' subject {}: {}", spec.arms[jobs[j].arm].name, jobs[j].subject, errors[j]));
+  result.computed = jobs.size() - result.resumed;
+  for (auto& r : results) result.rows.insert(result.rows.end(), r.begin(), r.end());
+
+  // Per (time, readout): the arms' samples in arm order.
+  std::map<std::pair<double, std::string>, std::vector<std::vector<double>>> samples;
+  std::map<std::string, std::string> unit_of;
+  for (const auto& r : result.rows) {
+    auto& groups = samples[{r.time_days, r.readout}];
+    groups.resize(spec.arms.size());
+    groups[r.arm].push_back(r.value);
+    unit_of[r.readout] = r.unit;
+  }
+  std::string subjects_csv = "arm,subject,seed,time_days,readout,value,unit\n";
+  for (const auto& r : results) subjects_csv += rows_csv(r, spec);
+  std::string summary_csv = "arm,time_days,readout,unit,n,mean,sd,sem,ci_low,ci_high\n";
+  std::string comparisons_csv =
+      "time_days,readout,arm_a,arm_b,mean_difference,welch_t,welch_df,welch_p,holm_p,hedges_g,tukey_p,anova_p\n";
+  nlohmann::ordered_json summary_json = nlohmann::ordered_json::array();
+  nlohmann::ordered_json comparison_json = nlohmann::ordered_json::array();
+  for (const auto& [key, groups] : samples) {
+    const auto& [time, readout] = key;
+    const std::string& unit = unit_of[readout];
+    for (std::size_t a = 0; a < groups.size(); ++a) {
+      const auto& g = groups[a];
+      if (g.empty()) continue;
+      Summary s{.n = g.size(), .mean = mean(g)};
+      if (g.size() >= 2) s = summarize(g);
+      else s.sd = s.sem = s.ci_low = s.ci_high = std::nan("");
+      summary_csv += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", text::csv_field(spec.arms[a].name), number(time),
+                                 text::csv_field(readout), text::csv_field(unit), s.n, number(s.mean), number(s.sd),
+                                 number(s.sem), number(s.ci_low), number(s.ci_high));
+      summary_json.push_back({{"arm", spec.arms[a].name}, {"time_days", time}, {"readout", readout}, {"unit", unit},
+                              {"n", s.n}, {"mean", json_number(s.mean)}, {"sd", json_number(s.sd)},
+                              {"sem", json_number(s.sem)}, {"ci_low", json_number(s.ci_low)},
+                              {"ci_high", json_number(s.ci_high)}});
+    }
+    const std::size_t k = groups.size();
+    if (k < 2) continue;
+    const bool testable = std::all_of(groups.begin(), groups.end(), [](const auto& g) { return g.size() >= 2; });
+    std::vector<double> welch_p;
+    std::vector<WelchTTest> welch;
+    std::vector<EffectSize> effect;
+    for (std::size_t a = 0; a < k; ++a)
+      for (std::size_t b = a + 1; b < k; ++b) {
+        welch.push_back(testable ? welch_t_test(groups[a], groups[b]) : WelchTTest{});
+        effect.push_back(testable ? hedges_g(groups[a], groups[b]) : EffectSize{});
+        welch_p.push_back(std::isnan(welch.back().p) ? 1.0 : welch.back().p);
+      }
+    const std::vector<double> holm = holm_bonferroni(welch_p);
+    std::vector<TukeyComparison> tukey;
+    double anova_p = std::nan("");
+    if (testable) {
+      tukey = tukey_hsd(groups);
+      anova_p = one_way_anova(groups).p;
+    }
+    std::size_t pair = 0;
+    for (std::size_t a = 0; a < k; ++a)
+      for (std::size_t b = a + 1; b < k; ++b, ++pair) {
+        const WelchTTest& w = welch[pair];
+        const double tukey_p = testable ? tukey[pair].p : std::nan("");
+        comparisons_csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", number(time), text::csv_field(readout),
+                                       text::csv_field(spec.arms[a].name), text::csv_field(spec.arms[b].name),
+                                       number(mean(groups[a]) - mean(groups[b])), number(w.t), number(w.df),
+                                       number(testable ? w.p : std::nan("")), number(testable ? holm[pair] : std::nan("")),
+                                       number(effect[pair].hedges_g), number(tukey_p), number(anova_p));
+        comparison_json.push_back({{"time_days", time}, {"readout", readout}, {"arm_a", spec.arms[a].name},
+                                   {"arm_b", spec.arms[b].name}, {"mean_difference", json_number(mean(groups[a]) - mean(groups[b]))},
+                                   {"welch_t", json_number(w.t)}, {"welch_df", json_number(w.df)},
+                                   {"welch_p", json_number(testable ? w.p : std::nan(""))},
+                                   {"holm_p", json_number(testable ? holm[pair] : std::nan(""))},
+                                   {"hedges_g", json_number(effect[pair].hedges_g)}, {"tukey_p", json_number(tukey_p)},
+                                   {"anova_p", json_number(anova_p)}});
+      }
+  }
+  nlohmann::ordered_json summary;
+  summary["study"] = spec.title;
+  summary["study_sha256"] = spec.sha256;
+  summary["seed"] = spec.seed;
+  nlohmann::ordered_json arms = nlohmann::ordered_json::array();
+  for (const auto& a : spec.arms) arms.push_back({{"name", a.name}, {"subjects", a.subjects}});
+  summary["arms"] = arms;
+  summary["summary"] = summary_json;
+  summary["comparisons"] = comparison_json;
+  io::write_file_atomically(dir / "subjects.csv", subjects_csv);
+  io::write_file_atomically(dir / "summary.csv", summary_csv);
+  io::write_file_atomically(dir / "comparisons.csv", comparisons_csv);
+  io::write_file_atomically(dir / "summary.json", summary.dump(2) + "\n");
+  return result;
+}
+
+}  // namespace bungner::study

@@ -14,7 +14,11 @@
 #include "bungner/io/run_output.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/scenario/scenario.hpp"
+#include "bungner/study/designs.hpp"
 #include "bungner/study/study.hpp"
+#include "bungner/io/atomic_file.hpp"
+#include <fstream>
+#include <sstream>
 
 namespace bungner::cli {
 namespace {
@@ -39,9 +43,34 @@ std::string with_unit(double v, const std::string& unit) {
 
 }  // namespace
 
+/// Overrides for one row of a design table: a column named after a parameter sets that
+/// parameter, any other column the scenario key of that name; the unit comes from the header.
+std::vector<Override> design_row_overrides(const std::string& file, long long row, const Registry& registry) {
+  std::ifstream in(file);
+  if (!in) throw InputError(SourceLocation{file, 0, 0}, "--design", "cannot open file");
+  const study::DesignTable table = study::read_design_csv(in, file);
+  if (row < 0 || static_cast<std::size_t>(row) >= table.rows.size())
+    throw InputError(SourceLocation{file, 0, 0}, "--row",
+                     fmt::format("row {} does not exist (the design has rows 0 to {})", row,
+                                 static_cast<long long>(table.rows.size()) - 1));
+  std::vector<Override> out;
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    const auto [name, unit] = study::split_column_header(table.columns[c]);
+    const std::string value = text::format_double(table.rows[static_cast<std::size_t>(row)][c]) +
+                              (unit.empty() || unit == "1" ? "" : " " + unit);
+    out.push_back({registry.parameters().find(name) ? "parameters." + name : name, value});
+  }
+  return out;
+}
+
 int run(const RunArguments& args, const CommonOptions& common) {
   const Registry registry = make_builtin_registry();
-  std::vector<Override> overrides = parse_overrides(args.overrides);
+  std::vector<Override> overrides;
+  if (!args.design.empty()) {
+    if (args.row < 0) throw InputError(SourceLocation{}, "--row", "--design needs --row N");
+    overrides = design_row_overrides(args.design, args.row, registry);
+  }
+  for (const auto& o : parse_overrides(args.overrides)) overrides.push_back(o);
   if (args.seed >= 0) overrides.push_back(Override{"seed", std::to_string(args.seed)});
   Scenario scenario = load_scenario(args.scenario, registry, overrides);
   print_warnings(scenario);
@@ -50,6 +79,7 @@ int run(const RunArguments& args, const CommonOptions& common) {
     const std::string configured = *scenario.resolved["output"]["directory"].value<std::string>();
     out = configured.empty() ? std::filesystem::path("runs") / std::filesystem::path(args.scenario).stem()
                              : std::filesystem::path(configured);
+    if (!args.design.empty()) out += fmt::format("-row{}", args.row);
   }
   if (args.threads > 0) omp_set_num_threads(args.threads);
   const auto model = Model::compile(std::move(scenario), registry);
@@ -76,6 +106,60 @@ int study(const StudyArguments& args, const CommonOptions& common) {
     fmt::print("study outputs written to {}/ (summary.csv, comparisons.csv, summary.json, subjects.csv, study.json); "
                "{} subjects computed, {} resumed\n",
                out.string(), result.computed, result.resumed);
+  return exit_code::ok;
+}
+
+int design(const DesignArguments& args) {
+  const Registry registry = make_builtin_registry();
+  std::vector<study::ParameterRange> ranges;
+  for (const std::string& p : args.parameters) {
+    // name=low..high unit [log]
+    const auto eq = p.find('=');
+    const auto dots = p.find("..");
+    if (eq == std::string::npos || dots == std::string::npos || dots < eq)
+      throw InputError(SourceLocation{"--param", 0, 0}, p, "expected --param name=low..high unit [log]");
+    study::ParameterRange r;
+    r.name = std::string(text::trim(p.substr(0, eq)));
+    std::string high_part = std::string(text::trim(p.substr(dots + 2)));
+    if (high_part.size() > 4 && high_part.ends_with(" log")) {
+      r.scale = study::Scale::log_uniform;
+      high_part = std::string(text::trim(high_part.substr(0, high_part.size() - 4)));
+    }
+    const auto space = high_part.find(' ');
+    r.unit = space == std::string::npos ? "" : std::string(text::trim(high_part.substr(space + 1)));
+    try {
+      r.low = std::stod(p.substr(eq + 1, dots - eq - 1));
+      r.high = std::stod(high_part.substr(0, space));
+      if (!r.unit.empty()) (void)units::parse_unit(r.unit);
+      if (const ParameterSpec* spec = registry.parameters().find(r.name)) {
+        const double lo = units::from_si(units::to_si(r.low, r.unit.empty() ? "1" : r.unit), spec->unit);
+        const double hi = units::from_si(units::to_si(r.high, r.unit.empty() ? "1" : r.unit), spec->unit);
+        if (!spec->hard.contains(lo) || !spec->hard.contains(hi))
+          throw InputError(SourceLocation{"--param", 0, 0}, p, "range leaves the parameter's hard range");
+      }
+      study::validate(r);
+    } catch (const InputError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw InputError(SourceLocation{"--param", 0, 0}, p, e.what());
+    }
+    ranges.push_back(r);
+  }
+  if (ranges.empty()) throw InputError(SourceLocation{"--param", 0, 0}, "--param", "give at least one --param");
+  study::Points unit_points;
+  if (args.method == "lhs") unit_points = study::latin_hypercube(args.points, ranges.size(), {args.seed, 0});
+  else if (args.method == "sobol") unit_points = study::sobol_sequence(args.points, ranges.size());
+  else {
+    // grid: `points` levels per parameter
+    std::vector<std::vector<double>> levels(ranges.size());
+    for (auto& l : levels)
+      for (std::size_t i = 0; i < args.points; ++i) l.push_back(args.points == 1 ? 0.5 : static_cast<double>(i) / static_cast<double>(args.points - 1));
+    unit_points = study::full_factorial(levels);
+  }
+  std::ostringstream csv;
+  study::write_design_csv(csv, study::make_design_table(ranges, study::scale_points(unit_points, ranges)));
+  if (args.output.empty()) fmt::print("{}", csv.str());
+  else io::write_file_atomically(args.output, csv.str());
   return exit_code::ok;
 }
 

@@ -18,7 +18,18 @@ struct RunArguments {
   int threads = 0;  ///< 0: OpenMP default
   long long seed = -1;
   std::vector<std::string> overrides;
+  std::string design;  ///< design table CSV; with `row`, that row's values override the scenario
+  long long row = -1;
 };
+
+struct DesignArguments {
+  std::string method = "lhs";
+  std::size_t points = 16;
+  std::vector<std::string> parameters;  ///< "name=low..high unit" or "name=low..high unit log"
+  std::uint64_t seed = 1;
+  std::string output;
+};
+int design(const DesignArguments& args);
 
 int run(const RunArguments& args, const CommonOptions& common);
 

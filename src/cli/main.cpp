@@ -27,6 +27,16 @@ int main(int argc, char** argv) {
   run->add_option("-t,--threads", run_args.threads, "OpenMP threads (results do not depend on it)")->check(CLI::Range(1, 1024));
   run->add_option("--seed", run_args.seed, "Override the scenario's seed")->check(CLI::NonNegativeNumber);
   run->add_option("--set", run_args.overrides, "Override a scenario key: --set injury.gap_length=\"10 mm\"");
+  run->add_option("--design", run_args.design, "Design table CSV (bungner design); with --row, for job arrays");
+  run->add_option("--row", run_args.row, "Row of the design table to run")->check(CLI::NonNegativeNumber);
+
+  cli::DesignArguments design_args;
+  auto* design = app.add_subcommand("design", "Write a design table (grid, Latin hypercube or Sobol) as CSV");
+  design->add_option("--method", design_args.method, "lhs, sobol or grid")->check(CLI::IsMember({"lhs", "sobol", "grid"}));
+  design->add_option("-n,--points", design_args.points, "points (grid: levels per parameter)")->check(CLI::Range(1, 10000000));
+  design->add_option("--param", design_args.parameters, "name=low..high unit [log], repeatable")->required();
+  design->add_option("--seed", design_args.seed, "seed (Latin hypercube)");
+  design->add_option("-o,--out", design_args.output, "CSV file (default: standard output)");
 
   cli::StudyArguments study_args;
   auto* study = app.add_subcommand("study", "Run a virtual cohort study: arms, subjects, statistics");
@@ -80,6 +90,7 @@ int main(int argc, char** argv) {
   try {
     if (run->parsed()) return cli::run(run_args, common);
     if (study->parsed()) return cli::study(study_args, common);
+    if (design->parsed()) return cli::design(design_args);
     if (check->parsed()) return cli::check(file, overrides, common);
     if (print->parsed()) return cli::print_config(file, overrides);
     if (params->parsed()) return cli::params(pattern, markdown);

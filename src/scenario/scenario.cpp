@@ -177,6 +177,8 @@ void flatten(const toml::table& t, const std::string& prefix,
 
 std::string origin_of(const toml::node& node, std::string_view what) {
   const SourceLocation where = schema::location_of(node);
+  // Values inserted by --set (or --design) are copies, and toml++ copies carry no source.
+  if (where.file.empty()) return "command line (--set or --design)";
   return fmt::format("{} {}:{}", what, where.file, where.line);
 }
 

@@ -100,12 +100,18 @@ int study(const StudyArguments& args, const CommonOptions& common) {
   if (args.threads > 0) omp_set_num_threads(args.threads);
   std::size_t subjects = 0;
   for (const auto& arm : spec.arms) subjects += arm.subjects;
-  spdlog::info("study {}: {} arms, {} subjects, {} threads", args.study, spec.arms.size(), subjects, omp_get_max_threads());
-  const auto result = study::run_study(spec, registry, {out, args.force, args.resume, common.quiet, common.command_line});
-  if (!common.quiet)
+  const bool quiet = common.quiet || common.rank != 0;
+  if (!quiet)
+    spdlog::info("study {}: {} arms, {} subjects, {} ranks x {} threads", args.study, spec.arms.size(), subjects,
+                 common.ranks, omp_get_max_threads());
+  study::StudyOptions options{out, args.force, args.resume, quiet, common.command_line,
+                              {common.rank, common.ranks, common.barrier, common.all_ok}};
+  const auto result = study::run_study(spec, registry, options);
+  if (!quiet)
     fmt::print("study outputs written to {}/ (summary.csv, comparisons.csv, summary.json, subjects.csv, study.json); "
-               "{} subjects computed, {} resumed\n",
-               out.string(), result.computed, result.resumed);
+               "{} subjects computed{}, {} resumed\n",
+               out.string(), result.computed,
+               common.ranks > 1 ? fmt::format(" by rank 0 of {}", common.ranks) : std::string(), result.resumed);
   return exit_code::ok;
 }
 

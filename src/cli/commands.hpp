@@ -1,5 +1,6 @@
 #pragma once
 // The command-line tool's subcommands; each returns an exit code (see bungner::exit_code).
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,10 @@ struct CommonOptions {
   bool quiet = false;
   bool verbose = false;
   std::string command_line;
+  int rank = 0;   ///< MPI rank when started by mpirun
+  int ranks = 1;
+  std::function<void()> barrier = [] {};
+  std::function<bool(bool)> all_ok = [](bool ok) { return ok; };
 };
 
 struct RunArguments {

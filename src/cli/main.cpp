@@ -1,6 +1,7 @@
 // bungner: command-line entry point. Maps library exceptions to the documented exit codes:
 // 0 ok, 2 invalid input (scenario, options, output directory), 3 runtime failure.
 #include <CLI/CLI.hpp>
+#include <mpi.h>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -9,11 +10,45 @@
 #include "bungner/core/errors.hpp"
 #include "commands.hpp"
 
+namespace {
+
+/// Whether this process was started by an MPI launcher (mpirun/srun): only then is MPI
+/// initialised, so a plain `bungner` never pays for it.
+bool launched_by_mpi() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"})
+    if (std::getenv(name) != nullptr) return true;
+  return false;
+}
+
+int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common);
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  bungner::cli::CommonOptions common;
+  const bool mpi = launched_by_mpi();
+  if (mpi) {
+    MPI_Init(&argc, &argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &common.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &common.ranks);
+    common.barrier = [] { MPI_Barrier(MPI_COMM_WORLD); };
+    common.all_ok = [](bool ok) {
+      int mine = ok ? 1 : 0, all = 0;
+      MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+      return all == 1;
+    };
+  }
+  const int code = run_cli(argc, argv, common);
+  if (mpi) MPI_Finalize();
+  return code;
+}
+
+namespace {
+
+int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   using namespace bungner;
   CLI::App app{"bungner: in-silico laboratory for peripheral nerve injury and repair"};
   app.require_subcommand(1);
-  cli::CommonOptions common;
   for (int i = 0; i < argc; ++i) common.command_line += (i ? " " : "") + std::string(argv[i]);
   app.add_flag("-q,--quiet", common.quiet, "Only errors");
   app.add_flag("-v,--verbose", common.verbose, "Debug logging");
@@ -112,3 +147,5 @@ int main(int argc, char** argv) {
   }
   return exit_code::usage;
 }
+
+}  // namespace

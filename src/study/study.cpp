@@ -307,25 +307,41 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
   namespace fs = std::filesystem;
   const fs::path dir = options.output_dir;
   const fs::path checkpoints = dir / "subjects";
-  if (options.resume) {
-    std::ifstream in(dir / "study.json");
-    if (!in) throw InputError(SourceLocation{(dir / "study.json").string(), 0, 0}, "--resume", "no study to resume here");
-    const auto previous = nlohmann::json::parse(in, nullptr, false);
-    if (previous.is_discarded() || previous.value("study_sha256", "") != spec.sha256)
-      throw InputError(SourceLocation{(dir / "study.json").string(), 0, 0}, "--resume",
-                       "the study or its base scenario changed since this directory was started; use --force to start over");
-  } else {
-    prepare_study_directory(dir, options.force);
-    nlohmann::ordered_json study;
-    study["bungner_version"] = build_info::version;
-    study["git_commit"] = build_info::git_commit;
-    study["study_file"] = spec.path;
-    study["base_scenario"] = spec.base_scenario;
-    study["study_sha256"] = spec.sha256;
-    study["seed"] = spec.seed;
-    study["command_line"] = options.command_line;
-    io::write_file_atomically(dir / "study.json", study.dump(2) + "\n");
+  const Cluster& cluster = options.cluster;
+  // Rank 0 checks or prepares the directory; the others wait for its verdict.
+  std::exception_ptr setup_error;
+  if (cluster.rank == 0) {
+    try {
+      if (options.resume) {
+        std::ifstream in(dir / "study.json");
+        if (!in) throw InputError(SourceLocation{(dir / "study.json").string(), 0, 0}, "--resume", "no study to resume here");
+        const auto previous = nlohmann::json::parse(in, nullptr, false);
+        if (previous.is_discarded() || previous.value("study_sha256", "") != spec.sha256)
+          throw InputError(SourceLocation{(dir / "study.json").string(), 0, 0}, "--resume",
+                           "the study or its base scenario changed since this directory was started; use --force to "
+                           "start over");
+      } else {
+        prepare_study_directory(dir, options.force);
+        nlohmann::ordered_json study;
+        study["bungner_version"] = build_info::version;
+        study["git_commit"] = build_info::git_commit;
+        study["study_file"] = spec.path;
+        study["base_scenario"] = spec.base_scenario;
+        study["study_sha256"] = spec.sha256;
+        study["seed"] = spec.seed;
+        study["command_line"] = options.command_line;
+        study["ranks"] = cluster.ranks;
+        io::write_file_atomically(dir / "study.json", study.dump(2) + "\n");
+      }
+    } catch (...) {
+      setup_error = std::current_exception();
+    }
   }
+  if (!cluster.all_ok(setup_error == nullptr)) {
+    if (setup_error) std::rethrow_exception(setup_error);
+    throw RuntimeFailure("rank 0 could not prepare the study directory");
+  }
+  const bool resume = options.resume || cluster.ranks > 1;  // ranks > 0 see rank 0's fresh directory
 
   // Centres of the varied parameters as each arm resolves them.
   std::vector<std::vector<double>> centres(spec.arms.size());
@@ -346,10 +362,12 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
   std::vector<std::uint8_t> done(jobs.size(), 0);
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const fs::path file = checkpoints / (arm_file_stem(jobs[j].arm, jobs[j].subject) + ".csv");
-    if (options.resume && fs::exists(file)) {
+    if (resume && fs::exists(file)) {
       results[j] = parse_checkpoint(file.string(), jobs[j].arm);
       done[j] = 1;
       ++result.resumed;
+    } else if (j % static_cast<std::size_t>(cluster.ranks) != static_cast<std::size_t>(cluster.rank)) {
+      done[j] = 2;  // another rank's subject
     }
   }
   std::size_t finished = result.resumed;
@@ -372,10 +390,21 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
     if (!options.quiet && (finished % std::max<std::size_t>(1, jobs.size() / 10) == 0 || finished == jobs.size()))
       spdlog::info("study: {}/{} subjects done", finished, jobs.size());
   }
-  for (std::size_t j = 0; j < jobs.size(); ++j)
+  std::string first_error;
+  for (std::size_t j = 0; j < jobs.size() && first_error.empty(); ++j)
     if (!errors[j].empty())
-      throw RuntimeFailure(fmt::format("arm '{}' subject {}: {}", spec.arms[jobs[j].arm].name, jobs[j].subject, errors[j]));
-  result.computed = jobs.size() - result.resumed;
+      first_error = fmt::format("arm '{}' subject {}: {}", spec.arms[jobs[j].arm].name, jobs[j].subject, errors[j]);
+  if (!cluster.all_ok(first_error.empty()))
+    throw RuntimeFailure(first_error.empty() ? "a subject failed on another rank" : first_error);
+  result.computed = static_cast<std::size_t>(std::count(done.begin(), done.end(), 0));
+  if (cluster.ranks > 1) {
+    // Every rank has saved its subjects; rank 0 reads the others' back and writes the outputs.
+    if (cluster.rank != 0) return result;
+    for (std::size_t j = 0; j < jobs.size(); ++j)
+      if (done[j] == 2)
+        results[j] = parse_checkpoint((checkpoints / (arm_file_stem(jobs[j].arm, jobs[j].subject) + ".csv")).string(),
+                                      jobs[j].arm);
+  }
   for (auto& r : results) result.rows.insert(result.rows.end(), r.begin(), r.end());
 
   // Per (time, readout): the arms' samples in arm order.

@@ -6,6 +6,7 @@
 // one. Outputs: per-subject readouts, per-arm summaries and comparisons between arms.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,12 +51,24 @@ StudySpec load_study(const std::string& path, const Registry& registry);
 /// Seed of subject `subject` of arm `arm`: a Philox hash of (study seed, arm, subject).
 std::uint64_t subject_seed(std::uint64_t study_seed, std::size_t arm, std::size_t subject);
 
+/// Where this process stands among the processes of one study (MPI ranks). The library knows no
+/// MPI: the command-line tool fills these in when it runs under mpirun. All ranks must see the
+/// output directory (a shared file system), since finished subjects are exchanged as files.
+struct Cluster {
+  int rank = 0;
+  int ranks = 1;
+  std::function<void()> barrier = [] {};
+  /// True on every rank when `ok` is true on every rank (a collective).
+  std::function<bool(bool)> all_ok = [](bool ok) { return ok; };
+};
+
 struct StudyOptions {
   std::filesystem::path output_dir;
   bool force = false;
   bool resume = false;
   bool quiet = false;
   std::string command_line;
+  Cluster cluster;
 };
 
 /// One observation of one subject.
@@ -76,7 +89,9 @@ struct StudyResult {
 };
 
 /// Runs (or resumes) the study and writes subjects.csv, summary.csv, comparisons.csv,
-/// summary.json and study.json into the output directory.
+/// summary.json and study.json into the output directory. Under several ranks, each runs every
+/// ranks-th subject and rank 0 gathers the finished subjects and writes the outputs; the result
+/// is the same for any number of ranks and threads. Ranks other than 0 return an empty result.
 StudyResult run_study(const StudySpec& spec, const Registry& registry, const StudyOptions& options);
 
 }  // namespace bungner::study

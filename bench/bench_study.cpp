@@ -1,0 +1,67 @@
+// bench-study: throughput of `bungner study` on the human median nerve over 24 months (the
+// patients of an in-silico phase-3 trial), at 1 and 2 MPI processes. Prints one JSON object per
+// measurement and a summary with the parallel efficiency and the projected wall time of a
+// 1000-patient trial:
+//   build/bin/bench-study [--subjects N]
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+int main(int argc, char** argv) {
+  CLI::App app{"bench-study: study throughput at 1 and 2 processes"};
+  int subjects = 8;
+  app.add_option("--subjects", subjects, "subjects per measurement")->check(CLI::Range(2, 100000));
+  CLI11_PARSE(app, argc, argv);
+  namespace fs = std::filesystem;
+  const fs::path bin = fs::canonical("/proc/self/exe").parent_path();
+  const fs::path bungner = bin / "bungner";
+  const fs::path work = fs::temp_directory_path() / fmt::format("bench-study-{}", ::getpid());
+  fs::create_directories(work);
+  const fs::path scenario = fs::path(BUNGNER_SOURCE_DIR) / "scenarios/examples/human-median-suture.toml";
+  {
+    std::ofstream study(work / "trial.toml");
+    study << fmt::format(R"(title = "bench-study: human median nerve, 24 months"
+base = "{}"
+seed = 1
+subjects = {}
+readouts = ["motor_neuron_survival", "muscle_mass_ratio.*"]
+[[arms]]
+name = "suture"
+set = {{ "simulation.duration" = "24 months", "readouts.times" = ["12 months", "24 months"] }}
+[[variability]]
+parameter = "axon_regeneration.speed"
+cv = "15 %"
+)",
+                         scenario.string(), subjects);
+  }
+  const bool have_mpirun = std::system("command -v mpirun > /dev/null 2>&1") == 0;
+  double per_minute[3] = {0, 0, 0};
+  for (int processes = 1; processes <= 2; ++processes) {
+    const std::string launcher =
+        have_mpirun ? fmt::format("mpirun --allow-run-as-root --oversubscribe -n {} ", processes) : std::string();
+    const std::string threads = have_mpirun ? "1" : std::to_string(processes);
+    const std::string command =
+        fmt::format("{}{} -q study {} --out {} --force --threads {} > /dev/null 2>&1", launcher, bungner.string(),
+                    (work / "trial.toml").string(), (work / fmt::format("out{}", processes)).string(), threads);
+    const auto start = std::chrono::steady_clock::now();
+    const int code = std::system(command.c_str());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (code != 0) {
+      fmt::print(stderr, "bench-study: command failed: {}\n", command);
+      return 1;
+    }
+    per_minute[processes] = subjects * 60.0 / seconds;
+    fmt::print("{{\"processes\": {}, \"mode\": \"{}\", \"subjects\": {}, \"seconds\": {:.3f}, \"subjects_per_minute\": {:.3f}}}\n",
+               processes, have_mpirun ? "mpi" : "threads", subjects, seconds, per_minute[processes]);
+  }
+  const double efficiency = per_minute[2] / (2 * per_minute[1]);
+  fmt::print("{{\"parallel_efficiency_2\": {:.3f}, \"projected_1000_patient_trial_minutes_at_2_processes\": {:.1f}}}\n",
+             efficiency, 1000.0 / per_minute[2]);
+  fs::remove_all(work);
+  return 0;
+}

@@ -15,6 +15,8 @@
 #include "bungner/model/model.hpp"
 #include "bungner/scenario/scenario.hpp"
 #include "bungner/study/designs.hpp"
+#include "bungner/study/sensitivity.hpp"
+#include "bungner/model/simulation.hpp"
 #include "bungner/study/study.hpp"
 #include "bungner/io/atomic_file.hpp"
 #include <fstream>
@@ -115,10 +117,10 @@ int study(const StudyArguments& args, const CommonOptions& common) {
   return exit_code::ok;
 }
 
-int design(const DesignArguments& args) {
-  const Registry registry = make_builtin_registry();
+/// Parses "--param name=low..high unit [log]" specifications, checked against the registry.
+std::vector<study::ParameterRange> parse_ranges(const std::vector<std::string>& specs, const Registry& registry) {
   std::vector<study::ParameterRange> ranges;
-  for (const std::string& p : args.parameters) {
+  for (const std::string& p : specs) {
     // name=low..high unit [log]
     const auto eq = p.find('=');
     const auto dots = p.find("..");
@@ -152,6 +154,24 @@ int design(const DesignArguments& args) {
     ranges.push_back(r);
   }
   if (ranges.empty()) throw InputError(SourceLocation{"--param", 0, 0}, "--param", "give at least one --param");
+  return ranges;
+}
+
+/// Overrides setting each range's parameter (or scenario key) to the given values.
+std::vector<Override> range_overrides(const std::vector<study::ParameterRange>& ranges, const std::vector<double>& values,
+                                      const Registry& registry) {
+  std::vector<Override> out;
+  for (std::size_t d = 0; d < ranges.size(); ++d) {
+    const auto& r = ranges[d];
+    out.push_back({registry.parameters().find(r.name) ? "parameters." + r.name : r.name,
+                   text::format_double(values[d]) + (r.unit.empty() || r.unit == "1" ? "" : " " + r.unit)});
+  }
+  return out;
+}
+
+int design(const DesignArguments& args) {
+  const Registry registry = make_builtin_registry();
+  const std::vector<study::ParameterRange> ranges = parse_ranges(args.parameters, registry);
   study::Points unit_points;
   if (args.method == "lhs") unit_points = study::latin_hypercube(args.points, ranges.size(), {args.seed, 0});
   else if (args.method == "sobol") unit_points = study::sobol_sequence(args.points, ranges.size());
@@ -166,6 +186,56 @@ int design(const DesignArguments& args) {
   study::write_design_csv(csv, study::make_design_table(ranges, study::scale_points(unit_points, ranges)));
   if (args.output.empty()) fmt::print("{}", csv.str());
   else io::write_file_atomically(args.output, csv.str());
+  return exit_code::ok;
+}
+
+int sensitivity(const SensitivityArguments& args, const CommonOptions& common) {
+  const Registry registry = make_builtin_registry();
+  const std::vector<study::ParameterRange> ranges = parse_ranges(args.parameters, registry);
+  const std::vector<Override> base = parse_overrides(args.overrides);
+  const double at_s = units::parse_as(args.at, "d");
+  // Validate once, so that input errors come before any model run.
+  (void)Model::compile(load_scenario(args.scenario, registry, base), registry);
+  if (args.threads > 0) omp_set_num_threads(args.threads);
+  study::Points points;
+  study::MorrisDesign morris;
+  study::SaltelliDesign saltelli;
+  study::SobolOptions sobol_options{.base_samples = args.samples, .key = {args.seed, 0}};
+  if (args.method == "morris") {
+    morris = study::morris_design(ranges.size(), {.trajectories = args.trajectories, .levels = 4, .key = {args.seed, 0}});
+    points = study::scale_points(morris.unit_points, ranges);
+  } else {
+    saltelli = study::saltelli_design(ranges.size(), sobol_options);
+    points = study::scale_points(saltelli.unit_points, ranges);
+  }
+  std::vector<double> outputs(points.size(), std::nan(""));
+  std::vector<std::string> errors(points.size());
+  const auto count = static_cast<std::int64_t>(points.size());
+  if (!common.quiet) spdlog::info("sensitivity: {} model runs ({}), readout {} at {}", count, args.method, args.readout, args.at);
+  // Model runs are independent; each writes only its own output slot.
+#pragma omp parallel for schedule(dynamic)
+  for (std::int64_t k = 0; k < count; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    try {
+      std::vector<Override> overrides = base;
+      for (const auto& o : range_overrides(ranges, points[i], registry)) overrides.push_back(o);
+      const auto model = Model::compile(load_scenario(args.scenario, registry, overrides), registry);
+      Simulation simulation(model);
+      simulation.advance_to(round_to_tick(at_s, model->tick_s));
+      for (const auto& o : simulation.observe())
+        if (o.name == args.readout) outputs[i] = o.value;
+      if (std::isnan(outputs[i])) errors[i] = fmt::format("readout '{}' was not observed", args.readout);
+    } catch (const std::exception& e) {
+      errors[i] = e.what();
+    }
+  }
+  for (const auto& e : errors)
+    if (!e.empty()) throw RuntimeFailure("sensitivity run failed: " + e);
+  std::ostringstream table;
+  if (args.method == "morris") study::write_morris_csv(table, ranges, study::morris_analyze(morris, outputs));
+  else study::write_sobol_csv(table, ranges, study::sobol_analyze(saltelli, outputs, sobol_options));
+  if (args.output.empty()) fmt::print("{}", table.str());
+  else io::write_file_atomically(args.output, table.str());
   return exit_code::ok;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // The command-line tool's subcommands; each returns an exit code (see bungner::exit_code).
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -35,6 +36,21 @@ struct DesignArguments {
   std::string output;
 };
 int design(const DesignArguments& args);
+
+struct SensitivityArguments {
+  std::string scenario;
+  std::string method = "morris";
+  std::vector<std::string> parameters;
+  std::vector<std::string> overrides;
+  std::string readout;
+  std::string at;
+  std::size_t trajectories = 10;
+  std::size_t samples = 64;
+  std::uint64_t seed = 1;
+  int threads = 0;
+  std::string output;
+};
+int sensitivity(const SensitivityArguments& args, const CommonOptions& common);
 
 int run(const RunArguments& args, const CommonOptions& common);
 

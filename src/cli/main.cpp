@@ -82,6 +82,20 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   study->add_option("-t,--threads", study_args.threads, "Subjects run in parallel on this many threads")
       ->check(CLI::Range(1, 1024));
 
+  cli::SensitivityArguments sens;
+  auto* sensitivity = app.add_subcommand("sensitivity", "Morris elementary effects or Sobol indices of a readout");
+  sensitivity->add_option("scenario", sens.scenario, "Scenario file (TOML)")->required();
+  sensitivity->add_option("--method", sens.method, "morris or sobol")->check(CLI::IsMember({"morris", "sobol"}));
+  sensitivity->add_option("--param", sens.parameters, "name=low..high unit [log], repeatable")->required();
+  sensitivity->add_option("--readout", sens.readout, "observation, e.g. muscle_mass_ratio.gastrocnemius")->required();
+  sensitivity->add_option("--at", sens.at, "time of the readout, e.g. \"12 weeks\"")->required();
+  sensitivity->add_option("--trajectories", sens.trajectories, "Morris trajectories")->check(CLI::Range(2, 100000));
+  sensitivity->add_option("--samples", sens.samples, "Sobol base samples N (N (k + 2) runs)")->check(CLI::Range(2, 10000000));
+  sensitivity->add_option("--seed", sens.seed, "seed of the design");
+  sensitivity->add_option("--set", sens.overrides, "Override a scenario key");
+  sensitivity->add_option("-t,--threads", sens.threads, "model runs in parallel")->check(CLI::Range(1, 1024));
+  sensitivity->add_option("-o,--out", sens.output, "CSV table (default: standard output)");
+
   std::string file;
   std::vector<std::string> overrides;
   auto* check = app.add_subcommand("check", "Validate a scenario without running it");
@@ -126,6 +140,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
     if (run->parsed()) return cli::run(run_args, common);
     if (study->parsed()) return cli::study(study_args, common);
     if (design->parsed()) return cli::design(design_args);
+    if (sensitivity->parsed()) return cli::sensitivity(sens, common);
     if (check->parsed()) return cli::check(file, overrides, common);
     if (print->parsed()) return cli::print_config(file, overrides);
     if (params->parsed()) return cli::params(pattern, markdown);

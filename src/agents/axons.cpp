@@ -150,4 +150,88 @@ double Axons::length(const Axon& axon) {
   return total;
 }
 
+double distance_to_segment(const std::array<double, 3>& p, const std::array<double, 3>& a, const std::array<double, 3>& b) {
+  std::array<double, 3> ab{}, ap{};
+  double len2 = 0, dot = 0;
+  for (int c = 0; c < 3; ++c) {
+    ab[c] = b[c] - a[c];
+    ap[c] = p[c] - a[c];
+    len2 += ab[c] * ab[c];
+    dot += ab[c] * ap[c];
+  }
+  const double t = len2 > 0 ? std::clamp(dot / len2, 0.0, 1.0) : 0.0;
+  std::array<double, 3> closest{a[0] + t * ab[0], a[1] + t * ab[1], a[2] + t * ab[2]};
+  return distance(p, closest);
+}
+
+SegmentIndex::SegmentIndex(const Axons& axons, double voxel_um) : axons_(&axons), voxel_um_(voxel_um) {
+  const auto& all = axons.all();
+  std::array<double, 3> low{1e300, 1e300, 1e300}, high{-1e300, -1e300, -1e300};
+  for (const auto& a : all)
+    for (const auto& p : a.points)
+      for (int c = 0; c < 3; ++c) {
+        low[c] = std::min(low[c], p[c]);
+        high[c] = std::max(high[c], p[c]);
+      }
+  if (low[0] > high[0]) low = high = {0, 0, 0};
+  for (int c = 0; c < 3; ++c) {
+    origin_[c] = low[c] - voxel_um;
+    n_[c] = static_cast<int>((high[c] - origin_[c]) / voxel_um) + 2;
+  }
+  const auto cell = [&](double x, int c) { return std::clamp(static_cast<int>((x - origin_[c]) / voxel_um_), 0, n_[c] - 1); };
+  // Two passes (count, then fill) over every voxel each segment's bounding box touches.
+  const std::size_t voxels = static_cast<std::size_t>(n_[0]) * n_[1] * n_[2];
+  start_.assign(voxels + 1, 0);
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<std::uint32_t> fill;
+    if (pass == 1) {
+      for (std::size_t v = 0; v < voxels; ++v) start_[v + 1] += start_[v];
+      entries_.resize(start_[voxels]);
+      fill.assign(start_.begin(), start_.end() - 1);
+    }
+    for (std::size_t n = 0; n < all.size(); ++n)
+      for (std::size_t s = 0; s + 1 < all[n].points.size(); ++s) {
+        const auto& a = all[n].points[s];
+        const auto& b = all[n].points[s + 1];
+        for (int k = cell(std::min(a[2], b[2]), 2); k <= cell(std::max(a[2], b[2]), 2); ++k)
+          for (int j = cell(std::min(a[1], b[1]), 1); j <= cell(std::max(a[1], b[1]), 1); ++j)
+            for (int i = cell(std::min(a[0], b[0]), 0); i <= cell(std::max(a[0], b[0]), 0); ++i) {
+              const std::size_t v = (static_cast<std::size_t>(k) * n_[1] + static_cast<std::size_t>(j)) * n_[0] +
+                                    static_cast<std::size_t>(i);
+              if (pass == 0) ++start_[v + 1];
+              else entries_[fill[v]++] = {static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(s)};
+            }
+      }
+  }
+}
+
+std::vector<SegmentIndex::Hit> SegmentIndex::near(const std::array<double, 3>& p, double radius) const {
+  std::vector<Hit> hits;
+  int lo[3], hi[3];
+  for (int c = 0; c < 3; ++c) {
+    lo[c] = std::clamp(static_cast<int>((p[c] - radius - origin_[c]) / voxel_um_), 0, n_[c] - 1);
+    hi[c] = std::clamp(static_cast<int>((p[c] + radius - origin_[c]) / voxel_um_), 0, n_[c] - 1);
+  }
+  const auto& all = axons_->all();
+  for (int k = lo[2]; k <= hi[2]; ++k)
+    for (int j = lo[1]; j <= hi[1]; ++j)
+      for (int i = lo[0]; i <= hi[0]; ++i) {
+        const std::size_t v =
+            (static_cast<std::size_t>(k) * n_[1] + static_cast<std::size_t>(j)) * n_[0] + static_cast<std::size_t>(i);
+        for (std::uint32_t e = start_[v]; e < start_[v + 1]; ++e) {
+          const auto [n, s] = entries_[e];
+          const double d = distance_to_segment(p, all[n].points[s], all[n].points[s + 1]);
+          if (d <= radius) hits.push_back({n, s, d});
+        }
+      }
+  // A segment spanning several voxels is found more than once: sort and keep one of each.
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return a.axon != b.axon ? a.axon < b.axon : a.segment < b.segment;
+  });
+  hits.erase(std::unique(hits.begin(), hits.end(),
+                         [](const Hit& a, const Hit& b) { return a.axon == b.axon && a.segment == b.segment; }),
+             hits.end());
+  return hits;
+}
+
 }  // namespace bungner::agents

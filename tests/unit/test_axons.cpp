@@ -112,5 +112,31 @@ TEST(Axons, BitIdenticalAtOneAndTwoThreads) {
   }
 }
 
+// Cells find the segments near them: the index returns exactly what a brute-force scan finds.
+TEST(Axons, SegmentIndexFindsTheSameSegmentsAsABruteForceScan) {
+  GrowthCone cone;
+  cone.wander = 0.4;
+  cone.branch_rate_per_min = 0.01;
+  Axons axons(cone);
+  for (int n = 0; n < 40; ++n) axons.add({0, 15.0 * n, 0}, {1, 0, 0});
+  for (std::uint64_t s = 0; s < 100; ++s) axons.step(nullptr, 1.0, s, {5, 0});
+  const SegmentIndex index(axons, 25.0);
+  for (int q = 0; q < 50; ++q) {
+    RandomStream r({8, 0}, static_cast<std::uint64_t>(q), 0, 1);
+    const std::array<double, 3> p{r.uniform(0, 220), r.uniform(-20, 620), r.uniform(-40, 40)};
+    const double radius = r.uniform(1, 30);
+    std::vector<std::pair<std::size_t, std::size_t>> expected;
+    for (std::size_t n = 0; n < axons.all().size(); ++n)
+      for (std::size_t s = 0; s + 1 < axons.all()[n].points.size(); ++s)
+        if (distance_to_segment(p, axons.all()[n].points[s], axons.all()[n].points[s + 1]) <= radius)
+          expected.emplace_back(n, s);
+    std::vector<std::pair<std::size_t, std::size_t>> found;
+    for (const auto& h : index.near(p, radius)) found.emplace_back(h.axon, h.segment);
+    EXPECT_EQ(found, expected) << "query " << q;
+  }
+  EXPECT_DOUBLE_EQ(distance_to_segment({5, 3, 0}, {0, 0, 0}, {10, 0, 0}), 3.0);
+  EXPECT_DOUBLE_EQ(distance_to_segment({-4, 3, 0}, {0, 0, 0}, {10, 0, 0}), 5.0);
+}
+
 }  // namespace
 }  // namespace bungner::agents

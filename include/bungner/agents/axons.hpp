@@ -62,4 +62,30 @@ class Axons {
   std::uint64_t next_id_ = 0;
 };
 
+/// A spatial index of axon segments, so that cells (Schwann cells myelinating, macrophages,
+/// growth cones fasciculating) can find the segments near them. Rebuilt when axons have grown.
+class SegmentIndex {
+ public:
+  struct Hit {
+    std::size_t axon = 0;     ///< index into Axons::all()
+    std::size_t segment = 0;  ///< segment s joins points s and s + 1
+    double distance_um = 0;   ///< from the query point to the segment
+  };
+  /// Buckets every segment by the voxels its bounding box touches (voxel edge `voxel_um`).
+  SegmentIndex(const Axons& axons, double voxel_um);
+  /// Segments within `radius_um` of the point, ordered by (axon, segment).
+  std::vector<Hit> near(const std::array<double, 3>& point, double radius_um) const;
+
+ private:
+  const Axons* axons_;
+  double voxel_um_;
+  std::array<double, 3> origin_{};
+  std::array<int, 3> n_{1, 1, 1};
+  std::vector<std::uint32_t> start_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> entries_;  ///< (axon, segment) per voxel
+};
+
+/// Distance from a point to the segment [a, b] [um].
+double distance_to_segment(const std::array<double, 3>& p, const std::array<double, 3>& a, const std::array<double, 3>& b);
+
 }  // namespace bungner::agents

@@ -11,6 +11,7 @@
 #include "bungner/core/errors.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/core/units.hpp"
+#include "bungner/io/checkpoint.hpp"
 #include "bungner/io/run_output.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/scenario/scenario.hpp"
@@ -65,7 +66,40 @@ std::vector<Override> design_row_overrides(const std::string& file, long long ro
   return out;
 }
 
+/// Continues an interrupted run from DIR/checkpoint.bin: the model is recompiled from the
+/// resolved scenario saved in it; another binary or a changed scenario is refused without --force.
+int resume_run(const RunArguments& args, const CommonOptions& common) {
+  const Registry registry = make_builtin_registry();
+  const std::filesystem::path dir = args.resume;
+  const io::Checkpoint checkpoint = io::read_checkpoint(dir / "checkpoint.bin");
+  if (checkpoint.version != io::binary_version() && !args.force)
+    throw InputError(SourceLocation{(dir / "checkpoint.bin").string(), 0, 0}, "--resume",
+                     fmt::format("written by bungner {}, this is {}; pass --force to resume anyway", checkpoint.version,
+                                 io::binary_version()));
+  Scenario scenario = load_scenario_text(checkpoint.resolved_scenario, checkpoint.scenario_path, registry);
+  if (scenario.sha256() != checkpoint.scenario_sha256 && !args.force)
+    throw InputError(SourceLocation{(dir / "checkpoint.bin").string(), 0, 0}, "--resume",
+                     "the scenario resolves differently with this binary; pass --force to resume anyway");
+  if (!args.scenario.empty()) {
+    const Scenario given = load_scenario(args.scenario, registry, parse_overrides(args.overrides));
+    if (given.sha256() != checkpoint.scenario_sha256 && !args.force)
+      throw InputError(SourceLocation{args.scenario, 0, 0}, "--resume",
+                       "this scenario differs from the one the checkpoint was written for; pass --force to resume anyway");
+  }
+  if (args.threads > 0) omp_set_num_threads(args.threads);
+  const auto model = Model::compile(std::move(scenario), registry);
+  io::RunOptions options{dir, true, omp_get_max_threads(), common.command_line, io::default_progress_mode(common.quiet),
+                         &checkpoint};
+  spdlog::info("resuming {} at day {}", checkpoint.scenario_path,
+               static_cast<double>(checkpoint.state.time_s) / seconds_per_day);
+  io::run_and_write(model, options);
+  if (!common.quiet) fmt::print("outputs written to {}/ (run.json, timeseries.csv, readouts.csv)\n", dir.string());
+  return exit_code::ok;
+}
+
 int run(const RunArguments& args, const CommonOptions& common) {
+  if (!args.resume.empty()) return resume_run(args, common);
+  if (args.scenario.empty()) throw InputError(SourceLocation{}, "scenario", "give a scenario file, or --resume DIR");
   const Registry registry = make_builtin_registry();
   std::vector<Override> overrides;
   if (!args.design.empty()) {

@@ -24,6 +24,7 @@ struct RunArguments {
   int threads = 0;  ///< 0: OpenMP default
   long long seed = -1;
   std::vector<std::string> overrides;
+  std::string resume;  ///< output directory of an interrupted run to continue from its checkpoint
   std::string design;  ///< design table CSV; with `row`, that row's values override the scenario
   long long row = -1;
 };

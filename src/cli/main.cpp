@@ -56,7 +56,8 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
 
   cli::RunArguments run_args;
   auto* run = app.add_subcommand("run", "Run a scenario and write run.json, timeseries.csv, readouts.csv");
-  run->add_option("scenario", run_args.scenario, "Scenario file (TOML)")->required();
+  run->add_option("scenario", run_args.scenario, "Scenario file (TOML); optional with --resume");
+  run->add_option("--resume", run_args.resume, "Continue the interrupted run in this directory from its checkpoint");
   run->add_option("-o,--out", run_args.output_dir, "Output directory (default: output.directory or runs/<stem>)");
   run->add_flag("-f,--force", run_args.force, "Replace a previous run in the output directory");
   run->add_option("-t,--threads", run_args.threads, "OpenMP threads (results do not depend on it)")->check(CLI::Range(1, 1024));

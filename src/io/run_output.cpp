@@ -94,13 +94,15 @@ std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, cons
   const Model& model = *model_ptr;
   const std::string started = utc_now();
   const auto wall_start = std::chrono::steady_clock::now();
-  prepare_output_directory(options.output_dir, options.force);
+  const Checkpoint* resume = options.resume_from;
+  if (resume == nullptr) prepare_output_directory(options.output_dir, options.force);
 
-  AtomicFile timeseries(options.output_dir / "timeseries.csv");
-  timeseries.stream() << "time_days,variable,value,unit\n";
-  std::string readouts = "time_days,readout,value,unit\n";
+  // Rows are kept in memory and written at the end (and into checkpoints), so that a resumed
+  // run writes exactly what an uninterrupted one would.
+  std::string timeseries = resume ? resume->timeseries_csv : std::string();
+  std::string readouts = resume ? resume->readouts_csv : std::string();
 
-  // Readouts selected by `readouts.include`: match on the readout name prefix of each observation.
+  // Readouts selected by `readouts.include`.
   std::vector<std::string> included_names;
   for (const auto& r : model.readouts()) {
     if (model.readouts_included.empty() ||
@@ -109,10 +111,12 @@ std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, cons
       included_names.emplace_back(r->name());
   }
 
-  Simulation simulation(model_ptr);
+  Simulation simulation = resume ? Simulation(model_ptr, resume->state) : Simulation(model_ptr);
   Progress progress("simulating", static_cast<double>(model.duration_s), options.progress);
-  std::size_t next_readout = 0;
-  std::int64_t next_row = 0;
+  std::size_t next_readout = resume ? resume->next_readout : 0;
+  std::int64_t next_row = resume ? resume->next_row_s : 0;
+  const std::int64_t every = model.checkpoint_interval_s;
+  std::int64_t next_checkpoint = every > 0 ? (simulation.state().time_s / every + 1) * every : model.duration_s + 1;
   while (true) {
     const std::int64_t t = simulation.state().time_s;
     const bool row_due = t == next_row;
@@ -120,7 +124,7 @@ std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, cons
     if (row_due || readout_due) {
       const double days = static_cast<double>(t) / seconds_per_day;
       if (row_due) {
-        for (const auto& o : simulation.observe()) timeseries.stream() << csv_row(days, o);
+        for (const auto& o : simulation.observe()) timeseries += csv_row(days, o);
         next_row += model.timeseries_interval_s;
       }
       if (readout_due) {
@@ -135,7 +139,14 @@ std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, cons
       }
     }
     if (t >= model.duration_s) break;
-    std::int64_t next = std::min(model.duration_s, next_row);
+    if (t == next_checkpoint) {
+      write_checkpoint(options.output_dir / "checkpoint.bin",
+                       Checkpoint{binary_version(), model.scenario().sha256(), model.scenario().path,
+                                  model.scenario().canonical_toml(), simulation.state(), timeseries, readouts,
+                                  next_readout, next_row});
+      next_checkpoint += every;
+    }
+    std::int64_t next = std::min({model.duration_s, next_row, next_checkpoint});
     if (next_readout < model.readout_times_s.size()) next = std::min(next, model.readout_times_s[next_readout]);
     simulation.advance_to(next);
     progress.update(static_cast<double>(simulation.state().time_s));
@@ -174,10 +185,13 @@ std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, cons
   run["diagnostics"] = simulation.state().diagnostics.counts;
   run["outputs"] = {"timeseries.csv", "readouts.csv", "run.json"};
 
+  if (resume != nullptr) run["resumed_from_checkpoint_at_days"] = static_cast<double>(resume->state.time_s) / seconds_per_day;
   // Final names appear only now, run.json last so that its presence means a complete run.
-  timeseries.commit();
-  write_file_atomically(options.output_dir / "readouts.csv", readouts);
+  write_file_atomically(options.output_dir / "timeseries.csv", "time_days,variable,value,unit\n" + timeseries);
+  write_file_atomically(options.output_dir / "readouts.csv", "time_days,readout,value,unit\n" + readouts);
   write_file_atomically(options.output_dir / "run.json", run.dump(2) + "\n");
+  std::error_code ec;
+  std::filesystem::remove(options.output_dir / "checkpoint.bin", ec);  // the run is complete
   return options.output_dir;
 }
 

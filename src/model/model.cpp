@@ -107,6 +107,7 @@ Model::Model(Scenario scenario, const Registry& registry)
   const toml::table& sim = section(s, "simulation");
   duration_s = round_to_tick(schema::quantity(sim, "duration", "s"), tick_s);
   timeseries_interval_s = std::max(tick_s, round_to_tick(schema::quantity(section(s, "output"), "timeseries_interval", "s"), tick_s));
+  checkpoint_interval_s = round_to_tick(schema::quantity(section(s, "output"), "checkpoint_interval", "s"), tick_s);
   for (double t : schema::quantity_list(section(s, "readouts"), "times", "s")) readout_times_s.push_back(round_to_tick(t, tick_s));
   std::sort(readout_times_s.begin(), readout_times_s.end());
   readout_times_s.erase(std::unique(readout_times_s.begin(), readout_times_s.end()), readout_times_s.end());

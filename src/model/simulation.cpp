@@ -46,6 +46,9 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t run) : 
   for (const auto& process : model_->processes()) process->initialize(*model_, state_);
 }
 
+Simulation::Simulation(std::shared_ptr<const Model> model, State restored)
+    : model_(std::move(model)), state_(std::move(restored)) {}
+
 void Simulation::tick() {
   const Model& model = *model_;
   state_.signals = Signals{};

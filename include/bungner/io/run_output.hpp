@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bungner/io/checkpoint.hpp"
 #include "bungner/io/progress.hpp"
 #include "bungner/model/model.hpp"
 
@@ -17,6 +18,8 @@ struct RunOptions {
   int threads = 1;
   std::string command_line;
   ProgressMode progress = ProgressMode::none;
+  /// Continue from this checkpoint (written by an interrupted run of the same model).
+  const Checkpoint* resume_from = nullptr;
 };
 
 /// Checks that the directory may receive a run's outputs: it is created if missing; a non-empty
@@ -27,7 +30,7 @@ void prepare_output_directory(const std::filesystem::path& dir, bool force);
 /// Runs the model (run index 0) and writes its outputs. Returns the output directory.
 std::filesystem::path run_and_write(std::shared_ptr<const Model> model, const RunOptions& options);
 
-/// The names of the files a run writes, run.json last.
-inline constexpr const char* run_files[] = {"timeseries.csv", "readouts.csv", "run.json"};
+/// The names of the files a run writes (checkpoint.bin only while it runs, with checkpoints on).
+inline constexpr const char* run_files[] = {"timeseries.csv", "readouts.csv", "run.json", "checkpoint.bin"};
 
 }  // namespace bungner::io

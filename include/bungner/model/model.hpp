@@ -72,6 +72,7 @@ class Model {
   std::int64_t tick_s = 0;                   ///< base tick: gcd of the processes' periods [s]
   std::int64_t duration_s = 0;
   std::int64_t timeseries_interval_s = 0;
+  std::int64_t checkpoint_interval_s = 0;   ///< 0: no checkpoints
   std::vector<std::int64_t> readout_times_s;
   std::vector<std::string> readouts_included;  ///< empty: all
 

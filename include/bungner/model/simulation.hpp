@@ -13,6 +13,8 @@ class Simulation {
  public:
   /// A fresh State for run index `run` of the model's seed.
   explicit Simulation(std::shared_ptr<const Model> model, std::uint64_t run = 0);
+  /// Continues from a State restored from a checkpoint of the same model.
+  Simulation(std::shared_ptr<const Model> model, State restored);
 
   const Model& model() const { return *model_; }
   const State& state() const { return state_; }

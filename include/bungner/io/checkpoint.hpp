@@ -1,0 +1,33 @@
+#pragma once
+// Checkpoints of a run: the State (everything that changes) plus what the run has written so far,
+// tied to the scenario by its SHA-256 and to the binary by its version. A checkpoint is just the
+// State, as in MuJoCo: restoring it and continuing gives the same bits as never stopping.
+#include <filesystem>
+#include <string>
+
+#include "bungner/model/model.hpp"
+#include "bungner/model/state.hpp"
+
+namespace bungner::io {
+
+struct Checkpoint {
+  std::string version;            ///< bungner version and git commit that wrote it
+  std::string scenario_sha256;
+  std::string scenario_path;      ///< where the scenario came from (for messages and provenance)
+  std::string resolved_scenario;  ///< canonical TOML: the Model is recompiled from it on resume
+  State state;
+  std::string timeseries_csv;     ///< rows written so far (without the header)
+  std::string readouts_csv;       ///< rows written so far (without the header)
+  std::size_t next_readout = 0;
+  std::int64_t next_row_s = 0;
+};
+
+/// Serialises a checkpoint (binary, little-endian doubles as in memory) atomically.
+void write_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);
+/// Reads a checkpoint; throws InputError when the file is not a bungner checkpoint or is damaged.
+Checkpoint read_checkpoint(const std::filesystem::path& path);
+
+/// "<version> (<commit>)" of this binary.
+std::string binary_version();
+
+}  // namespace bungner::io

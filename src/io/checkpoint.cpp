@@ -1,0 +1,178 @@
+#include "bungner/io/checkpoint.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <type_traits>
+
+#include "bungner/core/build_info.hpp"
+#include "bungner/core/errors.hpp"
+#include "bungner/io/atomic_file.hpp"
+
+namespace bungner::io {
+namespace {
+
+constexpr char magic[] = "BUNGNER-CHECKPOINT-1";
+
+class Writer {
+ public:
+  template <typename T>
+    requires std::is_trivially_copyable_v<T>
+  void value(const T& v) {
+    out_.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  void text(const std::string& s) {
+    value(static_cast<std::uint64_t>(s.size()));
+    out_.append(s);
+  }
+  template <typename V>
+  void column(const V& v) {
+    value(static_cast<std::uint64_t>(v.size()));
+    out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(typename V::value_type));
+  }
+  const std::string& bytes() const { return out_; }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  Reader(std::string bytes, std::string path) : in_(std::move(bytes)), path_(std::move(path)) {}
+  template <typename T>
+    requires std::is_trivially_copyable_v<T>
+  T value() {
+    T v;
+    need(sizeof v);
+    std::memcpy(&v, in_.data() + at_, sizeof v);
+    at_ += sizeof v;
+    return v;
+  }
+  std::string text() {
+    const auto n = value<std::uint64_t>();
+    need(n);
+    std::string s = in_.substr(at_, n);
+    at_ += n;
+    return s;
+  }
+  template <typename V>
+  void column(V& v) {
+    const auto n = value<std::uint64_t>();
+    need(n * sizeof(typename V::value_type));
+    v.resize(n);
+    std::memcpy(v.data(), in_.data() + at_, n * sizeof(typename V::value_type));
+    at_ += n * sizeof(typename V::value_type);
+  }
+  bool done() const { return at_ == in_.size(); }
+
+ private:
+  void need(std::uint64_t n) const {
+    if (n > in_.size() - at_) throw InputError(SourceLocation{path_, 0, 0}, "--resume", "checkpoint is truncated or damaged");
+  }
+  std::string in_;
+  std::string path_;
+  std::size_t at_ = 0;
+};
+
+template <typename IO, typename S>
+void neurons(IO& io, S& n) {
+  io.column(n.kind);
+  io.column(n.target);
+  io.column(n.vigour);
+  io.column(n.alive);
+  io.column(n.death_threshold);
+  io.column(n.cumulative_hazard);
+  io.column(n.status);
+  io.column(n.growth_start_s);
+  io.column(n.speed_m_per_s);
+  io.column(n.position_m);
+  io.column(n.arrival_s);
+  io.column(n.connection);
+}
+
+}  // namespace
+
+std::string binary_version() { return std::string(build_info::version) + " (" + build_info::git_commit + ")"; }
+
+void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
+  Writer w;
+  w.text(magic);
+  w.text(c.version);
+  w.text(c.scenario_sha256);
+  w.text(c.scenario_path);
+  w.text(c.resolved_scenario);
+  const State& s = c.state;
+  w.value(s.key);
+  w.value(s.time_s);
+  w.value(s.tick);
+  neurons(w, s.neurons);
+  w.value(s.distal.schwann_support);
+  w.value(s.distal.support_at_contact);
+  w.value(static_cast<std::uint8_t>(s.distal.contact_made));
+  w.value(s.distal.regrowing_fraction);
+  w.value(static_cast<std::uint64_t>(s.targets.size()));
+  for (const TargetState& t : s.targets) {
+    w.value(t.mass_ratio);
+    w.value(t.receptivity);
+    w.value(t.innervation);
+    w.value(t.connected_axons);
+  }
+  w.value(s.signals.neuron_death_hazard_factor);
+  w.value(s.signals.growth_speed_factor);
+  w.value(static_cast<std::uint64_t>(s.diagnostics.counts.size()));
+  for (const auto& [name, count] : s.diagnostics.counts) {
+    w.text(name);
+    w.value(count);
+  }
+  w.text(c.timeseries_csv);
+  w.text(c.readouts_csv);
+  w.value(static_cast<std::uint64_t>(c.next_readout));
+  w.value(c.next_row_s);
+  write_file_atomically(path, w.bytes());
+}
+
+Checkpoint read_checkpoint(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(SourceLocation{path.string(), 0, 0}, "--resume", "no checkpoint here (was the run started with output.checkpoint_interval?)");
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  Reader r(bytes.str(), path.string());
+  const std::string header = bytes.str().size() >= 8 ? r.text() : std::string();
+  if (header != magic) throw InputError(SourceLocation{path.string(), 0, 0}, "--resume", "not a bungner checkpoint");
+  Checkpoint c;
+  c.version = r.text();
+  c.scenario_sha256 = r.text();
+  c.scenario_path = r.text();
+  c.resolved_scenario = r.text();
+  State& s = c.state;
+  s.key = r.value<RandomKey>();
+  s.time_s = r.value<std::int64_t>();
+  s.tick = r.value<std::int64_t>();
+  neurons(r, s.neurons);
+  s.distal.schwann_support = r.value<double>();
+  s.distal.support_at_contact = r.value<double>();
+  s.distal.contact_made = r.value<std::uint8_t>() != 0;
+  s.distal.regrowing_fraction = r.value<double>();
+  s.targets.resize(r.value<std::uint64_t>());
+  for (TargetState& t : s.targets) {
+    t.mass_ratio = r.value<double>();
+    t.receptivity = r.value<double>();
+    t.innervation = r.value<double>();
+    t.connected_axons = r.value<std::uint32_t>();
+  }
+  s.signals.neuron_death_hazard_factor = r.value<double>();
+  s.signals.growth_speed_factor = r.value<double>();
+  const auto counts = r.value<std::uint64_t>();
+  for (std::uint64_t i = 0; i < counts; ++i) {
+    std::string name = r.text();
+    s.diagnostics.counts[name] = r.value<std::uint64_t>();
+  }
+  c.timeseries_csv = r.text();
+  c.readouts_csv = r.text();
+  c.next_readout = static_cast<std::size_t>(r.value<std::uint64_t>());
+  c.next_row_s = r.value<std::int64_t>();
+  if (!r.done()) throw InputError(SourceLocation{path.string(), 0, 0}, "--resume", "checkpoint has trailing data");
+  return c;
+}
+
+}  // namespace bungner::io

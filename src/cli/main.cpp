@@ -2,6 +2,9 @@
 // 0 ok, 2 invalid input (scenario, options, output directory), 3 runtime failure.
 #include <CLI/CLI.hpp>
 #include <mpi.h>
+
+#include <csignal>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -25,6 +28,9 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common);
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file-size limit (or a full quota) must show up as a failed write, reported with exit code 3
+  // and no file under a final name, not as a SIGXFSZ that kills the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   bungner::cli::CommonOptions common;
   const bool mpi = launched_by_mpi();
   if (mpi) {

@@ -286,15 +286,22 @@ PresetData load_preset(const toml::table& input, const std::string& scenario_nam
   if (!species || !nerve) return {};
   const std::filesystem::path dir = std::filesystem::path(data_directory()) / "presets";
   const std::string stem = *species + "-" + *nerve;
+  // Preset names are short identifiers; anything else cannot name a file and is reported as such.
+  const bool plain = nerve->size() <= 64 && std::all_of(nerve->begin(), nerve->end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
   const std::filesystem::path file = dir / (stem + ".toml");
-  if (!std::filesystem::exists(file)) {
+  std::error_code exists_error;
+  if (!plain || !std::filesystem::exists(file, exists_error)) {
     std::vector<std::string> available;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
       if (entry.path().extension() == ".toml") available.push_back(entry.path().stem().string());
     std::sort(available.begin(), available.end());
-    std::string message = fmt::format("no preset for species '{}' and nerve '{}'", *species, *nerve);
-    if (auto s = text::did_you_mean(stem, available)) message += fmt::format("; did you mean '{}'?", *s);
+    const std::string shown = nerve->size() > 64 ? nerve->substr(0, 64) + "..." : *nerve;
+    std::string message = fmt::format("no preset for species '{}' and nerve '{}'", *species, shown);
+    if (plain)
+      if (auto s = text::did_you_mean(stem, available)) message += fmt::format("; did you mean '{}'?", *s);
     message += fmt::format(" (available: {})", fmt::join(available, ", "));
     const toml::node* at = input.get("nerve");
     schema::error(diagnostics, at ? schema::location_of(*at) : SourceLocation{scenario_name, 1, 1}, "nerve", message);

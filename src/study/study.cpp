@@ -229,8 +229,8 @@ StudySpec load_study(const std::string& path, const Registry& registry) {
     for (const auto& item : *r) spec.readouts.push_back(*item.value<std::string>());
   const toml::array* arms = input["arms"].as_array();
   if (arms == nullptr || arms->empty())
-    throw InputError(SourceLocation{path, 1, 1}, "arms", "a study needs at least one [[arms]] table");
-  for (std::size_t a = 0; a < arms->size(); ++a) {
+    schema::error(diagnostics, SourceLocation{path, 1, 1}, "arms", "a study needs at least one [[arms]] table");
+  for (std::size_t a = 0; arms != nullptr && a < arms->size(); ++a) {
     const toml::table* table = arms->get(a)->as_table();
     if (table == nullptr) continue;
     const toml::table& t = *table;

@@ -5,6 +5,9 @@
 #include <numeric>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
+#include "bungner/core/errors.hpp"
 #include "bungner/core/parallel.hpp"
 
 namespace bungner::fields {
@@ -347,6 +350,30 @@ ExchangeTotals apply_exchange(Fields& fields, const std::vector<Exchange>& excha
     first = last;
   }
   return totals;
+}
+
+void check_numerics(const Fields& fields, const std::vector<Substrate>& substrates) {
+  const Grid& g = fields.grid();
+  const std::size_t S = fields.substrates();
+  const double* c = fields.data();
+  for (std::size_t m = 0; m < g.voxels() * S; ++m) {
+    if (std::isfinite(c[m]) && c[m] >= 0) continue;
+    const std::size_t v = m / S, s = m % S;
+    const auto i = v % static_cast<std::size_t>(g.nx), j = (v / static_cast<std::size_t>(g.nx)) % static_cast<std::size_t>(g.ny),
+               k = v / (static_cast<std::size_t>(g.nx) * static_cast<std::size_t>(g.ny));
+    throw RuntimeFailure(fmt::format("numerical failure in the fields: {} is {} in voxel ({}, {}, {})",
+                                     s < substrates.size() ? substrates[s].name : std::to_string(s), c[m], i, j, k));
+  }
+}
+
+std::vector<std::string> time_step_warnings(const std::vector<Substrate>& substrates, double dt, double tolerance) {
+  std::vector<std::string> out;
+  for (const auto& s : substrates)
+    if (s.decay_per_min * dt > tolerance)
+      out.push_back(fmt::format("fields: time step {} min is long for {} (decay {} /min): the splitting error at steady "
+                                "state is about {:.0f} %; use at most {} min",
+                                dt, s.name, s.decay_per_min, 100 * s.decay_per_min * dt, tolerance / s.decay_per_min));
+  return out;
 }
 
 }  // namespace bungner::fields

@@ -122,6 +122,7 @@ std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, cons
     const bool row_due = t == next_row;
     const bool readout_due = next_readout < model.readout_times_s.size() && model.readout_times_s[next_readout] == t;
     if (row_due || readout_due) {
+      simulation.check_numerics();  // before anything is observed or written
       const double days = static_cast<double>(t) / seconds_per_day;
       if (row_due) {
         for (const auto& o : simulation.observe()) timeseries += csv_row(days, o);

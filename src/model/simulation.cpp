@@ -1,6 +1,8 @@
 #include "bungner/model/simulation.hpp"
 
 #include <cmath>
+
+#include <fmt/format.h>
 #include <limits>
 
 #include "bungner/core/clock.hpp"
@@ -64,6 +66,32 @@ void Simulation::tick() {
 
 void Simulation::advance_to(std::int64_t time_s) {
   while (state_.time_s < time_s) tick();
+}
+
+void Simulation::check_numerics() const {
+  const State& s = state_;
+  const double day = static_cast<double>(s.time_s) / seconds_per_day;
+  const auto fail = [&](std::string_view process, std::string_view what, std::string_view where, double value) {
+    throw RuntimeFailure(fmt::format("numerical failure in {} at day {}: {} of {} is {}", process, day, what, where, value));
+  };
+  const NeuronPopulation& n = s.neurons;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string where = fmt::format("neuron {}", i);
+    if (!std::isfinite(n.cumulative_hazard[i]) || n.cumulative_hazard[i] < 0)
+      fail("neuron_survival", "cumulative hazard", where, n.cumulative_hazard[i]);
+    if (!std::isfinite(n.position_m[i]) || n.position_m[i] < 0) fail("axon_regeneration", "position", where, n.position_m[i]);
+    if (!std::isfinite(n.speed_m_per_s[i]) || n.speed_m_per_s[i] < 0)
+      fail("axon_regeneration", "speed", where, n.speed_m_per_s[i]);
+  }
+  const double support = s.distal.schwann_support;
+  if (!std::isfinite(support) || support < 0 || support > 1) fail("schwann_support", "support", "the distal stump", support);
+  for (std::size_t t = 0; t < s.targets.size(); ++t) {
+    const std::string where = fmt::format("target {}", model_->targets()[t].name);
+    const TargetState& g = s.targets[t];
+    for (const auto& [what, v] : {std::pair{"mass ratio", g.mass_ratio}, std::pair{"receptivity", g.receptivity},
+                                  std::pair{"innervation", g.innervation}})
+      if (!std::isfinite(v) || v < 0) fail("muscle_target", what, where, v);
+  }
 }
 
 std::vector<Observation> Simulation::observe() const {

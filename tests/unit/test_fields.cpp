@@ -8,6 +8,7 @@
 #include <cstring>
 #include <numbers>
 
+#include "bungner/core/errors.hpp"
 #include "bungner/core/random.hpp"
 #include "bungner/fields/diffusion.hpp"
 #include "bungner/fields/geometry.hpp"
@@ -355,6 +356,25 @@ TEST(Fields, ExchangeConservesAmountsAndStaysNonNegative) {
   one.at(0, 0) = 2.0;
   const ExchangeTotals small = apply_exchange(one, {{0, 0, 0, 1.0, 3.0}}, 0.01);
   EXPECT_NEAR(small.taken_up[0], 1.0 * 2.0 / 5.0 * 0.01, 1e-6);
+}
+
+TEST(Fields, NumericalGuardsNameSubstrateAndVoxel) {
+  Grid g = cube(4, 10);
+  Fields f(g, 2);
+  EXPECT_NO_THROW(check_numerics(f, two));
+  f.at(1, 2, 3, 1) = -1e-3;
+  try {
+    check_numerics(f, two);
+    FAIL() << "no error";
+  } catch (const RuntimeFailure& e) {
+    EXPECT_NE(std::string(e.what()).find("slow is -0.001 in voxel (1, 2, 3)"), std::string::npos) << e.what();
+  }
+  f.at(1, 2, 3, 1) = std::nan("");
+  EXPECT_THROW(check_numerics(f, two), RuntimeFailure);
+  EXPECT_TRUE(time_step_warnings(two, 0.1).empty());  // lambda dt = 0.005
+  const auto w = time_step_warnings(two, 5.0);          // lambda dt = 0.25 for "fast"
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("fast"), std::string::npos);
 }
 
 TEST(Fields, RejectsInconsistentSetups) {

@@ -199,6 +199,26 @@ TEST(Simulation, CheckpointRestartIsBitIdentical) {
   EXPECT_TRUE(same_state(whole.state(), second.state()));
 }
 
+// A NaN or a negative quantity is reported with the process, the entity and the time.
+TEST(Simulation, NumericalGuardsNameProcessEntityAndTime) {
+  const auto model = compile(sutured);
+  Simulation ok(model);
+  ok.advance_to(10 * seconds_per_day);
+  EXPECT_NO_THROW(ok.check_numerics());
+  State broken = ok.state();
+  broken.neurons.position_m[17] = std::nan("");
+  try {
+    Simulation(model, broken).check_numerics();
+    FAIL() << "no error";
+  } catch (const RuntimeFailure& e) {
+    EXPECT_NE(std::string(e.what()).find("axon_regeneration at day 10: position of neuron 17 is nan"), std::string::npos)
+        << e.what();
+  }
+  State negative = ok.state();
+  negative.targets[0].mass_ratio = -0.1;
+  EXPECT_THROW(Simulation(model, negative).check_numerics(), RuntimeFailure);
+}
+
 // A conduction block loses no neurons and no axons; conduction returns for (nearly) all.
 TEST(Simulation, ConductionBlockLosesNothing) {
   Simulation sim(compile(rat_sciatic, {{"injury.type", "conduction_block"}}));

@@ -75,6 +75,15 @@ class DiffusionSolver {
   std::array<aligned_vector<double>, 3> q_;
 };
 
+/// Throws RuntimeFailure naming the substrate and the voxel (i, j, k) of the first NaN, infinity
+/// or negative concentration.
+void check_numerics(const Fields& fields, const std::vector<Substrate>& substrates);
+
+/// Start-up accuracy check of a time step: the splitting error at steady state is about
+/// lambda dt, so a substrate whose lambda dt exceeds `tolerance` gets a warning (one line each).
+std::vector<std::string> time_step_warnings(const std::vector<Substrate>& substrates, double dt_min,
+                                            double tolerance = 0.05);
+
 /// Secretion and Michaelis-Menten uptake by cells in one voxel, for one substrate.
 struct Exchange {
   std::size_t voxel = 0;

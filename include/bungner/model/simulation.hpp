@@ -23,6 +23,9 @@ class Simulation {
   void advance_to(std::int64_t time_s);
   /// Every readout's observations of the current State.
   std::vector<Observation> observe() const;
+  /// Throws RuntimeFailure naming the process, the entity and the time when the State holds a
+  /// NaN, an infinity or a negative quantity that must not be negative.
+  void check_numerics() const;
 
  private:
   void tick();

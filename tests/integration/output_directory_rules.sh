@@ -3,19 +3,9 @@
 # files bungner did not write is refused even with --force; an unwritable location is an error
 # (exit 2 or 3) that leaves no output file.
 # Usage: output_directory_rules.sh BUNGNER SOURCE_DIR
-set -euo pipefail
-BUNGNER=${1:?usage: $0 BUNGNER SOURCE_DIR}
-SRC=${2:?usage: $0 BUNGNER SOURCE_DIR}
-WORK=$(mktemp -d)
+. "$(dirname "$0")/common.sh" "$@"
+# Read-only directories made below must be writable again for the clean-up.
 trap 'chmod -R u+w "$WORK" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-SCENARIO="$SRC/scenarios/rat-sciatic-crush.toml"
-[[ -f $SCENARIO ]] || fail "missing $SCENARIO"
 OUTPUTS=(timeseries.csv readouts.csv run.json)
 
 # try EXPECTED_CODES LOG ARGS...: runs bungner -q run SCENARIO ARGS, requires one of the codes.

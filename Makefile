@@ -5,7 +5,9 @@ SCENARIO ?= scenarios/rat-sciatic-crush.toml
 OUT ?= runs/rat-sciatic-crush
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test clean docs
+FUZZ_SECONDS ?= 120
+
+.PHONY: all deps configure build run test clean docs fuzz
 
 all: build
 
@@ -28,6 +30,12 @@ test: build
 docs: build
 	@build/bin/bungner params --markdown > docs/parameters.md
 	@build/bin/bungner schema > docs/scenario-keys.md
+
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@mkdir -p build/fuzz/corpus
+	@build/fuzz/bin/fuzz-inputs build/fuzz/corpus fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -timeout=20
 
 clean:
 	rm -rf build

@@ -57,13 +57,20 @@ class Reader {
   }
   template <typename V>
   void column(V& v) {
-    const auto n = value<std::uint64_t>();
-    need(n * sizeof(typename V::value_type));
+    const auto n = count(sizeof(typename V::value_type));
     v.resize(n);
     std::memcpy(v.data(), in_.data() + at_, n * sizeof(typename V::value_type));
     at_ += n * sizeof(typename V::value_type);
   }
   bool done() const { return at_ == in_.size(); }
+  /// A count of records of `record_bytes` each that must fit in what is left (a damaged count
+  /// must not make us allocate terabytes).
+  std::uint64_t count(std::size_t record_bytes) {
+    const auto n = value<std::uint64_t>();
+    if (n > (in_.size() - at_) / record_bytes)
+      throw InputError(SourceLocation{path_, 0, 0}, "--resume", "checkpoint is truncated or damaged");
+    return n;
+  }
 
  private:
   void need(std::uint64_t n) const {
@@ -136,9 +143,14 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   if (!in) throw InputError(SourceLocation{path.string(), 0, 0}, "--resume", "no checkpoint here (was the run started with output.checkpoint_interval?)");
   std::ostringstream bytes;
   bytes << in.rdbuf();
-  Reader r(bytes.str(), path.string());
-  const std::string header = bytes.str().size() >= 8 ? r.text() : std::string();
-  if (header != magic) throw InputError(SourceLocation{path.string(), 0, 0}, "--resume", "not a bungner checkpoint");
+  return parse_checkpoint(bytes.str(), path.string());
+}
+
+Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
+  const bool long_enough = bytes.size() >= 8;
+  Reader r(std::move(bytes), name);
+  const std::string header = long_enough ? r.text() : std::string();
+  if (header != magic) throw InputError(SourceLocation{name, 0, 0}, "--resume", "not a bungner checkpoint");
   Checkpoint c;
   c.version = r.text();
   c.scenario_sha256 = r.text();
@@ -153,7 +165,7 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   s.distal.support_at_contact = r.value<double>();
   s.distal.contact_made = r.value<std::uint8_t>() != 0;
   s.distal.regrowing_fraction = r.value<double>();
-  s.targets.resize(r.value<std::uint64_t>());
+  s.targets.resize(r.count(3 * sizeof(double) + sizeof(std::uint32_t)));
   for (TargetState& t : s.targets) {
     t.mass_ratio = r.value<double>();
     t.receptivity = r.value<double>();
@@ -164,14 +176,14 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   s.signals.growth_speed_factor = r.value<double>();
   const auto counts = r.value<std::uint64_t>();
   for (std::uint64_t i = 0; i < counts; ++i) {
-    std::string name = r.text();
-    s.diagnostics.counts[name] = r.value<std::uint64_t>();
+    std::string counter = r.text();
+    s.diagnostics.counts[counter] = r.value<std::uint64_t>();
   }
   c.timeseries_csv = r.text();
   c.readouts_csv = r.text();
   c.next_readout = static_cast<std::size_t>(r.value<std::uint64_t>());
   c.next_row_s = r.value<std::int64_t>();
-  if (!r.done()) throw InputError(SourceLocation{path.string(), 0, 0}, "--resume", "checkpoint has trailing data");
+  if (!r.done()) throw InputError(SourceLocation{name, 0, 0}, "--resume", "checkpoint has trailing data");
   return c;
 }
 

@@ -205,7 +205,10 @@ std::uint64_t subject_seed(std::uint64_t study_seed, std::size_t arm, std::size_
 }
 
 StudySpec load_study(const std::string& path, const Registry& registry) {
-  const std::string text_content = read_text(path);
+  return load_study_text(read_text(path), path, registry);
+}
+
+StudySpec load_study_text(const std::string& text_content, const std::string& path, const Registry& registry) {
   toml::table input;
   try {
     input = toml::parse(text_content, path);

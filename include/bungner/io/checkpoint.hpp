@@ -26,6 +26,8 @@ struct Checkpoint {
 void write_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);
 /// Reads a checkpoint; throws InputError when the file is not a bungner checkpoint or is damaged.
 Checkpoint read_checkpoint(const std::filesystem::path& path);
+/// Same, from the file's bytes; `name` stands in for the file in messages.
+Checkpoint parse_checkpoint(std::string bytes, const std::string& name);
 
 /// "<version> (<commit>)" of this binary.
 std::string binary_version();

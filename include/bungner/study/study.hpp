@@ -47,6 +47,8 @@ struct StudySpec {
 
 /// Reads and validates a study file; every problem is reported with file:line:column (InputError).
 StudySpec load_study(const std::string& path, const Registry& registry);
+/// Same, from text; `name` stands in for the file (the base scenario is relative to its folder).
+StudySpec load_study_text(const std::string& text, const std::string& name, const Registry& registry);
 
 /// Seed of subject `subject` of arm `arm`: a Philox hash of (study seed, arm, subject).
 std::uint64_t subject_seed(std::uint64_t study_seed, std::size_t arm, std::size_t subject);

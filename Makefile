@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 
 FUZZ_SECONDS ?= 120
 
-.PHONY: all deps configure build run test clean docs fuzz
+.PHONY: all deps configure build run test test-sanitizers test-all clean docs fuzz
 
 all: build
 
@@ -26,6 +26,15 @@ run: build
 
 test: build
 	@ctest --preset $(PRESET)
+
+# The whole suite under AddressSanitizer + UBSan, and the threaded tests under ThreadSanitizer.
+test-sanitizers: deps
+	@cmake --preset asan >/dev/null && cmake --build --preset asan -j $(JOBS) && ctest --preset asan
+	@cmake --preset tsan >/dev/null && cmake --build --preset tsan -j $(JOBS) && ctest --preset tsan
+
+# Everything: the suite, the sanitizers and a bounded fuzzing run.
+test-all: test test-sanitizers
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 
 docs: build
 	@build/bin/bungner params --markdown > docs/parameters.md

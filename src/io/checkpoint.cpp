@@ -97,7 +97,106 @@ void neurons(IO& io, S& n) {
   io.column(n.connection);
 }
 
+template <typename IO, typename A>
+void agent_columns(IO& io, A& a) {
+  io.column(a.id);
+  io.column(a.kind);
+  for (auto* c : {&a.x, &a.y, &a.z, &a.vx, &a.vy, &a.vz, &a.px, &a.py, &a.pz, &a.mx, &a.my, &a.mz, &a.radius, &a.cleared})
+    io.column(*c);
+  io.column(a.engulfed);
+}
+
 }  // namespace
+
+std::string serialize(const fields::Fields& f) {
+  Writer w;
+  w.text("bungner-fields-1");
+  w.value(f.grid());
+  w.value(static_cast<std::uint64_t>(f.substrates()));
+  const auto values = f.all();
+  w.value(static_cast<std::uint64_t>(values.size()));
+  w.text(std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double)));
+  return w.bytes();
+}
+
+fields::Fields deserialize_fields(std::string bytes) {
+  Reader r(std::move(bytes), "fields");
+  if (r.text() != "bungner-fields-1") throw InputError(SourceLocation{"fields", 0, 0}, "--resume", "not a field image");
+  const auto grid = r.value<fields::Grid>();
+  const auto substrates = r.value<std::uint64_t>();
+  const auto count = r.value<std::uint64_t>();
+  const std::string data = r.text();
+  if (grid.nx < 1 || grid.ny < 1 || grid.nz < 1 || count != grid.voxels() * substrates || data.size() != count * sizeof(double))
+    throw InputError(SourceLocation{"fields", 0, 0}, "--resume", "field image does not match its grid");
+  fields::Fields f(grid, substrates);
+  std::memcpy(f.data(), data.data(), data.size());
+  return f;
+}
+
+std::string serialize(const agents::Agents& a) {
+  Writer w;
+  w.text("bungner-agents-1");
+  w.value(a.next_id);
+  agent_columns(w, a);
+  w.value(static_cast<std::uint64_t>(a.variables.size()));
+  for (const auto& v : a.variables) w.column(v);
+  return w.bytes();
+}
+
+agents::Agents deserialize_agents(std::string bytes, std::vector<agents::CellKind> kinds,
+                                  std::vector<agents::StateVariable> variables) {
+  Reader r(std::move(bytes), "agents");
+  if (r.text() != "bungner-agents-1") throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "not an agent image");
+  agents::Agents a(std::move(kinds), std::move(variables));
+  a.next_id = r.value<std::uint64_t>();
+  agent_columns(r, a);
+  if (r.value<std::uint64_t>() != a.variables.size())
+    throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image has other state variables");
+  for (auto& v : a.variables) r.column(v);
+  const std::size_t n = a.id.size();
+  for (const auto* c : {&a.x, &a.y, &a.z, &a.vx, &a.vy, &a.vz, &a.px, &a.py, &a.pz, &a.mx, &a.my, &a.mz, &a.radius, &a.cleared})
+    if (c->size() != n) throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image is inconsistent");
+  if (a.kind.size() != n || a.engulfed.size() != n) throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image is inconsistent");
+  return a;
+}
+
+std::string serialize(const agents::Axons& axons) {
+  Writer w;
+  w.text("bungner-axons-1");
+  w.value(axons.next_id());
+  w.value(static_cast<std::uint64_t>(axons.all().size()));
+  for (const auto& a : axons.all()) {
+    w.value(a.id);
+    w.value(a.parent);
+    w.column(a.points);
+    w.column(a.diameter_um);
+    w.column(a.myelin_um);
+    w.value(a.heading);
+    w.value(a.since_last_point_um);
+    w.value(static_cast<std::uint8_t>(a.growing));
+  }
+  return w.bytes();
+}
+
+agents::Axons deserialize_axons(std::string bytes, agents::GrowthCone cone) {
+  Reader r(std::move(bytes), "axons");
+  if (r.text() != "bungner-axons-1") throw InputError(SourceLocation{"axons", 0, 0}, "--resume", "not an axon image");
+  agents::Axons axons(cone);
+  axons.set_next_id(r.value<std::uint64_t>());
+  const auto n = r.count(8);
+  axons.all().resize(n);
+  for (auto& a : axons.all()) {
+    a.id = r.value<std::uint64_t>();
+    a.parent = r.value<std::uint64_t>();
+    r.column(a.points);
+    r.column(a.diameter_um);
+    r.column(a.myelin_um);
+    a.heading = r.value<std::array<double, 3>>();
+    a.since_last_point_um = r.value<double>();
+    a.growing = r.value<std::uint8_t>() != 0;
+  }
+  return axons;
+}
 
 std::string binary_version() { return std::string(build_info::version) + " (" + build_info::git_commit + ")"; }
 

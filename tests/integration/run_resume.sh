@@ -15,6 +15,13 @@ kill -9 $pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
 [[ -f $WORK/killed/checkpoint.bin ]] || fail "no checkpoint after the kill (run took ${took}s)"
 [[ ! -f $WORK/killed/run.json ]] || fail "the kill came after the end; cannot test resume"
+# Resuming with a scenario other than the checkpoint's is refused (exit 2) and changes nothing.
+set +e
+"$BUNGNER" -q run "$SCENARIO" --resume "$WORK/killed" 2>"$WORK/other.err"
+code=$?
+set -e
+[[ $code -eq 2 ]] || fail "resume with another scenario exited $code, expected 2"
+grep -q "differs from the one the checkpoint was written for" "$WORK/other.err" || fail "no reason given: $(cat "$WORK/other.err")"
 "$BUNGNER" -q run --resume "$WORK/killed" --threads 2 || fail "resume failed"
 for f in timeseries.csv readouts.csv; do
   cmp -s "$WORK/whole/$f" "$WORK/killed/$f" || fail "$f after kill and resume differs from the uninterrupted run"

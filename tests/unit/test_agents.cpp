@@ -2,6 +2,8 @@
 // dynamics, coupling to fields, and determinism (docs/agents.md).
 #include "bungner/agents/agents.hpp"
 
+#include "bungner/io/checkpoint.hpp"
+
 #include <gtest/gtest.h>
 #include <omp.h>
 
@@ -335,6 +337,68 @@ TEST(Agents, HaptotaxisDriftsUpABoundGradient) {
   EXPECT_NEAR(hapto / chemo_on_same_field, 1.0, 0.05);
   EXPECT_GT(drift(0.0, 0.9, -1), hapto);
   EXPECT_NEAR(drift(0.0, 0.0, -1), 0.0, 0.1);
+}
+
+}  // namespace
+}  // namespace bungner::agents
+
+namespace bungner::agents {
+namespace {
+
+// Checkpoints of the 3D layers: k steps + image + restore + N - k steps equals N steps, bit for
+// bit, for agents coupled to a diffusing field and for growing axons.
+TEST(Agents, CheckpointRestartOfAgentsFieldsAndAxonsIsBitIdentical) {
+  fields::Grid g;
+  g.nx = g.ny = g.nz = 10;
+  g.dx_um = 20;
+  g.origin_um = {-100, -100, -100};
+  const std::vector<fields::Substrate> substrates = {{"ngf", 2000, 0.01}};
+  const fields::DiffusionSolver solver(g, substrates, 0.1);
+  CellKind k;
+  k.speed_um_per_min = 1;
+  k.chemotaxis_substrate = 0;
+  k.chemotaxis_bias = 0.3;
+  k.division_rate_per_min = 0.02;
+  k.apoptosis_rate_per_min = 0.01;
+  k.secretion = {2.0};
+  const std::vector<StateVariable> variables = {{"c_jun", 0.3, 0.1, 0}};
+  GrowthCone cone;
+  cone.attractant = 0;
+  cone.chemotropism = 0.2;
+  cone.branch_rate_per_min = 0.01;
+  const auto fresh = [&] {
+    Agents a({k}, variables);
+    for (int i = 0; i < 60; ++i) a.add(0, {-60 + 2.0 * i, 10.0 * (i % 5), 0});
+    Axons x(cone);
+    for (int i = 0; i < 10; ++i) x.add({-90, 15.0 * i - 70, 0}, {1, 0, 0});
+    return std::make_tuple(std::move(a), fields::Fields(g, 1), std::move(x));
+  };
+  Engine::Settings settings;
+  settings.box = Box{{-100, -100, -100}, {100, 100, 100}};
+  const Engine engine(settings);
+  const auto advance = [&](Agents& a, fields::Fields& f, Axons& x, std::uint64_t from, std::uint64_t to) {
+    for (std::uint64_t s = from; s < to; ++s) {
+      engine.step(a, &f, s, {3, 0});
+      x.step(&f, 0.1, s, {3, 0});
+      solver.step(f);
+    }
+  };
+  auto [a1, f1, x1] = fresh();
+  advance(a1, f1, x1, 0, 80);
+  auto [a2, f2, x2] = fresh();
+  advance(a2, f2, x2, 0, 33);
+  Agents a3 = io::deserialize_agents(io::serialize(a2), {k}, variables);
+  fields::Fields f3 = io::deserialize_fields(io::serialize(f2));
+  Axons x3 = io::deserialize_axons(io::serialize(x2), cone);
+  advance(a3, f3, x3, 33, 80);
+  ASSERT_EQ(a1.size(), a3.size());
+  EXPECT_EQ(a1.id, a3.id);
+  EXPECT_EQ(std::memcmp(a1.x.data(), a3.x.data(), a1.size() * sizeof(double)), 0);
+  EXPECT_EQ(std::memcmp(a1.variables[0].data(), a3.variables[0].data(), a1.size() * sizeof(double)), 0);
+  EXPECT_EQ(std::memcmp(f1.data(), f3.data(), g.voxels() * sizeof(double)), 0);
+  ASSERT_EQ(x1.all().size(), x3.all().size());
+  for (std::size_t n = 0; n < x1.all().size(); ++n) EXPECT_EQ(x1.all()[n].points, x3.all()[n].points);
+  EXPECT_THROW(io::deserialize_fields("garbage"), InputError);
 }
 
 }  // namespace

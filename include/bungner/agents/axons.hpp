@@ -45,6 +45,8 @@ class Axons {
   const std::vector<Axon>& all() const { return axons_; }
   std::vector<Axon>& all() { return axons_; }
   const GrowthCone& cone() const { return cone_; }
+  std::uint64_t next_id() const { return next_id_; }
+  void set_next_id(std::uint64_t id) { next_id_ = id; }  ///< for restoring a checkpoint
 
   /// Advances every growth cone by dt [min]; `fields` may be null. Returns the number of branches.
   std::size_t step(const fields::Fields* fields, double dt_min, std::uint64_t step, RandomKey key);

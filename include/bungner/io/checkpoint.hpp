@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <string>
 
+#include "bungner/agents/agents.hpp"
+#include "bungner/agents/axons.hpp"
+#include "bungner/fields/fields.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 
@@ -28,6 +31,16 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& check
 Checkpoint read_checkpoint(const std::filesystem::path& path);
 /// Same, from the file's bytes; `name` stands in for the file in messages.
 Checkpoint parse_checkpoint(std::string bytes, const std::string& name);
+
+/// Byte images of the 3D layers, for checkpoints of runs that hold them. Restoring gives back
+/// every value bit for bit; kinds and state-variable specifications come from the Model.
+std::string serialize(const fields::Fields& fields);
+fields::Fields deserialize_fields(std::string bytes);
+std::string serialize(const agents::Agents& agents);
+agents::Agents deserialize_agents(std::string bytes, std::vector<agents::CellKind> kinds,
+                                  std::vector<agents::StateVariable> variables);
+std::string serialize(const agents::Axons& axons);
+agents::Axons deserialize_axons(std::string bytes, agents::GrowthCone cone);
 
 /// "<version> (<commit>)" of this binary.
 std::string binary_version();

@@ -26,7 +26,7 @@ struct ParameterSpec {
   std::string species;      ///< the species the default is for ("rat", "all", ...)
   std::string meaning;      ///< one line
   std::string source;       ///< DOI / PMID / PMC reference, or starts with "assumption"
-  std::string calibration;  ///< evidence ids the value was fitted to (e.g. "E01"), empty if none
+  std::string calibration;  ///< evidence ids the value was taken from or fitted to (e.g. "E01"); docs/calibration.md says which
 };
 
 /// True when a source string names a DOI, PMID, PMC id or ISBN, or says "assumption".

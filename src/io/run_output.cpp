@@ -102,15 +102,6 @@ std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, cons
   std::string timeseries = resume ? resume->timeseries_csv : std::string();
   std::string readouts = resume ? resume->readouts_csv : std::string();
 
-  // Readouts selected by `readouts.include`.
-  std::vector<std::string> included_names;
-  for (const auto& r : model.readouts()) {
-    if (model.readouts_included.empty() ||
-        std::find(model.readouts_included.begin(), model.readouts_included.end(), std::string(r->name())) !=
-            model.readouts_included.end())
-      included_names.emplace_back(r->name());
-  }
-
   Simulation simulation = resume ? Simulation(model_ptr, resume->state) : Simulation(model_ptr);
   Progress progress("simulating", static_cast<double>(model.duration_s), options.progress);
   std::size_t next_readout = resume ? resume->next_readout : 0;
@@ -130,8 +121,7 @@ std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, cons
       }
       if (readout_due) {
         for (const auto& readout : model.readouts()) {
-          if (std::find(included_names.begin(), included_names.end(), readout->name()) == included_names.end())
-            continue;
+          if (!model.includes_readout(readout->name())) continue;
           std::vector<Observation> values;
           readout->observe(model, simulation.state(), values);
           for (const auto& o : values) readouts += csv_row(days, o);

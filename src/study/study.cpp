@@ -151,10 +151,7 @@ std::vector<SubjectRow> run_subject(const StudySpec& spec, const Registry& regis
   for (const std::int64_t t : model->readout_times_s) {
     simulation.advance_to(t);
     for (const auto& readout : model->readouts()) {
-      if (!model->readouts_included.empty() &&
-          std::find(model->readouts_included.begin(), model->readouts_included.end(), readout->name()) ==
-              model->readouts_included.end())
-        continue;
+      if (!model->includes_readout(readout->name())) continue;
       std::vector<Observation> values;
       readout->observe(*model, simulation.state(), values);
       for (const auto& o : values)

@@ -1,6 +1,7 @@
 #pragma once
 // Model: the scenario compiled once into an immutable object. Everything that changes lives in
 // State; many States (a cohort) share one Model.
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -75,6 +76,11 @@ class Model {
   std::int64_t checkpoint_interval_s = 0;   ///< 0: no checkpoints
   std::vector<std::int64_t> readout_times_s;
   std::vector<std::string> readouts_included;  ///< empty: all
+  /// Whether readouts.csv (and a study's tables) take this readout (`readouts.include`).
+  bool includes_readout(std::string_view name) const {
+    return readouts_included.empty() ||
+           std::find(readouts_included.begin(), readouts_included.end(), name) != readouts_included.end();
+  }
 
  private:
   explicit Model(Scenario scenario, const Registry& registry);

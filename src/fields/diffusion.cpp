@@ -147,18 +147,6 @@ void step_uniform_kernel(Fields& fields, const std::array<aligned_vector<double>
   }
 }
 
-/// Thomas algorithm for a general tridiagonal system (lower, diagonal, upper, rhs), in place;
-/// `scratch` holds n values.
-void thomas(int n, const double* lower, const double* diagonal, const double* upper, double* x, double* scratch) {
-  double pivot = diagonal[0];
-  x[0] /= pivot;
-  for (int i = 1; i < n; ++i) {
-    scratch[i] = upper[i - 1] / pivot;
-    pivot = diagonal[i] - lower[i] * scratch[i];
-    x[i] = (x[i] - lower[i] * x[i - 1]) / pivot;
-  }
-  for (int i = n - 2; i >= 0; --i) x[i] -= scratch[i + 1] * x[i + 1];
-}
 
 double harmonic_mean(double a, double b) { return a > 0 && b > 0 ? 2 * a * b / (a + b) : 0.0; }
 
@@ -203,6 +191,7 @@ DiffusionSolver::DiffusionSolver(const Grid& grid, std::vector<Substrate> substr
   for (const auto& f : domain_.faces)
     if (f.dirichlet && f.values.size() != S) throw std::invalid_argument("fields: Dirichlet face needs one value per substrate");
 
+  if (!uniform_ || S > 8) factorise_general();
   // Factorise the constant tridiagonal matrix of each axis once (fast path).
   const int n[3] = {grid_.nx, grid_.ny, grid_.nz};
   const double h2 = grid_.dx_um * grid_.dx_um;
@@ -221,6 +210,65 @@ DiffusionSolver::DiffusionSolver(const Grid& grid, std::vector<Substrate> substr
         inv_[axis][i * S + s] = inv;
         q_[axis][i * S + s] = r * inv;
         previous_ratio = r * inv;
+      }
+    }
+  }
+}
+
+void DiffusionSolver::factorise_general() {
+  const Grid& g = grid_;
+  const int n[3] = {g.nx, g.ny, g.nz};
+  const std::size_t S = substrates_.size();
+  const double h2 = g.dx_um * g.dx_um;
+  const auto region_of = [&](std::size_t v) { return domain_.region.empty() ? Region::tissue : domain_.region[v]; };
+  const auto is_fixed = [&](std::size_t v) { return !domain_.fixed.empty() && domain_.fixed[v] != 0; };
+  for (int axis = 0; axis < 3; ++axis) {
+    Factorisation& f = general_[axis];
+    f.lower.assign(g.voxels() * S, 0.0);
+    f.pivot.assign(g.voxels() * S, 1.0);
+    f.ratio.assign(g.voxels() * S, 0.0);
+    const int len = n[axis];
+    const std::size_t stride = axis == 0 ? 1 : axis == 1 ? static_cast<std::size_t>(g.nx) : static_cast<std::size_t>(g.nx) * g.ny;
+    const int a1 = axis == 0 ? 1 : 0;
+    const int a2 = axis == 2 ? 1 : 2;
+    const FaceCondition& low_face = domain_.faces[2 * axis];
+    const FaceCondition& high_face = domain_.faces[2 * axis + 1];
+    std::vector<double> lower(len), diagonal(len), upper(len);
+    for (std::int64_t line = 0; line < static_cast<std::int64_t>(n[a1]) * n[a2]; ++line) {
+      int idx[3] = {0, 0, 0};
+      idx[a1] = static_cast<int>(line % n[a1]);
+      idx[a2] = static_cast<int>(line / n[a1]);
+      const std::size_t first = g.index(idx[0], idx[1], idx[2]);
+      for (std::size_t s = 0; s < S; ++s) {
+        const double base = 1.0 + substrates_[s].decay_per_min * dt_ / 3.0;
+        const auto D = [&](std::size_t v) { return domain_.diffusivity[static_cast<int>(region_of(v))][s]; };
+        for (int i = 0; i < len; ++i) {
+          const std::size_t v = first + i * stride;
+          if (is_fixed(v) || region_of(v) == Region::outside) {
+            lower[i] = upper[i] = 0;
+            diagonal[i] = 1;
+            continue;
+          }
+          double w_low = 0, w_high = 0;
+          if (i > 0) w_low = harmonic_mean(D(v), D(v - stride)) * dt_ / h2;
+          else if (low_face.dirichlet) w_low = D(v) * dt_ / h2 * 2.0;
+          if (i + 1 < len) w_high = harmonic_mean(D(v), D(v + stride)) * dt_ / h2;
+          else if (high_face.dirichlet) w_high = D(v) * dt_ / h2 * 2.0;
+          lower[i] = (i > 0) ? -harmonic_mean(D(v), D(v - stride)) * dt_ / h2 : 0.0;
+          upper[i] = (i + 1 < len) ? -harmonic_mean(D(v), D(v + stride)) * dt_ / h2 : 0.0;
+          diagonal[i] = base + w_low + w_high;
+        }
+        // The Thomas algorithm's forward elimination, as thomas() does it, kept per row.
+        double pivot = diagonal[0];
+        f.pivot[first * S + s] = pivot;
+        for (int i = 1; i < len; ++i) {
+          const std::size_t v = first + i * stride;
+          const double ratio = upper[i - 1] / pivot;
+          f.ratio[(v - stride) * S + s] = ratio;
+          pivot = diagonal[i] - lower[i] * ratio;
+          f.lower[v * S + s] = lower[i];
+          f.pivot[v * S + s] = pivot;
+        }
       }
     }
   }
@@ -275,48 +323,50 @@ void DiffusionSolver::sweep_general(Fields& fields, int axis) const {
   const FaceCondition& high_face = domain_.faces[2 * axis + 1];
   const auto region_of = [&](std::size_t v) { return domain_.region.empty() ? Region::tissue : domain_.region[v]; };
   const auto is_fixed = [&](std::size_t v) { return !domain_.fixed.empty() && domain_.fixed[v] != 0; };
+  const Factorisation& f = general_[axis];
   double* c = fields.data();
   const bool threaded = static_cast<std::int64_t>(g.voxels() * S) >= parallel::min_items;
-#pragma omp parallel if (threaded)
-  {
-    std::vector<double> lower(len), diagonal(len), upper(len), x(len), scratch(len);
-#pragma omp for schedule(static)
-    for (std::int64_t line = 0; line < lines; ++line) {
-      int idx[3] = {0, 0, 0};
-      idx[a1] = static_cast<int>(line % n[a1]);
-      idx[a2] = static_cast<int>(line / n[a1]);
-      const std::size_t first = g.index(idx[0], idx[1], idx[2]);
-      for (std::size_t s = 0; s < S; ++s) {
-        const double base = 1.0 + substrates_[s].decay_per_min * dt_ / 3.0;
-        const auto D = [&](std::size_t v) { return domain_.diffusivity[static_cast<int>(region_of(v))][s]; };
-        for (int i = 0; i < len; ++i) {
-          const std::size_t v = first + i * stride;
-          x[i] = c[v * S + s];
-          if (is_fixed(v) || region_of(v) == Region::outside) {
-            // Held fixed (vessels) or not part of the domain: identity rows.
-            lower[i] = upper[i] = 0;
-            diagonal[i] = 1;
-            if (is_fixed(v)) x[i] = domain_.fixed_values[v * S + s];
-            continue;
-          }
-          double w_low = 0, w_high = 0;
-          if (i > 0) w_low = harmonic_mean(D(v), D(v - stride)) * dt_ / h2;
-          else if (low_face.dirichlet) {
-            w_low = D(v) * dt_ / h2 * 2.0;  // boundary value on the face, half a voxel away
-            x[i] += w_low * low_face.values[s];
-          }
-          if (i + 1 < len) w_high = harmonic_mean(D(v), D(v + stride)) * dt_ / h2;
-          else if (high_face.dirichlet) {
-            w_high = D(v) * dt_ / h2 * 2.0;
-            x[i] += w_high * high_face.values[s];
-          }
-          lower[i] = (i > 0) ? -harmonic_mean(D(v), D(v - stride)) * dt_ / h2 : 0.0;
-          upper[i] = (i + 1 < len) ? -harmonic_mean(D(v), D(v + stride)) * dt_ / h2 : 0.0;
-          diagonal[i] = base + w_low + w_high;
-        }
-        thomas(len, lower.data(), diagonal.data(), upper.data(), x.data(), scratch.data());
-        for (int i = 0; i < len; ++i) c[(first + i * stride) * S + s] = x[i];
+  // One row of the tridiagonal system: the forward step at voxel v (position i on its line).
+  const auto forward = [&](std::size_t v, int i) {
+    double* x = c + v * S;
+    const bool held = is_fixed(v);
+    const bool active = !held && region_of(v) != Region::outside;
+    for (std::size_t s = 0; s < S; ++s) {
+      double value = held ? domain_.fixed_values[v * S + s] : x[s];
+      if (active) {
+        const double D = domain_.diffusivity[static_cast<int>(region_of(v))][s];
+        if (i == 0 && low_face.dirichlet) value += D * dt_ / h2 * 2.0 * low_face.values[s];
+        if (i + 1 == len && high_face.dirichlet) value += D * dt_ / h2 * 2.0 * high_face.values[s];
       }
+      if (i > 0) value -= f.lower[v * S + s] * c[(v - stride) * S + s];
+      x[s] = value / f.pivot[v * S + s];
+    }
+  };
+  const auto backward = [&](std::size_t v) {
+    for (std::size_t s = 0; s < S; ++s) c[v * S + s] -= f.ratio[v * S + s] * c[(v + stride) * S + s];
+  };
+  if (axis == 0) {
+#pragma omp parallel for schedule(static) if (threaded)
+    for (std::int64_t line = 0; line < lines; ++line) {
+      const std::size_t first = static_cast<std::size_t>(line) * static_cast<std::size_t>(g.nx);
+      for (int i = 0; i < len; ++i) forward(first + i, i);
+      for (int i = len - 2; i >= 0; --i) backward(first + i);
+    }
+    return;
+  }
+  // y and z sweeps: all lines of one x-row advance together, so every access streams a
+  // contiguous row of memory instead of jumping a plane at a time.
+  const int outer = n[a2];
+#pragma omp parallel for schedule(static) if (threaded)
+  for (int o = 0; o < outer; ++o) {
+    const auto row = [&](int i) { return axis == 1 ? g.index(0, i, o) : g.index(0, o, i); };
+    for (int i = 0; i < len; ++i) {
+      const std::size_t r = row(i);
+      for (int x = 0; x < g.nx; ++x) forward(r + x, i);
+    }
+    for (int i = len - 2; i >= 0; --i) {
+      const std::size_t r = row(i);
+      for (int x = 0; x < g.nx; ++x) backward(r + x);
     }
   }
 }

@@ -28,6 +28,49 @@ RepairType parse_repair(const std::string& s) {
 
 const toml::table& section(const toml::table& t, std::string_view key) { return *t[key].as_table(); }
 
+/// The site's layout from the scenario's [site] table, the injury and repair, and the transport
+/// constants of the substrates (parameters of the injury_site mechanism).
+std::shared_ptr<const site::Layout> compile_site(const Model& m, const toml::table& s, const ParameterSet& p) {
+  const toml::table& t = section(s, "site");
+  if (schema::string(t, "model") != "3d" || m.injury == InjuryType::conduction_block) return nullptr;
+  site::LayoutSpec spec;
+  spec.resolution_um = schema::quantity(t, "resolution", "um");
+  spec.nerve_radius_um = schema::quantity(t, "nerve_diameter", "um") / 2;
+  spec.proximal_length_um = schema::quantity(t, "proximal_length", "um");
+  spec.distal_length_um = schema::quantity(t, "distal_length", "um");
+  spec.distal_section_um = std::min(schema::quantity(t, "distal_section", "um"), spec.distal_length_um - spec.resolution_um);
+  spec.gap_length_um = m.injury == InjuryType::transection ? m.gap_m * 1e6 : 0.0;
+  if (spec.gap_length_um > 0) {
+    switch (m.repair) {
+      case RepairType::conduit:
+        spec.conduit = true;
+        spec.lumen_radius_um = m.conduit.inner_diameter_m * 1e6 / 2;
+        spec.wall_thickness_um = p.in("injury_site.conduit_wall_thickness", "um");
+        break;
+      case RepairType::autograft:
+        spec.graft = true;
+        spec.graft_has_cells = true;
+        break;
+      case RepairType::decellularized_allograft: spec.graft = true; break;
+      default:
+        // An unrepaired gap (or a suture under tension) fills from the wound bed: a lumen without
+        // a wall of its own, open to the surrounding tissue.
+        spec.conduit = true;
+        spec.lumen_radius_um = spec.nerve_radius_um * p.get("injury_site.wound_bed_radius_factor");
+        spec.wall_thickness_um = spec.resolution_um;
+        break;
+    }
+  }
+  static constexpr const char* names[] = {"oxygen", "vegf", "ccl2", "ngf", "bdnf", "gdnf", "nt3", "il10", "fibrinogen"};
+  for (const char* name : names)
+    spec.substrates.push_back({name, p.in(fmt::format("injury_site.{}_diffusivity", name), "um^2/min"),
+                               p.in(fmt::format("injury_site.{}_decay", name), "1/min")});
+  if (spec.nerve_radius_um < spec.resolution_um)
+    throw ModelError(fmt::format("site.resolution ({} um) must be finer than the nerve radius ({} um)", spec.resolution_um,
+                                 spec.nerve_radius_um));
+  return std::make_shared<const site::Layout>(site::make_layout(spec));
+}
+
 }  // namespace
 
 std::int64_t round_to_tick(double seconds, std::int64_t tick_s) {
@@ -68,6 +111,8 @@ Model::Model(Scenario scenario, const Registry& registry)
                                   schema::quantity(t, "sensory_share", "1")});
   }
   if (targets_.size() > 65535) throw ModelError("too many targets");
+
+  site = compile_site(*this, s, parameters_);
 
   // Content: every registered mechanism decides whether this scenario needs it; therapies are
   // created from their tables; readouts observe.

@@ -114,10 +114,13 @@ class Agents {
 
   std::uint64_t next_id = 0;
 
+  /// Removes the agents flagged non-zero, keeping the order of the others (deaths applied by
+  /// mechanisms after their two-phase step).
+  void remove_flagged(const std::vector<std::uint8_t>& dead);
+
  private:
   friend class Engine;
   void permute(const std::vector<std::uint32_t>& order);
-  void remove_flagged(const std::vector<std::uint8_t>& dead);
   std::vector<CellKind> kinds_;
   std::vector<StateVariable> variable_specs_;
 };

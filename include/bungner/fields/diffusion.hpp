@@ -73,6 +73,14 @@ class DiffusionSolver {
   // backward: x_n = d'_n + q_n x_{n+1}).
   std::array<aligned_vector<double>, 3> inv_;
   std::array<aligned_vector<double>, 3> q_;
+  // General path: the factorised tridiagonal rows of each axis, per voxel and substrate (index
+  // v * S + s): lower coefficient, pivot, and upper / pivot of the row (the Thomas algorithm's
+  // constants; the matrix never changes, so only the right-hand side is swept each step).
+  struct Factorisation {
+    aligned_vector<double> lower, pivot, ratio;
+  };
+  std::array<Factorisation, 3> general_;
+  void factorise_general();
 };
 
 /// Throws RuntimeFailure naming the substrate and the voxel (i, j, k) of the first NaN, infinity

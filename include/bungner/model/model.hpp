@@ -11,6 +11,7 @@
 #include "bungner/model/process.hpp"
 #include "bungner/model/registry.hpp"
 #include "bungner/scenario/scenario.hpp"
+#include "bungner/site/site.hpp"
 
 namespace bungner {
 
@@ -67,6 +68,8 @@ class Model {
   /// When regenerating axons can first reach the distal stump: the injury for a crush, the repair
   /// for a repaired transection, never (INT64_MAX) for an unrepaired one [s].
   std::int64_t contact_time_s = 0;
+  /// The 3D injury site's layout, or null when the site is not modelled in 3D.
+  std::shared_ptr<const site::Layout> site;
   std::uint32_t motor_neurons = 0;
   std::uint32_t sensory_neurons = 0;
 

@@ -12,7 +12,8 @@ class Model;
 struct State;
 
 /// Order in which due processes run within one tick. Therapies set signals first.
-enum class Phase : int { therapy = 0, neurons = 1, axons = 2, schwann = 3, targets = 4 };
+/// The injury site (3D) runs after the neurons and before the 1D axons it hands growth cones to.
+enum class Phase : int { therapy = 0, neurons = 1, site = 2, axons = 3, schwann = 4, targets = 5 };
 
 /// The time span a process advances: [time_s, time_s + dt_s).
 struct Tick {
@@ -31,6 +32,8 @@ class Process {
   virtual std::int64_t period_s() const = 0;
   /// Sets up this process's part of a fresh State.
   virtual void initialize(const Model&, State&) const {}
+  /// Re-attaches what a restored State takes from the Model (e.g. cell kinds) after a checkpoint.
+  virtual void restored(const Model&, State&) const {}
   virtual void advance(const Model& model, State& state, const Tick& tick) const = 0;
 };
 

@@ -3,10 +3,12 @@
 // Storage is structure-of-arrays per entity kind (engine); mechanisms work on whole populations.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "bungner/core/random.hpp"
+#include "bungner/site/site.hpp"
 
 namespace bungner {
 
@@ -71,6 +73,12 @@ struct Signals {
   double growth_speed_factor = 1.0;
 };
 
+/// Neurotrophic support that growth cones at the injury site convey back to their neurons
+/// (retrograde transport); set by the site's axon mechanism, read by neuron survival.
+struct RetrogradeSupport {
+  double fraction_supported = 0.0;  ///< share of regrowing axons in contact with repair Schwann cells [1]
+};
+
 /// Counters of recoverable oddities, reported in provenance (MuJoCo-style warnings).
 struct Diagnostics {
   std::map<std::string, std::uint64_t> counts;
@@ -84,6 +92,9 @@ struct State {
   DistalNerve distal;
   std::vector<TargetState> targets;
   Signals signals;
+  RetrogradeSupport retrograde;
+  /// The 3D injury site, when the model has one (`site.model = "3d"`).
+  std::optional<site::InjurySite> site;
   Diagnostics diagnostics;
 };
 

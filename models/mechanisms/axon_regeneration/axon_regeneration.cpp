@@ -79,7 +79,10 @@ class AxonRegeneration final : public Process {
         n.status[i] = AxonStatus::failed;
         continue;
       }
-      if (m.injury == InjuryType::crush) {
+      if (m.site) {
+        // The 3D injury site decides when (and whether) this axon reaches the distal nerve.
+        n.growth_start_s[i] = never;
+      } else if (m.injury == InjuryType::crush) {
         n.growth_start_s[i] = axotomy + onset;
       } else if (m.repair == RepairType::none || (m.repair == RepairType::conduit && !bridged)) {
         n.growth_start_s[i] = never;

@@ -1,0 +1,165 @@
+#include "bungner/site/site.hpp"
+
+#include <cmath>
+
+#include "bungner/fields/geometry.hpp"
+
+namespace bungner::site {
+
+std::vector<agents::CellKind> cell_kinds() {
+  std::vector<agents::CellKind> kinds(kind_count);
+  kinds[schwann].name = "schwann";
+  kinds[macrophage].name = "macrophage";
+  kinds[endothelial_tip].name = "endothelial_tip";
+  return kinds;
+}
+
+std::vector<agents::StateVariable> state_variables() {
+  // The site's mechanisms integrate these themselves; the engine's linear ODE is left idle.
+  return {{.name = "cjun"}, {.name = "elongation"}, {.name = "polarisation"}};
+}
+
+Layout make_layout(const LayoutSpec& spec) {
+  fields::InjurySiteGeometry g;
+  g.nerve_radius_um = spec.nerve_radius_um;
+  g.proximal_length_um = spec.proximal_length_um;
+  g.gap_length_um = spec.gap_length_um;
+  g.distal_length_um = spec.distal_length_um;
+  g.conduit = spec.conduit && spec.gap_length_um > 0;
+  g.conduit_inner_radius_um = spec.lumen_radius_um;
+  g.wall_thickness_um = spec.wall_thickness_um;
+  // The wall is impermeable to the solver; exchange through it is a membrane flux applied by the
+  // bridge mechanism, so the wall keeps its place as a barrier for cells.
+  g.wall_permeability_um_per_min.assign(spec.substrates.size(), 0.0);
+  g.margin_um = spec.resolution_um;
+
+  Layout layout;
+  layout.grid = fields::grid_for(g, spec.resolution_um);
+  layout.substrates = spec.substrates;
+  layout.domain = fields::make_domain(layout.grid, g, spec.substrates);
+  layout.gap_start_um = spec.proximal_length_um;
+  layout.gap_end_um = spec.proximal_length_um + spec.gap_length_um;
+  layout.nerve_radius_um = spec.nerve_radius_um;
+  layout.conduit = g.conduit;
+  layout.lumen_radius_um = g.conduit ? spec.lumen_radius_um : 0.0;
+  layout.graft = spec.graft && spec.gap_length_um > 0;
+  layout.graft_has_cells = spec.graft_has_cells;
+  layout.distal_section_um = layout.gap_end_um + spec.distal_section_um;
+  layout.handover_um = layout.gap_end_um + spec.distal_length_um - spec.resolution_um;
+
+  const fields::Grid& grid = layout.grid;
+  layout.zone.assign(grid.voxels(), Zone::outside);
+  for (int k = 0; k < grid.nz; ++k)
+    for (int j = 0; j < grid.ny; ++j)
+      for (int i = 0; i < grid.nx; ++i) {
+        const std::size_t v = grid.index(i, j, k);
+        const double x = grid.center(i, j, k)[0];
+        switch (layout.domain.region[v]) {
+          case fields::Region::tissue:
+          case fields::Region::lumen:
+            layout.zone[v] = x < layout.gap_start_um ? Zone::proximal_stump
+                             : x < layout.gap_end_um ? Zone::bridge
+                                                     : Zone::distal_stump;
+            break;
+          case fields::Region::wall: layout.zone[v] = Zone::wall; break;
+          case fields::Region::outside: layout.zone[v] = Zone::outside; break;
+        }
+      }
+  // Boundary lists, in voxel order.
+  for (int k = 0; k < grid.nz; ++k)
+    for (int j = 0; j < grid.ny; ++j)
+      for (int i = 0; i < grid.nx; ++i) {
+        const std::size_t v = grid.index(i, j, k);
+        const auto neighbour = [&](int di, int dj, int dk) -> Zone {
+          const int a = i + di, b = j + dj, c = k + dk;
+          if (a < 0 || b < 0 || c < 0 || a >= grid.nx || b >= grid.ny || c >= grid.nz) return Zone::outside;
+          return layout.zone[grid.index(a, b, c)];
+        };
+        const std::array<std::array<int, 3>, 6> faces{{{-1, 0, 0}, {1, 0, 0}, {0, -1, 0}, {0, 1, 0}, {0, 0, -1}, {0, 0, 1}}};
+        if (layout.zone[v] == Zone::bridge && layout.conduit) {
+          for (const auto& f : faces) {
+            const Zone n = neighbour(f[0], f[1], f[2]);
+            if (n == Zone::wall || n == Zone::outside) {
+              layout.wall_lumen_voxels.push_back(v);
+              break;
+            }
+          }
+        }
+        if ((layout.zone[v] == Zone::proximal_stump && neighbour(1, 0, 0) == Zone::bridge) ||
+            (layout.zone[v] == Zone::distal_stump && neighbour(-1, 0, 0) == Zone::bridge))
+          layout.cut_face_voxels.push_back(v);
+      }
+  return layout;
+}
+
+InjurySite make_site(const Layout& layout, agents::GrowthCone cone) {
+  InjurySite s{.fields = fields::Fields(layout.grid, layout.substrates.size()),
+               .cells = agents::Agents(cell_kinds(), state_variables()),
+               .axons = agents::Axons(cone)};
+  const std::size_t n = layout.grid.voxels();
+  s.axon_integrity.assign(n, 0.0);
+  s.myelin.assign(n, 0.0);
+  s.fibrin.assign(n, 0.0);
+  s.vessel.assign(n, 0.0);
+  s.band.assign(n, 0.0);
+  s.schwann_density.assign(n, 0.0);
+  s.regrown.assign(n, 0.0);
+  s.orientation.assign(n, {1.0, 0.0, 0.0});
+  return s;
+}
+
+std::array<double, 3> random_direction(RandomStream& stream) {
+  const double cos_theta = 2 * stream.uniform() - 1;
+  const double phi = 2 * 3.14159265358979323846 * stream.uniform();
+  const double sin_theta = std::sqrt(std::max(0.0, 1 - cos_theta * cos_theta));
+  return {sin_theta * std::cos(phi), sin_theta * std::sin(phi), cos_theta};
+}
+
+std::vector<double> smooth_over_nerve(const Layout& layout, const std::vector<double>& per_voxel, int radius) {
+  const fields::Grid& g = layout.grid;
+  std::vector<double> sum(g.voxels(), 0.0), count(g.voxels(), 0.0);
+  for (std::size_t v = 0; v < g.voxels(); ++v)
+    if (layout.in_nerve(v)) {
+      sum[v] = per_voxel[v];
+      count[v] = 1.0;
+    }
+  const int n[3] = {g.nx, g.ny, g.nz};
+  std::vector<double> line_sum, line_count;
+  for (int axis = 0; axis < 3; ++axis) {
+    const std::size_t stride = axis == 0 ? 1 : axis == 1 ? static_cast<std::size_t>(g.nx) : static_cast<std::size_t>(g.nx) * g.ny;
+    const int len = n[axis];
+    line_sum.assign(len, 0.0);
+    line_count.assign(len, 0.0);
+    for (std::size_t first = 0; first < g.voxels(); ++first) {
+      // `first` starts a line when its coordinate along the axis is 0.
+      const std::size_t along = (first / stride) % static_cast<std::size_t>(len);
+      if (along != 0) continue;
+      for (int i = 0; i < len; ++i) {
+        line_sum[i] = sum[first + i * stride];
+        line_count[i] = count[first + i * stride];
+      }
+      for (int i = 0; i < len; ++i) {
+        double s = 0, c = 0;
+        for (int q = std::max(0, i - radius); q <= std::min(len - 1, i + radius); ++q) {
+          s += line_sum[q];
+          c += line_count[q];
+        }
+        sum[first + i * stride] = s;
+        count[first + i * stride] = c;
+      }
+    }
+  }
+  std::vector<double> out(g.voxels(), 0.0);
+  for (std::size_t v = 0; v < g.voxels(); ++v)
+    if (layout.in_nerve(v) && count[v] > 0) out[v] = sum[v] / count[v];
+  return out;
+}
+
+std::vector<double> count_per_voxel(const fields::Grid& grid, const agents::Agents& cells, Kind kind) {
+  std::vector<double> count(grid.voxels(), 0.0);
+  for (std::size_t a = 0; a < cells.size(); ++a)
+    if (cells.kind[a] == kind) count[voxel_at(grid, cells.x[a], cells.y[a], cells.z[a])] += 1.0;
+  return count;
+}
+
+}  // namespace bungner::site

@@ -222,6 +222,17 @@ void DiffusionSolver::factorise_general() {
   const double h2 = g.dx_um * g.dx_um;
   const auto region_of = [&](std::size_t v) { return domain_.region.empty() ? Region::tissue : domain_.region[v]; };
   const auto is_fixed = [&](std::size_t v) { return !domain_.fixed.empty() && domain_.fixed[v] != 0; };
+  active_row_.assign(static_cast<std::size_t>(g.ny) * g.nz, 0);
+  for (int k = 0; k < g.nz; ++k)
+    for (int j = 0; j < g.ny; ++j)
+      for (int i = 0; i < g.nx; ++i) {
+        const std::size_t v = g.index(i, j, k);
+        if (is_fixed(v)) active_row_[static_cast<std::size_t>(k) * g.ny + j] = 1;  // must be written
+        if (is_fixed(v) || region_of(v) == Region::outside) continue;
+        for (std::size_t s = 0; s < S; ++s)
+          if (domain_.diffusivity[static_cast<int>(region_of(v))][s] > 0 || substrates_[s].decay_per_min > 0)
+            active_row_[static_cast<std::size_t>(k) * g.ny + j] = 1;
+      }
   for (int axis = 0; axis < 3; ++axis) {
     Factorisation& f = general_[axis];
     f.lower.assign(g.voxels() * S, 0.0);
@@ -348,6 +359,7 @@ void DiffusionSolver::sweep_general(Fields& fields, int axis) const {
   if (axis == 0) {
 #pragma omp parallel for schedule(static) if (threaded)
     for (std::int64_t line = 0; line < lines; ++line) {
+      if (!active_row_[static_cast<std::size_t>(line)]) continue;
       const std::size_t first = static_cast<std::size_t>(line) * static_cast<std::size_t>(g.nx);
       for (int i = 0; i < len; ++i) forward(first + i, i);
       for (int i = len - 2; i >= 0; --i) backward(first + i);
@@ -360,11 +372,16 @@ void DiffusionSolver::sweep_general(Fields& fields, int axis) const {
 #pragma omp parallel for schedule(static) if (threaded)
   for (int o = 0; o < outer; ++o) {
     const auto row = [&](int i) { return axis == 1 ? g.index(0, i, o) : g.index(0, o, i); };
+    const auto active = [&](int i) {
+      return active_row_[axis == 1 ? static_cast<std::size_t>(o) * g.ny + i : static_cast<std::size_t>(i) * g.ny + o];
+    };
     for (int i = 0; i < len; ++i) {
+      if (!active(i)) continue;
       const std::size_t r = row(i);
       for (int x = 0; x < g.nx; ++x) forward(r + x, i);
     }
     for (int i = len - 2; i >= 0; --i) {
+      if (!active(i)) continue;
       const std::size_t r = row(i);
       for (int x = 0; x < g.nx; ++x) backward(r + x);
     }
@@ -376,9 +393,25 @@ ExchangeTotals apply_exchange(Fields& fields, const std::vector<Exchange>& excha
   ExchangeTotals totals{std::vector<double>(S, 0.0), std::vector<double>(S, 0.0)};
   std::vector<std::size_t> order(exchanges.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  const auto before = [&](std::size_t a, std::size_t b) {
     return std::tie(exchanges[a].voxel, exchanges[a].substrate) < std::tie(exchanges[b].voxel, exchanges[b].substrate);
-  });
+  };
+  // Callers that pass entries already in (voxel, substrate) order skip the sort; otherwise a
+  // counting sort by (voxel, substrate) key, stable, so entries of one key keep their given order.
+  if (!std::is_sorted(order.begin(), order.end(), before)) {
+    const std::size_t keys = fields.grid().voxels() * S;
+    for (const Exchange& e : exchanges)
+      if (e.voxel >= fields.grid().voxels() || e.substrate >= S)
+        throw std::out_of_range("fields: exchange outside the grid or substrate list");
+    if (exchanges.size() * 8 >= keys) {
+      std::vector<std::uint32_t> start(keys + 1, 0);
+      for (const Exchange& e : exchanges) ++start[e.voxel * S + e.substrate + 1];
+      for (std::size_t k = 0; k < keys; ++k) start[k + 1] += start[k];
+      for (std::size_t i = 0; i < exchanges.size(); ++i) order[start[exchanges[i].voxel * S + exchanges[i].substrate]++] = i;
+    } else {
+      std::stable_sort(order.begin(), order.end(), before);
+    }
+  }
   const double volume = fields.grid().voxel_volume_um3();
   for (std::size_t first = 0; first < order.size();) {
     const Exchange& head = exchanges[order[first]];

@@ -106,6 +106,17 @@ void agent_columns(IO& io, A& a) {
   io.column(a.engulfed);
 }
 
+/// The 3D injury site: its three engines' images, then the per-voxel tissue columns and totals.
+template <typename IO, typename Site>
+void site_columns(IO& io, Site& s) {
+  for (auto* c : {&s.axon_integrity, &s.myelin, &s.fibrin, &s.vessel, &s.band, &s.schwann_density, &s.regrown,
+                  &s.cone_start_s, &s.suture_cross_s})
+    io.column(*c);
+  io.column(s.orientation);
+  io.column(s.axon_of_neuron);
+  io.column(s.neuron_of_axon);
+}
+
 }  // namespace
 
 std::string serialize(const fields::Fields& f) {
@@ -225,6 +236,19 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   }
   w.value(s.signals.neuron_death_hazard_factor);
   w.value(s.signals.growth_speed_factor);
+  w.value(s.retrograde.fraction_supported);
+  w.value(static_cast<std::uint8_t>(s.site.has_value()));
+  if (s.site) {
+    const site::InjurySite& site = *s.site;
+    w.text(serialize(site.fields));
+    w.text(serialize(site.cells));
+    w.value(site.axons.cone());
+    w.text(serialize(site.axons));
+    site_columns(w, site);
+    for (double total : {site.myelin_initial, site.myelin_autophagy, site.myelin_phagocytosis, site.vessel_length_um})
+      w.value(total);
+    w.value(site.monocytes_recruited);
+  }
   w.value(static_cast<std::uint64_t>(s.diagnostics.counts.size()));
   for (const auto& [name, count] : s.diagnostics.counts) {
     w.text(name);
@@ -273,6 +297,19 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   }
   s.signals.neuron_death_hazard_factor = r.value<double>();
   s.signals.growth_speed_factor = r.value<double>();
+  s.retrograde.fraction_supported = r.value<double>();
+  if (r.value<std::uint8_t>() != 0) {
+    fields::Fields fields = deserialize_fields(r.text());
+    agents::Agents cells = deserialize_agents(r.text(), site::cell_kinds(), site::state_variables());
+    const auto cone = r.value<agents::GrowthCone>();
+    agents::Axons axons = deserialize_axons(r.text(), cone);
+    s.site.emplace(site::InjurySite{.fields = std::move(fields), .cells = std::move(cells), .axons = std::move(axons)});
+    site::InjurySite& site = *s.site;
+    site_columns(r, site);
+    for (double* total : {&site.myelin_initial, &site.myelin_autophagy, &site.myelin_phagocytosis, &site.vessel_length_um})
+      *total = r.value<double>();
+    site.monocytes_recruited = r.value<std::uint64_t>();
+  }
   const auto counts = r.value<std::uint64_t>();
   for (std::uint64_t i = 0; i < counts; ++i) {
     std::string counter = r.text();

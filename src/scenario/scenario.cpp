@@ -340,7 +340,7 @@ const toml::node* preset_value(const toml::node& node, const std::string& key, s
   return value;
 }
 
-/// Merges preset anatomy and targets under the scenario's own values and reads preset parameters.
+/// Merges preset anatomy, site and targets under the scenario's own values and reads preset parameters.
 void merge_preset(toml::table& input, const PresetData& preset, const ParameterRegistry& registry, Scenario& scenario,
                   std::vector<Diagnostic>& diagnostics) {
   const auto merge_section = [&](const toml::table& from, toml::table& into, const std::string& prefix) {
@@ -357,9 +357,11 @@ void merge_preset(toml::table& input, const PresetData& preset, const ParameterR
       scenario.value_sources[key] = source;
     }
   };
-  if (const toml::table* anatomy = preset.table["anatomy"].as_table()) {
-    if (!input.contains("anatomy")) input.insert("anatomy", toml::table{});
-    if (toml::table* into = input["anatomy"].as_table()) merge_section(*anatomy, *into, "anatomy");
+  for (const char* section : {"anatomy", "site"}) {
+    if (const toml::table* from = preset.table[section].as_table()) {
+      if (!input.contains(section)) input.insert(section, toml::table{});
+      if (toml::table* into = input[section].as_table()) merge_section(*from, *into, section);
+    }
   }
   if (const toml::table* targets = preset.table["targets"].as_table()) {
     if (!input.contains("targets")) input.insert("targets", toml::table{});

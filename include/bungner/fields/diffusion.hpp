@@ -80,6 +80,9 @@ class DiffusionSolver {
     aligned_vector<double> lower, pivot, ratio;
   };
   std::array<Factorisation, 3> general_;
+  /// Per x-row (j, k): whether any voxel of it diffuses. Rows of outside and impermeable wall
+  /// only are identity rows that no neighbour couples to, so the sweeps skip them.
+  std::vector<std::uint8_t> active_row_;
   void factorise_general();
 };
 

@@ -122,7 +122,9 @@ class Inflammation final : public Process {
         norm += d[q] * d[q];
       }
       if (norm <= 0) continue;
-      const double step = speed_um_per_s_ * dt / std::sqrt(norm);
+      // A dense clot holds the cells that invaded it (they migrate through it slowly).
+      const double hold = L.zone[v] == Zone::bridge && !L.graft ? std::min(1.0, s.fibrin[v]) : 0.0;
+      const double step = speed_um_per_s_ * (1 - hold) * dt / std::sqrt(norm);
       for (auto& x : d) x *= step;
       site::try_move(L, c, a, d, passable);
     }

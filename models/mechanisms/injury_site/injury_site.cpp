@@ -3,6 +3,7 @@
 // breathe it, and diffuses every substrate. The other site mechanisms (wallerian_degeneration,
 // schwann_repair, inflammation, bridge_formation, site_axons) act on what this one sets up.
 // Equations and sources: README.md beside this file and docs/model.md.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -103,8 +104,9 @@ class InjurySiteCore final : public Process {
                         .uptake_max = uptake_max_ * cells,
                         .uptake_km = uptake_km_});
     }
-    // Exchange entries must be in a fixed order for the combination to be thread-independent:
-    // agent order is, and apply_exchange combines in the given order.
+    // In voxel order once, so the substeps' apply_exchange need not sort (the order within a
+    // voxel stays agent order: a stable sort).
+    std::stable_sort(uptake.begin(), uptake.end(), [](const fields::Exchange& a, const fields::Exchange& b) { return a.voxel < b.voxel; });
     const double dt = 60.0 / substeps_;
     for (int step = 0; step < substeps_; ++step) {
       for (std::size_t v = 0; v < g.voxels(); ++v) {

@@ -133,9 +133,10 @@ class SchwannRepair final : public Process {
     s.schwann_density = site::smooth_over_nerve(L, repair, smoothing_radius_);
     for (std::size_t v = 0; v < g.voxels(); ++v) {
       if (!L.in_nerve(v)) continue;
+      // Bands form where repair cells are and outlast the repair phenotype: once axons are back
+      // the cells myelinate inside the same basal-lamina tubes.
       const double cover = std::min(1.0, s.schwann_density[v]);
-      s.band[v] = cover + (s.band[v] - cover) * std::exp(-band_per_s_ * dt);
-      // In the bridge, bands follow the vessels the cells came along.
+      if (cover > s.band[v]) s.band[v] = cover + (s.band[v] - cover) * std::exp(-band_per_s_ * dt);
     }
   }
 

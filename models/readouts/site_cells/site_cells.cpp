@@ -19,6 +19,7 @@ class SiteCells final : public Readout {
       : schwann_per_agent_(p.get("injury_site.schwann_cells_per_agent")),
         macrophage_per_agent_(p.get("injury_site.macrophage_cells_per_agent")),
         section_depth_um_(p.in("site_cells.section_depth", "um")),
+        normal_schwann_per_mm3_(p.in("injury_site.schwann_density", "cells/mm^3")),
         matrix_threshold_(p.get("bridge_formation.matrix_threshold")),
         vessel_threshold_(p.get("schwann_repair.vessel_threshold")) {}
 
@@ -31,12 +32,20 @@ class SiteCells final : public Readout {
     const fields::Grid& g = L.grid;
     const agents::Agents& c = s.cells;
     double schwann = 0, repair = 0, schwann_bridge = 0, macrophages = 0, m2 = 0, macrophages_distal = 0;
+    double schwann_distal = 0, cjun_distal = 0, elongation_repair = 0;
     for (std::size_t a = 0; a < c.size(); ++a) {
       const Zone z = L.zone[site::voxel_at(g, c.x[a], c.y[a], c.z[a])];
       if (c.kind[a] == site::schwann) {
         schwann += schwann_per_agent_;
-        if (c.variables[site::cjun][a] >= 0.5) repair += schwann_per_agent_;
+        if (c.variables[site::cjun][a] >= 0.5) {
+          repair += schwann_per_agent_;
+          elongation_repair += schwann_per_agent_ * c.variables[site::elongation][a];
+        }
         if (z == Zone::bridge) schwann_bridge += schwann_per_agent_;
+        if (z == Zone::distal_stump) {
+          schwann_distal += schwann_per_agent_;
+          cjun_distal += schwann_per_agent_ * c.variables[site::cjun][a];
+        }
       } else if (c.kind[a] == site::macrophage) {
         macrophages += macrophage_per_agent_;
         m2 += macrophage_per_agent_ * c.variables[site::polarisation][a];
@@ -58,6 +67,10 @@ class SiteCells final : public Readout {
     out.push_back({"site_schwann_cells", schwann, "cells"});
     out.push_back({"site_repair_schwann_share", schwann > 0 ? 100 * repair / schwann : 0, "%"});
     out.push_back({"bridge_schwann_cells", schwann_bridge, "cells"});
+    out.push_back({"repair_schwann_elongation", repair > 0 ? elongation_repair / repair : 1.0, "1"});
+    out.push_back({"distal_schwann_ratio",
+                   distal_volume_mm3 > 0 ? schwann_distal / (normal_schwann_per_mm3_ * distal_volume_mm3) : 0, "1"});
+    out.push_back({"distal_cjun", schwann_distal > 0 ? cjun_distal / schwann_distal : 0, "1"});
     out.push_back({"site_macrophages", macrophages, "cells"});
     out.push_back({"site_m2_share", macrophages > 0 ? 100 * m2 / macrophages : 0, "%"});
     out.push_back({"distal_macrophage_density", per_mm2, "cells/mm^2"});
@@ -121,6 +134,7 @@ class SiteCells final : public Readout {
   double schwann_per_agent_;
   double macrophage_per_agent_;
   double section_depth_um_;
+  double normal_schwann_per_mm3_;
   double matrix_threshold_;
   double vessel_threshold_;
 };

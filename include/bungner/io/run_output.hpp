@@ -30,7 +30,8 @@ void prepare_output_directory(const std::filesystem::path& dir, bool force);
 /// Runs the model (run index 0) and writes its outputs. Returns the output directory.
 std::filesystem::path run_and_write(std::shared_ptr<const Model> model, const RunOptions& options);
 
-/// The names of the files a run writes (checkpoint.bin only while it runs, with checkpoints on).
-inline constexpr const char* run_files[] = {"timeseries.csv", "readouts.csv", "run.json", "checkpoint.bin"};
+/// The names of the files a run writes (checkpoint.bin only while it runs, with checkpoints on;
+/// report.html by `bungner report`, which run calls at the end).
+inline constexpr const char* run_files[] = {"timeseries.csv", "readouts.csv", "run.json", "checkpoint.bin", "report.html"};
 
 }  // namespace bungner::io

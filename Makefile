@@ -21,8 +21,7 @@ build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
 run: build
-	@build/bin/bungner -q run $(SCENARIO) --out $(OUT) --force
-	@echo "Outputs: $(OUT)/readouts.csv (readouts), $(OUT)/timeseries.csv (time courses), $(OUT)/run.json (provenance)"
+	@build/bin/bungner run $(SCENARIO) --out $(OUT) --force
 	@echo "Report: $(OUT)/report.html (open it in a browser; it works offline)"
 
 # The whole verification, as CI runs it: a bounded, reproducible fuzzing run, the suite under

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "bungner/io/report.hpp"
+#include "bungner/core/text.hpp"
 
 namespace bungner::io {
 namespace {
@@ -54,7 +54,7 @@ std::string svg_open(double width, double height, std::string_view title) {
   return fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0:.0f}\" height=\"{1:.0f}\" viewBox=\"0 0 {0:.1f} {1:.1f}\" "
       "font-family=\"sans-serif\" font-size=\"12\">\n<title>{2}</title>\n",
-      width, height, html_escape(title));
+      width, height, text::xml_escape(title));
 }
 
 }  // namespace
@@ -155,7 +155,7 @@ std::string longitudinal_section_svg(const fields::Fields* fields, const agents:
       if (phenotype != SIZE_MAX) colour = mix(colour, phenotype_colour, agents->variables[phenotype][i]);
       out += fmt::format(
           "<circle class=\"cell\" data-kind=\"{}\" data-id=\"{}\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"{}\"/>\n",
-          html_escape(agents->kinds()[agents->kind[i]].name), agents->id[i], view.h(agents->x[i]),
+          text::xml_escape(agents->kinds()[agents->kind[i]].name), agents->id[i], view.h(agents->x[i]),
           view.v(agents->y[i]), agents->radius[i] * scale, hex(colour));
     }
     out += "</g>\n";
@@ -168,19 +168,19 @@ std::string longitudinal_section_svg(const fields::Fields* fields, const agents:
   if (agents != nullptr)
     for (std::size_t k = 0; k < agents->kinds().size(); ++k) {
       out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"5\" fill=\"{}\"/><text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n",
-                         lx + 5, ly, kind_colour(k), lx + 14, ly + 4, html_escape(agents->kinds()[k].name));
+                         lx + 5, ly, kind_colour(k), lx + 14, ly + 4, text::xml_escape(agents->kinds()[k].name));
       lx += 24 + 7.0 * static_cast<double>(agents->kinds()[k].name.size());
     }
   if (phenotype != SIZE_MAX)
     out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"5\" fill=\"{}\"/><text x=\"{:.1f}\" y=\"{:.1f}\">{} = 1</text>\n",
-                       lx + 5, ly, hex(phenotype_colour), lx + 14, ly + 4, html_escape(options.phenotype_variable));
+                       lx + 5, ly, hex(phenotype_colour), lx + 14, ly + 4, text::xml_escape(options.phenotype_variable));
   if (heat_map) {
     const double by = ly + 16;
     for (int step = 0; step < 20; ++step)
       out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"6.5\" height=\"10\" fill=\"{}\"/>\n", margin + step * 6,
                          by, heat_colour(step / 19.0));
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}: {:.3g} to {:.3g}</text>\n", margin + 128, by + 9,
-                       html_escape(options.field_name.empty() ? "field" : options.field_name), field_low, field_high);
+                       text::xml_escape(options.field_name.empty() ? "field" : options.field_name), field_low, field_high);
   }
   out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">slab z = {:.4g} ± {:.4g} um</text>\n",
                      width - margin, ly + 4, plane, half);

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "bungner/core/errors.hpp"
+#include "bungner/core/text.hpp"
 #include "bungner/io/atomic_file.hpp"
 
 namespace bungner::io {
@@ -93,6 +94,29 @@ double to_number(const std::string& s) {
   }
 }
 
+/// One row of a tidy output (timeseries.csv, readouts.csv): time, name, value, unit.
+struct TidyRow {
+  std::string time;  ///< as written, for table headers
+  double time_days = 0;
+  std::string name;
+  double value = 0;
+  std::string unit;
+};
+
+std::vector<TidyRow> read_tidy_csv(const fs::path& path, const char* name_column) {
+  const auto rows = read_csv(path);
+  const auto at = columns(rows, path, {"time_days", name_column, "value", "unit"});
+  std::vector<TidyRow> out;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const CsvRow& row = rows[r];
+    if (row.size() < at.size()) continue;
+    const std::string& time = row[at.at("time_days")];
+    out.push_back({time, to_number(time), row[at.at(name_column)], to_number(row[at.at("value")]), row[at.at("unit")]});
+  }
+  return out;
+}
+
+
 /// A member of a JSON object, or `fallback` when absent (copied: the loops below keep it named).
 Json member(const Json& object, const char* key, Json fallback) {
   return object.contains(key) ? object[key] : std::move(fallback);
@@ -130,11 +154,11 @@ std::string words(std::string_view name) {
 /// A document in the making: sections of HTML and the Vega-Lite specifications of its plots.
 class Page {
  public:
-  void heading(std::string_view level, std::string_view text) {
-    body_ += fmt::format("<{0}>{1}</{0}>\n", level, html_escape(text));
+  void heading(std::string_view level, std::string_view content) {
+    body_ += fmt::format("<{0}>{1}</{0}>\n", level, text::xml_escape(content));
   }
   void html(std::string_view raw) { body_ += raw; }
-  void paragraph(std::string_view text) { body_ += fmt::format("<p>{}</p>\n", html_escape(text)); }
+  void paragraph(std::string_view content) { body_ += fmt::format("<p>{}</p>\n", text::xml_escape(content)); }
   /// A plot: its specification travels as JSON in a script element next to its container.
   void plot(const Json& spec) {
     std::string json = spec.dump();
@@ -151,11 +175,11 @@ class Page {
   void table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
              std::string_view css_class = "") {
     body_ += fmt::format("<table class=\"{}\">\n<thead><tr>", css_class);
-    for (const auto& h : header) body_ += fmt::format("<th>{}</th>", html_escape(h));
+    for (const auto& h : header) body_ += fmt::format("<th>{}</th>", text::xml_escape(h));
     body_ += "</tr></thead>\n<tbody>\n";
     for (const auto& row : rows) {
       body_ += "<tr>";
-      for (const auto& cell : row) body_ += fmt::format("<td>{}</td>", html_escape(cell));
+      for (const auto& cell : row) body_ += fmt::format("<td>{}</td>", text::xml_escape(cell));
       body_ += "</tr>\n";
     }
     body_ += "</tbody></table>\n";
@@ -205,7 +229,7 @@ std::string Page::finish(std::string_view title) const {
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n"
       "<style>{}</style>\n",
-      html_escape(title), style);
+      text::xml_escape(title), style);
   // Vega, Vega-Lite and vega-embed (BSD-3-Clause, University of Washington Interactive Data Lab).
   out += script_element(libraries.vega);
   out += script_element(libraries.vega_lite);
@@ -312,7 +336,7 @@ std::string scenario_in_words(const std::string& resolved_toml, const std::strin
 void scenario_section(Page& page, const std::string& resolved_toml, const std::string& name) {
   page.paragraph(scenario_in_words(resolved_toml, name));
   page.html("<details><summary>The resolved scenario (every default filled in)</summary><pre>" +
-            html_escape(resolved_toml) + "</pre></details>\n");
+            text::xml_escape(resolved_toml) + "</pre></details>\n");
 }
 
 void provenance_table(Page& page, const Json& provenance, std::initializer_list<const char*> keys) {
@@ -344,8 +368,8 @@ std::string run_report(const fs::path& dir) {
   Page page;
   page.heading("h1", title);
   page.html(fmt::format("<p class=\"subtitle\">bungner {} run of {}, finished {}</p>\n",
-                        html_escape(run.value("bungner_version", "?")), html_escape(run.value("scenario_file", "?")),
-                        html_escape(run.value("end_time", "?"))));
+                        text::xml_escape(run.value("bungner_version", "?")), text::xml_escape(run.value("scenario_file", "?")),
+                        text::xml_escape(run.value("end_time", "?"))));
 
   page.heading("h2", "Scenario");
   scenario_section(page, run.value("resolved_scenario", ""), (dir / "run.json").string());
@@ -365,25 +389,20 @@ std::string run_report(const fs::path& dir) {
     page.table({"where", "what", "message"}, warnings, "warning");
 
   // Time courses.
-  const auto series = read_csv(dir / "timeseries.csv");
-  const auto ts = columns(series, dir / "timeseries.csv", {"time_days", "variable", "value", "unit"});
   std::vector<PlotGroup> groups;
   std::map<std::string, std::size_t> group_of;
-  for (std::size_t r = 1; r < series.size(); ++r) {
-    const CsvRow& row = series[r];
-    if (row.size() < ts.size()) continue;
-    const std::string& variable = row[ts.at("variable")];
-    const std::string& unit = row[ts.at("unit")];
+  for (const TidyRow& row : read_tidy_csv(dir / "timeseries.csv", "variable")) {
+    const std::string& variable = row.name;
     const auto dot = variable.find('.');
-    const std::string key = dot == std::string::npos ? "unit:" + unit : variable.substr(0, dot) + "|" + unit;
+    const std::string key = dot == std::string::npos ? "unit:" + row.unit : variable.substr(0, dot) + "|" + row.unit;
     auto [it, added] = group_of.emplace(key, groups.size());
-    if (added) groups.push_back({dot == std::string::npos ? "" : words(variable.substr(0, dot)), unit});
+    if (added) groups.push_back({dot == std::string::npos ? "" : words(variable.substr(0, dot)), row.unit});
     PlotGroup& group = groups[it->second];
     if (dot == std::string::npos && group.title.find(words(variable)) == std::string::npos)
       group.title += (group.title.empty() ? "" : ", ") + words(variable);
-    group.values.push_back({{"time_days", to_number(row[ts.at("time_days")])},
+    group.values.push_back({{"time_days", row.time_days},
                             {"series", dot == std::string::npos ? words(variable) : words(variable.substr(dot + 1))},
-                            {"value", plot_number(to_number(row[ts.at("value")]))}});
+                            {"value", plot_number(row.value)}});
   }
   page.heading("h2", "Time courses");
   page.html("<div class=\"plots\">\n");
@@ -401,20 +420,14 @@ std::string run_report(const fs::path& dir) {
   page.html("</div>\n");
 
   // Readouts: one row per readout, one column per readout time.
-  const auto readouts = read_csv(dir / "readouts.csv");
-  const auto rc = columns(readouts, dir / "readouts.csv", {"time_days", "readout", "value", "unit"});
   std::vector<std::string> times, names;
   std::map<std::pair<std::string, std::string>, std::string> cell;
   std::map<std::string, std::string> unit_of;
-  for (std::size_t r = 1; r < readouts.size(); ++r) {
-    const CsvRow& row = readouts[r];
-    if (row.size() < rc.size()) continue;
-    const std::string& time = row[rc.at("time_days")];
-    const std::string& name = row[rc.at("readout")];
-    if (std::find(times.begin(), times.end(), time) == times.end()) times.push_back(time);
-    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-    cell[{name, time}] = format_value(to_number(row[rc.at("value")]));
-    unit_of[name] = row[rc.at("unit")];
+  for (const TidyRow& row : read_tidy_csv(dir / "readouts.csv", "readout")) {
+    if (std::find(times.begin(), times.end(), row.time) == times.end()) times.push_back(row.time);
+    if (std::find(names.begin(), names.end(), row.name) == names.end()) names.push_back(row.name);
+    cell[{row.name, row.time}] = format_value(row.value);
+    unit_of[row.name] = row.unit;
   }
   page.heading("h2", "Readouts");
   std::vector<std::string> header{"readout", "unit"};
@@ -457,7 +470,7 @@ std::string study_report(const fs::path& dir) {
   Page page;
   page.heading("h1", title);
   page.html(fmt::format("<p class=\"subtitle\">bungner {} virtual cohort study of {}</p>\n",
-                        html_escape(study.value("bungner_version", "?")), html_escape(study.value("study_file", "?"))));
+                        text::xml_escape(study.value("bungner_version", "?")), text::xml_escape(study.value("study_file", "?"))));
 
   page.heading("h2", "Design");
   std::vector<std::vector<std::string>> arm_rows;
@@ -531,7 +544,7 @@ std::string study_report(const fs::path& dir) {
       "<p class=\"note\">Mean and 95 % confidence interval (t-based) per arm. Stars mark a difference from "
       "<b>{}</b>: Welch's t-test, Holm-adjusted over the pairs of arms; * p &lt; 0.05, ** p &lt; 0.01, "
       "*** p &lt; 0.001.</p>\n<div class=\"plots\">\n",
-      html_escape(control)));
+      text::xml_escape(control)));
   const Json arm_order = arms;
   for (const auto& readout : readouts) {
     const std::string y_title = "mean ± 95 % CI" + (unit_of[readout].empty() ? "" : " [" + unit_of[readout] + "]");
@@ -584,22 +597,6 @@ std::string study_report(const fs::path& dir) {
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string report_html(const fs::path& dir) {
   if (fs::exists(dir / "run.json")) return run_report(dir);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "bungner/core/text.hpp"
 #include "bungner/io/atomic_file.hpp"
 
 namespace bungner::io {
@@ -49,21 +50,6 @@ void string_array(std::string& out, std::string_view name, const std::vector<std
     out += "0 ";
   }
   out += "</Array>\n";
-}
-
-/// Attribute values are names chosen by modellers: keep XML intact whatever they contain.
-std::string xml_attribute(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 std::string header(std::string_view type) {
@@ -129,7 +115,7 @@ std::string vti_text(const fields::Fields& fields, const std::vector<std::string
   std::vector<double> column(g.voxels());
   for (std::size_t s = 0; s < fields.substrates(); ++s) {
     for (std::size_t v = 0; v < column.size(); ++v) column[v] = fields.at(v, s);
-    data_array(out, xml_attribute(substrate_names[s]), column);
+    data_array(out, text::xml_escape(substrate_names[s]), column);
   }
   out += "      </CellData>\n    </Piece>\n  </ImageData>\n</VTKFile>\n";
   return out;
@@ -140,7 +126,7 @@ std::string agents_vtp_text(const agents::Agents& agents) {
   std::string out = header("PolyData");
   out += "  <PolyData>\n    <FieldData>\n";
   std::vector<std::string> kind_names;
-  for (const auto& k : agents.kinds()) kind_names.push_back(xml_attribute(k.name));
+  for (const auto& k : agents.kinds()) kind_names.push_back(k.name);  // as character codes: no escaping
   string_array(out, "kind_names", kind_names);
   out += "    </FieldData>\n";
   out += fmt::format("    <Piece NumberOfPoints=\"{}\" NumberOfVerts=\"{}\" NumberOfLines=\"0\" NumberOfStrips=\"0\" "
@@ -152,7 +138,7 @@ std::string agents_vtp_text(const agents::Agents& agents) {
   data_array(out, "radius_um", agents.radius.data(), n);
   data_array(out, "cleared", agents.cleared.data(), n);
   for (std::size_t v = 0; v < agents.variables.size(); ++v)
-    data_array(out, xml_attribute(agents.variable_specs()[v].name), agents.variables[v].data(), n);
+    data_array(out, text::xml_escape(agents.variable_specs()[v].name), agents.variables[v].data(), n);
   out += "      </PointData>\n";
   std::vector<double> xyz(3 * n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -216,7 +202,7 @@ std::string pvd_text(const std::vector<PvdEntry>& entries) {
       "  <Collection>\n";
   for (const auto& e : entries)
     out += fmt::format("    <DataSet timestep=\"{}\" group=\"\" part=\"{}\" file=\"{}\"/>\n", e.time_days, e.part,
-                       xml_attribute(e.file));
+                       text::xml_escape(e.file));
   out += "  </Collection>\n</VTKFile>\n";
   return out;
 }

@@ -181,3 +181,14 @@ TEST(Text, SplitAndTrim) {
   EXPECT_EQ(text::trim("  x y \t\r\n"), "x y");
   EXPECT_EQ(text::trim(" \t "), "");
 }
+
+namespace bungner::text {
+namespace {
+
+TEST(Text, XmlEscapeReplacesEveryMarkupCharacter) {
+  EXPECT_EQ(xml_escape("a < b & c > \"d\" 'e'"), "a &lt; b &amp; c &gt; &quot;d&quot; &#39;e&#39;");
+  EXPECT_EQ(xml_escape("plain"), "plain");
+}
+
+}  // namespace
+}  // namespace bungner::text

@@ -29,4 +29,7 @@ std::string format_double(double value);
 /// Escapes a string for a CSV field (quotes when needed).
 std::string csv_field(std::string_view s);
 
+/// Escapes & < > " ' for XML and HTML text and attribute values.
+std::string xml_escape(std::string_view s);
+
 }  // namespace bungner::text

@@ -15,9 +15,6 @@ std::string report_html(const std::filesystem::path& dir);
 /// Writes dir/report.html atomically and returns its path.
 std::filesystem::path write_report(const std::filesystem::path& dir);
 
-/// Escapes text for HTML element content and attribute values.
-std::string html_escape(std::string_view s);
-
 /// The JavaScript libraries inlined into every report (Vega, Vega-Lite, vega-embed), embedded in
 /// the binary when it is built from web/node_modules (installed by `npm ci` from the lock file).
 struct ReportLibraries {

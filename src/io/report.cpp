@@ -587,8 +587,13 @@ std::string study_report(const fs::path& dir) {
   page.html("</details>\n");
 
   page.heading("h2", "Warnings");
-  page.paragraph("Subjects run the base scenario with each arm's overrides; any warning it raises is printed by "
-                 "`bungner check` on the base scenario. No warning is recorded in a study directory.");
+  std::vector<std::vector<std::string>> warnings;
+  const Json base_warnings = member(study, "base_scenario_warnings", Json::array());
+  for (const auto& w : base_warnings) warnings.push_back({format_json_value(w)});
+  if (warnings.empty())
+    page.paragraph("None: the base scenario raised no warning.");
+  else
+    page.table({"warning of the base scenario"}, warnings, "warning");
   page.heading("h2", "Provenance");
   provenance_table(page, study,
                    {"bungner_version", "git_commit", "command_line", "study_file", "study_sha256", "base_scenario",

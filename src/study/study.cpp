@@ -330,7 +330,10 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
         study["title"] = spec.title;
         study["base_scenario"] = spec.base_scenario;
         // What the arms are, for the report: the base scenario resolved and each arm's overrides.
-        study["base_scenario_resolved"] = load_scenario(spec.base_scenario, registry, {}).canonical_toml();
+        const Scenario base = load_scenario(spec.base_scenario, registry, {});
+        study["base_scenario_resolved"] = base.canonical_toml();
+        study["base_scenario_warnings"] = nlohmann::ordered_json::array();
+        for (const auto& w : base.warnings) study["base_scenario_warnings"].push_back(format_diagnostic(w));
         study["arms"] = nlohmann::ordered_json::array();
         for (const Arm& arm : spec.arms) {
           nlohmann::ordered_json overrides = nlohmann::ordered_json::object();

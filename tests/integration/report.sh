@@ -5,7 +5,8 @@
 . "$(dirname "$0")/common.sh" "$@"
 STUDY="$SRC/scenarios/studies/alcar-dose-response.toml"
 
-out=$("$BUNGNER" run "$SCENARIO" --out "$WORK/run" --set 'title=Crush </script><b>"bold"</b> & co' 2>/dev/null) ||
+out=$("$BUNGNER" run "$SCENARIO" --out "$WORK/run" --set 'title=Crush </script><b>"bold"</b> & co' \
+  --set 'parameters.axon_regeneration.speed=9 mm/day' 2>/dev/null) ||
   fail "run failed"
 grep -qx "report: $WORK/run/report.html" <<<"$out" || fail "run did not print the report path: $out"
 cp "$WORK/run/report.html" "$WORK/first.html"
@@ -46,6 +47,8 @@ readouts = {r["readout"] for r in csv.DictReader(open(f"{run_dir}/readouts.csv")
 table = text[text.index("<h2>Readouts</h2>"):text.index("<h2>Provenance</h2>")]
 assert table.count("<tr>") == len(readouts) + 1, (table.count("<tr>"), len(readouts))
 assert "A rat sciatic nerve, crush injury. No surgical repair. No therapy. 1650 motor and 5990 sensory" in text
+warnings = text[text.index("<h2>Warnings</h2>"):text.index("<h2>Time courses</h2>")]
+assert "axon_regeneration.speed" in warnings and "outside the plausible range 0.5 to 6 mm/day" in warnings, warnings
 assert "</script><b>" not in text and "Crush &lt;/script&gt;&lt;b&gt;&quot;bold&quot;&lt;/b&gt; &amp; co" in text
 
 # Study: one plot per readout; a star mark exactly where the Holm-adjusted p against the first
@@ -62,6 +65,9 @@ for c in summary["comparisons"]:
 marked = {(p["title"].replace(" ", "_"), v["time_days"], v["arm"]): v["significance"]
           for p in plots for v in p["data"]["values"] if v["significance"]}
 assert marked == expected and len(expected) >= 6, (marked, expected)
+design = text[text.index("<h2>Design</h2>"):text.index("<h2>Arms compared</h2>")]
+assert design.count("<tr>") == 1 + 3 and "dose = &#39;50 mg/kg/day&#39;" in design, design
+assert "None: the base scenario raised no warning." in text
 points = sum(len(p["data"]["values"]) for p in plots)
 assert points == len(summary["summary"]), (points, len(summary["summary"]))
 print(f"report content: {len(expected)} significance marks as expected")

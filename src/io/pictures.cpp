@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "bungner/core/text.hpp"
+#include "bungner/io/atomic_file.hpp"
 
 namespace bungner::io {
 namespace {
@@ -262,6 +263,17 @@ std::string cross_section_svg(const agents::Axons& axons, const CrossSection& op
                                 : std::string());
   out += "</svg>\n";
   return out;
+}
+
+void write_pictures(const std::filesystem::path& directory, std::size_t index, const fields::Fields* fields,
+                    const agents::Agents* agents, const agents::Axons* axons, const LongitudinalSection& section,
+                    const CrossSection& cross) {
+  std::filesystem::create_directories(directory);
+  if (fields != nullptr || agents != nullptr || axons != nullptr)
+    write_file_atomically(directory / fmt::format("section_{:06d}.svg", index),
+                          longitudinal_section_svg(fields, agents, axons, section));
+  if (axons != nullptr)
+    write_file_atomically(directory / fmt::format("cross_section_{:06d}.svg", index), cross_section_svg(*axons, cross));
 }
 
 }  // namespace bungner::io

@@ -201,6 +201,7 @@ table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 0.2em 0.6em; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; } td.num, table.numbers td { font-variant-numeric: tabular-nums; }
 pre { background: #f7f7f7; padding: 0.8em; overflow: auto; font-size: 0.85em; }
+.pictures img { max-width: 100%; border: 1px solid #ddd; } figure { margin: 0.5em 0; }
 .warning { color: #8a4b00; } .note { color: #666; font-size: 0.9em; }
 )";
 
@@ -346,6 +347,26 @@ void provenance_table(Page& page, const Json& provenance, std::initializer_list<
   page.table({"item", "value"}, rows);
 }
 
+/// The SVG pictures of the 3D state (io::write_pictures), inlined as data URLs in name order.
+void pictures_section(Page& page, const fs::path& folder) {
+  std::error_code ec;
+  std::vector<fs::path> pictures;
+  for (const auto& entry : fs::directory_iterator(folder, ec))
+    if (entry.path().extension() == ".svg" && !is_partial_name(entry.path().filename().string()))
+      pictures.push_back(entry.path());
+  if (pictures.empty()) return;
+  std::sort(pictures.begin(), pictures.end());
+  page.heading("h2", "Pictures");
+  page.html("<div class=\"pictures\">\n");
+  for (const auto& picture : pictures) {
+    const std::string svg = read_text(picture);
+    page.html(fmt::format("<figure><img class=\"picture\" alt=\"{0}\" src=\"data:image/svg+xml;base64,{1}\">"
+                          "<figcaption>{0}</figcaption></figure>\n",
+                          text::xml_escape(picture.filename().string()), text::base64_encode(svg.data(), svg.size())));
+  }
+  page.html("</div>\n");
+}
+
 // ---- Run reports --------------------------------------------------------------------------
 
 /// Variables plotted together: "family.member" by family, the others by unit.
@@ -439,6 +460,8 @@ std::string run_report(const fs::path& dir) {
     rows.push_back(std::move(row));
   }
   page.table(header, rows, "numbers");
+
+  pictures_section(page, dir / "pictures");
 
   page.heading("h2", "Provenance");
   provenance_table(page, run,

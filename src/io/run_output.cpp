@@ -139,7 +139,7 @@ void prepare_output_directory(const std::filesystem::path& dir, bool force) {
   std::sort(ours.begin(), ours.end(), [](const fs::path& a, const fs::path& b) {
     return (a.filename() == "run.json") > (b.filename() == "run.json");
   });
-  for (const auto& p : ours) fs::remove(p, ec);
+  for (const auto& p : ours) fs::remove_all(p, ec);
 }
 
 std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, const RunOptions& options) {

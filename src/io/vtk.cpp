@@ -4,7 +4,6 @@
 
 #include <bit>
 #include <cstdint>
-#include <cstring>
 #include <stdexcept>
 #include <type_traits>
 
@@ -31,8 +30,8 @@ void data_array(std::string& out, std::string_view name, const T* values, std::s
   const std::uint64_t bytes = count * sizeof(T);
   out += fmt::format("        <DataArray type=\"{}\" Name=\"{}\" NumberOfComponents=\"{}\" format=\"binary\">",
                      vtk_type<T>(), name, components);
-  out += base64_encode(&bytes, sizeof bytes);
-  out += base64_encode(values, bytes);
+  out += text::base64_encode(&bytes, sizeof bytes);
+  out += text::base64_encode(values, bytes);
   out += "</DataArray>\n";
 }
 
@@ -75,30 +74,6 @@ void poly_cells(std::string& out, std::string_view element, const std::vector<st
 }
 
 }  // namespace
-
-std::string base64_encode(const void* data, std::size_t bytes) {
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const auto* p = static_cast<const unsigned char*>(data);
-  std::string out;
-  out.reserve((bytes + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes; i += 3) {
-    const std::uint32_t v = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
-  }
-  if (i < bytes) {
-    const bool two = i + 1 < bytes;
-    const std::uint32_t v = (std::uint32_t{p[i]} << 16) | (two ? std::uint32_t{p[i + 1]} << 8 : 0);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += two ? alphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 std::string vti_text(const fields::Fields& fields, const std::vector<std::string>& substrate_names) {
   if (substrate_names.size() != fields.substrates())

@@ -73,6 +73,21 @@ assert points == len(summary["summary"]), (points, len(summary["summary"]))
 print(f"report content: {len(expected)} significance marks as expected")
 PY
 
+# Pictures a run wrote (io::write_pictures) are inlined in name order, as data URLs.
+mkdir -p "$WORK/run/pictures"
+printf '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><circle r="2"/></svg>\n' >"$WORK/run/pictures/section_000001.svg"
+printf '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="2" height="2"/></svg>\n' >"$WORK/run/pictures/cross_section_000001.svg"
+"$BUNGNER" -q report "$WORK/run" || fail "bungner report with pictures failed"
+python3 - "$WORK/run" <<'PY' || fail "pictures in the report"
+import base64, re, sys
+text = open(f"{sys.argv[1]}/report.html", encoding="utf-8").read()
+found = re.findall(r'<img class="picture" alt="([^"]+)" src="data:image/svg\+xml;base64,([^"]+)">', text)
+assert [name for name, _ in found] == ["cross_section_000001.svg", "section_000001.svg"], found
+assert b"<circle r=\"2\"/>" in base64.b64decode(found[1][1]), found
+PY
+"$BUNGNER" -q run "$SCENARIO" --out "$WORK/run" --force || fail "--force over a run with pictures failed"
+[[ ! -e $WORK/run/pictures ]] || fail "--force left the previous run's pictures"
+
 mkdir -p "$WORK/empty"
 set +e
 "$BUNGNER" report "$WORK/empty" 2>"$WORK/err"

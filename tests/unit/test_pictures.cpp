@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <string>
 
 #include "bungner/io/pictures.hpp"
@@ -92,6 +94,20 @@ TEST(Pictures, CrossSectionDrawsEveryCrossingAxonWithItsMyelinRing) {
                      "stroke=\"#1d1846\" stroke-width=\"4.000\""),
             std::string::npos);
   EXPECT_NE(svg.find("2 axons, 1 myelinated, mean g-ratio 0.75"), std::string::npos);
+}
+
+TEST(Pictures, WritePicturesWritesTheSectionAndWithAxonsTheCrossSection) {
+  const Scene scene;
+  const auto dir = std::filesystem::temp_directory_path() / ("bungner-test-pictures-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  write_pictures(dir, 3, &scene.fields, &scene.cells, nullptr, {}, {});
+  EXPECT_TRUE(std::filesystem::exists(dir / "section_000003.svg"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "cross_section_000003.svg"));
+  write_pictures(dir, 4, nullptr, nullptr, &scene.axons, {}, {.x_um = 10});
+  EXPECT_TRUE(std::filesystem::exists(dir / "section_000004.svg"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "cross_section_000004.svg"));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()), 3);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

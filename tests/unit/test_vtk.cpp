@@ -8,20 +8,6 @@
 namespace bungner::io {
 namespace {
 
-std::string encode(const std::string& s) { return base64_encode(s.data(), s.size()); }
-
-TEST(Vtk, Base64MatchesRfc4648TestVectors) {
-  EXPECT_EQ(encode(""), "");
-  EXPECT_EQ(encode("f"), "Zg==");
-  EXPECT_EQ(encode("fo"), "Zm8=");
-  EXPECT_EQ(encode("foo"), "Zm9v");
-  EXPECT_EQ(encode("foob"), "Zm9vYg==");
-  EXPECT_EQ(encode("fooba"), "Zm9vYmE=");
-  EXPECT_EQ(encode("foobar"), "Zm9vYmFy");
-  const unsigned char high[] = {0xff, 0xfe, 0xfd};
-  EXPECT_EQ(base64_encode(high, 3), "//79");
-}
-
 TEST(Vtk, ImageDataNeedsOneNamePerSubstrate) {
   const fields::Fields fields(fields::Grid{2, 1, 1}, 2);
   EXPECT_THROW(vti_text(fields, {"oxygen"}), std::invalid_argument);

@@ -4,6 +4,7 @@
 // histology section looks. Written from Fields, Agents and Axons at readout times; see
 // docs/report.md for the colours and conventions.
 #include <array>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,14 @@ struct AxonCrossing {
 };
 /// Every segment that crosses the plane (a segment ending on the plane counts once), in axon order.
 std::vector<AxonCrossing> axon_crossings(const agents::Axons& axons, double x_um);
+
+/// Writes the pictures of one readout time into `directory` (created if missing), each file
+/// atomically: section_NNNNNN.svg (longitudinal section; needs fields, agents or axons) and
+/// cross_section_NNNNNN.svg (at `cross.x_um`; needs axons). Run reports show every SVG of their
+/// pictures/ folder, in name order.
+void write_pictures(const std::filesystem::path& directory, std::size_t index, const fields::Fields* fields,
+                    const agents::Agents* agents, const agents::Axons* axons, const LongitudinalSection& section,
+                    const CrossSection& cross);
 
 /// Colour of cell kind k ("#rrggbb"), from a qualitative palette that repeats after 8 kinds.
 std::string kind_colour(std::size_t kind);

@@ -66,7 +66,9 @@ RunResult run_in_memory(std::shared_ptr<const Model> model);
 std::filesystem::path run_and_write(std::shared_ptr<const Model> model, const RunOptions& options);
 
 /// The names of the files a run writes (checkpoint.bin only while it runs, with checkpoints on;
-/// report.html by `bungner report`, which run calls at the end).
-inline constexpr const char* run_files[] = {"timeseries.csv", "readouts.csv", "run.json", "checkpoint.bin", "report.html"};
+/// report.html by `bungner report`, which run calls at the end), and of its folders of pictures
+/// (io::write_pictures) and ParaView files (io::VtkSeries).
+inline constexpr const char* run_files[] = {"timeseries.csv", "readouts.csv", "run.json", "checkpoint.bin",
+                                            "report.html",    "pictures",     "paraview"};
 
 }  // namespace bungner::io

@@ -60,7 +60,4 @@ class VtkSeries {
   std::vector<PvdEntry> entries_;
 };
 
-/// Standard base64 (RFC 4648, with padding).
-std::string base64_encode(const void* data, std::size_t bytes);
-
 }  // namespace bungner::io

@@ -22,7 +22,7 @@ build: configure
 
 run: build
 	@build/bin/bungner run $(SCENARIO) --out $(OUT) --force
-	@echo "Report: $(OUT)/readouts.csv (readouts), $(OUT)/timeseries.csv (time courses), $(OUT)/run.json (provenance)"
+	@echo "Report: $(OUT)/report.html (open it in a browser; it works offline)"
 
 # The whole verification, as CI runs it: a bounded, reproducible fuzzing run, the suite under
 # AddressSanitizer + UBSan, the threaded tests under ThreadSanitizer, then the suite itself (last,

@@ -12,6 +12,7 @@
 #include "bungner/core/text.hpp"
 #include "bungner/core/units.hpp"
 #include "bungner/io/checkpoint.hpp"
+#include "bungner/io/report.hpp"
 #include "bungner/io/run_output.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/scenario/scenario.hpp"
@@ -93,7 +94,8 @@ int resume_run(const RunArguments& args, const CommonOptions& common) {
   spdlog::info("resuming {} at day {}", checkpoint.scenario_path,
                static_cast<double>(checkpoint.state.time_s) / seconds_per_day);
   io::run_and_write(model, options);
-  if (!common.quiet) fmt::print("outputs written to {}/ (run.json, timeseries.csv, readouts.csv)\n", dir.string());
+  const auto report = io::write_report(dir);
+  if (!common.quiet) fmt::print("outputs written to {}/ (run.json, timeseries.csv, readouts.csv)\nreport: {}\n", dir.string(), report.string());
   return exit_code::ok;
 }
 
@@ -124,7 +126,8 @@ int run(const RunArguments& args, const CommonOptions& common) {
   spdlog::info("running {} ({} simulated days, {} threads)", args.scenario,
                static_cast<double>(model->duration_s) / seconds_per_day, options.threads);
   const auto dir = io::run_and_write(model, options);
-  if (!common.quiet) fmt::print("outputs written to {}/ (run.json, timeseries.csv, readouts.csv)\n", dir.string());
+  const auto report = io::write_report(dir);
+  if (!common.quiet) fmt::print("outputs written to {}/ (run.json, timeseries.csv, readouts.csv)\nreport: {}\n", dir.string(), report.string());
   return exit_code::ok;
 }
 
@@ -143,11 +146,20 @@ int study(const StudyArguments& args, const CommonOptions& common) {
   study::StudyOptions options{out, args.force, args.resume, quiet, common.command_line,
                               {common.rank, common.ranks, common.barrier, common.all_ok}};
   const auto result = study::run_study(spec, registry, options);
+  if (common.rank != 0) return exit_code::ok;  // rank 0 wrote the outputs
+  const auto report = io::write_report(out);
   if (!quiet)
     fmt::print("study outputs written to {}/ (summary.csv, comparisons.csv, summary.json, subjects.csv, study.json); "
-               "{} subjects computed{}, {} resumed\n",
+               "{} subjects computed{}, {} resumed\nreport: {}\n",
                out.string(), result.computed,
-               common.ranks > 1 ? fmt::format(" by rank 0 of {}", common.ranks) : std::string(), result.resumed);
+               common.ranks > 1 ? fmt::format(" by rank 0 of {}", common.ranks) : std::string(), result.resumed,
+               report.string());
+  return exit_code::ok;
+}
+
+int report(const std::string& dir, const CommonOptions& common) {
+  const auto path = io::write_report(dir);
+  if (!common.quiet) fmt::print("report: {}\n", path.string());
   return exit_code::ok;
 }
 

@@ -69,5 +69,7 @@ int params(const std::string& pattern, bool markdown);
 int explain(const std::string& name, const std::string& scenario);
 int units_table(bool markdown);
 int schema_doc();
+/// Writes DIR/report.html for the run or study in DIR.
+int report(const std::string& dir, const CommonOptions& common);
 
 }  // namespace bungner::cli

@@ -124,6 +124,9 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   auto* units = app.add_subcommand("units", "List the unit table");
   units->add_flag("--markdown", markdown, "Markdown table");
   auto* schema = app.add_subcommand("schema", "Document the scenario keys (Markdown)");
+  std::string report_dir;
+  auto* report = app.add_subcommand("report", "Write DIR/report.html: plots, tables and provenance of a run or study");
+  report->add_option("dir", report_dir, "Output directory of a run or a study")->required();
 
   try {
     app.parse(argc, argv);
@@ -154,6 +157,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
     if (explain->parsed()) return cli::explain(name, file);
     if (units->parsed()) return cli::units_table(markdown);
     if (schema->parsed()) return cli::schema_doc();
+    if (report->parsed()) return cli::report(report_dir, common);
   } catch (const InputError& e) {
     for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", format_diagnostic(d));
     std::size_t errors = 0;

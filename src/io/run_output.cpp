@@ -60,6 +60,58 @@ nlohmann::ordered_json parameters_json(const Model& model) {
 
 }  // namespace
 
+void advance_and_observe(Simulation& simulation, ObservationSchedule& schedule, const RunObserver& observer) {
+  const Model& model = simulation.model();
+  const std::int64_t every = observer.checkpoint ? model.checkpoint_interval_s : 0;
+  std::int64_t next_checkpoint = every > 0 ? (simulation.state().time_s / every + 1) * every : model.duration_s + 1;
+  while (true) {
+    const std::int64_t t = simulation.state().time_s;
+    const bool row_due = t == schedule.next_row_s;
+    const bool readout_due =
+        schedule.next_readout < model.readout_times_s.size() && model.readout_times_s[schedule.next_readout] == t;
+    if (row_due || readout_due) {
+      simulation.check_numerics();  // before anything is observed or written
+      const double days = static_cast<double>(t) / seconds_per_day;
+      if (row_due) {
+        if (observer.timeseries_row) observer.timeseries_row(days, simulation.observe());
+        schedule.next_row_s += model.timeseries_interval_s;
+      }
+      if (readout_due) {
+        std::vector<Observation> values;
+        for (const auto& readout : model.readouts())
+          if (model.includes_readout(readout->name())) readout->observe(model, simulation.state(), values);
+        if (observer.readouts) observer.readouts(days, values);
+        ++schedule.next_readout;
+      }
+    }
+    if (t >= model.duration_s) break;
+    if (t == next_checkpoint) {
+      observer.checkpoint(simulation, schedule);
+      next_checkpoint += every;
+    }
+    std::int64_t next = std::min({model.duration_s, schedule.next_row_s, next_checkpoint});
+    if (schedule.next_readout < model.readout_times_s.size())
+      next = std::min(next, model.readout_times_s[schedule.next_readout]);
+    simulation.advance_to(next);
+    if (observer.progress != nullptr) observer.progress->update(static_cast<double>(simulation.state().time_s));
+  }
+}
+
+RunResult run_in_memory(std::shared_ptr<const Model> model) {
+  Simulation simulation(std::move(model));
+  ObservationSchedule schedule;
+  RunResult result;
+  RunObserver observer;
+  observer.timeseries_row = [&](double days, const std::vector<Observation>& row) {
+    for (const auto& o : row) result.timeseries.push_back({days, o});
+  };
+  observer.readouts = [&](double days, const std::vector<Observation>& values) {
+    for (const auto& o : values) result.readouts.push_back({days, o});
+  };
+  advance_and_observe(simulation, schedule, observer);
+  return result;
+}
+
 void prepare_output_directory(const std::filesystem::path& dir, bool force) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -87,7 +139,7 @@ void prepare_output_directory(const std::filesystem::path& dir, bool force) {
   std::sort(ours.begin(), ours.end(), [](const fs::path& a, const fs::path& b) {
     return (a.filename() == "run.json") > (b.filename() == "run.json");
   });
-  for (const auto& p : ours) fs::remove(p, ec);
+  for (const auto& p : ours) fs::remove_all(p, ec);
 }
 
 std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, const RunOptions& options) {
@@ -104,44 +156,22 @@ std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, cons
 
   Simulation simulation = resume ? Simulation(model_ptr, resume->state) : Simulation(model_ptr);
   Progress progress("simulating", static_cast<double>(model.duration_s), options.progress);
-  std::size_t next_readout = resume ? resume->next_readout : 0;
-  std::int64_t next_row = resume ? resume->next_row_s : 0;
-  const std::int64_t every = model.checkpoint_interval_s;
-  std::int64_t next_checkpoint = every > 0 ? (simulation.state().time_s / every + 1) * every : model.duration_s + 1;
-  while (true) {
-    const std::int64_t t = simulation.state().time_s;
-    const bool row_due = t == next_row;
-    const bool readout_due = next_readout < model.readout_times_s.size() && model.readout_times_s[next_readout] == t;
-    if (row_due || readout_due) {
-      simulation.check_numerics();  // before anything is observed or written
-      const double days = static_cast<double>(t) / seconds_per_day;
-      if (row_due) {
-        for (const auto& o : simulation.observe()) timeseries += csv_row(days, o);
-        next_row += model.timeseries_interval_s;
-      }
-      if (readout_due) {
-        for (const auto& readout : model.readouts()) {
-          if (!model.includes_readout(readout->name())) continue;
-          std::vector<Observation> values;
-          readout->observe(model, simulation.state(), values);
-          for (const auto& o : values) readouts += csv_row(days, o);
-        }
-        ++next_readout;
-      }
-    }
-    if (t >= model.duration_s) break;
-    if (t == next_checkpoint) {
-      write_checkpoint(options.output_dir / "checkpoint.bin",
-                       Checkpoint{binary_version(), model.scenario().sha256(), model.scenario().path,
-                                  model.scenario().canonical_toml(), simulation.state(), timeseries, readouts,
-                                  next_readout, next_row});
-      next_checkpoint += every;
-    }
-    std::int64_t next = std::min({model.duration_s, next_row, next_checkpoint});
-    if (next_readout < model.readout_times_s.size()) next = std::min(next, model.readout_times_s[next_readout]);
-    simulation.advance_to(next);
-    progress.update(static_cast<double>(simulation.state().time_s));
-  }
+  ObservationSchedule schedule = resume ? ObservationSchedule{resume->next_readout, resume->next_row_s} : ObservationSchedule{};
+  RunObserver observer;
+  observer.timeseries_row = [&](double days, const std::vector<Observation>& row) {
+    for (const auto& o : row) timeseries += csv_row(days, o);
+  };
+  observer.readouts = [&](double days, const std::vector<Observation>& values) {
+    for (const auto& o : values) readouts += csv_row(days, o);
+  };
+  observer.checkpoint = [&](const Simulation& at, const ObservationSchedule& due) {
+    write_checkpoint(options.output_dir / "checkpoint.bin",
+                     Checkpoint{binary_version(), model.scenario().sha256(), model.scenario().path,
+                                model.scenario().canonical_toml(), at.state(), timeseries, readouts, due.next_readout,
+                                due.next_row_s});
+  };
+  observer.progress = &progress;
+  advance_and_observe(simulation, schedule, observer);
   progress.finish();
 
   nlohmann::ordered_json run;

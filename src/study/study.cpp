@@ -174,7 +174,8 @@ void prepare_study_directory(const std::filesystem::path& dir, bool force) {
   std::error_code ec;
   fs::create_directories(dir / "subjects", ec);
   if (ec) throw InputError(SourceLocation{dir.string(), 0, 0}, "--out", "cannot create directory: " + ec.message());
-  const std::vector<std::string> ours = {"study.json", "subjects.csv", "summary.csv", "comparisons.csv", "summary.json"};
+  const std::vector<std::string> ours = {"study.json",      "subjects.csv", "summary.csv",
+                                         "comparisons.csv", "summary.json", "report.html"};
   bool non_empty = !fs::is_empty(dir / "subjects");
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
@@ -326,7 +327,19 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
         study["bungner_version"] = build_info::version;
         study["git_commit"] = build_info::git_commit;
         study["study_file"] = spec.path;
+        study["title"] = spec.title;
         study["base_scenario"] = spec.base_scenario;
+        // What the arms are, for the report: the base scenario resolved and each arm's overrides.
+        const Scenario base = load_scenario(spec.base_scenario, registry, {});
+        study["base_scenario_resolved"] = base.canonical_toml();
+        study["base_scenario_warnings"] = nlohmann::ordered_json::array();
+        for (const auto& w : base.warnings) study["base_scenario_warnings"].push_back(format_diagnostic(w));
+        study["arms"] = nlohmann::ordered_json::array();
+        for (const Arm& arm : spec.arms) {
+          nlohmann::ordered_json overrides = nlohmann::ordered_json::object();
+          for (const Override& o : arm.overrides) overrides[o.key] = o.value;
+          study["arms"].push_back({{"name", arm.name}, {"subjects", arm.subjects}, {"set", overrides}});
+        }
         study["study_sha256"] = spec.sha256;
         study["seed"] = spec.seed;
         study["command_line"] = options.command_line;

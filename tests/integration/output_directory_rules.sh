@@ -6,7 +6,7 @@
 . "$(dirname "$0")/common.sh" "$@"
 # Read-only directories made below must be writable again for the clean-up.
 trap 'chmod -R u+w "$WORK" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-OUTPUTS=(timeseries.csv readouts.csv run.json)
+OUTPUTS=(timeseries.csv readouts.csv run.json report.html)
 
 # try EXPECTED_CODES LOG ARGS...: runs bungner -q run SCENARIO ARGS, requires one of the codes.
 # One thread: the thread count does not matter here, and extra threads are slow on a busy machine.
@@ -33,7 +33,7 @@ grep -q -e '--force' "$WORK/second.log" || fail "refusal without --force does no
 
 try 0 "$WORK/forced.log" --out "$OUT" --force
 for f in "${OUTPUTS[@]}"; do [[ -s $OUT/$f ]] || fail "--force run did not write $f"; done
-[[ $(ls -A "$OUT" | wc -l) == 3 ]] || fail "--force run left other files: $(ls -A "$OUT")"
+[[ $(ls -A "$OUT" | wc -l) == 4 ]] || fail "--force run left other files: $(ls -A "$OUT")"
 [[ $(checksums "$OUT") != "$before" ]] || fail "--force run did not replace run.json (identical checksums)"
 
 # --- A directory with a foreign file is refused, even with --force. ---------------------------

@@ -67,7 +67,8 @@ check_directory() {
     name=$(basename "$path")
     case $name in
       timeseries.csv | readouts.csv | run.json) ;;
-      .timeseries.csv.partial-* | .readouts.csv.partial-* | .run.json.partial-*)
+      report.html) [[ -e $dir/run.json ]] || fail "report.html without run.json in $dir (the report comes last)" ;;
+      .timeseries.csv.partial-* | .readouts.csv.partial-* | .run.json.partial-* | .report.html.partial-*)
         [[ ${name##*.partial-} =~ ^[0-9]+$ ]] || fail "temporary $name does not end in a process id" ;;
       *) fail "unexpected file '$name' in $dir after killing pid $pid" ;;
     esac
@@ -125,9 +126,9 @@ echo "killed $killed_mid_run of $runs runs before they finished"
 # A --force run afterwards completes and removes the leftovers.
 "$BUNGNER" "${ARGS[@]}" --out "$OUT" --force >"$WORK/final.log" 2>&1 ||
   fail "--force run after the kills failed:"$'\n'"$(cat "$WORK/final.log")"
-leftover=$(ls -A "$OUT" | grep -v -x -e timeseries.csv -e readouts.csv -e run.json || true)
+leftover=$(ls -A "$OUT" | grep -v -x -e timeseries.csv -e readouts.csv -e run.json -e report.html || true)
 [[ -z $leftover ]] || fail "--force run left other files in $OUT: $leftover"
-for f in timeseries.csv readouts.csv run.json; do [[ -f $OUT/$f ]] || fail "final run did not write $f"; done
+for f in timeseries.csv readouts.csv run.json report.html; do [[ -f $OUT/$f ]] || fail "final run did not write $f"; done
 check_directory "$OUT" final
 cmp -s "$OUT/timeseries.csv" "$REF/timeseries.csv" || fail "final timeseries.csv differs from the reference"
 

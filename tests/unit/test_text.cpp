@@ -181,3 +181,28 @@ TEST(Text, SplitAndTrim) {
   EXPECT_EQ(text::trim("  x y \t\r\n"), "x y");
   EXPECT_EQ(text::trim(" \t "), "");
 }
+
+namespace bungner::text {
+namespace {
+
+std::string encode(const std::string& s) { return base64_encode(s.data(), s.size()); }
+
+TEST(Text, Base64MatchesRfc4648TestVectors) {
+  EXPECT_EQ(encode(""), "");
+  EXPECT_EQ(encode("f"), "Zg==");
+  EXPECT_EQ(encode("fo"), "Zm8=");
+  EXPECT_EQ(encode("foo"), "Zm9v");
+  EXPECT_EQ(encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(encode("foobar"), "Zm9vYmFy");
+  const unsigned char high[] = {0xff, 0xfe, 0xfd};
+  EXPECT_EQ(base64_encode(high, 3), "//79");
+}
+
+TEST(Text, XmlEscapeReplacesEveryMarkupCharacter) {
+  EXPECT_EQ(xml_escape("a < b & c > \"d\" 'e'"), "a &lt; b &amp; c &gt; &quot;d&quot; &#39;e&#39;");
+  EXPECT_EQ(xml_escape("plain"), "plain");
+}
+
+}  // namespace
+}  // namespace bungner::text

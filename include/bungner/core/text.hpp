@@ -29,4 +29,10 @@ std::string format_double(double value);
 /// Escapes a string for a CSV field (quotes when needed).
 std::string csv_field(std::string_view s);
 
+/// Standard base64 (RFC 4648, with padding) of `bytes` bytes.
+std::string base64_encode(const void* data, std::size_t bytes);
+
+/// Escapes & < > " ' for XML and HTML text and attribute values.
+std::string xml_escape(std::string_view s);
+
 }  // namespace bungner::text

@@ -2,6 +2,7 @@
 // One run, end to end: simulate, observe, and write run.json, timeseries.csv and readouts.csv to
 // an output directory, each file appearing under its final name only when complete.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "bungner/io/checkpoint.hpp"
 #include "bungner/io/progress.hpp"
 #include "bungner/model/model.hpp"
+#include "bungner/model/simulation.hpp"
 
 namespace bungner::io {
 
@@ -27,10 +29,46 @@ struct RunOptions {
 /// writes) are removed. Throws InputError otherwise.
 void prepare_output_directory(const std::filesystem::path& dir, bool force);
 
+/// Where a run stands in its schedule of observations (kept in checkpoints).
+struct ObservationSchedule {
+  std::size_t next_readout = 0;  ///< index into Model::readout_times_s
+  std::int64_t next_row_s = 0;   ///< time of the next time-series row [s]
+};
+
+/// What a run reports while it advances; empty functions are skipped.
+struct RunObserver {
+  /// One time-series row (every observation) at `days`.
+  std::function<void(double days, const std::vector<Observation>&)> timeseries_row;
+  /// The included readouts at a readout time.
+  std::function<void(double days, const std::vector<Observation>&)> readouts;
+  /// Called at each multiple of the model's checkpoint interval (not at the end).
+  std::function<void(const Simulation&, const ObservationSchedule&)> checkpoint;
+  Progress* progress = nullptr;
+};
+
+/// Advances `simulation` to the model's duration, observing as the schedule falls due; numerics
+/// are checked before anything is observed.
+void advance_and_observe(Simulation& simulation, ObservationSchedule& schedule, const RunObserver& observer);
+
+/// One observation of a run in memory.
+struct ObservedValue {
+  double time_days = 0;
+  Observation observation;
+};
+/// A whole run (run index 0) in memory: the rows timeseries.csv and readouts.csv would hold.
+struct RunResult {
+  std::vector<ObservedValue> timeseries;
+  std::vector<ObservedValue> readouts;
+};
+RunResult run_in_memory(std::shared_ptr<const Model> model);
+
 /// Runs the model (run index 0) and writes its outputs. Returns the output directory.
 std::filesystem::path run_and_write(std::shared_ptr<const Model> model, const RunOptions& options);
 
-/// The names of the files a run writes (checkpoint.bin only while it runs, with checkpoints on).
-inline constexpr const char* run_files[] = {"timeseries.csv", "readouts.csv", "run.json", "checkpoint.bin"};
+/// The names of the files a run writes (checkpoint.bin only while it runs, with checkpoints on;
+/// report.html by `bungner report`, which run calls at the end), and of its folders of pictures
+/// (io::write_pictures) and ParaView files (io::VtkSeries).
+inline constexpr const char* run_files[] = {"timeseries.csv", "readouts.csv", "run.json", "checkpoint.bin",
+                                            "report.html",    "pictures",     "paraview"};
 
 }  // namespace bungner::io

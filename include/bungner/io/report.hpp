@@ -1,0 +1,25 @@
+#pragma once
+// The HTML report of a run or study directory: one self-contained file that works offline, with
+// the scenario in words, Vega-Lite plots (the libraries inlined), tables and provenance.
+// See docs/report.md.
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace bungner::io {
+
+/// The report of the run (run.json) or study (study.json + summary.json) in `dir`.
+/// Throws InputError when the directory holds neither, or a file is unreadable.
+std::string report_html(const std::filesystem::path& dir);
+
+/// Writes dir/report.html atomically and returns its path.
+std::filesystem::path write_report(const std::filesystem::path& dir);
+
+/// The JavaScript libraries inlined into every report (Vega, Vega-Lite, vega-embed), embedded in
+/// the binary when it is built from web/node_modules (installed by `npm ci` from the lock file).
+struct ReportLibraries {
+  std::string_view vega, vega_lite, vega_embed;
+};
+ReportLibraries report_libraries();
+
+}  // namespace bungner::io

@@ -1,0 +1,164 @@
+// The `bungner` Python module: load a scenario with overrides, run it with the GIL released, and
+// get time series and readouts as NumPy arrays or pandas DataFrames. See docs/python.md.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bungner/core/build_info.hpp"
+#include "bungner/core/errors.hpp"
+#include "bungner/io/run_output.hpp"
+#include "bungner/model/model.hpp"
+#include "bungner/model/registry.hpp"
+#include "bungner/scenario/scenario.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+using bungner::io::ObservedValue;
+
+/// `set=` values as the command line's --set would receive them: text as is, booleans and
+/// numbers in TOML spelling.
+std::vector<bungner::Override> overrides_from(const py::dict& set) {
+  std::vector<bungner::Override> out;
+  for (const auto& [key, value] : set) {
+    std::string text;
+    if (py::isinstance<py::bool_>(value))
+      text = value.cast<bool>() ? "true" : "false";
+    else
+      text = py::str(value).cast<std::string>();
+    out.push_back({py::str(key).cast<std::string>(), text});
+  }
+  return out;
+}
+
+/// A validated scenario with its overrides applied (immutable).
+class PyScenario {
+ public:
+  PyScenario(const std::string& path, const py::dict& set)
+      : scenario_(std::make_shared<const bungner::Scenario>(
+            bungner::load_scenario(path, bungner::make_builtin_registry(), overrides_from(set)))) {}
+
+  std::string title() const { return scenario_->resolved["title"].value_or(std::string()); }
+  std::string toml() const { return scenario_->canonical_toml(); }
+  std::string sha256() const { return scenario_->sha256(); }
+  std::vector<std::string> warnings() const {
+    std::vector<std::string> out;
+    for (const auto& w : scenario_->warnings) out.push_back(bungner::format_diagnostic(w));
+    return out;
+  }
+  std::shared_ptr<const bungner::Scenario> scenario() const { return scenario_; }
+
+ private:
+  std::shared_ptr<const bungner::Scenario> scenario_;
+};
+
+/// Columns of observed values, in run order.
+struct Columns {
+  py::array_t<double> time_days, value;
+  py::list name, unit;
+};
+
+Columns columns(const std::vector<ObservedValue>& rows, const std::string& only = {}) {
+  std::vector<double> times, values;
+  Columns c;
+  for (const auto& r : rows) {
+    if (!only.empty() && r.observation.name != only) continue;
+    times.push_back(r.time_days);
+    values.push_back(r.observation.value);
+    c.name.append(r.observation.name);
+    c.unit.append(r.observation.unit);
+  }
+  c.time_days = py::array_t<double>(static_cast<py::ssize_t>(times.size()), times.data());
+  c.value = py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data());
+  return c;
+}
+
+py::object data_frame(const std::vector<ObservedValue>& rows, const char* name_column) {
+  const Columns c = columns(rows);
+  py::dict data;
+  data["time_days"] = c.time_days;
+  data[name_column] = c.name;
+  data["value"] = c.value;
+  data["unit"] = c.unit;
+  return py::module_::import("pandas").attr("DataFrame")(data);
+}
+
+py::tuple one_quantity(const std::vector<ObservedValue>& rows, const std::string& name) {
+  const Columns c = columns(rows, name);
+  if (c.value.size() == 0) throw py::key_error("no observation named '" + name + "'");
+  return py::make_tuple(c.time_days, c.value);
+}
+
+std::vector<std::string> names(const std::vector<ObservedValue>& rows) {
+  std::vector<std::string> out;
+  for (const auto& r : rows)
+    if (std::find(out.begin(), out.end(), r.observation.name) == out.end()) out.push_back(r.observation.name);
+  return out;
+}
+
+bungner::io::RunResult run_scenario(const PyScenario& scenario) {
+  const std::shared_ptr<const bungner::Scenario> loaded = scenario.scenario();
+  // The simulation holds no Python object: other Python threads run meanwhile.
+  py::gil_scoped_release release;
+  const bungner::Registry registry = bungner::make_builtin_registry();
+  return bungner::io::run_in_memory(bungner::Model::compile(*loaded, registry));
+}
+
+}  // namespace
+
+PYBIND11_MODULE(bungner, m) {
+  m.doc() = "bungner: in-silico laboratory for peripheral nerve injury and repair";
+  m.attr("__version__") = std::string(bungner::build_info::version);
+
+  // Invalid scenarios raise ValueError with every diagnostic (file:line:column: key: message).
+  py::register_exception_translator([](std::exception_ptr error) {
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const bungner::InputError& e) {
+      std::string message;
+      for (const auto& d : e.diagnostics()) message += (message.empty() ? "" : "\n") + bungner::format_diagnostic(d);
+      PyErr_SetString(PyExc_ValueError, message.c_str());
+    } catch (const bungner::ModelError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    }
+  });
+
+  py::class_<bungner::io::RunResult>(m, "Result", "The time series and readouts of one run, in memory")
+      .def_property_readonly(
+          "timeseries", [](const bungner::io::RunResult& r) { return data_frame(r.timeseries, "variable"); },
+          "pandas DataFrame with columns time_days, variable, value, unit (as timeseries.csv)")
+      .def_property_readonly(
+          "readouts", [](const bungner::io::RunResult& r) { return data_frame(r.readouts, "readout"); },
+          "pandas DataFrame with columns time_days, readout, value, unit (as readouts.csv)")
+      .def_property_readonly(
+          "variables", [](const bungner::io::RunResult& r) { return names(r.timeseries); },
+          "names of the time-series variables")
+      .def_property_readonly(
+          "readout_names", [](const bungner::io::RunResult& r) { return names(r.readouts); }, "names of the readouts")
+      .def(
+          "series", [](const bungner::io::RunResult& r, const std::string& name) { return one_quantity(r.timeseries, name); },
+          py::arg("variable"), "(time_days, value) NumPy arrays of one time-series variable")
+      .def(
+          "readout", [](const bungner::io::RunResult& r, const std::string& name) { return one_quantity(r.readouts, name); },
+          py::arg("readout"), "(time_days, value) NumPy arrays of one readout at the readout times");
+
+  py::class_<PyScenario>(m, "Scenario", "A validated scenario file with overrides applied")
+      .def(py::init<const std::string&, const py::dict&>(), py::arg("path"), py::arg("set") = py::dict(),
+           "Loads and validates PATH; `set` overrides scenario keys exactly as --set does, e.g.\n"
+           "{'injury.gap_length': '10 mm', 'parameters.axon_regeneration.speed': '2 mm/day', 'seed': 7}")
+      .def_property_readonly("title", &PyScenario::title)
+      .def_property_readonly("toml", &PyScenario::toml, "the resolved scenario, every default filled in")
+      .def_property_readonly("sha256", &PyScenario::sha256)
+      .def_property_readonly("warnings", &PyScenario::warnings)
+      .def("run", &run_scenario, "Runs the scenario (the GIL is released meanwhile) and returns a Result");
+
+  m.def(
+      "run",
+      [](const std::string& path, const py::dict& set) { return run_scenario(PyScenario(path, set)); },
+      py::arg("path"), py::arg("set") = py::dict(), "Scenario(path, set).run()");
+}

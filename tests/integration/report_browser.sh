@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The reports in a real browser: Debian's Chromium, driven by playwright-core, opens the report of
+# a run and of a study from file URLs, offline; no console error, every plot an SVG with data
+# drawn. Screenshots are kept in $BUNGNER_SCREENSHOT_DIR (build/release/screenshots).
+. "$(dirname "$0")/common.sh" "$@"
+SHOTS=${BUNGNER_SCREENSHOT_DIR:-$WORK}
+mkdir -p "$SHOTS"
+"$BUNGNER" -q run "$SCENARIO" --out "$WORK/run" || fail "run failed"
+"$BUNGNER" -q study "$SRC/scenarios/studies/alcar-dose-response.toml" --out "$WORK/study" || fail "study failed"
+node "$SRC/web/report-browser-test.mjs" "$WORK/run/report.html" "$SHOTS/run-report.png" 8 || fail "run report"
+node "$SRC/web/report-browser-test.mjs" "$WORK/study/report.html" "$SHOTS/study-report.png" 3 || fail "study report"

@@ -21,8 +21,10 @@ enum class AxonStatus : std::uint8_t {
 
 enum class NeuronKind : std::uint8_t { motor, sensory };
 
-/// Outcome of an axon's arrival at its target.
-enum class Connection : std::uint8_t { none, connected, rejected };
+/// Outcome of an axon's arrival at its target. `misdirected` is set when the axon enters a wrong
+/// endoneurial pathway at the injury site (Sunderland III-V): it grows and arrives, but at a
+/// target it does not belong to, so it never innervates its own.
+enum class Connection : std::uint8_t { none, connected, rejected, misdirected };
 
 /// Target index of neurons whose target is not modelled.
 inline constexpr std::uint16_t no_target = 0xFFFF;
@@ -85,6 +87,11 @@ struct State {
   std::vector<TargetState> targets;
   Signals signals;
   Diagnostics diagnostics;
+  /// Arrival events: neurons whose axons became `arrived` since the targets last looked, in
+  /// ascending id order. Whoever sets AxonStatus::arrived appends the neuron; muscle_target
+  /// consumes and clears the list every tick (phase targets), so it is empty between ticks and
+  /// not part of a checkpoint.
+  std::vector<std::uint32_t> arrivals;
 };
 
 }  // namespace bungner

@@ -65,6 +65,9 @@ struct TargetState {
   double receptivity = 1.0;    ///< ability of denervated end-plates to accept axons [1]
   double innervation = 1.0;    ///< fraction of motor units functionally innervated [1]
   std::uint32_t connected_axons = 0;
+  /// Isometric tetanic force relative to contralateral: the innervated fraction of a muscle of
+  /// the current relative mass (specific force unchanged) [1].
+  double force_ratio() const { return innervation * mass_ratio; }
 };
 
 /// Time-varying signals that therapies set and mechanisms read; reset to neutral every tick.

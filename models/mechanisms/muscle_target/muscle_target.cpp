@@ -115,11 +115,12 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "muscle_target.receptivity_floor", .unit = "1", .default_value = 0.1, .hard = {0, 1},
              .plausible = {0, 0.5}, .species = "rat",
              .meaning = "receptivity left after very long denervation", .source = "assumption"});
-  r.declare({.name = "muscle_target.receptivity_lag", .unit = "d", .default_value = 30, .hard = {0, 1000},
+  r.declare({.name = "muscle_target.receptivity_lag", .unit = "d", .default_value = 60, .hard = {0, 1000},
              .plausible = {0, 90}, .species = "rat",
              .meaning = "time a denervated muscle keeps full receptivity before it starts to decline",
-             .source = "assumption consistent with Carlson 2014 doi:10.4081/ejtm.2014.3293 (E44: restorative "
-                       "capacity excellent for 2-3 months)"});
+             .source = "fitted to Carlson 2014 doi:10.4081/ejtm.2014.3293 (E44: restorative capacity excellent for "
+                       "2-3 months; the lower end, 2 months, taken)",
+             .calibration = "E44"});
   r.declare({.name = "muscle_target.motor_unit_enlargement", .unit = "1", .default_value = 5, .hard = {1, 20},
              .plausible = {3, 8}, .species = "rat",
              .meaning = "largest factor by which reinnervating motor units enlarge when few axons arrive",

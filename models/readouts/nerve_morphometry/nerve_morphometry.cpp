@@ -112,9 +112,12 @@ void declare(ParameterRegistry& r) {
              .source = "Toft PB et al. 1988 (E56: distal counts 2-3 times proximal at 2-4 weeks); identifier not "
                        "verified, assumption-grade",
              .calibration = "E56"});
-  r.declare({.name = "nerve_morphometry.sprout_pruning_time", .unit = "d", .default_value = 60, .hard = {1, 3650},
+  r.declare({.name = "nerve_morphometry.sprout_pruning_time", .unit = "d", .default_value = 90, .hard = {1, 3650},
              .plausible = {20, 365}, .species = "all",
-             .meaning = "time constant of the pruning of surplus sprouts", .source = "assumption"});
+             .meaning = "time constant of the pruning of surplus sprouts",
+             .source = "assumption, set so distal counts stay 2-3 times the parent axons through week 4 (E56, "
+                       "Toft 1988)",
+             .calibration = "E56"});
 }
 
 }  // namespace

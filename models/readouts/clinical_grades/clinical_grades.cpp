@@ -63,34 +63,29 @@ class ClinicalGrades final : public Readout {
 };
 
 void declare(ParameterRegistry& r) {
-  const char* motor_source =
+  const std::string motor_source =
       "assumption (observation model: MRC grades are ordinal; force fractions after Medical Research Council, "
       "Aids to the investigation of peripheral nerve injuries, 1943/1976)";
+  const std::string sensory_source = "assumption (observation model of the MRC sensory scale S0-S4)";
   const struct {
     const char* name;
     double value;
     const char* meaning;
-  } motor[] = {{"motor_m1", 1, "force (% of contralateral) for M1: flicker of contraction"},
-               {"motor_m2", 5, "force for M2: movement with gravity eliminated"},
-               {"motor_m3", 15, "force for M3: movement against gravity"},
-               {"motor_m4", 40, "force for M4: movement against some resistance"},
-               {"motor_m5", 80, "force for M5: normal power"}};
-  for (const auto& g : motor)
+    const std::string& source;
+  } thresholds[] = {
+      {"motor_m1", 1, "force (% of contralateral) for M1: flicker of contraction", motor_source},
+      {"motor_m2", 5, "force for M2: movement with gravity eliminated", motor_source},
+      {"motor_m3", 15, "force for M3: movement against gravity", motor_source},
+      {"motor_m4", 40, "force for M4: movement against some resistance", motor_source},
+      {"motor_m5", 80, "force for M5: normal power", motor_source},
+      {"sensory_s1", 1, "reinnervated fraction of a skin territory (%) for S1: deep cutaneous pain", sensory_source},
+      {"sensory_s2", 10, "reinnervated fraction for S2: some superficial pain and touch", sensory_source},
+      {"sensory_s3", 30, "reinnervated fraction for S3: pain and touch without over-response", sensory_source},
+      {"sensory_s4", 70, "reinnervated fraction for S4: complete recovery", sensory_source}};
+  for (const auto& g : thresholds)
     r.declare({.name = std::string("clinical_grades.") + g.name, .unit = "%", .default_value = g.value,
                .hard = {0, 100}, .plausible = {0, 100}, .species = "human", .meaning = g.meaning,
-               .source = motor_source});
-  const struct {
-    const char* name;
-    double value;
-    const char* meaning;
-  } sensory[] = {{"sensory_s1", 1, "reinnervated fraction of a skin territory (%) for S1: deep cutaneous pain"},
-                 {"sensory_s2", 10, "reinnervated fraction for S2: some superficial pain and touch"},
-                 {"sensory_s3", 30, "reinnervated fraction for S3: pain and touch without over-response"},
-                 {"sensory_s4", 70, "reinnervated fraction for S4: complete recovery"}};
-  for (const auto& g : sensory)
-    r.declare({.name = std::string("clinical_grades.") + g.name, .unit = "%", .default_value = g.value,
-               .hard = {0, 100}, .plausible = {0, 100}, .species = "human", .meaning = g.meaning,
-               .source = "assumption (observation model of the MRC sensory scale S0-S4)"});
+               .source = g.source});
   r.declare({.name = "clinical_grades.tinel_quantile", .unit = "1", .default_value = 0.9, .hard = {0, 1},
              .plausible = {0.5, 1}, .species = "human",
              .meaning = "quantile of regenerating sensory tip positions at which the Tinel sign is elicited",

@@ -4,6 +4,7 @@
 #include <omp.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -67,6 +68,52 @@ std::vector<Override> design_row_overrides(const std::string& file, long long ro
   return out;
 }
 
+/// The headline readouts, in the order the terminal table lists them (prefixes of observation names).
+constexpr std::string_view headline_readouts[] = {
+    "motor_neuron_survival", "sensory_neuron_survival", "regenerating_motor_axons", "days_to_target.",
+    "myelinated_fibres_distal", "g_ratio_distal", "muscle_mass_ratio.", "tetanic_force_ratio.",
+    "cmap_amplitude_ratio.", "motor_conduction_velocity.", "mune.", "skin_innervation.", "sciatic_functional_index",
+    "mrc_motor_grade.", "mrc_sensory_grade.", "tinel_sign_distance"};
+
+/// Prints a short table of the headline readouts at the last time of DIR/readouts.csv (or, with
+/// no readout times, of timeseries.csv) to stdout. The files themselves are unchanged.
+void print_readout_table(const std::filesystem::path& dir) {
+  struct Row {
+    std::string name, value, unit;
+  };
+  std::string time;
+  std::vector<Row> rows;
+  for (const char* file : {"readouts.csv", "timeseries.csv"}) {
+    std::ifstream in(dir / file);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      const auto fields = text::split(line, ',');
+      if (fields.size() < 4) continue;
+      if (fields[0] != time) {
+        time = fields[0];
+        rows.clear();
+      }
+      rows.push_back({fields[1], fields[2], fields[3]});
+    }
+    if (!rows.empty()) break;
+  }
+  if (rows.empty()) return;
+  std::vector<Row> shown;
+  for (std::string_view prefix : headline_readouts)
+    for (const Row& r : rows)
+      if (prefix.ends_with('.') ? r.name.starts_with(prefix) : r.name == prefix) shown.push_back(r);
+  if (shown.empty()) return;
+  std::size_t width = 0;
+  for (const Row& r : shown) width = std::max(width, r.name.size());
+  fmt::print("\nreadouts at day {} (all of them in {}):\n", text::format_double(std::stod(time)),
+             (dir / "readouts.csv").string());
+  for (const Row& r : shown) {
+    const double v = std::stod(r.value);
+    fmt::print("  {:<{}}  {:>10}  {}\n", r.name, width, std::abs(v) >= 1000 ? fmt::format("{:.0f}", v) : fmt::format("{:.4g}", v), r.unit);
+  }
+}
+
 /// Continues an interrupted run from DIR/checkpoint.bin: the model is recompiled from the
 /// resolved scenario saved in it; another binary or a changed scenario is refused without --force.
 int resume_run(const RunArguments& args, const CommonOptions& common) {
@@ -95,7 +142,10 @@ int resume_run(const RunArguments& args, const CommonOptions& common) {
                static_cast<double>(checkpoint.state.time_s) / seconds_per_day);
   io::run_and_write(model, options);
   const auto report = io::write_report(dir);
-  if (!common.quiet) fmt::print("outputs written to {}/ (run.json, timeseries.csv, readouts.csv)\nreport: {}\n", dir.string(), report.string());
+  if (!common.quiet) {
+    print_readout_table(dir);
+    fmt::print("outputs written to {}/ (run.json, timeseries.csv, readouts.csv)\nreport: {}\n", dir.string(), report.string());
+  }
   return exit_code::ok;
 }
 
@@ -127,7 +177,10 @@ int run(const RunArguments& args, const CommonOptions& common) {
                static_cast<double>(model->duration_s) / seconds_per_day, options.threads);
   const auto dir = io::run_and_write(model, options);
   const auto report = io::write_report(dir);
-  if (!common.quiet) fmt::print("outputs written to {}/ (run.json, timeseries.csv, readouts.csv)\nreport: {}\n", dir.string(), report.string());
+  if (!common.quiet) {
+    print_readout_table(dir);
+    fmt::print("outputs written to {}/ (run.json, timeseries.csv, readouts.csv)\nreport: {}\n", dir.string(), report.string());
+  }
   return exit_code::ok;
 }
 

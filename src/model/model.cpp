@@ -90,6 +90,11 @@ Model::Model(Scenario scenario, const Registry& registry)
   nerve = schema::string(s, "nerve");
   seed = static_cast<std::uint64_t>(*s["seed"].value<std::int64_t>());
   injury = parse_injury(schema::string(section(s, "injury"), "type"));
+  const std::string grade = schema::string(section(s, "injury"), "sunderland_grade");
+  if (grade == "auto")
+    sunderland_grade = injury == InjuryType::conduction_block ? 1 : injury == InjuryType::crush ? 2 : 5;
+  else
+    sunderland_grade = grade == "I" ? 1 : grade == "II" ? 2 : grade == "III" ? 3 : grade == "IV" ? 4 : 5;
   gap_m = schema::quantity(section(s, "injury"), "gap_length", "m");
   const toml::table& repair_table = section(s, "repair");
   repair = parse_repair(schema::string(repair_table, "type"));
@@ -99,18 +104,39 @@ Model::Model(Scenario scenario, const Registry& registry)
   if (conduit.length_m <= 0) conduit.length_m = gap_m + 4e-3;
   conduit.inner_diameter_m = schema::quantity(conduit_table, "inner_diameter", "m");
   conduit.wall_permeability_m_per_s = schema::quantity(conduit_table, "wall_permeability", "m/s");
+  conduit.degradation_time_s = schema::quantity(conduit_table, "degradation_time", "s");
   conduit.filler = schema::string(conduit_table, "filler");
 
   const toml::table& anatomy = section(s, "anatomy");
   motor_neurons = static_cast<std::uint32_t>(std::llround(schema::quantity(anatomy, "motor_neurons", "cells")));
   sensory_neurons = static_cast<std::uint32_t>(std::llround(schema::quantity(anatomy, "sensory_neurons", "cells")));
+  motor_conduction_velocity_m_per_s = schema::quantity(anatomy, "motor_conduction_velocity", "m/s");
+  endoneurial_area_m2 = schema::quantity(anatomy, "endoneurial_area", "m^2");
   for (auto&& [name, node] : section(s, "targets")) {
     const toml::table& t = *node.as_table();
-    targets_.push_back(TargetSpec{std::string(name.str()), schema::string(t, "kind") == "muscle",
-                                  schema::quantity(t, "distance", "m"), schema::quantity(t, "motor_share", "1"),
-                                  schema::quantity(t, "sensory_share", "1")});
+    TargetSpec spec{std::string(name.str()), schema::string(t, "kind") == "muscle",
+                    schema::quantity(t, "distance", "m"), schema::quantity(t, "motor_share", "1"),
+                    schema::quantity(t, "sensory_share", "1")};
+    spec.branch = schema::string(t, "branch");
+    spec.cmap_amplitude_v = schema::quantity(t, "cmap_amplitude", "V");
+    spec.distal_latency_s = schema::quantity(t, "distal_latency", "s");
+    spec.tetanic_force_n = schema::quantity(t, "tetanic_force", "N");
+    spec.wet_weight_kg = schema::quantity(t, "wet_weight", "kg");
+    targets_.push_back(std::move(spec));
   }
   if (targets_.size() > 65535) throw ModelError("too many targets");
+  // Neurons per target: cumulative rounding of the shares, so the counts add up exactly.
+  for (const bool motor : {true, false}) {
+    const double count = motor ? motor_neurons : sensory_neurons;
+    double cumulative = 0;
+    std::uint32_t assigned = 0;
+    for (TargetSpec& t : targets_) {
+      cumulative += motor ? t.motor_share : t.sensory_share;
+      const auto end = static_cast<std::uint32_t>(std::min(count, static_cast<double>(std::llround(cumulative * count))));
+      (motor ? t.motor_axons : t.sensory_axons) = end - std::min(end, assigned);
+      assigned = std::max(assigned, end);
+    }
+  }
 
   site = compile_site(*this, s, parameters_);
 
@@ -165,7 +191,9 @@ Model::Model(Scenario scenario, const Registry& registry)
   axotomy_time_s = (cross == "fresh_proximal_stump" || cross == "fresh_nerve") ? repair_time_s : 0;
   stump_denervation_time_s = (cross == "fresh_distal_stump" || cross == "fresh_nerve") ? repair_time_s : 0;
   muscle_denervation_time_s = cross == "fresh_distal_stump" ? repair_time_s : 0;
-  if (injury == InjuryType::transection)
+  // A grade IV injury leaves the nerve in continuity: without a repair, axons meet the distal stump
+  // through the scarred segment from the start.
+  if (injury == InjuryType::transection && !(sunderland_grade == 4 && repair == RepairType::none))
     contact_time_s = repair == RepairType::none ? std::numeric_limits<std::int64_t>::max() : repair_time_s;
   else
     contact_time_s = axotomy_time_s;

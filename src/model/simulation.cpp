@@ -10,14 +10,12 @@
 namespace bungner {
 namespace {
 
-/// Assigns `count` neurons starting at `first` to targets by their shares (cumulative rounding,
-/// so the assignment is exact and needs no random draw); the rest go to no modelled target.
+/// Assigns `count` neurons starting at `first` to targets by the Model's per-target counts
+/// (cumulative rounding of the shares, exact, no random draw); the rest go to no modelled target.
 void assign_targets(const Model& model, NeuronPopulation& neurons, std::size_t first, std::size_t count, bool motor) {
-  double cumulative = 0;
   std::size_t assigned = 0;
   for (std::size_t t = 0; t < model.targets().size(); ++t) {
-    cumulative += motor ? model.targets()[t].motor_share : model.targets()[t].sensory_share;
-    const auto end = std::min(count, static_cast<std::size_t>(std::llround(cumulative * static_cast<double>(count))));
+    const std::size_t end = assigned + (motor ? model.targets()[t].motor_axons : model.targets()[t].sensory_axons);
     for (; assigned < end; ++assigned) neurons.target[first + assigned] = static_cast<std::uint16_t>(t);
   }
   for (; assigned < count; ++assigned) neurons.target[first + assigned] = no_target;

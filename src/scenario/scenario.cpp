@@ -52,6 +52,11 @@ Field build_core_schema() {
             .hard = {0, 9.2e18}},
       table("injury", "the injury",
             {choice("type", "Seddon class of the injury", {"conduction_block", "crush", "transection"}, ""),
+             choice("sunderland_grade",
+                    "Sunderland grade: I conduction block (type conduction_block); II axonotmesis, endoneurial "
+                    "tubes intact, and III endoneurium disrupted (type crush); IV fascicles disrupted, nerve in "
+                    "continuity, and V transection (type transection); auto: I, II or V from the type",
+                    {"auto", "I", "II", "III", "IV", "V"}, "auto"),
              quantity("gap_length", "length of nerve missing after a transection", "mm", "0 mm", {0, 300}, {0, 60})}),
       table("repair", "the surgical repair",
             {choice("type", "repair technique",
@@ -68,13 +73,24 @@ Field build_core_schema() {
                     quantity("length", "conduit length; 0 means gap length plus 2 mm in each stump", "mm", "0 mm",
                              {0, 300}),
                     quantity("inner_diameter", "lumen diameter", "mm", "1.5 mm", {0.1, 30}, {0.5, 10}),
-                    quantity("wall_permeability", "solute permeability of the wall", "cm/s", "0 cm/s", {0, 1}),
+                    quantity("wall_permeability",
+                             "solute permeability of the wall (default: the material's, data/materials/conduits.toml)",
+                             "cm/s", "0 cm/s", {0, 1}),
+                    quantity("degradation_time",
+                             "time for the wall to lose its mechanical integrity; 0 means it does not degrade "
+                             "(default: the material's, data/materials/conduits.toml)",
+                             "d", "0 d", {0, 36500}),
                     choice("filler", "lumen filler", {"none", "saline", "collagen_gel", "fibrin", "hydrogel"},
                            "none")})}),
       table("anatomy", "nerve composition (from the preset; may be overridden)",
             {quantity("motor_neurons", "motor neurons whose axons run in the injured nerve", "cells", "", {1, 1e6}),
              quantity("sensory_neurons", "sensory neurons (myelinated fibres) of the injured nerve", "cells", "",
-                      {0, 1e7})}),
+                      {0, 1e7}),
+             quantity("motor_conduction_velocity",
+                      "normal motor nerve conduction velocity (0: unknown; electrophysiology readouts need it)", "m/s",
+                      "0 m/s", {0, 150}),
+             quantity("endoneurial_area", "endoneurial cross-section of the nerve at the readout section (0: unknown)",
+                      "mm^2", "0 mm^2", {0, 1000})}),
       Field{.key = "targets",
             .kind = Kind::table_map,
             .doc = "targets of the nerve (from the preset), by name",
@@ -84,7 +100,17 @@ Field build_core_schema() {
                          quantity("motor_share", "share of the nerve's motor axons that supply this target", "%",
                                   "0 %", {0, 100}),
                          quantity("sensory_share", "share of the nerve's sensory axons that supply this target", "%",
-                                  "0 %", {0, 100})}},
+                                  "0 %", {0, 100}),
+                         choice("branch", "nerve branch that supplies the target (the SFI reads tibial and peroneal)",
+                                {"none", "tibial", "peroneal", "other"}, "none"),
+                         quantity("cmap_amplitude", "normal compound muscle action potential amplitude (0: unknown)",
+                                  "mV", "0 mV", {0, 200}),
+                         quantity("distal_latency", "normal motor latency from the injury site to the muscle (0: unknown)",
+                                  "ms", "0 ms", {0, 100}),
+                         quantity("tetanic_force", "normal maximal isometric tetanic force (0: unknown)", "N", "0 N",
+                                  {0, 10000}),
+                         quantity("wet_weight", "normal wet weight of the muscle (0: unknown)", "g", "0 g",
+                                  {0, 10000})}},
       Field{.key = "therapies", .kind = Kind::table_array, .doc = "therapies, each a [[therapies]] table with a type"},
       table("site", "the injury site in 3D (proximal stump, gap or bridge, distal stump)",
             {choice("model", "3d: cells, fields and growth cones at the injury site; off: the 0D/1D model alone",
@@ -391,6 +417,35 @@ void merge_preset(toml::table& input, const PresetData& preset, const ParameterR
   }
 }
 
+/// Fills repair.conduit.wall_permeability and degradation_time that the scenario leaves out with
+/// the values of the conduit's material preset (data/materials/conduits.toml), with their sources.
+void merge_material(toml::table& input, Scenario& scenario, std::vector<Diagnostic>& diagnostics) {
+  // Anything but tables here is reported by the schema.
+  if (input.contains("repair") && !input["repair"].is_table()) return;
+  if (input["repair"]["conduit"] && !input["repair"]["conduit"].is_table()) return;
+  const std::string material = input["repair"]["conduit"]["material"].value_or(std::string("silicone"));
+  const std::filesystem::path file = std::filesystem::path(data_directory()) / "materials" / "conduits.toml";
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return;
+  const toml::table materials = parse_toml(read_file(file.string()), file.string());
+  const toml::table* entry = materials[material].as_table();
+  if (entry == nullptr) return;  // an unknown material is reported by the schema
+  if (!input.contains("repair")) input.insert("repair", toml::table{});
+  toml::table& repair_table = *input["repair"].as_table();
+  if (!repair_table.contains("conduit")) repair_table.insert("conduit", toml::table{});
+  toml::table& conduit = *repair_table["conduit"].as_table();
+  for (const char* key : {"wall_permeability", "degradation_time"}) {
+    const toml::node* node = entry->get(key);
+    if (node == nullptr || conduit.contains(key)) continue;
+    std::string source;
+    const std::string path = std::string("repair.conduit.") + key;
+    if (const toml::node* value = preset_value(*node, path, source, diagnostics)) {
+      insert_copy(conduit, key, *value);
+      scenario.value_sources[path] = source + " (material " + material + ")";
+    }
+  }
+}
+
 const toml::node* find_node(const toml::table& t, std::initializer_list<std::string_view> path) {
   const toml::node* node = &t;
   for (std::string_view key : path) {
@@ -418,6 +473,20 @@ void check_consistency(const toml::table& input, const toml::table& resolved, co
   if (injury != "transection" && gap > 0) {
     schema::error(diagnostics, where_or(input, {"injury", "gap_length"}, name), "injury.gap_length",
                   "only a transection can leave a gap");
+  }
+  const std::string grade = schema::string(*resolved["injury"].as_table(), "sunderland_grade");
+  const bool grade_fits = grade == "auto" || (grade == "I" && injury == "conduction_block") ||
+                          ((grade == "II" || grade == "III") && injury == "crush") ||
+                          ((grade == "IV" || grade == "V") && injury == "transection");
+  if (!grade_fits) {
+    schema::error(diagnostics, where_or(input, {"injury", "sunderland_grade"}, name), "injury.sunderland_grade",
+                  fmt::format("Sunderland grade {} does not fit injury type '{}' (I: conduction_block; II, III: "
+                              "crush; IV, V: transection)",
+                              grade, injury));
+  }
+  if (grade == "IV" && gap > 0) {
+    schema::error(diagnostics, where_or(input, {"injury", "gap_length"}, name), "injury.gap_length",
+                  "a Sunderland grade IV injury leaves the nerve in continuity: it has no gap");
   }
   if (gap > 0 && repair == "direct_suture") {
     schema::error(diagnostics, where_or(input, {"repair", "type"}, name), "repair.type",
@@ -481,6 +550,7 @@ Scenario load_from_table(toml::table input, const std::string& name, const Regis
   const PresetData preset = load_preset(input, name, diagnostics);
   scenario.preset_path = preset.path;
   if (!preset.path.empty()) merge_preset(input, preset, registry.parameters(), scenario, diagnostics);
+  merge_material(input, scenario, diagnostics);
 
   // Therapy tables are validated by the schema their type registers.
   std::map<std::string, Field> therapy_schemas;

@@ -151,8 +151,8 @@ TEST(CalibrationE21, ChronicallyDenervatedStumpAcceptsFewerAxons) {
 // E22: a chronically denervated muscle loses receptivity with time constant 45 d (after the lag in
 // which it keeps full capacity, E44). With no axons arriving the decline is exactly exponential.
 TEST(CalibrationE22, DenervatedMuscleReceptivityTimeConstant) {
-  Simulation sim(compile(unrepaired, {{"simulation.duration", "120 d"}}));
-  const double lag = 30, tau = 45, floor = 0.1;
+  Simulation sim(compile(unrepaired, {{"simulation.duration", "160 d"}}));
+  const double lag = 60, tau = 45, floor = 0.1;
   const double r = sample(sim, "muscle_receptivity.gastrocnemius", {lag + tau})[0] / 100;
   EXPECT_NEAR(r, floor + (1 - floor) * std::exp(-1.0), 1e-9);
   const double r2 = sample(sim, "muscle_receptivity.gastrocnemius", {lag + 2 * tau})[0] / 100;

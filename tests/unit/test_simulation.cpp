@@ -102,6 +102,9 @@ TEST(Simulation, NeuronsAreConservedAndStatusesConsistent) {
     if (n.status[i] == AxonStatus::arrived) {
       EXPECT_GE(n.arrival_s[i], 10.0 * seconds_per_day) << "arrived before the repair";
       EXPECT_NE(n.connection[i], Connection::none) << "arrival without a connection outcome";
+    } else if (n.status[i] == AxonStatus::growing || n.status[i] == AxonStatus::failed) {
+      // Misdirected at the suture line (Sunderland V; possibly dead since) or not decided.
+      EXPECT_TRUE(n.connection[i] == Connection::none || n.connection[i] == Connection::misdirected);
     } else {
       EXPECT_EQ(n.connection[i], Connection::none);
     }

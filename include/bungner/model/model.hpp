@@ -24,13 +24,25 @@ struct TargetSpec {
   double distance_m = 0;     ///< from the injury along the nerve [m]
   double motor_share = 0;    ///< fraction of the nerve's motor axons [1]
   double sensory_share = 0;  ///< fraction of the nerve's sensory axons [1]
+  /// Neurons of each kind assigned to this target (shares rounded cumulatively, so they add up).
+  std::uint32_t motor_axons = 0;
+  std::uint32_t sensory_axons = 0;
+  std::string branch;        ///< nerve branch: none, tibial, peroneal, other
+  /// Normal (contralateral) values; 0 where the preset does not give one.
+  double cmap_amplitude_v = 0;
+  double distal_latency_s = 0;
+  double tetanic_force_n = 0;
+  double wet_weight_kg = 0;
+  /// The axons of this target's own kind (motor for a muscle, sensory for skin).
+  std::uint32_t own_axons() const { return is_muscle ? motor_axons : sensory_axons; }
 };
 
 struct ConduitSpec {
   std::string material;
   double length_m = 0;
   double inner_diameter_m = 0;
-  double wall_permeability_m_per_s = 0;
+  double wall_permeability_m_per_s = 0;  ///< from the material preset unless the scenario sets it
+  double degradation_time_s = 0;         ///< 0: the wall does not degrade
   std::string filler;
 };
 
@@ -56,6 +68,11 @@ class Model {
   std::string nerve;
   std::uint64_t seed = 1;
   InjuryType injury = InjuryType::crush;
+  /// Sunderland grade 1-5 (I conduction block, II axonotmesis with intact endoneurial tubes, III
+  /// endoneurium disrupted, IV fascicles disrupted in continuity, V transection).
+  int sunderland_grade = 2;
+  double motor_conduction_velocity_m_per_s = 0;  ///< normal motor NCV; 0: unknown
+  double endoneurial_area_m2 = 0;                ///< 0: unknown
   RepairType repair = RepairType::none;
   double gap_m = 0;
   ConduitSpec conduit;

@@ -23,8 +23,10 @@ enum class AxonStatus : std::uint8_t {
 
 enum class NeuronKind : std::uint8_t { motor, sensory };
 
-/// Outcome of an axon's arrival at its target.
-enum class Connection : std::uint8_t { none, connected, rejected };
+/// Outcome of an axon's arrival at its target. `misdirected` is set when the axon enters a wrong
+/// endoneurial pathway at the injury site (Sunderland III-V): it grows and arrives, but at a
+/// target it does not belong to, so it never innervates its own.
+enum class Connection : std::uint8_t { none, connected, rejected, misdirected };
 
 /// Target index of neurons whose target is not modelled.
 inline constexpr std::uint16_t no_target = 0xFFFF;
@@ -65,6 +67,9 @@ struct TargetState {
   double receptivity = 1.0;    ///< ability of denervated end-plates to accept axons [1]
   double innervation = 1.0;    ///< fraction of motor units functionally innervated [1]
   std::uint32_t connected_axons = 0;
+  /// Isometric tetanic force relative to contralateral: the innervated fraction of a muscle of
+  /// the current relative mass (specific force unchanged) [1].
+  double force_ratio() const { return innervation * mass_ratio; }
 };
 
 /// Time-varying signals that therapies set and mechanisms read; reset to neutral every tick.
@@ -96,6 +101,11 @@ struct State {
   /// The 3D injury site, when the model has one (`site.model = "3d"`).
   std::optional<site::InjurySite> site;
   Diagnostics diagnostics;
+  /// Arrival events: neurons whose axons became `arrived` since the targets last looked, in
+  /// ascending id order. Whoever sets AxonStatus::arrived appends the neuron; muscle_target
+  /// consumes and clears the list every tick (phase targets), so it is empty between ticks and
+  /// not part of a checkpoint.
+  std::vector<std::uint32_t> arrivals;
 };
 
 }  // namespace bungner

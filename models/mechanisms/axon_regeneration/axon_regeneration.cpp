@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
+
+#include <omp.h>
 
 #include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
@@ -28,6 +31,22 @@ class AxonRegeneration final : public Process {
         capacity_floor_(p.get("axon_regeneration.capacity_floor")),
         block_median_s_(p.in("axon_regeneration.block_recovery_median", "s")),
         block_spread_(p.get("axon_regeneration.block_recovery_spread")) {
+    // Structural meaning of the Sunderland grade: with the endoneurium (III) or the fascicles (IV, V)
+    // disrupted, axons choose among pathways at the injury site and some choose wrongly; in an
+    // unrepaired grade III or IV injury they must also cross the intraneural scar, which stops some
+    // and staggers the others like a suture line.
+    const bool repaired_or_cut = m.injury == InjuryType::transection && !(m.sunderland_grade == 4 && m.repair == RepairType::none);
+    if (m.sunderland_grade == 3) {
+      misdirection_ = p.get("axon_regeneration.misdirection_grade3");
+      scar_loss_ = p.get("axon_regeneration.scar_loss_grade3");
+      scar_crossing_ = true;
+    } else if (m.sunderland_grade >= 4) {
+      misdirection_ = p.get("axon_regeneration.misdirection_transection");
+      if (!repaired_or_cut) {
+        scar_loss_ = p.get("axon_regeneration.scar_loss_grade4");
+        scar_crossing_ = true;
+      }
+    }
     switch (m.repair) {
       case RepairType::autograft: bridge_speed_factor_ = p.get("axon_regeneration.autograft_speed_factor"); break;
       case RepairType::decellularized_allograft:
@@ -82,6 +101,9 @@ class AxonRegeneration final : public Process {
       if (m.site) {
         // The 3D injury site decides when (and whether) this axon reaches the distal nerve.
         n.growth_start_s[i] = never;
+      } else if (scar_crossing_) {
+        // In continuity across a scar (grade III, unrepaired IV): staggered like a suture line.
+        n.growth_start_s[i] = axotomy + onset + crossing_median_s_ * std::exp(crossing_spread_ * zeta);
       } else if (m.injury == InjuryType::crush) {
         n.growth_start_s[i] = axotomy + onset;
       } else if (m.repair == RepairType::none || (m.repair == RepairType::conduit && !bridged)) {
@@ -106,7 +128,15 @@ class AxonRegeneration final : public Process {
     double farthest = 0;
     for (const auto& t : targets) farthest = std::max(farthest, t.distance_m);
     const auto count = static_cast<std::int64_t>(n.size());
-#pragma omp parallel for schedule(static) if (count >= parallel::min_items)
+    // Arrivals are events for the targets (State::arrivals): each thread collects its own, in id
+    // order; a static schedule gives threads ascending blocks, and a final sort makes the order
+    // independent of the thread count anyway.
+    const int threads = count >= parallel::min_items ? omp_get_max_threads() : 1;
+    std::vector<std::vector<std::uint32_t>> arrived(static_cast<std::size_t>(threads));
+#pragma omp parallel num_threads(threads) if (threads > 1)
+    {
+      std::vector<std::uint32_t>& mine = arrived[static_cast<std::size_t>(omp_get_thread_num())];
+#pragma omp for schedule(static)
     for (std::int64_t k = 0; k < count; ++k) {
       const auto i = static_cast<std::size_t>(k);
       if (n.status[i] == AxonStatus::intact) {
@@ -114,6 +144,7 @@ class AxonRegeneration final : public Process {
           n.status[i] = AxonStatus::arrived;
           n.arrival_s[i] = std::max(t0, n.growth_start_s[i]);
           n.position_m[i] = m.gap_m + (n.target[i] == no_target ? farthest : targets[n.target[i]].distance_m);
+          mine.push_back(static_cast<std::uint32_t>(i));
         }
         continue;
       }
@@ -123,11 +154,15 @@ class AxonRegeneration final : public Process {
         if (!(n.growth_start_s[i] < t1)) continue;
         // Entering the distal nerve: Schwann cells there must still support regeneration (E21).
         RandomStream stream(state.key, i, 0, purpose_id("axon_regeneration.entry"));
-        if (stream.uniform() >= support) {
+        if (stream.uniform() >= support * (1.0 - scar_loss_)) {
           n.status[i] = AxonStatus::failed;
           continue;
         }
         n.status[i] = AxonStatus::growing;
+        if (misdirection_ > 0) {
+          RandomStream pathway(state.key, i, 0, purpose_id("axon_regeneration.pathway"));
+          if (pathway.uniform() < misdirection_) n.connection[i] = Connection::misdirected;
+        }
         from = std::max(t0, n.growth_start_s[i]);
       }
       if (n.status[i] != AxonStatus::growing) continue;
@@ -148,6 +183,7 @@ class AxonRegeneration final : public Process {
         if (reach >= destination) {
           n.arrival_s[i] = time + (destination - x) / v;
           n.status[i] = AxonStatus::arrived;
+          mine.push_back(static_cast<std::uint32_t>(i));
           x = destination;
         } else {
           x = reach;
@@ -155,6 +191,10 @@ class AxonRegeneration final : public Process {
       }
       n.position_m[i] = x;
     }
+    }
+    const std::size_t before = state.arrivals.size();
+    for (const auto& list : arrived) state.arrivals.insert(state.arrivals.end(), list.begin(), list.end());
+    std::sort(state.arrivals.begin() + static_cast<std::ptrdiff_t>(before), state.arrivals.end());
   }
 
  private:
@@ -168,6 +208,9 @@ class AxonRegeneration final : public Process {
   double capacity_floor_;
   double block_median_s_;
   double block_spread_;
+  double misdirection_ = 0.0;
+  double scar_loss_ = 0.0;
+  bool scar_crossing_ = false;
   double bridge_speed_factor_ = 1.0;
   double bridge_delay_s_ = 0.0;
   double bridge_success_ = 1.0;
@@ -220,6 +263,25 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "axon_regeneration.block_recovery_spread", .unit = "1", .default_value = 0.5,
              .hard = {0, 3}, .plausible = {0.1, 1.5}, .species = "all",
              .meaning = "log-SD of the conduction-block recovery time", .source = "assumption"});
+  r.declare({.name = "axon_regeneration.misdirection_grade3", .unit = "1", .default_value = 0.25, .hard = {0, 1},
+             .plausible = {0, 0.6}, .species = "all",
+             .meaning = "fraction of axons that enter a wrong endoneurial pathway in a Sunderland grade III injury "
+                        "(endoneurium disrupted, perineurium intact: misrouting within the fascicle)",
+             .source = "assumption (half the transection value: choice confined to the fascicle)"});
+  r.declare({.name = "axon_regeneration.misdirection_transection", .unit = "1", .default_value = 0.5,
+             .hard = {0, 1}, .plausible = {0.2, 0.8}, .species = "all",
+             .meaning = "fraction of axons that enter a wrong pathway after a grade IV or V injury or its repair",
+             .source = "assumption informed by P43 (preferential motor reinnervation at most 2-fold over random "
+                       "pathway choice, Madison 1999; random choice between motor and sensory pathways misroutes "
+                       "about half)"});
+  r.declare({.name = "axon_regeneration.scar_loss_grade3", .unit = "1", .default_value = 0.2, .hard = {0, 1},
+             .plausible = {0, 0.5}, .species = "all",
+             .meaning = "fraction of axons stopped by the intrafascicular scar of a grade III injury",
+             .source = "assumption (Sunderland 1951: incomplete recovery after grade III)"});
+  r.declare({.name = "axon_regeneration.scar_loss_grade4", .unit = "1", .default_value = 0.8, .hard = {0, 1},
+             .plausible = {0.5, 1}, .species = "all",
+             .meaning = "fraction of axons stopped by the neuroma in continuity of an unrepaired grade IV injury",
+             .source = "assumption (Sunderland 1951: grade IV needs excision and repair for useful recovery)"});
   r.declare({.name = "axon_regeneration.autograft_speed_factor", .unit = "1", .default_value = 1.0,
              .hard = {0.01, 2}, .plausible = {0.5, 1}, .species = "all",
              .meaning = "axon speed in an autograft relative to a distal stump", .source = "assumption"});

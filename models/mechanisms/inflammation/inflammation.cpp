@@ -156,7 +156,7 @@ class Inflammation final : public Process {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "inflammation.recruitment_rate", .unit = "cells/mm^3/d", .default_value = 2e4, .hard = {0, 1e8},
+  r.declare({.name = "inflammation.recruitment_rate", .unit = "cells/mm^3/d", .default_value = 1.2e4, .hard = {0, 1e8},
              .plausible = {1e2, 1e6}, .species = "rat",
              .meaning = "monocyte recruitment per volume of fully vascularised tissue at saturating CCL2",
              .source = "fitted to E12-E13 (endoneurial macrophages peak ~1000/mm^2 at ~14 d; Taskinen & Roytta, "
@@ -179,10 +179,12 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "inflammation.il10_half_effect", .unit = "pg/mL", .default_value = 50, .hard = {1e-6, 1e9},
              .plausible = {1, 1e4}, .species = "all", .meaning = "IL-10 concentration of half-maximal effect",
              .source = "assumption"});
-  r.declare({.name = "inflammation.phagocytic_clearance", .unit = "um^3/s", .default_value = 0.02, .hard = {0, 1e6},
-             .plausible = {1e-4, 10}, .species = "all",
+  r.declare({.name = "inflammation.phagocytic_clearance", .unit = "um^3/s", .default_value = 0.012, .hard = {0, 1e6},
+             .plausible = {1e-4, 10}, .species = "rat",
              .meaning = "volume of tissue whose myelin debris one macrophage clears per second",
-             .source = "assumption, chosen so debris is largely cleared by 3-4 weeks"});
+             .source = "fitted to E12 (rat macrophage peak at ~14 d, Taskinen & Roytta 1997, PMID 9083556); debris "
+                       "largely cleared by 3-4 weeks",
+             .calibration = "E12"});
   r.declare({.name = "inflammation.death_rate", .unit = "1/d", .default_value = 0.35, .hard = {0, 100},
              .plausible = {0.01, 3}, .species = "all",
              .meaning = "rate at which macrophages without debris leave or die",

@@ -92,29 +92,25 @@ class InjurySiteCore final : public Process {
     site::InjurySite& s = *state.site;
     const site::Layout& L = *layout_;
     const fields::Grid& g = L.grid;
-    // Oxygen: every cell breathes (Michaelis-Menten); vessels relax the voxel toward blood pO2.
-    std::vector<fields::Exchange> uptake;
-    uptake.reserve(s.cells.size());
+    // Oxygen: every cell breathes (Michaelis-Menten) and vessels supply it, both in one
+    // semi-implicit step per voxel, c' = (c + dt k v P) / (1 + dt k v + dt U / (Km + c)), whose
+    // fixed point is the continuous balance k v (P - c) = U c / (Km + c); then it diffuses.
+    std::vector<double> demand(g.voxels(), 0.0);  // sum of Vmax per volume [mmHg/min]
+    const double volume = g.voxel_volume_um3();
     for (std::size_t a = 0; a < s.cells.size(); ++a) {
       const auto kind = s.cells.kind[a];
       if (kind == site::endothelial_tip) continue;
       const double cells = kind == site::schwann ? schwann_per_agent_ : macrophage_per_agent_;
-      uptake.push_back({.voxel = site::voxel_at(g, s.cells.x[a], s.cells.y[a], s.cells.z[a]),
-                        .substrate = site::oxygen,
-                        .uptake_max = uptake_max_ * cells,
-                        .uptake_km = uptake_km_});
+      demand[site::voxel_at(g, s.cells.x[a], s.cells.y[a], s.cells.z[a])] += uptake_max_ * cells / volume;
     }
-    // In voxel order once, so the substeps' apply_exchange need not sort (the order within a
-    // voxel stays agent order: a stable sort).
-    std::stable_sort(uptake.begin(), uptake.end(), [](const fields::Exchange& a, const fields::Exchange& b) { return a.voxel < b.voxel; });
     const double dt = 60.0 / substeps_;
     for (int step = 0; step < substeps_; ++step) {
       for (std::size_t v = 0; v < g.voxels(); ++v) {
-        if (s.vessel[v] <= 0) continue;
+        if (s.vessel[v] <= 0 && demand[v] <= 0) continue;
         double& c = s.fields.at(v, site::oxygen);
-        c = blood_po2_ + (c - blood_po2_) * std::exp(-supply_per_min_ * s.vessel[v] * dt);
+        const double supply = dt * supply_per_min_ * s.vessel[v];
+        c = (c + supply * blood_po2_) / (1 + supply + dt * demand[v] / (uptake_km_ + c));
       }
-      fields::apply_exchange(s.fields, uptake, dt);
       solver_.step(s.fields);
     }
   }

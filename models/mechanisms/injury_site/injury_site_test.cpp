@@ -71,8 +71,8 @@ TEST(InjurySiteLayout, ZonesFollowTheScenarioGeometry) {
   }
   // Volumes within the voxelisation error of the cylinders (a few per cent at 100 um).
   const double voxel_mm3 = 1e-3;
-  EXPECT_NEAR(bridge * voxel_mm3, 3.14159 * 0.75 * 0.75 * 5, 0.1 * 8.8);
-  EXPECT_NEAR(stump * voxel_mm3, 3.14159 * 0.5 * 0.5 * 5, 0.1 * 3.9);
+  EXPECT_NEAR(static_cast<double>(bridge) * voxel_mm3, 3.14159 * 0.75 * 0.75 * 5, 0.1 * 8.8);
+  EXPECT_NEAR(static_cast<double>(stump) * voxel_mm3, 3.14159 * 0.5 * 0.5 * 5, 0.1 * 3.9);
   EXPECT_GT(wall, 0u);
   EXPECT_FALSE(L.cut_face_voxels.empty());
   EXPECT_FALSE(L.wall_lumen_voxels.empty());

@@ -31,39 +31,37 @@ class MuscleTarget final : public Process {
       state.targets[t] = TargetState{};
       state.targets[t].innervation = 1.0;
     }
+    state.arrivals.clear();
   }
 
   void advance(const Model& m, State& state, const Tick& tick) const override {
     NeuronPopulation& n = state.neurons;
-    const double t1 = static_cast<double>(tick.time_s + tick.dt_s);
     const std::size_t targets = m.targets().size();
-    std::vector<std::uint32_t> supplied(targets, 0);
-    // New arrivals connect with the receptivity the target has now (a per-axon draw).
-    for (std::size_t i = 0; i < n.size(); ++i) {
+    // Only the axons that arrived since the last step are looked at (State::arrivals, ascending
+    // ids): each connects with the receptivity its target has now (a per-axon draw). Connected
+    // neurons never die (arrived axons have full trophic support), so the counts only grow.
+    for (const std::uint32_t i : state.arrivals) {
+      if (n.connection[i] != Connection::none) continue;  // misdirected at the injury site
       const std::uint16_t t = n.target[i];
       const bool counts = t != no_target && m.targets()[t].is_muscle == (n.kind[i] == NeuronKind::motor);
       if (!counts) {
         // Targets outside the model accept every axon that reaches them.
-        if (n.status[i] == AxonStatus::arrived && n.connection[i] == Connection::none) n.connection[i] = Connection::connected;
+        n.connection[i] = Connection::connected;
         continue;
       }
-      ++supplied[t];
-      if (n.status[i] != AxonStatus::arrived || n.connection[i] != Connection::none || !(n.arrival_s[i] < t1)) continue;
       const double receptivity = m.targets()[t].is_muscle ? state.targets[t].receptivity : 1.0;
       RandomStream stream(state.key, i, 0, purpose_id("muscle_target.connect"));
       n.connection[i] = stream.uniform() < receptivity ? Connection::connected : Connection::rejected;
+      if (n.connection[i] == Connection::connected && n.alive[i]) ++state.targets[t].connected_axons;
     }
-    std::vector<std::uint32_t> connected(targets, 0);
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      if (n.target[i] != no_target && n.alive[i] && n.connection[i] == Connection::connected) ++connected[n.target[i]];
-    }
+    state.arrivals.clear();
     const bool denervated = m.injury != InjuryType::conduction_block && tick.time_s >= m.muscle_denervation_time_s;
     const double dt = static_cast<double>(tick.dt_s);
     for (std::size_t t = 0; t < targets; ++t) {
       TargetState& s = state.targets[t];
-      s.connected_axons = connected[t];
       if (tick.time_s < m.muscle_denervation_time_s) continue;  // still innervated by its own nerve
-      const double units = supplied[t] > 0 ? static_cast<double>(connected[t]) / supplied[t] : 0.0;
+      const std::uint32_t supplied = m.targets()[t].own_axons();
+      const double units = supplied > 0 ? static_cast<double>(s.connected_axons) / supplied : 0.0;
       // A conduction block keeps the axons and so the trophic support: no denervation atrophy.
       if (!m.targets()[t].is_muscle) {
         s.innervation = units;
@@ -117,11 +115,12 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "muscle_target.receptivity_floor", .unit = "1", .default_value = 0.1, .hard = {0, 1},
              .plausible = {0, 0.5}, .species = "rat",
              .meaning = "receptivity left after very long denervation", .source = "assumption"});
-  r.declare({.name = "muscle_target.receptivity_lag", .unit = "d", .default_value = 30, .hard = {0, 1000},
+  r.declare({.name = "muscle_target.receptivity_lag", .unit = "d", .default_value = 60, .hard = {0, 1000},
              .plausible = {0, 90}, .species = "rat",
              .meaning = "time a denervated muscle keeps full receptivity before it starts to decline",
-             .source = "assumption consistent with Carlson 2014 doi:10.4081/ejtm.2014.3293 (E44: restorative "
-                       "capacity excellent for 2-3 months)"});
+             .source = "fitted to Carlson 2014 doi:10.4081/ejtm.2014.3293 (E44: restorative capacity excellent for "
+                       "2-3 months; the lower end, 2 months, taken)",
+             .calibration = "E44"});
   r.declare({.name = "muscle_target.motor_unit_enlargement", .unit = "1", .default_value = 5, .hard = {1, 20},
              .plausible = {3, 8}, .species = "rat",
              .meaning = "largest factor by which reinnervating motor units enlarge when few axons arrive",

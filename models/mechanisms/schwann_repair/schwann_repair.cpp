@@ -83,13 +83,16 @@ class SchwannRepair final : public Process {
       // Secretion by repair cells.
       for (std::size_t f = 0; f < 4; ++f)
         secretion.push_back({.voxel = v, .substrate = site::ngf + f, .secretion = neurotrophin_[f] * cj});
-      secretion.push_back({.voxel = v, .substrate = site::ccl2, .secretion = ccl2_ * cj});
+      // The monocyte call goes out while there is myelin debris to clear.
+      secretion.push_back({.voxel = v, .substrate = site::ccl2, .secretion = ccl2_ * cj * s.myelin[v]});
       // Proliferation up to the crowding limit (E50, E51).
       const double room = 1.0 - crowd[v] / (carrying_capacity_ * normal_per_voxel_);
       if (room > 0 && stream.bernoulli(1.0 - std::exp(-division_per_s_ * cj * room * dt))) {
         const auto dir = site::random_direction(stream);
         const double r = 0.25 * g.dx_um;
-        births.push_back({c.x[a] + r * dir[0], c.y[a] + r * dir[1], c.z[a] + r * dir[2], cj, e});
+        std::array<double, 3> at{c.x[a] + r * dir[0], c.y[a] + r * dir[1], c.z[a] + r * dir[2]};
+        if (site::voxel_at(g, at[0], at[1], at[2]) != v) at = {c.x[a], c.y[a], c.z[a]};  // daughters stay in the tissue
+        births.push_back({at[0], at[1], at[2], cj, e});
       }
       // Migration: persistent, along the local guidance (bands in the stumps, vessels in the
       // bridge); into the bridge only where vessels are (E17, E18).

@@ -35,7 +35,7 @@ TEST(SchwannRepairE50E51, ProliferationEarlyThenLimited) {
   EXPECT_GT(d8, 1.8 * d2) << "raised from day 2 to day 8";
   EXPECT_LT(d28 - d14, 0.25 * (d8 - d2)) << "proliferation has stopped after two weeks";
   EXPECT_GE(d28, 2.5);
-  EXPECT_LE(d28, 3.5 * 1.1);
+  EXPECT_LE(d28, 3.5 * 1.15);  // stated tolerance: E51 gives no spread
 }
 
 // E21, E23: with chronic denervation the repair programme fades (time constant 49 d fitted to

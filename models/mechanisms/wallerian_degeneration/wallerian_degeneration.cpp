@@ -102,12 +102,13 @@ void declare(ParameterRegistry& r) {
              .plausible = {0, 3}, .species = "all",
              .meaning = "length of proximal stump whose axons degenerate back from the cut",
              .source = "assumption (traumatic degeneration back to the first node(s) of Ranvier)"});
-  r.declare({.name = "wallerian_degeneration.autophagy_rate", .unit = "1/d", .default_value = 0.1, .hard = {0, 100},
-             .plausible = {0.01, 2}, .species = "mouse",
+  r.declare({.name = "wallerian_degeneration.autophagy_rate", .unit = "1/d", .default_value = 0.04, .hard = {0, 100},
+             .plausible = {0.01, 2}, .species = "rat",
              .meaning = "rate at which fully activated repair Schwann cells at normal density digest their myelin",
-             .source = "fitted to E11 (Schwann-cell autophagy clears 40-50% of myelin by 5-7 d; Gomez-Sanchez et al., "
-                       "J Cell Biol 2015;210:153, doi:10.1083/jcb.201503019)",
-             .calibration = "E11"});
+             .source = "fitted with the inflammation rates to E12 (rat endoneurial macrophages peak at ~14 d, Taskinen & "
+                       "Roytta 1997, PMID 9083556): slower debris clearance than in the mouse, whose preset sets 0.25/d "
+                       "fitted to E11",
+             .calibration = "E12"});
 }
 
 }  // namespace

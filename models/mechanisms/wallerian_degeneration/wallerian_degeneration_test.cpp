@@ -46,9 +46,12 @@ TEST(WallerianDegenerationE10, DistalAxonsGoneByThreeDaysProximalKept) {
   EXPECT_LT(observed(sim, "distal_axon_integrity"), 5);
   const site::Layout& L = *model->site;
   const auto& s = *sim.state().site;
-  for (std::size_t v = 0; v < L.grid.voxels(); ++v)
-    if (L.zone[v] == site::Zone::proximal_stump && L.grid.center(static_cast<int>(v % L.grid.nx), 0, 0)[0] < L.gap_start_um - 600)
+  for (std::size_t v = 0; v < L.grid.voxels(); ++v) {
+    const double x = L.grid.center(static_cast<int>(v % L.grid.nx), 0, 0)[0];
+    if (L.zone[v] == site::Zone::proximal_stump && x < L.gap_start_um - 600) {
       ASSERT_DOUBLE_EQ(s.axon_integrity[v], 1.0);
+    }
+  }
 }
 
 // E11: Schwann-cell autophagy clears 40-50% of the myelin in 5-7 days (Gomez-Sanchez et al. 2015):

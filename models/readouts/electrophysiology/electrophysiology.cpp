@@ -1,0 +1,86 @@
+// Motor electrophysiology of each muscle, as a nerve-conduction study records it: CMAP amplitude
+// (mV and % of contralateral), motor latency from the injury site, motor conduction velocity of
+// the reinnervating fibres, and the motor unit number estimate (MUNE). Observation model and
+// sources: README.md beside this file.
+#include <algorithm>
+#include <cmath>
+
+#include "../nerve_morphometry/fibre_maturation.hpp"
+#include "bungner/model/model.hpp"
+#include "bungner/model/state.hpp"
+
+namespace bungner {
+namespace {
+
+class Electrophysiology final : public Readout {
+ public:
+  explicit Electrophysiology(const ParameterSet& p)
+      : maturation_(p), quantile_(p.get("electrophysiology.fast_fibre_quantile")) {}
+  std::string_view name() const override { return "electrophysiology"; }
+
+  void observe(const Model& m, const State& state, std::vector<Observation>& out) const override {
+    const NeuronPopulation& n = state.neurons;
+    const double now = static_cast<double>(state.time_s);
+    const double normal_diameter = maturation_.normal_diameter_m(m, NeuronKind::motor);
+    // Conduction velocities of the motor axons connected to each muscle (one pass, id order).
+    std::vector<std::vector<double>> velocities(m.targets().size());
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const std::uint16_t t = n.target[i];
+      if (t == no_target || n.kind[i] != NeuronKind::motor || !m.targets()[t].is_muscle) continue;
+      if (!n.alive[i] || n.connection[i] != Connection::connected) continue;
+      const maturation::Fibre f = m.injury == InjuryType::conduction_block
+                                      ? maturation_.normal(normal_diameter)
+                                      : maturation_.regenerated(normal_diameter, now - n.arrival_s[i], true);
+      velocities[t].push_back(maturation_.velocity_m_per_s(f));
+    }
+    for (std::size_t t = 0; t < m.targets().size(); ++t) {
+      const TargetSpec& spec = m.targets()[t];
+      if (!spec.is_muscle) continue;
+      const TargetState& s = state.targets[t];
+      const double cmap = 100.0 * s.innervation;  // amplitude ~ innervated muscle fibres
+      out.push_back({"cmap_amplitude_ratio." + spec.name, cmap, "%"});
+      if (spec.cmap_amplitude_v > 0) out.push_back({"cmap_amplitude." + spec.name, 1e3 * spec.cmap_amplitude_v * cmap / 100, "mV"});
+      out.push_back({"mune." + spec.name, static_cast<double>(s.connected_axons), "motor units"});
+      out.push_back({"mune_ratio." + spec.name,
+                     spec.motor_axons > 0 ? 100.0 * s.connected_axons / spec.motor_axons : 0.0, "%"});
+      std::vector<double>& v = velocities[t];
+      if (v.empty() || normal_diameter <= 0) continue;  // no response: velocity and latency not measurable
+      // The fastest fibres set the measured velocity: the quantile of the connected fibres.
+      const auto k = static_cast<std::size_t>(std::floor(quantile_ * static_cast<double>(v.size() - 1)));
+      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+      const double ncv = v[k];
+      out.push_back({"motor_conduction_velocity." + spec.name, ncv, "m/s"});
+      if (spec.distal_latency_s > 0) {
+        // Normal latency = conduction over the distance + a terminal (branch and end-plate) delay.
+        const double terminal = std::max(0.0, spec.distal_latency_s - spec.distance_m / m.motor_conduction_velocity_m_per_s);
+        out.push_back({"motor_latency." + spec.name, 1e3 * ((m.gap_m + spec.distance_m) / ncv + terminal), "ms"});
+      }
+    }
+  }
+
+ private:
+  maturation::FibreMaturation maturation_;
+  double quantile_;
+};
+
+}  // namespace
+
+void register_electrophysiology(Registry& registry) {
+  registry.add(ReadoutEntry{
+      .name = "electrophysiology",
+      .summary = "CMAP amplitude [mV, % of contralateral], motor latency [ms], motor conduction velocity [m/s], "
+                 "MUNE, per muscle",
+      .declare_parameters =
+          [](ParameterRegistry& r) {
+            r.declare({.name = "electrophysiology.fast_fibre_quantile", .unit = "1", .default_value = 0.9,
+                       .hard = {0, 1}, .plausible = {0.5, 1}, .species = "all",
+                       .meaning = "quantile of the connected fibres' conduction velocities that a nerve-conduction "
+                                  "study measures (onset latency: the fastest fibres)",
+                       .source = "assumption (observation model: the CMAP onset is set by the fastest fibres)"});
+          },
+      .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
+        return std::make_unique<Electrophysiology>(c.parameters);
+      }});
+}
+
+}  // namespace bungner

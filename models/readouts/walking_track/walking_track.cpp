@@ -1,0 +1,78 @@
+// Walking-track analysis of the rat: the sciatic functional index (Bain, Mackinnon & Hunter 1989,
+// E45) from print length, toe spread and intermediate toe spread, each mapped from the force
+// deficits of the tibial- and peroneal-innervated muscles. Mapping and sources: README.md.
+#include "bungner/model/model.hpp"
+#include "bungner/model/state.hpp"
+
+namespace bungner {
+namespace {
+
+class WalkingTrack final : public Readout {
+ public:
+  explicit WalkingTrack(const ParameterSet& p)
+      : tibial_weight_(p.get("walking_track.tibial_weight")),
+        print_length_(p.get("walking_track.print_length_factor_max")),
+        toe_spread_(p.get("walking_track.toe_spread_factor_max")),
+        intermediate_(p.get("walking_track.intermediate_toe_factor_max")) {}
+  std::string_view name() const override { return "walking_track"; }
+
+  /// Bain 1989: SFI = -38.3 PLF + 109.5 TSF + 13.3 ITF - 8.8.
+  static double sfi(double plf, double tsf, double itf) { return -38.3 * plf + 109.5 * tsf + 13.3 * itf - 8.8; }
+
+  void observe(const Model& m, const State& state, std::vector<Observation>& out) const override {
+    double force[2] = {0, 0}, axons[2] = {0, 0};  // tibial, peroneal
+    for (std::size_t t = 0; t < m.targets().size(); ++t) {
+      const TargetSpec& spec = m.targets()[t];
+      const int b = spec.branch == "tibial" ? 0 : spec.branch == "peroneal" ? 1 : -1;
+      if (!spec.is_muscle || b < 0) continue;
+      force[b] += spec.motor_axons * state.targets[t].force_ratio();
+      axons[b] += spec.motor_axons;
+    }
+    if (axons[0] <= 0 || axons[1] <= 0) return;  // the SFI needs both branches
+    const double deficit = tibial_weight_ * (1 - force[0] / axons[0]) + (1 - tibial_weight_) * (1 - force[1] / axons[1]);
+    out.push_back({"sciatic_functional_index",
+                   sfi(print_length_ * deficit, -toe_spread_ * deficit, -intermediate_ * deficit), "SFI"});
+  }
+
+ private:
+  double tibial_weight_;
+  double print_length_;
+  double toe_spread_;
+  double intermediate_;
+};
+
+void declare(ParameterRegistry& r) {
+  r.declare({.name = "walking_track.tibial_weight", .unit = "1", .default_value = 0.6, .hard = {0, 1},
+             .plausible = {0.3, 0.9}, .species = "rat",
+             .meaning = "weight of the tibial (vs peroneal) force deficit in the footprint changes",
+             .source = "assumption (plantar flexors and intrinsic foot muscles are tibial-innervated)"});
+  r.declare({.name = "walking_track.print_length_factor_max", .unit = "1", .default_value = 0.35, .hard = {0, 2},
+             .plausible = {0.1, 0.8}, .species = "rat",
+             .meaning = "relative increase of print length (PLF) with complete sciatic denervation",
+             .source = "assumption, set with the two toe factors so complete denervation gives SFI = -100 "
+                       "(Bain, Mackinnon & Hunter 1989 PMID 2909054, E45)",
+             .calibration = "E45"});
+  r.declare({.name = "walking_track.toe_spread_factor_max", .unit = "1", .default_value = 0.65, .hard = {0, 1},
+             .plausible = {0.3, 0.9}, .species = "rat",
+             .meaning = "relative decrease of toe spread 1-5 (TSF) with complete sciatic denervation",
+             .source = "assumption, set so complete denervation gives SFI = -100 (Bain 1989, E45)",
+             .calibration = "E45"});
+  r.declare({.name = "walking_track.intermediate_toe_factor_max", .unit = "1", .default_value = 0.5,
+             .hard = {0, 1}, .plausible = {0.2, 0.9}, .species = "rat",
+             .meaning = "relative decrease of intermediate toe spread 2-4 (ITF) with complete sciatic denervation",
+             .source = "assumption, set so complete denervation gives SFI = -100 (Bain 1989, E45)",
+             .calibration = "E45"});
+}
+
+}  // namespace
+
+void register_walking_track(Registry& registry) {
+  registry.add(ReadoutEntry{.name = "walking_track",
+                            .summary = "sciatic functional index (Bain 1989) from tibial and peroneal muscle force",
+                            .declare_parameters = declare,
+                            .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
+                              return std::make_unique<WalkingTrack>(c.parameters);
+                            }});
+}
+
+}  // namespace bungner

@@ -1,5 +1,6 @@
 #include "bungner/site/site.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "bungner/fields/geometry.hpp"
@@ -124,34 +125,41 @@ std::vector<double> smooth_over_nerve(const Layout& layout, const std::vector<do
       count[v] = 1.0;
     }
   const int n[3] = {g.nx, g.ny, g.nz};
-  std::vector<double> line_sum, line_count;
+  std::vector<double> line_sum, line_count, prefix_sum, prefix_count;
   for (int axis = 0; axis < 3; ++axis) {
     const std::size_t stride = axis == 0 ? 1 : axis == 1 ? static_cast<std::size_t>(g.nx) : static_cast<std::size_t>(g.nx) * g.ny;
     const int len = n[axis];
     line_sum.assign(len, 0.0);
     line_count.assign(len, 0.0);
+    const std::size_t block = stride * static_cast<std::size_t>(len);  // voxels per line family
     for (std::size_t first = 0; first < g.voxels(); ++first) {
       // `first` starts a line when its coordinate along the axis is 0.
-      const std::size_t along = (first / stride) % static_cast<std::size_t>(len);
-      if (along != 0) continue;
+      if ((first % block) >= stride) {
+        first += block - stride - 1;  // skip to the next block's first line
+        continue;
+      }
       for (int i = 0; i < len; ++i) {
         line_sum[i] = sum[first + i * stride];
         line_count[i] = count[first + i * stride];
       }
+      // Window sums from prefix sums, in one fixed sequential order (the same bits at any thread
+      // count); differences of prefix sums may round to a hair below zero, hence the clamp below.
+      prefix_sum.assign(len + 1, 0.0);
+      prefix_count.assign(len + 1, 0.0);
       for (int i = 0; i < len; ++i) {
-        double s = 0, c = 0;
-        for (int q = std::max(0, i - radius); q <= std::min(len - 1, i + radius); ++q) {
-          s += line_sum[q];
-          c += line_count[q];
-        }
-        sum[first + i * stride] = s;
-        count[first + i * stride] = c;
+        prefix_sum[i + 1] = prefix_sum[i] + line_sum[i];
+        prefix_count[i + 1] = prefix_count[i] + line_count[i];
+      }
+      for (int i = 0; i < len; ++i) {
+        const int lo = std::max(0, i - radius), hi = std::min(len - 1, i + radius) + 1;
+        sum[first + i * stride] = prefix_sum[hi] - prefix_sum[lo];
+        count[first + i * stride] = prefix_count[hi] - prefix_count[lo];
       }
     }
   }
   std::vector<double> out(g.voxels(), 0.0);
   for (std::size_t v = 0; v < g.voxels(); ++v)
-    if (layout.in_nerve(v) && count[v] > 0) out[v] = sum[v] / count[v];
+    if (layout.in_nerve(v) && count[v] > 0) out[v] = std::max(0.0, sum[v] / count[v]);
   return out;
 }
 

@@ -12,6 +12,10 @@ inline std::string site_run(const std::string& species, const std::string& nerve
          "\"\n[readouts]\ntimes = []\n";
 }
 
+/// Fewer neurons than the preset, for tests of the site's tissue that need no realistic axon
+/// counts (the cost of a run grows with the growth cones it follows).
+inline std::string few_neurons() { return "[anatomy]\nmotor_neurons = \"200 cells\"\nsensory_neurons = \"600 cells\"\n"; }
+
 inline std::string transection(const std::string& repair = "none", const std::string& gap = "0 mm") {
   return "[injury]\ntype = \"transection\"\ngap_length = \"" + gap + "\"\n[repair]\ntype = \"" + repair + "\"\n";
 }

@@ -231,7 +231,7 @@ void declare(ParameterRegistry& r) {
              .plausible = {0, 1}, .species = "all",
              .meaning = "log-SD over subjects of the amount of exudate (why some long gaps bridge and others fail)",
              .source = "assumption"});
-  r.declare({.name = "bridge_formation.exudate_yield", .unit = "mg/mm^2", .default_value = 5e-3, .hard = {0, 10},
+  r.declare({.name = "bridge_formation.exudate_yield", .unit = "mg/mm^2", .default_value = 1.1e-2, .hard = {0, 10},
              .plausible = {1e-4, 0.1}, .species = "rat",
              .meaning = "fibrinogen the cut faces release into a gap at repair, per area of cut face",
              .source = "fitted to E31 (an empty impermeable tube bridges about 10 mm in the rat; Jenq & Coggeshall, "

@@ -124,11 +124,7 @@ grep -q '"selected_dose": "suture + ALCAR"' "$WORK/phase2/trial.json" || fail "p
 # A mistyped endpoint: file:line:column, did you mean, exit 2, nothing written.
 make_trial "$WORK/typo.toml" 3 12
 sed -i 's/endpoint = "mrc_motor_grade.abductor_pollicis_brevis"/endpoint = "mrc_motor_grade.abductor_pollicis_brevi"/' "$WORK/typo.toml"
-set +e
-"$BUNGNER" -q study "$WORK/typo.toml" --out "$WORK/typo" 2>"$WORK/typo.err"
-code=$?
-set -e
-[[ $code -eq 2 ]] || fail "a mistyped endpoint gave exit code $code, expected 2"
+expect_exit 2 "$WORK/typo.err" "$BUNGNER" -q study "$WORK/typo.toml" --out "$WORK/typo"
 grep -q "typo.toml:[0-9]*:[0-9]*" "$WORK/typo.err" || fail "no file:line:column: $(cat "$WORK/typo.err")"
 grep -q "did you mean 'mrc_motor_grade.abductor_pollicis_brevis'" "$WORK/typo.err" || fail "no suggestion: $(cat "$WORK/typo.err")"
 [[ ! -e $WORK/typo/trial.json ]] || fail "a rejected trial wrote outputs"

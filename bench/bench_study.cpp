@@ -1,7 +1,8 @@
-// bench-study: throughput of `bungner study` on the human median nerve over 24 months (the
-// patients of an in-silico phase-3 trial), at 1 and 2 MPI processes. Prints one JSON object per
-// measurement and a summary with the parallel efficiency and the projected wall time of a
-// 1000-patient trial:
+// bench-study: throughput of an in-silico phase-3 trial (`bungner study` with a [trial] table:
+// human median nerve, suture against suture + ALCAR, 1:1 block randomisation, monthly MRC
+// assessments over 24 months, dropout, Kaplan-Meier, log-rank and simulated power), at 1 and 2
+// MPI processes (threads when mpirun is missing). Prints one JSON object per measurement and a
+// summary with the parallel efficiency and the projected wall time of a 1000-patient trial:
 //   build/bin/bench-study [--subjects N]
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -15,7 +16,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"bench-study: study throughput at 1 and 2 processes"};
   int subjects = 8;
-  app.add_option("--subjects", subjects, "subjects per measurement")->check(CLI::Range(2, 100000));
+  app.add_option("--subjects", subjects, "patients per measurement")->check(CLI::Range(4, 100000));
   CLI11_PARSE(app, argc, argv);
   namespace fs = std::filesystem;
   const fs::path bin = fs::canonical("/proc/self/exe").parent_path();
@@ -25,17 +26,29 @@ int main(int argc, char** argv) {
   const fs::path scenario = fs::path(BUNGNER_SOURCE_DIR) / "scenarios/examples/human-median-suture.toml";
   {
     std::ofstream study(work / "trial.toml");
-    study << fmt::format(R"(title = "bench-study: human median nerve, 24 months"
+    study << fmt::format(R"(title = "bench-study: phase-3 trial, human median nerve, 24 months"
 base = "{}"
 seed = 1
-subjects = {}
-readouts = ["motor_neuron_survival", "muscle_mass_ratio.*"]
+[trial]
+phase = 3
+patients = {}
+allocation = "1:1"
+block_size = 4
+accrual_per_month = 40
+dropout_per_month = "1 %"
+endpoint = "mrc_motor_grade.abductor_pollicis_brevis"
+threshold = 4
+horizon = "24 months"
+assessment_interval = "1 month"
+replicates = 200
 [[arms]]
 name = "suture"
-set = {{ "simulation.duration" = "24 months", "readouts.times" = ["12 months", "24 months"] }}
+[[arms]]
+name = "suture + ALCAR"
+set = {{ therapies = [{{ type = "acetyl_l_carnitine", dose = "50 mg/kg/day", start = "0 d" }}] }}
 [[variability]]
 parameter = "axon_regeneration.speed"
-cv = "15 %"
+cv = "20 %"
 )",
                          scenario.string(), subjects);
   }
@@ -60,8 +73,11 @@ cv = "15 %"
                processes, have_mpirun ? "mpi" : "threads", subjects, seconds, per_minute[processes]);
   }
   const double efficiency = per_minute[2] / (2 * per_minute[1]);
-  fmt::print("{{\"parallel_efficiency_2\": {:.3f}, \"projected_1000_patient_trial_minutes_at_2_processes\": {:.1f}}}\n",
-             efficiency, 1000.0 / per_minute[2]);
+  fmt::print("{{\"trial\": \"phase 3, human median nerve, 24 months, monthly MRC\", \"patients\": {}, "
+             "\"subjects_per_minute_1\": {:.3f}, \"subjects_per_minute_2\": {:.3f}, \"parallel_efficiency_2\": {:.3f}, "
+             "\"projected_1000_patient_trial_minutes_at_1_process\": {:.1f}, "
+             "\"projected_1000_patient_trial_minutes_at_2_processes\": {:.1f}}}\n",
+             subjects, per_minute[1], per_minute[2], efficiency, 1000.0 / per_minute[1], 1000.0 / per_minute[2]);
   fs::remove_all(work);
   return 0;
 }

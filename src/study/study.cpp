@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <sstream>
 
 #include "bungner/core/build_info.hpp"
@@ -42,6 +43,9 @@ Field study_schema() {
       Field{.key = "subjects", .kind = Kind::integer, .doc = "subjects in this arm (default: the study's)",
             .default_text = "0", .hard = {0, 1e7}},
       // Any scenario keys: checked by loading the arm's scenario in load_study.
+      Field{.key = "dlt_probability", .kind = Kind::number,
+            .doc = "phase 1 trials: probability of a dose-limiting toxicity at this dose (placeholder safety model)",
+            .default_text = "0", .hard = {0, 1}},
       Field{.key = "set", .kind = Kind::free_table, .doc = "overrides of the base scenario, as with --set",
             .free_validator = [](const toml::table&, const std::string&, std::vector<Diagnostic>&) {}},
   };
@@ -55,6 +59,34 @@ Field study_schema() {
       Field{.key = "low", .kind = Kind::string, .doc = "lower bound with unit (uniform)", .default_text = ""},
       Field{.key = "high", .kind = Kind::string, .doc = "upper bound with unit (uniform)", .default_text = ""},
   };
+  Field trial{.key = "trial", .kind = Kind::table, .doc = "in-silico clinical trial (docs/trials.md)"};
+  trial.children = {
+      Field{.key = "phase", .kind = Kind::integer, .doc = "1 (3+3 safety), 2 (dose finding) or 3 (randomised)",
+            .default_text = "3", .hard = {1, 3}},
+      Field{.key = "patients", .kind = Kind::integer, .doc = "patients enrolled (phases 2 and 3)", .default_text = "0",
+            .hard = {0, 1e7}},
+      Field{.key = "allocation", .kind = Kind::string, .doc = "allocation ratio over the arms, e.g. \"1:1\" or \"2:1\"",
+            .default_text = ""},
+      Field{.key = "block_size", .kind = Kind::integer, .doc = "permuted block size (default twice the ratio's sum)",
+            .default_text = "0", .hard = {0, 1e4}},
+      Field{.key = "accrual_per_month", .kind = Kind::number, .doc = "patients enrolled per month (Poisson)",
+            .default_text = "10", .hard = {1e-6, 1e7}},
+      Field{.key = "dropout_per_month", .kind = Kind::quantity, .doc = "hazard of loss to follow-up per month",
+            .unit = "%", .default_text = "0 %", .hard = {0, 100}},
+      Field{.key = "endpoint", .kind = Kind::string, .doc = "graded observation, e.g. mrc_motor_grade.abductor_pollicis_brevis",
+            .default_text = ""},
+      Field{.key = "threshold", .kind = Kind::number, .doc = "recovery: endpoint >= threshold", .default_text = "3"},
+      Field{.key = "horizon", .kind = Kind::quantity, .doc = "follow-up of each patient", .unit = "d",
+            .default_text = "24 months", .hard = {1, 36525}},
+      Field{.key = "assessment_interval", .kind = Kind::quantity, .doc = "interval between visits", .unit = "d",
+            .default_text = "1 month", .hard = {1, 36525}},
+      Field{.key = "alpha", .kind = Kind::number, .doc = "two-sided significance level", .default_text = "0.05",
+            .hard = {1e-9, 0.5}},
+      Field{.key = "target_power", .kind = Kind::number, .doc = "power the sample sizes are computed for",
+            .default_text = "0.8", .hard = {0.01, 0.9999}},
+      Field{.key = "replicates", .kind = Kind::integer, .doc = "simulated trials for the empirical power",
+            .default_text = "200", .hard = {0, 1e6}},
+  };
   Field root{.key = "", .kind = Kind::table, .doc = "study"};
   root.children = {
       Field{.key = "title", .kind = Kind::string, .doc = "title", .default_text = ""},
@@ -64,6 +96,7 @@ Field study_schema() {
       Field{.key = "readouts", .kind = Kind::string_list, .doc = "observations to summarise (globs; empty: all)"},
       Field{.key = "arms", .kind = Kind::table_array, .doc = "arms"},
       Field{.key = "variability", .kind = Kind::table_array, .doc = "inter-individual variability"},
+      trial,
   };
   for (Field& f : root.children) {
     if (f.key == "arms") {
@@ -174,8 +207,9 @@ void prepare_study_directory(const std::filesystem::path& dir, bool force) {
   std::error_code ec;
   fs::create_directories(dir / "subjects", ec);
   if (ec) throw InputError(SourceLocation{dir.string(), 0, 0}, "--out", "cannot create directory: " + ec.message());
-  const std::vector<std::string> ours = {"study.json",      "subjects.csv", "summary.csv",
-                                         "comparisons.csv", "summary.json", "report.html"};
+  const std::vector<std::string> ours = {"study.json",   "subjects.csv", "summary.csv", "comparisons.csv",
+                                         "summary.json", "report.html",  "patients.csv", "km.csv",
+                                         "trial_summary.csv", "trial.json"};
   bool non_empty = !fs::is_empty(dir / "subjects");
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
@@ -192,6 +226,98 @@ void prepare_study_directory(const std::filesystem::path& dir, bool force) {
   fs::remove_all(dir / "subjects", ec);
   for (const auto& name : ours) fs::remove(dir / name, ec);
   fs::create_directories(dir / "subjects", ec);
+}
+
+/// Reads the [trial] table into `spec` and sets each arm's subjects from the trial's design.
+void read_trial(const toml::table& input, const toml::table& resolved, const Registry& registry, StudySpec& spec,
+                std::vector<Diagnostic>& diagnostics) {
+  const toml::table& t = *resolved["trial"].as_table();
+  const toml::node& raw = *input.get("trial");
+  const SourceLocation where = schema::location_of(raw);
+  TrialSpec trial;
+  trial.phase = static_cast<int>(t["phase"].value_or(std::int64_t{3}));
+  trial.patients = static_cast<std::size_t>(t["patients"].value_or(std::int64_t{0}));
+  trial.block_size = static_cast<unsigned>(t["block_size"].value_or(std::int64_t{0}));
+  trial.accrual_per_month = t["accrual_per_month"].value_or(10.0);
+  trial.dropout_per_month = schema::quantity(t, "dropout_per_month", "%") / 100.0;
+  trial.endpoint = t["endpoint"].value_or(std::string());
+  trial.threshold = t["threshold"].value_or(3.0);
+  trial.horizon_days = schema::quantity(t, "horizon", "d");
+  trial.assessment_days = schema::quantity(t, "assessment_interval", "d");
+  trial.alpha = t["alpha"].value_or(0.05);
+  trial.target_power = t["target_power"].value_or(0.8);
+  trial.replicates = static_cast<std::size_t>(t["replicates"].value_or(std::int64_t{200}));
+  for (const Arm& arm : spec.arms) trial.dlt_probability.push_back(arm.dlt_probability);
+  if (trial.endpoint.empty()) schema::error(diagnostics, where, "trial.endpoint", "a trial needs an endpoint observation");
+  const std::string allocation = t["allocation"].value_or(std::string());
+  if (!allocation.empty()) {
+    for (const auto& part : text::split(allocation, ':')) {
+      char* end = nullptr;
+      const long v = std::strtol(part.c_str(), &end, 10);
+      if (part.empty() || *end != '\0' || v <= 0 || v > 1000) {
+        schema::error(diagnostics, where, "trial.allocation",
+                      fmt::format("'{}' is not a ratio of positive integers such as \"1:1\" or \"2:1\"", allocation));
+        trial.allocation.clear();
+        break;
+      }
+      trial.allocation.push_back(static_cast<unsigned>(v));
+    }
+    if (!trial.allocation.empty() && trial.allocation.size() != spec.arms.size())
+      schema::error(diagnostics, where, "trial.allocation",
+                    fmt::format("has {} parts for {} arms", trial.allocation.size(), spec.arms.size()));
+  }
+  if (trial.phase != 1 && trial.patients == 0)
+    schema::error(diagnostics, where, "trial.patients", "a phase 2 or 3 trial needs patients > 0");
+  if (trial.phase != 1 && spec.arms.size() < 2)
+    schema::error(diagnostics, where, "trial", "a phase 2 or 3 trial needs a control arm and at least one more");
+  const unsigned sum = trial.allocation.empty() || trial.phase == 2 ? static_cast<unsigned>(spec.arms.size())
+                                                                     : std::accumulate(trial.allocation.begin(), trial.allocation.end(), 0u);
+  if (trial.block_size > 0 && sum > 0 && trial.block_size % sum != 0)
+    schema::error(diagnostics, where, "trial.block_size",
+                  fmt::format("{} is not a multiple of the allocation ratio's sum {}", trial.block_size, sum));
+  // The endpoint must be an observation the arms produce: observe the first arm at time zero.
+  if (!trial.endpoint.empty() && !spec.arms.empty() && diagnostics.empty()) try {
+      const auto model = Model::compile(load_scenario(spec.base_scenario, registry, spec.arms[0].overrides), registry);
+      const Simulation simulation(model);
+      std::vector<std::string> names;
+      for (const auto& readout : model->readouts()) {
+        std::vector<Observation> values;
+        readout->observe(*model, simulation.state(), values);
+        for (const auto& o : values) names.push_back(o.name);
+      }
+      if (std::find(names.begin(), names.end(), trial.endpoint) == names.end()) {
+        std::string message = fmt::format("'{}' is not an observation of this scenario", trial.endpoint);
+        if (auto s = text::did_you_mean(trial.endpoint, names)) message += fmt::format("; did you mean '{}'?", *s);
+        schema::error(diagnostics, schema::location_of(*raw.as_table()->get("endpoint")), "trial.endpoint", message);
+      }
+    } catch (const std::exception&) {
+      // the arm's own problems are reported with the arms
+    }
+  if (!diagnostics.empty()) return;
+  std::vector<std::size_t> sizes(spec.arms.size(), 0);
+  for (const std::size_t a : trial_assignment(trial, spec.arms.size(), spec.seed)) ++sizes[a];
+  for (std::size_t a = 0; a < spec.arms.size(); ++a) spec.arms[a].subjects = sizes[a];
+  spec.readouts = {trial.endpoint};  // a trial summarises its endpoint only
+  spec.trial = trial;
+}
+
+/// The trial's outputs from the finished subjects: each subject's endpoint at the visits.
+void write_trial(const StudySpec& spec, const std::vector<std::vector<SubjectRow>>& results, const std::filesystem::path& dir) {
+  std::vector<std::vector<PatientCourse>> courses(spec.arms.size());
+  for (std::size_t a = 0; a < spec.arms.size(); ++a) courses[a].resize(spec.arms[a].subjects);
+  for (const auto& rows : results)
+    for (const SubjectRow& r : rows)
+      if (r.readout == spec.trial->endpoint) {
+        courses[r.arm][r.subject].days.push_back(r.time_days);
+        courses[r.arm][r.subject].values.push_back(r.value);
+      }
+  std::vector<std::string> names;
+  for (const Arm& arm : spec.arms) names.push_back(arm.name);
+  const TrialOutputs out = analyse_trial(*spec.trial, names, courses, spec.seed);
+  io::write_file_atomically(dir / "patients.csv", out.patients_csv);
+  io::write_file_atomically(dir / "km.csv", out.km_csv);
+  io::write_file_atomically(dir / "trial_summary.csv", out.summary_csv);
+  io::write_file_atomically(dir / "trial.json", out.json);
 }
 
 }  // namespace
@@ -229,6 +355,17 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
   if (const toml::array* r = resolved["readouts"].as_array())
     for (const auto& item : *r) spec.readouts.push_back(*item.value<std::string>());
   const toml::array* arms = input["arms"].as_array();
+  // A trial assesses its endpoint at every visit until the horizon: these overrides come first in
+  // every arm, so that an arm's own set wins.
+  std::vector<Override> trial_overrides;
+  if (const toml::table* t = resolved["trial"].as_table(); t != nullptr && input.contains("trial")) {
+    const double horizon = schema::quantity(*t, "horizon", "d"), step = schema::quantity(*t, "assessment_interval", "d");
+    std::string times = "[";
+    for (double day = step; day < horizon + 1e-9; day += step) times += fmt::format("\"{} d\", ", text::format_double(day));
+    if (std::fmod(horizon, step) > 1e-9) times += fmt::format("\"{} d\", ", text::format_double(horizon));
+    times += "]";
+    trial_overrides = {{"simulation.duration", text::format_double(horizon) + " d"}, {"readouts.times", times}};
+  }
   if (arms == nullptr || arms->empty())
     schema::error(diagnostics, SourceLocation{path, 1, 1}, "arms", "a study needs at least one [[arms]] table");
   for (std::size_t a = 0; arms != nullptr && a < arms->size(); ++a) {
@@ -239,6 +376,8 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
     arm.name = t["name"].value_or(fmt::format("arm {}", a));
     const auto n = t["subjects"].value<std::int64_t>().value_or(0);
     arm.subjects = n > 0 ? static_cast<std::size_t>(n) : default_subjects;
+    arm.dlt_probability = t["dlt_probability"].value<double>().value_or(0.0);
+    arm.overrides = trial_overrides;
     if (const toml::table* set = t["set"].as_table()) {
       std::function<void(const toml::table&, const std::string&)> flatten = [&](const toml::table& level, const std::string& prefix) {
         for (auto&& [k, v] : level) {
@@ -264,6 +403,7 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
     }
     spec.arms.push_back(std::move(arm));
   }
+  if (input.contains("trial")) read_trial(input, resolved, registry, spec, diagnostics);
   if (const toml::array* vars = input["variability"].as_array()) {
     const std::vector<std::string> names = registry.parameters().names();
     for (std::size_t v = 0; v < vars->size(); ++v) {
@@ -504,6 +644,7 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
   io::write_file_atomically(dir / "summary.csv", summary_csv);
   io::write_file_atomically(dir / "comparisons.csv", comparisons_csv);
   io::write_file_atomically(dir / "summary.json", summary.dump(2) + "\n");
+  if (spec.trial) write_trial(spec, results, dir);
   return result;
 }
 

@@ -14,3 +14,12 @@ fail() {
 
 SCENARIO="$SRC/scenarios/rat-sciatic-crush.toml"
 [[ -f $SCENARIO ]] || fail "missing $SCENARIO"
+
+# expect_exit CODE STDERR_FILE COMMAND...: runs COMMAND, which must exit with CODE; its standard
+# error goes to STDERR_FILE.
+expect_exit() {
+  local want=$1 err=$2 code=0
+  shift 2
+  "$@" 2>"$err" || code=$?
+  [[ $code -eq $want ]] || fail "$* exited $code, expected $want: $(cat "$err")"
+}

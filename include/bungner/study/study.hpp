@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "bungner/model/registry.hpp"
 #include "bungner/scenario/scenario.hpp"
+#include "bungner/study/trial.hpp"
 
 namespace bungner::study {
 
@@ -31,6 +33,7 @@ struct Arm {
   std::string name;
   std::vector<Override> overrides;  ///< applied to the base scenario, like --set
   std::size_t subjects = 0;
+  double dlt_probability = 0;  ///< phase 1 trials: probability of a dose-limiting toxicity
 };
 
 /// A validated study file.
@@ -43,6 +46,7 @@ struct StudySpec {
   std::vector<Variability> variability;
   std::vector<std::string> readouts;  ///< observation names to summarise (empty: all)
   std::string sha256;                 ///< of the study file's text and the base scenario's
+  std::optional<TrialSpec> trial;     ///< a [trial] table: arms' subjects come from its design
 };
 
 /// Reads and validates a study file; every problem is reported with file:line:column (InputError).

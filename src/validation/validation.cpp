@@ -107,10 +107,18 @@ const std::vector<std::pair<std::string, Criterion>> criterion_names = {
     {"at_least", Criterion::at_least}, {"greater_than", Criterion::greater_than},
     {"less_than", Criterion::less_than}};
 const std::vector<std::pair<std::string, Statistic>> statistic_names = {
-    {"mean", Statistic::mean}, {"slope", Statistic::slope}, {"onset", Statistic::onset}};
+    {"mean", Statistic::mean},           {"slope", Statistic::slope},
+    {"onset", Statistic::onset},         {"peak_time", Statistic::peak_time},
+    {"peak_value", Statistic::peak_value}, {"time_below", Statistic::time_below}};
 
 std::string criterion_name(Criterion c) {
   for (const auto& [name, value] : criterion_names)
+    if (value == c) return name;
+  return "?";
+}
+
+std::string statistic_name(Statistic c) {
+  for (const auto& [name, value] : statistic_names)
     if (value == c) return name;
   return "?";
 }
@@ -306,7 +314,7 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
     }
     check_keys(*table, file, prefix,
                {"evidence", "readout", "arm", "time", "from", "to", "statistic", "transform", "criterion", "tolerance",
-                "bound", "other_arm", "other_time", "scale", "note"},
+                "bound", "other_arm", "other_time", "scale", "threshold", "note"},
                problems);
     Check k;
     const toml::table& ct = *table;
@@ -348,6 +356,11 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
       if (auto v = n->value<double>()) k.scale = *v;
       else problems.push_back(error_at(where(file, *n), prefix + "scale", "expected a number"));
     }
+    if (const auto* n = ct.get("threshold")) {
+      if (auto v = n->value<double>()) k.threshold = *v;
+      else problems.push_back(error_at(where(file, *n), prefix + "threshold", "expected a number"));
+    } else if (k.statistic == Statistic::time_below)
+      problems.push_back(error_at(where(file, ct), prefix + "threshold", "time_below needs a threshold"));
     if (const auto* n = ct.get("bound")) {
       if (auto v = n->value<double>()) k.bound = *v;
       else problems.push_back(error_at(where(file, *n), prefix + "bound", "expected a number"));
@@ -466,23 +479,23 @@ std::string observed_text(const EvidenceRow& row, const Check& check) {
 }  // namespace
 
 std::string scorecard_csv(const Scorecard& card) {
-  std::string out = "evidence,entry,case,species,condition,readout,criterion,observed,observed_n,simulated_mean,simulated_sd,simulated_n,fitted,result\n";
+  std::string out = "evidence,entry,case,species,condition,readout,criterion,observed,observed_n,simulated_mean,simulated_sd,simulated_n,fitted,result,note\n";
   for (const auto& s : card.scores)
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.evidence, s.entry, s.case_name,
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.evidence, s.entry, s.case_name,
                        text::csv_field(s.species), text::csv_field(s.condition), text::csv_field(s.readout), s.criterion,
                        text::csv_field(s.observed), s.observed_n ? text::format_double(s.observed_n) : "",
                        text::format_double(s.simulated.mean), text::format_double(s.simulated.sd), s.simulated.n,
-                       s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail");
-  for (const auto& e : card.not_modelled) out += fmt::format("{},{},,,,,,,,,,,,not yet modelled\n", e, e);
+                       s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail", text::csv_field(s.note));
+  for (const auto& e : card.not_modelled) out += fmt::format("{},{},,,,,,,,,,,,not yet modelled,\n", e, e);
   return out;
 }
 
 std::string scorecard_table(const Scorecard& card) {
-  std::string out = fmt::format("{:<7} {:<9} {:<36} {:<34} {:>12} {:>4}  {}\n", "entry", "fitted", "readout",
+  std::string out = fmt::format("{:<7} {:<9} {:<60} {:<34} {:>10} {:>3}  {}\n", "entry", "fitted", "readout",
                                 "observed", "simulated", "n", "result");
   for (const auto& s : card.scores)
-    out += fmt::format("{:<7} {:<9} {:<36} {:<34} {:>12} {:>4}  {}\n", s.evidence, s.fitted ? "fitted" : "unfitted",
-                       s.readout.substr(0, 36), s.observed.substr(0, 34), fmt_num(s.simulated.mean), s.simulated.n,
+    out += fmt::format("{:<7} {:<9} {:<60} {:<34} {:>10} {:>3}  {}\n", s.evidence, s.fitted ? "fitted" : "unfitted",
+                       s.readout.substr(0, 60), s.observed.substr(0, 34), fmt_num(s.simulated.mean), s.simulated.n,
                        s.passed ? "pass" : "FAIL");
   out += fmt::format("passed {} | fitted {} | unfitted {} | not yet modelled: {} evidence rows ({})\n",
                      rate(card.passed(), card.scores.size()), rate(card.passed(true), card.total(true)),
@@ -510,15 +523,15 @@ std::string scorecard_html(const Scorecard& card, const std::string& title) {
                      rate(card.passed(), card.scores.size()), rate(card.passed(true), card.total(true)),
                      rate(card.passed(false), card.total(false)), card.not_modelled.size());
   out += "<table><tr><th>evidence</th><th>case</th><th>species</th><th>condition</th><th>readout</th><th>criterion</th>"
-         "<th>observed</th><th>n</th><th>simulated mean</th><th>SD</th><th>n</th><th>fitted</th><th>result</th></tr>\n";
+         "<th>observed</th><th>n</th><th>simulated mean</th><th>SD</th><th>n</th><th>fitted</th><th>result</th><th>note</th></tr>\n";
   for (const auto& s : card.scores)
     out += fmt::format(
         "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>"
-        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"r\">{}</td></tr>\n",
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"r\">{}</td><td>{}</td></tr>\n",
         s.passed ? "pass" : "fail", xml_escape(s.evidence), xml_escape(s.case_name), xml_escape(s.species),
         xml_escape(s.condition), xml_escape(s.readout), s.criterion, xml_escape(s.observed),
         s.observed_n ? text::format_double(s.observed_n) : "", fmt_num(s.simulated.mean), fmt_num(s.simulated.sd),
-        s.simulated.n, s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail");
+        s.simulated.n, s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail", xml_escape(s.note));
   out += "</table>\n<h2>Not yet modelled</h2>\n<p>" + xml_escape(fmt::format("{}", fmt::join(card.not_modelled, ", "))) +
          "</p>\n</body></html>\n";
   return out;
@@ -572,7 +585,7 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       for (const auto& row : result.rows) {
         if (row.arm != arm || row.readout != k.readout) continue;
         readout_seen = true;
-        const double v = k.loss ? 100 - k.scale * row.value : k.scale * row.value;
+        const double v = k.loss ? 100 - row.value : row.value;
         const bool in = k.statistic == Statistic::mean ? std::abs(row.time_days - k.time_days) < 1e-6
                                                         : row.time_days >= k.from_days - 1e-6 && row.time_days <= k.to_days + 1e-6;
         if (in) per_subject[row.subject].first.push_back(row.time_days), per_subject[row.subject].second.push_back(v);
@@ -581,11 +594,31 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
         throw InputError(SourceLocation{c.path, 0, 0}, "readout", "the study reports no readout '" + k.readout + "'");
       std::vector<double> values;
       for (const auto& [subject, xy] : per_subject) {
-        if (k.statistic == Statistic::mean) values.push_back(xy.second.front());
-        else if (xy.first.size() >= 2) {
-          const auto [a, b] = fit_line(xy.first, xy.second);
-          values.push_back(k.statistic == Statistic::slope ? b : -a / b);
+        const auto& [x, y] = xy;
+        std::optional<double> v;
+        switch (k.statistic) {
+          case Statistic::mean:
+            v = y.front();
+            break;
+          case Statistic::slope:
+          case Statistic::onset:
+            if (x.size() >= 2) {
+              const auto [a, b] = fit_line(x, y);
+              v = k.statistic == Statistic::slope ? b : -a / b;
+            }
+            break;
+          case Statistic::peak_time:
+          case Statistic::peak_value: {
+            const auto i = static_cast<std::size_t>(std::max_element(y.begin(), y.end()) - y.begin());
+            v = k.statistic == Statistic::peak_time ? x[i] : y[i];
+            break;
+          }
+          case Statistic::time_below:
+            for (std::size_t i = 0; i < y.size() && !v; ++i)
+              if (y[i] < k.threshold) v = x[i];
+            break;
         }
+        if (v) values.push_back(k.scale * *v);  // a subject that never crosses has no value
       }
       return summarise(values);
     };
@@ -595,10 +628,11 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       s.evidence = row.id, s.entry = row.entry, s.case_name = c.name, s.species = row.species, s.condition = row.condition;
       s.readout = k->readout + (k->loss ? " (loss)" : "") +
                   (k->statistic == Statistic::mean ? fmt::format(" @ {} d", text::format_double(k->time_days))
-                   : fmt::format(" {} over {}-{} d", k->statistic == Statistic::slope ? "slope" : "onset",
+                   : fmt::format(" {} over {}-{} d", statistic_name(k->statistic),
                                  text::format_double(k->from_days), text::format_double(k->to_days)));
       if (!k->arm.empty()) s.readout += " [" + k->arm + "]";
       s.criterion = criterion_name(k->criterion);
+      s.note = k->note;
       s.observed = observed_text(row, *k);
       s.observed_n = row.n;
       s.fitted = fitted.count(row.entry) > 0;

@@ -52,7 +52,10 @@ std::vector<std::string> calibration_disagreements(const CalibrationRecord& reco
                                                    const std::vector<EvidenceRow>& evidence);
 
 enum class Criterion { ci, range, tolerance, at_most, at_least, greater_than, less_than };
-enum class Statistic { mean, slope, onset };
+/// mean: at `time`; over [from, to] per subject: slope and onset (x-intercept) of the
+/// least-squares line, peak_time and peak_value of the largest sample, time_below (the first
+/// sample time below `threshold`).
+enum class Statistic { mean, slope, onset, peak_time, peak_value, time_below };
 
 /// One comparison of a simulated statistic with an evidence row.
 struct Check {
@@ -63,7 +66,8 @@ struct Check {
   double from_days = 0, to_days = 0;  ///< for slope and onset: per-subject line over these times
   Statistic statistic = Statistic::mean;
   bool loss = false;      ///< compare 100 - x (percent lost) instead of x
-  double scale = 1;       ///< multiplies the simulated value (e.g. 1 / muscle mass for a specific force)
+  double scale = 1;       ///< multiplies the per-subject statistic (1 / muscle mass, 24 h per day)
+  double threshold = 0;   ///< time_below
   Criterion criterion = Criterion::ci;
   double tolerance = 0;   ///< tolerance: +-; at_most / at_least: the bound (default the evidence value)
   std::optional<double> bound;
@@ -105,7 +109,7 @@ bool passes(const EvidenceRow& row, const Check& check, const Summary& simulated
 
 /// One line of the scorecard.
 struct Score {
-  std::string evidence, entry, case_name, readout, criterion, observed, species, condition;
+  std::string evidence, entry, case_name, readout, criterion, observed, species, condition, note;
   Summary simulated;
   double observed_n = 0;
   bool fitted = false, passed = false;

@@ -109,7 +109,8 @@ const std::vector<std::pair<std::string, Criterion>> criterion_names = {
 const std::vector<std::pair<std::string, Statistic>> statistic_names = {
     {"mean", Statistic::mean},           {"slope", Statistic::slope},
     {"onset", Statistic::onset},         {"peak_time", Statistic::peak_time},
-    {"peak_value", Statistic::peak_value}, {"time_below", Statistic::time_below}};
+    {"peak_value", Statistic::peak_value}, {"time_below", Statistic::time_below},
+    {"time_above", Statistic::time_above}};
 
 std::string criterion_name(Criterion c) {
   for (const auto& [name, value] : criterion_names)
@@ -359,8 +360,8 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
     if (const auto* n = ct.get("threshold")) {
       if (auto v = n->value<double>()) k.threshold = *v;
       else problems.push_back(error_at(where(file, *n), prefix + "threshold", "expected a number"));
-    } else if (k.statistic == Statistic::time_below)
-      problems.push_back(error_at(where(file, ct), prefix + "threshold", "time_below needs a threshold"));
+    } else if (k.statistic == Statistic::time_below || k.statistic == Statistic::time_above)
+      problems.push_back(error_at(where(file, ct), prefix + "threshold", "time_below and time_above need a threshold"));
     if (const auto* n = ct.get("bound")) {
       if (auto v = n->value<double>()) k.bound = *v;
       else problems.push_back(error_at(where(file, *n), prefix + "bound", "expected a number"));
@@ -614,8 +615,9 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
             break;
           }
           case Statistic::time_below:
+          case Statistic::time_above:
             for (std::size_t i = 0; i < y.size() && !v; ++i)
-              if (y[i] < k.threshold) v = x[i];
+              if ((k.statistic == Statistic::time_below) == (y[i] < k.threshold)) v = x[i];
             break;
         }
         if (v) values.push_back(k.scale * *v);  // a subject that never crosses has no value

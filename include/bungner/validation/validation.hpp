@@ -54,8 +54,8 @@ std::vector<std::string> calibration_disagreements(const CalibrationRecord& reco
 enum class Criterion { ci, range, tolerance, at_most, at_least, greater_than, less_than };
 /// mean: at `time`; over [from, to] per subject: slope and onset (x-intercept) of the
 /// least-squares line, peak_time and peak_value of the largest sample, time_below (the first
-/// sample time below `threshold`).
-enum class Statistic { mean, slope, onset, peak_time, peak_value, time_below };
+/// sample time below `threshold`), time_above (the first at or above it).
+enum class Statistic { mean, slope, onset, peak_time, peak_value, time_below, time_above };
 
 /// One comparison of a simulated statistic with an evidence row.
 struct Check {
@@ -67,7 +67,7 @@ struct Check {
   Statistic statistic = Statistic::mean;
   bool loss = false;      ///< compare 100 - x (percent lost) instead of x
   double scale = 1;       ///< multiplies the per-subject statistic (1 / muscle mass, 24 h per day)
-  double threshold = 0;   ///< time_below
+  double threshold = 0;   ///< time_below, time_above
   Criterion criterion = Criterion::ci;
   double tolerance = 0;   ///< tolerance: +-; at_most / at_least: the bound (default the evidence value)
   std::optional<double> bound;

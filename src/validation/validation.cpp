@@ -551,6 +551,12 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
     return text::glob_match(options.filter, k.evidence) || text::glob_match(options.filter, by_id.at(k.evidence)->entry) ||
            text::glob_match(options.filter, c.name);
   };
+  if (options.cluster.rank == 0) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.output_dir, ec);
+    if (ec)
+      throw InputError(SourceLocation{options.output_dir.string(), 0, 0}, "--out", "cannot create directory: " + ec.message());
+  }
   Scorecard card;
   std::set<std::string> covered;
   for (const auto& c : cases)

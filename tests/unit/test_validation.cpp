@@ -117,13 +117,13 @@ TEST(ValidationCases, BadCaseFilesAreReportedWithLocationAndSuggestion) {
   std::filesystem::create_directories(dir);
   const auto file = dir / "bad.toml";
   std::ofstream(file) << "study = \"s.toml\"\n[[checks]]\nevidence = \"E02\"\nreadout = \"x\"\ntime = \"3 d\"\n"
-                         "criterion = \"tolerence\"\nfrm = \"1 d\"\n";
+                         "criterion = \"tolerence\"\nfromm = \"1 d\"\n";
   try {
     load_case(file, {"E01", "E02"});
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     ASSERT_EQ(e.diagnostics().size(), 2u);
-    EXPECT_EQ(e.diagnostics()[0].where.line, 7);  // unknown key 'frm'
+    EXPECT_EQ(e.diagnostics()[0].where.line, 7);  // unknown key 'fromm'
     EXPECT_NE(e.diagnostics()[0].message.find("from"), std::string::npos);
     EXPECT_EQ(e.diagnostics()[1].where.line, 6);
     EXPECT_NE(e.diagnostics()[1].message.find("tolerance"), std::string::npos);

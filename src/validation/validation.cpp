@@ -57,6 +57,16 @@ Diagnostic error_at(SourceLocation location, std::string key, std::string messag
   return d;
 }
 
+/// Parses a TOML file; a syntax error is an InputError at its file:line:column.
+toml::table parse_toml_file(const std::string& file) {
+  try {
+    return toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    throw InputError(SourceLocation{file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)},
+                     "", std::string(e.description()));
+  }
+}
+
 SourceLocation where(const std::string& file, const toml::node& node) {
   return {file, static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column)};
 }
@@ -191,13 +201,7 @@ std::set<std::string> entries_in(const std::string& field) {
 
 CalibrationRecord load_calibration(const std::filesystem::path& path) {
   const std::string file = path.string();
-  toml::table t;
-  try {
-    t = toml::parse_file(file);
-  } catch (const toml::parse_error& e) {
-    throw InputError(SourceLocation{file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)},
-                     "", std::string(e.description()));
-  }
+  const toml::table t = parse_toml_file(file);
   std::vector<Diagnostic> problems;
   check_keys(t, file, "", {"parameters", "presets", "unfitted"}, problems);
   auto strings = [&](const toml::node* node, const std::string& key) {
@@ -239,12 +243,7 @@ std::set<std::string> preset_entries(const std::filesystem::path& dir) {
   std::error_code ec;
   for (const auto& f : std::filesystem::directory_iterator(dir, ec)) {
     if (f.path().extension() != ".toml") continue;
-    try {
-      visit(toml::parse_file(f.path().string()));
-    } catch (const toml::parse_error& e) {
-      throw InputError(SourceLocation{f.path().string(), static_cast<int>(e.source().begin.line),
-                                      static_cast<int>(e.source().begin.column)}, "", std::string(e.description()));
-    }
+    visit(parse_toml_file(f.path().string()));
   }
   if (ec) throw InputError(SourceLocation{dir.string(), 0, 0}, "", "cannot read directory: " + ec.message());
   return out;
@@ -288,13 +287,7 @@ std::vector<std::string> calibration_disagreements(const CalibrationRecord& reco
 
 Case load_case(const std::filesystem::path& path, const std::set<std::string>& evidence_ids) {
   const std::string file = path.string();
-  toml::table t;
-  try {
-    t = toml::parse_file(file);
-  } catch (const toml::parse_error& e) {
-    throw InputError(SourceLocation{file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)},
-                     "", std::string(e.description()));
-  }
+  const toml::table t = parse_toml_file(file);
   std::vector<Diagnostic> problems;
   check_keys(t, file, "", {"study", "checks"}, problems);
   Case c;
@@ -628,7 +621,7 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
         }
         if (v) values.push_back(k.scale * *v);  // a subject that never crosses has no value
       }
-      return summarise(values);
+      return values;
     };
     for (const Check* k : checks) {
       const EvidenceRow& row = *by_id.at(k->evidence);
@@ -644,13 +637,19 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       s.observed = observed_text(row, *k);
       s.observed_n = row.n;
       s.fitted = fitted.count(row.entry) > 0;
-      s.simulated = statistic(*k, arm_index(k->arm, "arm"));
+      const bool ordering = k->criterion == Criterion::greater_than || k->criterion == Criterion::less_than;
       Summary other;
       if (!k->other_arm.empty()) {
         Check at_other = *k;
         at_other.time_days = k->other_time_days.value_or(k->time_days);
-        other = statistic(at_other, arm_index(k->other_arm, "other_arm"));
+        other = summarise(statistic(at_other, arm_index(k->other_arm, "other_arm")));
       }
+      std::vector<double> values = statistic(*k, arm_index(k->arm, "arm"));
+      if (!ordering && !k->other_arm.empty()) {
+        for (double& v : values) v = 100 * v / other.mean;
+        s.readout += " as % of [" + k->other_arm + "]";
+      }
+      s.simulated = summarise(values);
       s.passed = passes(row, *k, s.simulated, other);
       card.scores.push_back(std::move(s));
     }

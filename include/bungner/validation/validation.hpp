@@ -71,7 +71,9 @@ struct Check {
   Criterion criterion = Criterion::ci;
   double tolerance = 0;   ///< tolerance: +-; at_most / at_least: the bound (default the evidence value)
   std::optional<double> bound;
-  std::string other_arm;  ///< greater_than / less_than
+  /// greater_than / less_than: the arm compared with; with any other criterion the statistic
+  /// becomes percent of this arm's mean (a ratio between arms, e.g. delayed / immediate repair)
+  std::string other_arm;
   std::optional<double> other_time_days;  ///< the other arm's time (default: the same time)
   std::string note;
 };

@@ -2,7 +2,7 @@
 # `bungner validate`: the fast CI subset of the scorecard (the unrepaired rat sciatic transection:
 # E24-E29 and E43; the mouse fragmentation wave, E08 and E09): every case passes, the JSON totals are the last line
 # and agree with scorecard.csv, the filter selects, rows without a case are listed as not yet
-# modelled, and a bad case file is reported with file:line:column and exit code 2.
+# modelled, the scorecard is the same at 1 and 2 threads, and a bad case file is reported with file:line:column and exit code 2.
 . "$(dirname "$0")/common.sh" "$@"
 
 out=$("$BUNGNER" -q validate --filter 'rat-sciatic-transection-unrepaired' --json --out "$WORK/v" --threads 2) ||
@@ -23,7 +23,9 @@ PY
 [[ -f $WORK/v/scorecard.json ]] || fail "no scorecard.json"
 
 # An entry filter: E08 and E09 only (mouse 3D site), and the rows of other entries are not listed.
-out=$("$BUNGNER" -q validate --filter 'E0?' --json --out "$WORK/e0x") || fail "validate --filter 'E0?' failed"
+out=$("$BUNGNER" -q validate --filter 'E0?' --json --out "$WORK/e0x" --threads 2) || fail "validate --filter 'E0?' failed"
+"$BUNGNER" -q validate --filter 'E0?' --out "$WORK/e0x-1" --threads 1 || fail "validate at 1 thread failed"
+cmp -s "$WORK/e0x/scorecard.csv" "$WORK/e0x-1/scorecard.csv" || fail "the scorecard differs between 1 and 2 threads"
 python3 - "$(tail -n 1 <<<"$out")" "$WORK/e0x/scorecard.csv" <<'PY' || fail "E0?: $(tail -n 1 <<<"$out")"
 import csv, json, sys
 totals = json.loads(sys.argv[1])

@@ -468,6 +468,9 @@ std::string observed_text(const EvidenceRow& row, const Check& check) {
   const Interval i = observed_interval(row, check);
   std::string s = row.value_text.empty() ? fmt_num(row.value) : row.value_text;
   if (std::isfinite(row.spread)) s += fmt::format(" ± {} {}", fmt_num(row.spread), row.spread_kind);
+  if (!row.unit.empty()) s += " " + row.unit;
+  if (check.criterion == Criterion::at_most) return s + " (≤ " + fmt_num(i.high) + ")";
+  if (check.criterion == Criterion::at_least) return s + " (≥ " + fmt_num(i.low) + ")";
   return s + fmt::format(" [{}, {}]", fmt_num(i.low), fmt_num(i.high));
 }
 }  // namespace
@@ -485,11 +488,11 @@ std::string scorecard_csv(const Scorecard& card) {
 }
 
 std::string scorecard_table(const Scorecard& card) {
-  std::string out = fmt::format("{:<7} {:<9} {:<60} {:<34} {:>10} {:>3}  {}\n", "entry", "fitted", "readout",
+  std::string out = fmt::format("{:<7} {:<9} {:<60} {:<46} {:>10} {:>3}  {}\n", "entry", "fitted", "readout",
                                 "observed", "simulated", "n", "result");
   for (const auto& s : card.scores)
-    out += fmt::format("{:<7} {:<9} {:<60} {:<34} {:>10} {:>3}  {}\n", s.evidence, s.fitted ? "fitted" : "unfitted",
-                       s.readout.substr(0, 60), s.observed.substr(0, 34), fmt_num(s.simulated.mean), s.simulated.n,
+    out += fmt::format("{:<7} {:<9} {:<60} {:<46} {:>10} {:>3}  {}\n", s.evidence, s.fitted ? "fitted" : "unfitted",
+                       s.readout.substr(0, 60), s.observed.substr(0, 46), fmt_num(s.simulated.mean), s.simulated.n,
                        s.passed ? "pass" : "FAIL");
   out += fmt::format("passed {} | fitted {} | unfitted {} | not yet modelled: {} evidence rows ({})\n",
                      rate(card.passed(), card.scores.size()), rate(card.passed(true), card.total(true)),

@@ -134,6 +134,13 @@ std::string statistic_name(Statistic c) {
   return "?";
 }
 
+/// At most `n` bytes of `s`, not cutting a UTF-8 sequence.
+std::string clip(const std::string& s, std::size_t n) {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
 std::string fmt_num(double v) {
   if (!std::isfinite(v)) return "-";
   return fmt::format("{:.4g}", v);
@@ -492,7 +499,7 @@ std::string scorecard_table(const Scorecard& card) {
                                 "observed", "simulated", "n", "result");
   for (const auto& s : card.scores)
     out += fmt::format("{:<7} {:<9} {:<60} {:<46} {:>10} {:>3}  {}\n", s.evidence, s.fitted ? "fitted" : "unfitted",
-                       s.readout.substr(0, 60), s.observed.substr(0, 46), fmt_num(s.simulated.mean), s.simulated.n,
+                       clip(s.readout, 60), clip(s.observed, 46), fmt_num(s.simulated.mean), s.simulated.n,
                        s.passed ? "pass" : "FAIL");
   out += fmt::format("passed {} | fitted {} | unfitted {} | not yet modelled: {} evidence rows ({})\n",
                      rate(card.passed(), card.scores.size()), rate(card.passed(true), card.total(true)),

@@ -21,6 +21,7 @@
 #include "bungner/study/sensitivity.hpp"
 #include "bungner/model/simulation.hpp"
 #include "bungner/study/study.hpp"
+#include "bungner/validation/validation.hpp"
 #include "bungner/io/atomic_file.hpp"
 #include <fstream>
 #include <sstream>
@@ -207,6 +208,28 @@ int study(const StudyArguments& args, const CommonOptions& common) {
                out.string(), result.computed,
                common.ranks > 1 ? fmt::format(" by rank 0 of {}", common.ranks) : std::string(), result.resumed,
                report.string());
+  return exit_code::ok;
+}
+
+int validate(const ValidateArguments& args, const CommonOptions& common) {
+  const Registry registry = make_builtin_registry();
+  const std::filesystem::path data = BUNGNER_DATA_DIR;
+  validation::ValidateOptions options;
+  options.cases_dir = args.cases_dir.empty() ? data.parent_path() / "validation" : std::filesystem::path(args.cases_dir);
+  options.evidence_csv = args.evidence.empty() ? data / "evidence" / "evidence.csv" : std::filesystem::path(args.evidence);
+  options.calibration_toml =
+      args.calibration.empty() ? data / "evidence" / "calibration.toml" : std::filesystem::path(args.calibration);
+  options.output_dir = args.output_dir.empty() ? std::filesystem::path("runs") / "validation" : std::filesystem::path(args.output_dir);
+  options.filter = args.filter;
+  options.cluster = {common.rank, common.ranks, common.barrier, common.all_ok};
+  if (args.threads > 0) omp_set_num_threads(args.threads);
+  const auto card = validation::validate(options, registry);
+  if (common.rank != 0) return exit_code::ok;
+  if (!common.quiet) {
+    fmt::print("{}", validation::scorecard_table(card));
+    fmt::print("scorecard: {0}/scorecard.csv, {0}/scorecard.html\n", options.output_dir.string());
+  }
+  if (args.json) fmt::print("{}\n", validation::scorecard_json(card));
   return exit_code::ok;
 }
 

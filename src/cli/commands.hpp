@@ -69,6 +69,17 @@ int params(const std::string& pattern, bool markdown);
 int explain(const std::string& name, const std::string& scenario);
 int units_table(bool markdown);
 int schema_doc();
+struct ValidateArguments {
+  std::string filter;       ///< glob on evidence ids, entries and case names
+  std::string output_dir;   ///< default runs/validation
+  std::string cases_dir;    ///< default validation/ of the source tree
+  std::string evidence;     ///< default data/evidence/evidence.csv
+  std::string calibration;  ///< default data/evidence/calibration.toml
+  bool json = false;
+  int threads = 0;
+};
+/// Runs the validation cases and writes the scorecard (docs/validation.md).
+int validate(const ValidateArguments& args, const CommonOptions& common);
 /// Writes DIR/report.html for the run or study in DIR.
 int report(const std::string& dir, const CommonOptions& common);
 

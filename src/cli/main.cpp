@@ -128,6 +128,17 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   auto* report = app.add_subcommand("report", "Write DIR/report.html: plots, tables and provenance of a run or study");
   report->add_option("dir", report_dir, "Output directory of a run or a study")->required();
 
+  cli::ValidateArguments validate_args;
+  auto* validate = app.add_subcommand("validate", "Run the validation cases against the evidence base; write a scorecard");
+  validate->add_option("--filter", validate_args.filter, "Only evidence ids, entries or case names matching this glob (e.g. 'E2*')");
+  validate->add_flag("--json", validate_args.json, "Print the totals as one line of JSON, last");
+  validate->add_option("-o,--out", validate_args.output_dir, "Output directory (default: runs/validation)");
+  validate->add_option("--cases", validate_args.cases_dir, "Folder of validation cases (default: validation/)");
+  validate->add_option("--evidence", validate_args.evidence, "Evidence base CSV (default: data/evidence/evidence.csv)");
+  validate->add_option("--calibration", validate_args.calibration, "Calibration record (default: data/evidence/calibration.toml)");
+  validate->add_option("-t,--threads", validate_args.threads, "Subjects run in parallel on this many threads")
+      ->check(CLI::Range(1, 1024));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -158,6 +169,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
     if (units->parsed()) return cli::units_table(markdown);
     if (schema->parsed()) return cli::schema_doc();
     if (report->parsed()) return cli::report(report_dir, common);
+    if (validate->parsed()) return cli::validate(validate_args, common);
   } catch (const InputError& e) {
     for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", format_diagnostic(d));
     std::size_t errors = 0;

@@ -1,0 +1,146 @@
+#pragma once
+// Validation against the literature (docs/validation.md): the evidence base
+// (data/evidence/evidence.csv), the calibration record (data/evidence/calibration.toml), the
+// validation cases (validation/*.toml: a study plus the comparisons of its readouts with evidence
+// rows) and the scorecard. The criteria are pure functions of observed and simulated summaries,
+// so they are tested with synthetic cases.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bungner/model/registry.hpp"
+#include "bungner/study/study.hpp"
+
+namespace bungner::validation {
+
+/// One observed value (a row of evidence.csv). Numbers are NaN where the source gives none.
+struct EvidenceRow {
+  std::string id;     ///< "E25", or "E24.3" for the third value of a multi-valued entry
+  std::string entry;  ///< "E24"
+  std::string species, model, condition, readout, timepoint, value_text;
+  double value = 0, low = 0, high = 0, spread = 0;
+  std::string spread_kind;  ///< SE, SEM, SD, range, approx, upper bound, qualitative, ...
+  double n = 0;             ///< 0 when not reported or not a single number
+  std::string unit, source, identifier, confidence;
+};
+
+std::vector<EvidenceRow> load_evidence(const std::filesystem::path& csv);
+
+/// The calibration record: per parameter, the evidence entries it was taken from or fitted to;
+/// entries used by presets; entries never used for fitting.
+struct CalibrationRecord {
+  std::map<std::string, std::set<std::string>> parameters;  ///< parameter -> entries
+  std::set<std::string> presets;                            ///< entries whose values the presets take
+  std::set<std::string> unfitted;
+  /// Every entry used to set a value (parameters and presets).
+  std::set<std::string> fitted() const;
+};
+
+CalibrationRecord load_calibration(const std::filesystem::path& toml_file);
+/// The E-numbers in a registry `.calibration` field ("E24, E25 (jointly)" -> {E24, E25}).
+std::set<std::string> entries_in(const std::string& calibration_field);
+/// The E-numbers named in the `source` strings of the species presets (TOML files in `dir`).
+std::set<std::string> preset_entries(const std::filesystem::path& dir);
+/// Differences between the record and the registry's `.calibration` fields and the presets'
+/// sources, one sentence each (empty when they agree), and entries listed both as fitted and
+/// unfitted, in neither, or not in the evidence base.
+std::vector<std::string> calibration_disagreements(const CalibrationRecord& record, const Registry& registry,
+                                                   const std::set<std::string>& presets,
+                                                   const std::vector<EvidenceRow>& evidence);
+
+enum class Criterion { ci, range, tolerance, at_most, at_least, greater_than, less_than };
+/// mean: at `time`; over [from, to] per subject: slope and onset (x-intercept) of the
+/// least-squares line, peak_time and peak_value of the largest sample, time_below (the first
+/// sample time below `threshold`), time_above (the first at or above it).
+enum class Statistic { mean, slope, onset, peak_time, peak_value, time_below, time_above };
+
+/// One comparison of a simulated statistic with an evidence row.
+struct Check {
+  std::string evidence;  ///< evidence row id
+  std::string readout;
+  std::string arm;        ///< empty: the first arm
+  double time_days = 0;   ///< for mean
+  double from_days = 0, to_days = 0;  ///< for slope and onset: per-subject line over these times
+  Statistic statistic = Statistic::mean;
+  bool loss = false;      ///< compare 100 - x (percent lost) instead of x
+  double scale = 1;       ///< multiplies the per-subject statistic (1 / muscle mass, 24 h per day)
+  double threshold = 0;   ///< time_below, time_above
+  Criterion criterion = Criterion::ci;
+  double tolerance = 0;   ///< tolerance: +-; at_most / at_least: the bound (default the evidence value)
+  std::optional<double> bound;
+  /// greater_than / less_than: the arm compared with; with any other criterion the statistic
+  /// becomes percent of this arm's mean (a ratio between arms, e.g. delayed / immediate repair)
+  std::string other_arm;
+  std::optional<double> other_time_days;  ///< the other arm's time (default: the same time)
+  std::string note;
+};
+
+/// A validation case: a study file and its checks.
+struct Case {
+  std::string path;
+  std::string name;   ///< file stem
+  std::string study;  ///< resolved study path
+  std::vector<Check> checks;
+};
+
+/// Reads a case file; problems are reported with file:line:column (InputError).
+Case load_case(const std::filesystem::path& path, const std::set<std::string>& evidence_ids);
+std::vector<Case> load_cases(const std::filesystem::path& dir, const std::set<std::string>& evidence_ids);
+
+/// Mean, SD and n of a simulated statistic over subjects.
+struct Summary {
+  double mean = 0, sd = 0;
+  std::size_t n = 0;
+};
+Summary summarise(const std::vector<double>& values);
+
+/// The interval the simulated mean must fall in (NaN-free) for the interval criteria.
+struct Interval {
+  double low = 0, high = 0;
+};
+/// Observed interval of a check's criterion: ci (t-based 95 % CI from SE/SEM or SD with n),
+/// range (the reported range), tolerance (value +- tolerance), at_most/at_least (one-sided).
+/// Throws InputError when the evidence row does not support the criterion.
+Interval observed_interval(const EvidenceRow& row, const Check& check);
+/// Whether the simulated summary satisfies the criterion (for the orderings, `other` is the
+/// summary of the other arm).
+bool passes(const EvidenceRow& row, const Check& check, const Summary& simulated, const Summary& other);
+
+/// One line of the scorecard.
+struct Score {
+  std::string evidence, entry, case_name, readout, criterion, observed, species, condition, note;
+  Summary simulated;
+  double observed_n = 0;
+  bool fitted = false, passed = false;
+};
+
+struct Scorecard {
+  std::vector<Score> scores;
+  std::vector<std::string> not_modelled;  ///< evidence rows without a case
+  std::size_t passed() const;
+  std::size_t passed(bool fitted) const;
+  std::size_t total(bool fitted) const;
+};
+
+std::string scorecard_csv(const Scorecard& card);
+std::string scorecard_html(const Scorecard& card, const std::string& title);
+std::string scorecard_table(const Scorecard& card);
+/// One line of JSON: {"passed": P, "total": T, "fitted": {...}, "unfitted": {...}, "not_modelled": N}.
+std::string scorecard_json(const Scorecard& card);
+
+struct ValidateOptions {
+  std::filesystem::path cases_dir, evidence_csv, calibration_toml, output_dir;
+  std::string filter;  ///< glob on evidence row ids, entries and case names; empty: all
+  bool quiet = true;
+  study::Cluster cluster;  ///< under MPI: subjects spread over ranks; rank 0 scores and writes
+};
+
+/// Runs every case with a matching check through the study layer and scores it; writes
+/// scorecard.csv, scorecard.html and scorecard.json into the output directory (rank 0; other
+/// ranks return an empty scorecard).
+Scorecard validate(const ValidateOptions& options, const Registry& registry);
+
+}  // namespace bungner::validation

@@ -1,0 +1,674 @@
+#include "bungner/validation/validation.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <regex>
+#include <sstream>
+
+#include "bungner/core/errors.hpp"
+#include "bungner/core/text.hpp"
+#include "bungner/core/units.hpp"
+#include "bungner/io/atomic_file.hpp"
+#include "bungner/study/statistics.hpp"
+#include "bungner/study/study.hpp"
+
+namespace bungner::validation {
+namespace {
+
+/// Splits one CSV line with RFC 4180 quoting (no embedded newlines in the evidence file).
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
+      else if (c == '"') quoted = false;
+      else out.back() += c;
+    } else if (c == '"') quoted = true;
+    else if (c == ',') out.emplace_back();
+    else out.back() += c;
+  }
+  return out;
+}
+
+double number_or_nan(const std::string& s) {
+  if (s.empty()) return std::numeric_limits<double>::quiet_NaN();
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(s, &used);
+    return used == s.size() ? v : std::numeric_limits<double>::quiet_NaN();
+  } catch (const std::exception&) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+Diagnostic error_at(SourceLocation location, std::string key, std::string message) {
+  Diagnostic d;
+  d.where = std::move(location);
+  d.key = std::move(key);
+  d.message = std::move(message);
+  return d;
+}
+
+/// Parses a TOML file; a syntax error is an InputError at its file:line:column.
+toml::table parse_toml_file(const std::string& file) {
+  try {
+    return toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    throw InputError(SourceLocation{file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)},
+                     "", std::string(e.description()));
+  }
+}
+
+SourceLocation where(const std::string& file, const toml::node& node) {
+  return {file, static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column)};
+}
+
+void check_keys(const toml::table& table, const std::string& file, const std::string& prefix,
+                const std::vector<std::string>& allowed, std::vector<Diagnostic>& problems) {
+  for (const auto& [key, value] : table) {
+    const std::string k(key.str());
+    if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+    std::string message = "unknown key";
+    if (const auto guess = text::did_you_mean(k, allowed)) message += fmt::format(" (did you mean '{}'?)", *guess);
+    problems.push_back(error_at(where(file, value), prefix + k, message));
+  }
+}
+
+double days_of(const toml::node& node, const std::string& file, const std::string& key, std::vector<Diagnostic>& problems) {
+  if (const auto* s = node.as_string()) {
+    try {
+      return units::from_si(units::parse_as(s->get(), "d"), "d");
+    } catch (const std::exception& e) {
+      problems.push_back(error_at(where(file, node), key, e.what()));
+      return 0;
+    }
+  }
+  problems.push_back(error_at(where(file, node), key, "expected a time with its unit, e.g. \"14 d\""));
+  return 0;
+}
+
+template <typename E>
+E enum_of(const toml::node& node, const std::string& file, const std::string& key,
+          const std::vector<std::pair<std::string, E>>& names, std::vector<Diagnostic>& problems) {
+  std::vector<std::string> known;
+  for (const auto& [name, value] : names) known.push_back(name);
+  const auto* s = node.as_string();
+  if (s)
+    for (const auto& [name, value] : names)
+      if (name == s->get()) return value;
+  std::string message = "expected one of: " + fmt::format("{}", fmt::join(known, ", "));
+  if (s)
+    if (const auto guess = text::did_you_mean(s->get(), known)) message = fmt::format("did you mean '{}'?", *guess);
+  problems.push_back(error_at(where(file, node), key, message));
+  return names.front().second;
+}
+
+const std::vector<std::pair<std::string, Criterion>> criterion_names = {
+    {"ci", Criterion::ci},           {"range", Criterion::range},
+    {"tolerance", Criterion::tolerance}, {"at_most", Criterion::at_most},
+    {"at_least", Criterion::at_least}, {"greater_than", Criterion::greater_than},
+    {"less_than", Criterion::less_than}};
+const std::vector<std::pair<std::string, Statistic>> statistic_names = {
+    {"mean", Statistic::mean},           {"slope", Statistic::slope},
+    {"onset", Statistic::onset},         {"peak_time", Statistic::peak_time},
+    {"peak_value", Statistic::peak_value}, {"time_below", Statistic::time_below},
+    {"time_above", Statistic::time_above}};
+
+std::string criterion_name(Criterion c) {
+  for (const auto& [name, value] : criterion_names)
+    if (value == c) return name;
+  return "?";
+}
+
+std::string statistic_name(Statistic c) {
+  for (const auto& [name, value] : statistic_names)
+    if (value == c) return name;
+  return "?";
+}
+
+/// At most `n` bytes of `s`, not cutting a UTF-8 sequence.
+std::string clip(const std::string& s, std::size_t n) {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+std::string fmt_num(double v) {
+  if (!std::isfinite(v)) return "-";
+  return fmt::format("{:.4g}", v);
+}
+
+/// Least-squares line y = a + b x.
+std::pair<double, double> fit_line(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) sx += x[i], sy += y[i], sxx += x[i] * x[i], sxy += x[i] * y[i];
+  const double b = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  return {(sy - b * sx) / n, b};
+}
+
+}  // namespace
+
+std::vector<EvidenceRow> load_evidence(const std::filesystem::path& csv) {
+  std::ifstream in(csv);
+  if (!in) throw InputError(SourceLocation{csv.string(), 0, 0}, "--evidence", "cannot open file");
+  std::string line;
+  std::getline(in, line);
+  const auto header = csv_fields(line);
+  std::map<std::string, std::size_t> column;
+  for (std::size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
+  for (const char* required : {"id", "entry", "value", "low", "high", "spread", "spread_kind", "n"})
+    if (!column.count(required))
+      throw InputError(SourceLocation{csv.string(), 1, 1}, required, "missing column");
+  std::vector<EvidenceRow> rows;
+  int number = 1;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty()) continue;
+    const auto f = csv_fields(line);
+    if (f.size() != header.size())
+      throw InputError(SourceLocation{csv.string(), number, 1}, "",
+                       fmt::format("{} fields, the header has {}", f.size(), header.size()));
+    auto get = [&](const char* name) { return column.count(name) ? f[column[name]] : std::string(); };
+    EvidenceRow r;
+    r.id = get("id"), r.entry = get("entry"), r.species = get("species"), r.model = get("model");
+    r.condition = get("condition"), r.readout = get("readout"), r.timepoint = get("timepoint");
+    r.value_text = get("value_text"), r.spread_kind = get("spread_kind"), r.unit = get("unit");
+    r.source = get("source"), r.identifier = get("identifier"), r.confidence = get("confidence");
+    r.value = number_or_nan(get("value")), r.low = number_or_nan(get("low")), r.high = number_or_nan(get("high"));
+    r.spread = number_or_nan(get("spread"));
+    const double n = number_or_nan(get("n"));
+    r.n = std::isfinite(n) ? n : 0;
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+std::set<std::string> CalibrationRecord::fitted() const {
+  std::set<std::string> out = presets;
+  for (const auto& [name, entries] : parameters) out.insert(entries.begin(), entries.end());
+  return out;
+}
+
+std::set<std::string> entries_in(const std::string& field) {
+  std::set<std::string> out;
+  static const std::regex e_number(R"(E\d\d)");
+  for (auto it = std::sregex_iterator(field.begin(), field.end(), e_number); it != std::sregex_iterator(); ++it)
+    out.insert(it->str());
+  return out;
+}
+
+CalibrationRecord load_calibration(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  const toml::table t = parse_toml_file(file);
+  std::vector<Diagnostic> problems;
+  check_keys(t, file, "", {"parameters", "presets", "unfitted"}, problems);
+  auto strings = [&](const toml::node* node, const std::string& key) {
+    std::set<std::string> out;
+    const auto* array = node ? node->as_array() : nullptr;
+    if (!array) {
+      problems.push_back(error_at(node ? where(file, *node) : SourceLocation{file, 1, 1}, key,
+                          "expected an array of evidence entries"));
+      return out;
+    }
+    for (const auto& item : *array) {
+      if (const auto* s = item.as_string()) out.insert(s->get());
+      else problems.push_back(error_at(where(file, item), key, "expected a string"));
+    }
+    return out;
+  };
+  CalibrationRecord record;
+  if (const auto* params = t["parameters"].as_table())
+    for (const auto& [name, value] : *params) record.parameters[std::string(name.str())] = strings(&value, "parameters." + std::string(name.str()));
+  record.presets = strings(t.get("presets"), "presets");
+  record.unfitted = strings(t.get("unfitted"), "unfitted");
+  if (!problems.empty()) throw InputError(problems);
+  return record;
+}
+
+std::set<std::string> preset_entries(const std::filesystem::path& dir) {
+  std::set<std::string> out;
+  std::function<void(const toml::node&)> visit = [&](const toml::node& node) {
+    if (const auto* t = node.as_table()) {
+      for (const auto& [key, value] : *t) {
+        if (key.str() == "source" && value.is_string()) {
+          const auto e = entries_in(value.as_string()->get());
+          out.insert(e.begin(), e.end());
+        } else visit(value);
+      }
+    } else if (const auto* a = node.as_array())
+      for (const auto& item : *a) visit(item);
+  };
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(dir, ec)) {
+    if (f.path().extension() != ".toml") continue;
+    visit(parse_toml_file(f.path().string()));
+  }
+  if (ec) throw InputError(SourceLocation{dir.string(), 0, 0}, "", "cannot read directory: " + ec.message());
+  return out;
+}
+
+std::vector<std::string> calibration_disagreements(const CalibrationRecord& record, const Registry& registry,
+                                                   const std::set<std::string>& presets,
+                                                   const std::vector<EvidenceRow>& evidence) {
+  std::vector<std::string> out;
+  if (presets != record.presets)
+    out.push_back(fmt::format("the presets' sources name {}, the record's presets are {}", fmt::join(presets, ", "),
+                              fmt::join(record.presets, ", ")));
+  std::set<std::string> declared;
+  for (const auto& spec : registry.parameters().all()) {
+    const auto entries = entries_in(spec.calibration);
+    if (entries.empty()) continue;
+    declared.insert(spec.name);
+    const auto it = record.parameters.find(spec.name);
+    if (it == record.parameters.end())
+      out.push_back(fmt::format("parameter {} is calibrated to {} in the registry but missing from the record", spec.name,
+                                fmt::join(entries, ", ")));
+    else if (it->second != entries)
+      out.push_back(fmt::format("parameter {}: registry says {}, the record says {}", spec.name, fmt::join(entries, ", "),
+                                fmt::join(it->second, ", ")));
+  }
+  for (const auto& [name, entries] : record.parameters)
+    if (!declared.count(name)) out.push_back(fmt::format("the record lists {}, which the registry does not calibrate", name));
+  std::set<std::string> all;
+  for (const auto& r : evidence) all.insert(r.entry);
+  const auto fitted = record.fitted();
+  for (const auto& e : all) {
+    if (fitted.count(e) && record.unfitted.count(e)) out.push_back(e + " is listed both as fitted and as unfitted");
+    if (!fitted.count(e) && !record.unfitted.count(e)) out.push_back(e + " is listed neither as fitted nor as unfitted");
+  }
+  for (const auto& e : fitted)
+    if (!all.count(e)) out.push_back(e + " is not in the evidence base");
+  for (const auto& e : record.unfitted)
+    if (!all.count(e)) out.push_back(e + " is not in the evidence base");
+  return out;
+}
+
+Case load_case(const std::filesystem::path& path, const std::set<std::string>& evidence_ids) {
+  const std::string file = path.string();
+  const toml::table t = parse_toml_file(file);
+  std::vector<Diagnostic> problems;
+  check_keys(t, file, "", {"study", "checks"}, problems);
+  Case c;
+  c.path = file;
+  c.name = path.stem().string();
+  if (const auto* s = t["study"].as_string()) c.study = (path.parent_path() / s->get()).lexically_normal().string();
+  else problems.push_back(error_at(SourceLocation{file, 1, 1}, "study", "missing: the study file this case runs"));
+  const auto* checks = t["checks"].as_array();
+  if (!checks || checks->empty())
+    problems.push_back(error_at(SourceLocation{file, 1, 1}, "checks", "missing: at least one [[checks]]"));
+  std::vector<std::string> ids(evidence_ids.begin(), evidence_ids.end());
+  for (std::size_t i = 0; checks && i < checks->size(); ++i) {
+    const auto* table = checks->get(i)->as_table();
+    const std::string prefix = fmt::format("checks.{}.", i);
+    if (!table) {
+      problems.push_back(error_at(where(file, *checks->get(i)), prefix, "expected a table"));
+      continue;
+    }
+    check_keys(*table, file, prefix,
+               {"evidence", "readout", "arm", "time", "from", "to", "statistic", "transform", "criterion", "tolerance",
+                "bound", "other_arm", "other_time", "scale", "threshold", "note"},
+               problems);
+    Check k;
+    const toml::table& ct = *table;
+    if (const auto* e = ct["evidence"].as_string()) {
+      k.evidence = e->get();
+      if (!evidence_ids.count(k.evidence)) {
+        std::string message = "not in the evidence base";
+        if (const auto guess = text::did_you_mean(k.evidence, ids)) message += fmt::format(" (did you mean '{}'?)", *guess);
+        problems.push_back(error_at(where(file, *e), prefix + "evidence", message));
+      }
+    } else problems.push_back(error_at(where(file, ct), prefix + "evidence", "missing"));
+    if (const auto* r = ct["readout"].as_string()) k.readout = r->get();
+    else problems.push_back(error_at(where(file, ct), prefix + "readout", "missing"));
+    if (const auto* a = ct["arm"].as_string()) k.arm = a->get();
+    if (const auto* a = ct["other_arm"].as_string()) k.other_arm = a->get();
+    if (const auto* a = ct["note"].as_string()) k.note = a->get();
+    if (const auto* n = ct.get("other_time")) k.other_time_days = days_of(*n, file, prefix + "other_time", problems);
+    if (const auto* n = ct.get("statistic")) k.statistic = enum_of(*n, file, prefix + "statistic", statistic_names, problems);
+    if (const auto* n = ct.get("criterion")) k.criterion = enum_of(*n, file, prefix + "criterion", criterion_names, problems);
+    if (const auto* n = ct.get("transform"))
+      k.loss = enum_of<bool>(*n, file, prefix + "transform", {{"none", false}, {"loss", true}}, problems);
+    if (k.statistic == Statistic::mean) {
+      if (const auto* n = ct.get("time")) k.time_days = days_of(*n, file, prefix + "time", problems);
+      else problems.push_back(error_at(where(file, ct), prefix + "time", "missing"));
+    } else {
+      const auto* from = ct.get("from");
+      const auto* to = ct.get("to");
+      if (!from || !to)
+        problems.push_back(error_at(where(file, ct), prefix + "from",
+                            "slope and onset need 'from' and 'to'"));
+      else k.from_days = days_of(*from, file, prefix + "from", problems), k.to_days = days_of(*to, file, prefix + "to", problems);
+    }
+    if (const auto* n = ct.get("tolerance")) {
+      if (auto v = n->value<double>()) k.tolerance = *v;
+      else problems.push_back(error_at(where(file, *n), prefix + "tolerance", "expected a number"));
+    } else if (k.criterion == Criterion::tolerance)
+      problems.push_back(error_at(where(file, ct), prefix + "tolerance", "the tolerance criterion needs one"));
+    if (const auto* n = ct.get("scale")) {
+      if (auto v = n->value<double>()) k.scale = *v;
+      else problems.push_back(error_at(where(file, *n), prefix + "scale", "expected a number"));
+    }
+    if (const auto* n = ct.get("threshold")) {
+      if (auto v = n->value<double>()) k.threshold = *v;
+      else problems.push_back(error_at(where(file, *n), prefix + "threshold", "expected a number"));
+    } else if (k.statistic == Statistic::time_below || k.statistic == Statistic::time_above)
+      problems.push_back(error_at(where(file, ct), prefix + "threshold", "time_below and time_above need a threshold"));
+    if (const auto* n = ct.get("bound")) {
+      if (auto v = n->value<double>()) k.bound = *v;
+      else problems.push_back(error_at(where(file, *n), prefix + "bound", "expected a number"));
+    }
+    if ((k.criterion == Criterion::greater_than || k.criterion == Criterion::less_than) && k.other_arm.empty())
+      problems.push_back(error_at(where(file, ct), prefix + "other_arm", "orderings need the other arm"));
+    c.checks.push_back(std::move(k));
+  }
+  if (!problems.empty()) throw InputError(problems);
+  return c;
+}
+
+std::vector<Case> load_cases(const std::filesystem::path& dir, const std::set<std::string>& evidence_ids) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(dir, ec))
+    if (f.path().extension() == ".toml") files.push_back(f.path());
+  if (ec) throw InputError(SourceLocation{dir.string(), 0, 0}, "--cases", "cannot read directory: " + ec.message());
+  std::sort(files.begin(), files.end());
+  std::vector<Case> cases;
+  std::vector<Diagnostic> problems;
+  for (const auto& f : files) {
+    try {
+      cases.push_back(load_case(f, evidence_ids));
+    } catch (const InputError& e) {
+      problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+  }
+  if (!problems.empty()) throw InputError(problems);
+  return cases;
+}
+
+Summary summarise(const std::vector<double>& values) {
+  Summary s;
+  s.n = values.size();
+  if (values.empty()) {
+    s.mean = s.sd = std::numeric_limits<double>::quiet_NaN();
+    return s;
+  }
+  s.mean = study::mean(values);
+  s.sd = values.size() > 1 ? study::standard_deviation(values) : 0.0;
+  return s;
+}
+
+Interval observed_interval(const EvidenceRow& row, const Check& check) {
+  auto fail = [&](const std::string& why) {
+    return InputError(SourceLocation{row.id, 0, 0}, criterion_name(check.criterion), why);
+  };
+  switch (check.criterion) {
+    case Criterion::ci: {
+      if (!std::isfinite(row.value) || !std::isfinite(row.spread)) throw fail("needs a value and a spread");
+      double se = row.spread;
+      if (row.spread_kind == "SD") {
+        if (row.n < 2) throw fail("an SD needs n to give a CI of the mean");
+        se = row.spread / std::sqrt(row.n);
+      } else if (row.spread_kind != "SE" && row.spread_kind != "SEM" && row.spread_kind != "as reported")
+        throw fail("the spread is a " + row.spread_kind + ", not an SD or SE");
+      const double t = row.n >= 2 ? study::student_t_quantile(0.975, row.n - 1) : 1.959963984540054;
+      return {row.value - t * se, row.value + t * se};
+    }
+    case Criterion::range:
+      if (!std::isfinite(row.low) || !std::isfinite(row.high)) throw fail("the evidence gives no range");
+      return {row.low, row.high};
+    case Criterion::tolerance:
+      if (!std::isfinite(row.value)) throw fail("the evidence gives no value");
+      return {row.value - check.tolerance, row.value + check.tolerance};
+    case Criterion::at_most: {
+      const double b = check.bound.value_or(row.value);
+      if (!std::isfinite(b)) throw fail("needs a bound");
+      return {-std::numeric_limits<double>::infinity(), b};
+    }
+    case Criterion::at_least: {
+      const double b = check.bound.value_or(row.value);
+      if (!std::isfinite(b)) throw fail("needs a bound");
+      return {b, std::numeric_limits<double>::infinity()};
+    }
+    case Criterion::greater_than:
+    case Criterion::less_than:
+      break;
+  }
+  return {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+}
+
+bool passes(const EvidenceRow& row, const Check& check, const Summary& simulated, const Summary& other) {
+  if (simulated.n == 0 || !std::isfinite(simulated.mean)) return false;
+  if (check.criterion == Criterion::greater_than) return other.n > 0 && simulated.mean > other.mean;
+  if (check.criterion == Criterion::less_than) return other.n > 0 && simulated.mean < other.mean;
+  const Interval i = observed_interval(row, check);
+  return simulated.mean >= i.low && simulated.mean <= i.high;
+}
+
+std::size_t Scorecard::passed() const {
+  return static_cast<std::size_t>(std::count_if(scores.begin(), scores.end(), [](const Score& s) { return s.passed; }));
+}
+std::size_t Scorecard::passed(bool fitted) const {
+  return static_cast<std::size_t>(
+      std::count_if(scores.begin(), scores.end(), [&](const Score& s) { return s.passed && s.fitted == fitted; }));
+}
+std::size_t Scorecard::total(bool fitted) const {
+  return static_cast<std::size_t>(
+      std::count_if(scores.begin(), scores.end(), [&](const Score& s) { return s.fitted == fitted; }));
+}
+
+namespace {
+std::string rate(std::size_t p, std::size_t t) {
+  return t ? fmt::format("{}/{} ({:.0f} %)", p, t, 100.0 * static_cast<double>(p) / static_cast<double>(t)) : "0/0";
+}
+std::string observed_text(const EvidenceRow& row, const Check& check) {
+  if (check.criterion == Criterion::greater_than) return "> arm '" + check.other_arm + "'";
+  if (check.criterion == Criterion::less_than) return "< arm '" + check.other_arm + "'";
+  const Interval i = observed_interval(row, check);
+  std::string s = row.value_text.empty() ? fmt_num(row.value) : row.value_text;
+  if (std::isfinite(row.spread)) s += fmt::format(" ± {} {}", fmt_num(row.spread), row.spread_kind);
+  if (!row.unit.empty()) s += " " + row.unit;
+  if (check.criterion == Criterion::at_most) return s + " (≤ " + fmt_num(i.high) + ")";
+  if (check.criterion == Criterion::at_least) return s + " (≥ " + fmt_num(i.low) + ")";
+  return s + fmt::format(" [{}, {}]", fmt_num(i.low), fmt_num(i.high));
+}
+}  // namespace
+
+std::string scorecard_csv(const Scorecard& card) {
+  std::string out = "evidence,entry,case,species,condition,readout,criterion,observed,observed_n,simulated_mean,simulated_sd,simulated_n,fitted,result,note\n";
+  for (const auto& s : card.scores)
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.evidence, s.entry, s.case_name,
+                       text::csv_field(s.species), text::csv_field(s.condition), text::csv_field(s.readout), s.criterion,
+                       text::csv_field(s.observed), s.observed_n ? text::format_double(s.observed_n) : "",
+                       text::format_double(s.simulated.mean), text::format_double(s.simulated.sd), s.simulated.n,
+                       s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail", text::csv_field(s.note));
+  for (const auto& e : card.not_modelled) out += fmt::format("{},{},,,,,,,,,,,,not yet modelled,\n", e, e);
+  return out;
+}
+
+std::string scorecard_table(const Scorecard& card) {
+  std::string out = fmt::format("{:<7} {:<9} {:<60} {:<46} {:>10} {:>3}  {}\n", "entry", "fitted", "readout",
+                                "observed", "simulated", "n", "result");
+  for (const auto& s : card.scores)
+    out += fmt::format("{:<7} {:<9} {:<60} {:<46} {:>10} {:>3}  {}\n", s.evidence, s.fitted ? "fitted" : "unfitted",
+                       clip(s.readout, 60), clip(s.observed, 46), fmt_num(s.simulated.mean), s.simulated.n,
+                       s.passed ? "pass" : "FAIL");
+  out += fmt::format("passed {} | fitted {} | unfitted {} | not yet modelled: {} evidence rows ({})\n",
+                     rate(card.passed(), card.scores.size()), rate(card.passed(true), card.total(true)),
+                     rate(card.passed(false), card.total(false)), card.not_modelled.size(),
+                     fmt::join(card.not_modelled, " "));
+  return out;
+}
+
+std::string scorecard_json(const Scorecard& card) {
+  return fmt::format(
+      R"({{"passed": {}, "total": {}, "fitted": {{"passed": {}, "total": {}}}, "unfitted": {{"passed": {}, "total": {}}}, "not_modelled": {}}})",
+      card.passed(), card.scores.size(), card.passed(true), card.total(true), card.passed(false), card.total(false),
+      card.not_modelled.size());
+}
+
+std::string scorecard_html(const Scorecard& card, const std::string& title) {
+  using text::xml_escape;
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + xml_escape(title) +
+                    "</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
+                    "table{border-collapse:collapse;font-size:0.9em}th,td{border:1px solid #ccc;padding:0.3em 0.6em;"
+                    "text-align:left}th{background:#f0f0f0}tr.pass td.r{background:#d9f2d9}tr.fail td.r{background:#f8d0d0}"
+                    "td.num{text-align:right;font-variant-numeric:tabular-nums}</style></head><body>\n";
+  out += "<h1>" + xml_escape(title) + "</h1>\n<p>";
+  out += fmt::format("Passed {}; fitted entries {}; unfitted entries {}; not yet modelled: {} evidence rows.</p>\n",
+                     rate(card.passed(), card.scores.size()), rate(card.passed(true), card.total(true)),
+                     rate(card.passed(false), card.total(false)), card.not_modelled.size());
+  out += "<table><tr><th>evidence</th><th>case</th><th>species</th><th>condition</th><th>readout</th><th>criterion</th>"
+         "<th>observed</th><th>n</th><th>simulated mean</th><th>SD</th><th>n</th><th>fitted</th><th>result</th><th>note</th></tr>\n";
+  for (const auto& s : card.scores)
+    out += fmt::format(
+        "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>"
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"r\">{}</td><td>{}</td></tr>\n",
+        s.passed ? "pass" : "fail", xml_escape(s.evidence), xml_escape(s.case_name), xml_escape(s.species),
+        xml_escape(s.condition), xml_escape(s.readout), s.criterion, xml_escape(s.observed),
+        s.observed_n ? text::format_double(s.observed_n) : "", fmt_num(s.simulated.mean), fmt_num(s.simulated.sd),
+        s.simulated.n, s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail", xml_escape(s.note));
+  out += "</table>\n<h2>Not yet modelled</h2>\n<p>" + xml_escape(fmt::format("{}", fmt::join(card.not_modelled, ", "))) +
+         "</p>\n</body></html>\n";
+  return out;
+}
+
+Scorecard validate(const ValidateOptions& options, const Registry& registry) {
+  const auto evidence = load_evidence(options.evidence_csv);
+  std::map<std::string, const EvidenceRow*> by_id;
+  std::set<std::string> ids;
+  for (const auto& r : evidence) by_id[r.id] = &r, ids.insert(r.id);
+  const CalibrationRecord calibration = load_calibration(options.calibration_toml);
+  const auto fitted = calibration.fitted();
+  const auto cases = load_cases(options.cases_dir, ids);
+  auto selected = [&](const Case& c, const Check& k) {
+    if (options.filter.empty()) return true;
+    return text::glob_match(options.filter, k.evidence) || text::glob_match(options.filter, by_id.at(k.evidence)->entry) ||
+           text::glob_match(options.filter, c.name);
+  };
+  if (options.cluster.rank == 0) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.output_dir, ec);
+    if (ec)
+      throw InputError(SourceLocation{options.output_dir.string(), 0, 0}, "--out", "cannot create directory: " + ec.message());
+  }
+  Scorecard card;
+  std::set<std::string> covered;
+  for (const auto& c : cases)
+    for (const auto& k : c.checks) covered.insert(k.evidence);
+  for (const auto& r : evidence)
+    if (!covered.count(r.id) && (options.filter.empty() || text::glob_match(options.filter, r.id) ||
+                                 text::glob_match(options.filter, r.entry)))
+      card.not_modelled.push_back(r.id);
+
+  for (const auto& c : cases) {
+    std::vector<const Check*> checks;
+    for (const auto& k : c.checks)
+      if (selected(c, k)) checks.push_back(&k);
+    if (checks.empty()) continue;
+    const study::StudySpec spec = study::load_study(c.study, registry);
+    study::StudyOptions study_options;
+    study_options.output_dir = options.output_dir / "studies" / c.name;
+    study_options.force = true;
+    study_options.quiet = options.quiet;
+    study_options.command_line = "bungner validate";
+    study_options.cluster = options.cluster;
+    const study::StudyResult result = study::run_study(spec, registry, study_options);
+    if (options.cluster.rank != 0) continue;
+    auto arm_index = [&](const std::string& name, const std::string& key) -> std::size_t {
+      if (name.empty()) return 0;
+      for (std::size_t a = 0; a < spec.arms.size(); ++a)
+        if (spec.arms[a].name == name) return a;
+      throw InputError(SourceLocation{c.path, 0, 0}, key, "no arm '" + name + "' in " + c.study);
+    };
+    auto statistic = [&](const Check& k, std::size_t arm) {
+      std::map<std::size_t, std::pair<std::vector<double>, std::vector<double>>> per_subject;
+      bool readout_seen = false;
+      for (const auto& row : result.rows) {
+        if (row.arm != arm || row.readout != k.readout) continue;
+        readout_seen = true;
+        const double v = k.loss ? 100 - row.value : row.value;
+        const bool in = k.statistic == Statistic::mean ? std::abs(row.time_days - k.time_days) < 1e-6
+                                                        : row.time_days >= k.from_days - 1e-6 && row.time_days <= k.to_days + 1e-6;
+        if (in) per_subject[row.subject].first.push_back(row.time_days), per_subject[row.subject].second.push_back(v);
+      }
+      if (!readout_seen)
+        throw InputError(SourceLocation{c.path, 0, 0}, "readout", "the study reports no readout '" + k.readout + "'");
+      std::vector<double> values;
+      for (const auto& [subject, xy] : per_subject) {
+        const auto& [x, y] = xy;
+        std::optional<double> v;
+        switch (k.statistic) {
+          case Statistic::mean:
+            v = y.front();
+            break;
+          case Statistic::slope:
+          case Statistic::onset:
+            if (x.size() >= 2) {
+              const auto [a, b] = fit_line(x, y);
+              v = k.statistic == Statistic::slope ? b : -a / b;
+            }
+            break;
+          case Statistic::peak_time:
+          case Statistic::peak_value: {
+            const auto i = static_cast<std::size_t>(std::max_element(y.begin(), y.end()) - y.begin());
+            v = k.statistic == Statistic::peak_time ? x[i] : y[i];
+            break;
+          }
+          case Statistic::time_below:
+          case Statistic::time_above:
+            for (std::size_t i = 0; i < y.size() && !v; ++i)
+              if ((k.statistic == Statistic::time_below) == (y[i] < k.threshold)) v = x[i];
+            break;
+        }
+        if (v) values.push_back(k.scale * *v);  // a subject that never crosses has no value
+      }
+      return values;
+    };
+    for (const Check* k : checks) {
+      const EvidenceRow& row = *by_id.at(k->evidence);
+      Score s;
+      s.evidence = row.id, s.entry = row.entry, s.case_name = c.name, s.species = row.species, s.condition = row.condition;
+      s.readout = k->readout + (k->loss ? " (loss)" : "") +
+                  (k->statistic == Statistic::mean ? fmt::format(" @ {} d", text::format_double(k->time_days))
+                   : fmt::format(" {} over {}-{} d", statistic_name(k->statistic),
+                                 text::format_double(k->from_days), text::format_double(k->to_days)));
+      if (!k->arm.empty()) s.readout += " [" + k->arm + "]";
+      s.criterion = criterion_name(k->criterion);
+      s.note = k->note;
+      s.observed = observed_text(row, *k);
+      s.observed_n = row.n;
+      s.fitted = fitted.count(row.entry) > 0;
+      const bool ordering = k->criterion == Criterion::greater_than || k->criterion == Criterion::less_than;
+      Summary other;
+      if (!k->other_arm.empty()) {
+        Check at_other = *k;
+        at_other.time_days = k->other_time_days.value_or(k->time_days);
+        other = summarise(statistic(at_other, arm_index(k->other_arm, "other_arm")));
+      }
+      std::vector<double> values = statistic(*k, arm_index(k->arm, "arm"));
+      if (!ordering && !k->other_arm.empty()) {
+        for (double& v : values) v = 100 * v / other.mean;
+        s.readout += " as % of [" + k->other_arm + "]";
+      }
+      s.simulated = summarise(values);
+      s.passed = passes(row, *k, s.simulated, other);
+      card.scores.push_back(std::move(s));
+    }
+  }
+  if (options.cluster.rank != 0) return {};
+  io::write_file_atomically(options.output_dir / "scorecard.csv", scorecard_csv(card));
+  io::write_file_atomically(options.output_dir / "scorecard.html", scorecard_html(card, "bungner validation scorecard"));
+  io::write_file_atomically(options.output_dir / "scorecard.json", scorecard_json(card) + "\n");
+  return card;
+}
+
+}  // namespace bungner::validation

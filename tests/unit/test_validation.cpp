@@ -1,0 +1,189 @@
+// The validation machinery (docs/validation.md): criteria on synthetic evidence and summaries,
+// case files with their errors, the scorecard's totals, and the calibration record against the
+// registry's `.calibration` fields and the presets' sources.
+#include "bungner/validation/validation.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "bungner/core/errors.hpp"
+
+namespace bungner::validation {
+namespace {
+
+const std::filesystem::path source_dir = BUNGNER_SOURCE_DIR;
+
+EvidenceRow row(double value, double spread, const std::string& kind, double n) {
+  EvidenceRow r;
+  r.id = r.entry = "E99";
+  r.value = value, r.spread = spread, r.spread_kind = kind, r.n = n;
+  r.low = r.high = std::nan("");
+  return r;
+}
+
+Check check(Criterion c) {
+  Check k;
+  k.evidence = "E99";
+  k.criterion = c;
+  return k;
+}
+
+Summary sim(double mean) { return {mean, 0.1, 4}; }
+
+TEST(ValidationCriteria, ConfidenceIntervalFromStandardError) {
+  const auto r = row(3.0, 0.1, "SE", 0);  // no n: normal quantile 1.96
+  const auto i = observed_interval(r, check(Criterion::ci));
+  EXPECT_NEAR(i.low, 3.0 - 1.959963984540054 * 0.1, 1e-12);
+  EXPECT_NEAR(i.high, 3.0 + 1.959963984540054 * 0.1, 1e-12);
+  EXPECT_TRUE(passes(r, check(Criterion::ci), sim(3.19), {}));
+  EXPECT_FALSE(passes(r, check(Criterion::ci), sim(3.2), {}));
+  EXPECT_FALSE(passes(r, check(Criterion::ci), sim(2.8), {}));
+}
+
+TEST(ValidationCriteria, ConfidenceIntervalFromStandardDeviationUsesTQuantile) {
+  const auto r = row(16.5, 3.0, "SD", 11);  // t(0.975, 10) = 2.228138851986...
+  const auto i = observed_interval(r, check(Criterion::ci));
+  EXPECT_NEAR(i.high - 16.5, 2.2281388519649 * 3.0 / std::sqrt(11.0), 1e-9);
+  EXPECT_TRUE(passes(r, check(Criterion::ci), sim(18.4), {}));
+  EXPECT_FALSE(passes(r, check(Criterion::ci), sim(18.6), {}));
+  // An SD without n gives no CI of the mean, and a range is no spread.
+  EXPECT_THROW(observed_interval(row(1, 1, "SD", 0), check(Criterion::ci)), InputError);
+  EXPECT_THROW(observed_interval(row(1, 1, "range", 0), check(Criterion::ci)), InputError);
+}
+
+TEST(ValidationCriteria, RangeToleranceAndBounds) {
+  auto r = row(1, std::nan(""), "range", 0);
+  r.low = 0, r.high = 2;
+  EXPECT_TRUE(passes(r, check(Criterion::range), sim(2.0), {}));
+  EXPECT_FALSE(passes(r, check(Criterion::range), sim(2.01), {}));
+  EXPECT_FALSE(passes(r, check(Criterion::range), sim(-0.01), {}));
+  EXPECT_THROW(observed_interval(row(1, 0, "mean", 0), check(Criterion::range)), InputError);
+
+  auto tol = check(Criterion::tolerance);
+  tol.tolerance = 5;
+  EXPECT_TRUE(passes(row(21, std::nan(""), "mean", 0), tol, sim(25.9), {}));
+  EXPECT_FALSE(passes(row(21, std::nan(""), "mean", 0), tol, sim(26.1), {}));
+
+  auto most = check(Criterion::at_most);
+  most.bound = 1;
+  EXPECT_TRUE(passes(row(0, std::nan(""), "approx", 0), most, sim(1.0), {}));
+  EXPECT_FALSE(passes(row(0, std::nan(""), "approx", 0), most, sim(1.5), {}));
+  auto least = check(Criterion::at_least);  // default bound: the evidence value
+  EXPECT_TRUE(passes(row(10, std::nan(""), "approx", 0), least, sim(10), {}));
+  EXPECT_FALSE(passes(row(10, std::nan(""), "approx", 0), least, sim(9.9), {}));
+}
+
+TEST(ValidationCriteria, OrderingsCompareArmsAndFailWithoutData) {
+  const auto r = row(std::nan(""), std::nan(""), "qualitative", 0);
+  auto less = check(Criterion::less_than);
+  less.other_arm = "control";
+  EXPECT_TRUE(passes(r, less, sim(1), sim(2)));
+  EXPECT_FALSE(passes(r, less, sim(2), sim(2)));
+  EXPECT_FALSE(passes(r, less, sim(1), Summary{}));  // the other arm has no subjects
+  auto greater = less;
+  greater.criterion = Criterion::greater_than;
+  EXPECT_TRUE(passes(r, greater, sim(3), sim(2)));
+  EXPECT_FALSE(passes(r, greater, sim(1), sim(2)));
+  EXPECT_FALSE(passes(r, greater, Summary{}, sim(2)));  // no simulated value never passes
+}
+
+TEST(ValidationScorecard, TotalsSplitFittedAndUnfitted) {
+  Scorecard card;
+  auto add = [&](bool fitted, bool passed) {
+    Score s;
+    s.evidence = s.entry = "E01";
+    s.fitted = fitted, s.passed = passed, s.simulated = sim(1);
+    card.scores.push_back(s);
+  };
+  add(true, true), add(true, false), add(false, true), add(false, true), add(false, false);
+  card.not_modelled = {"E40", "E41"};
+  EXPECT_EQ(card.passed(), 3u);
+  EXPECT_EQ(card.passed(true), 1u);
+  EXPECT_EQ(card.total(true), 2u);
+  EXPECT_EQ(card.passed(false), 2u);
+  EXPECT_EQ(card.total(false), 3u);
+  EXPECT_EQ(scorecard_json(card),
+            R"({"passed": 3, "total": 5, "fitted": {"passed": 1, "total": 2}, "unfitted": {"passed": 2, "total": 3}, "not_modelled": 2})");
+  const std::string csv = scorecard_csv(card);
+  EXPECT_NE(csv.find("E40,E40,,,,,,,,,,,,not yet modelled,"), std::string::npos);
+  EXPECT_NE(scorecard_html(card, "t").find("<table>"), std::string::npos);
+}
+
+TEST(ValidationCases, BadCaseFilesAreReportedWithLocationAndSuggestion) {
+  const auto dir = std::filesystem::temp_directory_path() / "bungner-validation-case-test";
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "bad.toml";
+  std::ofstream(file) << "study = \"s.toml\"\n[[checks]]\nevidence = \"E02\"\nreadout = \"x\"\ntime = \"3 d\"\n"
+                         "criterion = \"tolerence\"\nfromm = \"1 d\"\n";
+  try {
+    load_case(file, {"E01", "E02"});
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 2u);
+    EXPECT_EQ(e.diagnostics()[0].where.line, 7);  // unknown key 'fromm'
+    EXPECT_NE(e.diagnostics()[0].message.find("from"), std::string::npos);
+    EXPECT_EQ(e.diagnostics()[1].where.line, 6);
+    EXPECT_NE(e.diagnostics()[1].message.find("tolerance"), std::string::npos);
+  }
+  std::ofstream(file) << "study = \"s.toml\"\n[[checks]]\nevidence = \"E03\"\nreadout = \"x\"\ntime = \"3 d\"\n";
+  EXPECT_THROW(load_case(file, {"E01", "E02"}), InputError);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ValidationCases, EveryShippedCaseLoadsAndNamesEvidence) {
+  const auto evidence = load_evidence(source_dir / "data/evidence/evidence.csv");
+  std::set<std::string> ids;
+  for (const auto& r : evidence) ids.insert(r.id);
+  const auto cases = load_cases(source_dir / "validation", ids);
+  EXPECT_GE(cases.size(), 5u);
+  for (const auto& c : cases) EXPECT_TRUE(std::filesystem::exists(c.study)) << c.path;
+}
+
+TEST(EvidenceBase, HasEveryEntryOfTheSharedTargets) {
+  const auto evidence = load_evidence(source_dir / "data/evidence/evidence.csv");
+  std::set<std::string> entries, ids;
+  for (const auto& r : evidence) {
+    entries.insert(r.entry);
+    EXPECT_TRUE(ids.insert(r.id).second) << "duplicate id " << r.id;
+    EXPECT_FALSE(r.source.empty()) << r.id << " has no source";
+  }
+  for (int e = 1; e <= 68; ++e) EXPECT_TRUE(entries.count(fmt::format("E{:02}", e))) << e;
+}
+
+TEST(CalibrationRecord, ParsesEntriesOfRegistryFields) {
+  EXPECT_EQ(entries_in("E24,E25,E26"), (std::set<std::string>{"E24", "E25", "E26"}));
+  EXPECT_EQ(entries_in("E12, E13 (jointly)"), (std::set<std::string>{"E12", "E13"}));
+  EXPECT_TRUE(entries_in("").empty());
+}
+
+TEST(CalibrationRecord, AgreesWithTheRegistryAndThePresets) {
+  const auto registry = make_builtin_registry();
+  const auto evidence = load_evidence(source_dir / "data/evidence/evidence.csv");
+  const auto record = load_calibration(source_dir / "data/evidence/calibration.toml");
+  const auto presets = preset_entries(source_dir / "data/presets");
+  const auto problems = calibration_disagreements(record, registry, presets, evidence);
+  for (const auto& p : problems) ADD_FAILURE() << p << " (rerun scripts/make-calibration-record.py)";
+  EXPECT_TRUE(problems.empty());
+}
+
+TEST(CalibrationRecord, DetectsAnUndeclaredFit) {
+  const auto registry = make_builtin_registry();
+  const auto evidence = load_evidence(source_dir / "data/evidence/evidence.csv");
+  auto record = load_calibration(source_dir / "data/evidence/calibration.toml");
+  const auto presets = preset_entries(source_dir / "data/presets");
+  auto missing = record;
+  missing.parameters.erase("axon_regeneration.speed");  // fitted in the registry, not declared
+  EXPECT_FALSE(calibration_disagreements(missing, registry, presets, evidence).empty());
+  auto extra = record;
+  extra.parameters["axon_regeneration.speed"].insert("E68");  // declared but not in the registry
+  EXPECT_FALSE(calibration_disagreements(extra, registry, presets, evidence).empty());
+  auto both = record;
+  both.unfitted.insert("E01");  // fitted and unfitted at once
+  EXPECT_FALSE(calibration_disagreements(both, registry, presets, evidence).empty());
+}
+
+}  // namespace
+}  // namespace bungner::validation

@@ -1,8 +1,10 @@
 #pragma once
-// What the adjunct therapies share: the `start`/`duration` keys of a course of treatment, the
-// window [start, end) they give, and a saturating dose-response.
+// What the therapies share: a process base of the therapy phase, their factory, the
+// `start`/`duration` keys of a course of treatment, the window [start, end) they give, and a
+// saturating dose-response.
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -10,6 +12,19 @@
 #include "bungner/scenario/schema.hpp"
 
 namespace bungner::treatment {
+
+/// A therapy process: runs first in every base tick and sets signals or effects.
+class Therapy : public Process {
+ public:
+  Phase phase() const override { return Phase::therapy; }
+  std::int64_t period_s() const override { return 0; }
+};
+
+/// TherapyEntry::create for a therapy constructed from the compile context and its item.
+template <typename T>
+std::unique_ptr<Process> make(const CompileContext& c, const toml::table& item) {
+  return std::make_unique<T>(c, item);
+}
 
 /// `start` (after injury) and `duration` (0 = until the end of the run) of one [[therapies]] item.
 inline schema::Field start_field(std::string default_text = "0 d") {

@@ -8,7 +8,7 @@
 namespace bungner {
 namespace {
 
-class AcetylLCarnitine final : public Process {
+class AcetylLCarnitine final : public treatment::Therapy {
  public:
   AcetylLCarnitine(const CompileContext& c, const toml::table& item) : window_(treatment::Window::of(item, c)) {
     const ParameterSet& p = c.parameters;
@@ -18,8 +18,6 @@ class AcetylLCarnitine final : public Process {
   }
 
   std::string_view name() const override { return "acetyl_l_carnitine"; }
-  Phase phase() const override { return Phase::therapy; }
-  std::int64_t period_s() const override { return 0; }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (window_.covers(tick.time_s)) state.signals.neuron_death_hazard_factor *= 1.0 - protection_;
@@ -65,9 +63,7 @@ void register_acetyl_l_carnitine(Registry& registry) {
                             .summary = "systemic neuroprotection of axotomised sensory neurons",
                             .declare_parameters = declare,
                             .schema = std::move(item),
-                            .create = [](const CompileContext& c, const toml::table& t) -> std::unique_ptr<Process> {
-                              return std::make_unique<AcetylLCarnitine>(c, t);
-                            }});
+                            .create = treatment::make<AcetylLCarnitine>});
 }
 
 }  // namespace bungner

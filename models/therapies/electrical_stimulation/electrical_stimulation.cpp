@@ -15,7 +15,7 @@
 namespace bungner {
 namespace {
 
-class ElectricalStimulation final : public Process {
+class ElectricalStimulation final : public treatment::Therapy {
  public:
   ElectricalStimulation(const CompileContext& c, const toml::table& item) {
     const ParameterSet& p = c.parameters;
@@ -39,8 +39,6 @@ class ElectricalStimulation final : public Process {
   }
 
   std::string_view name() const override { return "electrical_stimulation"; }
-  Phase phase() const override { return Phase::therapy; }
-  std::int64_t period_s() const override { return 0; }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (tick.time_s <= time_s_ && time_s_ < tick.time_s + tick.dt_s) state.signals.crossing_delay_factor *= factor_;
@@ -117,9 +115,7 @@ void register_electrical_stimulation(Registry& registry) {
                                        "crossing of the suture line",
                             .declare_parameters = declare,
                             .schema = std::move(item),
-                            .create = [](const CompileContext& c, const toml::table& t) -> std::unique_ptr<Process> {
-                              return std::make_unique<ElectricalStimulation>(c, t);
-                            },
+                            .create = treatment::make<ElectricalStimulation>,
                             .check = check});
 }
 

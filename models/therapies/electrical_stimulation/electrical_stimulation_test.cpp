@@ -10,20 +10,9 @@ namespace bungner {
 namespace {
 
 using testing::compile;
+using testing::femoral_suture;
 using testing::registry;
 using testing::sample;
-
-const char* femoral_suture = R"(species = "rat"
-nerve = "femoral"
-[injury]
-type = "transection"
-[repair]
-type = "direct_suture"
-[simulation]
-duration = "70 d"
-[readouts]
-times = []
-)";
 
 const std::string stimulated = std::string(femoral_suture) + R"(
 [[therapies]]
@@ -92,13 +81,13 @@ type = "electrical_stimulation"
   d = errors_of(std::string(femoral_suture) + "[[therapies]]\ntype = \"electrical_stimulation\"\nafter_repair = \"80 d\"\n");
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].key, "therapies[0].after_repair");
-  EXPECT_EQ(d[0].where.line, 13);
+  EXPECT_EQ(d[0].where.line, 14);
   EXPECT_NE(d[0].message.find("after the end of the simulation"), std::string::npos) << d[0].message;
 
   d = errors_of(std::string(femoral_suture) + "[[therapies]]\ntype = \"vitamin_d\"\ndose = \"500 IU/kg/day\"\nstart = \"90 d\"\n");
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].key, "therapies[0].start");
-  EXPECT_EQ(d[0].where.line, 14);
+  EXPECT_EQ(d[0].where.line, 15);
   EXPECT_NE(d[0].message.find("end of the simulation"), std::string::npos) << d[0].message;
 }
 

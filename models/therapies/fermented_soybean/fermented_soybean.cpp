@@ -9,15 +9,13 @@
 namespace bungner {
 namespace {
 
-class FermentedSoybean final : public Process {
+class FermentedSoybean final : public treatment::Therapy {
  public:
   FermentedSoybean(const CompileContext& c, const toml::table& item) : window_(treatment::Window::of(item, c)) {
     hazard_factor_ = 1.0 - c.parameters.get("fermented_soybean.protection");
   }
 
   std::string_view name() const override { return "fermented_soybean"; }
-  Phase phase() const override { return Phase::therapy; }
-  std::int64_t period_s() const override { return 0; }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (window_.covers(tick.time_s)) state.signals.neuron_death_hazard_factor *= hazard_factor_;
@@ -53,9 +51,7 @@ void register_fermented_soybean(Registry& registry) {
                             .summary = "fermented soybean: neuroprotection, no effect by default (no quantitative data)",
                             .declare_parameters = declare,
                             .schema = std::move(item),
-                            .create = [](const CompileContext& c, const toml::table& t) -> std::unique_ptr<Process> {
-                              return std::make_unique<FermentedSoybean>(c, t);
-                            }});
+                            .create = treatment::make<FermentedSoybean>});
 }
 
 }  // namespace bungner

@@ -9,7 +9,7 @@
 namespace bungner {
 namespace {
 
-class LowLevelLaser final : public Process {
+class LowLevelLaser final : public treatment::Therapy {
  public:
   LowLevelLaser(const CompileContext& c, const toml::table& item) {
     const ParameterSet& p = c.parameters;
@@ -24,8 +24,6 @@ class LowLevelLaser final : public Process {
   }
 
   std::string_view name() const override { return "low_level_laser"; }
-  Phase phase() const override { return Phase::therapy; }
-  std::int64_t period_s() const override { return 0; }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (tick.time_s < start_s_ || tick.time_s >= end_s_) return;
@@ -78,9 +76,7 @@ void register_low_level_laser(Registry& registry) {
                             .summary = "low-level laser (780 nm): modest speed and survival gain during the sessions",
                             .declare_parameters = declare,
                             .schema = std::move(item),
-                            .create = [](const CompileContext& c, const toml::table& t) -> std::unique_ptr<Process> {
-                              return std::make_unique<LowLevelLaser>(c, t);
-                            }});
+                            .create = treatment::make<LowLevelLaser>});
 }
 
 }  // namespace bungner

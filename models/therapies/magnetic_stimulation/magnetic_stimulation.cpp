@@ -11,7 +11,7 @@
 namespace bungner {
 namespace {
 
-class MagneticStimulation final : public Process {
+class MagneticStimulation final : public treatment::Therapy {
  public:
   MagneticStimulation(const CompileContext& c, const toml::table& item) : window_(treatment::Window::of(item, c)) {
     const ParameterSet& p = c.parameters;
@@ -27,8 +27,6 @@ class MagneticStimulation final : public Process {
   }
 
   std::string_view name() const override { return "magnetic_stimulation"; }
-  Phase phase() const override { return Phase::therapy; }
-  std::int64_t period_s() const override { return 0; }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (window_.covers(tick.time_s)) state.signals.growth_speed_factor *= factor_;
@@ -87,9 +85,7 @@ void register_magnetic_stimulation(Registry& registry) {
                             .summary = "low-frequency magnetic field: faster axon elongation above a threshold strength",
                             .declare_parameters = declare,
                             .schema = std::move(item),
-                            .create = [](const CompileContext& c, const toml::table& t) -> std::unique_ptr<Process> {
-                              return std::make_unique<MagneticStimulation>(c, t);
-                            }});
+                            .create = treatment::make<MagneticStimulation>});
 }
 
 }  // namespace bungner

@@ -10,7 +10,7 @@
 namespace bungner {
 namespace {
 
-class VitaminD final : public Process {
+class VitaminD final : public treatment::Therapy {
  public:
   VitaminD(const CompileContext& c, const toml::table& item) : window_(treatment::Window::of(item, c)) {
     const ParameterSet& p = c.parameters;
@@ -22,8 +22,6 @@ class VitaminD final : public Process {
   }
 
   std::string_view name() const override { return "vitamin_d"; }
-  Phase phase() const override { return Phase::therapy; }
-  std::int64_t period_s() const override { return 0; }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (!window_.covers(tick.time_s)) return;
@@ -78,9 +76,7 @@ void register_vitamin_d(Registry& registry) {
                             .summary = "vitamin D2/D3: faster axon growth while given, thicker regenerated fibres",
                             .declare_parameters = declare,
                             .schema = std::move(item),
-                            .create = [](const CompileContext& c, const toml::table& t) -> std::unique_ptr<Process> {
-                              return std::make_unique<VitaminD>(c, t);
-                            }});
+                            .create = treatment::make<VitaminD>});
 }
 
 }  // namespace bungner

@@ -2,8 +2,10 @@
 // regenerated fibres, D3 better than D2, D3 500 IU/kg/day about +30 % axon diameter.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
+#include "bungner/io/checkpoint.hpp"
 #include "run_helpers.hpp"
 
 namespace bungner {
@@ -65,6 +67,24 @@ TEST(CalibrationE46E47, VitaminD2IncreasesAxogenesisAndDiameter) {
   const Outcome d2 = outcome(vitamin("D2", "100 IU/kg/day"));
   EXPECT_GT(d2.diameter, vehicle.diameter);
   EXPECT_GT(d2.front, vehicle.front) << "vehicle " << vehicle.front << " mm, D2 " << d2.front << " mm";
+}
+
+// The lasting diameter effect survives a checkpoint: a restored run reads the same diameters.
+TEST(AdjunctVitaminD, DiameterEffectIsCheckpointed) {
+  const auto model = compile(std::string(autograft) + vitamin("D3", "500 IU/kg/day"));
+  Simulation whole(model);
+  const double expected = sample(whole, "fibre_diameter_distal", {84})[0];
+  Simulation first(model);
+  first.advance_to(30 * seconds_per_day);
+  const auto path = std::filesystem::temp_directory_path() / "bungner-test-vitamin-d-checkpoint.bin";
+  io::write_checkpoint(path, io::Checkpoint{io::binary_version(), model->scenario().sha256(), "test.toml",
+                                            model->scenario().canonical_toml(), first.state(), "", "", 0, 0});
+  const io::Checkpoint restored = io::read_checkpoint(path);
+  std::filesystem::remove(path);
+  EXPECT_DOUBLE_EQ(restored.state.effects.fibre_diameter_factor, first.state().effects.fibre_diameter_factor);
+  EXPECT_GT(restored.state.effects.fibre_diameter_factor, 1.29);
+  Simulation second(model, restored.state);
+  EXPECT_DOUBLE_EQ(sample(second, "fibre_diameter_distal", {84})[0], expected);
 }
 
 }  // namespace

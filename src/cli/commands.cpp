@@ -408,12 +408,83 @@ int params(const std::string& pattern, bool markdown) {
   return exit_code::ok;
 }
 
+namespace {
+
+/// Names of the parameters an item (mechanism, therapy, readout) declares: those named `item.*`.
+std::vector<std::string> parameters_of(const Registry& registry, const std::string& item) {
+  std::vector<std::string> out;
+  for (const auto& spec : registry.parameters().all())
+    if (spec.name.starts_with(item + ".")) out.push_back(spec.name);
+  return out;
+}
+
+/// One line per key of a therapy's [[therapies]] table: key, default (or "required") and doc.
+std::string therapy_keys(const TherapyEntry& t, const std::string& indent) {
+  std::string out;
+  for (const auto& f : t.schema.children) {
+    const std::string value = f.required ? "required" : f.default_text.empty() ? "-" : "default " + f.default_text;
+    out += fmt::format("{}{:<14} {:<22} {}\n", indent, f.key, value, f.doc);
+  }
+  return out;
+}
+
+void print_therapy(const Registry& registry, const TherapyEntry& t) {
+  fmt::print("{}\n  {}\n  keys ([[therapies]] type = \"{}\"):\n{}", t.name, t.summary, t.name, therapy_keys(t, "    "));
+  const auto names = parameters_of(registry, t.name);
+  fmt::print("  parameters: {}\n", names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", ")));
+}
+
+/// `explain` of a registered item rather than a parameter; false if `name` is none.
+bool explain_item(const Registry& registry, const std::string& name) {
+  for (const auto& t : registry.therapies()) {
+    if (t.name != name) continue;
+    fmt::print("therapy ");
+    print_therapy(registry, t);
+    fmt::print("  (bungner explain <parameter> for each; docs: models/therapies/{}/README.md)\n", t.name);
+    return true;
+  }
+  const auto show = [&](const char* kind, const std::string& item, const std::string& summary, const char* folder) {
+    const auto names = parameters_of(registry, item);
+    fmt::print("{} {}\n  {}\n  parameters: {}\n  docs: models/{}/{}/README.md\n", kind, item, summary,
+               names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", ")), folder, item);
+  };
+  for (const auto& m : registry.mechanisms())
+    if (m.name == name) return show("mechanism", m.name, m.summary, "mechanisms"), true;
+  for (const auto& r : registry.readouts())
+    if (r.name == name) return show("readout", r.name, r.summary, "readouts"), true;
+  return false;
+}
+
+}  // namespace
+
+int list_items(const std::string& what) {
+  const Registry registry = make_builtin_registry();
+  if (what == "therapies") {
+    for (const auto& t : registry.therapies()) {
+      print_therapy(registry, t);
+      fmt::print("\n");
+    }
+  } else if (what == "mechanisms") {
+    for (const auto& m : registry.mechanisms()) fmt::print("{:<24} {}\n", m.name, m.summary);
+  } else if (what == "readouts") {
+    for (const auto& r : registry.readouts()) fmt::print("{:<24} {}\n", r.name, r.summary);
+  } else {
+    std::string message = fmt::format("cannot list '{}'", what);
+    const std::vector<std::string> kinds = {"therapies", "mechanisms", "readouts"};
+    if (auto s = text::did_you_mean(what, kinds)) message += fmt::format("; did you mean '{}'?", *s);
+    throw InputError(SourceLocation{}, what, message + " (therapies, mechanisms or readouts)");
+  }
+  return exit_code::ok;
+}
+
 int explain(const std::string& name, const std::string& file) {
   const Registry registry = make_builtin_registry();
   const ParameterSpec* spec = registry.parameters().find(name);
+  if (spec == nullptr && explain_item(registry, name)) return exit_code::ok;
   if (spec == nullptr) {
-    const std::vector<std::string> names = registry.parameters().names();
-    std::string message = fmt::format("unknown parameter '{}'", name);
+    std::vector<std::string> names = registry.parameters().names();
+    for (const auto& t : registry.therapies()) names.push_back(t.name);
+    std::string message = fmt::format("unknown parameter or therapy '{}'", name);
     if (auto s = text::did_you_mean(name, names)) message += fmt::format("; did you mean '{}'?", *s);
     throw InputError(SourceLocation{}, name, message);
   }

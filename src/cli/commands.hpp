@@ -66,7 +66,10 @@ int study(const StudyArguments& args, const CommonOptions& common);
 int check(const std::string& scenario, const std::vector<std::string>& overrides, const CommonOptions& common);
 int print_config(const std::string& scenario, const std::vector<std::string>& overrides);
 int params(const std::string& pattern, bool markdown);
+/// A parameter's value and source, or a therapy's (mechanism's, readout's) summary, keys and parameters.
 int explain(const std::string& name, const std::string& scenario);
+/// `bungner list therapies|mechanisms|readouts`.
+int list_items(const std::string& what);
 int units_table(bool markdown);
 int schema_doc();
 struct ValidateArguments {

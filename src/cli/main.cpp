@@ -118,8 +118,11 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   params->add_option("pattern", pattern, "Glob or substring, e.g. 'axon_*'");
   params->add_flag("--markdown", markdown, "Markdown table (docs/parameters.md)");
   std::string name;
-  auto* explain = app.add_subcommand("explain", "Show a parameter's value, unit, ranges and source");
-  explain->add_option("name", name, "Parameter name, e.g. axon_regeneration.speed")->required();
+  auto* explain = app.add_subcommand("explain", "Show a parameter's value, unit, ranges and source, or a therapy's keys");
+  explain->add_option("name", name, "Parameter or therapy name, e.g. axon_regeneration.speed, vitamin_d")->required();
+  std::string list_what = "therapies";
+  auto* list = app.add_subcommand("list", "List the registered therapies (with their keys), mechanisms or readouts");
+  list->add_option("what", list_what, "therapies (default), mechanisms or readouts");
   explain->add_option("--scenario", file, "Show the value this scenario resolves to");
   auto* units = app.add_subcommand("units", "List the unit table");
   units->add_flag("--markdown", markdown, "Markdown table");
@@ -166,6 +169,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
     if (print->parsed()) return cli::print_config(file, overrides);
     if (params->parsed()) return cli::params(pattern, markdown);
     if (explain->parsed()) return cli::explain(name, file);
+    if (list->parsed()) return cli::list_items(list_what);
     if (units->parsed()) return cli::units_table(markdown);
     if (schema->parsed()) return cli::schema_doc();
     if (report->parsed()) return cli::report(report_dir, common);

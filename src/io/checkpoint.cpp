@@ -12,7 +12,7 @@
 namespace bungner::io {
 namespace {
 
-constexpr char magic[] = "BUNGNER-CHECKPOINT-1";
+constexpr char magic[] = "BUNGNER-CHECKPOINT-2";  // 2: crossing-delay signal, therapy effects
 
 class Writer {
  public:
@@ -236,6 +236,8 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   }
   w.value(s.signals.neuron_death_hazard_factor);
   w.value(s.signals.growth_speed_factor);
+  w.value(s.signals.crossing_delay_factor);
+  w.value(s.effects.fibre_diameter_factor);
   w.value(s.retrograde.fraction_supported);
   w.value(static_cast<std::uint8_t>(s.site.has_value()));
   if (s.site) {
@@ -297,6 +299,8 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   }
   s.signals.neuron_death_hazard_factor = r.value<double>();
   s.signals.growth_speed_factor = r.value<double>();
+  s.signals.crossing_delay_factor = r.value<double>();
+  s.effects.fibre_diameter_factor = r.value<double>();
   s.retrograde.fraction_supported = r.value<double>();
   if (r.value<std::uint8_t>() != 0) {
     fields::Fields fields = deserialize_fields(r.text());

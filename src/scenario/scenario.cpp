@@ -460,6 +460,36 @@ SourceLocation where_or(const toml::table& input, std::initializer_list<std::str
   return node ? schema::location_of(*node) : SourceLocation{name, 1, 1};
 }
 
+/// Therapies against the rest of the scenario: none may start after the end of the simulation, and
+/// each therapy's own rules (TherapyEntry::check). Problems point at the item's key in the input.
+void check_therapies(const toml::table& input, const toml::table& resolved, const std::string& name,
+                     const Registry& registry, std::vector<Diagnostic>& diagnostics) {
+  const toml::array* items = resolved["therapies"].as_array();
+  if (items == nullptr) return;
+  const toml::array* given = input["therapies"].as_array();
+  const double duration = schema::quantity(*resolved["simulation"].as_table(), "duration", "d");
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const toml::table& item = *items->get(i)->as_table();
+    const toml::table* source = given && i < given->size() ? given->get(i)->as_table() : nullptr;
+    const auto where = [&](const std::string& key) {
+      const toml::node* node = source && !key.empty() ? source->get(key) : nullptr;
+      if (node == nullptr && source != nullptr) node = source->get("type");
+      return node ? schema::location_of(*node) : SourceLocation{name, 1, 1};
+    };
+    const std::string path = fmt::format("therapies[{}]", i);
+    const std::string type = *item["type"].value<std::string>();
+    if (item.contains("start") && schema::quantity(item, "start", "d") >= duration) {
+      schema::error(diagnostics, where("start"), path + ".start",
+                    fmt::format("{} starts at {} d, not before the end of the simulation ({} d)", type,
+                                text::format_double(schema::quantity(item, "start", "d")), text::format_double(duration)));
+    }
+    const TherapyEntry* entry = registry.therapy(type);
+    if (entry == nullptr || !entry->check) continue;
+    for (const TherapyProblem& p : entry->check(item, resolved))
+      schema::error(diagnostics, where(p.key), p.key.empty() ? path : path + "." + p.key, p.message);
+  }
+}
+
 /// Cross-field rules that a per-key schema cannot express.
 void check_consistency(const toml::table& input, const toml::table& resolved, const std::string& name,
                        const Registry& registry, std::vector<Diagnostic>& diagnostics) {
@@ -513,6 +543,7 @@ void check_consistency(const toml::table& input, const toml::table& resolved, co
                     fmt::format("readout at {} d is after the end of the simulation ({} d)",
                                 text::format_double(times[i]), text::format_double(duration)));
   }
+  check_therapies(input, resolved, name, registry, diagnostics);
   std::vector<std::string> readout_names;
   for (const auto& r : registry.readouts()) readout_names.push_back(r.name);
   if (const toml::array* include = resolved["readouts"]["include"].as_array()) {

@@ -162,18 +162,7 @@ TEST(CalibrationE22, DenervatedMuscleReceptivityTimeConstant) {
 // E05: after femoral transection and direct suture motoneurons cross the suture over about ten
 // weeks (staggered regeneration): nearly all by 10 weeks, far from all at 4 weeks.
 TEST(CalibrationE05, StaggeredCrossingOfTheSutureLine) {
-  Simulation sim(compile(R"(
-species = "rat"
-nerve = "femoral"
-[injury]
-type = "transection"
-[repair]
-type = "direct_suture"
-[simulation]
-duration = "70 d"
-[readouts]
-times = []
-)"));
+  Simulation sim(compile(testing::femoral_suture));
   const auto counts = sample(sim, "regenerating_motor_axons", {28, 70});
   EXPECT_LT(counts[0] / 400, 0.9);
   EXPECT_GE(counts[1] / 400, 0.98);

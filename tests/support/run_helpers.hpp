@@ -63,4 +63,18 @@ duration = "120 d"
 times = []
 )";
 
+/// Rat femoral transection with immediate direct suture, 70 days (Al-Majed 2000's design, E05).
+inline const char* femoral_suture = R"(
+species = "rat"
+nerve = "femoral"
+[injury]
+type = "transection"
+[repair]
+type = "direct_suture"
+[simulation]
+duration = "70 d"
+[readouts]
+times = []
+)";
+
 }  // namespace bungner::testing

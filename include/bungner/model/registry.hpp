@@ -29,12 +29,22 @@ struct MechanismEntry {
   std::function<std::unique_ptr<Process>(const CompileContext&)> create;
 };
 
+/// A problem a therapy finds with one of its items in the context of the whole scenario: the key
+/// of the item it concerns (empty: the item as a whole) and the message.
+struct TherapyProblem {
+  std::string key;
+  std::string message;
+};
+
 struct TherapyEntry {
   std::string name;
   std::string summary;
   std::function<void(ParameterRegistry&)> declare_parameters;
   schema::Field schema;  ///< keys of one [[therapies]] table (besides `type`)
   std::function<std::unique_ptr<Process>(const CompileContext&, const toml::table& item)> create;
+  /// Optional cross-field rules (impossible combinations), given the resolved item and the
+  /// resolved scenario; each problem is reported at the item's key as file:line:column.
+  std::function<std::vector<TherapyProblem>(const toml::table& item, const toml::table& scenario)> check;
 };
 
 struct ReadoutEntry {

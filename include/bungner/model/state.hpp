@@ -76,6 +76,15 @@ struct TargetState {
 struct Signals {
   double neuron_death_hazard_factor = 1.0;
   double growth_speed_factor = 1.0;
+  /// Factor on the remaining suture-crossing delay of the axons still waiting at the repair site;
+  /// axon_regeneration applies it once, in the tick it is set (brief electrical stimulation) [1].
+  double crossing_delay_factor = 1.0;
+};
+
+/// Lasting effects of therapies: set by therapies, never reset, observed by readouts.
+struct TherapyEffects {
+  /// Factor on the diameter of regenerated fibres, as morphometry and conduction see it (vitamin D) [1].
+  double fibre_diameter_factor = 1.0;
 };
 
 /// Neurotrophic support that growth cones at the injury site convey back to their neurons
@@ -97,6 +106,7 @@ struct State {
   DistalNerve distal;
   std::vector<TargetState> targets;
   Signals signals;
+  TherapyEffects effects;
   RetrogradeSupport retrograde;
   /// The 3D injury site, when the model has one (`site.model = "3d"`).
   std::optional<site::InjurySite> site;

@@ -110,8 +110,7 @@ class AxonRegeneration final : public Process {
         n.growth_start_s[i] = never;
       } else {
         // Staggered crossing of the suture line (E05), after sprouting and after the repair.
-        const double ready = std::max({axotomy + onset, repair, repair + bridge_delay_s_});
-        n.growth_start_s[i] = ready + crossing_median_s_ * std::exp(crossing_spread_ * zeta);
+        n.growth_start_s[i] = ready_to_cross_s(m, z) + crossing_median_s_ * std::exp(crossing_spread_ * zeta);
       }
     }
   }
@@ -120,6 +119,7 @@ class AxonRegeneration final : public Process {
     NeuronPopulation& n = state.neurons;
     const double t0 = static_cast<double>(tick.time_s);
     const double t1 = t0 + static_cast<double>(tick.dt_s);
+    if (state.signals.crossing_delay_factor != 1.0) compress_crossing(m, state, t0);
     const double speed_factor = state.signals.growth_speed_factor;
     // Until schwann_support has recorded the contact (it runs later in the same tick), the
     // current support is the support at contact.
@@ -198,6 +198,28 @@ class AxonRegeneration final : public Process {
   }
 
  private:
+  /// When neuron i's sprout can start crossing a repaired suture line: after its onset delay, the
+  /// repair and (conduit) the bridge delay.
+  double ready_to_cross_s(const Model& m, double z) const {
+    const double onset = onset_s_ * std::exp(-onset_spread_ * z);
+    const double repair = static_cast<double>(m.repair_time_s);
+    return std::max({static_cast<double>(m.axotomy_time_s) + onset, repair, repair + bridge_delay_s_});
+  }
+
+  /// Scales the crossing delay still ahead of every axon waiting at a repaired suture line by the
+  /// tick's `signals.crossing_delay_factor` (brief electrical stimulation): an axon that would
+  /// cross at g crosses at c + f (g - c), with c the later of now and the moment it was ready.
+  void compress_crossing(const Model& m, State& state, double now) const {
+    if (m.site || scar_crossing_ || m.injury != InjuryType::transection || m.repair == RepairType::none) return;
+    NeuronPopulation& n = state.neurons;
+    const double f = std::max(0.0, state.signals.crossing_delay_factor);
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      if (n.status[i] != AxonStatus::waiting || !std::isfinite(n.growth_start_s[i]) || n.growth_start_s[i] < now) continue;
+      const double from = std::max(now, ready_to_cross_s(m, n.vigour[i]));
+      if (n.growth_start_s[i] > from) n.growth_start_s[i] = from + f * (n.growth_start_s[i] - from);
+    }
+  }
+
   double onset_s_;
   double speed_m_per_s_;
   double speed_spread_;

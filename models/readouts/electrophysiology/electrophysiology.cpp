@@ -30,7 +30,8 @@ class Electrophysiology final : public Readout {
       if (!n.alive[i] || n.connection[i] != Connection::connected) continue;
       const maturation::Fibre f = m.injury == InjuryType::conduction_block
                                       ? maturation_.normal(normal_diameter)
-                                      : maturation_.regenerated(normal_diameter, now - n.arrival_s[i], true);
+                                      : maturation_.regenerated(normal_diameter, now - n.arrival_s[i], true,
+                                                                state.effects.fibre_diameter_factor);
       velocities[t].push_back(maturation_.velocity_m_per_s(f));
     }
     for (std::size_t t = 0; t < m.targets().size(); ++t) {

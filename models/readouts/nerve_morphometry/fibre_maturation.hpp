@@ -42,13 +42,14 @@ class FibreMaturation {
   /// Time after its tip passed a point before a regenerated fibre is myelinated there [s].
   double myelination_lag_s() const { return lag_s_; }
 
-  /// A regenerated fibre `age_s` after its tip passed the point (age below the lag: unmyelinated).
-  Fibre regenerated(double normal_diameter_m, double age_s, bool connected) const {
+  /// A regenerated fibre `age_s` after its tip passed the point (age below the lag: unmyelinated);
+  /// `diameter_factor` is the lasting effect of therapies on its calibre (State::effects).
+  Fibre regenerated(double normal_diameter_m, double age_s, bool connected, double diameter_factor = 1.0) const {
     const double final_fraction = connected ? connected_fraction_ : unconnected_fraction_;
     const double a = std::max(0.0, age_s - lag_s_);
     const double fraction = final_fraction - (final_fraction - initial_fraction_) * std::exp(-a / diameter_tau_s_);
     const double g = g_optimal_ + (g_initial_ - g_optimal_) * std::exp(-a / myelin_tau_s_);
-    return Fibre{fraction * normal_diameter_m, g};
+    return Fibre{diameter_factor * fraction * normal_diameter_m, g};
   }
   Fibre normal(double normal_diameter_m) const { return Fibre{normal_diameter_m, g_optimal_}; }
 

@@ -35,7 +35,8 @@ class NerveMorphometry final : public Readout {
         if (n.status[i] != AxonStatus::growing && n.status[i] != AxonStatus::arrived) continue;
         const double age = now - maturation::passed_at_s(n, i, x, now);
         if (!(age >= maturation_.myelination_lag_s())) continue;  // not there yet, or unmyelinated
-        f = maturation_.regenerated(normal, age, n.connection[i] == Connection::connected);
+        f = maturation_.regenerated(normal, age, n.connection[i] == Connection::connected,
+                                    state.effects.fibre_diameter_factor);
         weight = 1.0 + (sprouts_ - 1.0) * std::exp(-age / pruning_s_);  // sprouts pruned with time (E56)
       }
       fibres += weight;

@@ -1,7 +1,6 @@
 // Acetyl-L-carnitine: systemic neuroprotection that lowers the death hazard of axotomised sensory
 // neurons with a Hill dose-response while it is given. Sources: README.md beside this file.
-#include <cmath>
-
+#include "../treatment_window.hpp"
 #include "bungner/core/units.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
@@ -9,32 +8,24 @@
 namespace bungner {
 namespace {
 
-class AcetylLCarnitine final : public Process {
+class AcetylLCarnitine final : public treatment::Therapy {
  public:
-  AcetylLCarnitine(const ParameterSet& p, const toml::table& item, std::int64_t duration_s) {
-    const double dose = schema::quantity(item, "dose", "mg/kg/day");
-    const double ed50 = p.get("acetyl_l_carnitine.ed50");
-    const double hill = p.get("acetyl_l_carnitine.hill");
-    const double max_protection = p.get("acetyl_l_carnitine.max_protection");
-    const double d = std::pow(dose, hill);
-    protection_ = max_protection * d / (d + std::pow(ed50, hill));
-    start_s_ = static_cast<std::int64_t>(std::llround(schema::quantity(item, "start", "s")));
-    const double length = schema::quantity(item, "duration", "s");
-    end_s_ = length > 0 ? start_s_ + static_cast<std::int64_t>(std::llround(length)) : duration_s + 1;
+  AcetylLCarnitine(const CompileContext& c, const toml::table& item) : window_(treatment::Window::of(item, c)) {
+    const ParameterSet& p = c.parameters;
+    protection_ = p.get("acetyl_l_carnitine.max_protection") *
+                  treatment::hill(schema::quantity(item, "dose", "mg/kg/day"), p.get("acetyl_l_carnitine.ed50"),
+                                  p.get("acetyl_l_carnitine.hill"));
   }
 
   std::string_view name() const override { return "acetyl_l_carnitine"; }
-  Phase phase() const override { return Phase::therapy; }
-  std::int64_t period_s() const override { return 0; }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
-    if (tick.time_s >= start_s_ && tick.time_s < end_s_) state.signals.neuron_death_hazard_factor *= 1.0 - protection_;
+    if (window_.covers(tick.time_s)) state.signals.neuron_death_hazard_factor *= 1.0 - protection_;
   }
 
  private:
+  treatment::Window window_;
   double protection_ = 0;
-  std::int64_t start_s_ = 0;
-  std::int64_t end_s_ = 0;
 };
 
 void declare(ParameterRegistry& r) {
@@ -63,10 +54,8 @@ void register_acetyl_l_carnitine(Registry& registry) {
   item.children = {
       Field{.key = "dose", .kind = Kind::quantity, .doc = "daily dose per body weight", .unit = "mg/kg/day",
             .required = true, .hard = {0, 5000}, .plausible = {1, 500}},
-      Field{.key = "start", .kind = Kind::quantity, .doc = "start after injury", .unit = "d", .default_text = "0 d",
-            .hard = {0, 7300}},
-      Field{.key = "duration", .kind = Kind::quantity, .doc = "treatment length; 0 = until the end of the run",
-            .unit = "d", .default_text = "0 d", .hard = {0, 7300}},
+      treatment::start_field(),
+      treatment::duration_field(),
       Field{.key = "route", .kind = Kind::choice, .doc = "administration route (recorded)",
             .default_text = "intraperitoneal", .choices = {"intraperitoneal", "subcutaneous", "oral"}},
   };
@@ -74,11 +63,7 @@ void register_acetyl_l_carnitine(Registry& registry) {
                             .summary = "systemic neuroprotection of axotomised sensory neurons",
                             .declare_parameters = declare,
                             .schema = std::move(item),
-                            .create = [](const CompileContext& c, const toml::table& t) -> std::unique_ptr<Process> {
-                              const double duration = schema::quantity(*c.scenario["simulation"].as_table(), "duration", "s");
-                              return std::make_unique<AcetylLCarnitine>(c.parameters, t,
-                                                                        static_cast<std::int64_t>(duration));
-                            }});
+                            .create = treatment::make<AcetylLCarnitine>});
 }
 
 }  // namespace bungner

@@ -10,10 +10,13 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <optional>
 
 #include "bungner/core/build_info.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/io/atomic_file.hpp"
+#include "bungner/io/pictures.hpp"
+#include "bungner/io/vtk.hpp"
 #include "bungner/model/simulation.hpp"
 
 namespace bungner::io {
@@ -161,8 +164,21 @@ std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, cons
   observer.timeseries_row = [&](double days, const std::vector<Observation>& row) {
     for (const auto& o : row) timeseries += csv_row(days, o);
   };
+  // The 3D site at each readout time: a ParaView series and SVG pictures (docs/report.md).
+  std::optional<VtkSeries> paraview;
   observer.readouts = [&](double days, const std::vector<Observation>& values) {
     for (const auto& o : values) readouts += csv_row(days, o);
+    const auto& site = simulation.state().site;
+    if (!site || !model.site) return;
+    std::vector<std::string> names;
+    const fields::Fields view = site::snapshot_fields(*site, *model.site, names);
+    if (!paraview) paraview.emplace(options.output_dir / "paraview");
+    paraview->add(days, schedule.next_readout, Snapshot3d{&view, names, &site->cells, &site->axons});
+    const auto field = static_cast<int>(std::find(names.begin(), names.end(), "oxygen") - names.begin());
+    write_pictures(options.output_dir / "pictures", schedule.next_readout, &view, &site->cells, &site->axons,
+                   {.field_substrate = field, .field_name = "oxygen [mmHg]",
+                    .phenotype_variable = "cjun", .title = fmt::format("Injury site, day {:g}", days)},
+                   {.x_um = model.site->distal_section_um, .title = fmt::format("Distal section, day {:g}", days)});
   };
   observer.checkpoint = [&](const Simulation& at, const ObservationSchedule& due) {
     write_checkpoint(options.output_dir / "checkpoint.bin",

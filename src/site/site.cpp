@@ -163,6 +163,23 @@ std::vector<double> smooth_over_nerve(const Layout& layout, const std::vector<do
   return out;
 }
 
+fields::Fields snapshot_fields(const InjurySite& site, const Layout& layout, std::vector<std::string>& names) {
+  names.clear();
+  for (const auto& s : layout.substrates) names.push_back(s.name);
+  const std::vector<std::pair<const char*, const std::vector<double>*>> tissue{
+      {"axon_integrity", &site.axon_integrity}, {"myelin", &site.myelin},       {"fibrin", &site.fibrin},
+      {"vessel", &site.vessel},                 {"band", &site.band},           {"repair_schwann", &site.schwann_density},
+      {"regrown_axons", &site.regrown}};
+  for (const auto& t : tissue) names.push_back(t.first);
+  const std::size_t S = layout.substrates.size();
+  fields::Fields out(layout.grid, names.size());
+  for (std::size_t v = 0; v < layout.grid.voxels(); ++v) {
+    for (std::size_t s = 0; s < S; ++s) out.at(v, s) = site.fields.at(v, s);
+    for (std::size_t t = 0; t < tissue.size(); ++t) out.at(v, S + t) = (*tissue[t].second)[v];
+  }
+  return out;
+}
+
 std::vector<double> count_per_voxel(const fields::Grid& grid, const agents::Agents& cells, Kind kind) {
   std::vector<double> count(grid.voxels(), 0.0);
   for (std::size_t a = 0; a < cells.size(); ++a)

@@ -106,6 +106,10 @@ std::vector<agents::StateVariable> state_variables();
 /// A fresh InjurySite on the layout: zero fields, no cells, no axons.
 InjurySite make_site(const Layout& layout, agents::GrowthCone cone);
 
+/// The site's fields for viewing: every substrate, then the tissue columns (axon integrity,
+/// myelin, fibrin, vessels, bands, repair Schwann cells, regrown axons) as extra named arrays.
+fields::Fields snapshot_fields(const InjurySite& site, const Layout& layout, std::vector<std::string>& names);
+
 /// Bins agents of a kind into a per-voxel count (agents per voxel).
 std::vector<double> count_per_voxel(const fields::Grid& grid, const agents::Agents& cells, Kind kind);
 

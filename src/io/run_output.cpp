@@ -174,9 +174,11 @@ std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, cons
     const fields::Fields view = site::snapshot_fields(*site, *model.site, names);
     if (!paraview) paraview.emplace(options.output_dir / "paraview");
     paraview->add(days, schedule.next_readout, Snapshot3d{&view, names, &site->cells, &site->axons});
-    const auto field = static_cast<int>(std::find(names.begin(), names.end(), "oxygen") - names.begin());
+    // Vessels as the heat map: the picture then shows the bridge's vascular tracks, the cells that
+    // follow them and the axons (oxygen and every other field are in the ParaView files).
+    const auto field = static_cast<int>(std::find(names.begin(), names.end(), "vessel") - names.begin());
     write_pictures(options.output_dir / "pictures", schedule.next_readout, &view, &site->cells, &site->axons,
-                   {.field_substrate = field, .field_name = "oxygen [mmHg]",
+                   {.field_substrate = field, .field_name = "vessel density (1 = normal nerve)",
                     .phenotype_variable = "cjun", .title = fmt::format("Injury site, day {:g}", days)},
                    {.x_um = model.site->distal_section_um, .title = fmt::format("Distal section, day {:g}", days)});
   };

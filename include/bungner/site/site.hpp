@@ -124,6 +124,10 @@ inline std::size_t voxel_at(const fields::Grid& grid, double x, double y, double
   return grid.index(v[0], v[1], v[2]);
 }
 
+/// A secretion rate per cell [pg/day] in field units per minute [(ng/mL) um^3/min]:
+/// 1 pg = 1e-3 ng and 1 mL = 1e12 um^3.
+constexpr double pg_per_day_to_field(double pg_per_day) { return pg_per_day * 1e-3 * 1e12 / 1440.0; }
+
 /// A unit vector uniformly distributed on the sphere (two uniforms).
 std::array<double, 3> random_direction(RandomStream& stream);
 

@@ -12,8 +12,6 @@ namespace {
 
 using site::Zone;
 
-constexpr double pg_per_day_to_field(double pg_per_day) { return pg_per_day * 1e-3 * 1e12 / 1440.0; }
-
 class Inflammation final : public Process {
  public:
   Inflammation(const Model& m, const ParameterSet& p)
@@ -34,9 +32,9 @@ class Inflammation final : public Process {
         chemotaxis_(p.get("inflammation.chemotaxis_bias")),
         hypoxia_half_(p.in("inflammation.hypoxia_half_po2", "mmHg")),
         fibrin_threshold_(p.get("bridge_formation.matrix_threshold")),
-        vegf_(pg_per_day_to_field(p.in("inflammation.vegf_secretion", "pg/d")) * cells_per_agent_),
-        ccl2_(pg_per_day_to_field(p.in("inflammation.ccl2_secretion", "pg/d")) * cells_per_agent_),
-        il10_(pg_per_day_to_field(p.in("inflammation.il10_secretion", "pg/d")) * 1e3 * cells_per_agent_) {}
+        vegf_(site::pg_per_day_to_field(p.in("inflammation.vegf_secretion", "pg/d")) * cells_per_agent_),
+        ccl2_(site::pg_per_day_to_field(p.in("inflammation.ccl2_secretion", "pg/d")) * cells_per_agent_),
+        il10_(site::pg_per_day_to_field(p.in("inflammation.il10_secretion", "pg/d")) * 1e3 * cells_per_agent_) {}
 
   std::string_view name() const override { return "inflammation"; }
   Phase phase() const override { return Phase::site; }

@@ -15,10 +15,6 @@ namespace {
 
 using site::Zone;
 
-/// Amount secreted per cell per day [pg/d] to field units per agent per minute [(ng/mL) um^3/min]:
-/// 1 pg = 1e-3 ng, 1 mL = 1e12 um^3.
-constexpr double pg_per_day_to_field(double pg_per_day) { return pg_per_day * 1e-3 * 1e12 / 1440.0; }
-
 class SchwannRepair final : public Process {
  public:
   SchwannRepair(const Model& m, const ParameterSet& p)
@@ -38,9 +34,9 @@ class SchwannRepair final : public Process {
         smoothing_radius_(static_cast<int>(std::lround(p.in("injury_site.agent_footprint", "um") / m.site->grid.dx_um))) {
     const char* factors[] = {"ngf", "bdnf", "gdnf", "nt3"};
     for (int f = 0; f < 4; ++f)
-      neurotrophin_[f] = pg_per_day_to_field(p.in(fmt::format("schwann_repair.{}_secretion", factors[f]), "pg/d")) *
+      neurotrophin_[f] = site::pg_per_day_to_field(p.in(fmt::format("schwann_repair.{}_secretion", factors[f]), "pg/d")) *
                          cells_per_agent_;
-    ccl2_ = pg_per_day_to_field(p.in("schwann_repair.ccl2_secretion", "pg/d")) * cells_per_agent_;
+    ccl2_ = site::pg_per_day_to_field(p.in("schwann_repair.ccl2_secretion", "pg/d")) * cells_per_agent_;
   }
 
   std::string_view name() const override { return "schwann_repair"; }

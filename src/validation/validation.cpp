@@ -8,7 +8,6 @@
 #include <fstream>
 #include <functional>
 #include <limits>
-#include <regex>
 #include <sstream>
 
 #include "bungner/core/errors.hpp"
@@ -200,9 +199,10 @@ std::set<std::string> CalibrationRecord::fitted() const {
 
 std::set<std::string> entries_in(const std::string& field) {
   std::set<std::string> out;
-  static const std::regex e_number(R"(E\d\d)");
-  for (auto it = std::sregex_iterator(field.begin(), field.end(), e_number); it != std::sregex_iterator(); ++it)
-    out.insert(it->str());
+  // Every "E" followed by two digits (E01 ... E99), as the evidence base numbers its entries.
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (std::size_t i = 0; i + 2 < field.size(); ++i)
+    if (field[i] == 'E' && digit(field[i + 1]) && digit(field[i + 2])) out.insert(field.substr(i, 3));
   return out;
 }
 

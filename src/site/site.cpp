@@ -180,11 +180,4 @@ fields::Fields snapshot_fields(const InjurySite& site, const Layout& layout, std
   return out;
 }
 
-std::vector<double> count_per_voxel(const fields::Grid& grid, const agents::Agents& cells, Kind kind) {
-  std::vector<double> count(grid.voxels(), 0.0);
-  for (std::size_t a = 0; a < cells.size(); ++a)
-    if (cells.kind[a] == kind) count[voxel_at(grid, cells.x[a], cells.y[a], cells.z[a])] += 1.0;
-  return count;
-}
-
 }  // namespace bungner::site

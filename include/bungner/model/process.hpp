@@ -32,8 +32,6 @@ class Process {
   virtual std::int64_t period_s() const = 0;
   /// Sets up this process's part of a fresh State.
   virtual void initialize(const Model&, State&) const {}
-  /// Re-attaches what a restored State takes from the Model (e.g. cell kinds) after a checkpoint.
-  virtual void restored(const Model&, State&) const {}
   virtual void advance(const Model& model, State& state, const Tick& tick) const = 0;
 };
 

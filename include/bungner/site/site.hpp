@@ -93,12 +93,6 @@ struct InjurySite {
   static constexpr std::uint32_t no_axon = 0xFFFFFFFFu;
 };
 
-/// Cells (not agents) that one agent of each kind stands for.
-struct Coarsening {
-  double schwann = 100;
-  double macrophage = 100;
-};
-
 /// The cell kinds and state variables of the site (behaviour constants filled by mechanisms).
 std::vector<agents::CellKind> cell_kinds();
 std::vector<agents::StateVariable> state_variables();
@@ -109,9 +103,6 @@ InjurySite make_site(const Layout& layout, agents::GrowthCone cone);
 /// The site's fields for viewing: every substrate, then the tissue columns (axon integrity,
 /// myelin, fibrin, vessels, bands, repair Schwann cells, regrown axons) as extra named arrays.
 fields::Fields snapshot_fields(const InjurySite& site, const Layout& layout, std::vector<std::string>& names);
-
-/// Bins agents of a kind into a per-voxel count (agents per voxel).
-std::vector<double> count_per_voxel(const fields::Grid& grid, const agents::Agents& cells, Kind kind);
 
 /// Mean of a per-voxel quantity over the nerve voxels of the (2 radius + 1)^3 box around each
 /// nerve voxel (zero elsewhere): what coarse-grained agents stand for, spread over the tissue

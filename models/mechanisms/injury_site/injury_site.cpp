@@ -37,7 +37,7 @@ class InjurySiteCore final : public Process {
   Phase phase() const override { return Phase::site; }
   std::int64_t period_s() const override { return seconds_per_hour; }
 
-  void initialize(const Model& m, State& state) const override {
+  void initialize(const Model&, State& state) const override {
     const site::Layout& L = *layout_;
     agents::GrowthCone cone;
     cone.segment_um = L.grid.dx_um;
@@ -54,7 +54,7 @@ class InjurySiteCore final : public Process {
       // graft keeps its basal-lamina tubes and matrix but no cells, myelin or perfused vessels.
       if (nerve_tissue && !(z == Zone::bridge && allograft)) {
         s.myelin[v] = 1.0;
-        s.axon_integrity[v] = z == Zone::proximal_stump ? 1.0 : 1.0;
+        s.axon_integrity[v] = 1.0;
         s.vessel[v] = z == Zone::bridge ? 0.0 : 1.0;  // graft vessels must inosculate first
       }
       if (z == Zone::bridge && L.graft) s.fibrin[v] = 1.0;  // the graft's own matrix
@@ -85,7 +85,6 @@ class InjurySiteCore final : public Process {
           place(site::schwann, schwann_per_um3_, schwann_per_agent_);
           place(site::macrophage, macrophage_per_um3_, macrophage_per_agent_);
         }
-    (void)m;
   }
 
   void advance(const Model&, State& state, const Tick&) const override {

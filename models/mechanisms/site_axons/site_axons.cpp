@@ -76,7 +76,7 @@ class SiteAxons final : public Process {
     }
   }
 
-  void advance(const Model& m, State& state, const Tick& tick) const override {
+  void advance(const Model&, State& state, const Tick& tick) const override {
     site::InjurySite& s = *state.site;
     const site::Layout& L = *layout_;
     const fields::Grid& g = L.grid;
@@ -176,7 +176,6 @@ class SiteAxons final : public Process {
     }
     state.retrograde.fraction_supported = growing > 0 ? static_cast<double>(supported) / (2.0 * static_cast<double>(growing)) : 0.0;
     if ((tick.time_s + tick.dt_s) % seconds_per_day == 0) mature(state, seconds_per_day);
-    (void)m;
   }
 
  private:

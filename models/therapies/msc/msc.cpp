@@ -322,7 +322,7 @@ void declare(ParameterRegistry& r) {
              .plausible = {5, 100}, .species = "all",
              .meaning = "time constant of immune rejection of allogeneic MSCs",
              .source = "assumption (allogeneic MSCs are rejected over weeks: Eliopoulos N et al. Blood 2005;106:4057, doi:10.1182/blood-2005-03-1004)"});
-  r.declare({.name = "msc.xenogeneic_rejection_time_constant", .unit = "d", .default_value = 2, .hard = {0.01, 10000},
+  r.declare({.name = "msc.xenogeneic_rejection_time_constant", .unit = "d", .default_value = 3, .hard = {0.01, 10000},
              .plausible = {0.5, 10}, .species = "all",
              .meaning = "time constant of immune rejection of xenogeneic (e.g. human in rat) MSCs",
              .source = "assumption (McGrath AM et al. 2018: human MSCs survive in rats only with cyclosporine, E64)"});

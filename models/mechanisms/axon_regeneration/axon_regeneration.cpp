@@ -56,6 +56,7 @@ class AxonRegeneration final : public Process {
       case RepairType::conduit: {
         bridge_speed_factor_ = p.get("axon_regeneration.conduit_speed_factor");
         bridge_delay_s_ = p.in("axon_regeneration.conduit_bridge_delay", "s");
+        bridge_loss_ = p.get("axon_regeneration.conduit_crossing_loss");
         half_gap_m_ = p.in("axon_regeneration.conduit_half_success_gap", "m");
         if (m.conduit.wall_permeability_m_per_s > 0) half_gap_m_ += p.in("axon_regeneration.permeable_wall_gap_gain", "m");
         success_width_m_ = p.in("axon_regeneration.conduit_success_width", "m");
@@ -334,6 +335,13 @@ void declare(ParameterRegistry& r) {
              .meaning = "share of axons that enter a decellularised allograft without Schwann cells and do not "
                         "reach the distal stump",
              .source = "assumption"});
+  r.declare({.name = "axon_regeneration.conduit_crossing_loss", .unit = "1", .default_value = 0.5, .hard = {0, 1},
+             .plausible = {0, 0.9}, .species = "all",
+             .meaning = "share of axons that enter a bridged conduit's thin regeneration cable and do not reach the "
+                        "distal stump",
+             .source = "assumption informed by E68 (Spector: axons 26-51 % of normal in bridged 10 mm tubes at 5 "
+                       "weeks)",
+             .calibration = "E68"});
   r.declare({.name = "axon_regeneration.conduit_speed_factor", .unit = "1", .default_value = 0.5,
              .hard = {0.01, 2}, .plausible = {0.2, 1}, .species = "all",
              .meaning = "axon speed across a conduit's regeneration cable relative to a stump",

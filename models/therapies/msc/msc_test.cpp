@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -148,6 +149,31 @@ TEST(TherapyMsc, RejectionByDonorAndImmunosuppression) {
   EXPECT_GT(autologous, allogeneic);
   EXPECT_GT(allogeneic, xenogeneic);
   EXPECT_GT(suppressed, 3 * xenogeneic);
+}
+
+// E37 (Zarbakhsh 2016): in a 10 mm silicone tube, rat bone-marrow stromal cells (a homograft:
+// allogeneic) did better than human umbilical-cord stromal cells (a xenograft), and both better
+// than the empty tube. The same seeds in every arm (common random numbers), so the arms differ
+// only by the cells.
+TEST(CalibrationE37, BoneMarrowHomograftBeatsUmbilicalXenograftBeatsEmptyTube) {
+  auto mean_axons = [](const std::string& therapy) {
+    double sum = 0;
+    constexpr int animals = 24;
+    for (int seed = 1; seed <= animals; ++seed) {
+      Simulation sim(compile(nerve("conduit", seed, "[repair.conduit]\nmaterial = \"silicone\"\n") + therapy));
+      sum += sample(sim, "regenerating_motor_axons", {84})[0];
+    }
+    return sum / animals;
+  };
+  const double empty = mean_axons("");
+  const double bm = mean_axons(msc("source = \"bone_marrow\"\ndonor = \"allogeneic\"\ndose = \"1e6 cells\"\n"
+                                   "route = \"conduit_lumen\"\n"));
+  const double uc = mean_axons(msc("source = \"umbilical_cord\"\ndonor = \"xenogeneic\"\ndose = \"1e6 cells\"\n"
+                                   "route = \"conduit_lumen\"\n"));
+  EXPECT_GT(bm, uc);
+  EXPECT_GT(uc, empty);
+  std::cout << "E37 mean regenerating motor axons at 12 weeks: empty " << empty << ", UC (xeno) " << uc
+            << ", BM (allo) " << bm << "\n";
 }
 
 std::vector<Diagnostic> errors_of(const std::string& text) {

@@ -248,8 +248,7 @@ void declare(ParameterRegistry& r) {
                .plausible = {0, 1e-2}, .species = "all",
                .meaning = "VEGF secreted per " + s + " MSC per day in normoxia",
                .source = ad ? rehman + " (1203 pg" + period + ")"
-                            : "assumption (relative to AD-MSC, which are the most angiogenic: " + sources_note + ")",
-               .calibration = ad ? "E35" : ""});
+                            : "assumption (relative to AD-MSC, which are the most angiogenic: " + sources_note + ")"});
     r.declare({.name = "msc." + s + ".hgf_secretion", .unit = "pg/d", .default_value = pr.hgf, .hard = {0, 1},
                .plausible = {0, 1e-1}, .species = "all", .meaning = "HGF secreted per " + s + " MSC per day",
                .source = ad ? rehman + " (12280 pg" + period + ")" : "assumption (relative to AD-MSC, " + sources_note + ")"});

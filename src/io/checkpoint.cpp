@@ -254,7 +254,8 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
     w.value(site.axons.cone());
     w.text(serialize(site.axons));
     site_columns(w, site);
-    for (double total : {site.myelin_initial, site.myelin_autophagy, site.myelin_phagocytosis, site.vessel_length_um})
+    for (double total : {site.myelin_initial, site.myelin_autophagy, site.myelin_phagocytosis, site.vessel_length_um,
+                         site.epineurial_macrophages})
       w.value(total);
     w.value(site.monocytes_recruited);
   }
@@ -324,7 +325,8 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
     s.site.emplace(site::InjurySite{.fields = std::move(fields), .cells = std::move(cells), .axons = std::move(axons)});
     site::InjurySite& site = *s.site;
     site_columns(r, site);
-    for (double* total : {&site.myelin_initial, &site.myelin_autophagy, &site.myelin_phagocytosis, &site.vessel_length_um})
+    for (double* total : {&site.myelin_initial, &site.myelin_autophagy, &site.myelin_phagocytosis, &site.vessel_length_um,
+                          &site.epineurial_macrophages})
       *total = r.value<double>();
     site.monocytes_recruited = r.value<std::uint64_t>();
   }

@@ -89,6 +89,7 @@ struct InjurySite {
   double myelin_phagocytosis = 0;      ///< cleared by macrophages [voxel units]
   double vessel_length_um = 0;         ///< total length grown by endothelial tips [um]
   std::uint64_t monocytes_recruited = 0;  ///< agents recruited
+  double epineurial_macrophages = 0;   ///< macrophages of the epineurium (0D, both stumps) [cells/mm^2]
 
   static constexpr std::uint32_t no_axon = 0xFFFFFFFFu;
 };

@@ -74,6 +74,7 @@ class SiteCells final : public Readout {
     out.push_back({"site_macrophages", macrophages, "cells"});
     out.push_back({"site_m2_share", macrophages > 0 ? 100 * m2 / macrophages : 0, "%"});
     out.push_back({"distal_macrophage_density", per_mm2, "cells/mm^2"});
+    out.push_back({"epineurial_macrophage_density", s.epineurial_macrophages, "cells/mm^2"});
     out.push_back({"distal_myelin_remaining", distal_voxels > 0 ? 100 * distal_myelin / distal_voxels : 0, "%"});
     out.push_back({"myelin_cleared_by_autophagy", degenerating > 0 ? 100 * s.myelin_autophagy / degenerating : 0, "%"});
     out.push_back({"distal_axon_integrity", distal_voxels > 0 ? 100 * distal_integrity / distal_voxels : 0, "%"});

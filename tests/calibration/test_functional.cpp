@@ -137,7 +137,9 @@ TEST(CalibrationE44, MuscleKeepsRestorativeCapacityForTwoMonths) {
               {{"repair.timing", std::to_string(delay) + " d"}, {"repair.cross_suture", "fresh_nerve"}});
   };
   const double immediate = force_after(0);
-  EXPECT_GT(immediate, 50.0);
+  // Substantial but incomplete 12 weeks after an immediate suture: the reinnervated units are
+  // still maturing (muscle_target.maturation_time_constant, 70 d; E32).
+  EXPECT_GT(immediate, 20.0);
   EXPECT_GE(force_after(60) / immediate, 0.8);
   EXPECT_LT(force_after(240) / immediate, 0.8) << "restorative capacity must eventually decline (E22)";
 }
@@ -230,6 +232,29 @@ TEST(Functional, ConduitMaterialPresets) {
   EXPECT_EQ(own->conduit.wall_permeability_m_per_s, 0.0);
   EXPECT_EQ(own->scenario().value_sources.count("repair.conduit.wall_permeability"), 0u);
   EXPECT_EQ(collagen->scenario().value_sources.count("repair.conduit.wall_permeability"), 1u);
+}
+
+// E32 (Mathot 2021): 10 mm rat sciatic defect, gastrocnemius CMAP 12 weeks after the repair,
+// autograft 53.8 +- 5.8 % and decellularised allograft 13.5 +- 5.0 % (SEM). Fitted:
+// muscle_target.maturation_time_constant (autograft) and axon_regeneration.allograft_crossing_length
+// (allograft); the mean of four seeds must lie inside each SEM band, and every seed must rank
+// the autograft above the allograft. Without the maturation of the reinnervated units both
+// read 100 %.
+TEST(CalibrationE32, GraftCmapAtTwelveWeeks) {
+  const auto cmap = [](const std::string& repair, int seed) {
+    return at(scenario("rat", "sciatic", "transection", repair, "84 d", "gap_length = \"10 mm\"\n"),
+              "cmap_amplitude_ratio.gastrocnemius", 84, {{"seed", std::to_string(seed)}});
+  };
+  double autograft = 0, allograft = 0;
+  const int seeds = 4;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    const double a = cmap("autograft", seed), b = cmap("decellularized_allograft", seed);
+    EXPECT_GT(a, b) << "seed " << seed;
+    autograft += a / seeds;
+    allograft += b / seeds;
+  }
+  EXPECT_NEAR(autograft, 53.8, 5.8);
+  EXPECT_NEAR(allograft, 13.5, 5.0);
 }
 
 // Human MRC grades and Tinel sign after a median nerve transection repaired at the wrist: the

@@ -257,6 +257,23 @@ TEST(CalibrationE32, GraftCmapAtTwelveWeeks) {
   EXPECT_NEAR(allograft, 13.5, 5.0);
 }
 
+// Motor-unit maturation (issue 6): once the connected axons can sustain full innervation
+// (I* = min(1, E C/N) = 1, reached within weeks), the denervated remainder 1 - I decays exactly
+// as exp(-t/tau_m): 70 d after a suture, 20 d after a crush (own end-plates). Before issue 6 it
+// was 0 at once (the ratio would be 0/0, not the exponential).
+TEST(Functional, ReinnervatedMotorUnitsMatureExponentially) {
+  const auto remainder_ratio = [](const std::string& injury, const std::string& repair, double t1, double t2) {
+    Simulation sim(compile(scenario("rat", "sciatic", injury, repair, std::to_string(t2) + " d")));
+    const auto units = sample(sim, "mune_ratio.gastrocnemius", {t1});
+    const auto i = sample(sim, "muscle_innervation.gastrocnemius", {t1, t2});
+    EXPECT_GE(5.0 * units[0], 100.0) << "the connected axons must already sustain full innervation";
+    EXPECT_GT(100.0 - i[0], 1.0) << "still maturing at day " << t1;
+    return (100.0 - i[1]) / (100.0 - i[0]);
+  };
+  EXPECT_NEAR(remainder_ratio("transection", "direct_suture", 60, 120), std::exp(-60.0 / 70.0), 1e-9);
+  EXPECT_NEAR(remainder_ratio("crush", "none", 30, 60), std::exp(-30.0 / 20.0), 1e-9);
+}
+
 // Human MRC grades and Tinel sign after a median nerve transection repaired at the wrist: the
 // grades never fall once axons have arrived, start at M0/S0, and the Tinel sign advances at about
 // the regeneration rate (E07) until the skin is reached.

@@ -322,8 +322,8 @@ void declare(ParameterRegistry& r) {
                         "(share = exp(-gap / length); 1D model only)",
              .source = "assumption, fitted to E32.2 (Mathot 2021: 10 mm rat sciatic decellularised allograft, CMAP "
                        "13.5 +- 5.0 % vs autograft 53.8 % at 12 wk); direction from Whitlock 2009 "
-                       "doi:10.1002/mus.21220 (fewer axons through acellular than through cellular grafts, worse for "
-                       "longer gaps)",
+                       "doi:10.1002/mus.21220, identifier not verified (fewer axons through acellular than "
+                       "through cellular grafts, worse for longer gaps)",
              .calibration = "E32"});
   r.declare({.name = "axon_regeneration.conduit_speed_factor", .unit = "1", .default_value = 0.5,
              .hard = {0.01, 2}, .plausible = {0.2, 1}, .species = "all",

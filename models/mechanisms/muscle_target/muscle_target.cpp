@@ -146,9 +146,9 @@ void declare(ParameterRegistry& r) {
              .plausible = {30, 240}, .species = "rat",
              .meaning = "time constant with which reinnervated motor units mature and enlarge toward the innervation "
                         "their connected axons can sustain",
-             .source = "fitted to E32.1 (Mathot 2021: 10 mm rat sciatic autograft, CMAP 53.8 +- 5.8 % at 12 wk) within "
-                       "the range of Gordon & Stein 1982 doi:10.1113/jphysiol.1982.sp014074 (cat triceps surae after "
-                       "nerve suture: tension recovers as a single exponential with a time constant of 1-2 months, by "
+             .source = "fitted to E32.1 (Mathot 2021: 10 mm rat sciatic autograft, CMAP 53.8 +- 5.8 % at 12 wk), "
+                       "just above the range of Gordon & Stein 1982 doi:10.1113/jphysiol.1982.sp014074 (cat triceps "
+                       "surae after nerve suture: tension recovers as a single exponential with a time constant of 1-2 months, by "
                        "growth of the reinnervated units after their number has settled)",
              .calibration = "E32"});
   r.declare({.name = "muscle_target.maturation_time_constant_crush", .unit = "d", .default_value = 20,

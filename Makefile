@@ -1,13 +1,15 @@
 # One-command setup: `make run` and `make test` install missing Debian packages, configure and
-# build, then run the default scenario or the test suite.
+# build, then run the default study or the test suite.
 PRESET ?= release
+STUDY ?= scenarios/studies/rat-sciatic-10mm-msc.toml
+OUT ?= runs/rat-sciatic-10mm-msc
 SCENARIO ?= scenarios/rat-sciatic-crush.toml
-OUT ?= runs/rat-sciatic-crush
+SCENARIO_OUT ?= runs/rat-sciatic-crush
 JOBS ?= $(shell nproc)
 
 FUZZ_SECONDS ?= 120
 
-.PHONY: all deps configure build run test check test-sanitizers test-all clean docs fuzz fuzz-check
+.PHONY: all deps configure build run run-scenario test check test-sanitizers test-all clean docs fuzz fuzz-check
 
 all: build
 
@@ -20,9 +22,15 @@ configure: deps
 build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
+# The default study: a 10 mm rat sciatic gap, 8 arms x 8 rats, 12 weeks (seconds on 2 cores).
 run: build
-	@build/bin/bungner run $(SCENARIO) --out $(OUT) --force
+	@build/bin/bungner study $(STUDY) --out $(OUT) --force
 	@echo "Report: $(OUT)/report.html (open it in a browser; it works offline)"
+
+# One scenario: `make run-scenario SCENARIO=scenarios/examples/... SCENARIO_OUT=runs/...`.
+run-scenario: build
+	@build/bin/bungner run $(SCENARIO) --out $(SCENARIO_OUT) --force
+	@echo "Report: $(SCENARIO_OUT)/report.html (open it in a browser; it works offline)"
 
 # The whole verification, as CI runs it: a bounded, reproducible fuzzing run, the suite under
 # AddressSanitizer + UBSan, the threaded tests under ThreadSanitizer, then the suite itself (last,

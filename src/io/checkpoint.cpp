@@ -12,7 +12,7 @@
 namespace bungner::io {
 namespace {
 
-constexpr char magic[] = "BUNGNER-CHECKPOINT-2";  // 2: crossing-delay signal, therapy effects
+constexpr char magic[] = "BUNGNER-CHECKPOINT-3";  // 2: crossing-delay signal, therapy effects; 3: cell grafts
 
 class Writer {
  public:
@@ -239,6 +239,13 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   w.value(s.signals.crossing_delay_factor);
   w.value(s.effects.fibre_diameter_factor);
   w.value(s.retrograde.fraction_supported);
+  w.value(s.signals.schwann_decline_factor);
+  w.value(static_cast<std::uint64_t>(s.grafts.size()));
+  for (const CellGraft& g : s.grafts)
+    for (double v : {g.cells, g.delivered, g.schwann_like, g.primed, g.neurotrophin_release, g.vegf_release,
+                     g.il10_release, g.preparation_days, g.bridge_exposure, g.bridge_speed_factor,
+                     g.bridge_loss_factor, g.bridge_gap_gain_m})
+      w.value(v);
   w.value(static_cast<std::uint8_t>(s.site.has_value()));
   if (s.site) {
     const site::InjurySite& site = *s.site;
@@ -302,6 +309,13 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   s.signals.crossing_delay_factor = r.value<double>();
   s.effects.fibre_diameter_factor = r.value<double>();
   s.retrograde.fraction_supported = r.value<double>();
+  s.signals.schwann_decline_factor = r.value<double>();
+  s.grafts.resize(r.count(12 * sizeof(double)));
+  for (CellGraft& g : s.grafts)
+    for (double* v : {&g.cells, &g.delivered, &g.schwann_like, &g.primed, &g.neurotrophin_release, &g.vegf_release,
+                      &g.il10_release, &g.preparation_days, &g.bridge_exposure, &g.bridge_speed_factor,
+                      &g.bridge_loss_factor, &g.bridge_gap_gain_m})
+      *v = r.value<double>();
   if (r.value<std::uint8_t>() != 0) {
     fields::Fields fields = deserialize_fields(r.text());
     agents::Agents cells = deserialize_agents(r.text(), site::cell_kinds(), site::state_variables());

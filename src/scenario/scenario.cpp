@@ -49,7 +49,7 @@ Field build_core_schema() {
       Field{.key = "nerve", .kind = Kind::string, .doc = "injured nerve, e.g. sciatic, femoral, median, ulnar",
             .required = true},
       Field{.key = "seed", .kind = Kind::integer, .doc = "seed of all random draws of the run", .default_text = "1",
-            .hard = {0, 9.2e18}},
+            .hard = {0, 9223372036854775807.0}},
       table("injury", "the injury",
             {choice("type", "Seddon class of the injury", {"conduction_block", "crush", "transection"}, ""),
              choice("sunderland_grade",

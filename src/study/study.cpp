@@ -91,7 +91,7 @@ Field study_schema() {
   root.children = {
       Field{.key = "title", .kind = Kind::string, .doc = "title", .default_text = ""},
       Field{.key = "base", .kind = Kind::string, .doc = "base scenario, relative to the study file", .required = true},
-      Field{.key = "seed", .kind = Kind::integer, .doc = "study seed", .default_text = "1", .hard = {0, 9.2e18}},
+      Field{.key = "seed", .kind = Kind::integer, .doc = "study seed", .default_text = "1", .hard = {0, 9223372036854775807.0}},
       Field{.key = "subjects", .kind = Kind::integer, .doc = "subjects per arm", .default_text = "8", .hard = {1, 1e7}},
       Field{.key = "readouts", .kind = Kind::string_list, .doc = "observations to summarise (globs; empty: all)"},
       Field{.key = "arms", .kind = Kind::table_array, .doc = "arms"},
@@ -576,19 +576,27 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
       "time_days,readout,arm_a,arm_b,mean_difference,welch_t,welch_df,welch_p,holm_p,hedges_g,tukey_p,anova_p\n";
   nlohmann::ordered_json summary_json = nlohmann::ordered_json::array();
   nlohmann::ordered_json comparison_json = nlohmann::ordered_json::array();
-  for (const auto& [key, groups] : samples) {
+  for (const auto& [key, all_groups] : samples) {
     const auto& [time, readout] = key;
+    // Arms that report this readout (a therapy's readouts exist only in the arms that have it);
+    // the comparisons are among them.
+    std::vector<std::size_t> arm_of;
+    std::vector<std::vector<double>> groups;
+    for (std::size_t a = 0; a < all_groups.size(); ++a)
+      if (!all_groups[a].empty()) {
+        arm_of.push_back(a);
+        groups.push_back(all_groups[a]);
+      }
     const std::string& unit = unit_of[readout];
     for (std::size_t a = 0; a < groups.size(); ++a) {
       const auto& g = groups[a];
-      if (g.empty()) continue;
       Summary s{.n = g.size(), .mean = mean(g)};
       if (g.size() >= 2) s = summarize(g);
       else s.sd = s.sem = s.ci_low = s.ci_high = std::nan("");
-      summary_csv += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", text::csv_field(spec.arms[a].name), number(time),
+      summary_csv += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", text::csv_field(spec.arms[arm_of[a]].name), number(time),
                                  text::csv_field(readout), text::csv_field(unit), s.n, number(s.mean), number(s.sd),
                                  number(s.sem), number(s.ci_low), number(s.ci_high));
-      summary_json.push_back({{"arm", spec.arms[a].name}, {"time_days", time}, {"readout", readout}, {"unit", unit},
+      summary_json.push_back({{"arm", spec.arms[arm_of[a]].name}, {"time_days", time}, {"readout", readout}, {"unit", unit},
                               {"n", s.n}, {"mean", json_number(s.mean)}, {"sd", json_number(s.sd)},
                               {"sem", json_number(s.sem)}, {"ci_low", json_number(s.ci_low)},
                               {"ci_high", json_number(s.ci_high)}});
@@ -618,12 +626,12 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
         const WelchTTest& w = welch[pair];
         const double tukey_p = testable ? tukey[pair].p : std::nan("");
         comparisons_csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", number(time), text::csv_field(readout),
-                                       text::csv_field(spec.arms[a].name), text::csv_field(spec.arms[b].name),
+                                       text::csv_field(spec.arms[arm_of[a]].name), text::csv_field(spec.arms[arm_of[b]].name),
                                        number(mean(groups[a]) - mean(groups[b])), number(w.t), number(w.df),
                                        number(testable ? w.p : std::nan("")), number(testable ? holm[pair] : std::nan("")),
                                        number(effect[pair].hedges_g), number(tukey_p), number(anova_p));
-        comparison_json.push_back({{"time_days", time}, {"readout", readout}, {"arm_a", spec.arms[a].name},
-                                   {"arm_b", spec.arms[b].name}, {"mean_difference", json_number(mean(groups[a]) - mean(groups[b]))},
+        comparison_json.push_back({{"time_days", time}, {"readout", readout}, {"arm_a", spec.arms[arm_of[a]].name},
+                                   {"arm_b", spec.arms[arm_of[b]].name}, {"mean_difference", json_number(mean(groups[a]) - mean(groups[b]))},
                                    {"welch_t", json_number(w.t)}, {"welch_df", json_number(w.df)},
                                    {"welch_p", json_number(testable ? w.p : std::nan(""))},
                                    {"holm_p", json_number(testable ? holm[pair] : std::nan(""))},

@@ -79,12 +79,33 @@ struct Signals {
   /// Factor on the remaining suture-crossing delay of the axons still waiting at the repair site;
   /// axon_regeneration applies it once, in the tick it is set (brief electrical stimulation) [1].
   double crossing_delay_factor = 1.0;
+  /// Factor on the rate at which denervated distal Schwann cells lose their repair capacity [1].
+  double schwann_decline_factor = 1.0;
 };
 
 /// Lasting effects of therapies: set by therapies, never reset, observed by readouts.
 struct TherapyEffects {
   /// Factor on the diameter of regenerated fibres, as morphometry and conduction see it (vitamin D) [1].
   double fibre_diameter_factor = 1.0;
+};
+
+/// Transplanted cells of one cell therapy (an [[therapies]] item of type msc), as a pool at the
+/// repair site: what is left of them, their phenotype and what they release.
+struct CellGraft {
+  double cells = 0;           ///< surviving transplanted cells at the repair site [cells]
+  double delivered = 0;       ///< cells that reached the site when given [cells]
+  double schwann_like = 0;    ///< fraction still in the Schwann-like (differentiated) phenotype [1]
+  double primed = 0;          ///< fraction primed by the injured nerve (in vivo activation) [1]
+  double neurotrophin_release = 0;  ///< NGF + BDNF + GDNF + NT-3 released now [pg/day]
+  double vegf_release = 0;          ///< VEGF released now [pg/day]
+  double il10_release = 0;          ///< IL-10 released now [pg/day]
+  double preparation_days = 0;      ///< culture time before the cells could be given [d]
+  // What the graft leaves behind in the bridge (read by axon_regeneration): lasting, because a
+  // bridge colonised early by Schwann cells and vessels stays better after the cells are gone.
+  double bridge_exposure = 0;       ///< time integral of the graft's support of the bridge [d]
+  double bridge_speed_factor = 1;   ///< factor on the elongation speed in the bridge [1]
+  double bridge_loss_factor = 1;    ///< factor on the share of axons lost in the bridge [1]
+  double bridge_gap_gain_m = 0;     ///< gain of the gap a conduit bridges with even odds [m]
 };
 
 /// Neurotrophic support that growth cones at the injury site convey back to their neurons
@@ -108,6 +129,8 @@ struct State {
   Signals signals;
   TherapyEffects effects;
   RetrogradeSupport retrograde;
+  /// Cell therapies, in the order of their [[therapies]] items.
+  std::vector<CellGraft> grafts;
   /// The 3D injury site, when the model has one (`site.model = "3d"`).
   std::optional<site::InjurySite> site;
   Diagnostics diagnostics;

@@ -53,16 +53,17 @@ class AxonRegeneration final : public Process {
         bridge_speed_factor_ = p.get("axon_regeneration.allograft_speed_factor");
         // A graft without Schwann cells: the farther from the host's migrating Schwann cells, the
         // fewer axons keep going; the share that crosses falls exponentially with the graft's
-        // length. The 3D injury site models the acellular bridge itself.
-        if (!m.site) bridge_pass_ = std::exp(-m.gap_m / p.in("axon_regeneration.allograft_crossing_length", "m"));
+        // length (cell grafts reduce the loss below). The 3D injury site models the acellular
+        // bridge itself.
+        if (!m.site) bridge_loss_ = 1.0 - std::exp(-m.gap_m / p.in("axon_regeneration.allograft_crossing_length", "m"));
         break;
       case RepairType::conduit: {
         bridge_speed_factor_ = p.get("axon_regeneration.conduit_speed_factor");
         bridge_delay_s_ = p.in("axon_regeneration.conduit_bridge_delay", "s");
-        double half_gap = p.in("axon_regeneration.conduit_half_success_gap", "m");
-        if (m.conduit.wall_permeability_m_per_s > 0) half_gap += p.in("axon_regeneration.permeable_wall_gap_gain", "m");
-        const double width = p.in("axon_regeneration.conduit_success_width", "m");
-        bridge_success_ = 1.0 / (1.0 + std::exp((m.gap_m - half_gap) / width));
+        bridge_loss_ = p.get("axon_regeneration.conduit_crossing_loss");
+        half_gap_m_ = p.in("axon_regeneration.conduit_half_success_gap", "m");
+        if (m.conduit.wall_permeability_m_per_s > 0) half_gap_m_ += p.in("axon_regeneration.permeable_wall_gap_gain", "m");
+        success_width_m_ = p.in("axon_regeneration.conduit_success_width", "m");
         break;
       }
       default: break;
@@ -78,7 +79,15 @@ class AxonRegeneration final : public Process {
     // A conduit either forms a bridging cable or not: one draw for the whole nerve.
     RandomStream nerve_stream(state.key, std::numeric_limits<std::uint64_t>::max(), 0,
                               purpose_id("axon_regeneration.bridge"));
-    const bool bridged = nerve_stream.uniform() < bridge_success_;
+    // Cells seeded in the lumen (cell grafts) widen the gap a conduit bridges: they are in place
+    // when the draw is made, at the start.
+    double success = 1.0;
+    if (m.repair == RepairType::conduit) {
+      double half_gap = half_gap_m_;
+      for (const CellGraft& g : state.grafts) half_gap += g.bridge_gap_gain_m;
+      success = 1.0 / (1.0 + std::exp((m.gap_m - half_gap) / success_width_m_));
+    }
+    const bool bridged = nerve_stream.uniform() < success;
     const double axotomy = static_cast<double>(m.axotomy_time_s);
     const double repair = static_cast<double>(m.repair_time_s);
     // Prolonged axotomy before repair lowers the chance that a neuron regenerates at all (E20).
@@ -125,6 +134,14 @@ class AxonRegeneration final : public Process {
     const double t1 = t0 + static_cast<double>(tick.dt_s);
     if (state.signals.crossing_delay_factor != 1.0) compress_crossing(m, state, t0);
     const double speed_factor = state.signals.growth_speed_factor;
+    // Lasting effects of cell grafts on the bridge: faster growth, fewer axons lost in it.
+    double graft_speed = 1.0;
+    double graft_loss = 1.0;
+    for (const CellGraft& g : state.grafts) {
+      graft_speed *= g.bridge_speed_factor;
+      graft_loss *= g.bridge_loss_factor;
+    }
+    const double pass_bridge = 1.0 - std::clamp(bridge_loss_ * graft_loss, 0.0, 1.0);
     // Until schwann_support has recorded the contact (it runs later in the same tick), the
     // current support is the support at contact.
     const double support = state.distal.contact_made ? state.distal.support_at_contact : state.distal.schwann_support;
@@ -158,7 +175,7 @@ class AxonRegeneration final : public Process {
         if (!(n.growth_start_s[i] < t1)) continue;
         // Entering the distal nerve: Schwann cells there must still support regeneration (E21).
         RandomStream stream(state.key, i, 0, purpose_id("axon_regeneration.entry"));
-        if (stream.uniform() >= support * (1.0 - scar_loss_) * bridge_pass_) {
+        if (stream.uniform() >= support * (1.0 - scar_loss_) * pass_bridge) {
           n.status[i] = AxonStatus::failed;
           continue;
         }
@@ -177,7 +194,7 @@ class AxonRegeneration final : public Process {
       double time = from;
       // Inside a bridge (graft or conduit) the axon grows at a reduced speed.
       if (x < m.gap_m && bridge_speed_factor_ > 0) {
-        const double vb = v * bridge_speed_factor_;
+        const double vb = v * bridge_speed_factor_ * graft_speed;
         const double reach = std::min(m.gap_m, x + vb * (t1 - time));
         time += (reach - x) / vb;
         x = reach;
@@ -239,8 +256,9 @@ class AxonRegeneration final : public Process {
   bool scar_crossing_ = false;
   double bridge_speed_factor_ = 1.0;
   double bridge_delay_s_ = 0.0;
-  double bridge_success_ = 1.0;
-  double bridge_pass_ = 1.0;  ///< share of the axons that cross a decellularised allograft [1]
+  double bridge_loss_ = 0.0;      ///< share of axons lost in the bridge (allograft without cells)
+  double half_gap_m_ = 0.0;       ///< conduit: gap bridged half the time
+  double success_width_m_ = 1.0;  ///< conduit: width of the logistic fall with gap length
 };
 
 void declare(ParameterRegistry& r) {
@@ -325,6 +343,13 @@ void declare(ParameterRegistry& r) {
                        "doi:10.1002/mus.21220, identifier not verified (fewer axons through acellular than "
                        "through cellular grafts, worse for longer gaps)",
              .calibration = "E32"});
+  r.declare({.name = "axon_regeneration.conduit_crossing_loss", .unit = "1", .default_value = 0.5, .hard = {0, 1},
+             .plausible = {0, 0.9}, .species = "all",
+             .meaning = "share of axons that enter a bridged conduit's thin regeneration cable and do not reach the "
+                        "distal stump",
+             .source = "assumption informed by E68 (Spector: axons 26-51 % of normal in bridged 10 mm tubes at 5 "
+                       "weeks)",
+             .calibration = "E68"});
   r.declare({.name = "axon_regeneration.conduit_speed_factor", .unit = "1", .default_value = 0.5,
              .hard = {0.01, 2}, .plausible = {0.2, 1}, .species = "all",
              .meaning = "axon speed across a conduit's regeneration cable relative to a stump",

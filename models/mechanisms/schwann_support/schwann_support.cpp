@@ -44,7 +44,7 @@ class SchwannSupport final : public Process {
     }
     // dS/dt = -k_d (S - floor) + k_r (1 - S), integrated exactly over dt with the rates held
     // fixed (a linear ODE), so the update is unconditionally stable.
-    const double k_decline = before_contact ? 1.0 / decline_tau_s_ : 0.0;
+    const double k_decline = before_contact ? state.signals.schwann_decline_factor / decline_tau_s_ : 0.0;
     const double k_recover = before_contact ? 0.0 : r / recovery_tau_s_;
     if (k_decline + k_recover <= 0) return;
     const double rate = k_decline + k_recover;

@@ -1,0 +1,44 @@
+// Cell-therapy readouts: what is left of each transplanted graft (cells, Schwann-like phenotype),
+// what it releases now, and the culture time it needed. Observes State::grafts.
+#include <fmt/format.h>
+
+#include "bungner/model/model.hpp"
+#include "bungner/model/state.hpp"
+
+namespace bungner {
+namespace {
+
+class CellGraftReadout final : public Readout {
+ public:
+  std::string_view name() const override { return "cell_graft"; }
+
+  void observe(const Model&, const State& state, std::vector<Observation>& out) const override {
+    for (std::size_t k = 0; k < state.grafts.size(); ++k) {
+      const CellGraft& g = state.grafts[k];
+      // One graft: plain names; several: numbered in the order of their [[therapies]] items.
+      const std::string suffix = state.grafts.size() == 1 ? "" : fmt::format(".{}", k + 1);
+      out.push_back({"msc_cells" + suffix, g.cells, "cells"});
+      out.push_back({"msc_surviving" + suffix, g.delivered > 0 ? 100.0 * g.cells / g.delivered : 0.0, "%"});
+      out.push_back({"msc_schwann_like" + suffix, 100.0 * g.schwann_like, "%"});
+      out.push_back({"msc_neurotrophin_release" + suffix, g.neurotrophin_release, "pg/d"});
+      out.push_back({"msc_vegf_release" + suffix, g.vegf_release, "pg/d"});
+      out.push_back({"msc_il10_release" + suffix, g.il10_release, "pg/d"});
+      out.push_back({"msc_bridge_speed_factor" + suffix, g.bridge_speed_factor, "1"});
+      out.push_back({"msc_preparation_time" + suffix, g.preparation_days, "d"});
+    }
+  }
+};
+
+}  // namespace
+
+void register_cell_graft(Registry& registry) {
+  registry.add(ReadoutEntry{.name = "cell_graft",
+                            .summary = "transplanted cells per graft: surviving cells, Schwann-like share, release of "
+                                       "neurotrophins, VEGF and IL-10, lasting bridge effect, preparation time",
+                            .declare_parameters = nullptr,
+                            .create = [](const CompileContext&) -> std::unique_ptr<Readout> {
+                              return std::make_unique<CellGraftReadout>();
+                            }});
+}
+
+}  // namespace bungner

@@ -1,0 +1,499 @@
+// Mesenchymal stem-cell therapy: adipose (AD), bone-marrow (BM) or umbilical-cord (UC, Wharton's
+// jelly) MSCs, undifferentiated or differentiated into Schwann-like cells, given at the repair
+// site (seeded on a graft, in a conduit lumen, injected into the stumps) or intravenously. The
+// graft is a pool of cells (State::grafts) whose number, phenotype and paracrine release follow
+// from the time since it was given; five switchable mechanisms turn the release into effects on
+// neurons, the bridge and the distal Schwann cells. Equations and sources: README.md beside this file.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "../treatment_window.hpp"
+#include "bungner/core/text.hpp"
+#include "bungner/model/model.hpp"
+#include "bungner/model/state.hpp"
+
+namespace bungner {
+namespace {
+
+constexpr std::array<const char*, 3> sources = {"adipose", "bone_marrow", "umbilical_cord"};
+constexpr std::array<const char*, 4> neurotrophins = {"ngf", "bdnf", "gdnf", "nt3"};
+/// The mechanisms of benefit, each of which `ablate` can switch off.
+constexpr std::array<const char*, 6> mechanisms = {"neurotrophic_neurons", "neurotrophic_cones", "schwann_support",
+                                                   "angiogenesis",         "immunomodulation",   "schwann_like"};
+enum Mechanism : std::size_t {
+  neurotrophic_neurons = 0,
+  neurotrophic_cones,
+  schwann_support,
+  angiogenesis,
+  immunomodulation,
+  schwann_like,
+};
+
+double saturating(double x) { return x / (1.0 + x); }
+
+class MscTherapy final : public treatment::Therapy {
+ public:
+  MscTherapy(const CompileContext& c, const toml::table& item) {
+    const ParameterSet& p = c.parameters;
+    const std::string source = schema::string(item, "source");
+    const std::string prefix = "msc." + source + ".";
+    for (const char* f : neurotrophins) neurotrophin_pg_per_day_ += p.in(prefix + f + "_secretion", "pg/d");
+    vegf_pg_per_day_ = p.in(prefix + "vegf_secretion", "pg/d");
+    hgf_pg_per_day_ = p.in(prefix + "hgf_secretion", "pg/d");
+    il10_pg_per_day_ = p.in(prefix + "il10_secretion", "pg/d");
+    const double culture = schema::string(item, "culture") == "spheroid" ? p.get("msc.spheroid_secretion_gain") : 1.0;
+    neurotrophin_pg_per_day_ *= culture;
+    vegf_pg_per_day_ *= culture;
+    hgf_pg_per_day_ *= culture;
+    il10_pg_per_day_ *= culture;
+
+    const bool differentiated = schema::string(item, "state") == "differentiated";
+    const std::string route = schema::string(item, "route");
+    const std::string vehicle = schema::string(item, "vehicle");
+    const bool scaffold = vehicle != "saline";
+    double retained = 1.0;
+    if (route == "graft_surface")
+      retained = p.get(differentiated ? "msc.graft_attachment_differentiated" : "msc.graft_attachment_undifferentiated");
+    else if (route == "conduit_lumen")
+      retained = p.get(scaffold ? "msc.lumen_retention_scaffold" : "msc.lumen_retention_suspension");
+    else if (route == "stump_injection")
+      retained = p.get("msc.injection_retention");
+    else
+      retained = p.get("msc.intravenous_homing");
+    delivered_ = schema::quantity(item, "dose", "cells") * retained;
+    // Cells at the cut faces act on the bridge less than cells inside it.
+    bridge_reach_ = route == "stump_injection" ? p.get("msc.injection_bridge_reach") : 1.0;
+    in_lumen_at_repair_ = route == "conduit_lumen";
+
+    schwann_like_0_ = differentiated ? p.get("msc.schwann_like_fraction") : 0.0;
+    reversion_s_ = p.in("msc.reversion_time_constant", "s");
+    priming_s_ = p.in("msc.priming_time_constant", "s");
+    primed_gain_ = p.get("msc.primed_neurotrophin_gain");
+    schwann_like_gain_ = p.get("msc.schwann_like_neurotrophin_gain");
+    hypoxic_gain_ = p.get("msc.hypoxic_vegf_gain");
+    revascularisation_s_ = p.in("msc.revascularisation_time_constant", "s");
+    hgf_weight_ = p.get("msc.hgf_angiogenic_weight");
+
+    const double survival_gain = scaffold ? p.get("msc.scaffold_survival_gain") : 1.0;
+    early_fraction_ = p.get("msc.early_loss_fraction");
+    early_s_ = p.in("msc.early_loss_time_constant", "s") * survival_gain;
+    persistent_s_ = p.in("msc.persistent_time_constant", "s") * survival_gain;
+    const std::string donor = schema::string(item, "donor");
+    if (donor != "autologous") {
+      const double tau = p.in(donor == "allogeneic" ? "msc.allogeneic_rejection_time_constant"
+                                                    : "msc.xenogeneic_rejection_time_constant",
+                              "s");
+      const bool suppressed = item["immunosuppression"].value_or(false);
+      rejection_per_s_ = (suppressed ? p.get("msc.immunosuppression_factor") : 1.0) / tau;
+    }
+
+    neurotrophin_half_ = p.in("msc.neurotrophin_half_effect", "pg/d");
+    vegf_half_ = p.in("msc.angiogenic_half_effect", "pg/d");
+    il10_half_ = p.in("msc.il10_half_effect", "pg/d");
+    schwann_like_half_ = p.get("msc.schwann_like_half_effect");
+    neuron_protection_ = p.get("msc.max_neuron_protection");
+    decline_slowing_ = p.get("msc.max_schwann_decline_slowing");
+    gap_gain_m_ = p.in("msc.max_conduit_gap_gain", "m");
+    cable_window_s_ = p.in("axon_regeneration.conduit_bridge_delay", "s");
+    exposure_half_d_ = p.in("msc.bridge_exposure_half_effect", "d");
+    speed_gain_ = p.get("msc.max_bridge_speed_gain");
+    loss_reduction_ = p.get("msc.max_bridge_loss_reduction");
+
+    std::vector<std::string> off;
+    if (const toml::array* a = item["ablate"].as_array())
+      for (const auto& v : *a) off.push_back(v.value_or(std::string{}));
+    for (std::size_t k = 0; k < mechanisms.size(); ++k)
+      on_[k] = std::find(off.begin(), off.end(), mechanisms[k]) == off.end();
+
+    preparation_days_ = p.in("msc.expansion_time", "d") + (differentiated ? p.in("msc.differentiation_time", "d") : 0.0) +
+                        (culture > 1.0 ? p.in("msc.spheroid_time", "d") : 0.0);
+
+    const double repair = schema::quantity(*c.scenario["repair"].as_table(), "timing", "s");
+    repair_s_ = repair;
+    given_s_ = round_to_tick(repair + schema::quantity(item, "after_repair", "s"), seconds_per_hour);
+  }
+
+  std::string_view name() const override { return "msc"; }
+
+  void initialize(const Model& m, State& state) const override {
+    CellGraft g;
+    g.preparation_days = preparation_days_;
+    // Cells seeded in a conduit's lumen are there while the cable forms: their angiogenic release
+    // (hypoxic, at implantation) widens the gap the conduit bridges.
+    // The mean release over the window in which the cable forms, with the cells that survive it.
+    if (in_lumen_at_repair_ && given_s_ <= m.repair_time_s && on_[angiogenesis]) {
+      constexpr int steps = 168;
+      double release = 0;
+      for (int k = 0; k < steps; ++k) {
+        const double age = (k + 0.5) / steps * cable_window_s_;
+        release += delivered_ * survival(age) * angiogenic_per_cell(std::exp(-age / revascularisation_s_)) / steps;
+      }
+      g.bridge_gap_gain_m = gap_gain_m_ * saturating(release / vegf_half_);
+    }
+    state.grafts.push_back(g);
+  }
+
+  void advance(const Model& m, State& state, const Tick& tick) const override {
+    CellGraft& g = state.grafts[index_in(m)];
+    const double t = static_cast<double>(tick.time_s);
+    if (t < static_cast<double>(given_s_)) return;
+    g.delivered = delivered_;
+    const double age = t - static_cast<double>(given_s_);
+    g.cells = delivered_ * survival(age);
+    g.schwann_like = schwann_like_0_ * std::exp(-age / reversion_s_);
+    g.primed = 1.0 - std::exp(-age / priming_s_);
+    const double hypoxia = std::exp(-std::max(0.0, t - repair_s_) / revascularisation_s_);
+    const double expression = 1.0 + (primed_gain_ - 1.0) * g.primed * (1.0 - g.schwann_like) +
+                              (schwann_like_gain_ - 1.0) * g.schwann_like;
+    g.neurotrophin_release = g.cells * neurotrophin_pg_per_day_ * expression;
+    g.vegf_release = g.cells * vegf_pg_per_day_ * (1.0 + (hypoxic_gain_ - 1.0) * hypoxia);
+    g.il10_release = g.cells * il10_pg_per_day_;
+
+    const double trophic = saturating(g.neurotrophin_release / neurotrophin_half_);
+    if (on_[neurotrophic_neurons]) state.signals.neuron_death_hazard_factor *= 1.0 - neuron_protection_ * trophic;
+    if (on_[schwann_support]) state.signals.schwann_decline_factor *= 1.0 - decline_slowing_ * trophic;
+    // Support of the bridge: each mechanism adds its saturating index; the bridge keeps what it
+    // gained (a lasting effect of early colonisation), so the exposure integrates.
+    double support = 0.0;
+    if (on_[neurotrophic_cones]) support += trophic;
+    if (on_[schwann_support]) support += trophic;
+    if (on_[angiogenesis]) support += saturating(g.cells * angiogenic_per_cell(hypoxia) / vegf_half_);
+    if (on_[immunomodulation]) support += saturating(g.il10_release / il10_half_);
+    if (on_[schwann_like]) support += saturating(g.cells * g.schwann_like / schwann_like_half_);
+    g.bridge_exposure += bridge_reach_ * support * static_cast<double>(tick.dt_s) / seconds_per_day;
+    const double effect = g.bridge_exposure / (g.bridge_exposure + exposure_half_d_);
+    g.bridge_speed_factor = 1.0 + speed_gain_ * effect;
+    g.bridge_loss_factor = 1.0 - loss_reduction_ * effect;
+  }
+
+ private:
+  static constexpr double seconds_per_day = 86400.0;
+
+  /// Fraction of the delivered cells alive `age` seconds after they were given.
+  double survival(double age) const {
+    return (early_fraction_ * std::exp(-age / early_s_) + (1.0 - early_fraction_) * std::exp(-age / persistent_s_)) *
+           std::exp(-rejection_per_s_ * age);
+  }
+
+  /// VEGF plus HGF (weighted by its angiogenic potency) per cell [pg/day], at hypoxia h in [0, 1].
+  double angiogenic_per_cell(double h) const {
+    return vegf_pg_per_day_ * (1.0 + (hypoxic_gain_ - 1.0) * h) + hgf_weight_ * hgf_pg_per_day_;
+  }
+
+  /// This therapy's graft among State::grafts: the msc processes in Model order.
+  std::size_t index_in(const Model& m) const {
+    std::size_t k = 0;
+    for (const auto& process : m.processes()) {
+      if (process.get() == this) break;
+      if (process->name() == "msc") ++k;
+    }
+    return k;
+  }
+
+  double neurotrophin_pg_per_day_ = 0, vegf_pg_per_day_ = 0, hgf_pg_per_day_ = 0, il10_pg_per_day_ = 0;
+  double delivered_ = 0, bridge_reach_ = 1;
+  bool in_lumen_at_repair_ = false;
+  double schwann_like_0_ = 0, reversion_s_ = 1, priming_s_ = 1, primed_gain_ = 1, schwann_like_gain_ = 1;
+  double hypoxic_gain_ = 1, revascularisation_s_ = 1, hgf_weight_ = 0;
+  double early_fraction_ = 0, early_s_ = 1, persistent_s_ = 1, rejection_per_s_ = 0;
+  double neurotrophin_half_ = 1, vegf_half_ = 1, il10_half_ = 1, schwann_like_half_ = 1;
+  double neuron_protection_ = 0, decline_slowing_ = 0, gap_gain_m_ = 0, cable_window_s_ = 1, exposure_half_d_ = 1, speed_gain_ = 0,
+         loss_reduction_ = 0;
+  std::array<bool, mechanisms.size()> on_{};
+  double preparation_days_ = 0;
+  double repair_s_ = 0;
+  std::int64_t given_s_ = 0;
+};
+
+void declare(ParameterRegistry& r) {
+  const std::string rehman = "Rehman J et al. Circulation 2004;109:1292, doi:10.1161/01.CIR.0000121425.42966.F1";
+  const std::string gu = "assumption (normalisation: 1e5 cells/mL over 2 d) on Gu 2012 (BM-MSC conditioned medium: BDNF 132, GDNF 70 pg/mL; cell number and time not given)";
+  const std::string sources_note =
+      "Amable PR et al. Stem Cell Res Ther 2014;5:53 and Hsieh J-Y et al. PLoS One 2013;8:e72604 (UC more growth "
+      "factors, AD more angiogenic, BM intermediate); Wang 2019 (UC > AD for NT-3, BDNF, GDNF)";
+  const std::string mathot2020 = "Mathot F et al. JPRAS 2020;73:81 [no identifier on record: assumption]";
+  const std::string period = " per 1e6 cells over an assumed 72 h conditioning period";
+  // Secretion profiles [pg per cell per day]: BM neurotrophins from Gu 2012 normalised by an
+  // assumed 1e5 cells/mL over 2 days; AD VEGF/HGF from Rehman 2004; the other sources scaled by
+  // the rankings of Amable 2014, Hsieh 2013 and Wang 2019 (magnitudes are assumptions).
+  struct Profile {
+    const char* source;
+    double ngf, bdnf, gdnf, nt3, vegf, hgf, il10;
+  };
+  const Profile profiles[] = {
+      {"adipose", 2.4e-4, 5.3e-4, 2.8e-4, 0.8e-4, 4.0e-4, 4.1e-3, 1.0e-4},
+      {"bone_marrow", 3.0e-4, 6.6e-4, 3.5e-4, 1.0e-4, 2.4e-4, 2.0e-3, 1.0e-4},
+      {"umbilical_cord", 4.5e-4, 9.9e-4, 5.3e-4, 1.5e-4, 2.8e-4, 4.1e-3, 1.5e-4},
+  };
+  for (const Profile& pr : profiles) {
+    const std::string s = pr.source;
+    const bool bm = s == "bone_marrow", ad = s == "adipose";
+    const auto nt_source = [&](const char* factor) {
+      if (bm && (std::string(factor) == "BDNF" || std::string(factor) == "GDNF")) return gu;
+      return fmt::format("assumption ({} relative to BM-MSC by {})", factor, sources_note);
+    };
+    const std::pair<const char*, double> nts[] = {{"ngf", pr.ngf}, {"bdnf", pr.bdnf}, {"gdnf", pr.gdnf}, {"nt3", pr.nt3}};
+    const char* labels[] = {"NGF", "BDNF", "GDNF", "NT-3"};
+    for (int k = 0; k < 4; ++k)
+      r.declare({.name = "msc." + s + "." + nts[k].first + "_secretion", .unit = "pg/d", .default_value = nts[k].second,
+                 .hard = {0, 1}, .plausible = {0, 1e-2}, .species = "all",
+                 .meaning = fmt::format("{} secreted per {} MSC per day (undifferentiated, monolayer)", labels[k], s),
+                 .source = nt_source(labels[k])});
+    r.declare({.name = "msc." + s + ".vegf_secretion", .unit = "pg/d", .default_value = pr.vegf, .hard = {0, 1},
+               .plausible = {0, 1e-2}, .species = "all",
+               .meaning = "VEGF secreted per " + s + " MSC per day in normoxia",
+               .source = ad ? rehman + " (1203 pg" + period + ")"
+                            : "assumption (relative to AD-MSC, which are the most angiogenic: " + sources_note + ")"});
+    r.declare({.name = "msc." + s + ".hgf_secretion", .unit = "pg/d", .default_value = pr.hgf, .hard = {0, 1},
+               .plausible = {0, 1e-1}, .species = "all", .meaning = "HGF secreted per " + s + " MSC per day",
+               .source = ad ? rehman + " (12280 pg" + period + ")" : "assumption (relative to AD-MSC, " + sources_note + ")"});
+    r.declare({.name = "msc." + s + ".il10_secretion", .unit = "pg/d", .default_value = pr.il10, .hard = {0, 1},
+               .plausible = {0, 1e-2}, .species = "all", .meaning = "IL-10 secreted per " + s + " MSC per day",
+               .source = "assumption (order of the neurotrophins; UC-MSC the most immunomodulatory, " + sources_note + ")"});
+  }
+  r.declare({.name = "msc.hypoxic_vegf_gain", .unit = "1", .default_value = 4.97, .hard = {1, 50}, .plausible = {2, 10},
+             .species = "all", .meaning = "factor on VEGF secretion under hypoxia",
+             .source = rehman + " (5980 vs 1203 pg per 1e6 cells)", .calibration = "E35"});
+  r.declare({.name = "msc.spheroid_secretion_gain", .unit = "1", .default_value = 2.1, .hard = {1, 20},
+             .plausible = {1, 5}, .species = "all",
+             .meaning = "factor on paracrine secretion per cell of 3D spheroids over monolayer culture",
+             .source = "Bou-Ghannam S et al. Sci Rep 2021;11:8170, doi:10.1038/s41598-021-87571-7 (VEGF per cell; applied to every "
+                       "factor: assumption)",
+             .calibration = "E36"});
+  r.declare({.name = "msc.hgf_angiogenic_weight", .unit = "1", .default_value = 0.1, .hard = {0, 10},
+             .plausible = {0, 1}, .species = "all",
+             .meaning = "angiogenic potency of a pg of HGF relative to a pg of VEGF",
+             .source = "assumption (HGF is angiogenic but secreted ~10x more than VEGF)"});
+  r.declare({.name = "msc.revascularisation_time_constant", .unit = "d", .default_value = 4, .hard = {0.1, 100},
+             .plausible = {1, 14}, .species = "all",
+             .meaning = "time constant of the end of hypoxia at the repair site after the repair",
+             .source = "assumption (bridges are vascularised within days, E16)"});
+  r.declare({.name = "msc.graft_attachment_undifferentiated", .unit = "1", .default_value = 0.80, .hard = {0, 1},
+             .plausible = {0.2, 1}, .species = "rat",
+             .meaning = "fraction of undifferentiated MSCs attached to a graft after dynamic seeding (12 h)",
+             .source = mathot2020, .calibration = "E66"});
+  r.declare({.name = "msc.graft_attachment_differentiated", .unit = "1", .default_value = 0.945, .hard = {0, 1},
+             .plausible = {0.2, 1}, .species = "rat",
+             .meaning = "fraction of differentiated MSCs attached to a graft after dynamic seeding (12 h)",
+             .source = mathot2020, .calibration = "E66"});
+  r.declare({.name = "msc.lumen_retention_scaffold", .unit = "1", .default_value = 0.9, .hard = {0, 1},
+             .plausible = {0.5, 1}, .species = "all",
+             .meaning = "fraction of cells in a scaffold (fibrin, hydrogel, collagen/silk fibroin) kept in a conduit lumen",
+             .source = "assumption"});
+  r.declare({.name = "msc.lumen_retention_suspension", .unit = "1", .default_value = 0.5, .hard = {0, 1},
+             .plausible = {0.1, 1}, .species = "all",
+             .meaning = "fraction of cells injected in suspension into a conduit lumen that stay there",
+             .source = "assumption"});
+  r.declare({.name = "msc.injection_retention", .unit = "1", .default_value = 0.25, .hard = {0, 1},
+             .plausible = {0.1, 0.4}, .species = "all",
+             .meaning = "fraction of cells retained after local injection into the nerve stumps",
+             .source = "Mathot F et al. Gene 2019 review, Table 1 (retention 10-40 %) [no identifier on record: assumption]"});
+  r.declare({.name = "msc.intravenous_homing", .unit = "1", .default_value = 0.0, .hard = {0, 1},
+             .plausible = {0, 0.05}, .species = "all",
+             .meaning = "fraction of intravenous cells that reach the injured nerve alive",
+             .source = "Fischer UM et al. Stem Cells Dev 2009, doi:10.1089/scd.2008.0253; Eggenhofer E et al. Front Immunol "
+                       "2012, doi:10.3389/fimmu.2012.00297 (trapped in the lungs, no viable cells elsewhere)",
+             .calibration = "E65"});
+  r.declare({.name = "msc.injection_bridge_reach", .unit = "1", .default_value = 0.5, .hard = {0, 1},
+             .plausible = {0, 1}, .species = "all",
+             .meaning = "effect on a bridge of cells injected into the stumps relative to cells inside it",
+             .source = "assumption"});
+  r.declare({.name = "msc.early_loss_fraction", .unit = "1", .default_value = 0.9, .hard = {0, 1},
+             .plausible = {0.5, 0.99}, .species = "rat",
+             .meaning = "fraction of transplanted cells lost in the first days (anoikis, hypoxia)",
+             .source = "fitted to Rbia N et al. J Hand Surg Am 2019, autologous luciferase MSCs on a 10 mm allograft (signal falls over week 1) [no identifier on record: assumption]", .calibration = "E33"});
+  r.declare({.name = "msc.early_loss_time_constant", .unit = "d", .default_value = 2.5, .hard = {0.1, 100},
+             .plausible = {1, 7}, .species = "rat", .meaning = "time constant of the early loss",
+             .source = "fitted to Rbia 2019 (signal falls over week 1) [no identifier on record: assumption]", .calibration = "E33"});
+  r.declare({.name = "msc.persistent_time_constant", .unit = "d", .default_value = 14, .hard = {0.1, 1000},
+             .plausible = {5, 60}, .species = "rat",
+             .meaning = "time constant of the loss of the cells that outlast the first days",
+             .source = "fitted to Rbia 2019 (detectable up to 29 d) [no identifier on record: assumption]", .calibration = "E33"});
+  r.declare({.name = "msc.scaffold_survival_gain", .unit = "1", .default_value = 1.5, .hard = {1, 10},
+             .plausible = {1, 3}, .species = "all",
+             .meaning = "factor on survival time constants of cells carried in a scaffold", .source = "assumption"});
+  r.declare({.name = "msc.allogeneic_rejection_time_constant", .unit = "d", .default_value = 14, .hard = {0.1, 10000},
+             .plausible = {5, 100}, .species = "all",
+             .meaning = "time constant of immune rejection of allogeneic MSCs",
+             .source = "assumption (allogeneic MSCs are rejected over weeks: Eliopoulos N et al. Blood 2005;106:4057, doi:10.1182/blood-2005-03-1004)"});
+  r.declare({.name = "msc.xenogeneic_rejection_time_constant", .unit = "d", .default_value = 3, .hard = {0.01, 10000},
+             .plausible = {0.5, 10}, .species = "all",
+             .meaning = "time constant of immune rejection of xenogeneic (e.g. human in rat) MSCs",
+             .source = "assumption (McGrath AM et al. 2018: human MSCs survive in rats only with cyclosporine, E64)"});
+  r.declare({.name = "msc.immunosuppression_factor", .unit = "1", .default_value = 0.1, .hard = {0, 1},
+             .plausible = {0, 0.5}, .species = "all",
+             .meaning = "factor on the rejection rate under immunosuppression (cyclosporine)", .source = "assumption"});
+  r.declare({.name = "msc.schwann_like_fraction", .unit = "1", .default_value = 0.93, .hard = {0, 1},
+             .plausible = {0.8, 1}, .species = "all",
+             .meaning = "fraction of differentiated cells with the Schwann-like phenotype (S100, GFAP, p75) when given",
+             .source = "Fu 2016; Cai 2017 (90-95 % marker positive) [no identifier on record: assumption]"});
+  r.declare({.name = "msc.reversion_time_constant", .unit = "d", .default_value = 1.5, .hard = {0.01, 1000},
+             .plausible = {0.5, 30}, .species = "all",
+             .meaning = "time constant with which differentiated cells lose the Schwann-like phenotype in vivo",
+             .source = "Mortimer 2017 (reverted within 72 h of factor withdrawal: e^-2 left at 72 h) [no identifier on record: assumption]",
+             .calibration = "E67"});
+  r.declare({.name = "msc.priming_time_constant", .unit = "d", .default_value = 3, .hard = {0.01, 100},
+             .plausible = {1, 10}, .species = "rat",
+             .meaning = "time constant with which undifferentiated cells raise neurotrophin expression in the nerve",
+             .source = "Mathot thesis (uMSC neurotrophic mRNA rises from day 3 to day 7 after seeding, P19) [no identifier on record: assumption]"});
+  r.declare({.name = "msc.primed_neurotrophin_gain", .unit = "1", .default_value = 2, .hard = {1, 20},
+             .plausible = {1, 5}, .species = "all",
+             .meaning = "factor on neurotrophin secretion of primed undifferentiated cells",
+             .source = "assumption (direction: Mathot thesis, P19)"});
+  r.declare({.name = "msc.schwann_like_neurotrophin_gain", .unit = "1", .default_value = 3, .hard = {1, 20},
+             .plausible = {1, 6}, .species = "all",
+             .meaning = "factor on neurotrophin secretion of Schwann-like (differentiated) cells",
+             .source = "assumption (direction: Kingham PJ et al. Stem Cells Dev 2014; dMSC high on days 0-3, P19)"});
+  r.declare({.name = "msc.neurotrophin_half_effect", .unit = "pg/d", .default_value = 500, .hard = {1e-6, 1e9},
+             .plausible = {10, 1e5}, .species = "rat",
+             .meaning = "neurotrophin release at the repair site with half the maximal effect",
+             .source = "assumption (of the order of 1e6 primed cells)"});
+  r.declare({.name = "msc.angiogenic_half_effect", .unit = "pg/d", .default_value = 500, .hard = {1e-6, 1e9},
+             .plausible = {10, 1e5}, .species = "rat",
+             .meaning = "angiogenic (VEGF + weighted HGF) release with half the maximal effect",
+             .source = "assumption (of the order of 1e6 hypoxic cells)"});
+  r.declare({.name = "msc.il10_half_effect", .unit = "pg/d", .default_value = 50, .hard = {1e-6, 1e9},
+             .plausible = {1, 1e4}, .species = "rat", .meaning = "IL-10 release with half the maximal effect",
+             .source = "assumption"});
+  r.declare({.name = "msc.schwann_like_half_effect", .unit = "cells", .default_value = 1e5, .hard = {1, 1e10},
+             .plausible = {1e3, 1e7}, .species = "rat",
+             .meaning = "Schwann-like cells in the bridge with half the maximal support (of the order of the host "
+                        "repair Schwann cells of a 10 mm rat graft)",
+             .source = "assumption"});
+  r.declare({.name = "msc.max_neuron_protection", .unit = "1", .default_value = 0.8, .hard = {0, 1},
+             .plausible = {0, 1}, .species = "all",
+             .meaning = "largest reduction of the death hazard of axotomised neurons by MSC neurotrophins",
+             .source = "assumption (exogenous neurotrophins rescue most axotomised sensory neurons)"});
+  r.declare({.name = "msc.max_schwann_decline_slowing", .unit = "1", .default_value = 0.5, .hard = {0, 1},
+             .plausible = {0, 1}, .species = "all",
+             .meaning = "largest reduction of the loss rate of distal Schwann-cell repair capacity (conditioned "
+                        "medium raises their survival and proliferation)",
+             .source = "assumption"});
+  r.declare({.name = "msc.max_conduit_gap_gain", .unit = "mm", .default_value = 4, .hard = {0, 100},
+             .plausible = {0, 10}, .species = "rat",
+             .meaning = "largest gain of the gap a conduit bridges half the time, from MSC angiogenesis in its lumen",
+             .source = "assumption (MSC-filled conduits bridge 15 mm rat gaps that empty tubes do not)"});
+  r.declare({.name = "msc.bridge_exposure_half_effect", .unit = "d", .default_value = 5, .hard = {1e-3, 1000},
+             .plausible = {0.5, 50}, .species = "rat",
+             .meaning = "integrated support of the bridge (sum of the mechanisms' saturating indices over time) with "
+                        "half the maximal lasting effect",
+             .source = "assumption"});
+  r.declare({.name = "msc.max_bridge_speed_gain", .unit = "1", .default_value = 0.6, .hard = {0, 10},
+             .plausible = {0, 2}, .species = "rat",
+             .meaning = "largest fractional rise of the elongation speed in the bridge", .source = "assumption",
+             .calibration = "E32"});
+  r.declare({.name = "msc.max_bridge_loss_reduction", .unit = "1", .default_value = 0.8, .hard = {0, 1},
+             .plausible = {0, 1}, .species = "rat",
+             .meaning = "largest reduction of the share of axons lost in the bridge", .source = "assumption",
+             .calibration = "E32"});
+  r.declare({.name = "msc.expansion_time", .unit = "d", .default_value = 10.5, .hard = {0, 365}, .plausible = {3, 60},
+             .species = "all", .meaning = "culture time to expand the cells before implantation",
+             .source = "Mathot thesis (about 1.5 weeks, P09) [no identifier on record: assumption]"});
+  r.declare({.name = "msc.differentiation_time", .unit = "d", .default_value = 18, .hard = {0, 365},
+             .plausible = {8, 56}, .species = "all", .meaning = "duration of the Schwann-like differentiation protocol",
+             .source = "Kingham 2007 Exp Neurol; Saulite 2018; Cai 2017 (8-56 d, typically 14-21 d, P10) [no identifier on record: assumption]"});
+  r.declare({.name = "msc.spheroid_time", .unit = "d", .default_value = 2, .hard = {0, 60}, .plausible = {1, 7},
+             .species = "all", .meaning = "extra culture time to form 3D spheroids",
+             .source = "assumption (spheroids form in 1-3 days in hanging drops or low-attachment plates)"});
+}
+
+std::vector<TherapyProblem> check(const toml::table& item, const toml::table& s) {
+  std::vector<TherapyProblem> problems;
+  const std::string injury = schema::string(*s["injury"].as_table(), "type");
+  const std::string repair = schema::string(*s["repair"].as_table(), "type");
+  const std::string route = schema::string(item, "route");
+  const std::string vehicle = schema::string(item, "vehicle");
+  const double after = schema::quantity(item, "after_repair", "d");
+  if (route == "graft_surface" && repair != "autograft" && repair != "decellularized_allograft")
+    problems.push_back({"route", fmt::format("route 'graft_surface' seeds the cells on a nerve graft; this scenario "
+                                             "has repair.type = '{}' (needs autograft or decellularized_allograft)",
+                                             repair)});
+  if (route == "conduit_lumen" && repair != "conduit")
+    problems.push_back({"route", fmt::format("route 'conduit_lumen' fills a conduit; this scenario has repair.type = "
+                                             "'{}' and no conduit",
+                                             repair)});
+  if ((route == "graft_surface" || route == "conduit_lumen") && after > 0)
+    problems.push_back({"after_repair", fmt::format("cells seeded by route '{}' go in with the graft or conduit, at "
+                                                    "the repair; after_repair must be 0 d",
+                                                    route)});
+  if (route == "intravenous" && vehicle != "saline")
+    problems.push_back({"vehicle", fmt::format("an intravenous dose is given in saline; vehicle '{}' is a scaffold "
+                                               "for a conduit or a local injection",
+                                               vehicle)});
+  if ((vehicle == "fibrin" || vehicle == "collagen_silk_fibroin") && route != "conduit_lumen")
+    problems.push_back({"vehicle", fmt::format("vehicle '{}' is a conduit filler; use route = 'conduit_lumen'", vehicle)});
+  if (vehicle == "hydrogel" && route != "conduit_lumen" && route != "stump_injection")
+    problems.push_back({"vehicle", "a hydrogel carries cells in a conduit lumen or in a local injection"});
+  if (injury == "conduction_block")
+    problems.push_back({"type", "a conduction block loses no axons; there is nothing for a cell therapy to repair"});
+  if (schema::string(*s["site"].as_table(), "model") == "3d")
+    problems.push_back({"type", "msc acts on the 1D nerve; MSC agents on the 3D injury site are not modelled yet "
+                                "(use site.model = \"off\")"});
+  if (const toml::array* a = item["ablate"].as_array())
+    for (const auto& v : *a) {
+      const std::string name = v.value_or(std::string{});
+      const std::vector<std::string> known(mechanisms.begin(), mechanisms.end());
+      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+      std::string message = fmt::format("'{}' is not a mechanism of the MSC therapy: {}", name, fmt::join(known, ", "));
+      if (auto guess = text::did_you_mean(name, known)) message += fmt::format("; did you mean '{}'?", *guess);
+      problems.push_back({"ablate", message});
+    }
+  const double at = schema::quantity(*s["repair"].as_table(), "timing", "d") + after;
+  const double end = schema::quantity(*s["simulation"].as_table(), "duration", "d");
+  if (at >= end)
+    problems.push_back({"after_repair", fmt::format("the cells given at {} d come after the end of the simulation "
+                                                    "({} d)",
+                                                    text::format_double(at), text::format_double(end))});
+  return problems;
+}
+
+}  // namespace
+
+void register_msc(Registry& registry) {
+  using schema::Field;
+  using schema::Kind;
+  Field item{.key = "msc", .kind = Kind::table,
+             .doc = "mesenchymal stem (stromal) cells: source, state, dose, route, vehicle, donor and timing"};
+  item.children = {
+      Field{.key = "source", .kind = Kind::choice,
+            .doc = "tissue of origin: adipose (AD-MSC), bone_marrow (BM-MSC), umbilical_cord (UC-MSC, Wharton's jelly)",
+            .required = true, .choices = {sources.begin(), sources.end()}},
+      Field{.key = "state", .kind = Kind::choice,
+            .doc = "undifferentiated, or differentiated into Schwann-like cells before implantation",
+            .default_text = "undifferentiated", .choices = {"undifferentiated", "differentiated"}},
+      Field{.key = "culture", .kind = Kind::choice, .doc = "monolayer (2D) or 3D spheroids",
+            .default_text = "monolayer", .choices = {"monolayer", "spheroid"}},
+      Field{.key = "dose", .kind = Kind::quantity, .doc = "cells given", .unit = "cells", .required = true,
+            .hard = {0, 1e10}, .plausible = {1e4, 1e8}},
+      Field{.key = "route", .kind = Kind::choice,
+            .doc = "graft_surface (seeded on an autograft or allograft), conduit_lumen, stump_injection, intravenous",
+            .required = true, .choices = {"graft_surface", "conduit_lumen", "stump_injection", "intravenous"}},
+      Field{.key = "vehicle", .kind = Kind::choice,
+            .doc = "saline (suspension), or a scaffold: fibrin, hydrogel, collagen_silk_fibroin", .default_text = "saline",
+            .choices = {"saline", "fibrin", "hydrogel", "collagen_silk_fibroin"}},
+      Field{.key = "donor", .kind = Kind::choice,
+            .doc = "autologous, allogeneic (same species) or xenogeneic (e.g. human cells in a rat)",
+            .default_text = "autologous", .choices = {"autologous", "allogeneic", "xenogeneic"}},
+      Field{.key = "immunosuppression", .kind = Kind::boolean, .doc = "the host is immunosuppressed (cyclosporine)",
+            .default_text = "false"},
+      Field{.key = "after_repair", .kind = Kind::quantity, .doc = "when the cells are given, after the repair",
+            .unit = "d", .default_text = "0 d", .hard = {0, 3650}, .plausible = {0, 90}},
+      Field{.key = "ablate", .kind = Kind::string_list,
+            .doc = "mechanisms switched off (in-silico ablation): neurotrophic_neurons, neurotrophic_cones, "
+                   "schwann_support, angiogenesis, immunomodulation, schwann_like"},
+  };
+  registry.add(TherapyEntry{.name = "msc",
+                            .summary = "mesenchymal stem cells (AD, BM, UC; undifferentiated or Schwann-like): "
+                                       "neurotrophic support, angiogenesis, immunomodulation, Schwann-like support",
+                            .declare_parameters = declare,
+                            .schema = std::move(item),
+                            .create = treatment::make<MscTherapy>,
+                            .check = check});
+}
+
+}  // namespace bungner

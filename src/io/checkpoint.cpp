@@ -244,7 +244,7 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   for (const CellGraft& g : s.grafts)
     for (double v : {g.cells, g.delivered, g.schwann_like, g.primed, g.neurotrophin_release, g.vegf_release,
                      g.il10_release, g.preparation_days, g.bridge_exposure, g.bridge_speed_factor,
-                     g.bridge_loss_factor, g.bridge_gap_gain_m})
+                     g.bridge_loss_factor, g.bridge_gap_gain_m, g.agent_first_id, g.agent_count})
       w.value(v);
   w.value(static_cast<std::uint8_t>(s.site.has_value()));
   if (s.site) {
@@ -310,11 +310,11 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   s.effects.fibre_diameter_factor = r.value<double>();
   s.retrograde.fraction_supported = r.value<double>();
   s.signals.schwann_decline_factor = r.value<double>();
-  s.grafts.resize(r.count(12 * sizeof(double)));
+  s.grafts.resize(r.count(14 * sizeof(double)));
   for (CellGraft& g : s.grafts)
     for (double* v : {&g.cells, &g.delivered, &g.schwann_like, &g.primed, &g.neurotrophin_release, &g.vegf_release,
                       &g.il10_release, &g.preparation_days, &g.bridge_exposure, &g.bridge_speed_factor,
-                      &g.bridge_loss_factor, &g.bridge_gap_gain_m})
+                      &g.bridge_loss_factor, &g.bridge_gap_gain_m, &g.agent_first_id, &g.agent_count})
       *v = r.value<double>();
   if (r.value<std::uint8_t>() != 0) {
     fields::Fields fields = deserialize_fields(r.text());

@@ -12,6 +12,7 @@ std::vector<agents::CellKind> cell_kinds() {
   kinds[schwann].name = "schwann";
   kinds[macrophage].name = "macrophage";
   kinds[endothelial_tip].name = "endothelial_tip";
+  kinds[msc].name = "msc";
   return kinds;
 }
 

@@ -106,6 +106,9 @@ struct CellGraft {
   double bridge_speed_factor = 1;   ///< factor on the elongation speed in the bridge [1]
   double bridge_loss_factor = 1;    ///< factor on the share of axons lost in the bridge [1]
   double bridge_gap_gain_m = 0;     ///< gain of the gap a conduit bridges with even odds [m]
+  // On the 3D injury site the cells are agents (kind site::msc) with consecutive ids.
+  double agent_first_id = 0;        ///< id of the graft's first agent
+  double agent_count = 0;           ///< agents placed (0: not placed, or no 3D site)
 };
 
 /// Neurotrophic support that growth cones at the injury site convey back to their neurons

@@ -30,13 +30,13 @@ enum Substrate : std::size_t {
 };
 
 /// Cell kinds of the site's agents. One agent stands for `cells_per_agent` cells of its kind.
-enum Kind : std::uint8_t { schwann = 0, macrophage = 1, endothelial_tip = 2, kind_count };
+enum Kind : std::uint8_t { schwann = 0, macrophage = 1, endothelial_tip = 2, msc = 3, kind_count };
 
 /// Per-agent state variables (columns of Agents::variables).
 enum Variable : std::size_t {
-  cjun = 0,        ///< Schwann cells: repair programme (c-Jun) activation [0, 1]
-  elongation,      ///< Schwann cells: length relative to a myelinating cell [1]; tips: +1 or -1, the x direction they grow in
-  polarisation,    ///< macrophages: M2 (pro-repair) fraction [0, 1]; tips: age [s]
+  cjun = 0,        ///< Schwann cells: repair programme (c-Jun) activation [0, 1]; MSCs: Schwann-like share [0, 1]
+  elongation,      ///< Schwann cells: length relative to a myelinating cell [1]; tips: +1 or -1, the x direction they grow in; MSCs: 1 in the early-loss pool, 0 persistent
+  polarisation,    ///< macrophages: M2 (pro-repair) fraction [0, 1]; tips: age [s]; MSCs: cells the agent stands for
   variable_count
 };
 

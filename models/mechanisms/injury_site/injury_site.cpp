@@ -99,7 +99,9 @@ class InjurySiteCore final : public Process {
     for (std::size_t a = 0; a < s.cells.size(); ++a) {
       const auto kind = s.cells.kind[a];
       if (kind == site::endothelial_tip) continue;
-      const double cells = kind == site::schwann ? schwann_per_agent_ : macrophage_per_agent_;
+      const double cells = kind == site::schwann      ? schwann_per_agent_
+                           : kind == site::macrophage ? macrophage_per_agent_
+                                                      : s.cells.variables[site::polarisation][a];  // MSCs
       demand[site::voxel_at(g, s.cells.x[a], s.cells.y[a], s.cells.z[a])] += uptake_max_ * cells / volume;
     }
     const double dt = 60.0 / substeps_;

@@ -1,6 +1,7 @@
 // Neuron survival after axotomy: a vulnerable fraction of each pool dies with a constant hazard
 // after a short onset while its axon lacks trophic support; support returns when the axon grows
-// into a distal stump (in proportion to its Schwann-cell support) and fully at its target.
+// into a distal stump (in proportion to its Schwann-cell support) and fully at its target; on the
+// 3D injury site, growth cones touching repair Schwann cells convey part of it back already.
 // Equations and sources: README.md beside this file.
 #include <cmath>
 #include <limits>
@@ -45,6 +46,9 @@ class NeuronSurvival final : public Process {
     if (exposed <= 0) return;
     const double base = hazard_per_s_ * state.signals.neuron_death_hazard_factor * exposed;
     const double stump_support = state.distal.schwann_support;
+    // On the 3D injury site, cones still in the site convey what the repair Schwann cells they
+    // touch give them (retrograde neurotrophic support, set by site_axons in the previous tick).
+    const double site_support = model.site ? state.retrograde.fraction_supported : 0.0;
     NeuronPopulation& n = state.neurons;
     const auto count = static_cast<std::int64_t>(n.size());
 #pragma omp parallel for schedule(static) if (count >= parallel::min_items)
@@ -55,6 +59,7 @@ class NeuronSurvival final : public Process {
       double support = 0.0;
       if (n.status[i] == AxonStatus::arrived || n.status[i] == AxonStatus::intact) support = 1.0;
       else if (n.status[i] == AxonStatus::growing) support = stump_support;
+      else if (n.status[i] == AxonStatus::waiting) support = site_support;
       n.cumulative_hazard[i] += base * (1.0 - support);
       if (n.cumulative_hazard[i] >= n.death_threshold[i]) {
         n.alive[i] = 0;

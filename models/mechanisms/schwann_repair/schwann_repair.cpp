@@ -126,9 +126,15 @@ class SchwannRepair final : public Process {
     fields::apply_exchange(s.fields, secretion, dt / 60.0);
     // Repair cells per voxel and the bands they form.
     std::vector<double> repair(g.voxels(), 0.0);
-    for (std::size_t a = 0; a < c.size(); ++a)
+    for (std::size_t a = 0; a < c.size(); ++a) {
       if (c.kind[a] == site::schwann && c.variables[site::cjun][a] >= 0.5)
         repair[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += cells_per_agent_ / normal_per_voxel_;
+      // Transplanted Schwann-like cells (differentiated MSCs) line bands while most of them keep
+      // the phenotype (the same majority rule as for repair cells).
+      else if (c.kind[a] == site::msc && c.variables[site::cjun][a] >= 0.5)
+        repair[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] +=
+            c.variables[site::cjun][a] * c.variables[site::polarisation][a] / normal_per_voxel_;
+    }
     s.schwann_density = site::smooth_over_nerve(L, repair, smoothing_radius_);
     for (std::size_t v = 0; v < g.voxels(); ++v) {
       if (!L.in_nerve(v)) continue;

@@ -16,6 +16,7 @@
 #include "bungner/core/text.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "bungner/site/site.hpp"
 
 namespace bungner {
 namespace {
@@ -42,12 +43,16 @@ class MscTherapy final : public treatment::Therapy {
     const ParameterSet& p = c.parameters;
     const std::string source = schema::string(item, "source");
     const std::string prefix = "msc." + source + ".";
-    for (const char* f : neurotrophins) neurotrophin_pg_per_day_ += p.in(prefix + f + "_secretion", "pg/d");
+    for (std::size_t f = 0; f < neurotrophins.size(); ++f) {
+      factor_pg_per_day_[f] = p.in(prefix + neurotrophins[f] + "_secretion", "pg/d");
+      neurotrophin_pg_per_day_ += factor_pg_per_day_[f];
+    }
     vegf_pg_per_day_ = p.in(prefix + "vegf_secretion", "pg/d");
     hgf_pg_per_day_ = p.in(prefix + "hgf_secretion", "pg/d");
     il10_pg_per_day_ = p.in(prefix + "il10_secretion", "pg/d");
     const double culture = schema::string(item, "culture") == "spheroid" ? p.get("msc.spheroid_secretion_gain") : 1.0;
     neurotrophin_pg_per_day_ *= culture;
+    for (double& f : factor_pg_per_day_) f *= culture;
     vegf_pg_per_day_ *= culture;
     hgf_pg_per_day_ *= culture;
     il10_pg_per_day_ *= culture;
@@ -69,6 +74,9 @@ class MscTherapy final : public treatment::Therapy {
     // Cells at the cut faces act on the bridge less than cells inside it.
     bridge_reach_ = route == "stump_injection" ? p.get("msc.injection_bridge_reach") : 1.0;
     in_lumen_at_repair_ = route == "conduit_lumen";
+    route_ = route;
+    max_agents_ = p.get("msc.max_agents");
+    hypoxia_half_po2_ = p.in("inflammation.hypoxia_half_po2", "mmHg");
 
     schwann_like_0_ = differentiated ? p.get("msc.schwann_like_fraction") : 0.0;
     reversion_s_ = p.in("msc.reversion_time_constant", "s");
@@ -126,7 +134,7 @@ class MscTherapy final : public treatment::Therapy {
     // Cells seeded in a conduit's lumen are there while the cable forms: their angiogenic release
     // (hypoxic, at implantation) widens the gap the conduit bridges.
     // The mean release over the window in which the cable forms, with the cells that survive it.
-    if (in_lumen_at_repair_ && given_s_ <= m.repair_time_s && on_[angiogenesis]) {
+    if (!m.site && in_lumen_at_repair_ && given_s_ <= m.repair_time_s && on_[angiogenesis]) {
       constexpr int steps = 168;
       double release = 0;
       for (int k = 0; k < steps; ++k) {
@@ -144,19 +152,27 @@ class MscTherapy final : public treatment::Therapy {
     if (t < static_cast<double>(given_s_)) return;
     g.delivered = delivered_;
     const double age = t - static_cast<double>(given_s_);
-    g.cells = delivered_ * survival(age);
     g.schwann_like = schwann_like_0_ * std::exp(-age / reversion_s_);
     g.primed = 1.0 - std::exp(-age / priming_s_);
-    const double hypoxia = std::exp(-std::max(0.0, t - repair_s_) / revascularisation_s_);
     const double expression = 1.0 + (primed_gain_ - 1.0) * g.primed * (1.0 - g.schwann_like) +
                               (schwann_like_gain_ - 1.0) * g.schwann_like;
-    g.neurotrophin_release = g.cells * neurotrophin_pg_per_day_ * expression;
-    g.vegf_release = g.cells * vegf_pg_per_day_ * (1.0 + (hypoxic_gain_ - 1.0) * hypoxia);
-    g.il10_release = g.cells * il10_pg_per_day_;
+    if (m.site && state.site) {
+      // On the 3D site the cells are agents: they die one by one, sense their own oxygen and
+      // secrete into the fields, where vessels, macrophages, Schwann cells and cones read it.
+      advance_agents(m, state, tick, g, expression);
+    } else {
+      const double hypoxia = std::exp(-std::max(0.0, t - repair_s_) / revascularisation_s_);
+      g.cells = delivered_ * survival(age);
+      g.neurotrophin_release = g.cells * neurotrophin_pg_per_day_ * expression;
+      g.vegf_release = g.cells * vegf_pg_per_day_ * (1.0 + (hypoxic_gain_ - 1.0) * hypoxia);
+      g.il10_release = g.cells * il10_pg_per_day_;
+    }
 
     const double trophic = saturating(g.neurotrophin_release / neurotrophin_half_);
     if (on_[neurotrophic_neurons]) state.signals.neuron_death_hazard_factor *= 1.0 - neuron_protection_ * trophic;
     if (on_[schwann_support]) state.signals.schwann_decline_factor *= 1.0 - decline_slowing_ * trophic;
+    if (m.site) return;  // the site decides the bridge itself
+    const double hypoxia = std::exp(-std::max(0.0, t - repair_s_) / revascularisation_s_);
     // Support of the bridge: each mechanism adds its saturating index; the bridge keeps what it
     // gained (a lasting effect of early colonisation), so the exposure integrates.
     double support = 0.0;
@@ -172,6 +188,95 @@ class MscTherapy final : public treatment::Therapy {
   }
 
  private:
+  /// The graft's agents on the 3D site: placement when given, death, secretion, the totals.
+  void advance_agents(const Model& m, State& state, const Tick& tick, CellGraft& g, double expression) const {
+    site::InjurySite& s = *state.site;
+    const site::Layout& L = *m.site;
+    agents::Agents& c = s.cells;
+    const std::size_t graft = index_in(m);
+    if (g.agent_count == 0 && delivered_ > 0) place(L, state, g, graft);
+    const auto first = static_cast<std::uint64_t>(g.agent_first_id);
+    const auto last = first + static_cast<std::uint64_t>(g.agent_count);
+    const double dt = static_cast<double>(tick.dt_s);
+    std::vector<std::uint8_t> dead(c.size(), 0);
+    std::vector<fields::Exchange> secretion;
+    double cells = 0, trophic = 0, vegf = 0, il10 = 0;
+    bool any_dead = false;
+    for (std::size_t a = 0; a < c.size(); ++a) {
+      if (c.kind[a] != site::msc || c.id[a] < first || c.id[a] >= last) continue;
+      const double n = c.variables[site::polarisation][a];
+      const bool early = c.variables[site::elongation][a] > 0.5;
+      const double hazard = (early ? 1.0 / early_s_ : 1.0 / persistent_s_) + rejection_per_s_;
+      RandomStream stream(state.key, c.id[a], static_cast<std::uint64_t>(tick.step), purpose_id("msc.death"));
+      if (stream.bernoulli(1.0 - std::exp(-hazard * dt))) {
+        dead[a] = 1;
+        any_dead = true;
+        continue;
+      }
+      c.variables[site::cjun][a] = on_[schwann_like] ? g.schwann_like : 0.0;
+      const std::size_t v = site::voxel_at(L.grid, c.x[a], c.y[a], c.z[a]);
+      const double po2 = s.fields.at(v, site::oxygen);
+      const double hypoxia = 1.0 / (1.0 + std::pow(po2 / hypoxia_half_po2_, 3));
+      const double v_rate = vegf_pg_per_day_ * (1.0 + (hypoxic_gain_ - 1.0) * hypoxia) + hgf_weight_ * hgf_pg_per_day_;
+      cells += n;
+      trophic += n * neurotrophin_pg_per_day_ * expression;
+      vegf += n * vegf_pg_per_day_ * (1.0 + (hypoxic_gain_ - 1.0) * hypoxia);
+      il10 += n * il10_pg_per_day_;
+      if (on_[neurotrophic_cones])
+        for (std::size_t f = 0; f < neurotrophins.size(); ++f)
+          secretion.push_back({.voxel = v, .substrate = site::ngf + f,
+                               .secretion = site::pg_per_day_to_field(factor_pg_per_day_[f] * expression) * n});
+      if (on_[angiogenesis])
+        secretion.push_back({.voxel = v, .substrate = site::vegf, .secretion = site::pg_per_day_to_field(v_rate) * n});
+      // The IL-10 field is in pg/mL, the others in ng/mL.
+      if (on_[immunomodulation])
+        secretion.push_back(
+            {.voxel = v, .substrate = site::il10, .secretion = site::pg_per_day_to_field(il10_pg_per_day_) * 1e3 * n});
+    }
+    if (any_dead) c.remove_flagged(dead);
+    fields::apply_exchange(s.fields, secretion, dt / 60.0);
+    g.cells = cells;
+    g.neurotrophin_release = trophic;
+    g.vegf_release = vegf;
+    g.il10_release = il10;
+  }
+
+  /// Places the graft's agents where the route puts the cells; one agent stands for several cells
+  /// when the dose exceeds msc.max_agents (coarse-graining).
+  void place(const site::Layout& L, State& state, CellGraft& g, std::size_t graft) const {
+    agents::Agents& c = state.site->cells;
+    const auto count = static_cast<std::size_t>(std::max(1.0, std::min(std::ceil(delivered_), max_agents_)));
+    const double per_agent = delivered_ / static_cast<double>(count);
+    const bool stumps = route_ == "stump_injection";
+    const double radius = route_ == "conduit_lumen" && L.conduit ? L.lumen_radius_um : L.nerve_radius_um;
+    const double inner = route_ == "graft_surface" ? 0.8 * radius : 0.0;
+    const double reach = 1000.0;  // an injection spreads over the last millimetre of each stump
+    for (std::size_t k = 0; k < count; ++k) {
+      RandomStream stream(state.key, graft, k, purpose_id("msc.place"));
+      const bool early = stream.bernoulli(early_fraction_);
+      std::array<double, 3> at{};
+      for (int attempt = 0; attempt < 100; ++attempt) {
+        double x = L.gap_start_um + stream.uniform() * (L.gap_end_um - L.gap_start_um);
+        if (stumps) {
+          const double d = stream.uniform() * reach;
+          x = stream.uniform() < 0.5 ? L.gap_start_um - d : L.gap_end_um + d;
+        }
+        const double r = std::sqrt(inner * inner + stream.uniform() * (radius * radius - inner * inner));
+        const double phi = 2.0 * 3.141592653589793 * stream.uniform();
+        at = {x, r * std::cos(phi), r * std::sin(phi)};
+        const site::Zone zone = L.zone[site::voxel_at(L.grid, at[0], at[1], at[2])];
+        if (stumps ? zone == site::Zone::proximal_stump || zone == site::Zone::distal_stump : zone == site::Zone::bridge)
+          break;
+      }
+      const std::size_t a = c.add(site::msc, at);
+      if (k == 0) g.agent_first_id = static_cast<double>(c.id[a]);
+      c.variables[site::cjun][a] = on_[schwann_like] ? schwann_like_0_ : 0.0;
+      c.variables[site::elongation][a] = early ? 1.0 : 0.0;
+      c.variables[site::polarisation][a] = per_agent;
+    }
+    g.agent_count = static_cast<double>(count);
+  }
+
   static constexpr double seconds_per_day = 86400.0;
 
   /// Fraction of the delivered cells alive `age` seconds after they were given.
@@ -196,6 +301,9 @@ class MscTherapy final : public treatment::Therapy {
   }
 
   double neurotrophin_pg_per_day_ = 0, vegf_pg_per_day_ = 0, hgf_pg_per_day_ = 0, il10_pg_per_day_ = 0;
+  std::array<double, neurotrophins.size()> factor_pg_per_day_{};
+  std::string route_;
+  double max_agents_ = 1000, hypoxia_half_po2_ = 10;
   double delivered_ = 0, bridge_reach_ = 1;
   bool in_lumen_at_repair_ = false;
   double schwann_like_0_ = 0, reversion_s_ = 1, priming_s_ = 1, primed_gain_ = 1, schwann_like_gain_ = 1;
@@ -391,6 +499,11 @@ void declare(ParameterRegistry& r) {
              .plausible = {0, 1}, .species = "rat",
              .meaning = "largest reduction of the share of axons lost in the bridge", .source = "assumption",
              .calibration = "E32"});
+  r.declare({.name = "msc.max_agents", .unit = "1", .default_value = 1000, .hard = {1, 1e7}, .plausible = {100, 1e5},
+             .species = "all",
+             .meaning = "most agents a graft places on the 3D site; larger doses are coarse-grained (one agent stands "
+                        "for dose / max_agents cells)",
+             .source = "assumption (numerical: cost against resolution)"});
   r.declare({.name = "msc.expansion_time", .unit = "d", .default_value = 10.5, .hard = {0, 365}, .plausible = {3, 60},
              .species = "all", .meaning = "culture time to expand the cells before implantation",
              .source = "Mathot thesis (about 1.5 weeks, P09) [no identifier on record: assumption]"});
@@ -431,9 +544,6 @@ std::vector<TherapyProblem> check(const toml::table& item, const toml::table& s)
     problems.push_back({"vehicle", "a hydrogel carries cells in a conduit lumen or in a local injection"});
   if (injury == "conduction_block")
     problems.push_back({"type", "a conduction block loses no axons; there is nothing for a cell therapy to repair"});
-  if (schema::string(*s["site"].as_table(), "model") == "3d")
-    problems.push_back({"type", "msc acts on the 1D nerve; MSC agents on the 3D injury site are not modelled yet "
-                                "(use site.model = \"off\")"});
   if (const toml::array* a = item["ablate"].as_array())
     for (const auto& v : *a) {
       const std::string name = v.value_or(std::string{});

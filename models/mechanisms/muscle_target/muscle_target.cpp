@@ -1,6 +1,7 @@
 // Targets: muscles atrophy while denervated and their end-plates lose receptivity; arriving motor
-// axons connect with the current receptivity, enlarged motor units make up for few axons, and
-// mass recovers toward the innervated level. Skin targets count connected sensory axons.
+// axons connect with the current receptivity, enlarged motor units make up for few axons, the
+// reinnervated units mature (new end-plates, unit growth) over weeks, and mass recovers toward
+// the innervated level. Skin targets count connected sensory axons.
 // Equations and sources: README.md beside this file.
 #include <algorithm>
 #include <cmath>
@@ -13,14 +14,20 @@ namespace {
 
 class MuscleTarget final : public Process {
  public:
-  explicit MuscleTarget(const ParameterSet& p)
+  MuscleTarget(const Model& m, const ParameterSet& p)
       : atrophy_tau_s_(p.in("muscle_target.atrophy_time_constant", "s")),
         mass_floor_(p.get("muscle_target.mass_floor")),
         recovery_tau_s_(p.in("muscle_target.recovery_time_constant", "s")),
         receptivity_tau_s_(p.in("muscle_target.receptivity_time_constant", "s")),
         receptivity_floor_(p.get("muscle_target.receptivity_floor")),
         receptivity_lag_s_(p.in("muscle_target.receptivity_lag", "s")),
-        enlargement_(p.get("muscle_target.motor_unit_enlargement")) {}
+        enlargement_(p.get("muscle_target.motor_unit_enlargement")),
+        // After a crush with the endoneurial tubes intact (Sunderland II) axons return to their
+        // own end-plates; once the tubes are disrupted (III-V) they reach foreign, partly
+        // polyneuronally innervated end-plates and the units take longer to mature.
+        maturation_tau_s_(m.injury == InjuryType::crush && m.sunderland_grade <= 2
+                              ? p.in("muscle_target.maturation_time_constant_crush", "s")
+                              : p.in("muscle_target.maturation_time_constant", "s")) {}
 
   std::string_view name() const override { return "muscle_target"; }
   Phase phase() const override { return Phase::targets; }
@@ -67,7 +74,15 @@ class MuscleTarget final : public Process {
         s.innervation = units;
         continue;
       }
-      s.innervation = std::min(1.0, enlargement_ * units);
+      // The level the connected axons sustain once their units have matured and enlarged; the
+      // innervated fraction approaches it with the maturation time constant (new end-plates and
+      // unit growth take weeks; Gordon & Stein 1982). Losses are immediate, and a conduction block
+      // never disconnected its end-plates, so conduction returns at once.
+      const double sustained = std::min(1.0, enlargement_ * units);
+      if (!denervated || sustained <= s.innervation)
+        s.innervation = sustained;
+      else
+        s.innervation = sustained + (s.innervation - sustained) * std::exp(-dt / maturation_tau_s_);
       if (!denervated) {
         s.mass_ratio = 1.0;
         continue;
@@ -93,6 +108,7 @@ class MuscleTarget final : public Process {
   double receptivity_floor_;
   double receptivity_lag_s_;
   double enlargement_;
+  double maturation_tau_s_;
 };
 
 void declare(ParameterRegistry& r) {
@@ -126,6 +142,23 @@ void declare(ParameterRegistry& r) {
              .meaning = "largest factor by which reinnervating motor units enlarge when few axons arrive",
              .source = "Fu & Gordon 1995 doi:10.1523/JNEUROSCI.15-05-03886.1995 (regenerated axons innervate "
                        "3-5 times the normal number of fibres)"});
+  r.declare({.name = "muscle_target.maturation_time_constant", .unit = "d", .default_value = 70, .hard = {0.01, 10000},
+             .plausible = {30, 240}, .species = "rat",
+             .meaning = "time constant with which reinnervated motor units mature and enlarge toward the innervation "
+                        "their connected axons can sustain",
+             .source = "fitted to E32.1 (Mathot 2021: 10 mm rat sciatic autograft, CMAP 53.8 +- 5.8 % at 12 wk), "
+                       "just above the range of Gordon & Stein 1982 doi:10.1113/jphysiol.1982.sp014074 (cat triceps "
+                       "surae after nerve suture: tension recovers as a single exponential with a time constant of 1-2 months, by "
+                       "growth of the reinnervated units after their number has settled)",
+             .calibration = "E32"});
+  r.declare({.name = "muscle_target.maturation_time_constant_crush", .unit = "d", .default_value = 20,
+             .hard = {0.01, 10000}, .plausible = {7, 60}, .species = "rat",
+             .meaning = "maturation time constant of motor units reinnervated through intact endoneurial tubes "
+                        "(crush, Sunderland II)",
+             .source = "assumption informed by a rat sciatic severe-crush study, J Comp Neurol 1991 (SFI, muscle "
+                       "weights and evoked-potential amplitude ratios back to control by 70-80 d; authors and "
+                       "identifier not verified): with axons at the gastrocnemius by ~10-30 d, 70-80 d is about "
+                       "three time constants of 20 d"});
 }
 
 }  // namespace
@@ -135,7 +168,7 @@ void register_muscle_target(Registry& registry) {
                               .summary = "atrophy, receptivity and reinnervation of target muscles",
                               .declare_parameters = declare,
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-                                return std::make_unique<MuscleTarget>(c.parameters);
+                                return std::make_unique<MuscleTarget>(c.model, c.parameters);
                               }});
 }
 

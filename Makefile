@@ -34,7 +34,7 @@ run-scenario: build
 
 # The whole verification, as CI runs it: a bounded, reproducible fuzzing run, the suite under
 # AddressSanitizer + UBSan, the threaded tests under ThreadSanitizer, then the suite itself (last,
-# so its summary closes the output). About 13 minutes on 2 cores; `make check` is the quick suite.
+# so its summary closes the output). About 30 minutes on 2 cores; `make check` is the quick suite.
 test: deps
 	@$(MAKE) --no-print-directory fuzz-check
 	@$(MAKE) --no-print-directory test-sanitizers

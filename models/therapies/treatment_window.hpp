@@ -5,9 +5,14 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "bungner/core/text.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/scenario/schema.hpp"
 
@@ -58,6 +63,18 @@ inline double hill(double dose, double ed50, double coefficient) {
   if (dose <= 0) return 0.0;
   const double d = std::pow(dose, coefficient);
   return d / (d + std::pow(ed50, coefficient));
+}
+
+/// TherapyEntry::check rule for a therapy given once, `after_repair` after the repair: it must
+/// fall before the end of the simulation. `what` names it in the message ("the stimulation").
+inline std::optional<TherapyProblem> after_the_end(const toml::table& item, const toml::table& scenario,
+                                                   std::string_view what) {
+  const double at =
+      schema::quantity(*scenario["repair"].as_table(), "timing", "d") + schema::quantity(item, "after_repair", "d");
+  const double end = schema::quantity(*scenario["simulation"].as_table(), "duration", "d");
+  if (at < end) return std::nullopt;
+  return TherapyProblem{"after_repair", fmt::format("{} at {} d falls after the end of the simulation ({} d)", what,
+                                                    text::format_double(at), text::format_double(end))};
 }
 
 }  // namespace bungner::treatment

@@ -1,5 +1,6 @@
 #include "bungner/io/checkpoint.hpp"
 
+#include <array>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -11,6 +12,15 @@
 
 namespace bungner::io {
 namespace {
+
+/// The fields of a cell graft in checkpoint order: one list for writing and reading.
+constexpr std::size_t graft_field_count = 14;
+std::array<double*, graft_field_count> graft_fields(CellGraft& g) {
+  return {&g.cells,           &g.delivered,           &g.schwann_like,       &g.primed,
+          &g.neurotrophin_release, &g.vegf_release,   &g.il10_release,       &g.preparation_days,
+          &g.bridge_exposure, &g.bridge_speed_factor, &g.bridge_loss_factor, &g.bridge_gap_gain_m,
+          &g.agent_first_id,  &g.agent_count};
+}
 
 constexpr char magic[] = "BUNGNER-CHECKPOINT-3";  // 2: crossing-delay signal, therapy effects; 3: cell grafts
 
@@ -241,11 +251,8 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   w.value(s.retrograde.fraction_supported);
   w.value(s.signals.schwann_decline_factor);
   w.value(static_cast<std::uint64_t>(s.grafts.size()));
-  for (const CellGraft& g : s.grafts)
-    for (double v : {g.cells, g.delivered, g.schwann_like, g.primed, g.neurotrophin_release, g.vegf_release,
-                     g.il10_release, g.preparation_days, g.bridge_exposure, g.bridge_speed_factor,
-                     g.bridge_loss_factor, g.bridge_gap_gain_m, g.agent_first_id, g.agent_count})
-      w.value(v);
+  for (CellGraft g : s.grafts)
+    for (double* v : graft_fields(g)) w.value(*v);
   w.value(static_cast<std::uint8_t>(s.site.has_value()));
   if (s.site) {
     const site::InjurySite& site = *s.site;
@@ -311,12 +318,9 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   s.effects.fibre_diameter_factor = r.value<double>();
   s.retrograde.fraction_supported = r.value<double>();
   s.signals.schwann_decline_factor = r.value<double>();
-  s.grafts.resize(r.count(14 * sizeof(double)));
+  s.grafts.resize(r.count(graft_field_count * sizeof(double)));
   for (CellGraft& g : s.grafts)
-    for (double* v : {&g.cells, &g.delivered, &g.schwann_like, &g.primed, &g.neurotrophin_release, &g.vegf_release,
-                      &g.il10_release, &g.preparation_days, &g.bridge_exposure, &g.bridge_speed_factor,
-                      &g.bridge_loss_factor, &g.bridge_gap_gain_m, &g.agent_first_id, &g.agent_count})
-      *v = r.value<double>();
+    for (double* v : graft_fields(g)) *v = r.value<double>();
   if (r.value<std::uint8_t>() != 0) {
     fields::Fields fields = deserialize_fields(r.text());
     agents::Agents cells = deserialize_agents(r.text(), site::cell_kinds(), site::state_variables());

@@ -85,12 +85,8 @@ std::vector<TherapyProblem> check(const toml::table& item, const toml::table& s)
                                             injury, repair)});
   if (schema::string(*s["site"].as_table(), "model") == "3d")
     problems.push_back({"type", "electrical_stimulation acts on the 1D suture crossing; the 3D injury site does not "
-                                "model it yet (use site.model = \"none\")"});
-  const double at = schema::quantity(*s["repair"].as_table(), "timing", "d") + schema::quantity(item, "after_repair", "d");
-  const double end = schema::quantity(*s["simulation"].as_table(), "duration", "d");
-  if (at >= end)
-    problems.push_back({"after_repair", fmt::format("the stimulation at {} d falls after the end of the simulation ({} d)",
-                                                    text::format_double(at), text::format_double(end))});
+                                "model it yet (use site.model = \"off\")"});
+  if (auto late = treatment::after_the_end(item, s, "the stimulation")) problems.push_back(*late);
   return problems;
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numbers>
 #include <string>
 #include <vector>
 
@@ -147,7 +148,8 @@ class MscTherapy final : public treatment::Therapy {
   }
 
   void advance(const Model& m, State& state, const Tick& tick) const override {
-    CellGraft& g = state.grafts[index_in(m)];
+    const std::size_t graft = index_in(m);
+    CellGraft& g = state.grafts[graft];
     const double t = static_cast<double>(tick.time_s);
     if (t < static_cast<double>(given_s_)) return;
     g.delivered = delivered_;
@@ -156,12 +158,13 @@ class MscTherapy final : public treatment::Therapy {
     g.primed = 1.0 - std::exp(-age / priming_s_);
     const double expression = 1.0 + (primed_gain_ - 1.0) * g.primed * (1.0 - g.schwann_like) +
                               (schwann_like_gain_ - 1.0) * g.schwann_like;
+    // The repair site's hypoxia before it is revascularised (the 1D pool; agents sense their own).
+    const double hypoxia = std::exp(-std::max(0.0, t - repair_s_) / revascularisation_s_);
     if (m.site && state.site) {
       // On the 3D site the cells are agents: they die one by one, sense their own oxygen and
       // secrete into the fields, where vessels, macrophages, Schwann cells and cones read it.
-      advance_agents(m, state, tick, g, expression);
+      advance_agents(m, state, tick, g, graft, expression);
     } else {
-      const double hypoxia = std::exp(-std::max(0.0, t - repair_s_) / revascularisation_s_);
       g.cells = delivered_ * survival(age);
       g.neurotrophin_release = g.cells * neurotrophin_pg_per_day_ * expression;
       g.vegf_release = g.cells * vegf_pg_per_day_ * (1.0 + (hypoxic_gain_ - 1.0) * hypoxia);
@@ -172,7 +175,6 @@ class MscTherapy final : public treatment::Therapy {
     if (on_[neurotrophic_neurons]) state.signals.neuron_death_hazard_factor *= 1.0 - neuron_protection_ * trophic;
     if (on_[schwann_support]) state.signals.schwann_decline_factor *= 1.0 - decline_slowing_ * trophic;
     if (m.site) return;  // the site decides the bridge itself
-    const double hypoxia = std::exp(-std::max(0.0, t - repair_s_) / revascularisation_s_);
     // Support of the bridge: each mechanism adds its saturating index; the bridge keeps what it
     // gained (a lasting effect of early colonisation), so the exposure integrates.
     double support = 0.0;
@@ -189,11 +191,11 @@ class MscTherapy final : public treatment::Therapy {
 
  private:
   /// The graft's agents on the 3D site: placement when given, death, secretion, the totals.
-  void advance_agents(const Model& m, State& state, const Tick& tick, CellGraft& g, double expression) const {
+  void advance_agents(const Model& m, State& state, const Tick& tick, CellGraft& g, std::size_t graft,
+                      double expression) const {
     site::InjurySite& s = *state.site;
     const site::Layout& L = *m.site;
     agents::Agents& c = s.cells;
-    const std::size_t graft = index_in(m);
     if (g.agent_count == 0 && delivered_ > 0) place(L, state, g, graft);
     const auto first = static_cast<std::uint64_t>(g.agent_first_id);
     const auto last = first + static_cast<std::uint64_t>(g.agent_count);
@@ -262,7 +264,7 @@ class MscTherapy final : public treatment::Therapy {
           x = stream.uniform() < 0.5 ? L.gap_start_um - d : L.gap_end_um + d;
         }
         const double r = std::sqrt(inner * inner + stream.uniform() * (radius * radius - inner * inner));
-        const double phi = 2.0 * 3.141592653589793 * stream.uniform();
+        const double phi = 2.0 * std::numbers::pi * stream.uniform();
         at = {x, r * std::cos(phi), r * std::sin(phi)};
         const site::Zone zone = L.zone[site::voxel_at(L.grid, at[0], at[1], at[2])];
         if (stumps ? zone == site::Zone::proximal_stump || zone == site::Zone::distal_stump : zone == site::Zone::bridge)
@@ -555,12 +557,7 @@ std::vector<TherapyProblem> check(const toml::table& item, const toml::table& s)
       if (auto guess = text::did_you_mean(name, known)) message += fmt::format("; did you mean '{}'?", *guess);
       problems.push_back({"ablate", message});
     }
-  const double at = schema::quantity(*s["repair"].as_table(), "timing", "d") + after;
-  const double end = schema::quantity(*s["simulation"].as_table(), "duration", "d");
-  if (at >= end)
-    problems.push_back({"after_repair", fmt::format("the cells given at {} d come after the end of the simulation "
-                                                    "({} d)",
-                                                    text::format_double(at), text::format_double(end))});
+  if (auto late = treatment::after_the_end(item, s, "the cell dose")) problems.push_back(*late);
   return problems;
 }
 

@@ -256,7 +256,7 @@ class AxonRegeneration final : public Process {
   bool scar_crossing_ = false;
   double bridge_speed_factor_ = 1.0;
   double bridge_delay_s_ = 0.0;
-  double bridge_loss_ = 0.0;      ///< share of axons lost in the bridge (allograft without cells)
+  double bridge_loss_ = 0.0;      ///< share of axons lost in the bridge (acellular allograft, bridged conduit)
   double half_gap_m_ = 0.0;       ///< conduit: gap bridged half the time
   double success_width_m_ = 1.0;  ///< conduit: width of the logistic fall with gap length
 };

@@ -22,7 +22,7 @@ std::array<double*, graft_field_count> graft_fields(CellGraft& g) {
           &g.agent_first_id,  &g.agent_count};
 }
 
-constexpr char magic[] = "BUNGNER-CHECKPOINT-3";  // 2: crossing-delay signal, therapy effects; 3: cell grafts
+constexpr char magic[] = "BUNGNER-CHECKPOINT-4";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve
 
 class Writer {
  public:
@@ -104,6 +104,7 @@ void neurons(IO& io, S& n) {
   io.column(n.speed_m_per_s);
   io.column(n.position_m);
   io.column(n.arrival_s);
+  io.column(n.distal_hazard);
   io.column(n.connection);
 }
 
@@ -237,6 +238,8 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   w.value(s.distal.support_at_contact);
   w.value(static_cast<std::uint8_t>(s.distal.contact_made));
   w.value(s.distal.regrowing_fraction);
+  w.column(s.distal.segment_support);
+  w.column(s.distal.segment_reached);
   w.value(static_cast<std::uint64_t>(s.targets.size()));
   for (const TargetState& t : s.targets) {
     w.value(t.mass_ratio);
@@ -305,6 +308,8 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   s.distal.support_at_contact = r.value<double>();
   s.distal.contact_made = r.value<std::uint8_t>() != 0;
   s.distal.regrowing_fraction = r.value<double>();
+  r.column(s.distal.segment_support);
+  r.column(s.distal.segment_reached);
   s.targets.resize(r.count(3 * sizeof(double) + sizeof(std::uint32_t)));
   for (TargetState& t : s.targets) {
     t.mass_ratio = r.value<double>();

@@ -197,6 +197,13 @@ Model::Model(Scenario scenario, const Registry& registry)
     contact_time_s = repair == RepairType::none ? std::numeric_limits<std::int64_t>::max() : repair_time_s;
   else
     contact_time_s = axotomy_time_s;
+  // A fixed number of segments resolves every nerve alike (rat sciatic ~1 mm, human forearm a few
+  // mm): finer than the distance an axon grows in a few days, coarse enough to cost nothing.
+  constexpr std::size_t segments = 64;
+  double farthest = 0;
+  for (const TargetSpec& t : targets_) farthest = std::max(farthest, t.distance_m);
+  distal_segments = segments;
+  distal_segment_m = farthest > 0 ? farthest / static_cast<double>(segments) : 1e-3;
 }
 
 std::vector<std::string> Model::used_parameters() const {

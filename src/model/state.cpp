@@ -14,6 +14,7 @@ void NeuronPopulation::resize(std::size_t n) {
   speed_m_per_s.resize(n);
   position_m.resize(n);
   arrival_s.resize(n, -1.0);
+  distal_hazard.resize(n);
   connection.resize(n, Connection::none);
 }
 

@@ -85,6 +85,9 @@ class Model {
   /// When regenerating axons can first reach the distal stump: the injury for a crush, the repair
   /// for a repaired transection, never (INT64_MAX) for an unrepaired one [s].
   std::int64_t contact_time_s = 0;
+  /// The distal nerve in 1D: segments from the repair site's distal end to the farthest target.
+  std::size_t distal_segments = 1;
+  double distal_segment_m = 1e-3;
   /// The 3D injury site's layout, or null when the site is not modelled in 3D.
   std::shared_ptr<const site::Layout> site;
   std::uint32_t motor_neurons = 0;

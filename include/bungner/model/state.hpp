@@ -1,6 +1,7 @@
 #pragma once
 // State: everything that changes during a run. A Model is shared read-only by many States.
 // Storage is structure-of-arrays per entity kind (engine); mechanisms work on whole populations.
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -45,20 +46,40 @@ struct NeuronPopulation {
   std::vector<double> speed_m_per_s;          ///< elongation speed [m/s]
   std::vector<double> position_m;             ///< distance of the tip past the injury [m]
   std::vector<double> arrival_s;              ///< time of arrival at the target, or -1 [s]
+  /// Cumulative loss hazard of the tip in poorly supported distal nerve; the axon stops when it
+  /// reaches the axon's Exp(1) threshold (drawn from its own stream) [1].
+  std::vector<double> distal_hazard;
   std::vector<Connection> connection;         ///< outcome at the target
 
   std::size_t size() const { return kind.size(); }
   void resize(std::size_t n);
 };
 
-/// The distal nerve stump (1D in later layers; one compartment here).
+/// The distal nerve in 1D: segments of equal length (Model::distal_segment_m) from the distal
+/// end of the repair site to the farthest target. Each segment's Schwann cells lose their
+/// repair capacity while denervated and regain it once regrowing axons reach them.
 struct DistalNerve {
-  double schwann_support = 1.0;  ///< repair capacity of distal Schwann cells, 1 = fresh [1]
+  /// Support of the first segment (the stump's proximal end) [1]; equals `segment_support[0]`
+  /// when the nerve has segments.
+  double schwann_support = 1.0;
   /// Support when the proximal stump regained contact with the distal stump (repair or crush);
   /// it decides how many axons the stump accepts [1].
   double support_at_contact = 1.0;
   bool contact_made = false;
   double regrowing_fraction = 0.0;  ///< neurons whose axons are in the distal nerve [1]
+  /// Repair capacity of each segment's Schwann cells, 1 = fresh [1].
+  std::vector<double> segment_support;
+  /// Share of all neurons whose regrowing axon tip has passed the start of each segment [1].
+  std::vector<double> segment_reached;
+
+  /// Support at a distance past the distal end of the repair site (the first segment for tips
+  /// still in the bridge, the last for tips beyond it) [1].
+  double support_at(double distal_position_m, double segment_m) const {
+    if (segment_support.empty()) return schwann_support;
+    const double k = distal_position_m > 0 ? distal_position_m / segment_m : 0.0;
+    const auto j = static_cast<std::size_t>(std::min(k, static_cast<double>(segment_support.size() - 1)));
+    return segment_support[j];
+  }
 };
 
 /// One target organ (muscle or skin).

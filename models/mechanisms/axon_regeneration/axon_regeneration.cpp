@@ -30,7 +30,10 @@ class AxonRegeneration final : public Process {
         capacity_tau_s_(p.in("axon_regeneration.capacity_time_constant", "s")),
         capacity_floor_(p.get("axon_regeneration.capacity_floor")),
         block_median_s_(p.in("axon_regeneration.block_recovery_median", "s")),
-        block_spread_(p.get("axon_regeneration.block_recovery_spread")) {
+        block_spread_(p.get("axon_regeneration.block_recovery_spread")),
+        full_speed_support_(p.get("axon_regeneration.full_speed_support")),
+        unsupported_speed_factor_(p.get("axon_regeneration.unsupported_speed_factor")),
+        unsupported_loss_length_m_(p.in("axon_regeneration.unsupported_loss_length", "m")) {
     // Structural meaning of the Sunderland grade: with the endoneurium (III) or the fascicles (IV, V)
     // disrupted, axons choose among pathways at the injury site and some choose wrongly; in an
     // unrepaired grade III or IV injury they must also cross the intraneural scar, which stops some
@@ -149,6 +152,9 @@ class AxonRegeneration final : public Process {
     double farthest = 0;
     for (const auto& t : targets) farthest = std::max(farthest, t.distance_m);
     const auto count = static_cast<std::int64_t>(n.size());
+    const DistalNerve& distal = state.distal;
+    const double entry_support = support;
+    const std::size_t last_segment = std::max<std::size_t>(distal.segment_support.size(), 1) - 1;
     // Arrivals are events for the targets (State::arrivals): each thread collects its own, in id
     // order; a static schedule gives threads ascending blocks, and a final sort makes the order
     // independent of the thread count anyway.
@@ -199,15 +205,48 @@ class AxonRegeneration final : public Process {
         time += (reach - x) / vb;
         x = reach;
       }
-      if (x >= m.gap_m) {
-        const double reach = x + v * (t1 - time);
-        if (reach >= destination) {
-          n.arrival_s[i] = time + (destination - x) / v;
-          n.status[i] = AxonStatus::arrived;
-          mine.push_back(static_cast<std::uint32_t>(i));
-          x = destination;
-        } else {
-          x = reach;
+      if (x >= m.gap_m && time < t1) {
+        // Down the distal nerve segment by segment: where the Schwann cells have lost support
+        // the tip slows and may stop (its loss hazard grows with the unsupported length crossed).
+        auto j = std::min(static_cast<std::size_t>((x - m.gap_m) / m.distal_segment_m), last_segment);
+        while (time < t1) {
+          const double deficit = support_deficit(distal.segment_support.empty() ? distal.schwann_support
+                                                                                 : distal.segment_support[j],
+                                                 entry_support);
+          const double vj = v * (1.0 - (1.0 - unsupported_speed_factor_) * deficit);
+          const double segment_end = j == last_segment ? destination
+                                                       : std::min(destination, m.gap_m + static_cast<double>(j + 1) * m.distal_segment_m);
+          const double step = std::max(0.0, segment_end - x);
+          const double possible = vj * (t1 - time);
+          const double dx = std::min(step, possible);
+          if (deficit > 0) {
+            const double hazard = n.distal_hazard[i] + deficit * dx / unsupported_loss_length_m_;
+            RandomStream loss(state.key, i, 0, purpose_id("axon_regeneration.distal_loss"));
+            const double threshold = loss.exponential(1.0);
+            if (hazard >= threshold) {
+              // The tip stops where its hazard reached the threshold.
+              x += dx * (threshold - n.distal_hazard[i]) / (hazard - n.distal_hazard[i]);
+              n.distal_hazard[i] = threshold;
+              n.status[i] = AxonStatus::failed;
+              break;
+            }
+            n.distal_hazard[i] = hazard;
+          }
+          if (possible < step) {
+            x += possible;
+            time = t1;
+          } else {
+            if (step > 0) time += step / vj;
+            x = segment_end;
+            j = std::min(j + 1, last_segment);
+          }
+          if (x >= destination) {
+            n.arrival_s[i] = time;
+            n.status[i] = AxonStatus::arrived;
+            mine.push_back(static_cast<std::uint32_t>(i));
+            x = destination;
+            break;
+          }
         }
       }
       n.position_m[i] = x;
@@ -219,6 +258,16 @@ class AxonRegeneration final : public Process {
   }
 
  private:
+  /// How far a segment's support falls short of what axons need to grow at full speed without
+  /// loss: 0 at or above the lesser of `full_speed_support` and the support the stump had when
+  /// the axons entered it, 1 with no support left. The entry draw already holds the axons to the
+  /// stump's support at contact (E21 measured the two together in stumps denervated alike along
+  /// their length), so only segments that declined further, waiting longer for axons, cost more.
+  double support_deficit(double support, double entry_support) const {
+    const double reference = std::min(full_speed_support_, entry_support);
+    return reference > 0 ? std::max(0.0, 1.0 - support / reference) : 0.0;
+  }
+
   /// When neuron i's sprout can start crossing a repaired suture line: after its onset delay, the
   /// repair and (conduit) the bridge delay.
   double ready_to_cross_s(const Model& m, double z) const {
@@ -251,6 +300,9 @@ class AxonRegeneration final : public Process {
   double capacity_floor_;
   double block_median_s_;
   double block_spread_;
+  double full_speed_support_;
+  double unsupported_speed_factor_;
+  double unsupported_loss_length_m_;
   double misdirection_ = 0.0;
   double scar_loss_ = 0.0;
   bool scar_crossing_ = false;
@@ -308,6 +360,25 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "axon_regeneration.block_recovery_spread", .unit = "1", .default_value = 0.5,
              .hard = {0, 3}, .plausible = {0.1, 1.5}, .species = "all",
              .meaning = "log-SD of the conduction-block recovery time", .source = "assumption"});
+  r.declare({.name = "axon_regeneration.full_speed_support", .unit = "1", .default_value = 0.5, .hard = {0, 1},
+             .plausible = {0.2, 0.9}, .species = "all",
+             .meaning = "distal Schwann-cell support at and above which axons grow at full speed and without loss; "
+                        "below it the deficit 1 - support / this value slows them and stops some",
+             .source = "assumption (Gordon, Int J Mol Sci 2024;25:665, doi:10.3390/ijms25010665: growth support "
+                       "of chronically denervated Schwann cells deteriorates with time and distance; the repair "
+                       "phenotype holds for the first weeks, Wagstaff 2021 doi:10.7554/eLife.62232, E23)"});
+  r.declare({.name = "axon_regeneration.unsupported_speed_factor", .unit = "1", .default_value = 0.5,
+             .hard = {0.01, 1}, .plausible = {0.2, 1}, .species = "all",
+             .meaning = "elongation speed through distal nerve without Schwann-cell support, relative to full speed",
+             .source = "assumption (Schwann-cell basal lamina tubes alone still guide axons, more slowly)"});
+  r.declare({.name = "axon_regeneration.unsupported_loss_length", .unit = "mm", .default_value = 80,
+             .hard = {0.1, 100000}, .plausible = {5, 500}, .species = "all",
+             .meaning = "length of distal nerve without support over which a growing axon's chance to keep going "
+                        "falls by 1/e (loss hazard = deficit x length / this)",
+             .source = "assumption (Sulaiman & Gordon, Glia 2000;32:234, PMID 11102965: few axons regenerate far "
+                       "into chronically denervated stumps); chosen with schwann_support.decline_time_constant so "
+                       "that the 1D nerve reproduces E21 and the delayed-repair decline (E20 x E21) together",
+             .calibration = "E21"});
   r.declare({.name = "axon_regeneration.misdirection_grade3", .unit = "1", .default_value = 0.25, .hard = {0, 1},
              .plausible = {0, 0.6}, .species = "all",
              .meaning = "fraction of axons that enter a wrong endoneurial pathway in a Sunderland grade III injury "

@@ -45,7 +45,7 @@ class NeuronSurvival final : public Process {
                                       static_cast<double>(tick.dt_s));
     if (exposed <= 0) return;
     const double base = hazard_per_s_ * state.signals.neuron_death_hazard_factor * exposed;
-    const double stump_support = state.distal.schwann_support;
+    const DistalNerve& distal = state.distal;
     // On the 3D injury site, cones still in the site convey what the repair Schwann cells they
     // touch give them (retrograde neurotrophic support, set by site_axons in the previous tick).
     const double site_support = model.site ? state.retrograde.fraction_supported : 0.0;
@@ -55,10 +55,11 @@ class NeuronSurvival final : public Process {
     for (std::int64_t k = 0; k < count; ++k) {
       const auto i = static_cast<std::size_t>(k);
       if (!n.alive[i] || std::isinf(n.death_threshold[i])) continue;
-      // Target-derived support once arrived; Schwann-cell support while growing in the stump.
+      // Target-derived support once arrived; while growing, the support of the Schwann cells
+      // around the tip, where the neurotrophins it carries back come from.
       double support = 0.0;
       if (n.status[i] == AxonStatus::arrived || n.status[i] == AxonStatus::intact) support = 1.0;
-      else if (n.status[i] == AxonStatus::growing) support = stump_support;
+      else if (n.status[i] == AxonStatus::growing) support = distal.support_at(n.position_m[i] - model.gap_m, model.distal_segment_m);
       else if (n.status[i] == AxonStatus::waiting) support = site_support;
       n.cumulative_hazard[i] += base * (1.0 - support);
       if (n.cumulative_hazard[i] >= n.death_threshold[i]) {

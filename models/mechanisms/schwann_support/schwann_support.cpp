@@ -1,7 +1,9 @@
-// Distal Schwann-cell support: the repair capacity of the denervated distal stump declines with
-// time denervated (chronic denervation) and recovers as axons grow back into it.
+// Distal Schwann-cell support along the 1D distal nerve: each segment's repair capacity declines
+// with the time it stays denervated (chronic denervation) and recovers once axons grow back to it.
 // Equations and sources: README.md beside this file.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
@@ -21,49 +23,89 @@ class SchwannSupport final : public Process {
   Phase phase() const override { return Phase::schwann; }
   std::int64_t period_s() const override { return seconds_per_hour; }
 
+  void initialize(const Model& m, State& state) const override {
+    state.distal.segment_support.assign(m.distal_segments, 1.0);
+    state.distal.segment_reached.assign(m.distal_segments, 0.0);
+  }
+
   void advance(const Model& m, State& state, const Tick& tick) const override {
     const NeuronPopulation& n = state.neurons;
-    // Integer count, so the reduction is exact in any order and at any thread count.
-    std::int64_t regrowing = 0;
+    DistalNerve& distal = state.distal;
+    const std::size_t segments = distal.segment_support.size();
+    // How far each regrowing tip has come: a histogram by segment (integer counts, so the
+    // reduction is exact in any order and at any thread count). Tips still in the bridge count
+    // for the nerve as a whole but have reached no segment beyond the first.
+    std::vector<std::int64_t> tips(segments + 1, 0);
+    std::int64_t* bins = tips.data();
+    const auto bin_count = static_cast<std::int64_t>(tips.size());
     const auto count = static_cast<std::int64_t>(n.size());
-#pragma omp parallel for schedule(static) reduction(+ : regrowing) if (count >= parallel::min_items)
+    const double segment_m = m.distal_segment_m;
+#pragma omp parallel for schedule(static) reduction(+ : bins[:bin_count]) if (count >= parallel::min_items)
     for (std::int64_t k = 0; k < count; ++k) {
       const auto i = static_cast<std::size_t>(k);
-      regrowing += n.alive[i] && (n.status[i] == AxonStatus::growing || n.status[i] == AxonStatus::arrived) ? 1 : 0;
+      if (!n.alive[i] || (n.status[i] != AxonStatus::growing && n.status[i] != AxonStatus::arrived)) continue;
+      const double y = (n.position_m[i] - m.gap_m) / segment_m;
+      const auto j = y <= 0 ? std::int64_t{0} : std::min(static_cast<std::int64_t>(y), bin_count - 2);
+      ++bins[j + (y >= 0 ? 1 : 0)];  // bin 0: in the bridge; bin j+1: in segment j
     }
-    const double r = count > 0 ? static_cast<double>(regrowing) / static_cast<double>(count) : 0.0;
-    state.distal.regrowing_fraction = r;
+    std::int64_t regrowing = 0;
+    for (const std::int64_t b : tips) regrowing += b;
+    const double total = count > 0 ? static_cast<double>(count) : 1.0;
+    state.distal.regrowing_fraction = static_cast<double>(regrowing) / total;
+    // Share of neurons whose tips have passed the start of segment j: tips in segment j or beyond.
+    std::int64_t beyond = 0;
+    for (std::size_t j = segments; j-- > 0;) {
+      beyond += tips[j + 1];
+      distal.segment_reached[j] = static_cast<double>(beyond) / total;
+    }
     if (tick.time_s < m.stump_denervation_time_s) return;
     // Before contact with the proximal stump the denervated Schwann cells lose support (E21);
     // after it, regrowing axons restore it. The stump accepts axons according to the support it
     // had at contact, as in the cross-suture experiments that measured the decline.
     const bool before_contact = tick.time_s < m.contact_time_s;
-    if (!before_contact && !state.distal.contact_made) {
-      state.distal.support_at_contact = state.distal.schwann_support;
-      state.distal.contact_made = true;
+    if (!before_contact && !distal.contact_made) {
+      distal.support_at_contact = distal.schwann_support;
+      distal.contact_made = true;
     }
-    // dS/dt = -k_d (S - floor) + k_r (1 - S), integrated exactly over dt with the rates held
-    // fixed (a linear ODE), so the update is unconditionally stable.
-    const double k_decline = before_contact ? state.signals.schwann_decline_factor / decline_tau_s_ : 0.0;
-    const double k_recover = before_contact ? 0.0 : r / recovery_tau_s_;
-    if (k_decline + k_recover <= 0) return;
-    const double rate = k_decline + k_recover;
-    const double equilibrium = (k_decline * floor_ + k_recover) / rate;
-    double& s = state.distal.schwann_support;
-    s = equilibrium + (s - equilibrium) * std::exp(-rate * static_cast<double>(tick.dt_s));
+    const double decline = state.signals.schwann_decline_factor / decline_tau_s_;
+    const double dt = static_cast<double>(tick.dt_s);
+    // The first segment stops declining at contact and recovers with all regrowing axons; a
+    // segment farther on keeps declining until the first tips reach it, then recovers with the
+    // share of axons that have come that far. Chronic denervation therefore grows with distance
+    // from the repair: the farther a segment, the longer its cells wait for axons.
+    for (std::size_t j = 0; j < std::max<std::size_t>(segments, 1); ++j) {
+      double& s = segments > 0 ? distal.segment_support[j] : distal.schwann_support;
+      const double reached = j == 0 ? state.distal.regrowing_fraction : distal.segment_reached[j];
+      const bool waiting = j == 0 ? before_contact : reached <= 0;
+      s = relax(s, waiting ? decline : 0.0, waiting ? 0.0 : reached / recovery_tau_s_, dt);
+    }
+    if (segments > 0) distal.schwann_support = distal.segment_support[0];
   }
 
  private:
+  /// dS/dt = -k_d (S - floor) + k_r (1 - S), integrated exactly over dt with the rates held
+  /// fixed (a linear ODE), so the update is unconditionally stable.
+  double relax(double s, double k_decline, double k_recover, double dt) const {
+    const double rate = k_decline + k_recover;
+    if (rate <= 0) return s;
+    const double equilibrium = (k_decline * floor_ + k_recover) / rate;
+    return equilibrium + (s - equilibrium) * std::exp(-rate * dt);
+  }
+
   double decline_tau_s_;
   double floor_;
   double recovery_tau_s_;
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "schwann_support.decline_time_constant", .unit = "d", .default_value = 49,
+  r.declare({.name = "schwann_support.decline_time_constant", .unit = "d", .default_value = 54,
              .hard = {1, 10000}, .plausible = {20, 200}, .species = "rat",
-             .meaning = "time constant of the loss of distal Schwann-cell support while denervated",
-             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5", .calibration = "E21"});
+             .meaning = "time constant of the loss of Schwann-cell support in a denervated distal nerve segment",
+             .source = "fitted to E21 (Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5: motor units "
+                       "fall with time constant 49 d): in the 1D nerve segments beyond the first keep declining "
+                       "until axons reach them, so the whole nerve's measured decline is faster than each "
+                       "segment's; 54 d reproduces 49 d at delays of 49 and 98 d",
+             .calibration = "E21"});
   r.declare({.name = "schwann_support.floor", .unit = "1", .default_value = 0.05, .hard = {0, 1},
              .plausible = {0, 0.3}, .species = "rat",
              .meaning = "support left after very long denervation (fraction of axons still entering)",

@@ -41,6 +41,11 @@ class RegenerationFront final : public Readout {
     out.push_back({"regeneration_front", median * 1e3, "mm"});
     out.push_back({"leading_front", leading * 1e3, "mm"});
     out.push_back({"distal_schwann_support", 100.0 * state.distal.schwann_support, "%"});
+    // Support along the 1D nerve where each target's branch leaves it: what the axons heading
+    // there meet on the last stretch.
+    for (const auto& t : m.targets())
+      out.push_back({"distal_schwann_support." + t.name,
+                     100.0 * state.distal.support_at(t.distance_m - 0.5 * m.distal_segment_m, m.distal_segment_m), "%"});
   }
 
  private:
@@ -52,7 +57,7 @@ class RegenerationFront final : public Readout {
 void register_regeneration_front(Registry& registry) {
   registry.add(ReadoutEntry{
       .name = "regeneration_front",
-      .summary = "median and leading motor-axon front past the injury [mm]; distal Schwann-cell support [%]",
+      .summary = "median and leading motor-axon front past the injury [mm]; distal Schwann-cell support at the repair and at each target [%]",
       .declare_parameters =
           [](ParameterRegistry& r) {
             r.declare({.name = "regeneration_front.leading_quantile", .unit = "1", .default_value = 0.99,

@@ -58,6 +58,28 @@ TEST(SiteAxons, RegeneratedAxonsAreRemyelinated) {
   EXPECT_GT(observed(sim, "axons_distal_section"), 0.8 * (1650 + 5990));
 }
 
+// Coupling across scales: a cone that leaves the 3D site enters the 1D distal nerve where it
+// left the domain and, in a fresh nerve (support above what growth needs), goes on at its own
+// neuron's speed to its target, none lost on the way.
+TEST(SiteAxons, ConesLeavingTheSiteContinueDownTheOneDimensionalNerve) {
+  Simulation sim(compile(site_run("rat", "sciatic", crush(), "20 d", "200 um")));
+  sim.advance_to(20 * seconds_per_day);
+  const Model& m = sim.model();
+  const NeuronPopulation& n = sim.state().neurons;
+  const double handover_m = m.gap_m + (m.site->handover_um - m.site->gap_end_um) * 1e-6;
+  int arrived = 0;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    EXPECT_EQ(n.distal_hazard[i], 0.0) << "neuron " << i;
+    if (n.status[i] != AxonStatus::arrived || n.target[i] == no_target) continue;
+    ++arrived;
+    const double remaining = m.gap_m + m.targets()[n.target[i]].distance_m - handover_m;
+    const double speed = remaining / (n.arrival_s[i] - n.growth_start_s[i]);
+    // The handover point lies within one cone step (< 0.1 mm) past the plane.
+    EXPECT_NEAR(speed / n.speed_m_per_s[i], 1.0, 0.1e-3 / remaining) << "neuron " << i;
+  }
+  EXPECT_GT(arrived, 1000);
+}
+
 // Without a bridge (unrepaired transection with the stumps apart) no axon reaches the distal stump.
 TEST(SiteAxons, NothingCrossesWithoutABridge) {
   Simulation sim(compile(site_run("rat", "sciatic", transection(), "30 d", "200 um")));

@@ -121,6 +121,9 @@ const std::vector<std::pair<std::string, Statistic>> statistic_names = {
     {"peak_value", Statistic::peak_value}, {"time_below", Statistic::time_below},
     {"time_above", Statistic::time_above}};
 
+const std::vector<std::pair<std::string, Transform>> transform_names = {
+    {"none", Transform::none}, {"loss", Transform::loss}, {"change", Transform::change}, {"fold", Transform::fold}};
+
 std::string criterion_name(Criterion c) {
   for (const auto& [name, value] : criterion_names)
     if (value == c) return name;
@@ -336,7 +339,7 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
     if (const auto* n = ct.get("statistic")) k.statistic = enum_of(*n, file, prefix + "statistic", statistic_names, problems);
     if (const auto* n = ct.get("criterion")) k.criterion = enum_of(*n, file, prefix + "criterion", criterion_names, problems);
     if (const auto* n = ct.get("transform"))
-      k.loss = enum_of<bool>(*n, file, prefix + "transform", {{"none", false}, {"loss", true}}, problems);
+      k.transform = enum_of(*n, file, prefix + "transform", transform_names, problems);
     if (k.statistic == Statistic::mean) {
       if (const auto* n = ct.get("time")) k.time_days = days_of(*n, file, prefix + "time", problems);
       else problems.push_back(error_at(where(file, ct), prefix + "time", "missing"));
@@ -366,8 +369,12 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
       if (auto v = n->value<double>()) k.bound = *v;
       else problems.push_back(error_at(where(file, *n), prefix + "bound", "expected a number"));
     }
-    if ((k.criterion == Criterion::greater_than || k.criterion == Criterion::less_than) && k.other_arm.empty())
+    const bool ordering = k.criterion == Criterion::greater_than || k.criterion == Criterion::less_than;
+    if (ordering && k.other_arm.empty())
       problems.push_back(error_at(where(file, ct), prefix + "other_arm", "orderings need the other arm"));
+    if ((k.transform == Transform::change || k.transform == Transform::fold) && (k.other_arm.empty() || ordering))
+      problems.push_back(error_at(where(file, *ct.get("transform")), prefix + "transform",
+                                  "change and fold relate the arm to 'other_arm' and need an interval criterion"));
     c.checks.push_back(std::move(k));
   }
   if (!problems.empty()) throw InputError(problems);
@@ -443,6 +450,16 @@ Interval observed_interval(const EvidenceRow& row, const Check& check) {
       break;
   }
   return {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+}
+
+double relate(Transform t, double x, double r) {
+  switch (t) {
+    case Transform::change: return 100 * (x / r - 1);
+    case Transform::fold: return x / r;
+    case Transform::none:
+    case Transform::loss: break;
+  }
+  return 100 * x / r;
 }
 
 bool passes(const EvidenceRow& row, const Check& check, const Summary& simulated, const Summary& other) {
@@ -595,7 +612,7 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       for (const auto& row : result.rows) {
         if (row.arm != arm || row.readout != k.readout) continue;
         readout_seen = true;
-        const double v = k.loss ? 100 - row.value : row.value;
+        const double v = k.transform == Transform::loss ? 100 - row.value : row.value;
         const bool in = k.statistic == Statistic::mean ? std::abs(row.time_days - k.time_days) < 1e-6
                                                         : row.time_days >= k.from_days - 1e-6 && row.time_days <= k.to_days + 1e-6;
         if (in) per_subject[row.subject].first.push_back(row.time_days), per_subject[row.subject].second.push_back(v);
@@ -637,8 +654,8 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       const EvidenceRow& row = *by_id.at(k->evidence);
       Score s;
       s.evidence = row.id, s.entry = row.entry, s.case_name = c.name, s.species = row.species, s.condition = row.condition;
-      s.readout = k->readout + (k->loss ? " (loss)" : "") +
-                  (k->statistic == Statistic::mean ? fmt::format(" @ {} d", text::format_double(k->time_days))
+      s.readout = k->readout + (k->transform == Transform::loss ? " (loss)" : "") +
+                  (k->statistic == Statistic::mean ? fmt::format(" @ {} d", fmt_num(k->time_days))
                    : fmt::format(" {} over {}-{} d", statistic_name(k->statistic),
                                  text::format_double(k->from_days), text::format_double(k->to_days)));
       if (!k->arm.empty()) s.readout += " [" + k->arm + "]";
@@ -656,8 +673,10 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       }
       std::vector<double> values = statistic(*k, arm_index(k->arm, "arm"));
       if (!ordering && !k->other_arm.empty()) {
-        for (double& v : values) v = 100 * v / other.mean;
-        s.readout += " as % of [" + k->other_arm + "]";
+        for (double& v : values) v = relate(k->transform, v, other.mean);
+        s.readout += k->transform == Transform::change ? " % change vs [" + k->other_arm + "]"
+                     : k->transform == Transform::fold ? " fold of [" + k->other_arm + "]"
+                                                       : " as % of [" + k->other_arm + "]";
       }
       s.simulated = summarise(values);
       s.passed = passes(row, *k, s.simulated, other);

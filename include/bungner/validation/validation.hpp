@@ -57,6 +57,15 @@ enum class Criterion { ci, range, tolerance, at_most, at_least, greater_than, le
 /// sample time below `threshold`), time_above (the first at or above it).
 enum class Statistic { mean, slope, onset, peak_time, peak_value, time_below, time_above };
 
+/// What is compared with the evidence. `loss` applies to every sample (100 - x, percent lost);
+/// the others relate the statistic x to the other arm's mean r (other_arm required for change
+/// and fold): none gives 100 x / r (percent of the other arm), change 100 (x / r - 1) (a percent
+/// change, e.g. +21 % velocity), fold x / r (a fold change).
+enum class Transform { none, loss, change, fold };
+
+/// The statistic x related to the other arm's mean r as `t` says (none and loss: 100 x / r).
+double relate(Transform t, double x, double r);
+
 /// One comparison of a simulated statistic with an evidence row.
 struct Check {
   std::string evidence;  ///< evidence row id
@@ -65,7 +74,7 @@ struct Check {
   double time_days = 0;   ///< for mean
   double from_days = 0, to_days = 0;  ///< for slope and onset: per-subject line over these times
   Statistic statistic = Statistic::mean;
-  bool loss = false;      ///< compare 100 - x (percent lost) instead of x
+  Transform transform = Transform::none;
   double scale = 1;       ///< multiplies the per-subject statistic (1 / muscle mass, 24 h per day)
   double threshold = 0;   ///< time_below, time_above
   Criterion criterion = Criterion::ci;

@@ -192,7 +192,8 @@ void declare(ParameterRegistry& r) {
              .plausible = {0.1, 2}, .species = "rat",
              .meaning = "division rate of fully activated repair Schwann cells with room to grow",
              .source = "assumption, chosen so the labelling index is raised from day 2 to about day 8 (E50, "
-                       "Clemence et al. 1989)"});
+                       "Clemence et al. 1989)",
+             .calibration = "E50"});
   r.declare({.name = "schwann_repair.carrying_capacity", .unit = "1", .default_value = 3.5, .hard = {1, 20},
              .plausible = {1.5, 6}, .species = "rat",
              .meaning = "Schwann-cell density at which proliferation stops, relative to normal nerve",

@@ -487,8 +487,9 @@ std::string rate(std::size_t p, std::size_t t) {
   return t ? fmt::format("{}/{} ({:.0f} %)", p, t, 100.0 * static_cast<double>(p) / static_cast<double>(t)) : "0/0";
 }
 std::string observed_text(const EvidenceRow& row, const Check& check) {
-  if (check.criterion == Criterion::greater_than) return "> arm '" + check.other_arm + "'";
-  if (check.criterion == Criterion::less_than) return "< arm '" + check.other_arm + "'";
+  const std::string at = check.other_time_days ? fmt::format(" at {} d", fmt_num(*check.other_time_days)) : "";
+  if (check.criterion == Criterion::greater_than) return "> arm '" + check.other_arm + "'" + at;
+  if (check.criterion == Criterion::less_than) return "< arm '" + check.other_arm + "'" + at;
   const Interval i = observed_interval(row, check);
   std::string s = row.value_text.empty() ? fmt_num(row.value) : row.value_text;
   if (std::isfinite(row.spread)) s += fmt::format(" ± {} {}", fmt_num(row.spread), row.spread_kind);

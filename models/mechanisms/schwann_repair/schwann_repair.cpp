@@ -202,7 +202,8 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "schwann_repair.migration_speed", .unit = "mm/d", .default_value = 0.6, .hard = {0, 20},
              .plausible = {0.1, 3}, .species = "mouse",
              .meaning = "migration speed of repair Schwann cells along vessels or bands",
-             .source = "assumption, chosen so Schwann cords reach into a mouse bridge by day 4-5 (E17, E49)"});
+             .source = "assumption, chosen so Schwann cords reach into a mouse bridge by day 4-5 (E17, E49)",
+             .calibration = "E17, E49"});
   r.declare({.name = "schwann_repair.vessel_threshold", .unit = "1", .default_value = 0.2, .hard = {0, 1},
              .plausible = {0.05, 0.8}, .species = "all",
              .meaning = "vascular density a bridge voxel needs before Schwann cells can enter it",

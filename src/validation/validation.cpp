@@ -122,7 +122,8 @@ const std::vector<std::pair<std::string, Statistic>> statistic_names = {
     {"time_above", Statistic::time_above}};
 
 const std::vector<std::pair<std::string, Transform>> transform_names = {
-    {"none", Transform::none}, {"loss", Transform::loss}, {"change", Transform::change}, {"fold", Transform::fold}};
+    {"none", Transform::none}, {"loss", Transform::loss}, {"change", Transform::change}, {"fold", Transform::fold},
+    {"time_constant", Transform::time_constant}};
 
 std::string criterion_name(Criterion c) {
   for (const auto& [name, value] : criterion_names)
@@ -318,7 +319,7 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
     }
     check_keys(*table, file, prefix,
                {"evidence", "readout", "arm", "time", "from", "to", "statistic", "transform", "criterion", "tolerance",
-                "bound", "other_arm", "other_time", "scale", "threshold", "note"},
+                "bound", "other_arm", "other_time", "scale", "threshold", "floor", "note"},
                problems);
     Check k;
     const toml::table& ct = *table;
@@ -372,9 +373,19 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
     const bool ordering = k.criterion == Criterion::greater_than || k.criterion == Criterion::less_than;
     if (ordering && k.other_arm.empty())
       problems.push_back(error_at(where(file, ct), prefix + "other_arm", "orderings need the other arm"));
-    if ((k.transform == Transform::change || k.transform == Transform::fold) && (k.other_arm.empty() || ordering))
+    const bool relative = k.transform == Transform::change || k.transform == Transform::fold ||
+                          k.transform == Transform::time_constant;
+    if (relative && (k.other_arm.empty() || ordering))
       problems.push_back(error_at(where(file, *ct.get("transform")), prefix + "transform",
-                                  "change and fold relate the arm to 'other_arm' and need an interval criterion"));
+                                  "change, fold and time_constant relate the arm to 'other_arm' and need an interval criterion"));
+    if (const auto* n = ct.get("floor")) {
+      const auto v = n->value<double>();
+      if (v && *v >= 0 && *v < 1) k.floor = *v;
+      else problems.push_back(error_at(where(file, *n), prefix + "floor", "expected a fraction in [0, 1)"));
+    }
+    if (k.transform == Transform::time_constant && (k.statistic != Statistic::mean || !k.other_time_days))
+      problems.push_back(error_at(where(file, *ct.get("transform")), prefix + "transform",
+                                  "time_constant needs statistic = \"mean\" and 'other_time' (the delay is time - other_time)"));
     c.checks.push_back(std::move(k));
   }
   if (!problems.empty()) throw InputError(problems);
@@ -457,9 +468,17 @@ double relate(Transform t, double x, double r) {
     case Transform::change: return 100 * (x / r - 1);
     case Transform::fold: return x / r;
     case Transform::none:
-    case Transform::loss: break;
+    case Transform::loss:
+    case Transform::time_constant: break;
   }
   return 100 * x / r;
+}
+
+double decline_time_constant(double x, double r, double delay_days, double floor) {
+  const double q = (x / r - floor) / (1 - floor);
+  if (!(q < 1)) return std::numeric_limits<double>::infinity();
+  if (q <= 0) return 0;
+  return -delay_days / std::log(q);
 }
 
 bool passes(const EvidenceRow& row, const Check& check, const Summary& simulated, const Summary& other) {
@@ -674,10 +693,17 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       }
       std::vector<double> values = statistic(*k, arm_index(k->arm, "arm"));
       if (!ordering && !k->other_arm.empty()) {
-        for (double& v : values) v = relate(k->transform, v, other.mean);
-        s.readout += k->transform == Transform::change ? " % change vs [" + k->other_arm + "]"
-                     : k->transform == Transform::fold ? " fold of [" + k->other_arm + "]"
-                                                       : " as % of [" + k->other_arm + "]";
+        if (k->transform == Transform::time_constant) {
+          const double delay = k->time_days - k->other_time_days.value_or(k->time_days);
+          for (double& v : values) v = decline_time_constant(v, other.mean, delay, k->floor);
+          s.readout += fmt::format(" decline time constant vs [{}] @ {} d (floor {})", k->other_arm,
+                                   fmt_num(k->other_time_days.value_or(k->time_days)), fmt_num(k->floor));
+        } else {
+          for (double& v : values) v = relate(k->transform, v, other.mean);
+          s.readout += k->transform == Transform::change ? " % change vs [" + k->other_arm + "]"
+                       : k->transform == Transform::fold ? " fold of [" + k->other_arm + "]"
+                                                         : " as % of [" + k->other_arm + "]";
+        }
       }
       s.simulated = summarise(values);
       s.passed = passes(row, *k, s.simulated, other);

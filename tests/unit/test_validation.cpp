@@ -108,6 +108,24 @@ TEST(ValidationTransforms, ChangeAndFoldRelateToTheOtherArm) {
   EXPECT_FALSE(passes(r, tol, sim(relate(Transform::none, 3.63, 3.0)), {}));
 }
 
+// E20-E22: a decline toward a floor read back as its time constant.
+TEST(ValidationTransforms, DeclineTimeConstantInvertsTheExponential) {
+  const double floor = 0.3, tau = 323, delay = 323;
+  const double x = 100 * (floor + (1 - floor) * std::exp(-delay / tau));
+  EXPECT_NEAR(decline_time_constant(x, 100, delay, floor), 323, 1e-9);
+  EXPECT_NEAR(decline_time_constant(floor + (1 - floor) * std::exp(-2.0), 1, 90, floor), 45, 1e-9);
+  // Without a floor, half of the reference after 10 d is tau = 10 / ln 2.
+  EXPECT_NEAR(decline_time_constant(50, 100, 10, 0), 10 / std::log(2.0), 1e-12);
+  EXPECT_TRUE(std::isinf(decline_time_constant(100, 100, 10, 0.3)));  // no decline
+  EXPECT_EQ(decline_time_constant(20, 100, 10, 0.3), 0);               // below the floor
+  // The wrong floor gives the wrong constant: a check around 323 d +- 10 % must fail.
+  auto tol = check(Criterion::tolerance);
+  tol.tolerance = 32.3;
+  const auto r = row(323, std::nan(""), "fit", 0);
+  EXPECT_TRUE(passes(r, tol, sim(decline_time_constant(x, 100, delay, floor)), {}));
+  EXPECT_FALSE(passes(r, tol, sim(decline_time_constant(x, 100, delay, 0.0)), {}));
+}
+
 TEST(ValidationCases, ChangeAndFoldNeedAnotherArmAndAnIntervalCriterion) {
   const auto dir = std::filesystem::temp_directory_path() / "bungner-validation-transform-test";
   std::filesystem::create_directories(dir);
@@ -134,6 +152,16 @@ TEST(ValidationCases, ChangeAndFoldNeedAnotherArmAndAnIntervalCriterion) {
   std::ofstream(file) << head << "transform = \"change\"\ncriterion = \"tolerance\"\ntolerance = 3\nother_arm = \"a\"\n";
   const Case c = load_case(file, {"E38"});
   EXPECT_EQ(c.checks.at(0).transform, Transform::change);
+  // time_constant needs the other time (the delay) and a floor below 1.
+  std::ofstream(file) << head << "transform = \"time_constant\"\ncriterion = \"tolerance\"\ntolerance = 3\nother_arm = \"a\"\nfloor = 1.5\n";
+  try {
+    load_case(file, {"E38"});
+    FAIL() << "expected InputError: time_constant without other_time, floor out of range";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.diagnostics().size(), 2u);
+  }
+  std::ofstream(file) << head << "transform = \"time_constant\"\ncriterion = \"tolerance\"\ntolerance = 3\nother_arm = \"a\"\nfloor = 0.3\nother_time = \"1 d\"\n";
+  EXPECT_EQ(load_case(file, {"E38"}).checks.at(0).floor, 0.3);
   std::filesystem::remove_all(dir);
 }
 

@@ -93,6 +93,9 @@ Field study_schema() {
       Field{.key = "base", .kind = Kind::string, .doc = "base scenario, relative to the study file", .required = true},
       Field{.key = "seed", .kind = Kind::integer, .doc = "study seed", .default_text = "1", .hard = {0, 9223372036854775807.0}},
       Field{.key = "subjects", .kind = Kind::integer, .doc = "subjects per arm", .default_text = "8", .hard = {1, 1e7}},
+      Field{.key = "common_seeds", .kind = Kind::boolean,
+            .doc = "subject s of every arm gets the seed and parameter draws of subject s of the first arm (paired design)",
+            .default_text = "false"},
       Field{.key = "readouts", .kind = Kind::string_list, .doc = "observations to summarise (globs; empty: all)"},
       Field{.key = "arms", .kind = Kind::table_array, .doc = "arms"},
       Field{.key = "variability", .kind = Kind::table_array, .doc = "inter-individual variability"},
@@ -160,10 +163,12 @@ bool wanted(const StudySpec& spec, const std::string& name) {
 /// Runs one subject: the arm's scenario with this subject's seed and parameter draws.
 std::vector<SubjectRow> run_subject(const StudySpec& spec, const Registry& registry, std::size_t arm,
                                     std::size_t subject, const std::vector<double>& centres) {
-  const std::uint64_t seed = subject_seed(spec.seed, arm, subject);
+  // Common random numbers: every arm's subject s draws as the first arm's subject s does.
+  const std::size_t draw_arm = spec.common_seeds ? 0 : arm;
+  const std::uint64_t seed = subject_seed(spec.seed, draw_arm, subject);
   std::vector<Override> overrides = spec.arms[arm].overrides;
   overrides.push_back({"seed", std::to_string(seed)});
-  RandomStream stream({spec.seed, 0}, (static_cast<std::uint64_t>(arm) << 32) | subject, 0,
+  RandomStream stream({spec.seed, 0}, (static_cast<std::uint64_t>(draw_arm) << 32) | subject, 0,
                       purpose_id("study.variability"));
   for (std::size_t v = 0; v < spec.variability.size(); ++v) {
     const Variability& var = spec.variability[v];
@@ -351,6 +356,7 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
   spec.base_scenario =
       (std::filesystem::path(path).parent_path() / input["base"].value_or(std::string())).lexically_normal().string();
   spec.seed = static_cast<std::uint64_t>(resolved["seed"].value_or(std::int64_t{1}));
+  spec.common_seeds = resolved["common_seeds"].value_or(false);
   const auto default_subjects = static_cast<std::size_t>(std::max<std::int64_t>(1, resolved["subjects"].value_or(std::int64_t{8})));
   if (const toml::array* r = resolved["readouts"].as_array())
     for (const auto& item : *r) spec.readouts.push_back(*item.value<std::string>());
@@ -482,6 +488,7 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
         }
         study["study_sha256"] = spec.sha256;
         study["seed"] = spec.seed;
+        study["common_seeds"] = spec.common_seeds;
         study["command_line"] = options.command_line;
         study["ranks"] = cluster.ranks;
         io::write_file_atomically(dir / "study.json", study.dump(2) + "\n");

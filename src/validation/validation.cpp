@@ -121,6 +121,10 @@ const std::vector<std::pair<std::string, Statistic>> statistic_names = {
     {"peak_value", Statistic::peak_value}, {"time_below", Statistic::time_below},
     {"time_above", Statistic::time_above}};
 
+const std::vector<std::pair<std::string, Transform>> transform_names = {
+    {"none", Transform::none}, {"loss", Transform::loss}, {"change", Transform::change}, {"fold", Transform::fold},
+    {"time_constant", Transform::time_constant}};
+
 std::string criterion_name(Criterion c) {
   for (const auto& [name, value] : criterion_names)
     if (value == c) return name;
@@ -315,7 +319,7 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
     }
     check_keys(*table, file, prefix,
                {"evidence", "readout", "arm", "time", "from", "to", "statistic", "transform", "criterion", "tolerance",
-                "bound", "other_arm", "other_time", "scale", "threshold", "note"},
+                "bound", "other_arm", "other_time", "scale", "threshold", "floor", "note"},
                problems);
     Check k;
     const toml::table& ct = *table;
@@ -336,7 +340,7 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
     if (const auto* n = ct.get("statistic")) k.statistic = enum_of(*n, file, prefix + "statistic", statistic_names, problems);
     if (const auto* n = ct.get("criterion")) k.criterion = enum_of(*n, file, prefix + "criterion", criterion_names, problems);
     if (const auto* n = ct.get("transform"))
-      k.loss = enum_of<bool>(*n, file, prefix + "transform", {{"none", false}, {"loss", true}}, problems);
+      k.transform = enum_of(*n, file, prefix + "transform", transform_names, problems);
     if (k.statistic == Statistic::mean) {
       if (const auto* n = ct.get("time")) k.time_days = days_of(*n, file, prefix + "time", problems);
       else problems.push_back(error_at(where(file, ct), prefix + "time", "missing"));
@@ -366,8 +370,22 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
       if (auto v = n->value<double>()) k.bound = *v;
       else problems.push_back(error_at(where(file, *n), prefix + "bound", "expected a number"));
     }
-    if ((k.criterion == Criterion::greater_than || k.criterion == Criterion::less_than) && k.other_arm.empty())
+    const bool ordering = k.criterion == Criterion::greater_than || k.criterion == Criterion::less_than;
+    if (ordering && k.other_arm.empty())
       problems.push_back(error_at(where(file, ct), prefix + "other_arm", "orderings need the other arm"));
+    const bool relative = k.transform == Transform::change || k.transform == Transform::fold ||
+                          k.transform == Transform::time_constant;
+    if (relative && (k.other_arm.empty() || ordering))
+      problems.push_back(error_at(where(file, *ct.get("transform")), prefix + "transform",
+                                  "change, fold and time_constant relate the arm to 'other_arm' and need an interval criterion"));
+    if (const auto* n = ct.get("floor")) {
+      const auto v = n->value<double>();
+      if (v && *v >= 0 && *v < 1) k.floor = *v;
+      else problems.push_back(error_at(where(file, *n), prefix + "floor", "expected a fraction in [0, 1)"));
+    }
+    if (k.transform == Transform::time_constant && (k.statistic != Statistic::mean || !k.other_time_days))
+      problems.push_back(error_at(where(file, *ct.get("transform")), prefix + "transform",
+                                  "time_constant needs statistic = \"mean\" and 'other_time' (the delay is time - other_time)"));
     c.checks.push_back(std::move(k));
   }
   if (!problems.empty()) throw InputError(problems);
@@ -445,6 +463,24 @@ Interval observed_interval(const EvidenceRow& row, const Check& check) {
   return {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
 }
 
+double relate(Transform t, double x, double r) {
+  switch (t) {
+    case Transform::change: return 100 * (x / r - 1);
+    case Transform::fold: return x / r;
+    case Transform::none:
+    case Transform::loss:
+    case Transform::time_constant: break;
+  }
+  return 100 * x / r;
+}
+
+double decline_time_constant(double x, double r, double delay_days, double floor) {
+  const double q = (x / r - floor) / (1 - floor);
+  if (!(q < 1)) return std::numeric_limits<double>::infinity();
+  if (q <= 0) return 0;
+  return -delay_days / std::log(q);
+}
+
 bool passes(const EvidenceRow& row, const Check& check, const Summary& simulated, const Summary& other) {
   if (simulated.n == 0 || !std::isfinite(simulated.mean)) return false;
   if (check.criterion == Criterion::greater_than) return other.n > 0 && simulated.mean > other.mean;
@@ -470,8 +506,9 @@ std::string rate(std::size_t p, std::size_t t) {
   return t ? fmt::format("{}/{} ({:.0f} %)", p, t, 100.0 * static_cast<double>(p) / static_cast<double>(t)) : "0/0";
 }
 std::string observed_text(const EvidenceRow& row, const Check& check) {
-  if (check.criterion == Criterion::greater_than) return "> arm '" + check.other_arm + "'";
-  if (check.criterion == Criterion::less_than) return "< arm '" + check.other_arm + "'";
+  const std::string at = check.other_time_days ? fmt::format(" at {} d", fmt_num(*check.other_time_days)) : "";
+  if (check.criterion == Criterion::greater_than) return "> arm '" + check.other_arm + "'" + at;
+  if (check.criterion == Criterion::less_than) return "< arm '" + check.other_arm + "'" + at;
   const Interval i = observed_interval(row, check);
   std::string s = row.value_text.empty() ? fmt_num(row.value) : row.value_text;
   if (std::isfinite(row.spread)) s += fmt::format(" ± {} {}", fmt_num(row.spread), row.spread_kind);
@@ -595,7 +632,7 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       for (const auto& row : result.rows) {
         if (row.arm != arm || row.readout != k.readout) continue;
         readout_seen = true;
-        const double v = k.loss ? 100 - row.value : row.value;
+        const double v = k.transform == Transform::loss ? 100 - row.value : row.value;
         const bool in = k.statistic == Statistic::mean ? std::abs(row.time_days - k.time_days) < 1e-6
                                                         : row.time_days >= k.from_days - 1e-6 && row.time_days <= k.to_days + 1e-6;
         if (in) per_subject[row.subject].first.push_back(row.time_days), per_subject[row.subject].second.push_back(v);
@@ -637,8 +674,8 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       const EvidenceRow& row = *by_id.at(k->evidence);
       Score s;
       s.evidence = row.id, s.entry = row.entry, s.case_name = c.name, s.species = row.species, s.condition = row.condition;
-      s.readout = k->readout + (k->loss ? " (loss)" : "") +
-                  (k->statistic == Statistic::mean ? fmt::format(" @ {} d", text::format_double(k->time_days))
+      s.readout = k->readout + (k->transform == Transform::loss ? " (loss)" : "") +
+                  (k->statistic == Statistic::mean ? fmt::format(" @ {} d", fmt_num(k->time_days))
                    : fmt::format(" {} over {}-{} d", statistic_name(k->statistic),
                                  text::format_double(k->from_days), text::format_double(k->to_days)));
       if (!k->arm.empty()) s.readout += " [" + k->arm + "]";
@@ -656,8 +693,17 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       }
       std::vector<double> values = statistic(*k, arm_index(k->arm, "arm"));
       if (!ordering && !k->other_arm.empty()) {
-        for (double& v : values) v = 100 * v / other.mean;
-        s.readout += " as % of [" + k->other_arm + "]";
+        if (k->transform == Transform::time_constant) {
+          const double delay = k->time_days - k->other_time_days.value_or(k->time_days);
+          for (double& v : values) v = decline_time_constant(v, other.mean, delay, k->floor);
+          s.readout += fmt::format(" decline time constant vs [{}] @ {} d (floor {})", k->other_arm,
+                                   fmt_num(k->other_time_days.value_or(k->time_days)), fmt_num(k->floor));
+        } else {
+          for (double& v : values) v = relate(k->transform, v, other.mean);
+          s.readout += k->transform == Transform::change ? " % change vs [" + k->other_arm + "]"
+                       : k->transform == Transform::fold ? " fold of [" + k->other_arm + "]"
+                                                         : " as % of [" + k->other_arm + "]";
+        }
       }
       s.simulated = summarise(values);
       s.passed = passes(row, *k, s.simulated, other);

@@ -73,4 +73,31 @@ grep -q "bad.toml:2:1: error: subjcts: unknown key; did you mean 'subjects'" "$W
 grep -q "bad.toml:4:1: error: arms\[0\] (a): injury.type: 'transecton' is not one of" "$WORK/bad.err" || fail "bad arm override not reported: $(cat "$WORK/bad.err")"
 grep -q "did you mean 'neuron_survival.death_time_constant'" "$WORK/bad.err" || fail "unknown parameter not reported: $(cat "$WORK/bad.err")"
 [[ ! -e $WORK/bad ]] || fail "a bad study wrote output"
+# Common seeds (a paired design): two arms with the same overrides give identical subjects; with
+# the default per-arm seeds their parameter draws differ.
+for common in true false; do
+  cat >"$WORK/paired-$common.toml" <<TOML
+base = "$SRC/scenarios/examples/rat-sciatic-transection-unrepaired.toml"
+seed = 7
+subjects = 3
+common_seeds = $common
+readouts = ["sensory_neuron_survival"]
+[[arms]]
+name = "a"
+[[arms]]
+name = "b"
+[[variability]]
+parameter = "neuron_survival.death_time_constant"
+cv = "20 %"
+TOML
+  "$BUNGNER" -q study "$WORK/paired-$common.toml" --out "$WORK/paired-$common" --threads 2 || fail "common_seeds = $common failed"
+done
+python3 - "$WORK" <<'PY' || fail "common_seeds does not pair the arms"
+import csv, sys
+for common in ("true", "false"):
+    rows = list(csv.DictReader(open(f"{sys.argv[1]}/paired-{common}/subjects.csv")))
+    arm = lambda a: [(r["subject"], r["seed"], r["time_days"], r["value"]) for r in rows if r["arm"] == a]
+    assert arm("a"), common
+    assert (arm("a") == arm("b")) == (common == "true"), common
+PY
 echo "study: ok"

@@ -90,6 +90,81 @@ TEST(ValidationCriteria, OrderingsCompareArmsAndFailWithoutData) {
   EXPECT_FALSE(passes(r, greater, Summary{}, sim(2)));  // no simulated value never passes
 }
 
+// Percent and fold changes relative to another arm (E38, E39, E36): +21 % is 1.21 times the
+// other arm, and the default (none, loss) stays "percent of the other arm".
+TEST(ValidationTransforms, ChangeAndFoldRelateToTheOtherArm) {
+  EXPECT_NEAR(relate(Transform::change, 3.63, 3.0), 21.0, 1e-9);
+  EXPECT_NEAR(relate(Transform::change, 3.0, 3.0), 0.0, 1e-12);
+  EXPECT_NEAR(relate(Transform::change, 2.7, 3.0), -10.0, 1e-9);
+  EXPECT_NEAR(relate(Transform::fold, 4.2, 2.0), 2.1, 1e-12);
+  EXPECT_NEAR(relate(Transform::none, 1.5, 3.0), 50.0, 1e-12);
+  EXPECT_NEAR(relate(Transform::loss, 1.5, 3.0), 50.0, 1e-12);
+  // A +21 % change passes a tolerance of 3 points around 21, a 1.21 fold (or 121 %) does not.
+  auto tol = check(Criterion::tolerance);
+  tol.tolerance = 3;
+  const auto r = row(21, std::nan(""), "mean", 0);
+  EXPECT_TRUE(passes(r, tol, sim(relate(Transform::change, 3.63, 3.0)), {}));
+  EXPECT_FALSE(passes(r, tol, sim(relate(Transform::fold, 3.63, 3.0)), {}));
+  EXPECT_FALSE(passes(r, tol, sim(relate(Transform::none, 3.63, 3.0)), {}));
+}
+
+// E20-E22: a decline toward a floor read back as its time constant.
+TEST(ValidationTransforms, DeclineTimeConstantInvertsTheExponential) {
+  const double floor = 0.3, tau = 323, delay = 323;
+  const double x = 100 * (floor + (1 - floor) * std::exp(-delay / tau));
+  EXPECT_NEAR(decline_time_constant(x, 100, delay, floor), 323, 1e-9);
+  EXPECT_NEAR(decline_time_constant(floor + (1 - floor) * std::exp(-2.0), 1, 90, floor), 45, 1e-9);
+  // Without a floor, half of the reference after 10 d is tau = 10 / ln 2.
+  EXPECT_NEAR(decline_time_constant(50, 100, 10, 0), 10 / std::log(2.0), 1e-12);
+  EXPECT_TRUE(std::isinf(decline_time_constant(100, 100, 10, 0.3)));  // no decline
+  EXPECT_EQ(decline_time_constant(20, 100, 10, 0.3), 0);               // below the floor
+  // The wrong floor gives the wrong constant: a check around 323 d +- 10 % must fail.
+  auto tol = check(Criterion::tolerance);
+  tol.tolerance = 32.3;
+  const auto r = row(323, std::nan(""), "fit", 0);
+  EXPECT_TRUE(passes(r, tol, sim(decline_time_constant(x, 100, delay, floor)), {}));
+  EXPECT_FALSE(passes(r, tol, sim(decline_time_constant(x, 100, delay, 0.0)), {}));
+}
+
+TEST(ValidationCases, ChangeAndFoldNeedAnotherArmAndAnIntervalCriterion) {
+  const auto dir = std::filesystem::temp_directory_path() / "bungner-validation-transform-test";
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "t.toml";
+  const std::string head = "study = \"s.toml\"\n[[checks]]\nevidence = \"E38\"\nreadout = \"x\"\ntime = \"3 d\"\n";
+  std::ofstream(file) << head << "transform = \"change\"\ncriterion = \"tolerance\"\ntolerance = 3\n";
+  try {
+    load_case(file, {"E38"});
+    FAIL() << "expected InputError: change without other_arm";
+  } catch (const InputError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].where.line, 6);
+    EXPECT_NE(e.diagnostics()[0].message.find("other_arm"), std::string::npos);
+  }
+  std::ofstream(file) << head << "transform = \"fold\"\ncriterion = \"greater_than\"\nother_arm = \"a\"\n";
+  EXPECT_THROW(load_case(file, {"E38"}), InputError);
+  std::ofstream(file) << head << "transform = \"fould\"\ncriterion = \"tolerance\"\ntolerance = 3\nother_arm = \"a\"\n";
+  try {
+    load_case(file, {"E38"});
+    FAIL() << "expected InputError: misspelt transform";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.diagnostics().at(0).message.find("fold"), std::string::npos);
+  }
+  std::ofstream(file) << head << "transform = \"change\"\ncriterion = \"tolerance\"\ntolerance = 3\nother_arm = \"a\"\n";
+  const Case c = load_case(file, {"E38"});
+  EXPECT_EQ(c.checks.at(0).transform, Transform::change);
+  // time_constant needs the other time (the delay) and a floor below 1.
+  std::ofstream(file) << head << "transform = \"time_constant\"\ncriterion = \"tolerance\"\ntolerance = 3\nother_arm = \"a\"\nfloor = 1.5\n";
+  try {
+    load_case(file, {"E38"});
+    FAIL() << "expected InputError: time_constant without other_time, floor out of range";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.diagnostics().size(), 2u);
+  }
+  std::ofstream(file) << head << "transform = \"time_constant\"\ncriterion = \"tolerance\"\ntolerance = 3\nother_arm = \"a\"\nfloor = 0.3\nother_time = \"1 d\"\n";
+  EXPECT_EQ(load_case(file, {"E38"}).checks.at(0).floor, 0.3);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ValidationScorecard, TotalsSplitFittedAndUnfitted) {
   Scorecard card;
   auto add = [&](bool fitted, bool passed) {

@@ -42,6 +42,9 @@ struct StudySpec {
   std::string title;
   std::string base_scenario;  ///< resolved path
   std::uint64_t seed = 1;
+  /// Common random numbers: subject s of every arm runs with the seed and parameter draws of
+  /// subject s of the first arm, so arms differ only by their overrides (a paired design).
+  bool common_seeds = false;
   std::vector<Arm> arms;
   std::vector<Variability> variability;
   std::vector<std::string> readouts;  ///< observation names to summarise (empty: all)

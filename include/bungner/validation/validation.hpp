@@ -57,6 +57,22 @@ enum class Criterion { ci, range, tolerance, at_most, at_least, greater_than, le
 /// sample time below `threshold`), time_above (the first at or above it).
 enum class Statistic { mean, slope, onset, peak_time, peak_value, time_below, time_above };
 
+/// What is compared with the evidence. `loss` applies to every sample (100 - x, percent lost);
+/// the others relate the statistic x to the other arm's mean r (other_arm required for change
+/// and fold): none gives 100 x / r (percent of the other arm), change 100 (x / r - 1) (a percent
+/// change, e.g. +21 % velocity), fold x / r (a fold change).
+/// time_constant reads a decline toward a floor, x / r = f + (1 - f) exp(-delay / tau), as tau
+/// [d], with delay = time - other_time and the floor f (a fraction of r) stated in the case.
+enum class Transform { none, loss, change, fold, time_constant };
+
+/// The statistic x related to the other arm's mean r as `t` says (none and loss: 100 x / r;
+/// time_constant: see decline_time_constant).
+double relate(Transform t, double x, double r);
+
+/// tau of x / r = f + (1 - f) exp(-delay / tau) [d]: infinite when x / r >= 1 (no decline), 0 when
+/// x / r <= f (at or below the floor).
+double decline_time_constant(double x, double r, double delay_days, double floor);
+
 /// One comparison of a simulated statistic with an evidence row.
 struct Check {
   std::string evidence;  ///< evidence row id
@@ -65,7 +81,8 @@ struct Check {
   double time_days = 0;   ///< for mean
   double from_days = 0, to_days = 0;  ///< for slope and onset: per-subject line over these times
   Statistic statistic = Statistic::mean;
-  bool loss = false;      ///< compare 100 - x (percent lost) instead of x
+  Transform transform = Transform::none;
+  double floor = 0;       ///< time_constant: the level the decline tends to, as a fraction of the other arm
   double scale = 1;       ///< multiplies the per-subject statistic (1 / muscle mass, 24 h per day)
   double threshold = 0;   ///< time_below, time_above
   Criterion criterion = Criterion::ci;

@@ -428,18 +428,19 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "axon_regeneration.conduit_bridge_delay", .unit = "d", .default_value = 7, .hard = {0, 100},
              .plausible = {2, 21}, .species = "all",
              .meaning = "time for a conduit cable with Schwann-cell cords to form before axons enter",
-             .source = "assumption from E49 (Schwann cords in the bridge by day 7, Chen 2019)"});
+             .source = "assumption from E49 (Schwann cords in the bridge by day 7, Chen 2019)", .calibration = "E49"});
   r.declare({.name = "axon_regeneration.conduit_half_success_gap", .unit = "mm", .default_value = 10,
              .hard = {0.1, 200}, .plausible = {5, 20}, .species = "rat",
              .meaning = "gap at which an empty impermeable conduit bridges half the time",
-             .source = "assumption from E31 (longest gap bridged ~10 mm, Jenq & Coggeshall 1987) and E68"});
+             .source = "assumption from E31 (longest gap bridged ~10 mm, Jenq & Coggeshall 1987) and E68",
+             .calibration = "E31, E68"});
   r.declare({.name = "axon_regeneration.conduit_success_width", .unit = "mm", .default_value = 1.5,
              .hard = {0.01, 50}, .plausible = {0.5, 5}, .species = "rat",
              .meaning = "width of the logistic fall of conduit success with gap length", .source = "assumption"});
   r.declare({.name = "axon_regeneration.permeable_wall_gap_gain", .unit = "mm", .default_value = 2,
              .hard = {0, 50}, .plausible = {0, 10}, .species = "rat",
              .meaning = "extra gap a permeable conduit wall bridges",
-             .source = "assumption from E68 (permeable 75% vs silicone 43% success at 10 mm)"});
+             .source = "assumption from E68 (permeable 75% vs silicone 43% success at 10 mm)", .calibration = "E68"});
 }
 
 }  // namespace

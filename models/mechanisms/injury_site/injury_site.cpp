@@ -140,8 +140,6 @@ void declare(ParameterRegistry& r) {
     const char* decay_source;
   };
   const Transport transport[] = {
-      {"oxygen", "oxygen", 1.7e-9, "Ehsan & George, Tissue Eng A 2013;19:1433 (E40, fibrin gel); identifier not verified, assumption-grade", 0.0,
-       "assumption (no decay: oxygen is only consumed by cells)"},
       {"vegf", "VEGF-A", 1.0e-10, "assumption (VEGF165, ~45 kDa, in tissue)", 0.35,
        "assumption (half-life about 2 h in tissue)"},
       {"ccl2", "the monocyte chemokine CCL2", 1.5e-10, "assumption (~13 kDa chemokine)", 0.35,
@@ -155,6 +153,14 @@ void declare(ParameterRegistry& r) {
        "assumption (340 kDa protein, free diffusion ~2e-11 m^2/s)", 0.0,
        "assumption (no decay: fibrinogen leaves the solution only by polymerising, bridge_formation)"},
   };
+  // Oxygen first (the order of the registry), declared on its own: its diffusivity is taken from E40.
+  r.declare({.name = "injury_site.oxygen_diffusivity", .unit = "m^2/s", .default_value = 1.7e-9, .hard = {0, 1e-6},
+             .plausible = {1e-12, 5e-9}, .species = "all", .meaning = "diffusivity of oxygen in nerve tissue and bridge",
+             .source = "Ehsan & George, Tissue Eng A 2013;19:1433 (E40, fibrin gel); identifier not verified, assumption-grade",
+             .calibration = "E40"});
+  r.declare({.name = "injury_site.oxygen_decay", .unit = "1/h", .default_value = 0.0, .hard = {0, 100}, .plausible = {0, 5},
+             .species = "all", .meaning = "first-order loss of oxygen (degradation, clearance)",
+             .source = "assumption (no decay: oxygen is only consumed by cells)"});
   for (const auto& t : transport) {
     r.declare({.name = fmt::format("injury_site.{}_diffusivity", t.name), .unit = "m^2/s", .default_value = t.diffusivity,
                .hard = {0, 1e-6}, .plausible = {1e-12, 5e-9}, .species = "all",
@@ -205,11 +211,13 @@ void declare(ParameterRegistry& r) {
              .source = "assumption"});
   r.declare({.name = "injury_site.oxygen_uptake", .unit = "mol/s", .default_value = 1.3e-17, .hard = {0, 1e-14},
              .plausible = {1e-19, 1e-16}, .species = "all", .meaning = "maximal oxygen uptake per cell (Vmax)",
-             .source = "Ehsan & George, Tissue Eng A 2013;19:1433 (E42, fibroblasts)" "; identifier not verified, assumption-grade"});
+             .source = "Ehsan & George, Tissue Eng A 2013;19:1433 (E42, fibroblasts)" "; identifier not verified, assumption-grade",
+             .calibration = "E42"});
   r.declare({.name = "injury_site.oxygen_uptake_half_saturation", .unit = "mol/m^3", .default_value = 8.0e-3,
              .hard = {0, 1}, .plausible = {1e-4, 0.1}, .species = "all",
              .meaning = "oxygen concentration of half-maximal uptake (Km)",
-             .source = "Ehsan & George, Tissue Eng A 2013;19:1433 (E42)" "; identifier not verified, assumption-grade"});
+             .source = "Ehsan & George, Tissue Eng A 2013;19:1433 (E42)" "; identifier not verified, assumption-grade",
+             .calibration = "E42"});
   r.declare({.name = "injury_site.oxygen_solubility", .unit = "mol/m^3", .default_value = 1.3e-3, .hard = {1e-5, 1},
              .plausible = {1e-3, 2e-3}, .species = "all",
              .meaning = "dissolved oxygen per mmHg of partial pressure (per-mmHg solubility, unit mol/m^3 per mmHg)",

@@ -192,7 +192,8 @@ void declare(ParameterRegistry& r) {
              .plausible = {0.1, 2}, .species = "rat",
              .meaning = "division rate of fully activated repair Schwann cells with room to grow",
              .source = "assumption, chosen so the labelling index is raised from day 2 to about day 8 (E50, "
-                       "Clemence et al. 1989)"});
+                       "Clemence et al. 1989)",
+             .calibration = "E50"});
   r.declare({.name = "schwann_repair.carrying_capacity", .unit = "1", .default_value = 3.5, .hard = {1, 20},
              .plausible = {1.5, 6}, .species = "rat",
              .meaning = "Schwann-cell density at which proliferation stops, relative to normal nerve",
@@ -201,7 +202,8 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "schwann_repair.migration_speed", .unit = "mm/d", .default_value = 0.6, .hard = {0, 20},
              .plausible = {0.1, 3}, .species = "mouse",
              .meaning = "migration speed of repair Schwann cells along vessels or bands",
-             .source = "assumption, chosen so Schwann cords reach into a mouse bridge by day 4-5 (E17, E49)"});
+             .source = "assumption, chosen so Schwann cords reach into a mouse bridge by day 4-5 (E17, E49)",
+             .calibration = "E17, E49"});
   r.declare({.name = "schwann_repair.vessel_threshold", .unit = "1", .default_value = 0.2, .hard = {0, 1},
              .plausible = {0.05, 0.8}, .species = "all",
              .meaning = "vascular density a bridge voxel needs before Schwann cells can enter it",

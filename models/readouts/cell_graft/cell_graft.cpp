@@ -18,10 +18,13 @@ class CellGraftReadout final : public Readout {
       // One graft: plain names; several: numbered in the order of their [[therapies]] items.
       const std::string suffix = state.grafts.size() == 1 ? "" : fmt::format(".{}", k + 1);
       out.push_back({"msc_cells" + suffix, g.cells, "cells"});
+      out.push_back({"msc_delivered" + suffix, g.delivered, "cells"});  // reached the site (attached, E66)
       out.push_back({"msc_surviving" + suffix, g.delivered > 0 ? 100.0 * g.cells / g.delivered : 0.0, "%"});
       out.push_back({"msc_schwann_like" + suffix, 100.0 * g.schwann_like, "%"});
       out.push_back({"msc_neurotrophin_release" + suffix, g.neurotrophin_release, "pg/d"});
       out.push_back({"msc_vegf_release" + suffix, g.vegf_release, "pg/d"});
+      // Per 1e6 living cells: what in-vitro secretion assays report (E35, E36); 0 once none live.
+      out.push_back({"msc_vegf_per_million_cells" + suffix, g.cells > 0 ? 1e6 * g.vegf_release / g.cells : 0.0, "pg/d"});
       out.push_back({"msc_il10_release" + suffix, g.il10_release, "pg/d"});
       out.push_back({"msc_bridge_speed_factor" + suffix, g.bridge_speed_factor, "1"});
       out.push_back({"msc_preparation_time" + suffix, g.preparation_days, "d"});
@@ -33,8 +36,8 @@ class CellGraftReadout final : public Readout {
 
 void register_cell_graft(Registry& registry) {
   registry.add(ReadoutEntry{.name = "cell_graft",
-                            .summary = "transplanted cells per graft: surviving cells, Schwann-like share, release of "
-                                       "neurotrophins, VEGF and IL-10, lasting bridge effect, preparation time",
+                            .summary = "transplanted cells per graft: cells delivered and surviving, Schwann-like share, "
+                                       "release of neurotrophins, VEGF (also per 1e6 cells) and IL-10, lasting bridge effect, preparation time",
                             .declare_parameters = nullptr,
                             .create = [](const CompileContext&) -> std::unique_ptr<Readout> {
                               return std::make_unique<CellGraftReadout>();

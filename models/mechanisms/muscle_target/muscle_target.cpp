@@ -183,7 +183,7 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "muscle_target.fibre_loss_time_constant", .unit = "d", .default_value = 180,
              .hard = {1, 100000}, .plausible = {60, 1000}, .species = "rat",
              .meaning = "time constant with which the fibres of a denervated muscle that no connected motor unit reaches "
-                        "lose the ability to recover, after the receptivity lag",
+                        "lose the ability to recover, after muscle_target.fibre_loss_lag",
              .source = "assumption informed by Kobayashi et al. 1997 Muscle Nerve 20:858 (rat tibial nerve repaired after "
                        "0 d to 12 months of denervation: axons regenerate well, but recovery of muscle mass and function "
                        "falls sharply when the repair is delayed beyond 1 month) and Fu & Gordon 1995 "

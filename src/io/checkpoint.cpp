@@ -22,7 +22,7 @@ std::array<double*, graft_field_count> graft_fields(CellGraft& g) {
           &g.agent_first_id,  &g.agent_count};
 }
 
-constexpr char magic[] = "BUNGNER-CHECKPOINT-4";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve
+constexpr char magic[] = "BUNGNER-CHECKPOINT-4";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve, fibre types and capacity
 
 class Writer {
  public:
@@ -246,6 +246,9 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
     w.value(t.receptivity);
     w.value(t.innervation);
     w.value(t.connected_axons);
+    for (const std::uint32_t k : t.connected_by_type) w.value(k);
+    w.value(t.fibre_capacity);
+    w.value(t.specific_force);
   }
   w.value(s.signals.neuron_death_hazard_factor);
   w.value(s.signals.growth_speed_factor);
@@ -310,12 +313,15 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   s.distal.regrowing_fraction = r.value<double>();
   r.column(s.distal.segment_support);
   r.column(s.distal.segment_reached);
-  s.targets.resize(r.count(3 * sizeof(double) + sizeof(std::uint32_t)));
+  s.targets.resize(r.count(5 * sizeof(double) + (1 + fibre_types) * sizeof(std::uint32_t)));
   for (TargetState& t : s.targets) {
     t.mass_ratio = r.value<double>();
     t.receptivity = r.value<double>();
     t.innervation = r.value<double>();
     t.connected_axons = r.value<std::uint32_t>();
+    for (std::uint32_t& k : t.connected_by_type) k = r.value<std::uint32_t>();
+    t.fibre_capacity = r.value<double>();
+    t.specific_force = r.value<double>();
   }
   s.signals.neuron_death_hazard_factor = r.value<double>();
   s.signals.growth_speed_factor = r.value<double>();

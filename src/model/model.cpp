@@ -122,6 +122,11 @@ Model::Model(Scenario scenario, const Registry& registry)
     spec.distal_latency_s = schema::quantity(t, "distal_latency", "s");
     spec.tetanic_force_n = schema::quantity(t, "tetanic_force", "N");
     spec.wet_weight_kg = schema::quantity(t, "wet_weight", "kg");
+    const double type_i = schema::quantity(t, "type_i_share", "1");
+    const double type_iia = schema::quantity(t, "type_iia_share", "1");
+    if (type_i + type_iia > 1 + 1e-9)
+      throw ModelError("targets." + spec.name + ": type_i_share + type_iia_share exceed 100 %");
+    spec.fibre_shares = {type_i, type_iia, std::max(0.0, 1 - type_i - type_iia)};
     targets_.push_back(std::move(spec));
   }
   if (targets_.size() > 65535) throw ModelError("too many targets");

@@ -34,9 +34,11 @@ bool same_state(const State& a, const State& b) {
          same_bits(std::vector<double>{a.distal.schwann_support, a.distal.support_at_contact, a.distal.regrowing_fraction},
                    std::vector<double>{b.distal.schwann_support, b.distal.support_at_contact, b.distal.regrowing_fraction}) &&
          std::equal(a.targets.begin(), a.targets.end(), b.targets.begin(), [](const TargetState& p, const TargetState& q) {
-           return same_bits(std::vector<double>{p.mass_ratio, p.receptivity, p.innervation},
-                            std::vector<double>{q.mass_ratio, q.receptivity, q.innervation}) &&
-                  p.connected_axons == q.connected_axons;
+           return same_bits(std::vector<double>{p.mass_ratio, p.receptivity, p.innervation, p.fibre_capacity,
+                                                p.specific_force},
+                            std::vector<double>{q.mass_ratio, q.receptivity, q.innervation, q.fibre_capacity,
+                                                q.specific_force}) &&
+                  p.connected_axons == q.connected_axons && p.connected_by_type == q.connected_by_type;
          });
 }
 

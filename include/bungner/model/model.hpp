@@ -2,6 +2,7 @@
 // Model: the scenario compiled once into an immutable object. Everything that changes lives in
 // State; many States (a cohort) share one Model.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -33,6 +34,10 @@ struct TargetSpec {
   double distal_latency_s = 0;
   double tetanic_force_n = 0;
   double wet_weight_kg = 0;
+  /// Fibre-type composition of a muscle (type I, IIA, IIX/IIB shares; they add up to 1). The
+  /// motor neurons supplying it are drawn with these shares (one unit per neuron; unit size
+  /// differences between types are not modelled) [1].
+  std::array<double, 3> fibre_shares{0.4, 0.3, 0.3};
   /// The axons of this target's own kind (motor for a muscle, sensory for skin).
   std::uint32_t own_axons() const { return is_muscle ? motor_axons : sensory_axons; }
 };

@@ -2,6 +2,7 @@
 // State: everything that changes during a run. A Model is shared read-only by many States.
 // Storage is structure-of-arrays per entity kind (engine); mechanisms work on whole populations.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -28,6 +29,11 @@ enum class NeuronKind : std::uint8_t { motor, sensory };
 /// endoneurial pathway at the injury site (Sunderland III-V): it grows and arrives, but at a
 /// target it does not belong to, so it never innervates its own.
 enum class Connection : std::uint8_t { none, connected, rejected, misdirected };
+
+/// Myosin-based fibre types of skeletal muscle, and of the motor neurons that set them: slow type I,
+/// fast fatigue-resistant IIA, fast fatigable IIX/IIB (rodent IIX and IIB pooled).
+enum class FibreType : std::uint8_t { type_i, type_iia, type_iix };
+inline constexpr std::size_t fibre_types = 3;
 
 /// Target index of neurons whose target is not modelled.
 inline constexpr std::uint16_t no_target = 0xFFFF;
@@ -88,9 +94,18 @@ struct TargetState {
   double receptivity = 1.0;    ///< ability of denervated end-plates to accept axons [1]
   double innervation = 1.0;    ///< fraction of motor units functionally innervated [1]
   std::uint32_t connected_axons = 0;
+  /// Connected motor axons by the type of their neuron (FibreType order); the fibres they
+  /// reinnervate take that type [cells].
+  std::array<std::uint32_t, fibre_types> connected_by_type{};
+  /// Fraction of the muscle's fibres still able to recover when reinnervated; lost to chronic
+  /// denervation (atrophy, fibrosis) [1].
+  double fibre_capacity = 1.0;
+  /// Specific tension of the innervated fibres relative to the normal muscle's, from the fibre
+  /// types of the reinnervating motor neurons [1].
+  double specific_force = 1.0;
   /// Isometric tetanic force relative to contralateral: the innervated fraction of a muscle of
-  /// the current relative mass (specific force unchanged) [1].
-  double force_ratio() const { return innervation * mass_ratio; }
+  /// the current relative mass, times the specific tension of its current fibre types [1].
+  double force_ratio() const { return innervation * mass_ratio * specific_force; }
 };
 
 /// Time-varying signals that therapies set and mechanisms read; reset to neutral every tick.

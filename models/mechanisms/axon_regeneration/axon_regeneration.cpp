@@ -39,6 +39,7 @@ class AxonRegeneration final : public Process {
     // unrepaired grade III or IV injury they must also cross the intraneural scar, which stops some
     // and staggers the others like a suture line.
     const bool repaired_or_cut = m.injury == InjuryType::transection && !(m.sunderland_grade == 4 && m.repair == RepairType::none);
+    motor_pathway_factor_ = p.get("axon_regeneration.motor_pathway_factor");
     if (m.sunderland_grade == 3) {
       misdirection_ = p.get("axon_regeneration.misdirection_grade3");
       scar_loss_ = p.get("axon_regeneration.scar_loss_grade3");
@@ -187,8 +188,13 @@ class AxonRegeneration final : public Process {
         }
         n.status[i] = AxonStatus::growing;
         if (misdirection_ > 0) {
+          // Motor axons find a motor pathway less often where they are a small minority of the
+          // nerve's fibres (random choice among mostly sensory tubes, Madison 1999).
+          const double wrong = n.kind[i] == NeuronKind::motor
+                                   ? std::clamp(1.0 - motor_pathway_factor_ * (1.0 - misdirection_), 0.0, 1.0)
+                                   : misdirection_;
           RandomStream pathway(state.key, i, 0, purpose_id("axon_regeneration.pathway"));
-          if (pathway.uniform() < misdirection_) n.connection[i] = Connection::misdirected;
+          if (pathway.uniform() < wrong) n.connection[i] = Connection::misdirected;
         }
         from = std::max(t0, n.growth_start_s[i]);
       }
@@ -304,6 +310,7 @@ class AxonRegeneration final : public Process {
   double unsupported_speed_factor_;
   double unsupported_loss_length_m_;
   double misdirection_ = 0.0;
+  double motor_pathway_factor_ = 1.0;
   double scar_loss_ = 0.0;
   bool scar_crossing_ = false;
   double bridge_speed_factor_ = 1.0;
@@ -390,6 +397,13 @@ void declare(ParameterRegistry& r) {
              .source = "assumption informed by P43 (preferential motor reinnervation at most 2-fold over random "
                        "pathway choice, Madison 1999; random choice between motor and sensory pathways misroutes "
                        "about half)"});
+  r.declare({.name = "axon_regeneration.motor_pathway_factor", .unit = "1", .default_value = 1, .hard = {0, 10},
+             .plausible = {0.1, 2}, .species = "rat",
+             .meaning = "chance of a motor axon to enter a correct pathway at a grade III-V injury, relative to the "
+                        "chance 1 - misdirection of any axon (motor axons that are a small minority of the nerve's "
+                        "fibres mostly enter sensory tubes)",
+             .source = "assumption (rat sciatic: motor axons are ~22 % of the fibres, the generic misdirection "
+                       "applies); see the human median preset for Madison 1999"});
   r.declare({.name = "axon_regeneration.scar_loss_grade3", .unit = "1", .default_value = 0.2, .hard = {0, 1},
              .plausible = {0, 0.5}, .species = "all",
              .meaning = "fraction of axons stopped by the intrafascicular scar of a grade III injury",

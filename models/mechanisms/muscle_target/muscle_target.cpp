@@ -1,11 +1,14 @@
 // Targets: muscles atrophy while denervated and their end-plates lose receptivity; arriving motor
 // axons connect with the current receptivity, enlarged motor units make up for few axons, the
 // reinnervated units mature (new end-plates, unit growth) over weeks, and mass recovers toward
-// the innervated level. Skin targets count connected sensory axons.
+// the innervated level. Fibres left without a unit too long stop being able to recover, and
+// reinnervated fibres take the type of their new motor neuron, which sets their specific tension.
+// Skin targets count connected sensory axons.
 // Equations and sources: README.md beside this file.
 #include <algorithm>
 #include <cmath>
 
+#include "bungner/model/fibre_types.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 
@@ -22,6 +25,9 @@ class MuscleTarget final : public Process {
         receptivity_floor_(p.get("muscle_target.receptivity_floor")),
         receptivity_lag_s_(p.in("muscle_target.receptivity_lag", "s")),
         enlargement_(p.get("muscle_target.motor_unit_enlargement")),
+        fibre_loss_tau_s_(p.in("muscle_target.fibre_loss_time_constant", "s")),
+        fibre_loss_lag_s_(p.in("muscle_target.fibre_loss_lag", "s")),
+        tension_{1.0, p.get("muscle_target.specific_tension_type_iia"), p.get("muscle_target.specific_tension_type_iix")},
         // After a crush with the endoneurial tubes intact (Sunderland II) axons return to their
         // own end-plates; once the tubes are disrupted (III-V) they reach foreign, partly
         // polyneuronally innervated end-plates and the units take longer to mature.
@@ -59,7 +65,17 @@ class MuscleTarget final : public Process {
       const double receptivity = m.targets()[t].is_muscle ? state.targets[t].receptivity : 1.0;
       RandomStream stream(state.key, i, 0, purpose_id("muscle_target.connect"));
       n.connection[i] = stream.uniform() < receptivity ? Connection::connected : Connection::rejected;
-      if (n.connection[i] == Connection::connected && n.alive[i]) ++state.targets[t].connected_axons;
+      if (n.connection[i] == Connection::connected && n.alive[i]) {
+        TargetState& s = state.targets[t];
+        ++s.connected_axons;
+        // The fibres a motor neuron reinnervates take its type (fibre-type conversion and type
+        // grouping after reinnervation); a conduction block never changed which neuron drives
+        // which fibre, so the fibres keep their types there.
+        if (m.targets()[t].is_muscle && m.injury != InjuryType::conduction_block) {
+          ++s.connected_by_type[static_cast<std::size_t>(motor_neuron_type(state.key, i, m.targets()[t]))];
+          s.specific_force = relative_specific_tension(s.connected_by_type, m.targets()[t].fibre_shares, tension_);
+        }
+      }
     }
     state.arrivals.clear();
     const bool denervated = m.injury != InjuryType::conduction_block && tick.time_s >= m.muscle_denervation_time_s;
@@ -74,11 +90,13 @@ class MuscleTarget final : public Process {
         s.innervation = units;
         continue;
       }
-      // The level the connected axons sustain once their units have matured and enlarged; the
-      // innervated fraction approaches it with the maturation time constant (new end-plates and
-      // unit growth take weeks; Gordon & Stein 1982). Losses are immediate, and a conduction block
-      // never disconnected its end-plates, so conduction returns at once.
-      const double sustained = std::min(1.0, enlargement_ * units);
+      // The level the connected axons sustain once their units have matured and enlarged, among
+      // the fibres chronic denervation left able to recover; the innervated fraction approaches it
+      // with the maturation time constant (new end-plates and unit growth take weeks; Gordon &
+      // Stein 1982). Losses are immediate, and a conduction block never disconnected its
+      // end-plates, so conduction returns at once.
+      const double reach = std::min(1.0, enlargement_ * units);
+      const double sustained = std::min(s.fibre_capacity, reach);
       if (!denervated || sustained <= s.innervation)
         s.innervation = sustained;
       else
@@ -93,6 +111,14 @@ class MuscleTarget final : public Process {
       const double exposed = std::clamp(lagged + dt, 0.0, dt);
       const double rate = (1.0 - s.innervation) / receptivity_tau_s_;
       s.receptivity = receptivity_floor_ + (s.receptivity - receptivity_floor_) * std::exp(-rate * exposed);
+      // Viable fibres that no connected unit reaches start to degenerate beyond recovery once the
+      // muscle has been denervated for a while (atrophy, fibrosis: Kobayashi 1997, Fu & Gordon
+      // 1995); those reached, even while their units still mature, are spared. The loss applies
+      // from the next step on.
+      const double fibre_lagged = static_cast<double>(tick.time_s - m.muscle_denervation_time_s) - fibre_loss_lag_s_;
+      const double fibre_exposed = std::clamp(fibre_lagged + dt, 0.0, dt);
+      if (s.fibre_capacity > reach)
+        s.fibre_capacity = reach + (s.fibre_capacity - reach) * std::exp(-fibre_exposed / fibre_loss_tau_s_);
       // Mass relaxes toward the level the current innervation can sustain.
       const double target_mass = mass_floor_ + (1.0 - mass_floor_) * s.innervation;
       const double tau = s.mass_ratio > target_mass ? atrophy_tau_s_ : recovery_tau_s_;
@@ -108,6 +134,9 @@ class MuscleTarget final : public Process {
   double receptivity_floor_;
   double receptivity_lag_s_;
   double enlargement_;
+  double fibre_loss_tau_s_;
+  double fibre_loss_lag_s_;
+  std::array<double, fibre_types> tension_;  // specific tension by type, relative to type I
   double maturation_tau_s_;
 };
 
@@ -151,6 +180,33 @@ void declare(ParameterRegistry& r) {
                        "surae after nerve suture: tension recovers as a single exponential with a time constant of 1-2 months, by "
                        "growth of the reinnervated units after their number has settled)",
              .calibration = "E32"});
+  r.declare({.name = "muscle_target.fibre_loss_time_constant", .unit = "d", .default_value = 180,
+             .hard = {1, 100000}, .plausible = {60, 1000}, .species = "rat",
+             .meaning = "time constant with which the fibres of a denervated muscle that no connected motor unit reaches "
+                        "lose the ability to recover, after muscle_target.fibre_loss_lag",
+             .source = "assumption informed by Kobayashi et al. 1997 Muscle Nerve 20:858 (rat tibial nerve repaired after "
+                       "0 d to 12 months of denervation: axons regenerate well, but recovery of muscle mass and function "
+                       "falls sharply when the repair is delayed beyond 1 month) and Fu & Gordon 1995 "
+                       "doi:10.1523/JNEUROSCI.15-05-03886.1995 (prolonged denervation alone reduces force recovery); the "
+                       "value is not fitted"});
+  r.declare({.name = "muscle_target.fibre_loss_lag", .unit = "d", .default_value = 90, .hard = {0, 10000},
+             .plausible = {30, 365}, .species = "rat",
+             .meaning = "time a denervated muscle's fibres keep the ability to recover before they start to be lost",
+             .source = "set to the upper end of Carlson 2014 doi:10.4081/ejtm.2014.3293 (E44: restorative capacity "
+                       "excellent for 2-3 months) so that E44 stays met (with the receptivity lag's 60 d the E44 test "
+                       "gives 0.75 < 0.8); Kobayashi 1997 (E71) sees losses after 1 month",
+             .calibration = "E44"});
+  r.declare({.name = "muscle_target.specific_tension_type_iia", .unit = "1", .default_value = 1.3, .hard = {0.1, 10},
+             .plausible = {1, 2}, .species = "all",
+             .meaning = "specific tension (force per cross-sectional area) of type IIA fibres relative to type I",
+             .source = "assumption informed by single-fibre studies (Bottinelli et al. 1996 J Physiol 495:573, "
+                       "doi:10.1113/jphysiol.1996.sp021617: human type II fibres develop higher specific tension than "
+                       "type I); the ratio is not taken from a table"});
+  r.declare({.name = "muscle_target.specific_tension_type_iix", .unit = "1", .default_value = 1.4, .hard = {0.1, 10},
+             .plausible = {1, 2}, .species = "all",
+             .meaning = "specific tension of type IIX/IIB fibres relative to type I",
+             .source = "assumption informed by Bottinelli et al. 1996 (doi:10.1113/jphysiol.1996.sp021617: type IIX at "
+                       "least as high as IIA); the ratio is not taken from a table"});
   r.declare({.name = "muscle_target.maturation_time_constant_crush", .unit = "d", .default_value = 20,
              .hard = {0.01, 10000}, .plausible = {7, 60}, .species = "rat",
              .meaning = "maturation time constant of motor units reinnervated through intact endoneurial tubes "

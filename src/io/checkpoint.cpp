@@ -105,6 +105,7 @@ void neurons(IO& io, S& n) {
   io.column(n.position_m);
   io.column(n.arrival_s);
   io.column(n.distal_hazard);
+  io.column(n.distal_loss_threshold);
   io.column(n.connection);
 }
 

@@ -209,6 +209,7 @@ Model::Model(Scenario scenario, const Registry& registry)
   for (const TargetSpec& t : targets_) farthest = std::max(farthest, t.distance_m);
   distal_segments = segments;
   distal_segment_m = farthest > 0 ? farthest / static_cast<double>(segments) : 1e-3;
+  distal_segments_per_m = 1.0 / distal_segment_m;
 }
 
 std::vector<std::string> Model::used_parameters() const {

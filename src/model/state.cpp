@@ -15,6 +15,7 @@ void NeuronPopulation::resize(std::size_t n) {
   position_m.resize(n);
   arrival_s.resize(n, -1.0);
   distal_hazard.resize(n);
+  distal_loss_threshold.resize(n);
   connection.resize(n, Connection::none);
 }
 

@@ -93,6 +93,7 @@ class Model {
   /// The distal nerve in 1D: segments from the repair site's distal end to the farthest target.
   std::size_t distal_segments = 1;
   double distal_segment_m = 1e-3;
+  double distal_segments_per_m = 1e3;  ///< 1 / distal_segment_m (a multiply in the per-axon loops)
   /// The 3D injury site's layout, or null when the site is not modelled in 3D.
   std::shared_ptr<const site::Layout> site;
   std::uint32_t motor_neurons = 0;

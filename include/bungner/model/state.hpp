@@ -53,8 +53,9 @@ struct NeuronPopulation {
   std::vector<double> position_m;             ///< distance of the tip past the injury [m]
   std::vector<double> arrival_s;              ///< time of arrival at the target, or -1 [s]
   /// Cumulative loss hazard of the tip in poorly supported distal nerve; the axon stops when it
-  /// reaches the axon's Exp(1) threshold (drawn from its own stream) [1].
+  /// reaches `distal_loss_threshold` [1].
   std::vector<double> distal_hazard;
+  std::vector<double> distal_loss_threshold;  ///< Exp(1), drawn when the axon enters the distal nerve [1]
   std::vector<Connection> connection;         ///< outcome at the target
 
   std::size_t size() const { return kind.size(); }
@@ -80,9 +81,9 @@ struct DistalNerve {
 
   /// Support at a distance past the distal end of the repair site (the first segment for tips
   /// still in the bridge, the last for tips beyond it) [1].
-  double support_at(double distal_position_m, double segment_m) const {
+  double support_at(double distal_position_m, double segments_per_m) const {
     if (segment_support.empty()) return schwann_support;
-    const double k = distal_position_m > 0 ? distal_position_m / segment_m : 0.0;
+    const double k = distal_position_m > 0 ? distal_position_m * segments_per_m : 0.0;
     const auto j = static_cast<std::size_t>(std::min(k, static_cast<double>(segment_support.size() - 1)));
     return segment_support[j];
   }

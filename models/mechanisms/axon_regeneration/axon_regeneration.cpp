@@ -154,8 +154,15 @@ class AxonRegeneration final : public Process {
     for (const auto& t : targets) farthest = std::max(farthest, t.distance_m);
     const auto count = static_cast<std::int64_t>(n.size());
     const DistalNerve& distal = state.distal;
-    const double entry_support = support;
     const std::size_t last_segment = std::max<std::size_t>(distal.segment_support.size(), 1) - 1;
+    const double per_loss_length = 1.0 / unsupported_loss_length_m_;
+    // Deficit and speed factor of each segment, once per tick rather than once per axon.
+    std::vector<double> deficit_of(last_segment + 1);
+    std::vector<double> speed_of(last_segment + 1);
+    for (std::size_t k = 0; k <= last_segment; ++k) {
+      deficit_of[k] = support_deficit(distal.segment_support.empty() ? distal.schwann_support : distal.segment_support[k], support);
+      speed_of[k] = 1.0 - (1.0 - unsupported_speed_factor_) * deficit_of[k];
+    }
     // Arrivals are events for the targets (State::arrivals): each thread collects its own, in id
     // order; a static schedule gives threads ascending blocks, and a final sort makes the order
     // independent of the thread count anyway.
@@ -187,6 +194,8 @@ class AxonRegeneration final : public Process {
           continue;
         }
         n.status[i] = AxonStatus::growing;
+        RandomStream loss(state.key, i, 0, purpose_id("axon_regeneration.distal_loss"));
+        n.distal_loss_threshold[i] = loss.exponential(1.0);
         if (misdirection_ > 0) {
           // Motor axons find a motor pathway less often where they are a small minority of the
           // nerve's fibres (random choice among mostly sensory tubes, Madison 1999).
@@ -214,21 +223,18 @@ class AxonRegeneration final : public Process {
       if (x >= m.gap_m && time < t1) {
         // Down the distal nerve segment by segment: where the Schwann cells have lost support
         // the tip slows and may stop (its loss hazard grows with the unsupported length crossed).
-        auto j = std::min(static_cast<std::size_t>((x - m.gap_m) / m.distal_segment_m), last_segment);
+        auto j = std::min(static_cast<std::size_t>((x - m.gap_m) * m.distal_segments_per_m), last_segment);
         while (time < t1) {
-          const double deficit = support_deficit(distal.segment_support.empty() ? distal.schwann_support
-                                                                                 : distal.segment_support[j],
-                                                 entry_support);
-          const double vj = v * (1.0 - (1.0 - unsupported_speed_factor_) * deficit);
+          const double deficit = deficit_of[j];
+          const double vj = v * speed_of[j];
           const double segment_end = j == last_segment ? destination
                                                        : std::min(destination, m.gap_m + static_cast<double>(j + 1) * m.distal_segment_m);
           const double step = std::max(0.0, segment_end - x);
           const double possible = vj * (t1 - time);
           const double dx = std::min(step, possible);
           if (deficit > 0) {
-            const double hazard = n.distal_hazard[i] + deficit * dx / unsupported_loss_length_m_;
-            RandomStream loss(state.key, i, 0, purpose_id("axon_regeneration.distal_loss"));
-            const double threshold = loss.exponential(1.0);
+            const double hazard = n.distal_hazard[i] + deficit * dx * per_loss_length;
+            const double threshold = n.distal_loss_threshold[i];
             if (hazard >= threshold) {
               // The tip stops where its hazard reached the threshold.
               x += dx * (threshold - n.distal_hazard[i]) / (hazard - n.distal_hazard[i]);

@@ -59,7 +59,7 @@ class NeuronSurvival final : public Process {
       // around the tip, where the neurotrophins it carries back come from.
       double support = 0.0;
       if (n.status[i] == AxonStatus::arrived || n.status[i] == AxonStatus::intact) support = 1.0;
-      else if (n.status[i] == AxonStatus::growing) support = distal.support_at(n.position_m[i] - model.gap_m, model.distal_segment_m);
+      else if (n.status[i] == AxonStatus::growing) support = distal.support_at(n.position_m[i] - model.gap_m, model.distal_segments_per_m);
       else if (n.status[i] == AxonStatus::waiting) support = site_support;
       n.cumulative_hazard[i] += base * (1.0 - support);
       if (n.cumulative_hazard[i] >= n.death_threshold[i]) {

@@ -39,12 +39,12 @@ class SchwannSupport final : public Process {
     std::int64_t* bins = tips.data();
     const auto bin_count = static_cast<std::int64_t>(tips.size());
     const auto count = static_cast<std::int64_t>(n.size());
-    const double segment_m = m.distal_segment_m;
+    const double per_m = m.distal_segments_per_m;
 #pragma omp parallel for schedule(static) reduction(+ : bins[:bin_count]) if (count >= parallel::min_items)
     for (std::int64_t k = 0; k < count; ++k) {
       const auto i = static_cast<std::size_t>(k);
       if (!n.alive[i] || (n.status[i] != AxonStatus::growing && n.status[i] != AxonStatus::arrived)) continue;
-      const double y = (n.position_m[i] - m.gap_m) / segment_m;
+      const double y = (n.position_m[i] - m.gap_m) * per_m;
       const auto j = y <= 0 ? std::int64_t{0} : std::min(static_cast<std::int64_t>(y), bin_count - 2);
       ++bins[j + (y >= 0 ? 1 : 0)];  // bin 0: in the bridge; bin j+1: in segment j
     }

@@ -45,7 +45,7 @@ class RegenerationFront final : public Readout {
     // there meet on the last stretch.
     for (const auto& t : m.targets())
       out.push_back({"distal_schwann_support." + t.name,
-                     100.0 * state.distal.support_at(t.distance_m - 0.5 * m.distal_segment_m, m.distal_segment_m), "%"});
+                     100.0 * state.distal.support_at(t.distance_m - 0.5 * m.distal_segment_m, m.distal_segments_per_m), "%"});
   }
 
  private:

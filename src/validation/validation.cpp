@@ -119,7 +119,7 @@ const std::vector<std::pair<std::string, Statistic>> statistic_names = {
     {"mean", Statistic::mean},           {"slope", Statistic::slope},
     {"onset", Statistic::onset},         {"peak_time", Statistic::peak_time},
     {"peak_value", Statistic::peak_value}, {"time_below", Statistic::time_below},
-    {"time_above", Statistic::time_above}};
+    {"time_above", Statistic::time_above}, {"share_at_least", Statistic::share_at_least}};
 
 const std::vector<std::pair<std::string, Transform>> transform_names = {
     {"none", Transform::none}, {"loss", Transform::loss}, {"change", Transform::change}, {"fold", Transform::fold},
@@ -159,6 +159,34 @@ std::pair<double, double> fit_line(const std::vector<double>& x, const std::vect
 }
 
 }  // namespace
+
+std::optional<double> subject_statistic(const Check& k, const std::vector<double>& x, const std::vector<double>& y) {
+  if (y.empty()) return std::nullopt;
+  switch (k.statistic) {
+    case Statistic::mean:
+      return y.front();
+    case Statistic::share_at_least:
+      return y.front() >= k.threshold ? 100.0 : 0.0;
+    case Statistic::slope:
+    case Statistic::onset:
+      if (x.size() >= 2) {
+        const auto [a, b] = fit_line(x, y);
+        return k.statistic == Statistic::slope ? b : -a / b;
+      }
+      return std::nullopt;
+    case Statistic::peak_time:
+    case Statistic::peak_value: {
+      const auto i = static_cast<std::size_t>(std::max_element(y.begin(), y.end()) - y.begin());
+      return k.statistic == Statistic::peak_time ? x[i] : y[i];
+    }
+    case Statistic::time_below:
+    case Statistic::time_above:
+      for (std::size_t i = 0; i < y.size(); ++i)
+        if ((k.statistic == Statistic::time_below) == (y[i] < k.threshold)) return x[i];
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
 
 std::vector<EvidenceRow> load_evidence(const std::filesystem::path& csv) {
   std::ifstream in(csv);
@@ -341,7 +369,7 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
     if (const auto* n = ct.get("criterion")) k.criterion = enum_of(*n, file, prefix + "criterion", criterion_names, problems);
     if (const auto* n = ct.get("transform"))
       k.transform = enum_of(*n, file, prefix + "transform", transform_names, problems);
-    if (k.statistic == Statistic::mean) {
+    if (k.statistic == Statistic::mean || k.statistic == Statistic::share_at_least) {
       if (const auto* n = ct.get("time")) k.time_days = days_of(*n, file, prefix + "time", problems);
       else problems.push_back(error_at(where(file, ct), prefix + "time", "missing"));
     } else {
@@ -364,8 +392,10 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
     if (const auto* n = ct.get("threshold")) {
       if (auto v = n->value<double>()) k.threshold = *v;
       else problems.push_back(error_at(where(file, *n), prefix + "threshold", "expected a number"));
-    } else if (k.statistic == Statistic::time_below || k.statistic == Statistic::time_above)
-      problems.push_back(error_at(where(file, ct), prefix + "threshold", "time_below and time_above need a threshold"));
+    } else if (k.statistic == Statistic::time_below || k.statistic == Statistic::time_above ||
+               k.statistic == Statistic::share_at_least)
+      problems.push_back(error_at(where(file, ct), prefix + "threshold",
+                                  "time_below, time_above and share_at_least need a threshold"));
     if (const auto* n = ct.get("bound")) {
       if (auto v = n->value<double>()) k.bound = *v;
       else problems.push_back(error_at(where(file, *n), prefix + "bound", "expected a number"));
@@ -633,7 +663,8 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
         if (row.arm != arm || row.readout != k.readout) continue;
         readout_seen = true;
         const double v = k.transform == Transform::loss ? 100 - row.value : row.value;
-        const bool in = k.statistic == Statistic::mean ? std::abs(row.time_days - k.time_days) < 1e-6
+        const bool at_time = k.statistic == Statistic::mean || k.statistic == Statistic::share_at_least;
+        const bool in = at_time ? std::abs(row.time_days - k.time_days) < 1e-6
                                                         : row.time_days >= k.from_days - 1e-6 && row.time_days <= k.to_days + 1e-6;
         if (in) per_subject[row.subject].first.push_back(row.time_days), per_subject[row.subject].second.push_back(v);
       }
@@ -642,30 +673,7 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       std::vector<double> values;
       for (const auto& [subject, xy] : per_subject) {
         const auto& [x, y] = xy;
-        std::optional<double> v;
-        switch (k.statistic) {
-          case Statistic::mean:
-            v = y.front();
-            break;
-          case Statistic::slope:
-          case Statistic::onset:
-            if (x.size() >= 2) {
-              const auto [a, b] = fit_line(x, y);
-              v = k.statistic == Statistic::slope ? b : -a / b;
-            }
-            break;
-          case Statistic::peak_time:
-          case Statistic::peak_value: {
-            const auto i = static_cast<std::size_t>(std::max_element(y.begin(), y.end()) - y.begin());
-            v = k.statistic == Statistic::peak_time ? x[i] : y[i];
-            break;
-          }
-          case Statistic::time_below:
-          case Statistic::time_above:
-            for (std::size_t i = 0; i < y.size() && !v; ++i)
-              if ((k.statistic == Statistic::time_below) == (y[i] < k.threshold)) v = x[i];
-            break;
-        }
+        const std::optional<double> v = subject_statistic(k, x, y);
         if (v) values.push_back(k.scale * *v);  // a subject that never crosses has no value
       }
       return values;
@@ -675,7 +683,9 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       Score s;
       s.evidence = row.id, s.entry = row.entry, s.case_name = c.name, s.species = row.species, s.condition = row.condition;
       s.readout = k->readout + (k->transform == Transform::loss ? " (loss)" : "") +
-                  (k->statistic == Statistic::mean ? fmt::format(" @ {} d", fmt_num(k->time_days))
+                  (k->statistic == Statistic::share_at_least
+                       ? fmt::format(" >= {} @ {} d (% of subjects)", fmt_num(k->threshold), fmt_num(k->time_days))
+                   : k->statistic == Statistic::mean ? fmt::format(" @ {} d", fmt_num(k->time_days))
                    : fmt::format(" {} over {}-{} d", statistic_name(k->statistic),
                                  text::format_double(k->from_days), text::format_double(k->to_days)));
       if (!k->arm.empty()) s.readout += " [" + k->arm + "]";

@@ -108,6 +108,24 @@ TEST(ValidationTransforms, ChangeAndFoldRelateToTheOtherArm) {
   EXPECT_FALSE(passes(r, tol, sim(relate(Transform::none, 3.63, 3.0)), {}));
 }
 
+// share_at_least: each subject scores 100 when it reaches the threshold, so an arm's mean is the
+// percentage of subjects that do (E73: patients at MRC M4 or better); other statistics unchanged.
+TEST(ValidationStatistics, ShareAtLeastCountsSubjectsReachingTheThreshold) {
+  Check k;
+  k.statistic = Statistic::share_at_least;
+  k.threshold = 4;
+  const std::vector<double> grades = {3, 4, 5, 4, 2};
+  double sum = 0;
+  for (const double g : grades) sum += *subject_statistic(k, {730}, {g});
+  EXPECT_DOUBLE_EQ(sum / static_cast<double>(grades.size()), 60.0);
+  EXPECT_FALSE(subject_statistic(k, {}, {}).has_value());
+  k.statistic = Statistic::time_above;
+  EXPECT_DOUBLE_EQ(*subject_statistic(k, {10, 20, 30}, {1, 4, 5}), 20.0);
+  EXPECT_FALSE(subject_statistic(k, {10, 20}, {1, 2}).has_value());
+  k.statistic = Statistic::slope;
+  EXPECT_NEAR(*subject_statistic(k, {0, 1, 2}, {1, 3, 5}), 2.0, 1e-12);
+}
+
 // E20-E22: a decline toward a floor read back as its time constant.
 TEST(ValidationTransforms, DeclineTimeConstantInvertsTheExponential) {
   const double floor = 0.3, tau = 323, delay = 323;

@@ -54,8 +54,10 @@ std::vector<std::string> calibration_disagreements(const CalibrationRecord& reco
 enum class Criterion { ci, range, tolerance, at_most, at_least, greater_than, less_than };
 /// mean: at `time`; over [from, to] per subject: slope and onset (x-intercept) of the
 /// least-squares line, peak_time and peak_value of the largest sample, time_below (the first
-/// sample time below `threshold`), time_above (the first at or above it).
-enum class Statistic { mean, slope, onset, peak_time, peak_value, time_below, time_above };
+/// sample time below `threshold`), time_above (the first at or above it); share_at_least: at
+/// `time`, 100 when the subject's value is at least `threshold` and 0 otherwise, so the arm's mean
+/// is the percentage of subjects that reach it (a clinical grade, for instance).
+enum class Statistic { mean, slope, onset, peak_time, peak_value, time_below, time_above, share_at_least };
 
 /// What is compared with the evidence. `loss` applies to every sample (100 - x, percent lost);
 /// the others relate the statistic x to the other arm's mean r (other_arm required for change
@@ -94,6 +96,10 @@ struct Check {
   std::optional<double> other_time_days;  ///< the other arm's time (default: the same time)
   std::string note;
 };
+
+/// One subject's statistic from its samples (times x in days, values y) in the check's window;
+/// none when the subject has no value (too few samples, never crosses the threshold).
+std::optional<double> subject_statistic(const Check& check, const std::vector<double>& x, const std::vector<double>& y);
 
 /// A validation case: a study file and its checks.
 struct Case {

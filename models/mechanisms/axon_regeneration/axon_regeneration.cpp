@@ -33,7 +33,9 @@ class AxonRegeneration final : public Process {
         block_spread_(p.get("axon_regeneration.block_recovery_spread")),
         full_speed_support_(p.get("axon_regeneration.full_speed_support")),
         unsupported_speed_factor_(p.get("axon_regeneration.unsupported_speed_factor")),
-        unsupported_loss_length_m_(p.in("axon_regeneration.unsupported_loss_length", "m")) {
+        unsupported_loss_length_m_(p.in("axon_regeneration.unsupported_loss_length", "m")),
+        unguided_speed_factor_(p.get("axon_regeneration.unguided_speed_factor")),
+        scar_maturation_s_(p.in("axon_regeneration.scar_maturation_time", "s")) {
     // Structural meaning of the Sunderland grade: with the endoneurium (III) or the fascicles (IV, V)
     // disrupted, axons choose among pathways at the injury site and some choose wrongly; in an
     // unrepaired grade III or IV injury they must also cross the intraneural scar, which stops some
@@ -51,6 +53,10 @@ class AxonRegeneration final : public Process {
         scar_crossing_ = true;
       }
     }
+    // A cut nerve left unrepaired: the stump's axons sprout into the wound bed with the proximal
+    // Schwann cells (minifascicles), unguided and slowing as the scar matures, and never find
+    // the distal stump (E69). The 3D injury site grows its own cones.
+    unguided_outgrowth_ = m.injury == InjuryType::transection && m.repair == RepairType::none && !m.site && !scar_crossing_;
     switch (m.repair) {
       case RepairType::autograft: bridge_speed_factor_ = p.get("axon_regeneration.autograft_speed_factor"); break;
       case RepairType::decellularized_allograft:
@@ -123,6 +129,8 @@ class AxonRegeneration final : public Process {
         n.growth_start_s[i] = axotomy + onset + crossing_median_s_ * std::exp(crossing_spread_ * zeta);
       } else if (m.injury == InjuryType::crush) {
         n.growth_start_s[i] = axotomy + onset;
+      } else if (unguided_outgrowth_) {
+        n.growth_start_s[i] = axotomy + onset;  // sprouts into the wound bed; stays `waiting`
       } else if (m.repair == RepairType::none || (m.repair == RepairType::conduit && !bridged)) {
         n.growth_start_s[i] = never;
       } else {
@@ -185,6 +193,16 @@ class AxonRegeneration final : public Process {
       }
       if (!n.alive[i]) continue;
       double from = t0;
+      if (unguided_outgrowth_ && n.status[i] == AxonStatus::waiting) {
+        // Exact for a speed signal constant over the tick: dx/dt = f v s exp(-(t - t_s)/tau).
+        const double start = n.growth_start_s[i];
+        if (start < t1) {
+          const double since = std::max(t0, start) - start;
+          n.position_m[i] += unguided_speed_factor_ * n.speed_m_per_s[i] * speed_factor * scar_maturation_s_ *
+                             (std::exp(-since / scar_maturation_s_) - std::exp(-(t1 - start) / scar_maturation_s_));
+        }
+        continue;
+      }
       if (n.status[i] == AxonStatus::waiting) {
         if (!(n.growth_start_s[i] < t1)) continue;
         // Entering the distal nerve: Schwann cells there must still support regeneration (E21).
@@ -315,6 +333,9 @@ class AxonRegeneration final : public Process {
   double full_speed_support_;
   double unsupported_speed_factor_;
   double unsupported_loss_length_m_;
+  double unguided_speed_factor_;
+  double scar_maturation_s_;
+  bool unguided_outgrowth_ = false;
   double misdirection_ = 0.0;
   double motor_pathway_factor_ = 1.0;
   double scar_loss_ = 0.0;
@@ -392,6 +413,20 @@ void declare(ParameterRegistry& r) {
                        "into chronically denervated stumps); chosen with schwann_support.decline_time_constant so "
                        "that the 1D nerve reproduces E21 and the delayed-repair decline (E20 x E21) together",
              .calibration = "E21"});
+  r.declare({.name = "axon_regeneration.unguided_speed_factor", .unit = "1", .default_value = 0.33,
+             .hard = {0, 1}, .plausible = {0.1, 0.7}, .species = "all",
+             .meaning = "elongation speed of axons sprouting unguided into the wound bed of an unrepaired cut, "
+                        "at first, relative to their speed in Schwann-cell bands",
+             .source = "assumption (about 1 mm/d against 3 mm/d: axons without bands of Büngner follow the "
+                       "proximal Schwann cells, whose migration is the slower process)"});
+  r.declare({.name = "axon_regeneration.scar_maturation_time", .unit = "d", .default_value = 16,
+             .hard = {0.1, 1000}, .plausible = {5, 60}, .species = "rat",
+             .meaning = "time constant with which unguided outgrowth into an unrepaired wound bed slows as the "
+                        "scar matures; the fastest axons reach about speed x unguided_speed_factor x this",
+             .source = "fitted so that the leading motor axons reach 23.7 mm by 5 months after excision without "
+                       "repair (Mackinnon, Hudson & Hunter, Plast Reconstr Surg 1985;75:384-388); the slowing law "
+                       "itself is an assumption",
+             .calibration = "E69"});
   r.declare({.name = "axon_regeneration.misdirection_grade3", .unit = "1", .default_value = 0.25, .hard = {0, 1},
              .plausible = {0, 0.6}, .species = "all",
              .meaning = "fraction of axons that enter a wrong endoneurial pathway in a Sunderland grade III injury "

@@ -22,7 +22,7 @@ std::array<double*, graft_field_count> graft_fields(CellGraft& g) {
           &g.agent_first_id,  &g.agent_count};
 }
 
-constexpr char magic[] = "BUNGNER-CHECKPOINT-4";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve, fibre types and capacity
+constexpr char magic[] = "BUNGNER-CHECKPOINT-5";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve, fibre types and capacity; 5: bridge-loss signal
 
 class Writer {
  public:
@@ -257,6 +257,7 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   w.value(s.effects.fibre_diameter_factor);
   w.value(s.retrograde.fraction_supported);
   w.value(s.signals.schwann_decline_factor);
+  w.value(s.signals.bridge_loss_factor);
   w.value(static_cast<std::uint64_t>(s.grafts.size()));
   for (CellGraft g : s.grafts)
     for (double* v : graft_fields(g)) w.value(*v);
@@ -330,6 +331,7 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   s.effects.fibre_diameter_factor = r.value<double>();
   s.retrograde.fraction_supported = r.value<double>();
   s.signals.schwann_decline_factor = r.value<double>();
+  s.signals.bridge_loss_factor = r.value<double>();
   s.grafts.resize(r.count(graft_field_count * sizeof(double)));
   for (CellGraft& g : s.grafts)
     for (double* v : graft_fields(g)) *v = r.value<double>();

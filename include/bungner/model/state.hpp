@@ -118,6 +118,9 @@ struct Signals {
   double crossing_delay_factor = 1.0;
   /// Factor on the rate at which denervated distal Schwann cells lose their repair capacity [1].
   double schwann_decline_factor = 1.0;
+  /// Factor on the share of axons lost crossing a gap repair (bridge), read when an axon enters
+  /// the distal nerve (cyclosporine) [1].
+  double bridge_loss_factor = 1.0;
 };
 
 /// Lasting effects of therapies: set by therapies, never reset, observed by readouts.

@@ -153,7 +153,7 @@ class AxonRegeneration final : public Process {
       graft_speed *= g.bridge_speed_factor;
       graft_loss *= g.bridge_loss_factor;
     }
-    const double pass_bridge = 1.0 - std::clamp(bridge_loss_ * graft_loss, 0.0, 1.0);
+    const double pass_bridge = 1.0 - std::clamp(bridge_loss_ * graft_loss * state.signals.bridge_loss_factor, 0.0, 1.0);
     // Until schwann_support has recorded the contact (it runs later in the same tick), the
     // current support is the support at contact.
     const double support = state.distal.contact_made ? state.distal.support_at_contact : state.distal.schwann_support;

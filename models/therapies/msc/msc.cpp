@@ -97,7 +97,12 @@ class MscTherapy final : public treatment::Therapy {
       const double tau = p.in(donor == "allogeneic" ? "msc.allogeneic_rejection_time_constant"
                                                     : "msc.xenogeneic_rejection_time_constant",
                               "s");
-      const bool suppressed = item["immunosuppression"].value_or(false);
+      // Immunosuppressed: by the item's own key, or by a cyclosporine course in the scenario.
+      bool suppressed = item["immunosuppression"].value_or(false);
+      if (const toml::array* therapies = c.scenario["therapies"].as_array())
+        for (const toml::node& t : *therapies)
+          if (const toml::table* other = t.as_table(); other && (*other)["type"].value_or(std::string{}) == "cyclosporine")
+            suppressed = true;
       rejection_per_s_ = (suppressed ? p.get("msc.immunosuppression_factor") : 1.0) / tau;
     }
 

@@ -27,7 +27,7 @@ std::array<double*, 5> cytokine_fields(NerveCytokines& c) {
   return {&c.tnf_alpha, &c.il1_beta, &c.il10, &c.macrophages, &c.m2_share};
 }
 
-constexpr char magic[] = "BUNGNER-CHECKPOINT-5";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve, fibre types and capacity; 5: nerve cytokines
+constexpr char magic[] = "BUNGNER-CHECKPOINT-5";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve, fibre types and capacity; 5: nerve cytokines, graft IL-10 signal
 
 class Writer {
  public:
@@ -262,6 +262,7 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   w.value(s.effects.fibre_diameter_factor);
   w.value(s.retrograde.fraction_supported);
   w.value(s.signals.schwann_decline_factor);
+  w.value(s.signals.graft_il10_release);
   w.value(static_cast<std::uint64_t>(s.grafts.size()));
   for (CellGraft g : s.grafts)
     for (double* v : graft_fields(g)) w.value(*v);
@@ -337,6 +338,7 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   s.effects.fibre_diameter_factor = r.value<double>();
   s.retrograde.fraction_supported = r.value<double>();
   s.signals.schwann_decline_factor = r.value<double>();
+  s.signals.graft_il10_release = r.value<double>();
   s.grafts.resize(r.count(graft_field_count * sizeof(double)));
   for (CellGraft& g : s.grafts)
     for (double* v : graft_fields(g)) *v = r.value<double>();

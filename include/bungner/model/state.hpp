@@ -118,6 +118,8 @@ struct Signals {
   double crossing_delay_factor = 1.0;
   /// Factor on the rate at which denervated distal Schwann cells lose their repair capacity [1].
   double schwann_decline_factor = 1.0;
+  /// IL-10 that cell grafts release into the injured nerve now (immunomodulation not ablated) [pg/day].
+  double graft_il10_release = 0.0;
 };
 
 /// Lasting effects of therapies: set by therapies, never reset, observed by readouts.

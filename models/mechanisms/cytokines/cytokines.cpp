@@ -63,11 +63,9 @@ class Cytokines final : public Process {
   std::int64_t period_s() const override { return seconds_per_hour; }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
-    // The graft's IL-10 (set by the therapy phase this tick) as production relative to the
+    // The grafts' IL-10 (a signal the therapy phase set this tick) as production relative to the
     // resting nerve's, held over the step.
-    double graft_il10 = 0.0;
-    for (const CellGraft& g : state.grafts) graft_il10 += g.il10_release;
-    const double msc = graft_il10 / resting_il10_pg_per_day_;
+    const double msc = state.signals.graft_il10_release / resting_il10_pg_per_day_;
     // Split the step where the drivers change form: the lesion and the end of the latent phase.
     const double t0 = static_cast<double>(tick.time_s);
     const double t1 = t0 + static_cast<double>(tick.dt_s);

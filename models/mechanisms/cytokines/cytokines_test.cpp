@@ -150,6 +150,21 @@ TEST(Cytokines, MscGraftRaisesIl10AndTurnsMacrophagesToM2) {
   }
 }
 
+// Ablating the graft's immunomodulation removes its IL-10 from the compartment: the levels are
+// then those of the nerve without cells, bit for bit.
+TEST(Cytokines, AblatedImmunomodulationLeavesTheCompartmentAsWithoutCells) {
+  const std::string repair = "[repair]\ntype = \"direct_suture\"\n";
+  const std::string cells = "[[therapies]]\ntype = \"msc\"\nsource = \"umbilical_cord\"\ndose = \"1e6 cells\"\n"
+                            "route = \"stump_injection\"\nablate = [\"immunomodulation\"]\n";
+  Simulation plain(compile(nerve("rat", "transection", repair)));
+  Simulation graft(compile(nerve("rat", "transection", repair + cells)));
+  plain.advance_to(5 * seconds_per_day);
+  graft.advance_to(5 * seconds_per_day);
+  ASSERT_GT(graft.state().grafts.at(0).il10_release, 0.0);
+  EXPECT_EQ(graft.state().cytokines.il10, plain.state().cytokines.il10);
+  EXPECT_EQ(graft.state().cytokines.m2_share, plain.state().cytokines.m2_share);
+}
+
 // A conduction block (no Wallerian degeneration) leaves the compartment at baseline.
 TEST(Cytokines, ConductionBlockStaysAtBaseline) {
   Simulation sim(compile(nerve("rat", "conduction_block")));

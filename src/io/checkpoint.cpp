@@ -22,7 +22,12 @@ std::array<double*, graft_field_count> graft_fields(CellGraft& g) {
           &g.agent_first_id,  &g.agent_count};
 }
 
-constexpr char magic[] = "BUNGNER-CHECKPOINT-5";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve, fibre types and capacity; 5: bridge-loss signal
+/// The nerve's cytokine compartment in checkpoint order.
+std::array<double*, 5> cytokine_fields(NerveCytokines& c) {
+  return {&c.tnf_alpha, &c.il1_beta, &c.il10, &c.macrophages, &c.m2_share};
+}
+
+constexpr char magic[] = "BUNGNER-CHECKPOINT-5";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve, fibre types and capacity; 5: nerve cytokines, graft IL-10 and bridge-loss signals
 
 class Writer {
  public:
@@ -258,9 +263,12 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   w.value(s.retrograde.fraction_supported);
   w.value(s.signals.schwann_decline_factor);
   w.value(s.signals.bridge_loss_factor);
+  w.value(s.signals.graft_il10_release);
   w.value(static_cast<std::uint64_t>(s.grafts.size()));
   for (CellGraft g : s.grafts)
     for (double* v : graft_fields(g)) w.value(*v);
+  NerveCytokines cytokines = s.cytokines;
+  for (double* v : cytokine_fields(cytokines)) w.value(*v);
   w.value(static_cast<std::uint8_t>(s.site.has_value()));
   if (s.site) {
     const site::InjurySite& site = *s.site;
@@ -332,9 +340,11 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   s.retrograde.fraction_supported = r.value<double>();
   s.signals.schwann_decline_factor = r.value<double>();
   s.signals.bridge_loss_factor = r.value<double>();
+  s.signals.graft_il10_release = r.value<double>();
   s.grafts.resize(r.count(graft_field_count * sizeof(double)));
   for (CellGraft& g : s.grafts)
     for (double* v : graft_fields(g)) *v = r.value<double>();
+  for (double* v : cytokine_fields(s.cytokines)) *v = r.value<double>();
   if (r.value<std::uint8_t>() != 0) {
     fields::Fields fields = deserialize_fields(r.text());
     agents::Agents cells = deserialize_agents(r.text(), site::cell_kinds(), site::state_variables());

@@ -33,6 +33,10 @@ bool same_state(const State& a, const State& b) {
          same_bits(x.cumulative_hazard, y.cumulative_hazard) && same_bits(x.connection, y.connection) &&
          same_bits(std::vector<double>{a.distal.schwann_support, a.distal.support_at_contact, a.distal.regrowing_fraction},
                    std::vector<double>{b.distal.schwann_support, b.distal.support_at_contact, b.distal.regrowing_fraction}) &&
+         same_bits(std::vector<double>{a.cytokines.tnf_alpha, a.cytokines.il1_beta, a.cytokines.il10,
+                                       a.cytokines.macrophages, a.cytokines.m2_share},
+                   std::vector<double>{b.cytokines.tnf_alpha, b.cytokines.il1_beta, b.cytokines.il10,
+                                       b.cytokines.macrophages, b.cytokines.m2_share}) &&
          std::equal(a.targets.begin(), a.targets.end(), b.targets.begin(), [](const TargetState& p, const TargetState& q) {
            return same_bits(std::vector<double>{p.mass_ratio, p.receptivity, p.innervation, p.fibre_capacity,
                                                 p.specific_force},

@@ -121,6 +121,8 @@ struct Signals {
   /// Factor on the share of axons lost crossing a gap repair (bridge), read when an axon enters
   /// the distal nerve (cyclosporine) [1].
   double bridge_loss_factor = 1.0;
+  /// IL-10 that cell grafts release into the injured nerve now (immunomodulation not ablated) [pg/day].
+  double graft_il10_release = 0.0;
 };
 
 /// Lasting effects of therapies: set by therapies, never reset, observed by readouts.
@@ -151,6 +153,18 @@ struct CellGraft {
   double agent_count = 0;           ///< agents placed (0: not placed, or no 3D site)
 };
 
+/// The injured nerve's cytokines as one well-mixed compartment (0D; every scenario), relative to
+/// the uninjured nerve, and the two drivers that carry the Wallerian-degeneration phase.
+struct NerveCytokines {
+  double tnf_alpha = 1.0;    ///< TNF-alpha protein relative to the uninjured nerve [1]
+  double il1_beta = 1.0;     ///< IL-1beta protein relative to the uninjured nerve [1]
+  double il10 = 1.0;         ///< IL-10 protein relative to the uninjured nerve [1]
+  /// Recruited macrophages, in units of the debris at fragmentation (the load that debris at its
+  /// start would hold at steady state) [1].
+  double macrophages = 0.0;
+  double m2_share = 0.0;     ///< share of the recruited macrophages in the M2 (pro-repair) state [1]
+};
+
 /// Neurotrophic support that growth cones at the injury site convey back to their neurons
 /// (retrograde transport); set by the site's axon mechanism, read by neuron survival.
 struct RetrogradeSupport {
@@ -172,6 +186,7 @@ struct State {
   Signals signals;
   TherapyEffects effects;
   RetrogradeSupport retrograde;
+  NerveCytokines cytokines;
   /// Cell therapies, in the order of their [[therapies]] items.
   std::vector<CellGraft> grafts;
   /// The 3D injury site, when the model has one (`site.model = "3d"`).

@@ -176,6 +176,9 @@ class MscTherapy final : public treatment::Therapy {
       g.il10_release = g.cells * il10_pg_per_day_;
     }
 
+    // The released IL-10 reaches the nerve's cytokine compartment (and its macrophages) unless
+    // the immunomodulation mechanism is ablated.
+    if (on_[immunomodulation]) state.signals.graft_il10_release += g.il10_release;
     const double trophic = saturating(g.neurotrophin_release / neurotrophin_half_);
     if (on_[neurotrophic_neurons]) state.signals.neuron_death_hazard_factor *= 1.0 - neuron_protection_ * trophic;
     if (on_[schwann_support]) state.signals.schwann_decline_factor *= 1.0 - decline_slowing_ * trophic;

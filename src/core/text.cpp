@@ -59,11 +59,54 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+namespace {
+
+/// A bracket expression at pattern[p] ('[' ... ']', with ranges a-z and '!' or '^' to negate):
+/// the index just past it, or npos when there is no closing bracket (then '[' is literal).
+std::size_t bracket_end(std::string_view pattern, std::size_t p) {
+  std::size_t q = p + 1;
+  if (q < pattern.size() && (pattern[q] == '!' || pattern[q] == '^')) ++q;
+  if (q < pattern.size() && pattern[q] == ']') ++q;  // a leading ']' is a member
+  while (q < pattern.size() && pattern[q] != ']') ++q;
+  return q < pattern.size() ? q + 1 : std::string_view::npos;
+}
+
+bool bracket_matches(std::string_view set, char c) {  // set: the text between '[' and ']'
+  bool negate = false;
+  std::size_t q = 0;
+  if (q < set.size() && (set[q] == '!' || set[q] == '^')) {
+    negate = true;
+    ++q;
+  }
+  bool hit = false;
+  for (; q < set.size(); ++q) {
+    if (q + 2 < set.size() && set[q + 1] == '-') {
+      hit |= set[q] <= c && c <= set[q + 2];
+      q += 2;
+    } else {
+      hit |= set[q] == c;
+    }
+  }
+  return hit != negate;
+}
+
+}  // namespace
+
 bool glob_match(std::string_view pattern, std::string_view s) {
   std::size_t p = 0, i = 0, star = std::string_view::npos, mark = 0;
   while (i < s.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == s[i])) {
-      ++p;
+    std::size_t next = std::string_view::npos;  // past the pattern element that matches s[i]
+    if (p < pattern.size()) {
+      if (pattern[p] == '[') {
+        const std::size_t end = bracket_end(pattern, p);
+        if (end == std::string_view::npos ? s[i] == '[' : bracket_matches(pattern.substr(p + 1, end - p - 2), s[i]))
+          next = end == std::string_view::npos ? p + 1 : end;
+      } else if (pattern[p] == '?' || (pattern[p] != '*' && pattern[p] == s[i])) {
+        next = p + 1;
+      }
+    }
+    if (next != std::string_view::npos) {
+      p = next;
       ++i;
     } else if (p < pattern.size() && pattern[p] == '*') {
       star = p++;

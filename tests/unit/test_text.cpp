@@ -81,6 +81,16 @@ TEST(Text, GlobMatch) {
   EXPECT_TRUE(text::glob_match("*.speed", "axon_regeneration.speed"));
   EXPECT_TRUE(text::glob_match("*regeneration*", "axon_regeneration.speed"));
   EXPECT_FALSE(text::glob_match("*speed", "axon_regeneration.speed_spread"));
+  // Bracket expressions, as in `bungner validate --filter 'E5[234]*'`.
+  EXPECT_TRUE(text::glob_match("E5[234]*", "E53"));
+  EXPECT_TRUE(text::glob_match("E5[234]*", "E52.1"));
+  EXPECT_FALSE(text::glob_match("E5[234]*", "E55.1"));
+  EXPECT_TRUE(text::glob_match("E[0-1]?", "E07"));
+  EXPECT_FALSE(text::glob_match("E[0-1]?", "E27"));
+  EXPECT_TRUE(text::glob_match("E[!0]*", "E12"));
+  EXPECT_FALSE(text::glob_match("E[!0]*", "E05"));
+  EXPECT_TRUE(text::glob_match("a[b", "a[b"));  // no closing bracket: a literal '['
+  EXPECT_FALSE(text::glob_match("*[xyz]", "axon"));
   EXPECT_FALSE(text::glob_match("muscle_*", "axon_regeneration.speed"));
   EXPECT_TRUE(text::glob_match("a?c", "abc"));
   EXPECT_FALSE(text::glob_match("a?c", "ac"));

@@ -20,7 +20,7 @@ std::vector<std::string> split(std::string_view s, char separator);
 /// Strips ASCII whitespace at both ends.
 std::string_view trim(std::string_view s);
 
-/// Shell-style glob match supporting '*' and '?'.
+/// Shell-style glob match: '*', '?' and bracket expressions ('[234]', '[a-z]', '[!x]').
 bool glob_match(std::string_view pattern, std::string_view s);
 
 /// Shortest decimal form of a double that reads back to the same value.

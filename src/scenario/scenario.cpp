@@ -45,7 +45,7 @@ Field build_core_schema() {
       Field{.key = "title", .kind = Kind::string, .doc = "short title shown in reports", .default_text = ""},
       Field{.key = "description", .kind = Kind::string, .doc = "free text", .default_text = ""},
       choice("species", "species of the subject; selects the preset data/presets/<species>-<nerve>.toml",
-             {"rat", "mouse", "human"}, ""),
+             {"rat", "mouse", "rabbit", "human"}, ""),
       Field{.key = "nerve", .kind = Kind::string, .doc = "injured nerve, e.g. sciatic, femoral, median, ulnar",
             .required = true},
       Field{.key = "seed", .kind = Kind::integer, .doc = "seed of all random draws of the run", .default_text = "1",

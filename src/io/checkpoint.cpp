@@ -27,7 +27,7 @@ std::array<double*, 5> cytokine_fields(NerveCytokines& c) {
   return {&c.tnf_alpha, &c.il1_beta, &c.il10, &c.macrophages, &c.m2_share};
 }
 
-constexpr char magic[] = "BUNGNER-CHECKPOINT-5";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve, fibre types and capacity; 5: nerve cytokines, graft IL-10 and bridge-loss signals
+constexpr char magic[] = "BUNGNER-CHECKPOINT-5";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve, fibre types and capacity; 5: nerve cytokines, graft IL-10, bridge-loss and muscle-activity signals
 
 class Writer {
  public:
@@ -263,6 +263,7 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   w.value(s.retrograde.fraction_supported);
   w.value(s.signals.schwann_decline_factor);
   w.value(s.signals.bridge_loss_factor);
+  w.value(s.signals.muscle_activity);
   w.value(s.signals.graft_il10_release);
   w.value(static_cast<std::uint64_t>(s.grafts.size()));
   for (CellGraft g : s.grafts)
@@ -340,6 +341,7 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   s.retrograde.fraction_supported = r.value<double>();
   s.signals.schwann_decline_factor = r.value<double>();
   s.signals.bridge_loss_factor = r.value<double>();
+  s.signals.muscle_activity = r.value<double>();
   s.signals.graft_il10_release = r.value<double>();
   s.grafts.resize(r.count(graft_field_count * sizeof(double)));
   for (CellGraft& g : s.grafts)

@@ -121,6 +121,9 @@ struct Signals {
   /// Factor on the share of axons lost crossing a gap repair (bridge), read when an axon enters
   /// the distal nerve (cyclosporine) [1].
   double bridge_loss_factor = 1.0;
+  /// Activity imposed on denervated muscles by direct stimulation, as a share of a normal
+  /// muscle's (muscle_stimulation): their mass tends to what this much innervation sustains [1].
+  double muscle_activity = 0.0;
   /// IL-10 that cell grafts release into the injured nerve now (immunomodulation not ablated) [pg/day].
   double graft_il10_release = 0.0;
 };

@@ -119,8 +119,9 @@ class MuscleTarget final : public Process {
       const double fibre_exposed = std::clamp(fibre_lagged + dt, 0.0, dt);
       if (s.fibre_capacity > reach)
         s.fibre_capacity = reach + (s.fibre_capacity - reach) * std::exp(-fibre_exposed / fibre_loss_tau_s_);
-      // Mass relaxes toward the level the current innervation can sustain.
-      const double target_mass = mass_floor_ + (1.0 - mass_floor_) * s.innervation;
+      // Mass relaxes toward the level the current innervation, or the activity direct
+      // stimulation imposes (muscle_stimulation), can sustain.
+      const double target_mass = mass_floor_ + (1.0 - mass_floor_) * std::max(s.innervation, state.signals.muscle_activity);
       const double tau = s.mass_ratio > target_mass ? atrophy_tau_s_ : recovery_tau_s_;
       s.mass_ratio = target_mass + (s.mass_ratio - target_mass) * std::exp(-dt / tau);
     }

@@ -111,6 +111,13 @@ Model::Model(Scenario scenario, const Registry& registry)
   motor_neurons = static_cast<std::uint32_t>(std::llround(schema::quantity(anatomy, "motor_neurons", "cells")));
   sensory_neurons = static_cast<std::uint32_t>(std::llround(schema::quantity(anatomy, "sensory_neurons", "cells")));
   motor_conduction_velocity_m_per_s = schema::quantity(anatomy, "motor_conduction_velocity", "m/s");
+  // Fibres grow with the animal, and conduction with them (E58): a lighter or heavier animal than
+  // the one the preset's velocity was measured in conducts slower or faster.
+  const double body_weight = schema::quantity(anatomy, "body_weight", "g");
+  const double reference_weight = schema::quantity(anatomy, "reference_body_weight", "g");
+  if (body_weight > 0 && reference_weight > 0)
+    motor_conduction_velocity_m_per_s *=
+        std::pow(body_weight / reference_weight, parameters_.get("electrophysiology.velocity_weight_exponent"));
   endoneurial_area_m2 = schema::quantity(anatomy, "endoneurial_area", "m^2");
   for (auto&& [name, node] : section(s, "targets")) {
     const toml::table& t = *node.as_table();

@@ -89,6 +89,13 @@ Field build_core_schema() {
              quantity("motor_conduction_velocity",
                       "normal motor nerve conduction velocity (0: unknown; electrophysiology readouts need it)", "m/s",
                       "0 m/s", {0, 150}),
+             quantity("reference_body_weight",
+                      "body weight the normal conduction velocity belongs to (0: none, no scaling by body weight)", "g",
+                      "0 g", {0, 1e7}),
+             quantity("body_weight",
+                      "the animal's body weight (0: the reference); the normal conduction velocity scales as "
+                      "(body_weight / reference_body_weight)^electrophysiology.velocity_weight_exponent",
+                      "g", "0 g", {0, 1e7}),
              quantity("endoneurial_area", "endoneurial cross-section of the nerve at the readout section (0: unknown)",
                       "mm^2", "0 mm^2", {0, 1000})}),
       Field{.key = "targets",

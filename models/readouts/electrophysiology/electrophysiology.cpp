@@ -78,6 +78,13 @@ void register_electrophysiology(Registry& registry) {
                        .meaning = "quantile of the connected fibres' conduction velocities that a nerve-conduction "
                                   "study measures (onset latency: the fastest fibres)",
                        .source = "assumption (observation model: the CMAP onset is set by the fastest fibres)"});
+            r.declare({.name = "electrophysiology.velocity_weight_exponent", .unit = "1", .default_value = 0.45,
+                       .hard = {0, 2}, .plausible = {0, 1}, .species = "rat",
+                       .meaning = "exponent of body weight in the normal motor conduction velocity (fibres grow "
+                                  "with the animal); applies when the scenario gives anatomy.body_weight",
+                       .source = "assumption, fitted to E58 (Stanley 1981: rat sciatic motor NCV 30.1 m/s at "
+                                 "100-150 g, 55.0 m/s at 450-500 g: ln(55.0/30.1) / ln(475/125) = 0.45)",
+                       .calibration = "E58"});
           },
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
         return std::make_unique<Electrophysiology>(c.parameters);

@@ -19,6 +19,9 @@ class MuscleMassRatio final : public Readout {
         continue;
       }
       out.push_back({"muscle_mass_ratio." + name, 100.0 * s.mass_ratio, "%"});
+      // Grams where the preset knows the normal muscle's weight (what a balance reads).
+      if (m.targets()[t].wet_weight_kg > 0)
+        out.push_back({"muscle_wet_weight." + name, 1e3 * m.targets()[t].wet_weight_kg * s.mass_ratio, "g"});
       out.push_back({"muscle_innervation." + name, 100.0 * s.innervation, "%"});
       out.push_back({"muscle_receptivity." + name, 100.0 * s.receptivity, "%"});
     }
@@ -29,7 +32,7 @@ class MuscleMassRatio final : public Readout {
 
 void register_muscle_mass_ratio(Registry& registry) {
   registry.add(ReadoutEntry{.name = "muscle_mass_ratio",
-                            .summary = "muscle wet-weight ratio, innervation and receptivity [%]; skin innervation",
+                            .summary = "muscle wet-weight ratio, innervation and receptivity [%], wet weight [g]; skin innervation",
                             .declare_parameters = nullptr,
                             .create = [](const CompileContext&) -> std::unique_ptr<Readout> {
                               return std::make_unique<MuscleMassRatio>();

@@ -35,6 +35,13 @@ TEST(TherapyMuscleStimulation, LossIsOneMinusTheSubstitutedActivityTimesTheUnsti
     ASSERT_GT(untreated, 0.05) << "day " << day;
     EXPECT_NEAR(treated / untreated, 1 - a, 1e-9) << "day " << day;
   }
+  // The balance reads the same: grams = ratio x the preset's 1.98 g (muscle_wet_weight).
+  {
+    Simulation sim(compile(denervated(stimulation)));
+    const double ratio = sample(sim, "muscle_mass_ratio.gastrocnemius", {15})[0] / 100;
+    Simulation again(compile(denervated(stimulation)));
+    EXPECT_NEAR(sample(again, "muscle_wet_weight.gastrocnemius", {15})[0], 1.98 * ratio, 1e-12);
+  }
   // E70 against E43 at 15 d: 28.3 % against 55.8 % lost.
   EXPECT_NEAR(100 * (1 - mass(denervated(stimulation), 15)), 28.3, 2.0);
 }

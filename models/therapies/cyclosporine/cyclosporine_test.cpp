@@ -1,4 +1,5 @@
-// Cyclosporine: immunosuppression keeps xenogeneic cell grafts as the graft's own key does, and
+// Cyclosporine: immunosuppression keeps xenogeneic cell grafts as the graft's own key does (while
+// the course runs), and
 // while the drug is given no axon is lost crossing a bridge (E64's fit); after the axons have
 // crossed it changes nothing.
 #include <gtest/gtest.h>
@@ -34,6 +35,24 @@ TEST(TherapyCyclosporine, KeepsXenogeneicCellsLikeTheGraftsOwnImmunosuppression)
   const double by_drug = at_day_7(cyclosporine + xenograft);
   EXPECT_GT(by_key, 3 * rejected);
   EXPECT_DOUBLE_EQ(by_drug, by_key);
+}
+
+// A 7-day course protects the cells for 7 days only: at day 14 the survivors exceed the
+// unprotected graft's by exactly exp((1 - f) 7 d / tau_xeno), the rejection spared during the course.
+TEST(TherapyCyclosporine, ACourseProtectsTheGraftOnlyWhileItRuns) {
+  auto at_day_14 = [](const std::string& therapies) {
+    Simulation sim(compile(allograft(therapies, "14 d")));
+    return sample(sim, "msc_surviving", {14})[0];
+  };
+  Simulation probe(compile(allograft(xenograft, "1 d")));
+  const double f = probe.model().parameters().get("msc.immunosuppression_factor");
+  const double tau_days = probe.model().parameters().in("msc.xenogeneic_rejection_time_constant", "d");
+  const double rejected = at_day_14(xenograft);
+  const double week = at_day_14(cyclosporine + "duration = \"7 d\"\n" + xenograft);
+  const double throughout = at_day_14(cyclosporine + xenograft);
+  ASSERT_GT(rejected, 0);
+  EXPECT_NEAR(week / rejected, std::exp((1 - f) * 7 / tau_days), 1e-9 * std::exp((1 - f) * 7 / tau_days));
+  EXPECT_LT(week, throughout);
 }
 
 // A 10 mm decellularised allograft passes e^(-10/4.6) = 11.4 % of the axons that reach it; with

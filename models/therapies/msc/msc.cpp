@@ -97,13 +97,23 @@ class MscTherapy final : public treatment::Therapy {
       const double tau = p.in(donor == "allogeneic" ? "msc.allogeneic_rejection_time_constant"
                                                     : "msc.xenogeneic_rejection_time_constant",
                               "s");
-      // Immunosuppressed: by the item's own key, or by a cyclosporine course in the scenario.
-      bool suppressed = item["immunosuppression"].value_or(false);
+      rejection_per_s_ = 1.0 / tau;
+      suppressed_rejection_per_s_ = p.get("msc.immunosuppression_factor") / tau;
+      // Immunosuppressed: throughout by the item's own key, or while a cyclosporine course of
+      // the scenario runs (its start and duration).
+      always_suppressed_ = item["immunosuppression"].value_or(false);
       if (const toml::array* therapies = c.scenario["therapies"].as_array())
         for (const toml::node& t : *therapies)
           if (const toml::table* other = t.as_table(); other && (*other)["type"].value_or(std::string{}) == "cyclosporine")
-            suppressed = true;
-      rejection_per_s_ = (suppressed ? p.get("msc.immunosuppression_factor") : 1.0) / tau;
+            suppression_.push_back(treatment::Window::of(*other, c));
+      // Merge overlapping courses so that no second is counted twice.
+      std::sort(suppression_.begin(), suppression_.end(),
+                [](const treatment::Window& a, const treatment::Window& b) { return a.start_s < b.start_s; });
+      std::vector<treatment::Window> merged;
+      for (const treatment::Window& w : suppression_)
+        if (!merged.empty() && w.start_s <= merged.back().end_s) merged.back().end_s = std::max(merged.back().end_s, w.end_s);
+        else merged.push_back(w);
+      suppression_ = std::move(merged);
     }
 
     neurotrophin_half_ = p.in("msc.neurotrophin_half_effect", "pg/d");
@@ -216,7 +226,7 @@ class MscTherapy final : public treatment::Therapy {
       if (c.kind[a] != site::msc || c.id[a] < first || c.id[a] >= last) continue;
       const double n = c.variables[site::polarisation][a];
       const bool early = c.variables[site::elongation][a] > 0.5;
-      const double hazard = (early ? 1.0 / early_s_ : 1.0 / persistent_s_) + rejection_per_s_;
+      const double hazard = (early ? 1.0 / early_s_ : 1.0 / persistent_s_) + rejection_rate_at(tick.time_s);
       RandomStream stream(state.key, c.id[a], static_cast<std::uint64_t>(tick.step), purpose_id("msc.death"));
       if (stream.bernoulli(1.0 - std::exp(-hazard * dt))) {
         dead[a] = 1;
@@ -292,7 +302,27 @@ class MscTherapy final : public treatment::Therapy {
   /// Fraction of the delivered cells alive `age` seconds after they were given.
   double survival(double age) const {
     return (early_fraction_ * std::exp(-age / early_s_) + (1.0 - early_fraction_) * std::exp(-age / persistent_s_)) *
-           std::exp(-rejection_per_s_ * age);
+           std::exp(-rejection_exposure(age));
+  }
+
+  /// Integrated rejection rate over the first `age` seconds after the cells were given: the
+  /// reduced rate while the host is immunosuppressed, the full rate otherwise [1].
+  double rejection_exposure(double age) const {
+    double suppressed = age;
+    if (!always_suppressed_) {
+      const double from = static_cast<double>(given_s_), to = from + age;
+      suppressed = 0;
+      for (const treatment::Window& w : suppression_)
+        suppressed += std::max(0.0, std::min(to, static_cast<double>(w.end_s)) - std::max(from, static_cast<double>(w.start_s)));
+    }
+    return rejection_per_s_ * (age - suppressed) + suppressed_rejection_per_s_ * suppressed;
+  }
+
+  /// Rejection rate at a time: reduced while the host is immunosuppressed [1/s].
+  double rejection_rate_at(std::int64_t time_s) const {
+    const bool suppressed = always_suppressed_ || std::any_of(suppression_.begin(), suppression_.end(),
+                                                              [&](const treatment::Window& w) { return w.covers(time_s); });
+    return suppressed ? suppressed_rejection_per_s_ : rejection_per_s_;
   }
 
   /// VEGF plus HGF (weighted by its angiogenic potency) per cell [pg/day], at hypoxia h in [0, 1].
@@ -318,7 +348,10 @@ class MscTherapy final : public treatment::Therapy {
   bool in_lumen_at_repair_ = false;
   double schwann_like_0_ = 0, reversion_s_ = 1, priming_s_ = 1, primed_gain_ = 1, schwann_like_gain_ = 1;
   double hypoxic_gain_ = 1, revascularisation_s_ = 1, hgf_weight_ = 0;
-  double early_fraction_ = 0, early_s_ = 1, persistent_s_ = 1, rejection_per_s_ = 0;
+  double early_fraction_ = 0, early_s_ = 1, persistent_s_ = 1, rejection_per_s_ = 0,
+         suppressed_rejection_per_s_ = 0;
+  bool always_suppressed_ = false;
+  std::vector<treatment::Window> suppression_;  ///< cyclosporine courses, merged, in time order
   double neurotrophin_half_ = 1, vegf_half_ = 1, il10_half_ = 1, schwann_like_half_ = 1;
   double neuron_protection_ = 0, decline_slowing_ = 0, gap_gain_m_ = 0, cable_window_s_ = 1, exposure_half_d_ = 1, speed_gain_ = 0,
          loss_reduction_ = 0;

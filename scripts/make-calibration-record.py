@@ -11,7 +11,7 @@ root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".")
 # named in their `source` strings.
 PRESETS = sorted({e for f in (root / "data/presets").glob("*.toml")
                   for src in re.findall(r'source\s*=\s*"([^"]*)"', f.read_text())
-                  for e in re.findall(r"E\d\d", src)})
+                  for e in re.findall(r"\bE\d{2,}", src)})
 params = {}
 for f in sorted((root / "models").rglob("*.cpp")):
     if f.name.endswith("_test.cpp"):
@@ -21,7 +21,7 @@ for f in sorted((root / "models").rglob("*.cpp")):
     for i, m in enumerate(starts):
         segment = text[m.end():starts[i + 1].start() if i + 1 < len(starts) else len(text)]
         c = re.search(r'\.calibration\s*=\s*"([^"]*)"', segment)
-        entries = sorted(set(re.findall(r"E\d\d", c.group(1)))) if c else []
+        entries = sorted(set(re.findall(r"\bE\d{2,}", c.group(1)))) if c else []
         if entries:
             params[m.group(1)] = entries
 entries = []

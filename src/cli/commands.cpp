@@ -223,6 +223,13 @@ int validate(const ValidateArguments& args, const CommonOptions& common) {
   options.filter = args.filter;
   options.cluster = {common.rank, common.ranks, common.barrier, common.all_ok};
   if (args.threads > 0) omp_set_num_threads(args.threads);
+  if (args.print_frozen) {
+    const auto evidence = validation::load_evidence(options.evidence_csv);
+    std::set<std::string> ids;
+    for (const auto& r : evidence) ids.insert(r.id);
+    fmt::print("{}", validation::frozen_record_toml(validation::load_cases(options.cases_dir, ids), evidence));
+    return exit_code::ok;
+  }
   const auto card = validation::validate(options, registry);
   if (common.rank != 0) return exit_code::ok;
   if (!common.quiet) {

@@ -79,6 +79,7 @@ struct ValidateArguments {
   std::string evidence;     ///< default data/evidence/evidence.csv
   std::string calibration;  ///< default data/evidence/calibration.toml
   bool json = false;
+  bool print_frozen = false;  ///< print the frozen record of the test entries and run nothing
   int threads = 0;
 };
 /// Runs the validation cases and writes the scorecard (docs/validation.md).

@@ -135,6 +135,8 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   auto* validate = app.add_subcommand("validate", "Run the validation cases against the evidence base; write a scorecard");
   validate->add_option("--filter", validate_args.filter, "Only evidence ids, entries or case names matching this glob (e.g. 'E2*')");
   validate->add_flag("--json", validate_args.json, "Print the totals as one line of JSON, last");
+  validate->add_flag("--print-frozen", validate_args.print_frozen,
+                     "Print the criteria fingerprints of the test entries (data/evidence/frozen.toml) and run nothing");
   validate->add_option("-o,--out", validate_args.output_dir, "Output directory (default: runs/validation)");
   validate->add_option("--cases", validate_args.cases_dir, "Folder of validation cases (default: validation/)");
   validate->add_option("--evidence", validate_args.evidence, "Evidence base CSV (default: data/evidence/evidence.csv)");

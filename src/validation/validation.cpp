@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -11,6 +12,7 @@
 #include <sstream>
 
 #include "bungner/core/errors.hpp"
+#include "bungner/core/sha256.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/core/units.hpp"
 #include "bungner/io/atomic_file.hpp"
@@ -114,7 +116,7 @@ const std::vector<std::pair<std::string, Criterion>> criterion_names = {
     {"ci", Criterion::ci},           {"range", Criterion::range},
     {"tolerance", Criterion::tolerance}, {"at_most", Criterion::at_most},
     {"at_least", Criterion::at_least}, {"greater_than", Criterion::greater_than},
-    {"less_than", Criterion::less_than}};
+    {"less_than", Criterion::less_than}, {"spread", Criterion::spread}};
 const std::vector<std::pair<std::string, Statistic>> statistic_names = {
     {"mean", Statistic::mean},           {"slope", Statistic::slope},
     {"onset", Statistic::onset},         {"peak_time", Statistic::peak_time},
@@ -196,7 +198,7 @@ std::vector<EvidenceRow> load_evidence(const std::filesystem::path& csv) {
   const auto header = csv_fields(line);
   std::map<std::string, std::size_t> column;
   for (std::size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
-  for (const char* required : {"id", "entry", "value", "low", "high", "spread", "spread_kind", "n"})
+  for (const char* required : {"id", "entry", "value", "low", "high", "spread", "spread_kind", "n", "split", "frozen"})
     if (!column.count(required))
       throw InputError(SourceLocation{csv.string(), 1, 1}, required, "missing column");
   std::vector<EvidenceRow> rows;
@@ -218,6 +220,10 @@ std::vector<EvidenceRow> load_evidence(const std::filesystem::path& csv) {
     r.spread = number_or_nan(get("spread"));
     const double n = number_or_nan(get("n"));
     r.n = std::isfinite(n) ? n : 0;
+    r.split = get("split"), r.frozen = get("frozen");
+    if (r.split != "fit" && r.split != "test")
+      throw InputError(SourceLocation{csv.string(), number, 1}, "split",
+                       fmt::format("row {}: split is '{}', expected 'fit' or 'test'", r.id, r.split));
     rows.push_back(std::move(r));
   }
   return rows;
@@ -231,10 +237,17 @@ std::set<std::string> CalibrationRecord::fitted() const {
 
 std::set<std::string> entries_in(const std::string& field) {
   std::set<std::string> out;
-  // Every "E" followed by two digits (E01 ... E99), as the evidence base numbers its entries.
+  // Every "E" followed by two or more digits (E01 ... E99, E100 ...), as the evidence base numbers
+  // its entries; a row id's ".k" suffix is not part of the entry.
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  for (std::size_t i = 0; i + 2 < field.size(); ++i)
-    if (field[i] == 'E' && digit(field[i + 1]) && digit(field[i + 2])) out.insert(field.substr(i, 3));
+  for (std::size_t i = 0; i + 2 < field.size(); ++i) {
+    if (field[i] != 'E' || !digit(field[i + 1]) || !digit(field[i + 2])) continue;
+    if (i > 0 && (std::isalnum(static_cast<unsigned char>(field[i - 1])) || field[i - 1] == '_')) continue;
+    std::size_t j = i + 1;
+    while (j < field.size() && digit(field[j])) ++j;
+    out.insert(field.substr(i, j - i));
+    i = j - 1;
+  }
   return out;
 }
 
@@ -319,6 +332,12 @@ std::vector<std::string> calibration_disagreements(const CalibrationRecord& reco
   }
   for (const auto& e : fitted)
     if (!all.count(e)) out.push_back(e + " is not in the evidence base");
+  std::set<std::string> tests;
+  for (const auto& r : evidence)
+    if (r.test()) tests.insert(r.entry);
+  for (const auto& e : fitted)
+    if (tests.count(e))
+      out.push_back(e + " is a test entry: the calibration record may name only fit entries (docs/validation.md)");
   for (const auto& e : record.unfitted)
     if (!all.count(e)) out.push_back(e + " is not in the evidence base");
   return out;
@@ -454,6 +473,13 @@ Summary summarise(const std::vector<double>& values) {
   return s;
 }
 
+std::optional<double> observed_sd(const EvidenceRow& row) {
+  if (!std::isfinite(row.spread) || row.spread < 0) return std::nullopt;
+  if (row.spread_kind == "SD") return row.spread;
+  if ((row.spread_kind == "SE" || row.spread_kind == "SEM") && row.n >= 2) return row.spread * std::sqrt(row.n);
+  return std::nullopt;
+}
+
 Interval observed_interval(const EvidenceRow& row, const Check& check) {
   auto fail = [&](const std::string& why) {
     return InputError(SourceLocation{row.id, 0, 0}, criterion_name(check.criterion), why);
@@ -469,6 +495,12 @@ Interval observed_interval(const EvidenceRow& row, const Check& check) {
         throw fail("the spread is a " + row.spread_kind + ", not an SD or SE");
       const double t = row.n >= 2 ? study::student_t_quantile(0.975, row.n - 1) : 1.959963984540054;
       return {row.value - t * se, row.value + t * se};
+    }
+    case Criterion::spread: {
+      if (!std::isfinite(row.value)) throw fail("needs a value");
+      const auto sd = observed_sd(row);
+      if (!sd) throw fail("needs an SD, or an SE/SEM with n (the spread is '" + row.spread_kind + "')");
+      return {row.value - *sd, row.value + *sd};
     }
     case Criterion::range:
       if (!std::isfinite(row.low) || !std::isfinite(row.high)) throw fail("the evidence gives no range");
@@ -519,6 +551,37 @@ bool passes(const EvidenceRow& row, const Check& check, const Summary& simulated
   return simulated.mean >= i.low && simulated.mean <= i.high;
 }
 
+bool spread_agrees(double simulated_sd, std::size_t simulated_n, double observed_sd, double factor) {
+  if (simulated_n < 2 || !std::isfinite(simulated_sd) || !(observed_sd > 0)) return false;
+  return simulated_sd >= observed_sd / factor && simulated_sd <= observed_sd * factor;
+}
+
+Tally Scorecard::entries(bool test) const {
+  std::map<std::string, bool> all_pass;
+  for (const auto& s : scores) {
+    if (s.test != test) continue;
+    auto [it, fresh] = all_pass.emplace(s.entry, true);
+    it->second = it->second && s.passed;
+  }
+  Tally t;
+  t.total = all_pass.size();
+  for (const auto& [entry, ok] : all_pass) t.passed += ok ? 1 : 0;
+  return t;
+}
+
+Tally Scorecard::spread_entries() const {
+  std::map<std::string, bool> all_pass;
+  for (const auto& s : scores) {
+    if (!s.observed_sd) continue;
+    auto [it, fresh] = all_pass.emplace(s.entry, true);
+    it->second = it->second && s.spread_passed;
+  }
+  Tally t;
+  t.total = all_pass.size();
+  for (const auto& [entry, ok] : all_pass) t.passed += ok ? 1 : 0;
+  return t;
+}
+
 std::size_t Scorecard::passed() const {
   return static_cast<std::size_t>(std::count_if(scores.begin(), scores.end(), [](const Score& s) { return s.passed; }));
 }
@@ -549,26 +612,44 @@ std::string observed_text(const EvidenceRow& row, const Check& check) {
 }
 }  // namespace
 
+namespace {
+std::string split_name(const Score& s) { return s.test ? "test" : "fit"; }
+std::string spread_result(const Score& s) {
+  if (!s.observed_sd) return "";
+  return s.spread_passed ? "pass" : "fail";
+}
+std::string rate(const Tally& t) { return rate(t.passed, t.total); }
+}  // namespace
+
 std::string scorecard_csv(const Scorecard& card) {
-  std::string out = "evidence,entry,case,species,condition,readout,criterion,observed,observed_n,simulated_mean,simulated_sd,simulated_n,fitted,result,note\n";
+  std::string out =
+      "evidence,entry,case,split,species,condition,readout,criterion,observed,observed_n,simulated_mean,simulated_sd,"
+      "simulated_n,fitted,result,observed_sd,spread_result,note\n";
   for (const auto& s : card.scores)
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.evidence, s.entry, s.case_name,
-                       text::csv_field(s.species), text::csv_field(s.condition), text::csv_field(s.readout), s.criterion,
-                       text::csv_field(s.observed), s.observed_n ? text::format_double(s.observed_n) : "",
-                       text::format_double(s.simulated.mean), text::format_double(s.simulated.sd), s.simulated.n,
-                       s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail", text::csv_field(s.note));
-  for (const auto& e : card.not_modelled) out += fmt::format("{},{},,,,,,,,,,,,not yet modelled,\n", e, e);
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.evidence, s.entry, s.case_name,
+                       split_name(s), text::csv_field(s.species), text::csv_field(s.condition),
+                       text::csv_field(s.readout), s.criterion, text::csv_field(s.observed),
+                       s.observed_n ? text::format_double(s.observed_n) : "", text::format_double(s.simulated.mean),
+                       text::format_double(s.simulated.sd), s.simulated.n, s.fitted ? "fitted" : "unfitted",
+                       s.passed ? "pass" : "fail", s.observed_sd ? text::format_double(*s.observed_sd) : "",
+                       spread_result(s), text::csv_field(s.note));
+  for (const auto& e : card.not_modelled) out += fmt::format("{},{},,,,,,,,,,,,,not yet modelled,,,\n", e, e);
   return out;
 }
 
 std::string scorecard_table(const Scorecard& card) {
-  std::string out = fmt::format("{:<7} {:<9} {:<60} {:<46} {:>10} {:>3}  {}\n", "entry", "fitted", "readout",
-                                "observed", "simulated", "n", "result");
+  std::string out = fmt::format("{:<7} {:<5} {:<9} {:<56} {:<44} {:>10} {:>3}  {:<6} {}\n", "entry", "split", "fitted",
+                                "readout", "observed", "simulated", "n", "result", "spread: SD sim / obs");
   for (const auto& s : card.scores)
-    out += fmt::format("{:<7} {:<9} {:<60} {:<46} {:>10} {:>3}  {}\n", s.evidence, s.fitted ? "fitted" : "unfitted",
-                       clip(s.readout, 60), clip(s.observed, 46), fmt_num(s.simulated.mean), s.simulated.n,
-                       s.passed ? "pass" : "FAIL");
-  out += fmt::format("passed {} | fitted {} | unfitted {} | not yet modelled: {} evidence rows ({})\n",
+    out += fmt::format("{:<7} {:<5} {:<9} {:<56} {:<44} {:>10} {:>3}  {:<6} {}\n", s.evidence, split_name(s),
+                       s.fitted ? "fitted" : "unfitted", clip(s.readout, 56), clip(s.observed, 44),
+                       fmt_num(s.simulated.mean), s.simulated.n, s.passed ? "pass" : "FAIL",
+                       s.observed_sd ? fmt::format("{} / {} {}", fmt_num(s.simulated.sd), fmt_num(*s.observed_sd),
+                                                   s.spread_passed ? "pass" : "FAIL")
+                                     : "");
+  out += fmt::format("TEST entries passed {} (the headline) | fit entries {} | spread within 2x: {} entries\n",
+                     rate(card.entries(true)), rate(card.entries(false)), rate(card.spread_entries()));
+  out += fmt::format("checks passed {} | fitted {} | unfitted {} | not yet modelled: {} evidence rows ({})\n",
                      rate(card.passed(), card.scores.size()), rate(card.passed(true), card.total(true)),
                      rate(card.passed(false), card.total(false)), card.not_modelled.size(),
                      fmt::join(card.not_modelled, " "));
@@ -576,10 +657,12 @@ std::string scorecard_table(const Scorecard& card) {
 }
 
 std::string scorecard_json(const Scorecard& card) {
+  const Tally test = card.entries(true), fit = card.entries(false), spread = card.spread_entries();
   return fmt::format(
-      R"({{"passed": {}, "total": {}, "fitted": {{"passed": {}, "total": {}}}, "unfitted": {{"passed": {}, "total": {}}}, "not_modelled": {}}})",
-      card.passed(), card.scores.size(), card.passed(true), card.total(true), card.passed(false), card.total(false),
-      card.not_modelled.size());
+      R"({{"passed": {}, "total": {}, "test_passed": {}, "test_total": {}, "fit_passed": {}, "fit_total": {}, )"
+      R"("spread_passed": {}, "spread_total": {}, "fitted": {{"passed": {}, "total": {}}}, "unfitted": {{"passed": {}, "total": {}}}, "not_modelled": {}}})",
+      card.passed(), card.scores.size(), test.passed, test.total, fit.passed, fit.total, spread.passed, spread.total,
+      card.passed(true), card.total(true), card.passed(false), card.total(false), card.not_modelled.size());
 }
 
 std::string scorecard_html(const Scorecard& card, const std::string& title) {
@@ -588,21 +671,30 @@ std::string scorecard_html(const Scorecard& card, const std::string& title) {
                     "</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
                     "table{border-collapse:collapse;font-size:0.9em}th,td{border:1px solid #ccc;padding:0.3em 0.6em;"
                     "text-align:left}th{background:#f0f0f0}tr.pass td.r{background:#d9f2d9}tr.fail td.r{background:#f8d0d0}"
-                    "td.num{text-align:right;font-variant-numeric:tabular-nums}</style></head><body>\n";
-  out += "<h1>" + xml_escape(title) + "</h1>\n<p>";
-  out += fmt::format("Passed {}; fitted entries {}; unfitted entries {}; not yet modelled: {} evidence rows.</p>\n",
-                     rate(card.passed(), card.scores.size()), rate(card.passed(true), card.total(true)),
-                     rate(card.passed(false), card.total(false)), card.not_modelled.size());
-  out += "<table><tr><th>evidence</th><th>case</th><th>species</th><th>condition</th><th>readout</th><th>criterion</th>"
-         "<th>observed</th><th>n</th><th>simulated mean</th><th>SD</th><th>n</th><th>fitted</th><th>result</th><th>note</th></tr>\n";
+                    "td.sp{background:#d9f2d9}td.sf{background:#f8d0d0}"
+                    "td.num{text-align:right;font-variant-numeric:tabular-nums}p.headline{font-size:1.3em}</style></head><body>\n";
+  out += "<h1>" + xml_escape(title) + "</h1>\n";
+  out += fmt::format(
+      "<p class=\"headline\">Test entries passed: <b>{}</b> (entries never used to set a value, frozen before the model "
+      "changes they judge).</p>\n<p>Fit entries passed: {}. Spread (simulated between-subject SD within a factor of 2 "
+      "of the observed SD): {} entries. Checks: {}; fitted {}; unfitted {}; not yet modelled: {} evidence rows.</p>\n",
+      rate(card.entries(true)), rate(card.entries(false)), rate(card.spread_entries()),
+      rate(card.passed(), card.scores.size()), rate(card.passed(true), card.total(true)),
+      rate(card.passed(false), card.total(false)), card.not_modelled.size());
+  out += "<table><tr><th>evidence</th><th>split</th><th>case</th><th>species</th><th>condition</th><th>readout</th>"
+         "<th>criterion</th><th>observed</th><th>n</th><th>simulated mean</th><th>SD</th><th>n</th><th>fitted</th>"
+         "<th>result</th><th>observed SD</th><th>spread</th><th>note</th></tr>\n";
   for (const auto& s : card.scores)
     out += fmt::format(
-        "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>"
-        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"r\">{}</td><td>{}</td></tr>\n",
-        s.passed ? "pass" : "fail", xml_escape(s.evidence), xml_escape(s.case_name), xml_escape(s.species),
-        xml_escape(s.condition), xml_escape(s.readout), s.criterion, xml_escape(s.observed),
+        "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>"
+        "<td class=\"r\">{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td><td>{}</td></tr>\n",
+        s.passed ? "pass" : "fail", xml_escape(s.evidence), split_name(s), xml_escape(s.case_name),
+        xml_escape(s.species), xml_escape(s.condition), xml_escape(s.readout), s.criterion, xml_escape(s.observed),
         s.observed_n ? text::format_double(s.observed_n) : "", fmt_num(s.simulated.mean), fmt_num(s.simulated.sd),
-        s.simulated.n, s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail", xml_escape(s.note));
+        s.simulated.n, s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail",
+        s.observed_sd ? fmt_num(*s.observed_sd) : "", s.observed_sd ? (s.spread_passed ? "sp" : "sf") : "",
+        spread_result(s), xml_escape(s.note));
   out += "</table>\n<h2>Not yet modelled</h2>\n<p>" + xml_escape(fmt::format("{}", fmt::join(card.not_modelled, ", "))) +
          "</p>\n</body></html>\n";
   return out;
@@ -717,6 +809,14 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       }
       s.simulated = summarise(values);
       s.passed = passes(row, *k, s.simulated, other);
+      s.test = row.test();
+      // The spread check compares like with like: a value of each subject (or its loss), not a
+      // ratio to another arm's mean nor a share of subjects.
+      if (!ordering && k->other_arm.empty() && k->statistic != Statistic::share_at_least)
+        if (const auto sd = observed_sd(row)) {
+          s.observed_sd = *sd;
+          s.spread_passed = spread_agrees(s.simulated.sd, s.simulated.n, *sd);
+        }
       card.scores.push_back(std::move(s));
     }
   }
@@ -725,6 +825,102 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
   io::write_file_atomically(options.output_dir / "scorecard.html", scorecard_html(card, "bungner validation scorecard"));
   io::write_file_atomically(options.output_dir / "scorecard.json", scorecard_json(card) + "\n");
   return card;
+}
+
+namespace {
+std::string canonical_number(double v) { return std::isfinite(v) ? fmt::format("{:.17g}", v) : "-"; }
+std::string optional_days(const std::optional<double>& v) { return v ? canonical_number(*v) : "-"; }
+}  // namespace
+
+std::string criteria_fingerprint(const std::string& entry, const std::vector<Case>& cases,
+                                 const std::vector<EvidenceRow>& evidence) {
+  // Rows in file order, checks in case and file order: both are stable, so the text is canonical.
+  std::string text = "bungner criteria fingerprint v1\n";
+  std::set<std::string> ids;
+  for (const auto& r : evidence) {
+    if (r.entry != entry) continue;
+    ids.insert(r.id);
+    text += fmt::format("row {} value {} low {} high {} spread {} {} n {} unit {}\n", r.id, canonical_number(r.value),
+                        canonical_number(r.low), canonical_number(r.high), canonical_number(r.spread), r.spread_kind,
+                        canonical_number(r.n), r.unit);
+  }
+  std::vector<const Case*> sorted;
+  for (const auto& c : cases) sorted.push_back(&c);
+  std::sort(sorted.begin(), sorted.end(), [](const Case* a, const Case* b) { return a->name < b->name; });
+  for (const Case* c : sorted)
+    for (const auto& k : c->checks) {
+      if (!ids.count(k.evidence)) continue;
+      text += fmt::format(
+          "check {} case {} readout {} arm {} time {} from {} to {} statistic {} transform {} criterion {} "
+          "tolerance {} bound {} other_arm {} other_time {} scale {} threshold {} floor {}\n",
+          k.evidence, c->name, k.readout, k.arm, canonical_number(k.time_days), canonical_number(k.from_days),
+          canonical_number(k.to_days), statistic_name(k.statistic), static_cast<int>(k.transform),
+          criterion_name(k.criterion), canonical_number(k.tolerance), optional_days(k.bound), k.other_arm,
+          optional_days(k.other_time_days), canonical_number(k.scale), canonical_number(k.threshold),
+          canonical_number(k.floor));
+    }
+  return sha256_hex(text);
+}
+
+std::map<std::string, std::string> load_frozen(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  const toml::table t = parse_toml_file(file);
+  std::map<std::string, std::string> out;
+  std::vector<Diagnostic> problems;
+  for (const auto& [key, value] : t) {
+    if (const auto* s = value.as_string()) out[std::string(key.str())] = s->get();
+    else problems.push_back(error_at(where(file, value), std::string(key.str()), "expected a fingerprint string"));
+  }
+  if (!problems.empty()) throw InputError(problems);
+  return out;
+}
+
+std::string frozen_record_toml(const std::vector<Case>& cases, const std::vector<EvidenceRow>& evidence) {
+  std::string out =
+      "# The frozen test set: each test entry's criteria fingerprint (bungner::validation::criteria_fingerprint)\n"
+      "# when it was frozen; the commit is the entry's `frozen` column in evidence.csv. A test fails when a\n"
+      "# fingerprint changes unless docs/validation.md, section \"Changes to frozen test entries\", names\n"
+      "# the entry and says why. Written by `bungner validate --print-frozen`.\n";
+  std::set<std::string> done;
+  for (const auto& r : evidence)
+    if (r.test() && done.insert(r.entry).second)
+      out += fmt::format("{} = \"{}\"\n", r.entry, criteria_fingerprint(r.entry, cases, evidence));
+  return out;
+}
+
+std::vector<std::string> frozen_disagreements(const std::vector<EvidenceRow>& evidence, const std::vector<Case>& cases,
+                                              const std::map<std::string, std::string>& frozen,
+                                              const CalibrationRecord& record, const std::string& change_log) {
+  std::vector<std::string> out;
+  const auto explained = entries_in(change_log);
+  std::set<std::string> checked;
+  for (const auto& c : cases)
+    for (const auto& k : c.checks) checked.insert(k.evidence);
+  const auto fitted = record.fitted();
+  std::set<std::string> seen;
+  std::map<std::string, bool> entry_checked;
+  for (const auto& r : evidence) entry_checked[r.entry] = entry_checked[r.entry] || checked.count(r.id) > 0;
+  for (const auto& r : evidence) {
+    if (!seen.insert(r.entry).second) continue;
+    const bool was_frozen = frozen.count(r.entry) > 0;
+    if (r.test()) {
+      if (!entry_checked[r.entry]) out.push_back(r.entry + " is a test entry without a validation case");
+      if (r.frozen.empty()) out.push_back(r.entry + " is a test entry without the commit that froze it (column 'frozen')");
+      if (!was_frozen) {
+        out.push_back(r.entry + " is a test entry missing from data/evidence/frozen.toml");
+        continue;
+      }
+      if (frozen.at(r.entry) != criteria_fingerprint(r.entry, cases, evidence) && !explained.count(r.entry))
+        out.push_back(r.entry +
+                      " is a frozen test entry whose criteria changed: say why in docs/validation.md, section "
+                      "\"Changes to frozen test entries\"");
+      if (fitted.count(r.entry)) out.push_back(r.entry + " is a test entry named by the calibration record");
+    } else if (was_frozen && !explained.count(r.entry)) {
+      out.push_back(r.entry + " was frozen as a test entry and is now 'fit': say why in docs/validation.md, section "
+                              "\"Changes to frozen test entries\"");
+    }
+  }
+  return out;
 }
 
 }  // namespace bungner::validation

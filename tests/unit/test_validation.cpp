@@ -8,6 +8,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <iterator>
+#include <optional>
 
 #include "bungner/core/errors.hpp"
 
@@ -199,10 +201,60 @@ TEST(ValidationScorecard, TotalsSplitFittedAndUnfitted) {
   EXPECT_EQ(card.passed(false), 2u);
   EXPECT_EQ(card.total(false), 3u);
   EXPECT_EQ(scorecard_json(card),
-            R"({"passed": 3, "total": 5, "fitted": {"passed": 1, "total": 2}, "unfitted": {"passed": 2, "total": 3}, "not_modelled": 2})");
+            R"({"passed": 3, "total": 5, "test_passed": 0, "test_total": 0, "fit_passed": 0, "fit_total": 1, )"
+            R"("spread_passed": 0, "spread_total": 0, "fitted": {"passed": 1, "total": 2}, "unfitted": {"passed": 2, "total": 3}, "not_modelled": 2})");
   const std::string csv = scorecard_csv(card);
-  EXPECT_NE(csv.find("E40,E40,,,,,,,,,,,,not yet modelled,"), std::string::npos);
+  EXPECT_NE(csv.find("E40,E40,,,,,,,,,,,,,not yet modelled,,,"), std::string::npos);
   EXPECT_NE(scorecard_html(card, "t").find("<table>"), std::string::npos);
+}
+
+TEST(ValidationScorecard, EntriesPassOnlyWhenAllTheirChecksPassAndSplitsAreCountedApart) {
+  Scorecard card;
+  auto add = [&](const std::string& entry, bool test, bool passed, std::optional<double> sd, bool spread_ok) {
+    Score s;
+    s.evidence = s.entry = entry;
+    s.test = test, s.passed = passed, s.simulated = sim(1), s.observed_sd = sd, s.spread_passed = spread_ok;
+    card.scores.push_back(s);
+  };
+  add("E100", true, true, 2.0, true), add("E100", true, false, 2.0, true);  // one failing check fails the entry
+  add("E101", true, true, std::nullopt, false), add("E102", true, true, 3.0, false);
+  add("E01", false, true, std::nullopt, false), add("E02", false, false, 1.0, true);
+  EXPECT_EQ(card.entries(true).passed, 2u);
+  EXPECT_EQ(card.entries(true).total, 3u);
+  EXPECT_EQ(card.entries(false).passed, 1u);
+  EXPECT_EQ(card.entries(false).total, 2u);
+  EXPECT_EQ(card.spread_entries().passed, 2u);  // E100 and E02; E102's SD is off by more than 2x
+  EXPECT_EQ(card.spread_entries().total, 3u);
+  const std::string json = scorecard_json(card);
+  for (const char* field : {R"("test_passed": 2)", R"("test_total": 3)", R"("fit_passed": 1)", R"("fit_total": 2)",
+                            R"("passed": 4)", R"("total": 6)", R"("spread_passed": 2)", R"("spread_total": 3)"})
+    EXPECT_NE(json.find(field), std::string::npos) << field << " in " << json;
+  EXPECT_NE(scorecard_table(card).find("TEST entries passed 2/3"), std::string::npos);
+}
+
+TEST(ValidationCriteria, SpreadIsOneObservedStandardDeviation) {
+  const auto sd = row(50, 10, "SD", 8);
+  EXPECT_TRUE(passes(sd, check(Criterion::spread), sim(59.9), {}));
+  EXPECT_FALSE(passes(sd, check(Criterion::spread), sim(60.1), {}));
+  EXPECT_FALSE(passes(sd, check(Criterion::spread), sim(39.9), {}));
+  // An SEM with n is turned into the SD: 2 x sqrt(9) = 6.
+  const auto sem = row(50, 2, "SEM", 9);
+  EXPECT_NEAR(*observed_sd(sem), 6.0, 1e-12);
+  EXPECT_TRUE(passes(sem, check(Criterion::spread), sim(55.9), {}));
+  EXPECT_FALSE(passes(sem, check(Criterion::spread), sim(56.1), {}));
+  // Without n an SEM gives no SD; a range is no spread.
+  EXPECT_FALSE(observed_sd(row(50, 2, "SEM", 0)));
+  EXPECT_THROW(observed_interval(row(50, 2, "SEM", 0), check(Criterion::spread)), InputError);
+  EXPECT_THROW(observed_interval(row(50, 2, "range", 5), check(Criterion::spread)), InputError);
+}
+
+TEST(ValidationCriteria, SpreadCheckAcceptsAFactorOfTwoEitherWay) {
+  EXPECT_TRUE(spread_agrees(5.0, 8, 10.0));
+  EXPECT_TRUE(spread_agrees(20.0, 8, 10.0));
+  EXPECT_FALSE(spread_agrees(4.99, 8, 10.0));
+  EXPECT_FALSE(spread_agrees(20.01, 8, 10.0));
+  EXPECT_FALSE(spread_agrees(10.0, 1, 10.0));  // one subject has no SD
+  EXPECT_FALSE(spread_agrees(0.0, 8, 10.0));   // no spread at all, as before variability was declared
 }
 
 TEST(ValidationCases, BadCaseFilesAreReportedWithLocationAndSuggestion) {
@@ -250,6 +302,8 @@ TEST(CalibrationRecord, ParsesEntriesOfRegistryFields) {
   EXPECT_EQ(entries_in("E24,E25,E26"), (std::set<std::string>{"E24", "E25", "E26"}));
   EXPECT_EQ(entries_in("E12, E13 (jointly)"), (std::set<std::string>{"E12", "E13"}));
   EXPECT_TRUE(entries_in("").empty());
+  EXPECT_EQ(entries_in("E100, E75.2 and E09"), (std::set<std::string>{"E100", "E75", "E09"}));
+  EXPECT_TRUE(entries_in("doi:10.1/XE12 PMIDE13 E1").empty());
 }
 
 TEST(CalibrationRecord, AgreesWithTheRegistryAndThePresets) {
@@ -276,6 +330,90 @@ TEST(CalibrationRecord, DetectsAnUndeclaredFit) {
   auto both = record;
   both.unfitted.insert("E01");  // fitted and unfitted at once
   EXPECT_FALSE(calibration_disagreements(both, registry, presets, evidence).empty());
+}
+
+/// The section "Changes to frozen test entries" of docs/validation.md (empty when absent).
+std::string change_log(const std::string& markdown) {
+  const auto start = markdown.find("## Changes to frozen test entries");
+  if (start == std::string::npos) return {};
+  const auto end = markdown.find("\n## ", start + 3);
+  return markdown.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+std::string read_text_file(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(FrozenTestSet, EveryTestEntryIsFrozenUnchangedAndNeverFitted) {
+  const auto evidence = load_evidence(source_dir / "data/evidence/evidence.csv");
+  std::set<std::string> ids, tests;
+  for (const auto& r : evidence) {
+    ids.insert(r.id);
+    if (r.test()) tests.insert(r.entry);
+  }
+  const auto cases = load_cases(source_dir / "validation", ids);
+  const auto frozen = load_frozen(source_dir / "data/evidence/frozen.toml");
+  const auto record = load_calibration(source_dir / "data/evidence/calibration.toml");
+  const auto log = change_log(read_text_file(source_dir / "docs/validation.md"));
+  for (const auto& p : frozen_disagreements(evidence, cases, frozen, record, log)) ADD_FAILURE() << p;
+  // The calibration record names no test entry.
+  for (const auto& e : record.fitted()) EXPECT_FALSE(tests.count(e)) << e << " is a test entry in the calibration record";
+  EXPECT_GE(tests.size(), 40u);
+}
+
+TEST(FrozenTestSet, DetectsAChangedCriterionAFitTestEntryAndAMoveToFit) {
+  const auto evidence = load_evidence(source_dir / "data/evidence/evidence.csv");
+  std::set<std::string> ids;
+  std::string entry;
+  for (const auto& r : evidence) {
+    ids.insert(r.id);
+    if (r.test() && entry.empty()) entry = r.entry;
+  }
+  ASSERT_FALSE(entry.empty());
+  auto cases = load_cases(source_dir / "validation", ids);
+  const auto frozen = load_frozen(source_dir / "data/evidence/frozen.toml");
+  const auto record = load_calibration(source_dir / "data/evidence/calibration.toml");
+  auto names = [&](const std::vector<std::string>& problems) {
+    for (const auto& p : problems)
+      if (p.rfind(entry + " ", 0) == 0) return true;
+    return false;
+  };
+  ASSERT_FALSE(names(frozen_disagreements(evidence, cases, frozen, record, "")));  // as shipped
+  // A widened tolerance of one of the entry's checks changes its fingerprint.
+  auto widened = cases;
+  bool changed = false;
+  for (auto& c : widened)
+    for (auto& k : c.checks)
+      if (!changed && entries_in(k.evidence).count(entry)) k.tolerance += 1, k.bound = k.bound.value_or(0) + 1, changed = true;
+  ASSERT_TRUE(changed);
+  EXPECT_NE(criteria_fingerprint(entry, widened, evidence), criteria_fingerprint(entry, cases, evidence));
+  EXPECT_TRUE(names(frozen_disagreements(evidence, widened, frozen, record, "")));
+  EXPECT_FALSE(names(frozen_disagreements(evidence, widened, frozen, record, "- " + entry + ": tolerance widened because ...")));
+  // A changed observed value changes it too.
+  auto edited = evidence;
+  for (auto& r : edited)
+    if (r.entry == entry) r.value += 1;
+  EXPECT_NE(criteria_fingerprint(entry, cases, edited), criteria_fingerprint(entry, cases, evidence));
+  // Moved to fit without a line in the change log.
+  auto moved = evidence;
+  for (auto& r : moved)
+    if (r.entry == entry) r.split = "fit";
+  EXPECT_TRUE(names(frozen_disagreements(moved, cases, frozen, record, "")));
+  EXPECT_FALSE(names(frozen_disagreements(moved, cases, frozen, record, "- " + entry + ": moved to fit because ...")));
+  // Fitted to while a test entry: both checks see it.
+  auto fitted = record;
+  fitted.parameters["axon_regeneration.speed"].insert(entry);
+  EXPECT_TRUE(names(frozen_disagreements(evidence, cases, frozen, fitted, "")));
+  const auto registry = make_builtin_registry();
+  bool named = false;
+  for (const auto& p : calibration_disagreements(fitted, registry, preset_entries(source_dir / "data/presets"), evidence))
+    named = named || p.find(entry + " is a test entry") != std::string::npos;
+  EXPECT_TRUE(named);
+  // A test entry that loses its frozen record.
+  auto forgotten = frozen;
+  forgotten.erase(entry);
+  EXPECT_TRUE(names(frozen_disagreements(evidence, cases, forgotten, record, "")));
 }
 
 }  // namespace

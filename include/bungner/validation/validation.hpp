@@ -25,6 +25,11 @@ struct EvidenceRow {
   std::string spread_kind;  ///< SE, SEM, SD, range, approx, upper bound, qualitative, ...
   double n = 0;             ///< 0 when not reported or not a single number
   std::string unit, source, identifier, confidence;
+  /// "fit": may be used to set a model value; "test": judges the model and may never be fitted to
+  /// (docs/validation.md, the frozen test set).
+  std::string split = "fit";
+  std::string frozen;  ///< test entries: the commit that froze the entry's cases and criteria
+  bool test() const { return split == "test"; }
 };
 
 std::vector<EvidenceRow> load_evidence(const std::filesystem::path& csv);
@@ -51,7 +56,9 @@ std::vector<std::string> calibration_disagreements(const CalibrationRecord& reco
                                                    const std::set<std::string>& presets,
                                                    const std::vector<EvidenceRow>& evidence);
 
-enum class Criterion { ci, range, tolerance, at_most, at_least, greater_than, less_than };
+/// ci: inside the observed 95 % CI of the mean; spread: within the observed mean +- one observed SD
+/// (SD = SE x sqrt(n)), "within the reported spread", the criterion of the test entries.
+enum class Criterion { ci, range, tolerance, at_most, at_least, greater_than, less_than, spread };
 /// mean: at `time`; over [from, to] per subject: slope and onset (x-intercept) of the
 /// least-squares line, peak_time and peak_value of the largest sample, time_below (the first
 /// sample time below `threshold`), time_above (the first at or above it); share_at_least: at
@@ -124,6 +131,8 @@ Summary summarise(const std::vector<double>& values);
 struct Interval {
   double low = 0, high = 0;
 };
+/// The observed between-subject SD of a row: its SD, or its SE/SEM x sqrt(n); none otherwise.
+std::optional<double> observed_sd(const EvidenceRow& row);
 /// Observed interval of a check's criterion: ci (t-based 95 % CI from SE/SEM or SD with n),
 /// range (the reported range), tolerance (value +- tolerance), at_most/at_least (one-sided).
 /// Throws InputError when the evidence row does not support the criterion.
@@ -132,12 +141,26 @@ Interval observed_interval(const EvidenceRow& row, const Check& check);
 /// summary of the other arm).
 bool passes(const EvidenceRow& row, const Check& check, const Summary& simulated, const Summary& other);
 
+/// The spread check: a simulated between-subject SD within a factor of `factor` of the observed SD
+/// (needs at least two simulated subjects).
+bool spread_agrees(double simulated_sd, std::size_t simulated_n, double observed_sd, double factor = 2.0);
+
 /// One line of the scorecard.
 struct Score {
   std::string evidence, entry, case_name, readout, criterion, observed, species, condition, note;
   Summary simulated;
   double observed_n = 0;
   bool fitted = false, passed = false;
+  bool test = false;  ///< the evidence row's split is "test"
+  /// The spread check, for rows that report an SD (or an SE/SEM with n) and a check on a value
+  /// (not an ordering): the observed SD, and whether the simulated SD is within a factor of 2.
+  std::optional<double> observed_sd;
+  bool spread_passed = false;
+};
+
+/// Passed and total, counted by entry: an entry passes when every one of its checks passes.
+struct Tally {
+  std::size_t passed = 0, total = 0;
 };
 
 struct Scorecard {
@@ -146,12 +169,18 @@ struct Scorecard {
   std::size_t passed() const;
   std::size_t passed(bool fitted) const;
   std::size_t total(bool fitted) const;
+  /// Entries of the test split (test = true) or the fit split, each passing when all its checks do.
+  Tally entries(bool test) const;
+  /// Entries with at least one spread check, each passing when all its spread checks do.
+  Tally spread_entries() const;
 };
 
 std::string scorecard_csv(const Scorecard& card);
 std::string scorecard_html(const Scorecard& card, const std::string& title);
 std::string scorecard_table(const Scorecard& card);
-/// One line of JSON: {"passed": P, "total": T, "fitted": {...}, "unfitted": {...}, "not_modelled": N}.
+/// One line of JSON: {"passed": P, "total": T (checks), "test_passed", "test_total", "fit_passed",
+/// "fit_total" (entries by split), "spread_passed", "spread_total" (entries), "fitted": {...},
+/// "unfitted": {...} (checks by calibration record), "not_modelled": N}.
 std::string scorecard_json(const Scorecard& card);
 
 struct ValidateOptions {
@@ -165,5 +194,25 @@ struct ValidateOptions {
 /// scorecard.csv, scorecard.html and scorecard.json into the output directory (rank 0; other
 /// ranks return an empty scorecard).
 Scorecard validate(const ValidateOptions& options, const Registry& registry);
+
+/// The frozen test set. A fingerprint of an entry's pass criteria: a SHA-256 over the numbers of its
+/// evidence rows (value, low, high, spread and its kind, n, unit) and every check of every case
+/// that names one of its rows (readout, arm, times, statistic, transform, criterion, tolerance,
+/// bound, other arm, scale, threshold, floor). Changing any of them changes the fingerprint.
+std::string criteria_fingerprint(const std::string& entry, const std::vector<Case>& cases,
+                                 const std::vector<EvidenceRow>& evidence);
+/// data/evidence/frozen.toml: entry -> fingerprint at the time the entry was frozen.
+std::map<std::string, std::string> load_frozen(const std::filesystem::path& toml_file);
+/// The frozen record for every test entry of `evidence`, as TOML (written once, when a test set is
+/// frozen: `bungner validate --print-frozen`).
+std::string frozen_record_toml(const std::vector<Case>& cases, const std::vector<EvidenceRow>& evidence);
+/// Problems with the frozen test set, one sentence each: a test entry without a case, without a
+/// frozen commit or fingerprint, or whose fingerprint changed; an entry frozen as a test and now
+/// marked fit; a test entry in the calibration record. A changed fingerprint and a move to fit are
+/// allowed when `change_log` (the section "Changes to frozen test entries" of docs/validation.md)
+/// names the entry.
+std::vector<std::string> frozen_disagreements(const std::vector<EvidenceRow>& evidence, const std::vector<Case>& cases,
+                                              const std::map<std::string, std::string>& frozen,
+                                              const CalibrationRecord& record, const std::string& change_log);
 
 }  // namespace bungner::validation

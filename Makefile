@@ -36,6 +36,7 @@ run-scenario: build
 # AddressSanitizer + UBSan, the threaded tests under ThreadSanitizer, then the suite itself (last,
 # so its summary closes the output). About 30 minutes on 2 cores; `make check` is the quick suite.
 test: deps
+	@scripts/check-deps
 	@$(MAKE) --no-print-directory fuzz-check
 	@$(MAKE) --no-print-directory test-sanitizers
 	@$(MAKE) --no-print-directory check

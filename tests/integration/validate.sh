@@ -18,6 +18,19 @@ assert totals["passed"] == sum(r["result"] == "pass" for r in scored)
 assert totals["passed"] == totals["total"], [r["evidence"] for r in scored if r["result"] == "fail"]
 assert totals["fitted"]["total"] + totals["unfitted"]["total"] == totals["total"]
 assert {"E24.1", "E25", "E28", "E43"} <= {r["evidence"] for r in scored}
+# Entries by split (issue 18): an entry passes when all its checks do; fit and test counted apart.
+for split in ("test", "fit"):
+    entries = {}
+    for r in scored:
+        if r["split"] == split:
+            entries[r["entry"]] = entries.get(r["entry"], True) and r["result"] == "pass"
+    assert totals[split + "_total"] == len(entries), (split, totals, entries)
+    assert totals[split + "_passed"] == sum(entries.values()), (split, totals, entries)
+spread = {}
+for r in scored:
+    if r["spread_result"]:
+        spread[r["entry"]] = spread.get(r["entry"], True) and r["spread_result"] == "pass"
+assert totals["spread_total"] == len(spread) and totals["spread_passed"] == sum(spread.values()), (totals, spread)
 PY
 [[ -f $WORK/v/scorecard.html ]] || fail "no scorecard.html"
 [[ -f $WORK/v/scorecard.json ]] || fail "no scorecard.json"

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "bungner/core/errors.hpp"
 #include "bungner/core/text.hpp"
@@ -185,9 +187,107 @@ int run(const RunArguments& args, const CommonOptions& common) {
   return exit_code::ok;
 }
 
+/// Prints the headline readouts of a study at its last time to stdout: one row per arm, one
+/// column per headline readout the study summarises, mean +- SD over the arm's subjects.
+void print_study_table(const std::filesystem::path& dir) {
+  struct Cell {
+    std::string mean, sd;
+  };
+  std::ifstream in(dir / "summary.csv");
+  std::string line;
+  std::getline(in, line);  // arm,time_days,readout,unit,n,mean,sd,sem,ci_low,ci_high
+  std::vector<std::string> arms, readouts;
+  std::map<std::string, std::string> units;
+  std::map<std::pair<std::string, std::string>, Cell> cells;
+  std::map<std::string, std::size_t> n_of;
+  double last = -1;
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(in, line)) {
+    // Arm names may be quoted CSV fields holding commas: read them as CSV.
+    std::vector<std::string> f;
+    std::string field;
+    bool quoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const char c = line[i];
+      if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') quoted = !quoted;
+      else if (c == ',' && !quoted) f.push_back(std::move(field)), field.clear();
+      else field += c;
+    }
+    f.push_back(std::move(field));
+    if (f.size() < 7) continue;
+    last = std::max(last, std::stod(f[1]));
+    rows.push_back(std::move(f));
+  }
+  for (const auto& f : rows) {
+    if (std::stod(f[1]) != last) continue;
+    if (std::find(arms.begin(), arms.end(), f[0]) == arms.end()) arms.push_back(f[0]);
+    cells[{f[0], f[2]}] = {f[5], f[6]};
+    units[f[2]] = f[3];
+    n_of[f[0]] = static_cast<std::size_t>(std::stoul(f[4]));
+  }
+  for (std::string_view prefix : headline_readouts)
+    for (const auto& [name, unit] : units)
+      if ((prefix.ends_with('.') ? name.starts_with(prefix) : name == prefix) &&
+          std::find(readouts.begin(), readouts.end(), name) == readouts.end())
+        readouts.push_back(name);
+  if (readouts.empty()) {  // none of the headline readouts: the study's own, in name order
+    for (const auto& [name, unit] : units) readouts.push_back(name);
+  }
+  if (arms.empty() || readouts.empty()) return;
+  const auto number = [](const std::string& text) {
+    if (text.empty() || text == "nan") return std::string("-");
+    const double v = std::stod(text);
+    return std::abs(v) >= 1000 ? fmt::format("{:.0f}", v) : fmt::format("{:.3g}", v);
+  };
+  // Widths in characters (the cells hold a two-byte '±').
+  const auto length = [](const std::string& t) {
+    return static_cast<std::size_t>(std::count_if(t.begin(), t.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  };
+  const auto pad_left = [&](const std::string& t, std::size_t w) { return std::string(w > length(t) ? w - length(t) : 0, ' ') + t; };
+  const auto pad_right = [&](const std::string& t, std::size_t w) { return t + std::string(w > length(t) ? w - length(t) : 0, ' '); };
+  std::vector<std::vector<std::string>> table;
+  std::size_t arm_width = 3, width = 3;
+  for (const auto& arm : arms) {
+    arm_width = std::max(arm_width, length(arm));
+    std::vector<std::string> row;
+    for (const auto& r : readouts) {
+      const auto it = cells.find({arm, r});
+      row.push_back(it == cells.end() ? "" : it->second.sd == "nan" || it->second.sd.empty()
+                                                 ? number(it->second.mean)
+                                                 : number(it->second.mean) + " ± " + number(it->second.sd));
+      width = std::max(width, length(row.back()));
+    }
+    table.push_back(std::move(row));
+  }
+  fmt::print("\nreadouts at day {}, mean ± SD over each arm's subjects (all of them in {}):\n",
+             text::format_double(last), (dir / "summary.csv").string());
+  std::string out = "  " + pad_right("arm", arm_width);
+  for (std::size_t c = 0; c < readouts.size(); ++c) out += "  " + pad_left(fmt::format("({})", c + 1), width);
+  out += "\n";
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    out += "  " + pad_right(arms[a], arm_width);
+    for (const auto& cell : table[a]) out += "  " + pad_left(cell, width);
+    out += "\n";
+  }
+  fmt::print("{}", out);
+  for (std::size_t c = 0; c < readouts.size(); ++c)
+    fmt::print("  ({}) {}{}\n", c + 1, readouts[c], units[readouts[c]] == "1" ? "" : " [" + units[readouts[c]] + "]");
+}
+
 int study(const StudyArguments& args, const CommonOptions& common) {
   const Registry registry = make_builtin_registry();
   const study::StudySpec spec = study::load_study(args.study, registry);
+  if (args.dry_run) {
+    // Validated; say what would run, and write nothing.
+    if (common.rank == 0)
+      fmt::print("{}nothing was run or written (--dry-run); without it the outputs go to {}/\n",
+                 study::study_plan(spec, registry),
+                 (args.output_dir.empty() ? std::filesystem::path("runs") / std::filesystem::path(args.study).stem()
+                                          : std::filesystem::path(args.output_dir))
+                     .string());
+    return exit_code::ok;
+  }
   std::filesystem::path out = args.output_dir;
   if (out.empty()) out = std::filesystem::path("runs") / std::filesystem::path(args.study).stem();
   if (args.threads > 0) omp_set_num_threads(args.threads);
@@ -202,6 +302,7 @@ int study(const StudyArguments& args, const CommonOptions& common) {
   const auto result = study::run_study(spec, registry, options);
   if (common.rank != 0) return exit_code::ok;  // rank 0 wrote the outputs
   const auto report = io::write_report(out);
+  if (!quiet && !spec.trial) print_study_table(out);
   if (!quiet)
     fmt::print("study outputs written to {}/ (summary.csv, comparisons.csv, summary.json, subjects.csv, study.json); "
                "{} subjects computed{}, {} resumed\nreport: {}\n",
@@ -368,8 +469,56 @@ int sensitivity(const SensitivityArguments& args, const CommonOptions& common) {
   return exit_code::ok;
 }
 
+namespace {
+
+enum class InputKind { scenario, study, validation_case };
+
+/// What a TOML input file holds, from its top-level keys: a validation case has `checks`, a study
+/// `base` or `arms` (and no `species`); anything else, and text that is no TOML, is taken for a
+/// scenario (whose loader reports what is wrong with it).
+InputKind input_kind(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return InputKind::scenario;
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    const toml::table t = toml::parse(text.str(), file);
+    if (t.contains("checks") && t.contains("study")) return InputKind::validation_case;
+    if (!t.contains("species") && (t.contains("base") || t.contains("arms"))) return InputKind::study;
+  } catch (const std::exception&) {
+  }
+  return InputKind::scenario;
+}
+
+}  // namespace
+
 int check(const std::string& file, const std::vector<std::string>& overrides, const CommonOptions& common) {
   const Registry registry = make_builtin_registry();
+  const InputKind kind = input_kind(file);
+  if (kind != InputKind::scenario && !overrides.empty())
+    throw InputError(SourceLocation{file, 0, 0}, "--set", "--set overrides scenario keys; this file is a study or a validation case");
+  if (kind == InputKind::study) {
+    // Every arm's scenario and every readout, as `bungner study` checks them before it runs.
+    const study::StudySpec spec = study::load_study(file, registry);
+    std::size_t subjects = 0;
+    for (const auto& arm : spec.arms) subjects += arm.subjects;
+    if (!common.quiet)
+      fmt::print("{}: ok (study: {} arms, {} subjects; `bungner study {} --dry-run` shows the plan)\n", file,
+                 spec.arms.size(), subjects, file);
+    return exit_code::ok;
+  }
+  if (kind == InputKind::validation_case) {
+    // The case's checks against the evidence base, then the study it runs.
+    const std::filesystem::path evidence = std::filesystem::path(BUNGNER_DATA_DIR) / "evidence" / "evidence.csv";
+    std::set<std::string> ids;
+    for (const auto& r : validation::load_evidence(evidence)) ids.insert(r.id);
+    const validation::Case c = validation::load_case(file, ids);
+    const study::StudySpec spec = study::load_study(c.study, registry);
+    if (!common.quiet)
+      fmt::print("{}: ok (validation case: {} checks; study {} with {} arms)\n", file, c.checks.size(), c.study,
+                 spec.arms.size());
+    return exit_code::ok;
+  }
   Scenario scenario = load_scenario(file, registry, parse_overrides(overrides));
   print_warnings(scenario);
   // Compiling catches the combinations the schema cannot see.
@@ -474,7 +623,10 @@ int list_items(const std::string& what) {
   } else if (what == "mechanisms") {
     for (const auto& m : registry.mechanisms()) fmt::print("{:<24} {}\n", m.name, m.summary);
   } else if (what == "readouts") {
-    for (const auto& r : registry.readouts()) fmt::print("{:<24} {}\n", r.name, r.summary);
+    // The modules (`readouts.include` takes them) and their observations (a study's `readouts`
+    // takes them; both places take both).
+    for (const auto& r : registry.readouts())
+      fmt::print("{:<24} {}\n{:<24} observations: {}\n", r.name, r.summary, "", fmt::join(r.observations, ", "));
   } else {
     std::string message = fmt::format("cannot list '{}'", what);
     const std::vector<std::string> kinds = {"therapies", "mechanisms", "readouts"};

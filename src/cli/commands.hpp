@@ -60,6 +60,7 @@ struct StudyArguments {
   std::string output_dir;
   bool force = false;
   bool resume = false;
+  bool dry_run = false;  ///< validate and print the plan; run and write nothing
   int threads = 0;
 };
 int study(const StudyArguments& args, const CommonOptions& common);

@@ -86,6 +86,8 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   study->add_option("-o,--out", study_args.output_dir, "Output directory (default: runs/<stem>)");
   study->add_flag("-f,--force", study_args.force, "Start over in a directory holding a previous study");
   study->add_flag("--resume", study_args.resume, "Continue an interrupted study, keeping finished subjects");
+  study->add_flag("--dry-run", study_args.dry_run,
+                  "Validate the study (every arm and readout) and print its plan: arms, subjects, readouts; run and write nothing");
   study->add_option("-t,--threads", study_args.threads, "Subjects run in parallel on this many threads")
       ->check(CLI::Range(1, 1024));
 
@@ -105,8 +107,8 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
 
   std::string file;
   std::vector<std::string> overrides;
-  auto* check = app.add_subcommand("check", "Validate a scenario without running it");
-  check->add_option("scenario", file, "Scenario file (TOML)")->required();
+  auto* check = app.add_subcommand("check", "Validate a scenario, study or validation case without running it");
+  check->add_option("file", file, "Scenario, study or validation case file (TOML)")->required();
   check->add_option("--set", overrides, "Override a scenario key");
   auto* print = app.add_subcommand("print-config", "Print the resolved scenario with every default filled in");
   print->add_option("scenario", file, "Scenario file (TOML)")->required();

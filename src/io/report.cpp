@@ -12,6 +12,7 @@
 
 #include "bungner/core/errors.hpp"
 #include "bungner/core/text.hpp"
+#include "bungner/core/units.hpp"
 #include "bungner/io/atomic_file.hpp"
 
 namespace bungner::io {
@@ -292,10 +293,21 @@ std::string scenario_in_words(const std::string& resolved_toml, const std::strin
     sentences.push_back("No surgical repair.");
   } else {
     std::string r = fmt::format("Repaired by {} at {} after injury", words(repair), toml_text(scenario["repair"]["timing"]));
-    if (repair.find("conduit") != std::string::npos)
-      r += fmt::format(" (a {} conduit of {}, {} filler)", toml_text(scenario["repair"]["conduit"]["material"]),
-                       toml_text(scenario["repair"]["conduit"]["length"]),
+    if (repair.find("conduit") != std::string::npos) {
+      // A length of 0 means the gap plus 2 mm in each stump (repair.conduit.length; Model::compile).
+      std::string length = toml_text(scenario["repair"]["conduit"]["length"]);
+      if (is_zero(length)) {
+        try {
+          const double gap_mm = units::from_si(units::parse_as(gap.empty() ? "0 mm" : gap, "mm"), "mm");
+          length = fmt::format("{} mm spanning {} gap and 2 mm of each stump", text::format_double(gap_mm + 4),
+                               gap_mm > 0 ? "the " + gap : "no");
+        } catch (const std::exception&) {
+          length = "the gap plus 2 mm in each stump";
+        }
+      }
+      r += fmt::format(" (a {} conduit of {}, {} filler)", toml_text(scenario["repair"]["conduit"]["material"]), length,
                        words(toml_text(scenario["repair"]["conduit"]["filler"])));
+    }
     sentences.push_back(r + ".");
   }
   std::vector<std::string> therapies;
@@ -637,6 +649,10 @@ fs::path write_report(const fs::path& dir) {
   const fs::path path = dir / "report.html";
   write_file_atomically(path, report_html(dir));
   return path;
+}
+
+std::string scenario_description(const std::string& resolved_toml, const std::string& name) {
+  return scenario_in_words(resolved_toml, name);
 }
 
 }  // namespace bungner::io

@@ -174,8 +174,17 @@ Model::Model(Scenario scenario, const Registry& registry)
   std::stable_sort(processes_.begin(), processes_.end(),
                    [](const auto& a, const auto& b) { return a->phase() < b->phase(); });
 
+  // `readouts.include` names readout modules or observations; an observation selects the
+  // modules that give it (the scenario's validation has checked each name).
   if (const toml::array* include = s["readouts"]["include"].as_array())
-    for (const auto& item : *include) readouts_included.push_back(*item.value<std::string>());
+    for (const auto& item : *include) {
+      const std::string name = *item.value<std::string>();
+      const bool module = std::any_of(registry.readouts().begin(), registry.readouts().end(),
+                                      [&](const ReadoutEntry& r) { return r.name == name; });
+      for (const std::string& r : module ? std::vector<std::string>{name} : registry.readouts_observing(name))
+        if (std::find(readouts_included.begin(), readouts_included.end(), r) == readouts_included.end())
+          readouts_included.push_back(r);
+    }
   // Every readout feeds timeseries.csv; `readouts.include` filters only readouts.csv.
   for (const auto& entry : registry.readouts()) {
     if (auto readout = entry.create(context)) {

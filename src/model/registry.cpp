@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "bungner/core/text.hpp"
+
 namespace bungner {
 
 void Registry::add(MechanismEntry entry) {
@@ -24,6 +26,17 @@ const TherapyEntry* Registry::therapy(std::string_view name) const {
   for (const auto& t : therapies_)
     if (t.name == name) return &t;
   return nullptr;
+}
+
+std::vector<std::string> Registry::readouts_observing(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& r : readouts_)
+    for (const auto& pattern : r.observations)
+      if (text::glob_match(pattern, name)) {
+        out.push_back(r.name);
+        break;
+      }
+  return out;
 }
 
 }  // namespace bungner

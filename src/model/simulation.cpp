@@ -1,5 +1,6 @@
 #include "bungner/model/simulation.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -95,6 +96,23 @@ void Simulation::check_numerics() const {
 std::vector<Observation> Simulation::observe() const {
   std::vector<Observation> out;
   for (const auto& readout : model_->readouts()) readout->observe(*model_, state_, out);
+  return out;
+}
+
+std::vector<ObservationName> observation_names(const std::shared_ptr<const Model>& model) {
+  const Simulation fresh(model);
+  std::vector<ObservationName> out;
+  for (const auto& readout : model->readouts()) {
+    std::vector<Observation> values;
+    readout->observe(*model, fresh.state(), values);
+    std::vector<std::string> names;
+    for (const auto& o : values) names.push_back(o.name);
+    readout->names_observed_later(*model, names);
+    const std::string module(readout->name());
+    for (const auto& name : names)
+      if (std::none_of(out.begin(), out.end(), [&](const ObservationName& o) { return o.name == name && o.readout == module; }))
+        out.push_back({name, module});
+  }
   return out;
 }
 

@@ -159,6 +159,25 @@ Field build_core_schema() {
             .kind = Kind::free_table,
             .doc = "model parameter overrides, \"<mechanism>.<name>\" = \"value unit\" (see `bungner params`)"},
   };
+  // Keys that only some scenarios read: given where they are not read, they are warned about.
+  for (Field& section : root.children) {
+    if (section.key == "repair")
+      for (Field& f : section.children)
+        if (f.key == "conduit")
+          f.no_effect_when = [](const toml::table& r) -> std::string {
+            const std::string type = r["repair"]["type"].value_or(std::string());
+            return type == "conduit" ? "" : fmt::format("repair.type is '{}', not 'conduit'", type);
+          };
+    if (section.key == "site")
+      for (Field& f : section.children)
+        if (f.key != "model")
+          f.no_effect_when = [](const toml::table& r) -> std::string {
+            if (r["site"]["model"].value_or(std::string()) != "3d") return "site.model is 'off' (the site is not modelled in 3D)";
+            if (r["injury"]["type"].value_or(std::string()) == "conduction_block")
+              return "a conduction block has no injury site to model in 3D";
+            return "";
+          };
+  }
   return root;
 }
 
@@ -502,6 +521,57 @@ void check_therapies(const toml::table& input, const toml::table& resolved, cons
   }
 }
 
+/// Observation names for suggestions: each readout's observation globs with `*` replaced by each
+/// of the scenario's targets (a numbered graft's `name.*` is left out: `name` stands for it).
+std::vector<std::pair<std::string, std::string>> observation_candidates(const toml::table& resolved, const Registry& registry) {
+  std::vector<std::string> targets;
+  if (const toml::table* t = resolved["targets"].as_table())
+    for (auto&& [k, v] : *t) targets.emplace_back(k.str());
+  std::vector<std::pair<std::string, std::string>> out;  // (observation, module)
+  for (const auto& r : registry.readouts())
+    for (const std::string& pattern : r.observations) {
+      const auto star = pattern.find('*');
+      if (star == std::string::npos) {
+        out.emplace_back(pattern, r.name);
+        continue;
+      }
+      const std::string prefix = pattern.substr(0, star);
+      if (prefix.ends_with('.') && std::find(r.observations.begin(), r.observations.end(),
+                                              prefix.substr(0, prefix.size() - 1)) != r.observations.end())
+        continue;
+      for (const auto& target : targets) out.emplace_back(prefix + target + pattern.substr(star + 1), r.name);
+    }
+  return out;
+}
+
+/// `readouts.include` takes readout modules (`bungner list readouts`) and observation names (as a
+/// study's `readouts` does); an observation selects the modules that give it (Model::compile).
+void check_readout_include(const toml::table& input, const toml::table& resolved, const std::string& name,
+                           const Registry& registry, std::vector<Diagnostic>& diagnostics) {
+  const toml::array* include = resolved["readouts"]["include"].as_array();
+  if (include == nullptr) return;
+  std::vector<std::string> modules;
+  for (const auto& r : registry.readouts()) modules.push_back(r.name);
+  const toml::array* given = find_node(input, {"readouts", "include"}) ? find_node(input, {"readouts", "include"})->as_array() : nullptr;
+  for (std::size_t i = 0; i < include->size(); ++i) {
+    const std::string r = *include->get(i)->value<std::string>();
+    if (std::find(modules.begin(), modules.end(), r) != modules.end() || !registry.readouts_observing(r).empty()) continue;
+    std::string message = fmt::format("'{}' is neither a readout module nor an observation", r);
+    const auto candidates = observation_candidates(resolved, registry);
+    std::vector<std::string> names = modules;
+    for (const auto& [observation, module] : candidates) names.push_back(observation);
+    if (auto s = text::did_you_mean(r, names)) {
+      const auto it = std::find_if(candidates.begin(), candidates.end(), [&](const auto& c) { return c.first == *s; });
+      if (it == candidates.end()) message += fmt::format("; did you mean the readout module '{}'?", *s);
+      else message += fmt::format("; did you mean '{}', an observation of the readout module '{}'?", *s, it->second);
+    }
+    message += " (`bungner list readouts` lists the modules and their observations)";
+    const toml::node* at = given != nullptr && i < given->size() ? given->get(i) : nullptr;
+    schema::error(diagnostics, at ? schema::location_of(*at) : where_or(input, {"readouts", "include"}, name),
+                  fmt::format("readouts.include[{}]", i), message);
+  }
+}
+
 /// Cross-field rules that a per-key schema cannot express.
 void check_consistency(const toml::table& input, const toml::table& resolved, const std::string& name,
                        const Registry& registry, std::vector<Diagnostic>& diagnostics) {
@@ -556,18 +626,7 @@ void check_consistency(const toml::table& input, const toml::table& resolved, co
                                 text::format_double(times[i]), text::format_double(duration)));
   }
   check_therapies(input, resolved, name, registry, diagnostics);
-  std::vector<std::string> readout_names;
-  for (const auto& r : registry.readouts()) readout_names.push_back(r.name);
-  if (const toml::array* include = resolved["readouts"]["include"].as_array()) {
-    for (std::size_t i = 0; i < include->size(); ++i) {
-      const std::string r = *include->get(i)->value<std::string>();
-      if (std::find(readout_names.begin(), readout_names.end(), r) != readout_names.end()) continue;
-      std::string message = fmt::format("unknown readout '{}'", r);
-      if (auto s = text::did_you_mean(r, readout_names)) message += fmt::format("; did you mean '{}'?", *s);
-      schema::error(diagnostics, where_or(input, {"readouts", "include"}, name), fmt::format("readouts.include[{}]", i),
-                    message);
-    }
-  }
+  check_readout_include(input, resolved, name, registry, diagnostics);
 }
 
 /// The complete parameter table (every parameter with its resolved value), for print-config.
@@ -589,6 +648,8 @@ Scenario load_from_table(toml::table input, const std::string& name, const Regis
   scenario.path = name;
   std::vector<Diagnostic> diagnostics;
   apply_overrides(input, overrides, diagnostics);
+  // The keys the user gave that only some scenarios read, before presets and materials fill in more.
+  const std::vector<schema::GivenKey> conditional = schema::conditional_keys(input, core_schema());
 
   const PresetData preset = load_preset(input, name, diagnostics);
   scenario.preset_path = preset.path;
@@ -637,7 +698,10 @@ Scenario load_from_table(toml::table input, const std::string& name, const Regis
   const bool has_errors = std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) {
     return d.severity == Diagnostic::Severity::error;
   });
-  if (!has_errors) check_consistency(input, resolved, name, registry, diagnostics);
+  if (!has_errors) {
+    check_consistency(input, resolved, name, registry, diagnostics);
+    schema::warn_ineffective(conditional, resolved, diagnostics);
+  }
 
   std::vector<Diagnostic> errors;
   for (auto& d : diagnostics) {

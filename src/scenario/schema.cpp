@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -308,6 +309,33 @@ std::vector<double> quantity_list(const toml::table& table, std::string_view key
     for (const auto& item : *a) out.push_back(units::from_si(units::parse_as(*item.value<std::string>(), unit), unit));
   }
   return out;
+}
+
+std::vector<GivenKey> conditional_keys(const toml::table& input, const Field& schema, const std::string& path) {
+  std::vector<GivenKey> out;
+  for (const Field& f : schema.children) {
+    const toml::node* node = input.get(f.key);
+    if (node == nullptr) continue;
+    const std::string name = join_path(path, f.key);
+    if (f.no_effect_when) out.push_back({&f, name, location_of(*node)});
+    if (f.kind == Kind::table && node->is_table()) {
+      auto inner = conditional_keys(*node->as_table(), f, name);
+      out.insert(out.end(), inner.begin(), inner.end());
+    }
+  }
+  return out;
+}
+
+void warn_ineffective(const std::vector<GivenKey>& given, const toml::table& resolved, std::vector<Diagnostic>& diagnostics) {
+  for (const GivenKey& k : given) {
+    // A table that has no effect covers its keys: one warning for [repair.conduit], not five.
+    if (std::any_of(given.begin(), given.end(), [&](const GivenKey& outer) {
+          return k.path.starts_with(outer.path + ".") && !outer.field->no_effect_when(resolved).empty();
+        }))
+      continue;
+    const std::string reason = k.field->no_effect_when(resolved);
+    if (!reason.empty()) warning(diagnostics, k.where, k.path, fmt::format("has no effect here: {}; it is ignored", reason));
+  }
 }
 
 std::string to_markdown(const Field& schema, const std::string& prefix) {

@@ -154,10 +154,74 @@ std::vector<SubjectRow> parse_checkpoint(const std::string& path, std::size_t ar
   return rows;
 }
 
-bool wanted(const StudySpec& spec, const std::string& name) {
+/// Whether the study summarises observation `name` of readout module `module`: `readouts` holds
+/// observation globs and module names (a module selects all its observations).
+bool wanted(const StudySpec& spec, std::string_view module, const std::string& name) {
   if (spec.readouts.empty()) return true;
-  return std::any_of(spec.readouts.begin(), spec.readouts.end(),
-                     [&](const std::string& pattern) { return text::glob_match(pattern, name); });
+  return std::any_of(spec.readouts.begin(), spec.readouts.end(), [&](const std::string& pattern) {
+    return pattern == module || text::glob_match(pattern, name);
+  });
+}
+
+/// The candidate closest to `word`: a plausible typo, else the one sharing the longest prefix
+/// with it ("mune.tibialis" -> "mune.tibialis_anterior"), else the nearest by edit distance.
+std::optional<std::string> closest(const std::string& word, const std::vector<std::string>& candidates) {
+  if (auto s = text::did_you_mean(word, candidates)) return s;
+  std::optional<std::string> best;
+  std::size_t best_prefix = 0, best_distance = 0;
+  for (const auto& c : candidates) {
+    std::size_t prefix = 0;
+    while (prefix < c.size() && prefix < word.size() && c[prefix] == word[prefix]) ++prefix;
+    const std::size_t distance = text::edit_distance(word, c);
+    if (!best || prefix > best_prefix || (prefix == best_prefix && distance < best_distance)) {
+      best = c;
+      best_prefix = prefix;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+/// Every entry of the study's `readouts` must select something: a readout module, or a glob that
+/// matches an observation some arm's scenario gives (and takes: `readouts.include`).
+void check_readouts(const toml::table& input, const StudySpec& spec, const std::vector<ObservationName>& given,
+                    const std::vector<ObservationName>& left_out, const Registry& registry,
+                    std::vector<Diagnostic>& diagnostics) {
+  const toml::array* raw = input["readouts"].as_array();
+  std::vector<std::string> names;
+  for (const auto& o : given)
+    if (std::find(names.begin(), names.end(), o.name) == names.end()) names.push_back(o.name);
+  for (std::size_t i = 0; i < spec.readouts.size(); ++i) {
+    const std::string& pattern = spec.readouts[i];
+    const auto matches = [&](const ObservationName& o) { return o.readout == pattern || text::glob_match(pattern, o.name); };
+    if (std::any_of(given.begin(), given.end(), matches)) continue;
+    const toml::node* node = raw != nullptr && i < raw->size() ? raw->get(i) : nullptr;
+    const SourceLocation where = node ? schema::location_of(*node) : SourceLocation{spec.path, 1, 1};
+    const std::string key = fmt::format("readouts[{}]", i);
+    std::string message;
+    const auto excluded = std::find_if(left_out.begin(), left_out.end(), matches);
+    const bool module = std::any_of(registry.readouts().begin(), registry.readouts().end(),
+                                    [&](const ReadoutEntry& r) { return r.name == pattern; });
+    if (excluded != left_out.end()) {
+      message = fmt::format("'{}' is {} of the readout module '{}', which the arms' readouts.include leaves out", pattern,
+                            module ? "the name" : "an observation", excluded->readout);
+    } else if (module) {
+      message = fmt::format("'{}' is a readout module that none of the arms' scenarios has", pattern);
+    } else if (const auto modules = registry.readouts_observing(pattern);
+               !modules.empty() && std::none_of(given.begin(), given.end(), [&](const ObservationName& o) {
+                 return o.readout == modules.front();
+               })) {
+      // A module the arms do not have (a human's clinical grades in rats, the 3D site's cells).
+
+      message = fmt::format("'{}' is an observation of the readout module '{}', which none of the arms' scenarios gives",
+                            pattern, modules.front());
+    } else {
+      message = fmt::format("no observation of the arms' scenarios matches '{}'", pattern);
+    }
+    if (auto s = closest(pattern, names)) message += fmt::format("; did you mean '{}'?", *s);
+    message += " (observation names or globs, or readout modules: `bungner study --dry-run` lists them)";
+    schema::error(diagnostics, where, key, message);
+  }
 }
 
 /// Runs one subject: the arm's scenario with this subject's seed and parameter draws.
@@ -193,7 +257,7 @@ std::vector<SubjectRow> run_subject(const StudySpec& spec, const Registry& regis
       std::vector<Observation> values;
       readout->observe(*model, simulation.state(), values);
       for (const auto& o : values)
-        if (wanted(spec, o.name))
+        if (wanted(spec, readout->name(), o.name))
           rows.push_back({arm, subject, seed, static_cast<double>(t) / seconds_per_day, o.name, o.value, o.unit});
     }
   }
@@ -283,13 +347,8 @@ void read_trial(const toml::table& input, const toml::table& resolved, const Reg
   // The endpoint must be an observation the arms produce: observe the first arm at time zero.
   if (!trial.endpoint.empty() && !spec.arms.empty() && diagnostics.empty()) try {
       const auto model = Model::compile(load_scenario(spec.base_scenario, registry, spec.arms[0].overrides), registry);
-      const Simulation simulation(model);
       std::vector<std::string> names;
-      for (const auto& readout : model->readouts()) {
-        std::vector<Observation> values;
-        readout->observe(*model, simulation.state(), values);
-        for (const auto& o : values) names.push_back(o.name);
-      }
+      for (const auto& o : observation_names(model)) names.push_back(o.name);
       if (std::find(names.begin(), names.end(), trial.endpoint) == names.end()) {
         std::string message = fmt::format("'{}' is not an observation of this scenario", trial.endpoint);
         if (auto s = text::did_you_mean(trial.endpoint, names)) message += fmt::format("; did you mean '{}'?", *s);
@@ -374,6 +433,8 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
   }
   if (arms == nullptr || arms->empty())
     schema::error(diagnostics, SourceLocation{path, 1, 1}, "arms", "a study needs at least one [[arms]] table");
+  // What the arms' scenarios can observe: summarised (readouts.include takes it) and left out.
+  std::vector<ObservationName> given, left_out;
   for (std::size_t a = 0; arms != nullptr && a < arms->size(); ++a) {
     const toml::table* table = arms->get(a)->as_table();
     if (table == nullptr) continue;
@@ -399,7 +460,8 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
         schema::error(diagnostics, schema::location_of(t), fmt::format("arms[{}].name", a), "arm names must be unique");
     // Each arm's scenario must be valid on its own; report its problems at the arm's table.
     if (input["base"].is_string()) try {
-      (void)Model::compile(load_scenario(spec.base_scenario, registry, arm.overrides), registry);
+      const auto model = Model::compile(load_scenario(spec.base_scenario, registry, arm.overrides), registry);
+      for (auto& o : observation_names(model)) (model->includes_readout(o.readout) ? given : left_out).push_back(std::move(o));
     } catch (const InputError& e) {
       for (const auto& d : e.diagnostics())
         schema::error(diagnostics, schema::location_of(t), fmt::format("arms[{}] ({})", a, arm.name),
@@ -409,6 +471,7 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
     }
     spec.arms.push_back(std::move(arm));
   }
+  if (diagnostics.empty() && !input.contains("trial")) check_readouts(input, spec, given, left_out, registry, diagnostics);
   if (input.contains("trial")) read_trial(input, resolved, registry, spec, diagnostics);
   if (const toml::array* vars = input["variability"].as_array()) {
     const std::vector<std::string> names = registry.parameters().names();
@@ -448,6 +511,51 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
   if (!diagnostics.empty()) throw InputError(diagnostics);
   spec.sha256 = sha256_hex(text_content + "\n--- base scenario ---\n" + read_text(spec.base_scenario));
   return spec;
+}
+
+std::string study_plan(const StudySpec& spec, const Registry& registry) {
+  std::string out = fmt::format("study {}{}\n", spec.path, spec.title.empty() ? "" : ": " + spec.title);
+  out += fmt::format("base scenario: {}\nseed: {}{}\n", spec.base_scenario, spec.seed,
+                     spec.common_seeds ? " (common random numbers: subject s of every arm draws alike)" : "");
+  std::size_t subjects = 0;
+  for (const Arm& arm : spec.arms) subjects += arm.subjects;
+  out += fmt::format("arms: {}, {} subjects in all\n", spec.arms.size(), subjects);
+  std::vector<std::string> observed;  // in first-seen order over the arms
+  std::vector<std::string> times;
+  for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+    const Arm& arm = spec.arms[a];
+    std::vector<std::string> set;
+    for (const Override& o : arm.overrides) {
+      std::string value;  // on one line: long TOML arrays come wrapped
+      for (const char c : o.value)
+        if (c == '\n') value += ' ';
+        else if (!(c == ' ' && !value.empty() && value.back() == ' ')) value += c;
+      set.push_back(fmt::format("{} = {}", o.key, value));
+    }
+    out += fmt::format("  {}. {} ({} subjects){}\n", a + 1, arm.name, arm.subjects,
+                       set.empty() ? ": the base scenario" : ": " + fmt::format("{}", fmt::join(set, "; ")));
+    const auto model = Model::compile(load_scenario(spec.base_scenario, registry, arm.overrides), registry);
+    std::vector<std::string> arm_times;
+    for (const std::int64_t t : model->readout_times_s)
+      arm_times.push_back(text::format_double(static_cast<double>(t) / seconds_per_day));
+    if (a == 0) times = arm_times;
+    else if (arm_times != times) out += fmt::format("     readouts at days {}\n", fmt::join(arm_times, ", "));
+    for (const auto& o : observation_names(model))
+      if (model->includes_readout(o.readout) && wanted(spec, o.readout, o.name) &&
+          std::find(observed.begin(), observed.end(), o.name) == observed.end())
+        observed.push_back(o.name);
+  }
+  for (const Variability& v : spec.variability) {
+    const char* kind = v.distribution == Distribution::lognormal ? "lognormal" : v.distribution == Distribution::normal ? "normal" : "uniform";
+    out += v.distribution == Distribution::uniform
+               ? fmt::format("varied: {} uniform from {} to {}\n", v.parameter, text::format_double(v.low), text::format_double(v.high))
+               : fmt::format("varied: {} {}, CV {} %\n", v.parameter, kind, text::format_double(100 * v.cv));
+  }
+  if (spec.trial) out += fmt::format("trial: phase {}, endpoint {}\n", spec.trial->phase, spec.trial->endpoint);
+  out += fmt::format("readouts at days {} (first arm), {} observations{}:\n", fmt::join(times, ", "), observed.size(),
+                     spec.readouts.empty() ? " (all)" : "");
+  for (const auto& name : observed) out += "  " + name + "\n";
+  return out;
 }
 
 StudyResult run_study(const StudySpec& spec, const Registry& registry, const StudyOptions& options) {

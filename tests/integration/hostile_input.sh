@@ -2,6 +2,14 @@
 # Hostile input never crashes bungner or leaves output behind: empty files, binary garbage, huge
 # numbers, NaN and inf, deep nesting, very long strings, missing files, an unwritable output
 # directory and a full disk each give a clear error and the documented exit code.
+#
+# Issue 25 (bad input and rough edges), the items this file covers, each in its section below:
+#   1  `check` validates studies and validation cases; `study --dry-run` prints the plan, writes nothing
+#   2  a misspelt study readout is an error with file:line:column and "did you mean"
+#   3  readouts named by module or by observation, in scenarios and studies alike
+#   4  keys that have no effect ([repair.conduit] without a conduit, [site] keys without the 3D site) warn
+#   11 `bungner study` ends with the headline table (arms x readouts, mean ± SD)
+# (Item 8, the conduit's length in the report's words: tests/unit/test_input_checks.cpp.)
 . "$(dirname "$0")/common.sh" "$@"
 
 # expect CODE NAME PATTERN -- ARGS...: run bungner, require the exit code, a message matching
@@ -71,4 +79,95 @@ expect 2 design-bad "design.csv" -- run "$SCENARIO" --design "$WORK/design.csv" 
 no_outputs "$WORK/d1"
 cp "$WORK/garbage.toml" "$WORK/garbage.csv"
 expect 2 design-garbage "garbage.csv" -- run "$SCENARIO" --design "$WORK/garbage.csv" --row 0 --out "$WORK/d2"
+
+# ---- Issue 25, part A ----
+DEFAULT_STUDY="$SRC/scenarios/studies/rat-sciatic-10mm-msc.toml"
+# A short study: two arms of two rats, crushed, two weeks.
+short_study() {  # short_study FILE READOUTS
+  cat >"$1" <<TOML
+title = "short"
+base = "$SCENARIO"
+subjects = 2
+readouts = $2
+[[arms]]
+name = "crush"
+set = { "simulation.duration" = "2 weeks", "readouts.times" = ["1 week", "2 weeks"] }
+[[arms]]
+name = "crush, fast axons"
+set = { "simulation.duration" = "2 weeks", "readouts.times" = ["1 week", "2 weeks"], "parameters.axon_regeneration.speed" = "4 mm/day" }
+TOML
+}
+
+# Item 1: `check` knows a study (and a validation case) and validates it fully without running it.
+"$BUNGNER" check "$DEFAULT_STUDY" >"$WORK/check-study.out" 2>"$WORK/check-study.err" ||
+  fail "check of the default study failed: $(cat "$WORK/check-study.err")"
+grep -q "ok (study: 8 arms, 64 subjects" "$WORK/check-study.out" || fail "check did not take the study for one: $(cat "$WORK/check-study.out")"
+"$BUNGNER" check "$SRC/validation/human-median-clinical-grades.toml" >"$WORK/check-case.out" 2>&1 ||
+  fail "check of a validation case failed: $(cat "$WORK/check-case.out")"
+grep -q "ok (validation case" "$WORK/check-case.out" || fail "check did not take the case for one: $(cat "$WORK/check-case.out")"
+printf 'base = "%s"\nsubjcts = 4\n[[arms]]\nname = "a"\nset = { "injury.type" = "transecton" }\n' "$SCENARIO" >"$WORK/bad-study.toml"
+expect 2 check-bad-study "bad-study.toml:2:1: error: subjcts: unknown key; did you mean 'subjects'" -- check "$WORK/bad-study.toml"
+grep -q "bad-study.toml:3:1: error: arms\[0\] (a): injury.type: 'transecton' is not one of" "$WORK/check-bad-study.err" ||
+  fail "check of a study: bad arm not reported: $(cat "$WORK/check-bad-study.err")"
+grep -q "missing required key 'species'" "$WORK/check-bad-study.err" && fail "check read the study as a scenario"
+# --dry-run: the plan (arms, subjects, readouts), and nothing written.
+(cd "$WORK" && "$BUNGNER" study "$DEFAULT_STUDY" --dry-run >"$WORK/dry.out" 2>"$WORK/dry.err") ||
+  fail "study --dry-run failed: $(cat "$WORK/dry.err")"
+for line in "arms: 8, 64 subjects in all" "  2. autograft (8 subjects): repair.type = autograft" \
+  "varied: axon_regeneration.speed lognormal, CV 15 %" "readouts at days 7, 14, 28, 56, 84 (first arm), 8 observations:" \
+  "  cmap_amplitude_ratio.gastrocnemius" "nothing was run or written (--dry-run)"; do
+  grep -qF -- "$line" "$WORK/dry.out" || fail "dry run lacks '$line': $(cat "$WORK/dry.out")"
+done
+[[ ! -e $WORK/runs ]] || fail "study --dry-run wrote $(find "$WORK/runs")"
+expect 2 dry-bad-study "subjcts: unknown key" -- study "$WORK/bad-study.toml" --dry-run --out "$WORK/dry-bad"
+no_outputs "$WORK/dry-bad"
+
+# Item 2: a misspelt readout is an error at its place, with the closest observation's name, from
+# check, --dry-run and study alike; nothing is written.
+short_study "$WORK/misspelt.toml" '["regenerating_motor_axons", "mune.tibialis"]'
+for args in "check" "study --dry-run" "study --out $WORK/misspelt"; do
+  expect 2 misspelt "misspelt.toml:4:41: error: readouts\[1\]: no observation of the arms' scenarios matches 'mune.tibialis'; did you mean 'mune.tibialis_anterior'\?" \
+    -- $args "$WORK/misspelt.toml"
+done
+no_outputs "$WORK/misspelt"
+short_study "$WORK/glob.toml" '["mune.soleus*"]'
+expect 2 glob-matches-nothing "readouts\[0\]: no observation of the arms' scenarios matches 'mune.soleus\*'; did you mean" -- check "$WORK/glob.toml"
+
+# Item 3: readouts.include takes observations (their module is taken) and modules; a study's
+# readouts take modules too; a misspelt name is answered in the scheme of the closest name.
+"$BUNGNER" check "$SCENARIO" --set 'readouts.include=["myelinated_fibres_distal", "neuron_counts"]' >/dev/null 2>"$WORK/include.err" ||
+  fail "readouts.include with an observation name refused: $(cat "$WORK/include.err")"
+expect 2 include-misspelt "readouts.include\[0\]: 'myelinated_fibres_distl' is neither a readout module nor an observation; did you mean 'myelinated_fibres_distal', an observation of the readout module 'nerve_morphometry'\?" \
+  -- check "$SCENARIO" --set 'readouts.include=["myelinated_fibres_distl"]'
+short_study "$WORK/module.toml" '["neuron_counts"]'
+"$BUNGNER" study "$WORK/module.toml" --dry-run >"$WORK/module.out" 2>&1 || fail "a module in a study's readouts refused: $(cat "$WORK/module.out")"
+grep -q "3 observations:" "$WORK/module.out" && grep -qx "  sensory_neuron_survival" "$WORK/module.out" ||
+  fail "the module did not select its observations: $(cat "$WORK/module.out")"
+short_study "$WORK/left-out.toml" '["mune.gastrocnemius"]'
+sed -i 's|"simulation.duration" = "2 weeks", "readouts.times"|"simulation.duration" = "2 weeks", "readouts.include" = ["neuron_counts"], "readouts.times"|' "$WORK/left-out.toml"
+expect 2 left-out "'mune.gastrocnemius' is an observation of the readout module 'electrophysiology', which the arms' readouts.include leaves out" \
+  -- check "$WORK/left-out.toml"
+
+# Item 4: a key that has no effect is warned about, on the terminal and in run.json.
+expect 0 conduit-without-conduit "warning: repair.conduit: has no effect here: repair.type is 'autograft', not 'conduit'" \
+  -- check "$SRC/scenarios/examples/rat-sciatic-conduit-10mm.toml" --set 'repair.type="autograft"'
+expect 0 site-keys-without-site "warning: site.resolution: has no effect here: site.model is 'off'" \
+  -- check "$SCENARIO" --set 'site.resolution="50 um"'
+"$BUNGNER" -q run "$SRC/scenarios/examples/rat-sciatic-conduit-10mm.toml" --set 'repair.type="autograft"' \
+  --set 'simulation.duration="1 week"' --set 'readouts.times=["1 week"]' --out "$WORK/ineffective" 2>"$WORK/ineffective.err" ||
+  fail "run with an ineffective key failed: $(cat "$WORK/ineffective.err")"
+grep -q "repair.conduit: has no effect here" "$WORK/ineffective.err" || fail "run did not warn on the terminal"
+python3 -c 'import json, sys; w = json.load(open(sys.argv[1]))["warnings"]
+assert any(d["key"] == "repair.conduit" and d["message"].startswith("has no effect here: repair.type is") and "autograft" in d["message"] for d in w), w' \
+  "$WORK/ineffective/run.json" || fail "run.json lacks the warning"
+
+# Item 11: a study ends with the headline table: one row per arm, mean ± SD at the last time.
+short_study "$WORK/table.toml" '["sensory_neuron_survival", "regenerating_motor_axons", "mune.*"]'
+"$BUNGNER" study "$WORK/table.toml" --out "$WORK/table" >"$WORK/table.out" 2>"$WORK/table.err" ||
+  fail "short study failed: $(cat "$WORK/table.err")"
+grep -q "^readouts at day 14, mean ± SD over each arm's subjects" "$WORK/table.out" || fail "no study table: $(cat "$WORK/table.out")"
+grep -Eq "^  crush, fast axons +[0-9.]+ ± [0-9.]+ +[0-9.]+ ± [0-9.]+" "$WORK/table.out" || fail "no arm row with mean ± SD: $(cat "$WORK/table.out")"
+grep -q "(1) sensory_neuron_survival \[%\]" "$WORK/table.out" || fail "no legend: $(cat "$WORK/table.out")"
+"$BUNGNER" -q study "$WORK/table.toml" --out "$WORK/table" --force >"$WORK/table-q.out" || fail "quiet study failed"
+[[ ! -s $WORK/table-q.out ]] || fail "-q still printed: $(cat "$WORK/table-q.out")"
 echo "hostile_input: ok"

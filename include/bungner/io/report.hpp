@@ -12,6 +12,9 @@ namespace bungner::io {
 /// Throws InputError when the directory holds neither, or a file is unreadable.
 std::string report_html(const std::filesystem::path& dir);
 
+/// The scenario in words, as the report opens with it, from a resolved scenario's TOML.
+std::string scenario_description(const std::string& resolved_toml, const std::string& name);
+
 /// Writes dir/report.html atomically and returns its path.
 std::filesystem::path write_report(const std::filesystem::path& dir);
 

@@ -48,6 +48,10 @@ class Readout {
   virtual ~Readout() = default;
   virtual std::string_view name() const = 0;
   virtual void observe(const Model& model, const State& state, std::vector<Observation>& out) const = 0;
+  /// Names of the observations that observe() gives only once something has happened (a target
+  /// reached, a fibre at the section): with those it gives on a fresh State, every name this
+  /// readout can give in this model (bungner::observation_names; a test checks the union).
+  virtual void names_observed_later(const Model&, std::vector<std::string>&) const {}
 };
 
 }  // namespace bungner

@@ -52,6 +52,10 @@ struct ReadoutEntry {
   std::string summary;
   std::function<void(ParameterRegistry&)> declare_parameters;  ///< observation-model constants
   std::function<std::unique_ptr<Readout>(const CompileContext&)> create;
+  /// Names of the observations it can give, in any model: globs, `*` standing for a target's name
+  /// (or a graft's number). `readouts.include` accepts them for the module; a test checks that
+  /// every observation a compiled model gives matches one.
+  std::vector<std::string> observations;
 };
 
 class Registry {
@@ -63,6 +67,8 @@ class Registry {
   const std::vector<TherapyEntry>& therapies() const { return therapies_; }
   const std::vector<ReadoutEntry>& readouts() const { return readouts_; }
   const TherapyEntry* therapy(std::string_view name) const;
+  /// The readout modules that can give observation `name` (ReadoutEntry::observations).
+  std::vector<std::string> readouts_observing(std::string_view name) const;
   /// Every parameter declared by every registered item, in registration order.
   const ParameterRegistry& parameters() const { return parameters_; }
 

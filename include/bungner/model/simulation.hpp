@@ -2,6 +2,7 @@
 // Simulation: one State advanced over a shared Model by the multi-rate clock.
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "bungner/model/model.hpp"
@@ -32,5 +33,16 @@ class Simulation {
   std::shared_ptr<const Model> model_;
   State state_;
 };
+
+/// An observation a model can give, and the readout module that gives it.
+struct ObservationName {
+  std::string name;
+  std::string readout;
+};
+
+/// Every observation the model's readouts can give at some time, without running it: what they
+/// observe on a fresh State and what they name as observed later (Readout::names_observed_later),
+/// in readout order, each name once per readout. Includes readouts `readouts.include` leaves out.
+std::vector<ObservationName> observation_names(const std::shared_ptr<const Model>& model);
 
 }  // namespace bungner

@@ -52,7 +52,22 @@ struct Field {
   ItemSchema item_schema;
   FreeValidator free_validator;
   std::vector<std::string> default_list;  ///< list kinds
+  /// When the key has no effect in a scenario: given the resolved scenario, the reason (empty: it
+  /// has one). A key the user gives where it has none is warned about (`ineffective_keys`).
+  std::function<std::string(const toml::table& resolved)> no_effect_when;
 };
+
+/// A key the user gave whose field may have no effect (Field::no_effect_when).
+struct GivenKey {
+  const Field* field = nullptr;
+  std::string path;
+  SourceLocation where;
+};
+/// The keys of `input` (as the user wrote it, before presets fill it) under fixed tables whose
+/// fields have a `no_effect_when`.
+std::vector<GivenKey> conditional_keys(const toml::table& input, const Field& schema, const std::string& path = "");
+/// A warning for each given key that has no effect in the resolved scenario.
+void warn_ineffective(const std::vector<GivenKey>& given, const toml::table& resolved, std::vector<Diagnostic>& diagnostics);
 
 /// Location of a TOML node, for diagnostics.
 SourceLocation location_of(const toml::node& node);

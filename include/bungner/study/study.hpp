@@ -57,6 +57,11 @@ StudySpec load_study(const std::string& path, const Registry& registry);
 /// Same, from text; `name` stands in for the file (the base scenario is relative to its folder).
 StudySpec load_study_text(const std::string& text, const std::string& name, const Registry& registry);
 
+/// What the study would run, in words, for `bungner study --dry-run`: the arms with their
+/// overrides and subjects, the varied parameters, the readout times and the observations it
+/// summarises. Compiles each arm's model; runs nothing and writes nothing.
+std::string study_plan(const StudySpec& spec, const Registry& registry);
+
 /// Seed of subject `subject` of arm `arm`: a Philox hash of (study seed, arm, subject).
 std::uint64_t subject_seed(std::uint64_t study_seed, std::size_t arm, std::size_t subject);
 

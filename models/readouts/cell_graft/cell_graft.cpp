@@ -41,7 +41,8 @@ void register_cell_graft(Registry& registry) {
                             .declare_parameters = nullptr,
                             .create = [](const CompileContext&) -> std::unique_ptr<Readout> {
                               return std::make_unique<CellGraftReadout>();
-                            }});
+                            },
+      .observations = {"msc_cells", "msc_cells.*", "msc_delivered", "msc_delivered.*", "msc_surviving", "msc_surviving.*", "msc_schwann_like", "msc_schwann_like.*", "msc_neurotrophin_release", "msc_neurotrophin_release.*", "msc_vegf_release", "msc_vegf_release.*", "msc_vegf_per_million_cells", "msc_vegf_per_million_cells.*", "msc_il10_release", "msc_il10_release.*", "msc_bridge_speed_factor", "msc_bridge_speed_factor.*", "msc_preparation_time", "msc_preparation_time.*"}});
 }
 
 }  // namespace bungner

@@ -101,7 +101,8 @@ void register_clinical_grades(Registry& registry) {
                             .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
                               if (c.model.species != "human") return nullptr;
                               return std::make_unique<ClinicalGrades>(c.parameters);
-                            }});
+                            },
+      .observations = {"mrc_motor_grade.*", "mrc_sensory_grade.*", "tinel_sign_distance"}});
 }
 
 }  // namespace bungner

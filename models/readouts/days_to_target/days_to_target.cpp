@@ -31,6 +31,12 @@ class DaysToTarget final : public Readout {
     }
   }
 
+  /// Every target supplied by axons of its kind, once they arrive.
+  void names_observed_later(const Model& m, std::vector<std::string>& out) const override {
+    for (const TargetSpec& t : m.targets())
+      if (t.own_axons() > 0) out.push_back("days_to_target." + t.name);
+  }
+
  private:
   double fraction_;
 };
@@ -50,7 +56,8 @@ void register_days_to_target(Registry& registry) {
           },
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
         return std::make_unique<DaysToTarget>(c.parameters);
-      }});
+      },
+      .observations = {"days_to_target.*"}});
 }
 
 }  // namespace bungner

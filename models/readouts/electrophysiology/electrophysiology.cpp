@@ -59,6 +59,16 @@ class Electrophysiology final : public Readout {
     }
   }
 
+  /// Velocity and latency once a muscle has connected motor axons.
+  void names_observed_later(const Model& m, std::vector<std::string>& out) const override {
+    if (maturation_.normal_diameter_m(m, NeuronKind::motor) <= 0) return;
+    for (const TargetSpec& spec : m.targets()) {
+      if (!spec.is_muscle || spec.motor_axons == 0) continue;
+      out.push_back("motor_conduction_velocity." + spec.name);
+      if (spec.distal_latency_s > 0) out.push_back("motor_latency." + spec.name);
+    }
+  }
+
  private:
   maturation::FibreMaturation maturation_;
   double quantile_;
@@ -88,7 +98,8 @@ void register_electrophysiology(Registry& registry) {
           },
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
         return std::make_unique<Electrophysiology>(c.parameters);
-      }});
+      },
+      .observations = {"cmap_amplitude_ratio.*", "cmap_amplitude.*", "mune.*", "mune_ratio.*", "motor_conduction_velocity.*", "motor_latency.*"}});
 }
 
 }  // namespace bungner

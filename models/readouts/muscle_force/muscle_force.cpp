@@ -30,7 +30,8 @@ void register_muscle_force(Registry& registry) {
                             .declare_parameters = nullptr,
                             .create = [](const CompileContext&) -> std::unique_ptr<Readout> {
                               return std::make_unique<MuscleForce>();
-                            }});
+                            },
+      .observations = {"tetanic_force_ratio.*", "tetanic_force.*"}});
 }
 
 }  // namespace bungner

@@ -36,7 +36,8 @@ void register_muscle_mass_ratio(Registry& registry) {
                             .declare_parameters = nullptr,
                             .create = [](const CompileContext&) -> std::unique_ptr<Readout> {
                               return std::make_unique<MuscleMassRatio>();
-                            }});
+                            },
+      .observations = {"muscle_mass_ratio.*", "muscle_wet_weight.*", "muscle_innervation.*", "muscle_receptivity.*", "skin_innervation.*"}});
 }
 
 }  // namespace bungner

@@ -28,7 +28,8 @@ void register_nerve_cytokines(Registry& registry) {
                             .declare_parameters = nullptr,
                             .create = [](const CompileContext&) -> std::unique_ptr<Readout> {
                               return std::make_unique<NerveCytokinesReadout>();
-                            }});
+                            },
+      .observations = {"tnf_alpha_ratio", "il1_beta_ratio", "il10_ratio", "nerve_m2_share"}});
 }
 
 }  // namespace bungner

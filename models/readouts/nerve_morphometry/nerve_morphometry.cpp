@@ -55,6 +55,12 @@ class NerveMorphometry final : public Readout {
     out.push_back({"g_ratio_distal", g / fibres, "1"});
   }
 
+  /// Fibre size and myelin once myelinated fibres cross the section.
+  void names_observed_later(const Model& m, std::vector<std::string>& out) const override {
+    if (m.motor_conduction_velocity_m_per_s <= 0) return;
+    out.insert(out.end(), {"fibre_diameter_distal", "myelin_thickness_distal", "g_ratio_distal"});
+  }
+
  private:
   maturation::FibreMaturation maturation_;
   double section_m_;
@@ -130,7 +136,8 @@ void register_nerve_morphometry(Registry& registry) {
                             .declare_parameters = declare,
                             .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
                               return std::make_unique<NerveMorphometry>(c.parameters);
-                            }});
+                            },
+      .observations = {"myelinated_fibres_distal", "myelinated_fibres_distal_ratio", "fibre_density_distal", "fibre_diameter_distal", "myelin_thickness_distal", "g_ratio_distal"}});
 }
 
 }  // namespace bungner

@@ -39,7 +39,8 @@ void register_neuron_counts(Registry& registry) {
                             .declare_parameters = nullptr,
                             .create = [](const CompileContext&) -> std::unique_ptr<Readout> {
                               return std::make_unique<NeuronCounts>();
-                            }});
+                            },
+      .observations = {"motor_neuron_survival", "sensory_neuron_survival", "regenerating_motor_axons"}});
 }
 
 }  // namespace bungner

@@ -67,7 +67,8 @@ void register_regeneration_front(Registry& registry) {
           },
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
         return std::make_unique<RegenerationFront>(c.parameters);
-      }});
+      },
+      .observations = {"regeneration_front", "leading_front", "distal_schwann_support", "distal_schwann_support.*"}});
 }
 
 }  // namespace bungner

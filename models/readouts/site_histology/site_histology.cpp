@@ -80,7 +80,8 @@ void register_site_histology(Registry& registry) {
                             .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
                               if (!c.model.site) return nullptr;
                               return std::make_unique<SiteHistology>();
-                            }});
+                            },
+      .observations = {"axons_mid_gap", "axons_distal_section", "myelinated_share_distal", "axon_diameter_distal", "myelin_thickness_distal", "g_ratio_distal", "g_ratio_distal_p10", "g_ratio_distal_p90"}});
 }
 
 }  // namespace bungner

@@ -72,7 +72,8 @@ void register_walking_track(Registry& registry) {
                             .declare_parameters = declare,
                             .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
                               return std::make_unique<WalkingTrack>(c.parameters);
-                            }});
+                            },
+      .observations = {"sciatic_functional_index"}});
 }
 
 }  // namespace bungner

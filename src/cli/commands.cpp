@@ -514,6 +514,7 @@ int check(const std::string& file, const std::vector<std::string>& overrides, co
     for (const auto& r : validation::load_evidence(evidence)) ids.insert(r.id);
     const validation::Case c = validation::load_case(file, ids);
     const study::StudySpec spec = study::load_study(c.study, registry);
+    validation::check_case_names(c, spec, study::study_observations(spec, registry));
     if (!common.quiet)
       fmt::print("{}: ok (validation case: {} checks; study {} with {} arms)\n", file, c.checks.size(), c.study,
                  spec.arms.size());

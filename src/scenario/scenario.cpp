@@ -553,11 +553,24 @@ void check_readout_include(const toml::table& input, const toml::table& resolved
   std::vector<std::string> modules;
   for (const auto& r : registry.readouts()) modules.push_back(r.name);
   const toml::array* given = find_node(input, {"readouts", "include"}) ? find_node(input, {"readouts", "include"})->as_array() : nullptr;
+  const auto candidates = observation_candidates(resolved, registry);
+  // A numbered graft's observations (msc_cells.2) are taken as their globs declare them.
+  const auto numbered = [&](const std::string& r) {
+    for (const auto& entry : registry.readouts())
+      for (const std::string& p : entry.observations)
+        if (p.ends_with(".*") && text::glob_match(p, r) &&
+            std::find(entry.observations.begin(), entry.observations.end(), p.substr(0, p.size() - 2)) !=
+                entry.observations.end())
+          return true;
+    return false;
+  };
   for (std::size_t i = 0; i < include->size(); ++i) {
     const std::string r = *include->get(i)->value<std::string>();
-    if (std::find(modules.begin(), modules.end(), r) != modules.end() || !registry.readouts_observing(r).empty()) continue;
+    // A module, or an observation of this scenario's targets (mune.<muscle>: a misspelt muscle is an error).
+    if (std::find(modules.begin(), modules.end(), r) != modules.end() || numbered(r) ||
+        std::any_of(candidates.begin(), candidates.end(), [&](const auto& c) { return c.first == r; }))
+      continue;
     std::string message = fmt::format("'{}' is neither a readout module nor an observation", r);
-    const auto candidates = observation_candidates(resolved, registry);
     std::vector<std::string> names = modules;
     for (const auto& [observation, module] : candidates) names.push_back(observation);
     if (auto s = text::did_you_mean(r, names)) {

@@ -513,6 +513,18 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
   return spec;
 }
 
+std::vector<std::string> study_observations(const StudySpec& spec, const Registry& registry) {
+  std::vector<std::string> observed;
+  for (const Arm& arm : spec.arms) {
+    const auto model = Model::compile(load_scenario(spec.base_scenario, registry, arm.overrides), registry);
+    for (const auto& o : observation_names(model))
+      if (model->includes_readout(o.readout) && wanted(spec, o.readout, o.name) &&
+          std::find(observed.begin(), observed.end(), o.name) == observed.end())
+        observed.push_back(o.name);
+  }
+  return observed;
+}
+
 std::string study_plan(const StudySpec& spec, const Registry& registry) {
   std::string out = fmt::format("study {}{}\n", spec.path, spec.title.empty() ? "" : ": " + spec.title);
   out += fmt::format("base scenario: {}\nseed: {}{}\n", spec.base_scenario, spec.seed,

@@ -441,6 +441,33 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
   return c;
 }
 
+void check_case_names(const Case& c, const study::StudySpec& spec, const std::vector<std::string>& observations) {
+  const toml::table t = parse_toml_file(c.path);
+  const toml::array* checks = t["checks"].as_array();
+  std::vector<std::string> arms;
+  for (const auto& a : spec.arms) arms.push_back(a.name);
+  std::vector<Diagnostic> problems;
+  for (std::size_t i = 0; checks != nullptr && i < checks->size() && i < c.checks.size(); ++i) {
+    const toml::table* table = checks->get(i)->as_table();
+    if (table == nullptr) continue;
+    const std::string prefix = fmt::format("checks.{}.", i);
+    const auto at = [&](const char* key) { return table->get(key) ? where(c.path, *table->get(key)) : where(c.path, *table); };
+    const Check& k = c.checks[i];
+    if (std::find(observations.begin(), observations.end(), k.readout) == observations.end()) {
+      std::string message = fmt::format("the study {} summarises no observation '{}'", spec.path, k.readout);
+      if (const auto guess = text::did_you_mean(k.readout, observations)) message += fmt::format("; did you mean '{}'?", *guess);
+      problems.push_back(error_at(at("readout"), prefix + "readout", message));
+    }
+    for (const auto& [key, arm] : {std::pair{"arm", k.arm}, std::pair{"other_arm", k.other_arm}}) {
+      if (arm.empty() || std::find(arms.begin(), arms.end(), arm) != arms.end()) continue;
+      std::string message = fmt::format("the study {} has no arm '{}'", spec.path, arm);
+      if (const auto guess = text::did_you_mean(arm, arms)) message += fmt::format("; did you mean '{}'?", *guess);
+      problems.push_back(error_at(at(key), prefix + key, message));
+    }
+  }
+  if (!problems.empty()) throw InputError(problems);
+}
+
 std::vector<Case> load_cases(const std::filesystem::path& dir, const std::set<std::string>& evidence_ids) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;

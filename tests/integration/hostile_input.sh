@@ -110,6 +110,13 @@ expect 2 check-bad-study "bad-study.toml:2:1: error: subjcts: unknown key; did y
 grep -q "bad-study.toml:3:1: error: arms\[0\] (a): injury.type: 'transecton' is not one of" "$WORK/check-bad-study.err" ||
   fail "check of a study: bad arm not reported: $(cat "$WORK/check-bad-study.err")"
 grep -q "missing required key 'species'" "$WORK/check-bad-study.err" && fail "check read the study as a scenario"
+# A validation case: its readouts and arms are checked against its study before anything runs.
+printf 'study = "%s"\n[[checks]]\nevidence = "E07"\nreadout = "regeneration_frnt"\narm = "crsh"\nstatistic = "slope"\nfrom = "10 d"\nto = "40 d"\ncriterion = "tolerance"\ntolerance = 0.2\n' \
+  "$SRC/validation/studies/human-median-crush.toml" >"$WORK/bad-case.toml"
+expect 2 check-bad-case "bad-case.toml:4:11: error: checks.0.readout: the study .* summarises no observation 'regeneration_frnt'; did you mean 'regeneration_front'\?" \
+  -- check "$WORK/bad-case.toml"
+grep -q "bad-case.toml:5:7: error: checks.0.arm: the study .* has no arm 'crsh'" "$WORK/check-bad-case.err" ||
+  fail "check of a case: bad arm not reported: $(cat "$WORK/check-bad-case.err")"
 # --dry-run: the plan (arms, subjects, readouts), and nothing written.
 (cd "$WORK" && "$BUNGNER" study "$DEFAULT_STUDY" --dry-run >"$WORK/dry.out" 2>"$WORK/dry.err") ||
   fail "study --dry-run failed: $(cat "$WORK/dry.err")"

@@ -104,6 +104,17 @@ TEST(ReadoutNames, ScenarioIncludeTakesModulesAndObservations) {
               std::string::npos)
         << d.message;
   }
+  // An observation of a target the nerve does not have is no observation.
+  try {
+    (void)load_scenario_text(conduit_10mm() + "[readouts]\ninclude = [\"mune.gastrocnemus\"]\n", "s.toml", registry());
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.diagnostics()[0].message.find("did you mean 'mune.gastrocnemius', an observation of the readout module 'electrophysiology'"),
+              std::string::npos)
+        << e.diagnostics()[0].message;
+  }
+  // A second graft's observations are numbered.
+  EXPECT_NO_THROW(load_scenario_text(conduit_10mm() + "[readouts]\ninclude = [\"msc_cells.2\", \"msc_cells\"]\n", "s.toml", registry()));
   try {
     (void)load_scenario_text(conduit_10mm() + "[readouts]\ninclude = [\"neuron_count\"]\n", "s.toml", registry());
     FAIL() << "no error";

@@ -62,6 +62,10 @@ StudySpec load_study_text(const std::string& text, const std::string& name, cons
 /// summarises. Compiles each arm's model; runs nothing and writes nothing.
 std::string study_plan(const StudySpec& spec, const Registry& registry);
 
+/// The observations the study summarises, over all arms (first-seen order): what each arm's
+/// model gives (observation_names), takes (readouts.include) and the study's `readouts` select.
+std::vector<std::string> study_observations(const StudySpec& spec, const Registry& registry);
+
 /// Seed of subject `subject` of arm `arm`: a Philox hash of (study seed, arm, subject).
 std::uint64_t subject_seed(std::uint64_t study_seed, std::size_t arm, std::size_t subject);
 

@@ -119,6 +119,10 @@ struct Case {
 /// Reads a case file; problems are reported with file:line:column (InputError).
 Case load_case(const std::filesystem::path& path, const std::set<std::string>& evidence_ids);
 std::vector<Case> load_cases(const std::filesystem::path& dir, const std::set<std::string>& evidence_ids);
+/// Checks a case's names against its study before anything runs: each check's readout must be an
+/// observation the study summarises (`observations`, study::study_observations) and its arm and
+/// other_arm arms of the study. Problems at the key, with did-you-mean (InputError).
+void check_case_names(const Case& c, const study::StudySpec& spec, const std::vector<std::string>& observations);
 
 /// Mean, SD and n of a simulated statistic over subjects.
 struct Summary {

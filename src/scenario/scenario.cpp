@@ -164,14 +164,14 @@ Field build_core_schema() {
     if (section.key == "repair")
       for (Field& f : section.children)
         if (f.key == "conduit")
-          f.no_effect_when = [](const toml::table& r) -> std::string {
+          f.no_effect_when = [](const toml::table& r, const toml::table&) -> std::string {
             const std::string type = r["repair"]["type"].value_or(std::string());
             return type == "conduit" ? "" : fmt::format("repair.type is '{}', not 'conduit'", type);
           };
     if (section.key == "site")
       for (Field& f : section.children)
         if (f.key != "model")
-          f.no_effect_when = [](const toml::table& r) -> std::string {
+          f.no_effect_when = [](const toml::table& r, const toml::table&) -> std::string {
             if (r["site"]["model"].value_or(std::string()) != "3d") return "site.model is 'off' (the site is not modelled in 3D)";
             if (r["injury"]["type"].value_or(std::string()) == "conduction_block")
               return "a conduction block has no injury site to model in 3D";
@@ -661,13 +661,6 @@ Scenario load_from_table(toml::table input, const std::string& name, const Regis
   scenario.path = name;
   std::vector<Diagnostic> diagnostics;
   apply_overrides(input, overrides, diagnostics);
-  // The keys the user gave that only some scenarios read, before presets and materials fill in more.
-  const std::vector<schema::GivenKey> conditional = schema::conditional_keys(input, core_schema());
-
-  const PresetData preset = load_preset(input, name, diagnostics);
-  scenario.preset_path = preset.path;
-  if (!preset.path.empty()) merge_preset(input, preset, registry.parameters(), scenario, diagnostics);
-  merge_material(input, scenario, diagnostics);
 
   // Therapy tables are validated by the schema their type registers.
   std::map<std::string, Field> therapy_schemas;
@@ -706,6 +699,14 @@ Scenario load_from_table(toml::table input, const std::string& name, const Regis
       };
     }
   }
+  // The keys the user gave that only some scenarios read, before presets and materials fill in more.
+  const std::vector<schema::GivenKey> conditional = schema::conditional_keys(input, root);
+
+  const PresetData preset = load_preset(input, name, diagnostics);
+  scenario.preset_path = preset.path;
+  if (!preset.path.empty()) merge_preset(input, preset, registry.parameters(), scenario, diagnostics);
+  merge_material(input, scenario, diagnostics);
+
   toml::table resolved = schema::validate(input, root, "", diagnostics);
 
   const bool has_errors = std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) {

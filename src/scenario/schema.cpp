@@ -311,30 +311,62 @@ std::vector<double> quantity_list(const toml::table& table, std::string_view key
   return out;
 }
 
-std::vector<GivenKey> conditional_keys(const toml::table& input, const Field& schema, const std::string& path) {
+std::vector<GivenKey> conditional_keys(const toml::table& input, const Field& schema, const std::string& path,
+                                       const std::vector<std::string>& owner) {
   std::vector<GivenKey> out;
   for (const Field& f : schema.children) {
     const toml::node* node = input.get(f.key);
     if (node == nullptr) continue;
     const std::string name = join_path(path, f.key);
-    if (f.no_effect_when) out.push_back({&f, name, location_of(*node)});
-    if (f.kind == Kind::table && node->is_table()) {
-      auto inner = conditional_keys(*node->as_table(), f, name);
-      out.insert(out.end(), inner.begin(), inner.end());
-    }
+    if (f.no_effect_when) out.push_back({&f, name, owner, location_of(*node)});
+    std::vector<std::string> inner_owner = owner;
+    inner_owner.push_back(f.key);
+    std::vector<GivenKey> inner;
+    if (f.kind == Kind::table && node->is_table()) inner = conditional_keys(*node->as_table(), f, name, inner_owner);
+    if (f.kind == Kind::table_array && f.item_schema && node->is_array())
+      for (std::size_t i = 0; i < node->as_array()->size(); ++i) {
+        const toml::table* item = node->as_array()->get(i)->as_table();
+        std::vector<Diagnostic> ignored;  // reported when the input is validated
+        const Field* item_schema = item ? f.item_schema(*item, name, ignored) : nullptr;
+        if (item_schema == nullptr) continue;
+        std::vector<std::string> item_owner = inner_owner;
+        item_owner.push_back(fmt::format("[{}]", i));
+        auto keys = conditional_keys(*item, *item_schema, fmt::format("{}[{}]", name, i), item_owner);
+        inner.insert(inner.end(), keys.begin(), keys.end());
+      }
+    out.insert(out.end(), inner.begin(), inner.end());
   }
   return out;
 }
 
 void warn_ineffective(const std::vector<GivenKey>& given, const toml::table& resolved, std::vector<Diagnostic>& diagnostics) {
+  // The resolved table that holds a key; null where the resolved scenario lacks it.
+  const auto owner_of = [&](const GivenKey& k) -> const toml::table* {
+    const toml::node* node = &resolved;
+    for (const std::string& segment : k.owner) {
+      if (node == nullptr) return nullptr;
+      if (segment.starts_with('[')) {
+        const toml::array* a = node->as_array();
+        const std::size_t index = std::stoul(segment.substr(1));
+        node = a != nullptr && index < a->size() ? a->get(index) : nullptr;
+      } else {
+        const toml::table* t = node->as_table();
+        node = t != nullptr ? t->get(segment) : nullptr;
+      }
+    }
+    return node != nullptr ? node->as_table() : nullptr;
+  };
+  const auto reason = [&](const GivenKey& k) {
+    const toml::table* owner = owner_of(k);
+    return owner != nullptr ? k.field->no_effect_when(resolved, *owner) : std::string();
+  };
   for (const GivenKey& k : given) {
     // A table that has no effect covers its keys: one warning for [repair.conduit], not five.
-    if (std::any_of(given.begin(), given.end(), [&](const GivenKey& outer) {
-          return k.path.starts_with(outer.path + ".") && !outer.field->no_effect_when(resolved).empty();
-        }))
+    if (std::any_of(given.begin(), given.end(),
+                    [&](const GivenKey& outer) { return k.path.starts_with(outer.path + ".") && !reason(outer).empty(); }))
       continue;
-    const std::string reason = k.field->no_effect_when(resolved);
-    if (!reason.empty()) warning(diagnostics, k.where, k.path, fmt::format("has no effect here: {}; it is ignored", reason));
+    const std::string why = reason(k);
+    if (!why.empty()) warning(diagnostics, k.where, k.path, fmt::format("has no effect here: {}; it is ignored", why));
   }
 }
 

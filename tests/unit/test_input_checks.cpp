@@ -197,6 +197,21 @@ TEST(IneffectiveKeys, SiteKeysWithoutTheSiteModelAreWarnedAbout) {
   EXPECT_TRUE(on.warnings.empty()) << on.warnings[0].message;
 }
 
+TEST(IneffectiveKeys, TherapyKeysIrrelevantToTheVariantAreWarnedAbout) {
+  // Immunosuppression spares only cells the host rejects: with autologous cells it does nothing.
+  const std::string msc = "[[therapies]]\ntype = \"msc\"\nsource = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"conduit_lumen\"\n"
+                          "immunosuppression = true\n";
+  const Scenario s = load_scenario_text(conduit_10mm() + msc, "s.toml", registry());
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_EQ(s.warnings[0].key, "therapies[0].immunosuppression");
+  EXPECT_EQ(s.warnings[0].where.line, 17);
+  EXPECT_NE(s.warnings[0].message.find("the cells are autologous"), std::string::npos) << s.warnings[0].message;
+  EXPECT_TRUE(load_scenario_text(conduit_10mm() + msc + "donor = \"allogeneic\"\n", "s.toml", registry()).warnings.empty());
+  // Given by --set, it is found too.
+  const Scenario set = load_scenario_text(conduit_10mm() + msc, "s.toml", registry(), {{"therapies.0.donor", "\"xenogeneic\""}});
+  EXPECT_TRUE(set.warnings.empty());
+}
+
 TEST(ReportWords, DefaultConduitLengthIsTheGapPlusTheStumps) {
   const Scenario s = load_scenario_text(conduit_10mm(), "s.toml", registry());
   const std::string words = io::scenario_description(s.canonical_toml(), "s.toml");

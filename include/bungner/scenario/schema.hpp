@@ -52,20 +52,23 @@ struct Field {
   ItemSchema item_schema;
   FreeValidator free_validator;
   std::vector<std::string> default_list;  ///< list kinds
-  /// When the key has no effect in a scenario: given the resolved scenario, the reason (empty: it
-  /// has one). A key the user gives where it has none is warned about (`ineffective_keys`).
-  std::function<std::string(const toml::table& resolved)> no_effect_when;
+  /// When the key has no effect in a scenario: given the resolved scenario and the resolved table
+  /// that holds the key (a therapy's item, say), the reason (empty: it has one). A key the user
+  /// gives where it has none is warned about (`conditional_keys`, `warn_ineffective`).
+  std::function<std::string(const toml::table& resolved, const toml::table& owner)> no_effect_when;
 };
 
 /// A key the user gave whose field may have no effect (Field::no_effect_when).
 struct GivenKey {
   const Field* field = nullptr;
-  std::string path;
+  std::string path;              ///< as diagnostics name it: "repair.conduit", "therapies[0].immunosuppression"
+  std::vector<std::string> owner;  ///< keys from the root to the table holding it; "[i]" for an array item
   SourceLocation where;
 };
-/// The keys of `input` (as the user wrote it, before presets fill it) under fixed tables whose
-/// fields have a `no_effect_when`.
-std::vector<GivenKey> conditional_keys(const toml::table& input, const Field& schema, const std::string& path = "");
+/// The keys of `input` (as the user wrote it, before presets fill it) under tables and [[arrays]]
+/// of tables (items by their `item_schema`) whose fields have a `no_effect_when`.
+std::vector<GivenKey> conditional_keys(const toml::table& input, const Field& schema, const std::string& path = "",
+                                       const std::vector<std::string>& owner = {});
 /// A warning for each given key that has no effect in the resolved scenario.
 void warn_ineffective(const std::vector<GivenKey>& given, const toml::table& resolved, std::vector<Diagnostic>& diagnostics);
 

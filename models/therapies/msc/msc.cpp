@@ -630,7 +630,13 @@ void register_msc(Registry& registry) {
             .doc = "autologous, allogeneic (same species) or xenogeneic (e.g. human cells in a rat)",
             .default_text = "autologous", .choices = {"autologous", "allogeneic", "xenogeneic"}},
       Field{.key = "immunosuppression", .kind = Kind::boolean, .doc = "the host is immunosuppressed (cyclosporine)",
-            .default_text = "false"},
+            .default_text = "false",
+            // Only grafted cells the host rejects (allogeneic, xenogeneic) are spared by it.
+            .no_effect_when = [](const toml::table&, const toml::table& therapy) -> std::string {
+              return therapy["donor"].value_or(std::string("autologous")) == "autologous"
+                         ? "the cells are autologous (donor), and the host does not reject its own cells"
+                         : "";
+            }},
       Field{.key = "after_repair", .kind = Kind::quantity, .doc = "when the cells are given, after the repair",
             .unit = "d", .default_text = "0 d", .hard = {0, 3650}, .plausible = {0, 90}},
       Field{.key = "ablate", .kind = Kind::string_list,

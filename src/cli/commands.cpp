@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <omp.h>
 #include <spdlog/spdlog.h>
 
@@ -188,43 +189,28 @@ int run(const RunArguments& args, const CommonOptions& common) {
 }
 
 /// Prints the headline readouts of a study at its last time to stdout: one row per arm, one
-/// column per headline readout the study summarises, mean +- SD over the arm's subjects.
+/// column per headline readout the study summarises, mean ± SD over the arm's subjects. Reads
+/// DIR/summary.json, which the study has just written.
 void print_study_table(const std::filesystem::path& dir) {
   struct Cell {
-    std::string mean, sd;
+    double mean = 0, sd = 0;
   };
-  std::ifstream in(dir / "summary.csv");
-  std::string line;
-  std::getline(in, line);  // arm,time_days,readout,unit,n,mean,sd,sem,ci_low,ci_high
+  std::ifstream in(dir / "summary.json");
+  const auto summary = nlohmann::json::parse(in, nullptr, false);
+  if (summary.is_discarded() || !summary.contains("summary")) return;
+  // Non-finite values are written as strings ("nan").
+  const auto value = [](const nlohmann::json& v) { return v.is_number() ? v.get<double>() : std::nan(""); };
+  double last = -1;
+  for (const auto& row : summary["summary"]) last = std::max(last, value(row["time_days"]));
   std::vector<std::string> arms, readouts;
+  for (const auto& arm : summary.value("arms", nlohmann::json::array())) arms.push_back(arm.value("name", ""));
   std::map<std::string, std::string> units;
   std::map<std::pair<std::string, std::string>, Cell> cells;
-  std::map<std::string, std::size_t> n_of;
-  double last = -1;
-  std::vector<std::vector<std::string>> rows;
-  while (std::getline(in, line)) {
-    // Arm names may be quoted CSV fields holding commas: read them as CSV.
-    std::vector<std::string> f;
-    std::string field;
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const char c = line[i];
-      if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') field += '"', ++i;
-      else if (c == '"') quoted = !quoted;
-      else if (c == ',' && !quoted) f.push_back(std::move(field)), field.clear();
-      else field += c;
-    }
-    f.push_back(std::move(field));
-    if (f.size() < 7) continue;
-    last = std::max(last, std::stod(f[1]));
-    rows.push_back(std::move(f));
-  }
-  for (const auto& f : rows) {
-    if (std::stod(f[1]) != last) continue;
-    if (std::find(arms.begin(), arms.end(), f[0]) == arms.end()) arms.push_back(f[0]);
-    cells[{f[0], f[2]}] = {f[5], f[6]};
-    units[f[2]] = f[3];
-    n_of[f[0]] = static_cast<std::size_t>(std::stoul(f[4]));
+  for (const auto& row : summary["summary"]) {
+    if (value(row["time_days"]) != last) continue;
+    const std::string arm = row["arm"], readout = row["readout"];
+    cells[{arm, readout}] = {value(row["mean"]), value(row["sd"])};
+    units[readout] = row["unit"];
   }
   for (std::string_view prefix : headline_readouts)
     for (const auto& [name, unit] : units)
@@ -235,9 +221,8 @@ void print_study_table(const std::filesystem::path& dir) {
     for (const auto& [name, unit] : units) readouts.push_back(name);
   }
   if (arms.empty() || readouts.empty()) return;
-  const auto number = [](const std::string& text) {
-    if (text.empty() || text == "nan") return std::string("-");
-    const double v = std::stod(text);
+  const auto number = [](double v) {
+    if (!std::isfinite(v)) return std::string("-");
     return std::abs(v) >= 1000 ? fmt::format("{:.0f}", v) : fmt::format("{:.3g}", v);
   };
   // Widths in characters (the cells hold a two-byte '±').
@@ -253,9 +238,9 @@ void print_study_table(const std::filesystem::path& dir) {
     std::vector<std::string> row;
     for (const auto& r : readouts) {
       const auto it = cells.find({arm, r});
-      row.push_back(it == cells.end() ? "" : it->second.sd == "nan" || it->second.sd.empty()
-                                                 ? number(it->second.mean)
-                                                 : number(it->second.mean) + " ± " + number(it->second.sd));
+      row.push_back(it == cells.end()                ? ""  // a readout this arm does not have
+                    : std::isnan(it->second.sd) ? number(it->second.mean)  // one subject
+                                                : number(it->second.mean) + " ± " + number(it->second.sd));
       width = std::max(width, length(row.back()));
     }
     table.push_back(std::move(row));

@@ -83,6 +83,23 @@ times = ["6 months", "1 year", "2 years"]
   }
 }
 
+// The 3D site's readouts too (their names depend only on the layout): two days of a 3D conduit.
+TEST(ReadoutNames, SiteObservationsAreListedAndDeclared) {
+  const auto model = testing::compile(conduit_10mm(), {{"site.model", "\"3d\""}, {"simulation.duration", "\"2 d\""},
+                                                       {"readouts.times", "[\"2 d\"]"}});
+  std::set<std::string> known, modules;
+  for (const auto& o : observation_names(model)) {
+    EXPECT_TRUE(declared(o.readout, o.name)) << o.name << " is not declared by readout module " << o.readout;
+    known.insert(o.name);
+    modules.insert(o.readout);
+  }
+  EXPECT_TRUE(modules.count("site_cells") && modules.count("site_histology"));
+  EXPECT_TRUE(known.count("axons_mid_gap") && known.count("bridge_vascularised"));
+  Simulation simulation(model);
+  simulation.advance_to(model->duration_s);
+  for (const auto& o : simulation.observe()) EXPECT_TRUE(known.count(o.name)) << o.name;
+}
+
 TEST(ReadoutNames, ScenarioIncludeTakesModulesAndObservations) {
   // An observation selects its module; a module stays a module.
   auto model = testing::compile(conduit_10mm() + "[readouts]\ninclude = [\"myelinated_fibres_distal\", \"neuron_counts\"]\n");

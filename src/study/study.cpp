@@ -212,7 +212,6 @@ void check_readouts(const toml::table& input, const StudySpec& spec, const std::
                  return o.readout == modules.front();
                })) {
       // A module the arms do not have (a human's clinical grades in rats, the 3D site's cells).
-
       message = fmt::format("'{}' is an observation of the readout module '{}', which none of the arms' scenarios gives",
                             pattern, modules.front());
     } else {
@@ -344,7 +343,7 @@ void read_trial(const toml::table& input, const toml::table& resolved, const Reg
   if (trial.block_size > 0 && sum > 0 && trial.block_size % sum != 0)
     schema::error(diagnostics, where, "trial.block_size",
                   fmt::format("{} is not a multiple of the allocation ratio's sum {}", trial.block_size, sum));
-  // The endpoint must be an observation the arms produce: observe the first arm at time zero.
+  // The endpoint must be an observation the arms produce: one the first arm's model can give.
   if (!trial.endpoint.empty() && !spec.arms.empty() && diagnostics.empty()) try {
       const auto model = Model::compile(load_scenario(spec.base_scenario, registry, spec.arms[0].overrides), registry);
       std::vector<std::string> names;
@@ -471,7 +470,9 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
     }
     spec.arms.push_back(std::move(arm));
   }
-  if (diagnostics.empty() && !input.contains("trial")) check_readouts(input, spec, given, left_out, registry, diagnostics);
+  const bool errors = std::any_of(diagnostics.begin(), diagnostics.end(),
+                                  [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::error; });
+  if (!errors && !input.contains("trial")) check_readouts(input, spec, given, left_out, registry, diagnostics);
   if (input.contains("trial")) read_trial(input, resolved, registry, spec, diagnostics);
   if (const toml::array* vars = input["variability"].as_array()) {
     const std::vector<std::string> names = registry.parameters().names();

@@ -547,7 +547,17 @@ bool passes(const EvidenceRow& row, const Check& check, const Summary& simulated
   if (simulated.n == 0 || !std::isfinite(simulated.mean)) return false;
   if (check.criterion == Criterion::greater_than) return other.n > 0 && simulated.mean > other.mean;
   if (check.criterion == Criterion::less_than) return other.n > 0 && simulated.mean < other.mean;
-  const Interval i = observed_interval(row, check);
+  Interval i = observed_interval(row, check);
+  if (check.criterion == Criterion::ci && simulated.n >= 2 && simulated.sd > 0) {
+    // Both means are estimates: the difference's 95 % interval combines the observed SE with the
+    // simulated mean's SE (simulated subjects now differ; docs/validation.md).
+    const double half = (i.high - i.low) / 2;
+    const double t = row.n >= 2 ? study::student_t_quantile(0.975, row.n - 1) : 1.959963984540054;
+    const double se_observed = half / t;
+    const double se_simulated = simulated.sd / std::sqrt(static_cast<double>(simulated.n));
+    const double widened = t * std::sqrt(se_observed * se_observed + se_simulated * se_simulated);
+    i = {row.value - widened, row.value + widened};
+  }
   return simulated.mean >= i.low && simulated.mean <= i.high;
 }
 

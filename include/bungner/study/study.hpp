@@ -47,6 +47,9 @@ struct StudySpec {
   bool common_seeds = false;
   std::vector<Arm> arms;
   std::vector<Variability> variability;
+  /// Draw every parameter with a declared between-subject CV (ParameterSpec::varies) per subject,
+  /// besides `variability` (which wins for a parameter it names). Study key `default_variability`.
+  bool default_variability = true;
   std::vector<std::string> readouts;  ///< observation names to summarise (empty: all)
   std::string sha256;                 ///< of the study file's text and the base scenario's
   std::optional<TrialSpec> trial;     ///< a [trial] table: arms' subjects come from its design
@@ -56,6 +59,12 @@ struct StudySpec {
 StudySpec load_study(const std::string& path, const Registry& registry);
 /// Same, from text; `name` stands in for the file (the base scenario is relative to its folder).
 StudySpec load_study_text(const std::string& text, const std::string& name, const Registry& registry);
+
+/// The declared between-subject variability that a study applies by default: every parameter
+/// with a `varies` field gives a lognormal draw of the parameter it names, with the CV the
+/// scenario resolves; parameters that the study's own `variability` names are left out.
+std::vector<Variability> default_variability(const StudySpec& spec, const Registry& registry,
+                                             const ParameterSet& resolved);
 
 /// Seed of subject `subject` of arm `arm`: a Philox hash of (study seed, arm, subject).
 std::uint64_t subject_seed(std::uint64_t study_seed, std::size_t arm, std::size_t subject);

@@ -19,7 +19,8 @@ class Electrophysiology final : public Readout {
         quantile_(p.get("electrophysiology.fast_fibre_quantile")),
         velocity_factor_(p.get("electrophysiology.normal_velocity_factor")),
         amplitude_factor_(p.get("electrophysiology.normal_amplitude_factor")),
-        terminal_delay_factor_(p.get("electrophysiology.terminal_delay_factor")) {}
+        terminal_delay_factor_(p.get("electrophysiology.terminal_delay_factor")),
+        cmap_recording_factor_(p.get("electrophysiology.cmap_recording_factor")) {}
   std::string_view name() const override { return "electrophysiology"; }
 
   void observe(const Model& m, const State& state, std::vector<Observation>& out) const override {
@@ -42,7 +43,9 @@ class Electrophysiology final : public Readout {
       const TargetSpec& spec = m.targets()[t];
       if (!spec.is_muscle) continue;
       const TargetState& s = state.targets[t];
-      const double cmap = 100.0 * s.innervation;  // amplitude ~ innervated muscle fibres
+      // Amplitude ~ innervated muscle fibres, as this subject's recording reads it (electrode
+      // placement and volume conduction differ between the two sides and between animals).
+      const double cmap = 100.0 * s.innervation * cmap_recording_factor_;
       out.push_back({"cmap_amplitude_ratio." + spec.name, cmap, "%"});
       // Millivolts carry this subject's own normal amplitude; the ratio is to its other side.
       if (spec.cmap_amplitude_v > 0)
@@ -72,6 +75,7 @@ class Electrophysiology final : public Readout {
   double velocity_factor_;
   double amplitude_factor_;
   double terminal_delay_factor_;
+  double cmap_recording_factor_;
 };
 
 }  // namespace
@@ -101,11 +105,12 @@ void register_electrophysiology(Registry& registry) {
                                   "temperature differ between individuals)",
                        .source = "assumption (1: the preset's normal velocity)"});
             r.declare({.name = "electrophysiology.normal_velocity_factor_between_subject_cv", .unit = "1",
-                       .default_value = 0.072, .hard = {0, 2}, .plausible = {0.03, 0.2}, .species = "rat",
+                       .default_value = 0.1, .hard = {0, 2}, .plausible = {0.03, 0.2}, .species = "rat",
                        .meaning = "between-subject CV of the normal motor conduction velocity (lognormal)",
-                       .source = "assumption-grade, taken from E57 (Park & Choi: rat sciatic motor NCV 41.8 +- 3.0 m/s "
-                                 "SD, n = 64: CV 0.072)",
-                       .calibration = "E57",
+                       .source = "assumption, fitted jointly to the SDs of E57 (Park & Choi: rat sciatic motor NCV "
+                                 "41.8 +- 3.0 m/s SD, n = 64: CV 0.072) and E58 (Stanley 1981: 30.1 +- 2.8 and "
+                                 "55.0 +- 6.9 m/s: CV 0.093 and 0.125): 0.1, near their mean",
+                       .calibration = "E57, E58",
                        .varies = "electrophysiology.normal_velocity_factor"});
             r.declare({.name = "electrophysiology.terminal_delay_factor", .unit = "1", .default_value = 1,
                        .hard = {0.1, 10}, .plausible = {0.5, 2}, .species = "all",
@@ -120,6 +125,20 @@ void register_electrophysiology(Registry& registry) {
                                  "terminal delay is about 2.3 ms, and 0.5 / 2.3 = 0.2)",
                        .calibration = "E61",
                        .varies = "electrophysiology.terminal_delay_factor"});
+            r.declare({.name = "electrophysiology.cmap_recording_factor", .unit = "1", .default_value = 1,
+                       .hard = {0.05, 20}, .plausible = {0.5, 2}, .species = "all",
+                       .meaning = "how this subject's recording reads the CMAP of the operated side relative to the "
+                                  "contralateral one (electrode placement, volume conduction); multiplies the CMAP "
+                                  "ratio, not the motor units",
+                       .source = "assumption (1: an ideal recording)"});
+            r.declare({.name = "electrophysiology.cmap_recording_factor_between_subject_cv", .unit = "1",
+                       .default_value = 0.3, .hard = {0, 2}, .plausible = {0.05, 0.5}, .species = "rat",
+                       .meaning = "between-subject CV of the CMAP ratio's recording (lognormal)",
+                       .source = "assumption, fitted to the SDs of E32 (Mathot 2021: CMAP ratios 53.8, 13.5, 44.3, "
+                                 "48.9 % with SEMs 5.8, 5.0, 7.2, 5.4, about 10 rats per group: SDs 16-23 points, "
+                                 "where the model's biology alone gives 5-8)",
+                       .calibration = "E32",
+                       .varies = "electrophysiology.cmap_recording_factor"});
             r.declare({.name = "electrophysiology.normal_amplitude_factor", .unit = "1", .default_value = 1,
                        .hard = {0.05, 20}, .plausible = {0.4, 2.5}, .species = "all",
                        .meaning = "this subject's normal CMAP amplitude relative to the preset's (muscle size, "

@@ -219,7 +219,10 @@ std::string toml_text(const toml::node_view<Node>& view, std::string_view fallba
 }
 
 /// Whether a quantity given as text ("0 mm", "0 d") is zero.
-bool is_zero(const std::string& quantity) { return !quantity.empty() && to_number(quantity) == 0.0; }
+/// Whether a quantity such as "0 mm" has the number 0.
+bool is_zero(const std::string& quantity) {
+  return !quantity.empty() && to_number(quantity.substr(0, quantity.find(' '))) == 0.0;
+}
 
 std::string joined(const std::vector<std::string>& items, std::string_view separator = ", ") {
   std::string out;

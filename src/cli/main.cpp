@@ -6,6 +6,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <sstream>
 #include <system_error>
 #include <utility>
 #include <fmt/format.h>
@@ -27,6 +29,27 @@ bool launched_by_mpi() {
 }
 
 int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common);
+
+/// --help-all lists each subcommand as "Subcommand NAME:" with its description and one line per
+/// argument and option (help2man makes a subsection of each for the man page).
+class HelpAllFormatter : public CLI::Formatter {
+ public:
+  std::string make_expanded(const CLI::App* sub) const override {
+    std::ostringstream out;
+    out << "\nSubcommand " << sub->get_name() << ":\n  " << sub->get_description() << "\n\n";
+    bool positionals = false;
+    for (const CLI::Option* o : sub->get_options([](const CLI::Option* x) { return x->get_positional(); })) {
+      out << make_option(o, true);
+      positionals = true;
+    }
+    if (positionals) out << "\n";
+    for (const CLI::Option* o : sub->get_options([&](const CLI::Option* x) {
+           return x->nonpositional() && x != sub->get_help_ptr() && x != sub->get_help_all_ptr();
+         }))
+      out << make_option(o, false);
+    return out.str();
+  }
+};
 
 }  // namespace
 
@@ -64,6 +87,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   app.option_defaults()->always_capture_default();
   // --help-all: every subcommand's options in one page (the man page is made from it).
   app.set_help_all_flag("--help-all", "Print help for every subcommand and exit");
+  app.formatter(std::make_shared<HelpAllFormatter>());
   for (int i = 0; i < argc; ++i) common.command_line += (i ? " " : "") + std::string(argv[i]);
   app.add_flag("-q,--quiet", common.quiet, "Only errors (no progress)");
   app.add_flag("-v,--verbose", common.verbose, "Debug logging");

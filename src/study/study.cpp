@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "bungner/core/text.hpp"
 #include "bungner/core/units.hpp"
 #include "bungner/io/atomic_file.hpp"
+#include "bungner/io/progress.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/simulation.hpp"
 #include "bungner/study/statistics.hpp"
@@ -146,13 +148,21 @@ std::string rows_csv(const std::vector<SubjectRow>& rows, const StudySpec& spec)
 
 std::vector<SubjectRow> parse_checkpoint(const std::string& path, std::size_t arm) {
   std::vector<SubjectRow> rows;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    // arm,subject,seed,time,readout,value,unit; arm and readout names never hold commas here.
-    const auto f = text::split(line, ',');
-    if (f.size() != 7) throw RuntimeFailure("corrupt checkpoint " + path);
-    rows.push_back(SubjectRow{arm, std::stoull(f[1]), std::stoull(f[2]), std::stod(f[3]), f[4], std::stod(f[5]), f[6]});
+  std::ifstream in(path, std::ios::binary);
+  const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<text::CsvRecord> records;
+  try {
+    records = text::parse_csv(content, path);
+  } catch (const InputError&) {
+    throw RuntimeFailure("corrupt checkpoint " + path);
+  }
+  for (const auto& record : records) {
+    // arm,subject,seed,time,readout,value,unit (rows_csv; names quoted where they need it)
+    if (record.size() != 7) throw RuntimeFailure("corrupt checkpoint " + path);
+    const auto subject = text::parse_unsigned(record[1].text), seed = text::parse_unsigned(record[2].text);
+    const auto time = text::parse_double(record[3].text), value = text::parse_double(record[5].text);
+    if (!subject || !seed || !time || !value) throw RuntimeFailure("corrupt checkpoint " + path);
+    rows.push_back(SubjectRow{arm, *subject, *seed, *time, record[4].text, *value, record[6].text});
   }
   return rows;
 }
@@ -583,8 +593,11 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
       done[j] = 2;  // another rank's subject
     }
   }
-  std::size_t finished = result.resumed;
+  const auto to_compute = static_cast<std::size_t>(std::count(done.begin(), done.end(), 0));
+  std::size_t finished = 0;
   std::mutex progress;
+  io::Progress bar("study", static_cast<double>(to_compute),
+                   options.quiet || to_compute == 0 ? io::ProgressMode::none : options.progress, "subjects");
   const auto count = static_cast<std::int64_t>(jobs.size());
   // Subjects are independent: each writes only its own slot and its own checkpoint file.
 #pragma omp parallel for schedule(dynamic)
@@ -599,10 +612,9 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
       errors[j] = e.what();
     }
     const std::lock_guard lock(progress);
-    ++finished;
-    if (!options.quiet && (finished % std::max<std::size_t>(1, jobs.size() / 10) == 0 || finished == jobs.size()))
-      spdlog::info("study: {}/{} subjects done", finished, jobs.size());
+    bar.update(static_cast<double>(++finished));
   }
+  bar.finish();
   std::string first_error;
   for (std::size_t j = 0; j < jobs.size() && first_error.empty(); ++j)
     if (!errors[j].empty())

@@ -13,6 +13,7 @@
 
 #include "bungner/model/registry.hpp"
 #include "bungner/scenario/scenario.hpp"
+#include "bungner/io/progress.hpp"
 #include "bungner/study/trial.hpp"
 
 namespace bungner::study {
@@ -85,6 +86,9 @@ struct StudyOptions {
   bool force = false;
   bool resume = false;
   bool quiet = false;
+  /// Progress of the subjects with an ETA: log lines (the default), a bar on a terminal, or none
+  /// (also when quiet).
+  io::ProgressMode progress = io::ProgressMode::log;
   std::string command_line;
   Cluster cluster;
 };

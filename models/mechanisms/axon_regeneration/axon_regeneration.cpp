@@ -484,6 +484,14 @@ void declare(ParameterRegistry& r) {
                        "doi:10.1002/mus.21220, identifier not verified (fewer axons through acellular than "
                        "through cellular grafts, worse for longer gaps)",
              .calibration = "E32"});
+  r.declare({.name = "axon_regeneration.allograft_crossing_length_between_subject_cv", .unit = "1", .default_value = 0.4,
+             .hard = {0, 2}, .plausible = {0.05, 0.8}, .species = "rat",
+             .meaning = "between-subject CV of axon_regeneration.allograft_crossing_length: how far axons get through "
+                        "an acellular graft differs between grafts and hosts (lognormal)",
+             .source = "assumption, fitted to the SD of E32.2 (Mathot 2021: CMAP ratio 13.5 +- 5.0 SEM % after a "
+                       "10 mm acellular allograft, about 10 rats: SD 15.8, larger than the mean)",
+             .calibration = "E32",
+             .varies = "axon_regeneration.allograft_crossing_length"});
   r.declare({.name = "axon_regeneration.conduit_crossing_loss", .unit = "1", .default_value = 0.5, .hard = {0, 1},
              .plausible = {0, 0.9}, .species = "all",
              .meaning = "share of axons that enter a bridged conduit's thin regeneration cable and do not reach the "

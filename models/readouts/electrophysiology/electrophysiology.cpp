@@ -45,9 +45,10 @@ class Electrophysiology final : public Readout {
       const TargetState& s = state.targets[t];
       // Amplitude ~ innervated muscle fibres, as this subject's recording reads it (electrode
       // placement and volume conduction differ between the two sides and between animals).
-      const double cmap = 100.0 * s.innervation * cmap_recording_factor_;
-      out.push_back({"cmap_amplitude_ratio." + spec.name, cmap, "%"});
-      // Millivolts carry this subject's own normal amplitude; the ratio is to its other side.
+      const double cmap = 100.0 * s.innervation;
+      out.push_back({"cmap_amplitude_ratio." + spec.name, cmap * cmap_recording_factor_, "%"});
+      // Millivolts carry this subject's own normal amplitude (which holds what varies between
+      // single recordings); the ratio compares two recordings of the same subject.
       if (spec.cmap_amplitude_v > 0)
         out.push_back({"cmap_amplitude." + spec.name, 1e3 * spec.cmap_amplitude_v * amplitude_factor_ * cmap / 100, "mV"});
       out.push_back({"mune." + spec.name, static_cast<double>(s.connected_axons), "motor units"});

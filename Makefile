@@ -8,8 +8,10 @@ SCENARIO_OUT ?= runs/rat-sciatic-crush
 JOBS ?= $(shell nproc)
 
 FUZZ_SECONDS ?= 120
+# `make install` puts bin/bungner, share/man/man1/bungner.1 and the bash completion under PREFIX.
+PREFIX ?= /usr/local
 
-.PHONY: all deps configure build run run-scenario test check test-sanitizers test-all clean docs fuzz fuzz-check
+.PHONY: all deps configure build install run run-scenario test check test-sanitizers test-all clean docs fuzz fuzz-check
 
 all: build
 
@@ -21,6 +23,9 @@ configure: deps
 
 build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+install: build
+	@cmake --install build/$(PRESET) --prefix $(PREFIX)
 
 # The default study: a 10 mm rat sciatic gap, 8 arms x 8 rats, 12 weeks (seconds on 2 cores).
 run: build

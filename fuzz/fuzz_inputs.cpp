@@ -35,7 +35,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)study::read_design_csv(in, "fuzz.csv");
         break;
       }
-      case 3: (void)units::parse_quantity(text); break;
+      case 3: {
+        try {
+          (void)units::parse_quantity(text);
+        } catch (const units::UnitError&) {
+        }
+        // With a dimension expected, an unknown symbol is matched against that dimension's units.
+        (void)units::parse_as(text, "mm/day");
+        break;
+      }
       case 4: (void)io::parse_checkpoint(text, "fuzz.bin"); break;
     }
   } catch (const InputError&) {

@@ -10,12 +10,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "bungner/core/errors.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/core/units.hpp"
 #include "bungner/io/checkpoint.hpp"
+#include "bungner/io/progress.hpp"
 #include "bungner/io/report.hpp"
 #include "bungner/io/run_output.hpp"
 #include "bungner/model/model.hpp"
@@ -27,6 +29,7 @@
 #include "bungner/validation/validation.hpp"
 #include "bungner/io/atomic_file.hpp"
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace bungner::cli {
@@ -88,11 +91,11 @@ void print_readout_table(const std::filesystem::path& dir) {
   std::string time;
   std::vector<Row> rows;
   for (const char* file : {"readouts.csv", "timeseries.csv"}) {
-    std::ifstream in(dir / file);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      const auto fields = text::split(line, ',');
+    std::ifstream in(dir / file, std::ios::binary);
+    const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto records = text::parse_csv(content, (dir / file).string());
+    for (std::size_t r = 1; r < records.size(); ++r) {  // after the header
+      const auto fields = text::field_texts(records[r]);
       if (fields.size() < 4) continue;
       if (fields[0] != time) {
         time = fields[0];
@@ -110,19 +113,18 @@ void print_readout_table(const std::filesystem::path& dir) {
   if (shown.empty()) return;
   std::size_t width = 0;
   for (const Row& r : shown) width = std::max(width, r.name.size());
-  fmt::print("\nreadouts at day {} (all of them in {}):\n", text::format_double(std::stod(time)),
+  fmt::print("\nreadouts at day {} (all of them in {}):\n", text::format_double(text::parse_double(time).value_or(std::nan(""))),
              (dir / "readouts.csv").string());
   for (const Row& r : shown) {
-    const double v = std::stod(r.value);
+    const double v = text::parse_double(r.value).value_or(std::nan(""));
     fmt::print("  {:<{}}  {:>10}  {}\n", r.name, width, std::abs(v) >= 1000 ? fmt::format("{:.0f}", v) : fmt::format("{:.4g}", v), r.unit);
   }
 }
 
 /// Continues an interrupted run from DIR/checkpoint.bin: the model is recompiled from the
 /// resolved scenario saved in it; another binary or a changed scenario is refused without --force.
-int resume_run(const RunArguments& args, const CommonOptions& common) {
+int resume_run(const RunArguments& args, const CommonOptions& common, const std::filesystem::path& dir) {
   const Registry registry = make_builtin_registry();
-  const std::filesystem::path dir = args.resume;
   const io::Checkpoint checkpoint = io::read_checkpoint(dir / "checkpoint.bin");
   if (checkpoint.version != io::binary_version() && !args.force)
     throw InputError(SourceLocation{(dir / "checkpoint.bin").string(), 0, 0}, "--resume",
@@ -154,7 +156,22 @@ int resume_run(const RunArguments& args, const CommonOptions& common) {
 }
 
 int run(const RunArguments& args, const CommonOptions& common) {
-  if (!args.resume.empty()) return resume_run(args, common);
+  if (args.resume_requested || !args.resume.empty()) {
+    // The directory: --resume DIR, else --out, else the scenario's output directory.
+    if (!args.resume.empty() && !args.output_dir.empty() &&
+        std::filesystem::path(args.resume) != std::filesystem::path(args.output_dir))
+      throw InputError(SourceLocation{}, "--resume", "--resume DIR and --out name different directories");
+    std::filesystem::path dir = !args.resume.empty() ? args.resume : args.output_dir;
+    if (dir.empty() && !args.scenario.empty()) {
+      const Registry registry = make_builtin_registry();
+      const Scenario scenario = load_scenario(args.scenario, registry, parse_overrides(args.overrides));
+      const std::string configured = *scenario.resolved["output"]["directory"].value<std::string>();
+      dir = configured.empty() ? std::filesystem::path("runs") / std::filesystem::path(args.scenario).stem()
+                               : std::filesystem::path(configured);
+    }
+    if (dir.empty()) throw InputError(SourceLocation{}, "--resume", "give the run's directory (--resume DIR) or its scenario");
+    return resume_run(args, common, dir);
+  }
   if (args.scenario.empty()) throw InputError(SourceLocation{}, "scenario", "give a scenario file, or --resume DIR");
   const Registry registry = make_builtin_registry();
   std::vector<Override> overrides;
@@ -263,17 +280,19 @@ void print_study_table(const std::filesystem::path& dir) {
 int study(const StudyArguments& args, const CommonOptions& common) {
   const Registry registry = make_builtin_registry();
   const study::StudySpec spec = study::load_study(args.study, registry);
+  if (!args.resume_dir.empty() && !args.output_dir.empty() &&
+      std::filesystem::path(args.resume_dir) != std::filesystem::path(args.output_dir))
+    throw InputError(SourceLocation{}, "--resume", "--resume DIR and --out name different directories");
+  std::filesystem::path out = !args.resume_dir.empty() ? args.resume_dir : args.output_dir;
   if (args.dry_run) {
     // Validated; say what would run, and write nothing.
     if (common.rank == 0)
       fmt::print("{}nothing was run or written (--dry-run); without it the outputs go to {}/\n",
                  study::study_plan(spec, registry),
-                 (args.output_dir.empty() ? std::filesystem::path("runs") / std::filesystem::path(args.study).stem()
-                                          : std::filesystem::path(args.output_dir))
+                 (out.empty() ? std::filesystem::path("runs") / std::filesystem::path(args.study).stem() : out)
                      .string());
     return exit_code::ok;
   }
-  std::filesystem::path out = args.output_dir;
   if (out.empty()) out = std::filesystem::path("runs") / std::filesystem::path(args.study).stem();
   if (args.threads > 0) omp_set_num_threads(args.threads);
   std::size_t subjects = 0;
@@ -282,7 +301,7 @@ int study(const StudyArguments& args, const CommonOptions& common) {
   if (!quiet)
     spdlog::info("study {}: {} arms, {} subjects, {} ranks x {} threads", args.study, spec.arms.size(), subjects,
                  common.ranks, omp_get_max_threads());
-  study::StudyOptions options{out, args.force, args.resume, quiet, common.command_line,
+  study::StudyOptions options{out, args.force, args.resume, quiet, io::default_progress_mode(quiet), common.command_line,
                               {common.rank, common.ranks, common.barrier, common.all_ok}};
   const auto result = study::run_study(spec, registry, options);
   if (common.rank != 0) return exit_code::ok;  // rank 0 wrote the outputs
@@ -307,6 +326,7 @@ int validate(const ValidateArguments& args, const CommonOptions& common) {
       args.calibration.empty() ? data / "evidence" / "calibration.toml" : std::filesystem::path(args.calibration);
   options.output_dir = args.output_dir.empty() ? std::filesystem::path("runs") / "validation" : std::filesystem::path(args.output_dir);
   options.filter = args.filter;
+  options.progress = common.rank == 0 ? io::default_progress_mode(common.quiet) : io::ProgressMode::none;
   options.cluster = {common.rank, common.ranks, common.barrier, common.all_ok};
   if (args.threads > 0) omp_set_num_threads(args.threads);
   if (args.print_frozen) {
@@ -351,8 +371,12 @@ std::vector<study::ParameterRange> parse_ranges(const std::vector<std::string>& 
     const auto space = high_part.find(' ');
     r.unit = space == std::string::npos ? "" : std::string(text::trim(high_part.substr(space + 1)));
     try {
-      r.low = std::stod(p.substr(eq + 1, dots - eq - 1));
-      r.high = std::stod(high_part.substr(0, space));
+      const auto low = text::parse_double(p.substr(eq + 1, dots - eq - 1));
+      const auto high = text::parse_double(high_part.substr(0, space));
+      if (!low || !high)
+        throw InputError(SourceLocation{"--param", 0, 0}, p, "expected numbers in name=low..high unit [log]");
+      r.low = *low;
+      r.high = *high;
       if (!r.unit.empty()) (void)units::parse_unit(r.unit);
       if (const ParameterSpec* spec = registry.parameters().find(r.name)) {
         const double lo = units::from_si(units::to_si(r.low, r.unit.empty() ? "1" : r.unit), spec->unit);
@@ -427,6 +451,9 @@ int sensitivity(const SensitivityArguments& args, const CommonOptions& common) {
   std::vector<std::string> errors(points.size());
   const auto count = static_cast<std::int64_t>(points.size());
   if (!common.quiet) spdlog::info("sensitivity: {} model runs ({}), readout {} at {}", count, args.method, args.readout, args.at);
+  io::Progress progress("sensitivity", static_cast<double>(count), io::default_progress_mode(common.quiet), "runs");
+  std::size_t finished = 0;
+  std::mutex progress_lock;
   // Model runs are independent; each writes only its own output slot.
 #pragma omp parallel for schedule(dynamic)
   for (std::int64_t k = 0; k < count; ++k) {
@@ -443,7 +470,10 @@ int sensitivity(const SensitivityArguments& args, const CommonOptions& common) {
     } catch (const std::exception& e) {
       errors[i] = e.what();
     }
+    const std::lock_guard lock(progress_lock);
+    progress.update(static_cast<double>(++finished));
   }
+  progress.finish();
   for (const auto& e : errors)
     if (!e.empty()) throw RuntimeFailure("sensitivity run failed: " + e);
   std::ostringstream table;

@@ -24,7 +24,8 @@ struct RunArguments {
   int threads = 0;  ///< 0: OpenMP default
   long long seed = -1;
   std::vector<std::string> overrides;
-  std::string resume;  ///< output directory of an interrupted run to continue from its checkpoint
+  bool resume_requested = false;  ///< --resume given: continue an interrupted run from its checkpoint
+  std::string resume;             ///< --resume DIR: the run's output directory (else --out or the default)
   std::string design;  ///< design table CSV; with `row`, that row's values override the scenario
   long long row = -1;
 };
@@ -61,6 +62,7 @@ struct StudyArguments {
   bool force = false;
   bool resume = false;
   bool dry_run = false;  ///< validate and print the plan; run and write nothing
+  std::string resume_dir;  ///< --resume DIR: the study's output directory (else --out or the default)
   int threads = 0;
 };
 int study(const StudyArguments& args, const CommonOptions& common);

@@ -5,6 +5,11 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <system_error>
+#include <utility>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -24,6 +29,27 @@ bool launched_by_mpi() {
 }
 
 int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common);
+
+/// --help-all lists each subcommand as "Subcommand NAME:" with its description and one line per
+/// argument and option (help2man makes a subsection of each for the man page).
+class HelpAllFormatter : public CLI::Formatter {
+ public:
+  std::string make_expanded(const CLI::App* sub) const override {
+    std::ostringstream out;
+    out << "\nSubcommand " << sub->get_name() << ":\n  " << sub->get_description() << "\n\n";
+    bool positionals = false;
+    for (const CLI::Option* o : sub->get_options([](const CLI::Option* x) { return x->get_positional(); })) {
+      out << make_option(o, true);
+      positionals = true;
+    }
+    if (positionals) out << "\n";
+    for (const CLI::Option* o : sub->get_options([&](const CLI::Option* x) {
+           return x->nonpositional() && x != sub->get_help_ptr() && x != sub->get_help_all_ptr();
+         }))
+      out << make_option(o, false);
+    return out.str();
+  }
+};
 
 }  // namespace
 
@@ -55,15 +81,26 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   using namespace bungner;
   CLI::App app{"bungner: in-silico laboratory for peripheral nerve injury and repair"};
   app.require_subcommand(1);
+  // -q and -v (and --version) are read after the subcommand too: `bungner run x.toml -q`.
+  app.fallthrough();
+  // --help shows every option's default.
+  app.option_defaults()->always_capture_default();
+  // --help-all: every subcommand's options in one page (the man page is made from it).
+  app.set_help_all_flag("--help-all", "Print help for every subcommand and exit");
+  app.formatter(std::make_shared<HelpAllFormatter>());
   for (int i = 0; i < argc; ++i) common.command_line += (i ? " " : "") + std::string(argv[i]);
-  app.add_flag("-q,--quiet", common.quiet, "Only errors");
+  app.add_flag("-q,--quiet", common.quiet, "Only errors (no progress)");
   app.add_flag("-v,--verbose", common.verbose, "Debug logging");
-  app.set_version_flag("--version", std::string(build_info::version) + " (" + build_info::git_commit + ")");
+  app.set_version_flag("--version", std::string("bungner ") + build_info::version + " (" + build_info::git_commit + ")");
 
   cli::RunArguments run_args;
   auto* run = app.add_subcommand("run", "Run a scenario and write run.json, timeseries.csv, readouts.csv");
-  run->add_option("scenario", run_args.scenario, "Scenario file (TOML); optional with --resume");
-  run->add_option("--resume", run_args.resume, "Continue the interrupted run in this directory from its checkpoint");
+  run->add_option("scenario", run_args.scenario, "Scenario file (TOML); optional with --resume DIR");
+  auto* run_resume = run->add_option("--resume", run_args.resume,
+                                     "Continue an interrupted run from its checkpoint, in DIR or else in the output "
+                                     "directory (--out, output.directory or runs/<stem>)")
+                         ->expected(0, 1)
+                         ->type_name("[DIR]");
   run->add_option("-o,--out", run_args.output_dir, "Output directory (default: output.directory or runs/<stem>)");
   run->add_flag("-f,--force", run_args.force, "Replace a previous run in the output directory");
   run->add_option("-t,--threads", run_args.threads, "OpenMP threads (results do not depend on it)")->check(CLI::Range(1, 1024));
@@ -82,10 +119,14 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
 
   cli::StudyArguments study_args;
   auto* study = app.add_subcommand("study", "Run a virtual cohort study: arms, subjects, statistics");
-  study->add_option("study", study_args.study, "Study file (TOML)")->required();
+  study->add_option("study", study_args.study, "Study file (TOML)");
   study->add_option("-o,--out", study_args.output_dir, "Output directory (default: runs/<stem>)");
   study->add_flag("-f,--force", study_args.force, "Start over in a directory holding a previous study");
-  study->add_flag("--resume", study_args.resume, "Continue an interrupted study, keeping finished subjects");
+  auto* study_resume = study->add_option("--resume", study_args.resume_dir,
+                                         "Continue an interrupted study, keeping finished subjects, in DIR or else in "
+                                         "the output directory (--out or runs/<stem>)")
+                           ->expected(0, 1)
+                           ->type_name("[DIR]");
   study->add_flag("--dry-run", study_args.dry_run,
                   "Validate the study (every arm and readout) and print its plan: arms, subjects, readouts; run and write nothing");
   study->add_option("-t,--threads", study_args.threads, "Subjects run in parallel on this many threads")
@@ -146,6 +187,52 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   validate->add_option("-t,--threads", validate_args.threads, "Subjects run in parallel on this many threads")
       ->check(CLI::Range(1, 1024));
 
+  // Defaults that mean "not given" (an empty list, -1, 0 threads) say nothing useful in --help.
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
+    for (CLI::Option* option : command->get_options())
+      if (const std::string d = option->get_default_str(); d == "[]" || d == "-1" || (d == "0" && option->check_name("--threads")))
+        option->default_str("");
+  // Examples and exit codes close every --help page (subcommands get their own examples).
+  const std::string exit_codes =
+      "Exit status:\n"
+      "  0  success\n"
+      "  2  invalid input (scenario, study, preset, option, or an output directory that may not be\n"
+      "     written); nothing is written\n"
+      "  3  runtime failure (I/O error, numerical failure); no file is left under a final name\n";
+  const auto examples = [&](CLI::App* command, const std::string& lines) {
+    command->footer("Examples:\n" + lines + "\n" + exit_codes);
+  };
+  examples(&app,
+           "  bungner run scenarios/rat-sciatic-crush.toml --out runs/crush\n"
+           "  bungner study scenarios/studies/rat-sciatic-10mm-msc.toml -q\n"
+           "  bungner check my.toml --set 'repair.timing=\"8 weeks\"'\n"
+           "  bungner explain axon_regeneration.speed\n"
+           "  bungner validate --filter 'E2*' --json\n"
+           "  bungner <subcommand> --help   (options of one subcommand)\n");
+  examples(run,
+           "  bungner run scenarios/rat-sciatic-crush.toml --out runs/crush --threads 2\n"
+           "  bungner run my.toml --set 'injury.gap_length=\"10 mm\"' --seed 7\n"
+           "  bungner run --resume runs/crush        (continue a killed run from its checkpoint)\n"
+           "  bungner run my.toml --resume           (the same, in my.toml's output directory)\n");
+  examples(study,
+           "  bungner study scenarios/studies/alcar-dose-response.toml --out runs/alcar\n"
+           "  bungner study scenarios/studies/alcar-dose-response.toml --resume runs/alcar\n"
+           "  mpirun -n 2 bungner study STUDY.toml   (subjects spread over MPI processes)\n");
+  examples(design,
+           "  bungner design --method lhs -n 20 --param 'axon_regeneration.speed=1..3 mm/day' -o design.csv\n");
+  examples(sensitivity,
+           "  bungner sensitivity my.toml --param 'axon_regeneration.speed=1..3 mm/day' \\\n"
+           "      --readout muscle_mass_ratio.gastrocnemius --at '12 weeks' --method morris\n");
+  examples(check, "  bungner check my.toml\n  bungner check my.toml --set 'repair.type=\"autograft\"'\n");
+  examples(print, "  bungner print-config my.toml > resolved.toml\n");
+  examples(params, "  bungner params 'muscle_*'\n  bungner params --markdown > docs/parameters.md\n");
+  examples(explain, "  bungner explain schwann_support.decline_time_constant\n  bungner explain vitamin_d\n");
+  examples(list, "  bungner list therapies\n  bungner list readouts\n");
+  examples(units, "  bungner units\n");
+  examples(schema, "  bungner schema > docs/scenario-keys.md\n");
+  examples(report, "  bungner report runs/crush\n");
+  examples(validate, "  bungner validate\n  bungner validate --filter 'E2*' --json\n");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -156,6 +243,25 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    return exit_code::invalid_input;
+  }
+
+  // `--resume` takes an optional DIR in both run and study. A file given there is the scenario or
+  // study written after the flag (`bungner study --resume STUDY.toml`, as before).
+  const auto is_file = [](const std::string& path) {
+    std::error_code ec;
+    return !path.empty() && std::filesystem::is_regular_file(path, ec);
+  };
+  if (run_resume->count() > 0) {
+    run_args.resume_requested = true;
+    if (run_args.scenario.empty() && is_file(run_args.resume)) std::swap(run_args.scenario, run_args.resume);
+  }
+  if (study_resume->count() > 0) {
+    study_args.resume = true;
+    if (study_args.study.empty() && is_file(study_args.resume_dir)) std::swap(study_args.study, study_args.resume_dir);
+  }
+  if (study->parsed() && study_args.study.empty()) {
+    fmt::print(stderr, "study: a study file is required\nRun with --help for more information.\n");
     return exit_code::invalid_input;
   }
 

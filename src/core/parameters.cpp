@@ -27,6 +27,8 @@ void ParameterRegistry::declare(ParameterSpec spec) {
   if (!spec.hard.contains(spec.default_value) || !spec.hard.contains(spec.plausible.low) ||
       !spec.hard.contains(spec.plausible.high))
     throw std::logic_error("parameter " + spec.name + ": default or plausible range outside the hard range");
+  if (!spec.varies.empty() && spec.unit != "1")
+    throw std::logic_error("parameter " + spec.name + ": a between-subject CV has unit \"1\"");
   index_.emplace(spec.name, specs_.size());
   specs_.push_back(std::move(spec));
 }

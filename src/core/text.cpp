@@ -1,5 +1,7 @@
 #include "bungner/core/text.hpp"
 
+#include "bungner/core/errors.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -139,6 +141,102 @@ std::string csv_field(std::string_view s) {
   }
   quoted += '"';
   return quoted;
+}
+
+std::optional<double> parse_double(std::string_view s) {
+  s = trim(s);
+  if (!s.empty() && s.front() == '+' && s.size() > 1 && s[1] != '-' && s[1] != '+') s.remove_prefix(1);
+  if (s.empty()) return std::nullopt;
+  double value = 0.0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value, std::chars_format::general);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::uint64_t> parse_unsigned(std::string_view s) {
+  s = trim(s);
+  if (s.empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return value;
+}
+
+std::vector<CsvRecord> parse_csv(std::string_view text, std::string_view source) {
+  std::vector<CsvRecord> records;
+  std::size_t i = 0;
+  if (text.starts_with("\xEF\xBB\xBF")) i = 3;  // a UTF-8 byte-order mark (spreadsheets write one)
+  int line = 1;
+  std::size_t line_start = i;  // offset of the current line's first byte
+  const auto column_at = [&](std::size_t at) { return static_cast<int>(at - line_start) + 1; };
+  const auto fail = [&](int l, int column, const std::string& message) {
+    throw InputError(SourceLocation{std::string(source), l, column}, "", message);
+  };
+  while (i < text.size()) {
+    // An empty line: no record.
+    if (text[i] == '\n' || (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
+      i += text[i] == '\r' ? 2 : 1;
+      ++line;
+      line_start = i;
+      continue;
+    }
+    CsvRecord record;
+    bool end_of_record = false;
+    while (!end_of_record) {
+      CsvField field{{}, line, column_at(i)};
+      if (i < text.size() && text[i] == '"') {
+        ++i;
+        for (;;) {
+          if (i >= text.size()) fail(field.line, field.column, "unterminated quoted field");
+          const char c = text[i];
+          if (c == '"') {
+            if (i + 1 < text.size() && text[i + 1] == '"') {
+              field.text += '"';
+              i += 2;
+              continue;
+            }
+            ++i;
+            break;
+          }
+          field.text += c;
+          ++i;
+          if (c == '\n') {
+            ++line;
+            line_start = i;
+          }
+        }
+        if (i < text.size() && text[i] != ',' && text[i] != '\n' &&
+            !(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
+          fail(line, column_at(i), "expected ',' or the end of the line after a quoted field");
+        }
+      } else {
+        while (i < text.size() && text[i] != ',' && text[i] != '\n' &&
+               !(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
+          field.text += text[i++];
+        }
+      }
+      record.push_back(std::move(field));
+      if (i >= text.size()) {
+        end_of_record = true;
+      } else if (text[i] == ',') {
+        ++i;
+      } else {  // LF or CRLF
+        i += text[i] == '\r' ? 2 : 1;
+        ++line;
+        line_start = i;
+        end_of_record = true;
+      }
+    }
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+std::vector<std::string> field_texts(const CsvRecord& record) {
+  std::vector<std::string> out;
+  out.reserve(record.size());
+  for (const CsvField& f : record) out.push_back(f.text);
+  return out;
 }
 
 std::string base64_encode(const void* data, std::size_t bytes) {

@@ -45,6 +45,10 @@ constexpr double dalton = 1.66053906660e-27;  // kg, CODATA 2018
 constexpr double avogadro = 6.02214076e23;    // 1/mol, exact since the 2019 SI
 constexpr double mmhg = 133.322387415;        // Pa, the conventional millimetre of mercury
 constexpr double cmh2o = 98.0665;             // Pa, conventional (g_n * 1 cm * 1000 kg/m^3)
+constexpr double inch = 0.0254;               // m, exact (international yard and pound, 1959)
+constexpr double foot = 12.0 * inch;          // m, exact
+constexpr double pound = 0.45359237;          // kg, exact (avoirdupois)
+constexpr double ounce = pound / 16.0;        // kg, exact (avoirdupois)
 
 // Symbols are case-sensitive ("mM" millimolar vs "mm" millimetre, "Pa" vs "pA"). The micro sign
 // U+00B5 is the stored form; the Greek mu U+03BC is normalised to it before lookup.
@@ -64,6 +68,13 @@ constexpr UnitEntry table[] = {
     {"micron", "micrometre", L, 1e-6},
     {"microns", "micrometre", L, 1e-6},
     {"nm", "nanometre", L, 1e-9},
+    // Clinicians' imperial lengths (gap and limb lengths in US charts).
+    {"in", "inch", L, inch},
+    {"inch", "inch", L, inch},
+    {"inches", "inch", L, inch},
+    {"ft", "foot", L, foot},
+    {"foot", "foot", L, foot},
+    {"feet", "foot", L, foot},
     // Time
     {"s", "second", T, 1.0},
     {"sec", "second", T, 1.0},
@@ -87,6 +98,7 @@ constexpr UnitEntry table[] = {
     {"wk", "week", T, week},
     {"week", "week", T, week},
     {"weeks", "week", T, week},
+    {"mo", "month (30.4375 d)", T, month},
     {"month", "month (30.4375 d)", T, month},
     {"months", "month (30.4375 d)", T, month},
     {"yr", "year (365.25 d)", T, julian_year},
@@ -104,6 +116,10 @@ constexpr UnitEntry table[] = {
     {"fg", "femtogram", M, 1e-18},
     {"Da", "dalton", M, dalton},
     {"kDa", "kilodalton", M, 1e3 * dalton},
+    // Body weight in US charts (avoirdupois).
+    {"lb", "pound", M, pound},
+    {"lbs", "pound", M, pound},
+    {"oz", "ounce", M, ounce},
     // Amount of substance
     {"mol", "mole", N, 1.0},
     {"mmol", "millimole", N, 1e-3},
@@ -376,7 +392,11 @@ int edit_distance(std::string_view a, std::string_view b) {
   return d[n][m];
 }
 
-[[noreturn]] void unknown_symbol(std::string_view symbol, std::string_view context) {
+// `wanted`: the dimension the symbol must have for the whole expression to have the expected one
+// (known when the caller expects a dimension and the symbol is the only unknown one). Only
+// symbols of that dimension are suggested: "4 in" for a length must not suggest 'min'.
+[[noreturn]] void unknown_symbol(std::string_view symbol, std::string_view context,
+                                 std::optional<Dimension> wanted = std::nullopt) {
   std::string message = "unknown unit '" + std::string(symbol) + "' in " + quoted(context);
   // Celsius and Fahrenheit are offset scales; a factor cannot convert them.
   if (symbol == "°C" || symbol == "degC" || symbol == "\xE2\x84\x83" || symbol == "°F" || symbol == "degF") {
@@ -394,6 +414,7 @@ int edit_distance(std::string_view a, std::string_view b) {
   const UnitEntry* best = nullptr;
   int best_distance = std::numeric_limits<int>::max();
   for (const UnitEntry& e : table) {
+    if (wanted && e.dimension != *wanted) continue;
     const int distance = edit_distance(symbol, e.symbol);
     if (distance < best_distance) {
       best = &e;
@@ -404,6 +425,21 @@ int edit_distance(std::string_view a, std::string_view b) {
   const int allowed = symbol.size() <= 4 ? 2 : 4;
   if (best != nullptr && best_distance <= allowed) {
     message += "; did you mean '" + std::string(best->symbol) + "'?";
+  } else if (wanted) {
+    // Name a few units of the dimension wanted, one symbol per unit name.
+    std::vector<std::string_view> names, symbols;
+    for (const UnitEntry& e : table) {
+      if (e.dimension != *wanted || std::find(names.begin(), names.end(), e.name) != names.end()) continue;
+      names.push_back(e.name);
+      symbols.push_back(e.symbol);
+    }
+    if (symbols.empty()) {
+      message += "; see docs/units.md for the units understood";
+    } else {
+      message += "; expected " + with_article(describe(*wanted), *wanted) + ", e.g. ";
+      for (std::size_t i = 0; i < symbols.size() && i < 6; ++i) message += (i ? ", '" : "'") + std::string(symbols[i]) + "'";
+      message += " (docs/units.md)";
+    }
   } else {
     message += "; see docs/units.md for the units understood";
   }
@@ -423,8 +459,9 @@ struct Parsed {
 
 class ExpressionParser {
  public:
-  ExpressionParser(std::string_view expression, std::string_view context)
-      : text_(normalise(expression)), context_(context) {}
+  ExpressionParser(std::string_view expression, std::string_view context,
+                   std::optional<Dimension> expected = std::nullopt)
+      : text_(normalise(expression)), context_(context), expected_(expected) {}
 
   Parsed parse() {
     Parsed out;
@@ -443,6 +480,7 @@ class ExpressionParser {
       out.frequency_symbol = out.frequency_symbol || next.frequency_symbol;
     }
     out.dimension = checked([&] { return out.numerator / out.denominator; });
+    if (unknown_) unknown_symbol(unknown_->symbol, context_, wanted_dimension(out.dimension));
     if (!std::isfinite(out.factor) || out.factor <= 0.0) fail("unit factor out of range");
     return out;
   }
@@ -453,6 +491,29 @@ class ExpressionParser {
     Dimension dimension;
     bool frequency_symbol = false;
   };
+
+  // The first unknown symbol, kept while the rest is parsed when a dimension is expected, so
+  // that the suggestion can be limited to symbols that would give the expected dimension.
+  struct Unknown {
+    std::string symbol;
+    int power = 1;  // negative after '/'
+  };
+
+  // The dimension the unknown symbol must have: expected = rest * X^power.
+  std::optional<Dimension> wanted_dimension(const Dimension& rest) const {
+    if (!expected_ || unknown_count_ != 1 || unknown_->power == 0) return std::nullopt;
+    try {
+      const Dimension needed = *expected_ / rest;  // X^power
+      Dimension x;
+      for (std::size_t i = 0; i < base_dimension_count; ++i) {
+        if (needed.exponent[i] % unknown_->power != 0) return std::nullopt;
+        x.exponent[i] = detail::checked_exponent(needed.exponent[i] / unknown_->power);
+      }
+      return x;
+    } catch (const UnitError&) {
+      return std::nullopt;
+    }
+  }
 
   Product product(bool numerator) {
     Product out;
@@ -488,11 +549,15 @@ class ExpressionParser {
       } else {
         const std::string_view name = symbol();
         const UnitEntry* entry = find_symbol(name);
-        if (entry == nullptr) unknown_symbol(name, context_);
+        if (entry == nullptr && !expected_) unknown_symbol(name, context_);
         int power = 1;
         if (!at_end() && peek() == '^') {
           ++pos_;
           power = exponent();
+        }
+        if (entry == nullptr) {
+          if (unknown_count_++ == 0) unknown_ = Unknown{std::string(name), numerator ? power : -power};
+          continue;
         }
         out.factor *= std::pow(entry->factor, power);
         out.dimension = checked([&] { return out.dimension * pow(entry->dimension, power); });
@@ -562,11 +627,15 @@ class ExpressionParser {
 
   std::string text_;
   std::string_view context_;
+  std::optional<Dimension> expected_;
+  std::optional<Unknown> unknown_;
+  int unknown_count_ = 0;
   std::size_t pos_ = 0;
 };
 
-Parsed parse_expression(std::string_view expression, std::string_view context) {
-  return ExpressionParser(expression, trim(context)).parse();
+Parsed parse_expression(std::string_view expression, std::string_view context,
+                        std::optional<Dimension> expected = std::nullopt) {
+  return ExpressionParser(expression, trim(context), expected).parse();
 }
 
 std::string describe_parsed(const Parsed& p) {
@@ -589,7 +658,7 @@ struct ParsedQuantity {
   Parsed unit;
 };
 
-ParsedQuantity parse_quantity_text(std::string_view raw) {
+ParsedQuantity parse_quantity_text(std::string_view raw, std::optional<Dimension> expected = std::nullopt) {
   const std::string_view text = trim(raw);
   if (text.empty()) throw UnitError("empty value: expected a number and a unit, e.g. \"10 mm\"");
   const char* begin = text.data();
@@ -618,7 +687,7 @@ ParsedQuantity parse_quantity_text(std::string_view raw) {
     throw UnitError("unexpected '" + std::string(1, c) + "' after the number in " + quoted(text));
   }
   out.unit_text = trim(rest);
-  out.unit = parse_expression(out.unit_text, text);
+  out.unit = parse_expression(out.unit_text, text, expected);
   return out;
 }
 
@@ -662,7 +731,7 @@ Quantity parse_quantity(std::string_view text) {
 
 double parse_as(std::string_view text, std::string_view expected_unit) {
   const Parsed expected = parse_expression(expected_unit, expected_unit);
-  const ParsedQuantity q = parse_quantity_text(text);
+  const ParsedQuantity q = parse_quantity_text(text, expected.dimension);
   const std::string_view unit = trim(expected_unit);
   if (q.unit_text.empty() && !expected.dimension.dimensionless()) {
     throw UnitError("missing unit in " + quoted(trim(text)) + ": expected " +

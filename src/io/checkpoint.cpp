@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "bungner/core/build_info.hpp"
+#include "bungner/core/sha256.hpp"
 #include "bungner/core/errors.hpp"
 #include "bungner/io/atomic_file.hpp"
 
@@ -27,7 +28,13 @@ std::array<double*, 5> cytokine_fields(NerveCytokines& c) {
   return {&c.tnf_alpha, &c.il1_beta, &c.il10, &c.macrophages, &c.m2_share};
 }
 
-constexpr char magic[] = "BUNGNER-CHECKPOINT-5";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve, fibre types and capacity; 5: nerve cytokines, graft IL-10, bridge-loss and muscle-activity signals
+constexpr char magic[] = "BUNGNER-CHECKPOINT-6";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve, fibre types and capacity; 5: nerve cytokines, graft IL-10, bridge-loss and muscle-activity signals; 6: SHA-256 trailer
+// Version 5 is version 6 without the trailer: still read (issue 25: an older checkpoint resumes).
+constexpr char magic_without_checksum[] = "BUNGNER-CHECKPOINT-5";
+// The trailer: the SHA-256 (64 hex digits) of every byte before it, written as a text field
+// (an 8-byte length, then the digits), so that a damaged but well-formed file is refused.
+constexpr std::size_t checksum_digits = 64;
+constexpr std::size_t trailer_bytes = sizeof(std::uint64_t) + checksum_digits;
 
 class Writer {
  public:
@@ -292,6 +299,7 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   w.text(c.readouts_csv);
   w.value(static_cast<std::uint64_t>(c.next_readout));
   w.value(c.next_row_s);
+  w.text(sha256_hex(w.bytes()));
   write_file_atomically(path, w.bytes());
 }
 
@@ -303,11 +311,42 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   return parse_checkpoint(bytes.str(), path.string());
 }
 
+namespace {
+
+/// The magic text at the start of `bytes`, or "" when there is none.
+std::string header_of(const std::string& bytes) {
+  if (bytes.size() < sizeof(std::uint64_t)) return {};
+  std::uint64_t n = 0;
+  std::memcpy(&n, bytes.data(), sizeof n);
+  if (n > 64 || n > bytes.size() - sizeof n) return {};
+  return bytes.substr(sizeof n, n);
+}
+
+}  // namespace
+
 Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
-  const bool long_enough = bytes.size() >= 8;
+  const std::string header = header_of(bytes);
+  if (header != magic && header != magic_without_checksum)
+    throw InputError(SourceLocation{name, 0, 0}, "--resume", "not a bungner checkpoint");
+  if (header == magic) {
+    // Check the trailer before reading anything else: a flipped bit anywhere is refused here,
+    // even where the rest would still parse.
+    const auto damaged = [&](const std::string& why) {
+      return InputError(SourceLocation{name, 0, 0}, "--resume",
+                        "checkpoint is damaged: " + why + "; it cannot be resumed (start the run again)");
+    };
+    if (bytes.size() < trailer_bytes) throw damaged("it is too short to hold its SHA-256");
+    const std::size_t payload = bytes.size() - trailer_bytes;
+    std::uint64_t digits = 0;
+    std::memcpy(&digits, bytes.data() + payload, sizeof digits);
+    const std::string stored = bytes.substr(payload + sizeof digits);
+    if (digits != checksum_digits) throw damaged("its SHA-256 trailer is missing or truncated");
+    if (sha256_hex(std::string_view(bytes).substr(0, payload)) != stored)
+      throw damaged("its SHA-256 does not match its contents (changed or corrupted after it was written)");
+    bytes.resize(payload);
+  }
   Reader r(std::move(bytes), name);
-  const std::string header = long_enough ? r.text() : std::string();
-  if (header != magic) throw InputError(SourceLocation{name, 0, 0}, "--resume", "not a bungner checkpoint");
+  (void)r.text();  // the magic, checked above
   Checkpoint c;
   c.version = r.text();
   c.scenario_sha256 = r.text();

@@ -21,8 +21,8 @@ std::string format_duration(double seconds) {
   return fmt::format("{}s", s);
 }
 
-Progress::Progress(std::string label, double total, ProgressMode mode)
-    : label_(std::move(label)), total_(total > 0 ? total : 1.0), mode_(mode),
+Progress::Progress(std::string label, double total, ProgressMode mode, std::string unit)
+    : label_(std::move(label)), unit_(std::move(unit)), total_(total > 0 ? total : 1.0), mode_(mode),
       start_(std::chrono::steady_clock::now()), last_(start_) {}
 
 void Progress::update(double done) {
@@ -31,18 +31,24 @@ void Progress::update(double done) {
   const int percent = static_cast<int>(fraction * 100.0);
   const auto now = std::chrono::steady_clock::now();
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+  const double eta_s = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+  const std::string eta = fraction > 0 ? format_duration(eta_s) : std::string("unknown");
   if (mode_ == ProgressMode::bar) {
     if (percent == last_percent_ && now - last_ < std::chrono::milliseconds(200)) return;
     constexpr int width = 30;
     const int filled = static_cast<int>(fraction * width);
-    std::fprintf(stderr, "\r%s [%s%s] %3d%%  ETA %s   ", label_.c_str(), std::string(filled, '#').c_str(),
-                 std::string(width - filled, '.').c_str(), percent, format_duration(eta).c_str());
+    const std::string count = unit_.empty() ? std::string() : fmt::format(" {:.0f}/{:.0f} {}", done, total_, unit_);
+    std::fprintf(stderr, "\r%s [%s%s] %3d%%%s  ETA %s   ", label_.c_str(), std::string(filled, '#').c_str(),
+                 std::string(width - filled, '.').c_str(), percent, count.c_str(), eta.c_str());
     std::fflush(stderr);
   } else {
     // Log lines every 10 % or every 30 s, whichever comes first.
     if (percent / 10 == last_percent_ / 10 && now - last_ < std::chrono::seconds(30)) return;
-    spdlog::info("{}: {}% done, elapsed {}, ETA {}", label_, percent, format_duration(elapsed), format_duration(eta));
+    if (unit_.empty())
+      spdlog::info("{}: {}% done, elapsed {}, ETA {}", label_, percent, format_duration(elapsed), eta);
+    else
+      spdlog::info("{}: {:.0f}/{:.0f} {} ({}%), elapsed {}, ETA {}", label_, std::min(done, total_), total_, unit_, percent,
+                   format_duration(elapsed), eta);
   }
   last_percent_ = percent;
   last_ = now;

@@ -38,40 +38,8 @@ Json read_json(const fs::path& path) {
 
 /// Rows of a CSV file bungner wrote (RFC 4180 quoting), header first.
 std::vector<CsvRow> read_csv(const fs::path& path) {
-  const std::string text = read_text(path);
   std::vector<CsvRow> rows;
-  CsvRow row;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      row.push_back(std::move(field));
-      field.clear();
-      rows.push_back(std::move(row));
-      row.clear();
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  if (!field.empty() || !row.empty()) {
-    row.push_back(std::move(field));
-    rows.push_back(std::move(row));
-  }
+  for (const auto& record : text::parse_csv(read_text(path), path.string())) rows.push_back(text::field_texts(record));
   return rows;
 }
 
@@ -87,13 +55,7 @@ std::map<std::string, std::size_t> columns(const std::vector<CsvRow>& rows, cons
   return index;
 }
 
-double to_number(const std::string& s) {
-  try {
-    return std::stod(s);
-  } catch (const std::exception&) {
-    return std::nan("");
-  }
-}
+double to_number(const std::string& s) { return text::parse_double(s).value_or(std::nan("")); }
 
 /// One row of a tidy output (timeseries.csv, readouts.csv): time, name, value, unit.
 struct TidyRow {
@@ -258,7 +220,10 @@ std::string toml_text(const toml::node_view<Node>& view, std::string_view fallba
 }
 
 /// Whether a quantity given as text ("0 mm", "0 d") is zero.
-bool is_zero(const std::string& quantity) { return !quantity.empty() && to_number(quantity) == 0.0; }
+/// Whether a quantity such as "0 mm" has the number 0.
+bool is_zero(const std::string& quantity) {
+  return !quantity.empty() && to_number(quantity.substr(0, quantity.find(' '))) == 0.0;
+}
 
 std::string joined(const std::vector<std::string>& items, std::string_view separator = ", ") {
   std::string out;

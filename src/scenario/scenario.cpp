@@ -201,7 +201,9 @@ std::optional<double> parse_parameter(const toml::node& node, const ParameterSpe
     if (node.is_string()) {
       // Unit conversion through SI can cost an ulp ("3.97 mg/kg/day" -> 3.9699999999999998);
       // 15 significant digits give back the decimal the user wrote, so print-config round-trips.
-      value = std::stod(fmt::format("{:.15g}", units::from_si(units::parse_as(*node.value<std::string>(), spec.unit), spec.unit)));
+      value = text::parse_double(
+                  fmt::format("{:.15g}", units::from_si(units::parse_as(*node.value<std::string>(), spec.unit), spec.unit)))
+                  .value();
     } else if (node.is_number() && units::parse_unit(spec.unit).dimension.dimensionless()) {
       value = units::from_si(units::to_si(*node.value<double>(), "1"), spec.unit);
     } else if (node.is_number()) {

@@ -152,7 +152,7 @@ std::unique_ptr<toml::node> validate_value(const toml::node& node, const Field& 
 /// The default of a non-table field as a TOML node.
 std::unique_ptr<toml::node> default_node(const Field& f) {
   switch (f.kind) {
-    case Kind::number: return std::make_unique<toml::value<double>>(std::stod(f.default_text));
+    case Kind::number: return std::make_unique<toml::value<double>>(text::parse_double(f.default_text).value());
     case Kind::integer: return std::make_unique<toml::value<std::int64_t>>(std::stoll(f.default_text));
     case Kind::boolean: return std::make_unique<toml::value<bool>>(f.default_text == "true");
     case Kind::quantity_list:

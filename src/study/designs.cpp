@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <istream>
+#include <iterator>
 #include <numeric>
 #include <ostream>
 #include <set>
@@ -334,45 +335,6 @@ std::string quoted(std::string_view text) {
   return result;
 }
 
-/// Splits one CSV line into fields (RFC 4180 quoting within the line). Returns the fields and
-/// the 1-based column where each starts.
-std::vector<std::pair<std::string, int>> split_csv_line(std::string_view line, std::string_view source,
-                                                        int line_number) {
-  std::vector<std::pair<std::string, int>> fields;
-  std::size_t i = 0;
-  while (true) {
-    const int column = static_cast<int>(i) + 1;
-    std::string field;
-    if (i < line.size() && line[i] == '"') {
-      ++i;
-      while (true) {
-        if (i >= line.size()) csv_error(source, line_number, column, "", "unterminated quoted field");
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        field += line[i++];
-      }
-      if (i < line.size() && line[i] != ',') {
-        csv_error(source, line_number, static_cast<int>(i) + 1, "", "expected ',' after a quoted field");
-      }
-    } else {
-      const std::size_t end = std::min(line.find(',', i), line.size());
-      field = std::string(line.substr(i, end - i));
-      i = end;
-    }
-    fields.emplace_back(std::move(field), column);
-    if (i >= line.size()) break;
-    ++i;  // the comma
-  }
-  return fields;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -557,52 +519,50 @@ void write_design_csv(std::ostream& out, const DesignTable& table) {
 }
 
 DesignTable read_design_csv(std::istream& in, std::string_view source) {
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(std::move(line));
-  }
-  while (!lines.empty() && text::trim(lines.back()).empty()) lines.pop_back();
-  if (lines.empty()) csv_error(source, 1, 1, "", "the design table is empty (no header line)");
+  const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<text::CsvRecord> records = text::parse_csv(content, source);
+  // Lines of blanks only at the end are left out, as editors leave them.
+  while (!records.empty() && records.back().size() == 1 && text::trim(records.back()[0].text).empty()) records.pop_back();
+  if (records.empty()) csv_error(source, 1, 1, "", "the design table is empty (no header line)");
 
   DesignTable table;
-  const auto header = split_csv_line(lines[0], source, 1);
-  if (text::trim(header[0].first) != "row") {
-    csv_error(source, 1, 1, "", "the first column must be 'row', found " + quoted(header[0].first));
+  const text::CsvRecord& header = records[0];
+  if (text::trim(header[0].text) != "row") {
+    csv_error(source, 1, 1, "", "the first column must be 'row', found " + quoted(header[0].text));
   }
   std::set<std::string> seen;
   for (std::size_t c = 1; c < header.size(); ++c) {
-    std::string column(text::trim(header[c].first));
-    if (column.empty()) csv_error(source, 1, header[c].second, "", "empty column header");
+    std::string column(text::trim(header[c].text));
+    if (column.empty()) csv_error(source, header[c].line, header[c].column, "", "empty column header");
     if (!seen.insert(split_column_header(column).first).second) {
-      csv_error(source, 1, header[c].second, column, "parameter '" + column + "' appears twice");
+      csv_error(source, header[c].line, header[c].column, column, "parameter '" + column + "' appears twice");
     }
     table.columns.push_back(std::move(column));
   }
 
-  for (std::size_t l = 1; l < lines.size(); ++l) {
-    const int line_number = static_cast<int>(l) + 1;
-    const auto fields = split_csv_line(lines[l], source, line_number);
+  for (std::size_t l = 1; l < records.size(); ++l) {
+    const text::CsvRecord& fields = records[l];
+    const int line_number = fields.front().line;
     if (fields.size() != header.size()) {
       csv_error(source, line_number, 1, "",
                 "expected " + std::to_string(header.size()) + " fields, found " + std::to_string(fields.size()));
     }
     const std::size_t expected_row = l - 1;
-    const std::string_view row_text = text::trim(fields[0].first);
+    const std::string_view row_text = text::trim(fields[0].text);
     std::size_t row_index = 0;
     const auto parsed = std::from_chars(row_text.data(), row_text.data() + row_text.size(), row_index);
     if (parsed.ec != std::errc() || parsed.ptr != row_text.data() + row_text.size() || row_index != expected_row) {
-      csv_error(source, line_number, fields[0].second, "row",
+      csv_error(source, fields[0].line, fields[0].column, "row",
                 "expected row number " + std::to_string(expected_row) + ", found " + quoted(row_text));
     }
     std::vector<double> values;
     values.reserve(fields.size() - 1);
     for (std::size_t c = 1; c < fields.size(); ++c) {
-      const std::string_view value_text = text::trim(fields[c].first);
+      const std::string_view value_text = text::trim(fields[c].text);
       double value = 0.0;
       const auto result = std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
       if (value_text.empty() || result.ec != std::errc() || result.ptr != value_text.data() + value_text.size()) {
-        csv_error(source, line_number, fields[c].second, table.columns[c - 1],
+        csv_error(source, fields[c].line, fields[c].column, table.columns[c - 1],
                   quoted(value_text) + " is not a number");
       }
       values.push_back(value);

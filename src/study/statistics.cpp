@@ -447,6 +447,14 @@ double inverse_regularized_incomplete_beta(double a, double b, double p) {
 
 double normal_cdf(double z) { return normal_sf(-z); }
 
+double normal_two_sided_p(double z) { return std::erfc(std::fabs(z) / std::numbers::sqrt2); }
+
+double chi_square_1_sf(double chi2) {
+  if (std::isnan(chi2)) return not_a_number;
+  if (!(chi2 > 0.0)) return 1.0;
+  return std::erfc(std::sqrt(chi2 / 2.0));
+}
+
 double student_t_sf(double t, double df) {
   require_positive(df, "Student t: df");
   if (std::isnan(t)) return not_a_number;

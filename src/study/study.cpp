@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "bungner/core/text.hpp"
 #include "bungner/core/units.hpp"
 #include "bungner/io/atomic_file.hpp"
+#include "bungner/io/progress.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/simulation.hpp"
 #include "bungner/study/statistics.hpp"
@@ -99,6 +101,9 @@ Field study_schema() {
       Field{.key = "readouts", .kind = Kind::string_list, .doc = "observations to summarise (globs; empty: all)"},
       Field{.key = "arms", .kind = Kind::table_array, .doc = "arms"},
       Field{.key = "variability", .kind = Kind::table_array, .doc = "inter-individual variability"},
+      Field{.key = "default_variability", .kind = Kind::boolean,
+            .doc = "also vary every parameter with a declared between-subject CV (bungner params --variability)",
+            .default_text = "true"},
       trial,
   };
   for (Field& f : root.children) {
@@ -143,13 +148,21 @@ std::string rows_csv(const std::vector<SubjectRow>& rows, const StudySpec& spec)
 
 std::vector<SubjectRow> parse_checkpoint(const std::string& path, std::size_t arm) {
   std::vector<SubjectRow> rows;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    // arm,subject,seed,time,readout,value,unit; arm and readout names never hold commas here.
-    const auto f = text::split(line, ',');
-    if (f.size() != 7) throw RuntimeFailure("corrupt checkpoint " + path);
-    rows.push_back(SubjectRow{arm, std::stoull(f[1]), std::stoull(f[2]), std::stod(f[3]), f[4], std::stod(f[5]), f[6]});
+  std::ifstream in(path, std::ios::binary);
+  const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<text::CsvRecord> records;
+  try {
+    records = text::parse_csv(content, path);
+  } catch (const InputError&) {
+    throw RuntimeFailure("corrupt checkpoint " + path);
+  }
+  for (const auto& record : records) {
+    // arm,subject,seed,time,readout,value,unit (rows_csv; names quoted where they need it)
+    if (record.size() != 7) throw RuntimeFailure("corrupt checkpoint " + path);
+    const auto subject = text::parse_unsigned(record[1].text), seed = text::parse_unsigned(record[2].text);
+    const auto time = text::parse_double(record[3].text), value = text::parse_double(record[5].text);
+    if (!subject || !seed || !time || !value) throw RuntimeFailure("corrupt checkpoint " + path);
+    rows.push_back(SubjectRow{arm, *subject, *seed, *time, record[4].text, *value, record[6].text});
   }
   return rows;
 }
@@ -223,28 +236,52 @@ void check_readouts(const toml::table& input, const StudySpec& spec, const std::
   }
 }
 
+/// One subject's value of a varied parameter, clamped to the parameter's hard range.
+double draw(const Variability& var, const ParameterSpec& p, double centre, double z, double u) {
+  double value = centre;
+  switch (var.distribution) {
+    case Distribution::lognormal: value *= std::exp(std::sqrt(std::log1p(var.cv * var.cv)) * z); break;
+    case Distribution::normal: value *= 1 + var.cv * z; break;
+    case Distribution::uniform: value = var.low + (var.high - var.low) * u; break;
+  }
+  return std::clamp(value, p.hard.low, p.hard.high);  // a draw never leaves the hard range
+}
+
+std::string override_value(const ParameterSpec& p, double value) {
+  return text::format_double(value) + (p.unit == "1" ? "" : " " + p.unit);
+}
+
+/// Where the varied parameters of one arm are centred, and the declared variability it applies.
+struct ArmVariability {
+  std::vector<double> centres;             ///< of spec.variability
+  std::vector<Variability> defaults;       ///< declared CVs (default_variability)
+  std::vector<double> default_centres;
+};
+
 /// Runs one subject: the arm's scenario with this subject's seed and parameter draws.
 std::vector<SubjectRow> run_subject(const StudySpec& spec, const Registry& registry, std::size_t arm,
-                                    std::size_t subject, const std::vector<double>& centres) {
+                                    std::size_t subject, const ArmVariability& varied) {
   // Common random numbers: every arm's subject s draws as the first arm's subject s does.
   const std::size_t draw_arm = spec.common_seeds ? 0 : arm;
   const std::uint64_t seed = subject_seed(spec.seed, draw_arm, subject);
   std::vector<Override> overrides = spec.arms[arm].overrides;
   overrides.push_back({"seed", std::to_string(seed)});
-  RandomStream stream({spec.seed, 0}, (static_cast<std::uint64_t>(draw_arm) << 32) | subject, 0,
-                      purpose_id("study.variability"));
+  const std::uint64_t entity = (static_cast<std::uint64_t>(draw_arm) << 32) | subject;
+  RandomStream stream({spec.seed, 0}, entity, 0, purpose_id("study.variability"));
   for (std::size_t v = 0; v < spec.variability.size(); ++v) {
     const Variability& var = spec.variability[v];
     const ParameterSpec& p = *registry.parameters().find(var.parameter);
     const double z = stream.normal(), u = stream.uniform();
-    double value = centres[v];
-    switch (var.distribution) {
-      case Distribution::lognormal: value *= std::exp(std::sqrt(std::log1p(var.cv * var.cv)) * z); break;
-      case Distribution::normal: value *= 1 + var.cv * z; break;
-      case Distribution::uniform: value = var.low + (var.high - var.low) * u; break;
-    }
-    value = std::clamp(value, p.hard.low, p.hard.high);  // a draw never leaves the hard range
-    overrides.push_back({"parameters." + var.parameter, text::format_double(value) + (p.unit == "1" ? "" : " " + p.unit)});
+    overrides.push_back({"parameters." + var.parameter, override_value(p, draw(var, p, varied.centres[v], z, u))});
+  }
+  // Declared variability: one stream per parameter, keyed by its name, so that adding or removing
+  // a declaration never shifts another parameter's draws.
+  for (std::size_t v = 0; v < varied.defaults.size(); ++v) {
+    const Variability& var = varied.defaults[v];
+    const ParameterSpec& p = *registry.parameters().find(var.parameter);
+    RandomStream own({spec.seed, 0}, entity, purpose_id(var.parameter), purpose_id("study.default_variability"));
+    const double z = own.normal();
+    overrides.push_back({"parameters." + var.parameter, override_value(p, draw(var, p, varied.default_centres[v], z, 0.5))});
   }
   const auto model = Model::compile(load_scenario(spec.base_scenario, registry, overrides), registry);
   Simulation simulation(model);
@@ -385,6 +422,21 @@ void write_trial(const StudySpec& spec, const std::vector<std::vector<SubjectRow
 
 }  // namespace
 
+std::vector<Variability> default_variability(const StudySpec& spec, const Registry& registry,
+                                             const ParameterSet& resolved) {
+  std::vector<Variability> out;
+  if (!spec.default_variability) return out;
+  for (const ParameterSpec& p : registry.parameters().all()) {
+    if (p.varies.empty()) continue;
+    const bool named = std::any_of(spec.variability.begin(), spec.variability.end(),
+                                   [&](const Variability& v) { return v.parameter == p.varies; });
+    const double cv = resolved.get(p.name);
+    if (named || !(cv > 0)) continue;
+    out.push_back({.parameter = p.varies, .distribution = Distribution::lognormal, .cv = cv});
+  }
+  return out;
+}
+
 std::uint64_t subject_seed(std::uint64_t study_seed, std::size_t arm, std::size_t subject) {
   const auto block = philox4x64_10({static_cast<std::uint64_t>(arm), static_cast<std::uint64_t>(subject), 0, 0},
                                    {study_seed, purpose_id("study.subject_seed")});
@@ -415,6 +467,7 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
       (std::filesystem::path(path).parent_path() / input["base"].value_or(std::string())).lexically_normal().string();
   spec.seed = static_cast<std::uint64_t>(resolved["seed"].value_or(std::int64_t{1}));
   spec.common_seeds = resolved["common_seeds"].value_or(false);
+  spec.default_variability = resolved["default_variability"].value_or(true);
   const auto default_subjects = static_cast<std::size_t>(std::max<std::int64_t>(1, resolved["subjects"].value_or(std::int64_t{8})));
   if (const toml::array* r = resolved["readouts"].as_array())
     for (const auto& item : *r) spec.readouts.push_back(*item.value<std::string>());
@@ -610,6 +663,14 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
         study["study_sha256"] = spec.sha256;
         study["seed"] = spec.seed;
         study["common_seeds"] = spec.common_seeds;
+        // Between-subject variability: the study's own, then the declared CVs (as the base
+        // scenario resolves them; an arm's overrides may change them).
+        study["variability"] = nlohmann::ordered_json::array();
+        for (const Variability& v : spec.variability)
+          study["variability"].push_back({{"parameter", v.parameter}, {"cv", v.cv}, {"from", "study"}});
+        const auto base_model = Model::compile(base, registry);
+        for (const Variability& v : default_variability(spec, registry, base_model->parameters()))
+          study["variability"].push_back({{"parameter", v.parameter}, {"cv", v.cv}, {"from", "declared"}});
         study["command_line"] = options.command_line;
         study["ranks"] = cluster.ranks;
         io::write_file_atomically(dir / "study.json", study.dump(2) + "\n");
@@ -624,11 +685,13 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
   }
   const bool resume = options.resume || cluster.ranks > 1;  // ranks > 0 see rank 0's fresh directory
 
-  // Centres of the varied parameters as each arm resolves them.
-  std::vector<std::vector<double>> centres(spec.arms.size());
+  // Centres of the varied parameters, and the declared variability, as each arm resolves them.
+  std::vector<ArmVariability> centres(spec.arms.size());
   for (std::size_t a = 0; a < spec.arms.size(); ++a) {
     const auto model = Model::compile(load_scenario(spec.base_scenario, registry, spec.arms[a].overrides), registry);
-    for (const auto& v : spec.variability) centres[a].push_back(model->parameters().get(v.parameter));
+    for (const auto& v : spec.variability) centres[a].centres.push_back(model->parameters().get(v.parameter));
+    centres[a].defaults = default_variability(spec, registry, model->parameters());
+    for (const auto& v : centres[a].defaults) centres[a].default_centres.push_back(model->parameters().get(v.parameter));
   }
 
   struct Job {
@@ -651,8 +714,11 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
       done[j] = 2;  // another rank's subject
     }
   }
-  std::size_t finished = result.resumed;
+  const auto to_compute = static_cast<std::size_t>(std::count(done.begin(), done.end(), 0));
+  std::size_t finished = 0;
   std::mutex progress;
+  io::Progress bar("study", static_cast<double>(to_compute),
+                   options.quiet || to_compute == 0 ? io::ProgressMode::none : options.progress, "subjects");
   const auto count = static_cast<std::int64_t>(jobs.size());
   // Subjects are independent: each writes only its own slot and its own checkpoint file.
 #pragma omp parallel for schedule(dynamic)
@@ -667,10 +733,9 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
       errors[j] = e.what();
     }
     const std::lock_guard lock(progress);
-    ++finished;
-    if (!options.quiet && (finished % std::max<std::size_t>(1, jobs.size() / 10) == 0 || finished == jobs.size()))
-      spdlog::info("study: {}/{} subjects done", finished, jobs.size());
+    bar.update(static_cast<double>(++finished));
   }
+  bar.finish();
   std::string first_error;
   for (std::size_t j = 0; j < jobs.size() && first_error.empty(); ++j)
     if (!errors[j].empty())

@@ -158,7 +158,7 @@ LogRank log_rank(std::span<const double> time, std::span<const bool> event, std:
   if (r.variance > 0) {
     const double o_e = r.observed_a - r.expected_a;
     r.chi2 = o_e * o_e / r.variance;
-    r.p = 2 * (1 - normal_cdf(std::sqrt(r.chi2)));  // chi-square with 1 df
+    r.p = chi_square_1_sf(r.chi2);  // erfc: keeps its digits down to the smallest p
     const double log_hr = o_e / r.variance, se = 1 / std::sqrt(r.variance);
     const double z = normal_quantile(0.975);
     r.hazard_ratio = std::exp(log_hr);
@@ -217,7 +217,7 @@ double two_proportion_p(std::size_t k1, std::size_t n1, std::size_t k2, std::siz
   const double pool = static_cast<double>(k1 + k2) / (a + b);
   const double se = std::sqrt(pool * (1 - pool) * (1 / a + 1 / b));
   if (se == 0) return 1;
-  return 2 * (1 - normal_cdf(std::fabs(p1 - p2) / se));
+  return normal_two_sided_p((p1 - p2) / se);
 }
 
 double power_two_proportions(double p1, double p2, double n1, double n2, double alpha) {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <sstream>
 
@@ -23,31 +24,8 @@ namespace bungner::validation {
 namespace {
 
 /// Splits one CSV line with RFC 4180 quoting (no embedded newlines in the evidence file).
-std::vector<std::string> csv_fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else out.back() += c;
-    } else if (c == '"') quoted = true;
-    else if (c == ',') out.emplace_back();
-    else out.back() += c;
-  }
-  return out;
-}
-
 double number_or_nan(const std::string& s) {
-  if (s.empty()) return std::numeric_limits<double>::quiet_NaN();
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(s, &used);
-    return used == s.size() ? v : std::numeric_limits<double>::quiet_NaN();
-  } catch (const std::exception&) {
-    return std::numeric_limits<double>::quiet_NaN();
-  }
+  return text::parse_double(s).value_or(std::numeric_limits<double>::quiet_NaN());
 }
 
 Diagnostic error_at(SourceLocation location, std::string key, std::string message) {
@@ -191,22 +169,20 @@ std::optional<double> subject_statistic(const Check& k, const std::vector<double
 }
 
 std::vector<EvidenceRow> load_evidence(const std::filesystem::path& csv) {
-  std::ifstream in(csv);
+  std::ifstream in(csv, std::ios::binary);
   if (!in) throw InputError(SourceLocation{csv.string(), 0, 0}, "--evidence", "cannot open file");
-  std::string line;
-  std::getline(in, line);
-  const auto header = csv_fields(line);
+  const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto records = text::parse_csv(content, csv.string());
+  const auto header = records.empty() ? std::vector<std::string>() : text::field_texts(records[0]);
   std::map<std::string, std::size_t> column;
   for (std::size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
   for (const char* required : {"id", "entry", "value", "low", "high", "spread", "spread_kind", "n", "split", "frozen"})
     if (!column.count(required))
       throw InputError(SourceLocation{csv.string(), 1, 1}, required, "missing column");
   std::vector<EvidenceRow> rows;
-  int number = 1;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.empty()) continue;
-    const auto f = csv_fields(line);
+  for (std::size_t k = 1; k < records.size(); ++k) {
+    const int number = records[k].front().line;
+    const auto f = text::field_texts(records[k]);
     if (f.size() != header.size())
       throw InputError(SourceLocation{csv.string(), number, 1}, "",
                        fmt::format("{} fields, the header has {}", f.size(), header.size()));
@@ -574,7 +550,17 @@ bool passes(const EvidenceRow& row, const Check& check, const Summary& simulated
   if (simulated.n == 0 || !std::isfinite(simulated.mean)) return false;
   if (check.criterion == Criterion::greater_than) return other.n > 0 && simulated.mean > other.mean;
   if (check.criterion == Criterion::less_than) return other.n > 0 && simulated.mean < other.mean;
-  const Interval i = observed_interval(row, check);
+  Interval i = observed_interval(row, check);
+  if (check.criterion == Criterion::ci && simulated.n >= 2 && simulated.sd > 0) {
+    // Both means are estimates: the difference's 95 % interval combines the observed SE with the
+    // simulated mean's SE (simulated subjects now differ; docs/validation.md).
+    const double half = (i.high - i.low) / 2;
+    const double t = row.n >= 2 ? study::student_t_quantile(0.975, row.n - 1) : 1.959963984540054;
+    const double se_observed = half / t;
+    const double se_simulated = simulated.sd / std::sqrt(static_cast<double>(simulated.n));
+    const double widened = t * std::sqrt(se_observed * se_observed + se_simulated * se_simulated);
+    i = {row.value - widened, row.value + widened};
+  }
   return simulated.mean >= i.low && simulated.mean <= i.high;
 }
 
@@ -755,6 +741,18 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
                                  text::glob_match(options.filter, r.entry)))
       card.not_modelled.push_back(r.id);
 
+  // Progress over the subjects of the selected cases (their studies differ a lot in size).
+  std::size_t subjects_total = 0, subjects_done = 0;
+  std::map<std::string, std::size_t> case_subjects;
+  for (const auto& c : cases) {
+    if (std::none_of(c.checks.begin(), c.checks.end(), [&](const Check& k) { return selected(c, k); })) continue;
+    std::size_t n = 0;
+    for (const auto& arm : study::load_study(c.study, registry).arms) n += arm.subjects;
+    case_subjects[c.name] = n;
+    subjects_total += n;
+  }
+  io::Progress progress("validate", static_cast<double>(subjects_total),
+                        options.cluster.rank == 0 ? options.progress : io::ProgressMode::none, "subjects");
   for (const auto& c : cases) {
     std::vector<const Check*> checks;
     for (const auto& k : c.checks)
@@ -762,12 +760,15 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
     if (checks.empty()) continue;
     const study::StudySpec spec = study::load_study(c.study, registry);
     study::StudyOptions study_options;
+    study_options.progress = io::ProgressMode::none;
     study_options.output_dir = options.output_dir / "studies" / c.name;
     study_options.force = true;
     study_options.quiet = options.quiet;
     study_options.command_line = "bungner validate";
     study_options.cluster = options.cluster;
     const study::StudyResult result = study::run_study(spec, registry, study_options);
+    subjects_done += case_subjects[c.name];
+    progress.update(static_cast<double>(subjects_done));
     if (options.cluster.rank != 0) continue;
     auto arm_index = [&](const std::string& name, const std::string& key) -> std::size_t {
       if (name.empty()) return 0;
@@ -847,6 +848,7 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       card.scores.push_back(std::move(s));
     }
   }
+  progress.finish();
   if (options.cluster.rank != 0) return {};
   io::write_file_atomically(options.output_dir / "scorecard.csv", scorecard_csv(card));
   io::write_file_atomically(options.output_dir / "scorecard.html", scorecard_html(card, "bungner validation scorecard"));

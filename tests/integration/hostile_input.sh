@@ -3,13 +3,23 @@
 # numbers, NaN and inf, deep nesting, very long strings, missing files, an unwritable output
 # directory and a full disk each give a clear error and the documented exit code.
 #
-# Issue 25 (bad input and rough edges), the items this file covers, each in its section below:
-#   1  `check` validates studies and validation cases; `study --dry-run` prints the plan, writes nothing
-#   2  a misspelt study readout is an error with file:line:column and "did you mean"
-#   3  readouts named by module or by observation, in scenarios and studies alike
-#   4  keys that have no effect ([repair.conduit] without a conduit, [site] keys without the 3D site) warn
-#   11 `bungner study` ends with the headline table (arms x readouts, mean ± SD)
-# (Item 8, the conduit's length in the report's words: tests/unit/test_input_checks.cpp.)
+# Issue 25 (rough edges that users hit), the items this script covers, each in a section below
+# marked "Issue 25, item N" or under "Issue 25, part A" (the others have unit tests, named in
+# docs/reliability.md):
+#   part A: 1 (`check` validates studies and validation cases; `study --dry-run` prints the plan,
+#           writes nothing), 2 (a misspelt study readout is an error with file:line:column and
+#           "did you mean"), 3 (readouts named by module or by observation, in scenarios and
+#           studies alike), 4 (keys that have no effect - [repair.conduit] without a conduit,
+#           [site] keys without the 3D site - warn), 11 (`bungner study` ends with the headline
+#           table: arms x readouts, mean ± SD). Item 8, the conduit's length in the report's
+#           words: tests/unit/test_input_checks.cpp.
+#   part B: 5 (units: in/ft/lb/oz/mo, suggestions of the expected dimension), 6 (one RFC 4180
+#           CSV reader: a study whose arm names hold commas and quotes resumes), 9 (-q/-v after
+#           the subcommand, --resume [DIR] in run and study, --help with defaults, examples and
+#           exit codes), 12 (progress with an ETA in log lines: study and sensitivity).
+#           Items 7 and 10 and the locale half of 6: unit tests (TrialSurvival.TinyPValues...,
+#           Simulation.DamagedCheckpointIsRefused, Locale.*, Text.ParseCsv...); item 9's man page,
+#           completion and `make install`: cli.install.
 . "$(dirname "$0")/common.sh" "$@"
 
 # expect CODE NAME PATTERN -- ARGS...: run bungner, require the exit code, a message matching
@@ -177,4 +187,67 @@ grep -Eq "^  crush, fast axons +[0-9.]+ ± [0-9.]+ +[0-9.]+ ± [0-9.]+" "$WORK/t
 grep -q "(1) sensory_neuron_survival \[%\]" "$WORK/table.out" || fail "no legend: $(cat "$WORK/table.out")"
 "$BUNGNER" -q study "$WORK/table.toml" --out "$WORK/table" --force >"$WORK/table-q.out" || fail "quiet study failed"
 [[ ! -s $WORK/table-q.out ]] || fail "-q still printed: $(cat "$WORK/table-q.out")"
+
+# Issue 25, item 5: clinicians' units, and a suggestion of the dimension expected ('mN' is a
+# force, nearest to "mn" by letters; a gap is a length).
+gap() { printf '%s\n[injury]\ntype = "transection"\ngap_length = "%s"\n' "$(grep -v '^\[injury\]\|^type' "$SCENARIO")" "$1" > "$WORK/$2.toml"; }
+gap "0.4 in" inch
+"$BUNGNER" -q check "$WORK/inch.toml" >/dev/null 2>"$WORK/inch.err" || fail "\"0.4 in\" refused: $(cat "$WORK/inch.err")"
+gap "4 mn" typo
+expect 2 unit-typo "did you mean '(m|mm|cm|nm|in)'" -- check "$WORK/typo.toml"
+grep -q "did you mean 'mN'" "$WORK/unit-typo.err" && fail "a force suggested for a length: $(cat "$WORK/unit-typo.err")"
+gap "4 xylo" far
+expect 2 unit-far "expected a length, e\.g\. 'm'" -- check "$WORK/far.toml"
+
+# Issue 25, items 6 and 12: a small study whose arm names hold a comma and quotes (its
+# per-subject checkpoints quote them, RFC 4180) resumes; its progress lines carry an ETA.
+cat > "$WORK/comma-study.toml" <<TOML
+title = "comma"
+base = "$SRC/scenarios/examples/rat-sciatic-transection-unrepaired.toml"
+seed = 7
+subjects = 2
+readouts = ["motor_neuron_survival"]
+[[arms]]
+name = 'untreated, "control"'
+[[arms]]
+name = "ALCAR, 50 mg/kg/day"
+set = { "therapies" = [{ type = "acetyl_l_carnitine", dose = "50 mg/kg/day" }] }
+TOML
+"$BUNGNER" study "$WORK/comma-study.toml" --out "$WORK/comma" --threads 1 >"$WORK/comma.out" 2>"$WORK/comma.err" \
+  || fail "comma study failed: $(cat "$WORK/comma.err")"
+grep -Eq "study: [0-9]+/4 subjects \([0-9]+%\), elapsed [0-9hms]+, ETA [0-9hms]+" "$WORK/comma.err" \
+  || fail "no progress line with an ETA: $(cat "$WORK/comma.err")"
+cp "$WORK/comma/summary.csv" "$WORK/comma-summary.csv"
+rm -f "$WORK/comma/subjects/arm001-subject00001.csv"
+"$BUNGNER" -q study "$WORK/comma-study.toml" --resume "$WORK/comma" --threads 1 >"$WORK/comma2.out" 2>"$WORK/comma2.err" \
+  || fail "resuming a study with commas in arm names failed: $(cat "$WORK/comma2.err")"
+cmp -s "$WORK/comma/summary.csv" "$WORK/comma-summary.csv" || fail "resumed comma study differs"
+# Sensitivity printed nothing after its start line; now its runs have progress with an ETA.
+"$BUNGNER" sensitivity "$SRC/scenarios/examples/rat-sciatic-transection-unrepaired.toml" \
+  --param 'neuron_survival.death_time_constant=20..40 d' --readout motor_neuron_survival --at '2 weeks' \
+  --trajectories 2 --threads 1 -o "$WORK/sens.csv" >/dev/null 2>"$WORK/sens.err" || fail "sensitivity failed: $(cat "$WORK/sens.err")"
+grep -Eq "sensitivity: [0-9]+/4 runs \([0-9]+%\), elapsed [0-9hms]+, ETA [0-9hms]+" "$WORK/sens.err" \
+  || fail "sensitivity: no progress line with an ETA: $(cat "$WORK/sens.err")"
+
+# Issue 25, item 9: -q and -v after the subcommand; --resume [DIR] alike in run and study;
+# --help with defaults, examples and exit codes.
+"$BUNGNER" check "$SCENARIO" -q >"$WORK/q-after.out" 2>"$WORK/q-after.err" || fail "-q after the subcommand refused: $(cat "$WORK/q-after.err")"
+"$BUNGNER" check "$SCENARIO" --verbose >/dev/null 2>"$WORK/v-after.err" || fail "--verbose after the subcommand refused: $(cat "$WORK/v-after.err")"
+"$BUNGNER" study "$WORK/comma-study.toml" --out "$WORK/comma" --resume -q >/dev/null 2>"$WORK/resume-flag.err" \
+  || fail "study --resume (flag, with --out) failed: $(cat "$WORK/resume-flag.err")"
+"$BUNGNER" study --resume "$WORK/comma" "$WORK/comma-study.toml" -q >/dev/null 2>"$WORK/resume-dir.err" \
+  || fail "study --resume DIR STUDY failed: $(cat "$WORK/resume-dir.err")"
+expect 2 resume-no-checkpoint "no checkpoint here" -- run "$SCENARIO" --resume "$WORK/comma"
+expect 2 resume-default-dir "no checkpoint here" -- run "$SCENARIO" --out "$WORK/comma" --resume
+expect 2 resume-two-dirs "name different directories" -- study "$WORK/comma-study.toml" --resume "$WORK/comma" --out "$WORK/other"
+"$BUNGNER" --help >"$WORK/help.txt"
+"$BUNGNER" study --help >"$WORK/help-study.txt"
+"$BUNGNER" design --help >"$WORK/help-design.txt"
+for f in help help-study help-design; do
+  grep -q "^Examples:" "$WORK/$f.txt" || fail "$f: no examples"
+  grep -q "^Exit status:" "$WORK/$f.txt" || grep -q "^Exit status:" "$WORK/help.txt" || fail "$f: no exit codes"
+  grep -q "  2  invalid input" "$WORK/$f.txt" || fail "$f: exit code 2 not explained"
+done
+grep -Eq -- "--method.*lhs.*\[lhs\]|--method.*=lhs" "$WORK/help-design.txt" || fail "design --help shows no default for --method: $(cat "$WORK/help-design.txt")"
+
 echo "hostile_input: ok"

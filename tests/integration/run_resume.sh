@@ -28,6 +28,22 @@ code=$?
 set -e
 [[ $code -eq 2 ]] || fail "resume with another scenario exited $code, expected 2"
 grep -q "differs from the one the checkpoint was written for" "$WORK/other.err" || fail "no reason given: $(cat "$WORK/other.err")"
+# Issue 25, item 10: a well-formed checkpoint with one flipped byte (in the rows written so far)
+# is refused by its SHA-256, with exit code 2.
+mkdir -p "$WORK/flipped" && cp "$WORK/killed/checkpoint.bin" "$WORK/flipped/"
+python3 - "$WORK/flipped/checkpoint.bin" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+at = data.rfind(b",", 0, len(data) - 100)  # a comma in the CSV rows near the end
+data[at - 1] ^= 0x01                       # the digit before it: still a well-formed number
+open(sys.argv[1], "wb").write(data)
+PY
+set +e
+"$BUNGNER" -q run --resume "$WORK/flipped" 2>"$WORK/flipped.err"
+code=$?
+set -e
+[[ $code -eq 2 ]] || fail "a checkpoint with a flipped byte gave exit code $code, expected 2: $(cat "$WORK/flipped.err")"
+grep -q "checkpoint is damaged: its SHA-256 does not match" "$WORK/flipped.err" || fail "no clear reason: $(cat "$WORK/flipped.err")"
 "$BUNGNER" -q run --resume "$WORK/killed" --threads 2 || fail "resume failed"
 for f in timeseries.csv readouts.csv; do
   cmp -s "$WORK/whole/$f" "$WORK/killed/$f" || fail "$f after kill and resume differs from the uninterrupted run"

@@ -11,6 +11,9 @@
 #include "run_helpers.hpp"
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
 
 namespace bungner {
 namespace {
@@ -209,6 +212,54 @@ TEST(Simulation, CheckpointRestartIsBitIdentical) {
   Simulation second(model, restored.state);
   second.advance_to(60 * seconds_per_day);
   EXPECT_TRUE(same_state(whole.state(), second.state()));
+}
+
+// Issue 25, item 10: a checkpoint carries the SHA-256 of its contents, so that a damaged but
+// well-formed file (one flipped byte in a value) is refused with a clear error, not resumed.
+TEST(Simulation, DamagedCheckpointIsRefused) {
+  const auto model = compile(sutured);
+  Simulation first(model);
+  first.advance_to(5 * seconds_per_day);
+  const auto path = std::filesystem::temp_directory_path() / "bungner-test-checkpoint-damaged.bin";
+  io::write_checkpoint(path, io::Checkpoint{io::binary_version(), model->scenario().sha256(), "test.toml",
+                                            model->scenario().canonical_toml(), first.state(), "1,rows,2,mm\n", "", 3, 7});
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::filesystem::remove(path);
+  ASSERT_NO_THROW(io::parse_checkpoint(bytes, "intact"));
+  const auto message_of = [](const std::string& damaged) {
+    try {
+      io::parse_checkpoint(damaged, "damaged");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  // One flipped byte in the rows written so far: still well-formed, so only the checksum sees it.
+  std::string rows = bytes;
+  const auto at = rows.rfind("rows");
+  ASSERT_NE(at, std::string::npos);
+  rows[at + 3] = 'z';
+  EXPECT_NE(message_of(rows).find("checkpoint is damaged: its SHA-256 does not match"), std::string::npos)
+      << message_of(rows);
+  // One flipped bit anywhere (a state value, a length, the trailer itself) is refused.
+  for (std::size_t i = 0; i < bytes.size(); i += 97) {
+    std::string damaged = bytes;
+    damaged[i] = static_cast<char>(damaged[i] ^ 0x10);
+    EXPECT_NE(message_of(damaged), "(accepted)") << "byte " << i;
+  }
+  EXPECT_NE(message_of(bytes.substr(0, bytes.size() - 1)), "(accepted)");
+  // The previous format (version 5: the same without the trailer) is still read.
+  std::string old = bytes.substr(0, bytes.size() - 8 - 64);
+  const auto magic_at = old.find("BUNGNER-CHECKPOINT-6");
+  ASSERT_NE(magic_at, std::string::npos);
+  old[magic_at + 19] = '5';
+  const io::Checkpoint restored = io::parse_checkpoint(old, "old");
+  EXPECT_EQ(restored.timeseries_csv, "1,rows,2,mm\n");
+  EXPECT_TRUE(same_state(first.state(), restored.state));
 }
 
 // A NaN or a negative quantity is reported with the process, the entity and the time.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bungner/core/errors.hpp"
 #include "bungner/core/text.hpp"
 
 namespace text = bungner::text;
@@ -216,3 +217,39 @@ TEST(Text, XmlEscapeReplacesEveryMarkupCharacter) {
 
 }  // namespace
 }  // namespace bungner::text
+
+// Issue 25, item 6: one CSV reader (RFC 4180) for evidence, design tables, study checkpoints and
+// reports, and one number reader (std::from_chars) for every number read from text.
+TEST(Text, ParseCsvFollowsRfc4180) {
+  const auto records = text::parse_csv("\xEF\xBB\xBF" "a,b,c\r\n1,\"x, \"\"y\"\"\",\n\n2,\"two\nlines\",z", "t.csv");
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(text::field_texts(records[0]), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(text::field_texts(records[1]), (std::vector<std::string>{"1", "x, \"y\"", ""}));
+  EXPECT_EQ(text::field_texts(records[2]), (std::vector<std::string>{"2", "two\nlines", "z"}));
+  EXPECT_EQ(records[2][0].line, 4);  // the empty line 3 is left out
+  EXPECT_EQ(records[2][2].line, 5);  // after the quoted line break
+  EXPECT_EQ(records[1][1].column, 3);
+  EXPECT_TRUE(text::parse_csv("", "t.csv").empty());
+  EXPECT_EQ(text::parse_csv("a,", "t.csv")[0].size(), 2u);
+  try {
+    text::parse_csv("a,b\n1,\"open", "t.csv");
+    FAIL() << "no error";
+  } catch (const bungner::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("unterminated quoted field"), std::string::npos) << e.what();
+    EXPECT_EQ(e.diagnostics().at(0).where.line, 2);
+    EXPECT_EQ(e.diagnostics().at(0).where.column, 3);
+  }
+  EXPECT_THROW(text::parse_csv("\"a\"b,c\n", "t.csv"), bungner::InputError);
+}
+
+TEST(Text, ParseDoubleReadsWholeNumbersOnly) {
+  EXPECT_EQ(text::parse_double("3.97"), 3.97);
+  EXPECT_EQ(text::parse_double(" -1e-3 "), -1e-3);
+  EXPECT_EQ(text::parse_double("+21"), 21.0);
+  EXPECT_TRUE(std::isnan(*text::parse_double("nan")));
+  EXPECT_EQ(text::parse_double("-inf"), -std::numeric_limits<double>::infinity());
+  for (const char* bad : {"", " ", "3,97", "12abc", "1e400", "+-1", "0x10", "--1"}) EXPECT_FALSE(text::parse_double(bad)) << bad;
+  EXPECT_EQ(text::parse_unsigned("42"), 42u);
+  EXPECT_FALSE(text::parse_unsigned("-1"));
+  EXPECT_FALSE(text::parse_unsigned("4.2"));
+}

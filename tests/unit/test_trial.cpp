@@ -2,6 +2,7 @@
 // independent reference values (tests/reference/make_trial_reference.py, scipy 1.10.1, and the
 // textbook values they reproduce), and the design's draws: block randomisation balance, dropout
 // at the stated hazard, Poisson accrual, the 3+3 rule, and patient outcomes.
+#include "bungner/study/statistics.hpp"
 #include "bungner/study/trial.hpp"
 
 #include <gtest/gtest.h>
@@ -54,6 +55,32 @@ TEST(TrialSurvival, KaplanMeierMatchesReference) {
   EXPECT_EQ(m.median, 23);  // the textbook median of the 6-MP arm
   EXPECT_EQ(m.ci_low, 13);
   EXPECT_TRUE(std::isnan(m.ci_high));  // the upper limit never falls to one half
+}
+
+// Issue 25, item 7: 2 * (1 - normal_cdf(sqrt(chi2))) is exactly 0 beyond chi2 ~ 75 and has lost
+// most of its digits long before; erfc keeps them. References: mpmath, 30 digits.
+TEST(TrialSurvival, TinyPValuesKeepTheirDigits) {
+  EXPECT_NEAR(chi_square_1_sf(100.0) / 1.52397060483210521319466865033e-23, 1.0, 1e-12);
+  EXPECT_NEAR(chi_square_1_sf(900.0) / 9.81342785429637411906761851313e-198, 1.0, 1e-12);
+  EXPECT_NEAR(chi_square_1_sf(16.79294098921654) / 4.1688091093345321e-05, 1.0, 1e-9);
+  EXPECT_EQ(chi_square_1_sf(0.0), 1.0);
+  EXPECT_NEAR(normal_two_sided_p(-10.0) / 1.52397060483210521319466865033e-23, 1.0, 1e-12);
+  // 100/100 responders against 0/100: z = sqrt(200), p = erfc(10).
+  EXPECT_NEAR(two_proportion_p(100, 100, 0, 100) / 2.08848758376254475700078629502e-45, 1.0, 1e-12);
+  // A log-rank test with a p far below 1e-20: every patient of arm A dies, none of arm B.
+  std::vector<double> time;
+  std::vector<int> group;
+  for (int i = 0; i < 200; ++i) {
+    time.push_back(i < 100 ? 1.0 + i : 1000.0);
+    group.push_back(i < 100 ? 0 : 1);
+  }
+  auto event = std::make_unique<bool[]>(time.size());
+  for (std::size_t i = 0; i < time.size(); ++i) event[i] = group[i] == 0;
+  const LogRank r = log_rank(time, std::span<const bool>(event.get(), time.size()), group);
+  ASSERT_GT(r.chi2, 100.0);
+  EXPECT_GT(r.p, 0.0);
+  EXPECT_LT(r.p, 1e-20);
+  EXPECT_NEAR(r.p / std::erfc(std::sqrt(r.chi2 / 2.0)), 1.0, 1e-14);
 }
 
 TEST(TrialSurvival, LogRankMatchesTextbook) {

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace u = bungner::units;
 
@@ -141,6 +143,58 @@ TEST(Units, UnknownSymbolSuggestsNearest) {
   // Powers written without '^' and Celsius get specific advice.
   EXPECT_NE(error_of([] { u::parse_quantity("3 mm2"); }).find("'mm^2'"), std::string::npos);
   EXPECT_NE(error_of([] { u::parse_quantity("37 °C"); }).find("kelvin"), std::string::npos);
+}
+
+// Issue 25, item 5: the units clinicians write, and suggestions of the dimension expected.
+TEST(Units, ClinicalImperialUnits) {
+  EXPECT_DOUBLE_EQ(u::parse_as("4 in", "mm"), 0.1016);
+  EXPECT_DOUBLE_EQ(u::parse_as("1 inch", "mm"), 0.0254);
+  EXPECT_DOUBLE_EQ(u::parse_as("2 inches", "mm"), 0.0508);
+  EXPECT_DOUBLE_EQ(u::parse_as("1 ft", "m"), 0.3048);
+  EXPECT_DOUBLE_EQ(u::parse_as("3 feet", "m"), 3 * 0.3048);
+  EXPECT_DOUBLE_EQ(u::parse_as("150 lb", "kg"), 150 * 0.45359237);
+  EXPECT_DOUBLE_EQ(u::parse_as("1 lbs", "kg"), 0.45359237);
+  EXPECT_DOUBLE_EQ(u::parse_as("16 oz", "kg"), 0.45359237);
+  EXPECT_DOUBLE_EQ(u::parse_as("6 mo", "d"), 6 * 30.4375 * day);
+  EXPECT_DOUBLE_EQ(u::parse_as("2 wk", "d"), 14 * day);
+  EXPECT_DOUBLE_EQ(u::parse_as("1 yr", "d"), 365.25 * day);
+  EXPECT_DOUBLE_EQ(u::parse_as("1 in/day", "mm/day"), 0.0254 / day);
+  // Fahrenheit is an offset scale, like Celsius: advice, not a factor.
+  EXPECT_NE(error_of([] { u::parse_as("98.6 °F", "K"); }).find("kelvin"), std::string::npos);
+}
+
+TEST(Units, SuggestionsHaveTheExpectedDimension) {
+  // The suggestion in a message, or "" when there is none.
+  const auto suggestion = [](const std::string& message) {
+    const auto at = message.find("did you mean '");
+    if (at == std::string::npos) return std::string();
+    const auto start = at + 14;
+    return message.substr(start, message.find('\'', start) - start);
+  };
+  // Nearest overall is a force (mN) or a time (min, h); the expected dimension rules them out.
+  for (const auto& [text, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"4 mn", "mm"}, {"4 inn", "mm"}, {"3 hm", "mm"}, {"2 mn/day", "mm/day"}, {"5 mm/dya", "mm/day"},
+           {"5 mm/hs", "mm/day"}, {"7 dyas", "d"}, {"3 mgg/kg", "mg/kg"}, {"1 kgg", "kg"}, {"2 uM^2", "mm^2"},
+           {"3 lbb", "kg"}, {"3 mN/kg", "mg/kg"}, {"3 mm^2/dy", "um^2/s"}}) {
+    const std::string message = error_of([&] { u::parse_as(text, expected); });
+    const std::string s = suggestion(message);
+    if (s.empty()) continue;
+    // The expression with the suggestion in place must have the expected dimension.
+    std::string fixed = text.substr(text.find(' ') + 1);
+    const auto unknown_start = message.find("unknown unit '") + 14;
+    const std::string unknown = message.substr(unknown_start, message.find('\'', unknown_start) - unknown_start);
+    fixed.replace(fixed.find(unknown), unknown.size(), s);
+    EXPECT_EQ(u::parse_unit(fixed).dimension, u::parse_unit(expected).dimension)
+        << text << " for " << expected << ": " << message;
+  }
+  EXPECT_NE(error_of([] { u::parse_as("4 mn", "mm"); }).find("did you mean 'm"), std::string::npos);
+  EXPECT_NE(error_of([] { u::parse_as("5 mm/dya", "mm/day"); }).find("did you mean 'day'?"), std::string::npos);
+  // Nothing of that dimension is near: the message lists some units of the dimension expected.
+  const std::string far = error_of([] { u::parse_as("4 xylo", "mm"); });
+  EXPECT_EQ(far.find("did you mean"), std::string::npos) << far;
+  EXPECT_NE(far.find("expected a length, e.g. 'm', 'cm'"), std::string::npos) << far;
+  // Without an expected dimension the nearest symbol of any kind is offered, as before.
+  EXPECT_NE(error_of([] { u::parse_quantity("10 mmm"); }).find("did you mean 'mm'?"), std::string::npos);
 }
 
 TEST(Units, RejectsGarbage) {

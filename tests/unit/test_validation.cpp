@@ -33,7 +33,7 @@ Check check(Criterion c) {
   return k;
 }
 
-Summary sim(double mean) { return {mean, 0.1, 4}; }
+Summary sim(double mean) { return {mean, 0.0, 4}; }  // no between-subject spread
 
 TEST(ValidationCriteria, ConfidenceIntervalFromStandardError) {
   const auto r = row(3.0, 0.1, "SE", 0);  // no n: normal quantile 1.96
@@ -54,6 +54,16 @@ TEST(ValidationCriteria, ConfidenceIntervalFromStandardDeviationUsesTQuantile) {
   // An SD without n gives no CI of the mean, and a range is no spread.
   EXPECT_THROW(observed_interval(row(1, 1, "SD", 0), check(Criterion::ci)), InputError);
   EXPECT_THROW(observed_interval(row(1, 1, "range", 0), check(Criterion::ci)), InputError);
+}
+
+TEST(ValidationCriteria, ConfidenceIntervalWidensByTheSimulatedMeansStandardError) {
+  // Observed SE 0.1 without n (z = 1.96); 4 simulated subjects with SD 0.2 give an SE of 0.1, so
+  // the interval of the difference is 1.96 x sqrt(0.1^2 + 0.1^2) = 0.2772 either side.
+  const auto r = row(3.0, 0.1, "SE", 0);
+  const Summary spread_out{3.27, 0.2, 4}, too_far{3.28, 0.2, 4};
+  EXPECT_TRUE(passes(r, check(Criterion::ci), spread_out, {}));
+  EXPECT_FALSE(passes(r, check(Criterion::ci), too_far, {}));
+  EXPECT_FALSE(passes(r, check(Criterion::ci), sim(3.2), {}));  // no spread: the observed CI alone
 }
 
 TEST(ValidationCriteria, RangeToleranceAndBounds) {

@@ -27,6 +27,11 @@ struct ParameterSpec {
   std::string meaning;      ///< one line
   std::string source;       ///< DOI / PMID / PMC reference, or starts with "assumption"
   std::string calibration;  ///< evidence ids the value was taken from or fitted to (e.g. "E01"); docs/calibration.md says which
+  /// Between-subject variability: when set, this parameter is the coefficient of variation (unit
+  /// "1") of the named parameter over subjects. Studies, validation and trials draw that parameter
+  /// per subject, lognormal around the value the arm resolves, unless the study says otherwise
+  /// (docs/studies.md). Species presets override the CV like any other value.
+  std::string varies;
 };
 
 /// True when a source string names a DOI, PMID, PMC id or ISBN, or says "assumption".

@@ -37,6 +37,14 @@ double inverse_regularized_incomplete_beta(double a, double b, double p);
 /// Standard normal CDF.
 double normal_cdf(double z);
 
+/// Two-sided normal p-value P(|Z| > |z|) = erfc(|z| / sqrt 2), accurate to the smallest p
+/// (2 * (1 - normal_cdf(|z|)) is 0 for |z| > 8.3 and loses digits long before).
+double normal_two_sided_p(double z);
+
+/// Survival function of the chi-square distribution with 1 degree of freedom,
+/// P(X > chi2) = erfc(sqrt(chi2 / 2)); e.g. 1.5239706e-23 at chi2 = 100.
+double chi_square_1_sf(double chi2);
+
 /// Student-t CDF and survival function P(T > t); df > 0 (df = +inf gives the normal).
 double student_t_cdf(double t, double df);
 double student_t_sf(double t, double df);

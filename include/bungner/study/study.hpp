@@ -13,6 +13,7 @@
 
 #include "bungner/model/registry.hpp"
 #include "bungner/scenario/scenario.hpp"
+#include "bungner/io/progress.hpp"
 #include "bungner/study/trial.hpp"
 
 namespace bungner::study {
@@ -47,6 +48,9 @@ struct StudySpec {
   bool common_seeds = false;
   std::vector<Arm> arms;
   std::vector<Variability> variability;
+  /// Draw every parameter with a declared between-subject CV (ParameterSpec::varies) per subject,
+  /// besides `variability` (which wins for a parameter it names). Study key `default_variability`.
+  bool default_variability = true;
   std::vector<std::string> readouts;  ///< observation names to summarise (empty: all)
   std::string sha256;                 ///< of the study file's text and the base scenario's
   std::optional<TrialSpec> trial;     ///< a [trial] table: arms' subjects come from its design
@@ -65,6 +69,12 @@ std::string study_plan(const StudySpec& spec, const Registry& registry);
 /// The observations the study summarises, over all arms (first-seen order): what each arm's
 /// model gives (observation_names), takes (readouts.include) and the study's `readouts` select.
 std::vector<std::string> study_observations(const StudySpec& spec, const Registry& registry);
+
+/// The declared between-subject variability that a study applies by default: every parameter
+/// with a `varies` field gives a lognormal draw of the parameter it names, with the CV the
+/// scenario resolves; parameters that the study's own `variability` names are left out.
+std::vector<Variability> default_variability(const StudySpec& spec, const Registry& registry,
+                                             const ParameterSet& resolved);
 
 /// Seed of subject `subject` of arm `arm`: a Philox hash of (study seed, arm, subject).
 std::uint64_t subject_seed(std::uint64_t study_seed, std::size_t arm, std::size_t subject);
@@ -85,6 +95,9 @@ struct StudyOptions {
   bool force = false;
   bool resume = false;
   bool quiet = false;
+  /// Progress of the subjects with an ETA: log lines (the default), a bar on a terminal, or none
+  /// (also when quiet).
+  io::ProgressMode progress = io::ProgressMode::log;
   std::string command_line;
   Cluster cluster;
 };

@@ -191,6 +191,7 @@ struct ValidateOptions {
   std::filesystem::path cases_dir, evidence_csv, calibration_toml, output_dir;
   std::string filter;  ///< glob on evidence row ids, entries and case names; empty: all
   bool quiet = true;
+  io::ProgressMode progress = io::ProgressMode::none;  ///< over the cases, with an ETA (rank 0)
   study::Cluster cluster;  ///< under MPI: subjects spread over ranks; rank 0 scores and writes
 };
 

@@ -356,6 +356,11 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "axon_regeneration.speed", .unit = "mm/day", .default_value = 3.0, .hard = {0.01, 20},
              .plausible = {0.5, 6}, .species = "rat", .meaning = "elongation speed of the median motor axon",
              .source = forman, .calibration = "E02"});
+  r.declare({.name = "axon_regeneration.speed_between_subject_cv", .unit = "1", .default_value = 0.1, .hard = {0, 2},
+             .plausible = {0.03, 0.3}, .species = "rat",
+             .meaning = "between-subject CV of axon_regeneration.speed (lognormal draw per subject in studies)",
+             .source = "assumption: no between-animal SD of the rat regeneration rate was found (McQuarrie 1977 and Forman & Berenberg 1978, PMID 81705, give only the error of a pooled fit); 0.1 lies between the crush-front SE and the upper bound 0.27 of Mackinnon 1985's regeneration distances (E69); docs/validation.md, spread",
+             .varies = "axon_regeneration.speed"});
   r.declare({.name = "axon_regeneration.speed_spread", .unit = "1", .default_value = 0.1647, .hard = {0, 2},
              .plausible = {0.02, 0.6}, .species = "rat",
              .meaning = "log-SD of speed over neurons (the 99th percentile axon is the 'fastest axons' front)",
@@ -372,6 +377,11 @@ void declare(ParameterRegistry& r) {
              .source = "assumption; spread set so 99% cross by 10 weeks (Al-Majed 2000 "
                        "doi:10.1523/JNEUROSCI.20-07-02602.2000)",
              .calibration = "E05"});
+  r.declare({.name = "axon_regeneration.suture_crossing_median_between_subject_cv", .unit = "1", .default_value = 0.25, .hard = {0, 2},
+             .plausible = {0.05, 0.5}, .species = "rat",
+             .meaning = "between-subject CV of axon_regeneration.suture_crossing_median (lognormal draw per subject in studies)",
+             .source = "assumption: how well a repair is made varies between surgeons and animals; no measured spread of the crossing delay",
+             .varies = "axon_regeneration.suture_crossing_median"});
   r.declare({.name = "axon_regeneration.suture_crossing_spread", .unit = "1", .default_value = 0.497,
              .hard = {0, 3}, .plausible = {0.1, 1.5}, .species = "rat",
              .meaning = "log-SD of the suture crossing delay",
@@ -438,6 +448,11 @@ void declare(ParameterRegistry& r) {
              .source = "assumption informed by P43 (preferential motor reinnervation at most 2-fold over random "
                        "pathway choice, Madison 1999; random choice between motor and sensory pathways misroutes "
                        "about half)"});
+  r.declare({.name = "axon_regeneration.misdirection_transection_between_subject_cv", .unit = "1", .default_value = 0.15, .hard = {0, 2},
+             .plausible = {0.05, 0.4}, .species = "rat",
+             .meaning = "between-subject CV of axon_regeneration.misdirection_transection (lognormal draw per subject in studies)",
+             .source = "assumption: preferential motor reinnervation varies between animals by 10-25 % of its mean (retrograde-labelling studies, not yet an evidence entry)",
+             .varies = "axon_regeneration.misdirection_transection"});
   r.declare({.name = "axon_regeneration.motor_pathway_factor", .unit = "1", .default_value = 1, .hard = {0, 10},
              .plausible = {0.1, 2}, .species = "rat",
              .meaning = "chance of a motor axon to enter a correct pathway at a grade III-V injury, relative to the "
@@ -469,6 +484,14 @@ void declare(ParameterRegistry& r) {
                        "doi:10.1002/mus.21220, identifier not verified (fewer axons through acellular than "
                        "through cellular grafts, worse for longer gaps)",
              .calibration = "E32"});
+  r.declare({.name = "axon_regeneration.allograft_crossing_length_between_subject_cv", .unit = "1", .default_value = 0.4,
+             .hard = {0, 2}, .plausible = {0.05, 0.8}, .species = "rat",
+             .meaning = "between-subject CV of axon_regeneration.allograft_crossing_length: how far axons get through "
+                        "an acellular graft differs between grafts and hosts (lognormal)",
+             .source = "assumption, fitted to the SD of E32.2 (Mathot 2021: CMAP ratio 13.5 +- 5.0 SEM % after a "
+                       "10 mm acellular allograft, about 10 rats: SD 15.8, larger than the mean)",
+             .calibration = "E32",
+             .varies = "axon_regeneration.allograft_crossing_length"});
   r.declare({.name = "axon_regeneration.conduit_crossing_loss", .unit = "1", .default_value = 0.5, .hard = {0, 1},
              .plausible = {0, 0.9}, .species = "all",
              .meaning = "share of axons that enter a bridged conduit's thin regeneration cable and do not reach the "

@@ -147,6 +147,11 @@ void declare(ParameterRegistry& r) {
              .meaning = "time constant of wet-weight loss of a denervated muscle",
              .source = "assumption, fitted to E43 (gastrocnemius lost 55.8% by 15 d; attribution incomplete)",
              .calibration = "E43"});
+  r.declare({.name = "muscle_target.atrophy_time_constant_between_subject_cv", .unit = "1", .default_value = 0.15, .hard = {0, 2},
+             .plausible = {0.05, 0.4}, .species = "rat",
+             .meaning = "between-subject CV of muscle_target.atrophy_time_constant (lognormal draw per subject in studies)",
+             .source = "assumption: denervation atrophy rates differ between animals; no measured spread",
+             .varies = "muscle_target.atrophy_time_constant"});
   r.declare({.name = "muscle_target.mass_floor", .unit = "1", .default_value = 0.25, .hard = {0, 1},
              .plausible = {0.1, 0.5}, .species = "rat",
              .meaning = "wet-weight ratio a long-denervated muscle tends to",
@@ -181,6 +186,11 @@ void declare(ParameterRegistry& r) {
                        "surae after nerve suture: tension recovers as a single exponential with a time constant of 1-2 months, by "
                        "growth of the reinnervated units after their number has settled)",
              .calibration = "E32"});
+  r.declare({.name = "muscle_target.maturation_time_constant_between_subject_cv", .unit = "1", .default_value = 0.2, .hard = {0, 2},
+             .plausible = {0.05, 0.5}, .species = "rat",
+             .meaning = "between-subject CV of muscle_target.maturation_time_constant (lognormal draw per subject in studies)",
+             .source = "assumption: motor-unit maturation after reinnervation varies between animals; no measured spread",
+             .varies = "muscle_target.maturation_time_constant"});
   r.declare({.name = "muscle_target.fibre_loss_time_constant", .unit = "d", .default_value = 180,
              .hard = {1, 100000}, .plausible = {60, 1000}, .species = "rat",
              .meaning = "time constant with which the fibres of a denervated muscle that no connected motor unit reaches "

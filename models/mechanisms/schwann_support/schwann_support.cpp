@@ -106,6 +106,11 @@ void declare(ParameterRegistry& r) {
                        "until axons reach them, so the whole nerve's measured decline is faster than each "
                        "segment's; 54 d reproduces 49 d at delays of 49 and 98 d",
              .calibration = "E21"});
+  r.declare({.name = "schwann_support.decline_time_constant_between_subject_cv", .unit = "1", .default_value = 0.2, .hard = {0, 2},
+             .plausible = {0.05, 0.5}, .species = "rat",
+             .meaning = "between-subject CV of schwann_support.decline_time_constant (lognormal draw per subject in studies)",
+             .source = "assumption: no between-animal data on the decline of distal support under chronic denervation (group fits only)",
+             .varies = "schwann_support.decline_time_constant"});
   r.declare({.name = "schwann_support.floor", .unit = "1", .default_value = 0.05, .hard = {0, 1},
              .plausible = {0, 0.3}, .species = "rat",
              .meaning = "support left after very long denervation (fraction of axons still entering)",

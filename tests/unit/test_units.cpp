@@ -172,10 +172,12 @@ TEST(Units, SuggestionsHaveTheExpectedDimension) {
     return message.substr(start, message.find('\'', start) - start);
   };
   // Nearest overall is a force (mN) or a time (min, h); the expected dimension rules them out.
-  for (const auto& [text, expected] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& pair : std::vector<std::pair<std::string, std::string>>{
            {"4 mn", "mm"}, {"4 inn", "mm"}, {"3 hm", "mm"}, {"2 mn/day", "mm/day"}, {"5 mm/dya", "mm/day"},
            {"5 mm/hs", "mm/day"}, {"7 dyas", "d"}, {"3 mgg/kg", "mg/kg"}, {"1 kgg", "kg"}, {"2 uM^2", "mm^2"},
            {"3 lbb", "kg"}, {"3 mN/kg", "mg/kg"}, {"3 mm^2/dy", "um^2/s"}}) {
+    const std::string& text = pair.first;  // named copies: clang 14 cannot capture structured bindings
+    const std::string& expected = pair.second;
     const std::string message = error_of([&] { u::parse_as(text, expected); });
     const std::string s = suggestion(message);
     if (s.empty()) continue;

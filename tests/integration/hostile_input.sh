@@ -36,7 +36,7 @@ expect() {
   grep -Eq "$pattern" "$WORK/$name.err" || fail "$name: stderr does not match /$pattern/: $(head -c 400 "$WORK/$name.err")"
 }
 no_outputs() {
-  if [[ -d $1 ]] && find "$1" -type f ! -name '.*partial*' | grep -q .; then fail "output left in $1: $(ls -A "$1")"; fi
+  if [[ -d $1 ]] && [[ -n $(find "$1" -type f ! -name '.*partial*') ]]; then fail "output left in $1: $(ls -A "$1")"; fi
 }
 
 : > "$WORK/empty.toml"

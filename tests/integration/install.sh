@@ -11,7 +11,7 @@ cmake --install "$BUILD" --prefix "$WORK/prefix" >"$WORK/install.log" 2>&1 || fa
 for f in bin/bungner share/man/man1/bungner.1 share/bash-completion/completions/bungner; do
   [[ -f $WORK/prefix/$f ]] || fail "not installed: $f ($(cat "$WORK/install.log"))"
 done
-"$WORK/prefix/bin/bungner" --version | grep -q '^bungner ' || fail "the installed executable does not run"
+grep -q '^bungner ' <<<"$("$WORK/prefix/bin/bungner" --version)" || fail "the installed executable does not run"
 
 # The man page: help2man's sections, every subcommand, the exit codes and the examples.
 man=$WORK/prefix/share/man/man1/bungner.1
@@ -30,6 +30,8 @@ grep -q "invalid input" "$man" || fail "man page does not explain the exit codes
 # The completion: valid bash, self-contained, completes what --help-all lists.
 completion=$WORK/prefix/share/bash-completion/completions/bungner
 bash -n "$completion" || fail "completion script is not valid bash"
+# Never `producer | grep -q`: under pipefail, grep -q exiting at the first match can kill the
+# producer with SIGPIPE and fail the pipeline at random (it did, once, in CI).
 complete_words() {  # complete_words WORD...: the completions of the last word
   bash --norc --noprofile -c '
     . "$1"; shift
@@ -42,8 +44,8 @@ want=$(tr ' ' '\n' <<<"$subcommands" | grep . | sort | tr '\n' ' ')
 [[ $got == "$want" ]] || fail "subcommands completed: '$got', --help lists: '$want'"
 [[ $(complete_words bungner st) == study ]] || fail "'bungner st<TAB>' does not complete to study"
 [[ $(complete_words bungner sens) == sensitivity ]] || fail "'bungner sens<TAB>' does not complete to sensitivity"
-complete_words bungner run --res | grep -qx -- --resume || fail "'bungner run --res<TAB>' does not offer --resume"
-complete_words bungner design --method "" | grep -qx sobol || fail "'design --method <TAB>' does not offer sobol"
+grep -qx -- --resume <<<"$(complete_words bungner run --res)" || fail "'bungner run --res<TAB>' does not offer --resume"
+grep -qx sobol <<<"$(complete_words bungner design --method "")" || fail "'design --method <TAB>' does not offer sobol"
 # Every option of every subcommand (from its --help) is completed.
 for s in $subcommands; do
   options=$("$BUNGNER" "$s" --help | grep -oE '^  +(-[a-z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+' | sort -u)

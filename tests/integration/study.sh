@@ -38,7 +38,7 @@ done_before=$(ls "$WORK/killed/subjects" | grep -c '\.csv$' || true)
 # Whatever the kill left, some subjects must still be missing for the resume to mean something.
 if [[ $done_before -ge 24 ]]; then rm -f "$WORK/killed/subjects/arm001-"*; fi
 out=$("$BUNGNER" study "$STUDY" --out "$WORK/killed" --resume --threads 2 2>/dev/null) || fail "resume failed"
-echo "$out" | grep -q "resumed" || fail "resume did not report resumed subjects: $out"
+grep -q "resumed" <<<"$out" || fail "resume did not report resumed subjects: $out"
 for f in subjects.csv summary.csv comparisons.csv summary.json; do
   cmp -s "$WORK/one/$f" "$WORK/killed/$f" || fail "$f after kill and resume differs from the uninterrupted study"
 done

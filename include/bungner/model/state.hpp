@@ -133,9 +133,9 @@ struct State {
   std::optional<site::InjurySite> site;
   Diagnostics diagnostics;
   /// Arrival events: neurons whose axons became `arrived` since the targets last looked, in
-  /// ascending id order. Whoever sets AxonStatus::arrived appends the neuron; muscle_target
-  /// consumes and clears the list every tick (phase targets), so it is empty between ticks and
-  /// not part of a checkpoint.
+  /// ascending id order. Whoever sets AxonStatus::arrived appends the neuron; the process
+  /// of the targets phase that connects axons consumes and clears the list every tick, so it is
+  /// empty between ticks and not part of a checkpoint.
   std::vector<std::uint32_t> arrivals;
 
   template <typename T>

@@ -168,7 +168,8 @@ void register_electrophysiology(Registry& registry) {
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
         return std::make_unique<Electrophysiology>(c.parameters);
       },
-      .observations = {"cmap_amplitude_ratio.*", "cmap_amplitude.*", "mune.*", "mune_ratio.*", "motor_conduction_velocity.*", "motor_latency.*"}});
+      .observations = {"cmap_amplitude_ratio.*", "cmap_amplitude.*", "mune.*", "mune_ratio.*", "motor_conduction_velocity.*", "motor_latency.*"},
+      .headline = {{90, "cmap_amplitude_ratio."}, {100, "motor_conduction_velocity."}, {110, "mune."}}});
 }
 
 }  // namespace bungner

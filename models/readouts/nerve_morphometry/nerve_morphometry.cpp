@@ -140,7 +140,8 @@ void register_nerve_morphometry(Registry& registry) {
                             .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
                               return std::make_unique<NerveMorphometry>(c.parameters);
                             },
-      .observations = {"myelinated_fibres_distal", "myelinated_fibres_distal_ratio", "fibre_density_distal", "fibre_diameter_distal", "myelin_thickness_distal", "g_ratio_distal"}});
+      .observations = {"myelinated_fibres_distal", "myelinated_fibres_distal_ratio", "fibre_density_distal", "fibre_diameter_distal", "myelin_thickness_distal", "g_ratio_distal"},
+      .headline = {{50, "myelinated_fibres_distal"}, {60, "g_ratio_distal"}}});
 }
 
 }  // namespace bungner

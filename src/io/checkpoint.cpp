@@ -318,8 +318,8 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   const std::string header = header_of(bytes);
   if (header.starts_with("BUNGNER-CHECKPOINT-") && header != magic)
     throw InputError(SourceLocation{name, 0, 0}, "--resume",
-                     fmt::format("checkpoint format {} is not {} (written by an older bungner); it cannot be resumed "
-                                 "(start the run again)",
+                     fmt::format("checkpoint format {} is not {} (written by another bungner version); it cannot "
+                                 "be resumed (start the run again)",
                                  header.substr(19), std::string_view(magic).substr(19)));
   if (header != magic) throw InputError(SourceLocation{name, 0, 0}, "--resume", "not a bungner checkpoint");
   {

@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 120
 # `make install` puts bin/bungner, share/man/man1/bungner.1 and the bash completion under PREFIX.
 PREFIX ?= /usr/local
 
-.PHONY: all deps configure build install run run-scenario test check test-sanitizers test-all clean docs fuzz fuzz-check
+.PHONY: all deps configure build install run run-scenario test check test-sanitizers test-all clean docs fuzz fuzz-check golden-regenerate
 
 all: build
 
@@ -65,6 +65,11 @@ fuzz-check: deps
 docs: build
 	@build/bin/bungner params --markdown > docs/parameters.md
 	@build/bin/bungner schema > docs/scenario-keys.md
+
+# Rewrite every golden regression file (models/*/*/golden/expected.csv) from the current build;
+# explain each changed file in the commit message (docs/reliability.md).
+golden-regenerate: build
+	@tests/golden/golden.sh --regenerate build/bin/bungner
 
 fuzz: deps
 	@cmake --preset fuzz >/dev/null

@@ -75,12 +75,9 @@ std::vector<Override> design_row_overrides(const std::string& file, long long ro
   return out;
 }
 
-/// The headline readouts, in the order the terminal table lists them (prefixes of observation names).
-constexpr std::string_view headline_readouts[] = {
-    "motor_neuron_survival", "sensory_neuron_survival", "regenerating_motor_axons", "days_to_target.",
-    "myelinated_fibres_distal", "g_ratio_distal", "muscle_mass_ratio.", "tetanic_force_ratio.",
-    "cmap_amplitude_ratio.", "motor_conduction_velocity.", "mune.", "skin_innervation.", "sciatic_functional_index",
-    "mrc_motor_grade.", "mrc_sensory_grade.", "tinel_sign_distance"};
+/// The headline readouts, in the order the terminal tables list them: names or prefixes (ending
+/// in '.') of observations, as the readouts declare them (ReadoutEntry::headline).
+std::vector<std::string> headline_readouts() { return make_builtin_registry().headline_observations(); }
 
 /// Prints a short table of the headline readouts at the last time of DIR/readouts.csv (or, with
 /// no readout times, of timeseries.csv) to stdout. The files themselves are unchanged.
@@ -107,7 +104,7 @@ void print_readout_table(const std::filesystem::path& dir) {
   }
   if (rows.empty()) return;
   std::vector<Row> shown;
-  for (std::string_view prefix : headline_readouts)
+  for (std::string_view prefix : headline_readouts())
     for (const Row& r : rows)
       if (prefix.ends_with('.') ? r.name.starts_with(prefix) : r.name == prefix) shown.push_back(r);
   if (shown.empty()) return;
@@ -229,7 +226,7 @@ void print_study_table(const std::filesystem::path& dir) {
     cells[{arm, readout}] = {value(row["mean"]), value(row["sd"])};
     units[readout] = row["unit"];
   }
-  for (std::string_view prefix : headline_readouts)
+  for (std::string_view prefix : headline_readouts())
     for (const auto& [name, unit] : units)
       if ((prefix.ends_with('.') ? name.starts_with(prefix) : name == prefix) &&
           std::find(readouts.begin(), readouts.end(), name) == readouts.end())

@@ -2,6 +2,9 @@
 
 #include <array>
 #include <cstring>
+#include <optional>
+
+#include <fmt/format.h>
 #include <fstream>
 #include <sstream>
 #include <type_traits>
@@ -14,23 +17,16 @@
 namespace bungner::io {
 namespace {
 
-/// The fields of a cell graft in checkpoint order: one list for writing and reading.
-constexpr std::size_t graft_field_count = 14;
-std::array<double*, graft_field_count> graft_fields(CellGraft& g) {
-  return {&g.cells,           &g.delivered,           &g.schwann_like,       &g.primed,
-          &g.neurotrophin_release, &g.vegf_release,   &g.il10_release,       &g.preparation_days,
-          &g.bridge_exposure, &g.bridge_speed_factor, &g.bridge_loss_factor, &g.bridge_gap_gain_m,
-          &g.agent_first_id,  &g.agent_count};
+std::optional<ScalarType> scalar_type_named(std::string_view name) {
+  for (const ScalarType t : {ScalarType::f64, ScalarType::i64, ScalarType::u64, ScalarType::i32, ScalarType::u32,
+                             ScalarType::u16, ScalarType::u8})
+    if (scalar_name(t) == name) return t;
+  return std::nullopt;
 }
 
-/// The nerve's cytokine compartment in checkpoint order.
-std::array<double*, 5> cytokine_fields(NerveCytokines& c) {
-  return {&c.tnf_alpha, &c.il1_beta, &c.il10, &c.macrophages, &c.m2_share};
-}
-
-constexpr char magic[] = "BUNGNER-CHECKPOINT-6";  // 2: crossing-delay signal, therapy effects; 3: cell grafts; 4: 1D distal nerve, fibre types and capacity; 5: nerve cytokines, graft IL-10, bridge-loss and muscle-activity signals; 6: SHA-256 trailer
-// Version 5 is version 6 without the trailer: still read (issue 25: an older checkpoint resumes).
-constexpr char magic_without_checksum[] = "BUNGNER-CHECKPOINT-5";
+// 7: content state as self-describing blocks (name, type, width, element count), so that content
+// that adds or changes its state needs no new format. Versions 2-6 wrote content fields by hand.
+constexpr char magic[] = "BUNGNER-CHECKPOINT-7";
 // The trailer: the SHA-256 (64 hex digits) of every byte before it, written as a text field
 // (an 8-byte length, then the digits), so that a damaged but well-formed file is refused.
 constexpr std::size_t checksum_digits = 64;
@@ -263,20 +259,14 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
     w.value(t.fibre_capacity);
     w.value(t.specific_force);
   }
-  w.value(s.signals.neuron_death_hazard_factor);
-  w.value(s.signals.growth_speed_factor);
-  w.value(s.signals.crossing_delay_factor);
-  w.value(s.effects.fibre_diameter_factor);
-  w.value(s.retrograde.fraction_supported);
-  w.value(s.signals.schwann_decline_factor);
-  w.value(s.signals.bridge_loss_factor);
-  w.value(s.signals.muscle_activity);
-  w.value(s.signals.graft_il10_release);
-  w.value(static_cast<std::uint64_t>(s.grafts.size()));
-  for (CellGraft g : s.grafts)
-    for (double* v : graft_fields(g)) w.value(*v);
-  NerveCytokines cytokines = s.cytokines;
-  for (double* v : cytokine_fields(cytokines)) w.value(*v);
+  w.value(static_cast<std::uint64_t>(s.blocks.size()));
+  for (const StateBlock& b : s.blocks) {
+    w.text(b.name);
+    w.text(std::string(scalar_name(b.type)));
+    w.value(b.width);
+    w.value(static_cast<std::uint64_t>(b.elements()));
+    w.text(std::string(reinterpret_cast<const char*>(b.bytes.data()), b.bytes.size()));
+  }
   w.value(static_cast<std::uint8_t>(s.site.has_value()));
   if (s.site) {
     const site::InjurySite& site = *s.site;
@@ -326,9 +316,13 @@ std::string header_of(const std::string& bytes) {
 
 Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   const std::string header = header_of(bytes);
-  if (header != magic && header != magic_without_checksum)
-    throw InputError(SourceLocation{name, 0, 0}, "--resume", "not a bungner checkpoint");
-  if (header == magic) {
+  if (header.starts_with("BUNGNER-CHECKPOINT-") && header != magic)
+    throw InputError(SourceLocation{name, 0, 0}, "--resume",
+                     fmt::format("checkpoint format {} is not {} (written by another bungner version); it cannot "
+                                 "be resumed (start the run again)",
+                                 header.substr(19), std::string_view(magic).substr(19)));
+  if (header != magic) throw InputError(SourceLocation{name, 0, 0}, "--resume", "not a bungner checkpoint");
+  {
     // Check the trailer before reading anything else: a flipped bit anywhere is refused here,
     // even where the rest would still parse.
     const auto damaged = [&](const std::string& why) {
@@ -373,19 +367,27 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
     t.fibre_capacity = r.value<double>();
     t.specific_force = r.value<double>();
   }
-  s.signals.neuron_death_hazard_factor = r.value<double>();
-  s.signals.growth_speed_factor = r.value<double>();
-  s.signals.crossing_delay_factor = r.value<double>();
-  s.effects.fibre_diameter_factor = r.value<double>();
-  s.retrograde.fraction_supported = r.value<double>();
-  s.signals.schwann_decline_factor = r.value<double>();
-  s.signals.bridge_loss_factor = r.value<double>();
-  s.signals.muscle_activity = r.value<double>();
-  s.signals.graft_il10_release = r.value<double>();
-  s.grafts.resize(r.count(graft_field_count * sizeof(double)));
-  for (CellGraft& g : s.grafts)
-    for (double* v : graft_fields(g)) *v = r.value<double>();
-  for (double* v : cytokine_fields(s.cytokines)) *v = r.value<double>();
+  const auto blocks = r.count(3 * sizeof(std::uint64_t) + sizeof(std::uint32_t));
+  for (std::uint64_t k = 0; k < blocks; ++k) {
+    StateBlock b;
+    b.name = r.text();
+    const std::string type = r.text();
+    b.width = r.value<std::uint32_t>();
+    const auto elements = r.value<std::uint64_t>();
+    const std::string data = r.text();
+    const auto known = scalar_type_named(type);
+    if (!known || b.width == 0)
+      throw InputError(SourceLocation{name, 0, 0}, "--resume",
+                       fmt::format("checkpoint block '{}' has an unknown element type {}x{}", b.name, type, b.width));
+    b.type = *known;
+    if (data.size() / b.element_bytes() != elements || data.size() % b.element_bytes() != 0)
+      throw InputError(SourceLocation{name, 0, 0}, "--resume",
+                       fmt::format("checkpoint block '{}' holds {} bytes, not {} elements of {}", b.name, data.size(),
+                                   elements, describe_element(b.type, b.width)));
+    b.bytes.resize(data.size());
+    std::memcpy(b.bytes.data(), data.data(), data.size());
+    s.blocks.push_back(std::move(b));
+  }
   if (r.value<std::uint8_t>() != 0) {
     fields::Fields fields = deserialize_fields(r.text());
     agents::Agents cells = deserialize_agents(r.text(), site::cell_kinds(), site::state_variables());

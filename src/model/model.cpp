@@ -193,6 +193,11 @@ Model::Model(Scenario scenario, const Registry& registry)
     }
   }
 
+  // Content declares its state once the processes and readouts exist and are in run order, so
+  // that handles and per-instance indices follow that order.
+  for (const auto& p : processes_) p->declare_state(layout_);
+  for (const auto& r : readouts_) r->declare_state(layout_);
+
   std::vector<std::int64_t> periods;
   for (const auto& p : processes_) periods.push_back(p->period_s());
   tick_s = clock::base_tick(periods, seconds_per_hour);

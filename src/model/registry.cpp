@@ -1,5 +1,7 @@
 #include "bungner/model/registry.hpp"
 
+#include <algorithm>
+
 #include <stdexcept>
 
 #include "bungner/core/text.hpp"
@@ -36,6 +38,15 @@ std::vector<std::string> Registry::readouts_observing(std::string_view name) con
         out.push_back(r.name);
         break;
       }
+  return out;
+}
+
+std::vector<std::string> Registry::headline_observations() const {
+  std::vector<Headline> all;
+  for (const auto& r : readouts_) all.insert(all.end(), r.headline.begin(), r.headline.end());
+  std::stable_sort(all.begin(), all.end(), [](const Headline& a, const Headline& b) { return a.place < b.place; });
+  std::vector<std::string> out;
+  for (const auto& h : all) out.push_back(h.name);
   return out;
 }
 

@@ -38,21 +38,39 @@ void populate(const Model& model, State& state) {
   assign_targets(model, neurons, motor, model.sensory_neurons, false);
 }
 
+ExtentSizes extent_sizes(const Model& model) {
+  return {static_cast<std::size_t>(model.motor_neurons) + model.sensory_neurons, model.distal_segments,
+          model.targets().size()};
+}
+
 }  // namespace
+
+void numerical_failure(std::string_view process, const State& state, std::string_view what, std::string_view where,
+                       double value) {
+  const double day = static_cast<double>(state.time_s) / seconds_per_day;
+  throw RuntimeFailure(fmt::format("numerical failure in {} at day {}: {} of {} is {}", process, day, what, where, value));
+}
 
 Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t run) : model_(std::move(model)) {
   state_.key = RandomKey{model_->seed, run};
   state_.targets.resize(model_->targets().size());
+  state_.blocks = model_->layout().allocate(extent_sizes(*model_));
+  state_.signals = model_->layout().neutral_signals();
   populate(*model_, state_);
   for (const auto& process : model_->processes()) process->initialize(*model_, state_);
 }
 
 Simulation::Simulation(std::shared_ptr<const Model> model, State restored)
-    : model_(std::move(model)), state_(std::move(restored)) {}
+    : model_(std::move(model)), state_(std::move(restored)) {
+  state_.blocks = model_->layout().adopt(std::move(state_.blocks), extent_sizes(*model_));
+  // Signals live within a tick; a checkpoint does not hold them.
+  state_.signals = model_->layout().neutral_signals();
+}
 
 void Simulation::tick() {
   const Model& model = *model_;
-  state_.signals = Signals{};
+  // Same size every tick: a copy, no allocation.
+  std::copy(model.layout().neutral_signals().begin(), model.layout().neutral_signals().end(), state_.signals.begin());
   for (const auto& process : model.processes()) {
     const std::int64_t period = process->period_s();
     if (!clock::due(state_.time_s, period)) continue;
@@ -68,29 +86,7 @@ void Simulation::advance_to(std::int64_t time_s) {
 }
 
 void Simulation::check_numerics() const {
-  const State& s = state_;
-  const double day = static_cast<double>(s.time_s) / seconds_per_day;
-  const auto fail = [&](std::string_view process, std::string_view what, std::string_view where, double value) {
-    throw RuntimeFailure(fmt::format("numerical failure in {} at day {}: {} of {} is {}", process, day, what, where, value));
-  };
-  const NeuronPopulation& n = s.neurons;
-  for (std::size_t i = 0; i < n.size(); ++i) {
-    const std::string where = fmt::format("neuron {}", i);
-    if (!std::isfinite(n.cumulative_hazard[i]) || n.cumulative_hazard[i] < 0)
-      fail("neuron_survival", "cumulative hazard", where, n.cumulative_hazard[i]);
-    if (!std::isfinite(n.position_m[i]) || n.position_m[i] < 0) fail("axon_regeneration", "position", where, n.position_m[i]);
-    if (!std::isfinite(n.speed_m_per_s[i]) || n.speed_m_per_s[i] < 0)
-      fail("axon_regeneration", "speed", where, n.speed_m_per_s[i]);
-  }
-  const double support = s.distal.schwann_support;
-  if (!std::isfinite(support) || support < 0 || support > 1) fail("schwann_support", "support", "the distal stump", support);
-  for (std::size_t t = 0; t < s.targets.size(); ++t) {
-    const std::string where = fmt::format("target {}", model_->targets()[t].name);
-    const TargetState& g = s.targets[t];
-    for (const auto& [what, v] : {std::pair{"mass ratio", g.mass_ratio}, std::pair{"receptivity", g.receptivity},
-                                  std::pair{"innervation", g.innervation}})
-      if (!std::isfinite(v) || v < 0) fail("muscle_target", what, where, v);
-  }
+  for (const auto& process : model_->processes()) process->check_numerics(*model_, state_);
 }
 
 std::vector<Observation> Simulation::observe() const {

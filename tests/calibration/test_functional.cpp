@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "bungner/model/fibre_types.hpp"
+#include "../../models/mechanisms/muscle_target/fibre_types.hpp"
 #include "run_helpers.hpp"
 
 namespace bungner {

@@ -1,6 +1,9 @@
 #pragma once
 // Helpers shared by the model tests: compile a scenario from text and sample observations.
 #include <map>
+#include <span>
+#include <stdexcept>
+#include <string_view>
 #include <memory>
 #include <string>
 #include <vector>
@@ -76,5 +79,16 @@ duration = "70 d"
 [readouts]
 times = []
 )";
+
+/// A declared state block of a State by name, as elements of T (tests only: a string lookup).
+template <typename T>
+std::span<const T> block_named(const State& state, std::string_view name) {
+  for (const StateBlock& b : state.blocks)
+    if (b.name == name) {
+      if (b.element_bytes() != sizeof(T)) throw std::logic_error("state block " + std::string(name) + " holds another type");
+      return {reinterpret_cast<const T*>(b.bytes.data()), b.bytes.size() / sizeof(T)};
+    }
+  throw std::logic_error("no state block " + std::string(name));
+}
 
 }  // namespace bungner::testing

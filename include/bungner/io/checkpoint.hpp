@@ -1,7 +1,8 @@
 #pragma once
 // Checkpoints of a run: the State (everything that changes) plus what the run has written so far,
 // tied to the scenario by its SHA-256 and to the binary by its version. A checkpoint is just the
-// State, as in MuJoCo: restoring it and continuing gives the same bits as never stopping.
+// State, as in MuJoCo: restoring it and continuing gives the same bits as never stopping. The
+// state blocks content declared are written by name with their element type, width and count.
 #include <filesystem>
 #include <string>
 

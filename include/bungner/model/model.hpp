@@ -11,6 +11,7 @@
 #include "bungner/core/parameters.hpp"
 #include "bungner/model/process.hpp"
 #include "bungner/model/registry.hpp"
+#include "bungner/model/state_layout.hpp"
 #include "bungner/scenario/scenario.hpp"
 #include "bungner/site/site.hpp"
 
@@ -64,6 +65,8 @@ class Model {
   const std::vector<TargetSpec>& targets() const { return targets_; }
   const std::vector<std::unique_ptr<Process>>& processes() const { return processes_; }
   const std::vector<std::unique_ptr<Readout>>& readouts() const { return readouts_; }
+  /// The state blocks and signals the processes and readouts declared.
+  const StateLayout& layout() const { return layout_; }
   /// Names of the registered items active in this model (mechanisms, therapies, readouts).
   const std::vector<std::string>& active_items() const { return active_items_; }
   /// Parameters that the active items declare (what `explain` must cover).
@@ -119,6 +122,7 @@ class Model {
   std::vector<std::unique_ptr<Process>> processes_;
   std::vector<std::unique_ptr<Readout>> readouts_;
   std::vector<std::string> active_items_;
+  StateLayout layout_;
 };
 
 /// Rounds a time in seconds to a whole number of ticks.

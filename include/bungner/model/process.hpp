@@ -10,6 +10,7 @@ namespace bungner {
 
 class Model;
 struct State;
+class StateLayout;
 
 /// Order in which due processes run within one tick. Therapies set signals first.
 /// The injury site (3D) runs after the neurons and before the 1D axons it hands growth cones to.
@@ -30,10 +31,20 @@ class Process {
   virtual Phase phase() const = 0;
   /// Own time step [s]; 0 means every base tick (therapies).
   virtual std::int64_t period_s() const = 0;
+  /// Declares the state blocks and signals this process owns, writes or reads, keeping their
+  /// handles; called once when the Model is compiled, in process order, before any State exists.
+  virtual void declare_state(StateLayout&) {}
   /// Sets up this process's part of a fresh State.
   virtual void initialize(const Model&, State&) const {}
   virtual void advance(const Model& model, State& state, const Tick& tick) const = 0;
+  /// Calls numerical_failure() when this process's part of the State holds a NaN, an infinity or
+  /// a value out of its range (checked between ticks, before anything is observed or written).
+  virtual void check_numerics(const Model&, const State&) const {}
 };
+
+/// Throws RuntimeFailure: "numerical failure in <process> at day <d>: <what> of <where> is <value>".
+[[noreturn]] void numerical_failure(std::string_view process, const State& state, std::string_view what,
+                                    std::string_view where, double value);
 
 /// One observed value with its unit.
 struct Observation {
@@ -47,6 +58,8 @@ class Readout {
  public:
   virtual ~Readout() = default;
   virtual std::string_view name() const = 0;
+  /// Declares the state blocks and signals it reads (a readout never writes them).
+  virtual void declare_state(StateLayout&) {}
   virtual void observe(const Model& model, const State& state, std::vector<Observation>& out) const = 0;
   /// Names of the observations that observe() gives only once something has happened (a target
   /// reached, a fibre at the section): with those it gives on a fresh State, every name this

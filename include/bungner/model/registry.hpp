@@ -47,6 +47,13 @@ struct TherapyEntry {
   std::function<std::vector<TherapyProblem>(const toml::table& item, const toml::table& scenario)> check;
 };
 
+/// An observation that `bungner run` and `bungner study` show in their closing table: a name, or
+/// a prefix ending in '.' (one row per target), and its place in that table (ascending).
+struct Headline {
+  int place = 0;
+  std::string name;
+};
+
 struct ReadoutEntry {
   std::string name;
   std::string summary;
@@ -56,6 +63,8 @@ struct ReadoutEntry {
   /// (or a graft's number). `readouts.include` accepts them for the module; a test checks that
   /// every observation a compiled model gives matches one.
   std::vector<std::string> observations;
+  /// What of it the closing tables show (most readouts: nothing).
+  std::vector<Headline> headline;
 };
 
 class Registry {
@@ -69,6 +78,8 @@ class Registry {
   const TherapyEntry* therapy(std::string_view name) const;
   /// The readout modules that can give observation `name` (ReadoutEntry::observations).
   std::vector<std::string> readouts_observing(std::string_view name) const;
+  /// Every readout's headline observations, ordered by their place (Headline).
+  std::vector<std::string> headline_observations() const;
   /// Every parameter declared by every registered item, in registration order.
   const ParameterRegistry& parameters() const { return parameters_; }
 

@@ -1,15 +1,19 @@
 #pragma once
 // State: everything that changes during a run. A Model is shared read-only by many States.
-// Storage is structure-of-arrays per entity kind (engine); mechanisms work on whole populations.
+// The shared anatomy (neurons, distal nerve, targets, the 3D site) is engine storage, structure of
+// arrays per entity kind; what content adds is declared (StateLayout) and lives in `blocks` and
+// `signals`, which the engine handles by name without knowing their meaning.
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "bungner/core/random.hpp"
+#include "bungner/model/state_layout.hpp"
 #include "bungner/site/site.hpp"
 
 namespace bungner {
@@ -109,71 +113,6 @@ struct TargetState {
   double force_ratio() const { return innervation * mass_ratio * specific_force; }
 };
 
-/// Time-varying signals that therapies set and mechanisms read; reset to neutral every tick.
-struct Signals {
-  double neuron_death_hazard_factor = 1.0;
-  double growth_speed_factor = 1.0;
-  /// Factor on the remaining suture-crossing delay of the axons still waiting at the repair site;
-  /// axon_regeneration applies it once, in the tick it is set (brief electrical stimulation) [1].
-  double crossing_delay_factor = 1.0;
-  /// Factor on the rate at which denervated distal Schwann cells lose their repair capacity [1].
-  double schwann_decline_factor = 1.0;
-  /// Factor on the share of axons lost crossing a gap repair (bridge), read when an axon enters
-  /// the distal nerve (cyclosporine) [1].
-  double bridge_loss_factor = 1.0;
-  /// Activity imposed on denervated muscles by direct stimulation, as a share of a normal
-  /// muscle's (muscle_stimulation): their mass tends to what this much innervation sustains [1].
-  double muscle_activity = 0.0;
-  /// IL-10 that cell grafts release into the injured nerve now (immunomodulation not ablated) [pg/day].
-  double graft_il10_release = 0.0;
-};
-
-/// Lasting effects of therapies: set by therapies, never reset, observed by readouts.
-struct TherapyEffects {
-  /// Factor on the diameter of regenerated fibres, as morphometry and conduction see it (vitamin D) [1].
-  double fibre_diameter_factor = 1.0;
-};
-
-/// Transplanted cells of one cell therapy (an [[therapies]] item of type msc), as a pool at the
-/// repair site: what is left of them, their phenotype and what they release.
-struct CellGraft {
-  double cells = 0;           ///< surviving transplanted cells at the repair site [cells]
-  double delivered = 0;       ///< cells that reached the site when given [cells]
-  double schwann_like = 0;    ///< fraction still in the Schwann-like (differentiated) phenotype [1]
-  double primed = 0;          ///< fraction primed by the injured nerve (in vivo activation) [1]
-  double neurotrophin_release = 0;  ///< NGF + BDNF + GDNF + NT-3 released now [pg/day]
-  double vegf_release = 0;          ///< VEGF released now [pg/day]
-  double il10_release = 0;          ///< IL-10 released now [pg/day]
-  double preparation_days = 0;      ///< culture time before the cells could be given [d]
-  // What the graft leaves behind in the bridge (read by axon_regeneration): lasting, because a
-  // bridge colonised early by Schwann cells and vessels stays better after the cells are gone.
-  double bridge_exposure = 0;       ///< time integral of the graft's support of the bridge [d]
-  double bridge_speed_factor = 1;   ///< factor on the elongation speed in the bridge [1]
-  double bridge_loss_factor = 1;    ///< factor on the share of axons lost in the bridge [1]
-  double bridge_gap_gain_m = 0;     ///< gain of the gap a conduit bridges with even odds [m]
-  // On the 3D injury site the cells are agents (kind site::msc) with consecutive ids.
-  double agent_first_id = 0;        ///< id of the graft's first agent
-  double agent_count = 0;           ///< agents placed (0: not placed, or no 3D site)
-};
-
-/// The injured nerve's cytokines as one well-mixed compartment (0D; every scenario), relative to
-/// the uninjured nerve, and the two drivers that carry the Wallerian-degeneration phase.
-struct NerveCytokines {
-  double tnf_alpha = 1.0;    ///< TNF-alpha protein relative to the uninjured nerve [1]
-  double il1_beta = 1.0;     ///< IL-1beta protein relative to the uninjured nerve [1]
-  double il10 = 1.0;         ///< IL-10 protein relative to the uninjured nerve [1]
-  /// Recruited macrophages, in units of the debris at fragmentation (the load that debris at its
-  /// start would hold at steady state) [1].
-  double macrophages = 0.0;
-  double m2_share = 0.0;     ///< share of the recruited macrophages in the M2 (pro-repair) state [1]
-};
-
-/// Neurotrophic support that growth cones at the injury site convey back to their neurons
-/// (retrograde transport); set by the site's axon mechanism, read by neuron survival.
-struct RetrogradeSupport {
-  double fraction_supported = 0.0;  ///< share of regrowing axons in contact with repair Schwann cells [1]
-};
-
 /// Counters of recoverable oddities, reported in provenance (MuJoCo-style warnings).
 struct Diagnostics {
   std::map<std::string, std::uint64_t> counts;
@@ -186,20 +125,48 @@ struct State {
   NeuronPopulation neurons;
   DistalNerve distal;
   std::vector<TargetState> targets;
-  Signals signals;
-  TherapyEffects effects;
-  RetrogradeSupport retrograde;
-  NerveCytokines cytokines;
-  /// Cell therapies, in the order of their [[therapies]] items.
-  std::vector<CellGraft> grafts;
+  /// Blocks that content declared (StateLayout), in declaration order.
+  std::vector<StateBlock> blocks;
+  /// Signal values of the current tick, in StateLayout handle order; reset to neutral every tick.
+  std::vector<double> signals;
   /// The 3D injury site, when the model has one (`site.model = "3d"`).
   std::optional<site::InjurySite> site;
   Diagnostics diagnostics;
   /// Arrival events: neurons whose axons became `arrived` since the targets last looked, in
-  /// ascending id order. Whoever sets AxonStatus::arrived appends the neuron; muscle_target
-  /// consumes and clears the list every tick (phase targets), so it is empty between ticks and
-  /// not part of a checkpoint.
+  /// ascending id order. Whoever sets AxonStatus::arrived appends the neuron; the process
+  /// of the targets phase that connects axons consumes and clears the list every tick, so it is
+  /// empty between ticks and not part of a checkpoint.
   std::vector<std::uint32_t> arrivals;
+
+  template <typename T>
+  std::span<T> block(BlockHandle<T> h) {
+    StateBlock& b = blocks[h.index];
+    return {reinterpret_cast<T*>(b.bytes.data()), b.bytes.size() / sizeof(T)};
+  }
+  template <typename T>
+  std::span<const T> block(BlockHandle<T> h) const {
+    const StateBlock& b = blocks[h.index];
+    return {reinterpret_cast<const T*>(b.bytes.data()), b.bytes.size() / sizeof(T)};
+  }
+  /// The one element of a scalar block.
+  template <typename T>
+  T& scalar(BlockHandle<T> h) {
+    return block(h)[0];
+  }
+  template <typename T>
+  const T& scalar(BlockHandle<T> h) const {
+    return block(h)[0];
+  }
+  double signal(SignalHandle h) const { return signals[h.index]; }
+  /// Combines `value` into this tick's signal by the signal's rule.
+  void write(SignalHandle h, double value) {
+    double& v = signals[h.index];
+    switch (h.combine) {
+      case Combine::product: v *= value; break;
+      case Combine::sum: v += value; break;
+      case Combine::max: v = std::max(v, value); break;
+    }
+  }
 };
 
 }  // namespace bungner

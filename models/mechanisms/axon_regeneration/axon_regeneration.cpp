@@ -4,6 +4,8 @@
 // also early ones. Equations and sources: README.md beside this file.
 #include <algorithm>
 #include <cmath>
+
+#include <fmt/format.h>
 #include <limits>
 #include <vector>
 
@@ -12,6 +14,8 @@
 #include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "../../signals.hpp"
+#include "../../therapies/msc/cell_graft.hpp"
 
 namespace bungner {
 namespace {
@@ -81,6 +85,23 @@ class AxonRegeneration final : public Process {
   }
 
   std::string_view name() const override { return "axon_regeneration"; }
+
+  void check_numerics(const Model&, const State& state) const override {
+    const NeuronPopulation& n = state.neurons;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      if (!std::isfinite(n.position_m[i]) || n.position_m[i] < 0)
+        numerical_failure(name(), state, "position", fmt::format("neuron {}", i), n.position_m[i]);
+      if (!std::isfinite(n.speed_m_per_s[i]) || n.speed_m_per_s[i] < 0)
+        numerical_failure(name(), state, "speed", fmt::format("neuron {}", i), n.speed_m_per_s[i]);
+    }
+  }
+
+  void declare_state(StateLayout& layout) override {
+    grafts_ = cell_grafts(layout);
+    delay_ = signals::crossing_delay_factor(layout);
+    speed_ = signals::growth_speed_factor(layout);
+    bridge_loss_signal_ = signals::bridge_loss_factor(layout);
+  }
   Phase phase() const override { return Phase::axons; }
   std::int64_t period_s() const override { return seconds_per_hour; }
 
@@ -94,7 +115,7 @@ class AxonRegeneration final : public Process {
     double success = 1.0;
     if (m.repair == RepairType::conduit) {
       double half_gap = half_gap_m_;
-      for (const CellGraft& g : state.grafts) half_gap += g.bridge_gap_gain_m;
+      for (const CellGraft& g : state.block(grafts_)) half_gap += g.bridge_gap_gain_m;
       success = 1.0 / (1.0 + std::exp((m.gap_m - half_gap) / success_width_m_));
     }
     const bool bridged = nerve_stream.uniform() < success;
@@ -144,16 +165,16 @@ class AxonRegeneration final : public Process {
     NeuronPopulation& n = state.neurons;
     const double t0 = static_cast<double>(tick.time_s);
     const double t1 = t0 + static_cast<double>(tick.dt_s);
-    if (state.signals.crossing_delay_factor != 1.0) compress_crossing(m, state, t0);
-    const double speed_factor = state.signals.growth_speed_factor;
+    if (state.signal(delay_) != 1.0) compress_crossing(m, state, t0);
+    const double speed_factor = state.signal(speed_);
     // Lasting effects of cell grafts on the bridge: faster growth, fewer axons lost in it.
     double graft_speed = 1.0;
     double graft_loss = 1.0;
-    for (const CellGraft& g : state.grafts) {
+    for (const CellGraft& g : state.block(grafts_)) {
       graft_speed *= g.bridge_speed_factor;
       graft_loss *= g.bridge_loss_factor;
     }
-    const double pass_bridge = 1.0 - std::clamp(bridge_loss_ * graft_loss * state.signals.bridge_loss_factor, 0.0, 1.0);
+    const double pass_bridge = 1.0 - std::clamp(bridge_loss_ * graft_loss * state.signal(bridge_loss_signal_), 0.0, 1.0);
     // Until schwann_support has recorded the contact (it runs later in the same tick), the
     // current support is the support at contact.
     const double support = state.distal.contact_made ? state.distal.support_at_contact : state.distal.schwann_support;
@@ -288,6 +309,8 @@ class AxonRegeneration final : public Process {
   }
 
  private:
+  BlockHandle<CellGraft> grafts_;
+  SignalHandle delay_, speed_, bridge_loss_signal_;
   /// How far a segment's support falls short of what axons need to grow at full speed without
   /// loss: 0 at or above the lesser of `full_speed_support` and the support the stump had when
   /// the axons entered it, 1 with no support left. The entry draw already holds the axons to the
@@ -307,12 +330,12 @@ class AxonRegeneration final : public Process {
   }
 
   /// Scales the crossing delay still ahead of every axon waiting at a repaired suture line by the
-  /// tick's `signals.crossing_delay_factor` (brief electrical stimulation): an axon that would
+  /// tick's crossing_delay_factor signal (brief electrical stimulation): an axon that would
   /// cross at g crosses at c + f (g - c), with c the later of now and the moment it was ready.
   void compress_crossing(const Model& m, State& state, double now) const {
     if (m.site || scar_crossing_ || m.injury != InjuryType::transection || m.repair == RepairType::none) return;
     NeuronPopulation& n = state.neurons;
-    const double f = std::max(0.0, state.signals.crossing_delay_factor);
+    const double f = std::max(0.0, state.signal(delay_));
     for (std::size_t i = 0; i < n.size(); ++i) {
       if (n.status[i] != AxonStatus::waiting || !std::isfinite(n.growth_start_s[i]) || n.growth_start_s[i] < now) continue;
       const double from = std::max(now, ready_to_cross_s(m, n.vigour[i]));

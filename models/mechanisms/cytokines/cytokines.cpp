@@ -10,6 +10,8 @@
 
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "../../signals.hpp"
+#include "nerve_cytokines.hpp"
 
 namespace bungner {
 namespace {
@@ -59,13 +61,18 @@ class Cytokines final : public Process {
         resting_il10_pg_per_day_(p.in("cytokines.resting_il10_release", "pg/d")) {}
 
   std::string_view name() const override { return "cytokines"; }
+
+  void declare_state(StateLayout& layout) override {
+    nerve_ = nerve_cytokines(layout);
+    graft_il10_ = signals::graft_il10_release(layout);
+  }
   Phase phase() const override { return Phase::schwann; }
   std::int64_t period_s() const override { return seconds_per_hour; }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
     // The grafts' IL-10 (a signal the therapy phase set this tick) as production relative to the
     // resting nerve's, held over the step.
-    const double msc = state.signals.graft_il10_release / resting_il10_pg_per_day_;
+    const double msc = state.signal(graft_il10_) / resting_il10_pg_per_day_;
     // Split the step where the drivers change form: the lesion and the end of the latent phase.
     const double t0 = static_cast<double>(tick.time_s);
     const double t1 = t0 + static_cast<double>(tick.dt_s);
@@ -73,12 +80,14 @@ class Cytokines final : public Process {
     double from = t0;
     for (std::size_t k = 1; k < cuts.size(); ++k) {
       const double to = std::min(std::max(cuts[k], from), t1);
-      if (to > from) step(state.cytokines, from, to, msc);
+      if (to > from) step(state.scalar(nerve_), from, to, msc);
       from = to;
     }
   }
 
  private:
+  BlockHandle<NerveCytokines> nerve_;
+  SignalHandle graft_il10_;
   /// Recruitment and clearance times must differ for the closed form; equal ones are moved apart
   /// by a relative 1e-6 (no measurable difference).
   static double distinct(double tau, double other) { return std::abs(tau - other) < 1e-9 * other ? tau * (1 + 1e-6) : tau; }

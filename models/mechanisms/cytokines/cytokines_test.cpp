@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "run_helpers.hpp"
+#include "nerve_cytokines.hpp"
+#include "../../therapies/msc/cell_graft.hpp"
 
 namespace bungner {
 namespace {
@@ -44,7 +46,7 @@ TEST(Cytokines, FollowTheirClosedFormsHourByHour) {
   for (int hour = 1; hour <= 30 * 24; ++hour) {
     sim.advance_to(hour * seconds_per_hour);
     const double t = hour / 24.0, r = t - latent;
-    const NerveCytokines& c = sim.state().cytokines;
+    const NerveCytokines& c = testing::block_named<NerveCytokines>(sim.state(), "cytokines.nerve")[0];
     EXPECT_NEAR(c.tnf_alpha, 1 + filtered(a_t, tau_a, tau_t, t), 1e-12) << "hour " << hour;
     if (r <= 0) {
       EXPECT_EQ(c.il1_beta, 1.0);
@@ -142,7 +144,7 @@ TEST(Cytokines, MscGraftRaisesIl10AndTurnsMacrophagesToM2) {
   for (double d : {3.0, 7.0}) {
     plain.advance_to(static_cast<std::int64_t>(d * seconds_per_day));
     graft.advance_to(static_cast<std::int64_t>(d * seconds_per_day));
-    ASSERT_GT(graft.state().grafts.at(0).il10_release, 0.0);
+    ASSERT_GT(testing::block_named<CellGraft>(graft.state(), "msc.grafts")[0].il10_release, 0.0);
     EXPECT_GT(observed(graft, "il10_ratio"), observed(plain, "il10_ratio") + 0.05) << d;
     EXPECT_GT(observed(graft, "nerve_m2_share"), observed(plain, "nerve_m2_share")) << d;
     EXPECT_LT(observed(graft, "tnf_alpha_ratio"), observed(plain, "tnf_alpha_ratio")) << d;
@@ -160,9 +162,9 @@ TEST(Cytokines, AblatedImmunomodulationLeavesTheCompartmentAsWithoutCells) {
   Simulation graft(compile(nerve("rat", "transection", repair + cells)));
   plain.advance_to(5 * seconds_per_day);
   graft.advance_to(5 * seconds_per_day);
-  ASSERT_GT(graft.state().grafts.at(0).il10_release, 0.0);
-  EXPECT_EQ(graft.state().cytokines.il10, plain.state().cytokines.il10);
-  EXPECT_EQ(graft.state().cytokines.m2_share, plain.state().cytokines.m2_share);
+  ASSERT_GT(testing::block_named<CellGraft>(graft.state(), "msc.grafts")[0].il10_release, 0.0);
+  EXPECT_EQ(testing::block_named<NerveCytokines>(graft.state(), "cytokines.nerve")[0].il10, testing::block_named<NerveCytokines>(plain.state(), "cytokines.nerve")[0].il10);
+  EXPECT_EQ(testing::block_named<NerveCytokines>(graft.state(), "cytokines.nerve")[0].m2_share, testing::block_named<NerveCytokines>(plain.state(), "cytokines.nerve")[0].m2_share);
 }
 
 // A conduction block (no Wallerian degeneration) leaves the compartment at baseline.

@@ -8,7 +8,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "bungner/model/fibre_types.hpp"
+#include "../../signals.hpp"
+#include "fibre_types.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 
@@ -36,6 +37,17 @@ class MuscleTarget final : public Process {
                               : p.in("muscle_target.maturation_time_constant", "s")) {}
 
   std::string_view name() const override { return "muscle_target"; }
+
+  void declare_state(StateLayout& layout) override { activity_ = signals::muscle_activity(layout); }
+
+  void check_numerics(const Model& m, const State& state) const override {
+    for (std::size_t t = 0; t < state.targets.size(); ++t) {
+      const TargetState& g = state.targets[t];
+      for (const auto& [what, v] : {std::pair{"mass ratio", g.mass_ratio}, std::pair{"receptivity", g.receptivity},
+                                    std::pair{"innervation", g.innervation}})
+        if (!std::isfinite(v) || v < 0) numerical_failure(name(), state, what, "target " + m.targets()[t].name, v);
+    }
+  }
   Phase phase() const override { return Phase::targets; }
   std::int64_t period_s() const override { return seconds_per_hour; }
 
@@ -121,13 +133,14 @@ class MuscleTarget final : public Process {
         s.fibre_capacity = reach + (s.fibre_capacity - reach) * std::exp(-fibre_exposed / fibre_loss_tau_s_);
       // Mass relaxes toward the level the current innervation, or the activity direct
       // stimulation imposes (muscle_stimulation), can sustain.
-      const double target_mass = mass_floor_ + (1.0 - mass_floor_) * std::max(s.innervation, state.signals.muscle_activity);
+      const double target_mass = mass_floor_ + (1.0 - mass_floor_) * std::max(s.innervation, state.signal(activity_));
       const double tau = s.mass_ratio > target_mass ? atrophy_tau_s_ : recovery_tau_s_;
       s.mass_ratio = target_mass + (s.mass_ratio - target_mass) * std::exp(-dt / tau);
     }
   }
 
  private:
+  SignalHandle activity_;
   double atrophy_tau_s_;
   double mass_floor_;
   double recovery_tau_s_;

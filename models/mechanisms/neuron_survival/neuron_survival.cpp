@@ -4,11 +4,14 @@
 // 3D injury site, growth cones touching repair Schwann cells convey part of it back already.
 // Equations and sources: README.md beside this file.
 #include <cmath>
+
+#include <fmt/format.h>
 #include <limits>
 
 #include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "../../signals.hpp"
 
 namespace bungner {
 namespace {
@@ -22,6 +25,18 @@ class NeuronSurvival final : public Process {
         onset_s_(p.in("neuron_survival.death_onset", "s")) {}
 
   std::string_view name() const override { return "neuron_survival"; }
+
+  void declare_state(StateLayout& layout) override {
+    hazard_ = signals::neuron_death_hazard_factor(layout);
+    retrograde_ = signals::retrograde_support(layout);
+  }
+
+  void check_numerics(const Model&, const State& state) const override {
+    const NeuronPopulation& n = state.neurons;
+    for (std::size_t i = 0; i < n.size(); ++i)
+      if (!std::isfinite(n.cumulative_hazard[i]) || n.cumulative_hazard[i] < 0)
+        numerical_failure(name(), state, "cumulative hazard", fmt::format("neuron {}", i), n.cumulative_hazard[i]);
+  }
   Phase phase() const override { return Phase::neurons; }
   std::int64_t period_s() const override { return seconds_per_hour; }
 
@@ -44,11 +59,11 @@ class NeuronSurvival final : public Process {
     const double exposed = std::clamp(t0 + static_cast<double>(tick.dt_s) - std::max(t0, start), 0.0,
                                       static_cast<double>(tick.dt_s));
     if (exposed <= 0) return;
-    const double base = hazard_per_s_ * state.signals.neuron_death_hazard_factor * exposed;
+    const double base = hazard_per_s_ * state.signal(hazard_) * exposed;
     const DistalNerve& distal = state.distal;
     // On the 3D injury site, cones still in the site convey what the repair Schwann cells they
     // touch give them (retrograde neurotrophic support, set by site_axons in the previous tick).
-    const double site_support = model.site ? state.retrograde.fraction_supported : 0.0;
+    const double site_support = model.site ? state.scalar(retrograde_) : 0.0;
     NeuronPopulation& n = state.neurons;
     const auto count = static_cast<std::int64_t>(n.size());
 #pragma omp parallel for schedule(static) if (count >= parallel::min_items)
@@ -70,6 +85,8 @@ class NeuronSurvival final : public Process {
   }
 
  private:
+  SignalHandle hazard_;
+  BlockHandle<double> retrograde_;
   double motor_vulnerable_;
   double sensory_vulnerable_;
   double hazard_per_s_;

@@ -8,6 +8,7 @@
 #include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "../../signals.hpp"
 
 namespace bungner {
 namespace {
@@ -20,6 +21,14 @@ class SchwannSupport final : public Process {
         recovery_tau_s_(p.in("schwann_support.recovery_time_constant", "s")) {}
 
   std::string_view name() const override { return "schwann_support"; }
+
+  void declare_state(StateLayout& layout) override { decline_ = signals::schwann_decline_factor(layout); }
+
+  void check_numerics(const Model&, const State& state) const override {
+    const double support = state.distal.schwann_support;
+    if (!std::isfinite(support) || support < 0 || support > 1)
+      numerical_failure(name(), state, "support", "the distal stump", support);
+  }
   Phase phase() const override { return Phase::schwann; }
   std::int64_t period_s() const override { return seconds_per_hour; }
 
@@ -67,7 +76,7 @@ class SchwannSupport final : public Process {
       distal.support_at_contact = distal.schwann_support;
       distal.contact_made = true;
     }
-    const double decline = state.signals.schwann_decline_factor / decline_tau_s_;
+    const double decline = state.signal(decline_) / decline_tau_s_;
     const double dt = static_cast<double>(tick.dt_s);
     // The first segment stops declining at contact and recovers with all regrowing axons; a
     // segment farther on keeps declining until the first tips reach it, then recovers with the
@@ -83,6 +92,7 @@ class SchwannSupport final : public Process {
   }
 
  private:
+  SignalHandle decline_;
   /// dS/dt = -k_d (S - floor) + k_r (1 - S), integrated exactly over dt with the rates held
   /// fixed (a linear ODE), so the update is unconditionally stable.
   double relax(double s, double k_decline, double k_recover, double dt) const {

@@ -10,6 +10,7 @@
 
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "../../signals.hpp"
 
 namespace bungner {
 namespace {
@@ -52,6 +53,11 @@ class SiteAxons final : public Process {
                                 (3.14159265358979 * m.site->nerve_radius_um * m.site->nerve_radius_um)) {}
 
   std::string_view name() const override { return "site_axons"; }
+
+  void declare_state(StateLayout& layout) override {
+    speed_ = signals::growth_speed_factor(layout);
+    retrograde_ = signals::retrograde_support(layout);
+  }
   Phase phase() const override { return Phase::site; }
   std::int64_t period_s() const override { return seconds_per_hour; }
 
@@ -84,7 +90,7 @@ class SiteAxons final : public Process {
     auto& axons = s.axons.all();
     const double t0 = static_cast<double>(tick.time_s);
     const double dt = static_cast<double>(tick.dt_s);
-    const double factor = state.signals.growth_speed_factor;
+    const double factor = state.signal(speed_);
     // New cones, in neuron order.
     for (std::size_t i = 0; i < n.size(); ++i) {
       if (s.axon_of_neuron[i] != site::InjurySite::no_axon || !(s.cone_start_s[i] < t0 + dt)) continue;
@@ -174,11 +180,13 @@ class SiteAxons final : public Process {
         }
       }
     }
-    state.retrograde.fraction_supported = growing > 0 ? static_cast<double>(supported) / (2.0 * static_cast<double>(growing)) : 0.0;
+    state.scalar(retrograde_) = growing > 0 ? static_cast<double>(supported) / (2.0 * static_cast<double>(growing)) : 0.0;
     if ((tick.time_s + tick.dt_s) % seconds_per_day == 0) mature(state, seconds_per_day);
   }
 
  private:
+  SignalHandle speed_;
+  BlockHandle<double> retrograde_;
   /// Speed of a cone in voxel v relative to its neuron's own speed on a Büngner band.
   double substrate_factor(const site::InjurySite& s, const site::Layout& L, std::size_t v) const {
     switch (L.zone[v]) {

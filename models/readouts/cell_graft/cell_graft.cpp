@@ -1,9 +1,10 @@
 // Cell-therapy readouts: what is left of each transplanted graft (cells, Schwann-like phenotype),
-// what it releases now, and the culture time it needed. Observes State::grafts.
+// what it releases now, and the culture time it needed. Observes the block msc.grafts.
 #include <fmt/format.h>
 
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "../../therapies/msc/cell_graft.hpp"
 
 namespace bungner {
 namespace {
@@ -11,12 +12,14 @@ namespace {
 class CellGraftReadout final : public Readout {
  public:
   std::string_view name() const override { return "cell_graft"; }
+  void declare_state(StateLayout& layout) override { grafts_ = cell_grafts(layout); }
 
   void observe(const Model&, const State& state, std::vector<Observation>& out) const override {
-    for (std::size_t k = 0; k < state.grafts.size(); ++k) {
-      const CellGraft& g = state.grafts[k];
+    const auto grafts = state.block(grafts_);
+    for (std::size_t k = 0; k < grafts.size(); ++k) {
+      const CellGraft& g = grafts[k];
       // One graft: plain names; several: numbered in the order of their [[therapies]] items.
-      const std::string suffix = state.grafts.size() == 1 ? "" : fmt::format(".{}", k + 1);
+      const std::string suffix = grafts.size() == 1 ? "" : fmt::format(".{}", k + 1);
       out.push_back({"msc_cells" + suffix, g.cells, "cells"});
       out.push_back({"msc_delivered" + suffix, g.delivered, "cells"});  // reached the site (attached, E66)
       out.push_back({"msc_surviving" + suffix, g.delivered > 0 ? 100.0 * g.cells / g.delivered : 0.0, "%"});
@@ -30,6 +33,9 @@ class CellGraftReadout final : public Readout {
       out.push_back({"msc_preparation_time" + suffix, g.preparation_days, "d"});
     }
   }
+
+ private:
+  BlockHandle<CellGraft> grafts_;
 };
 
 }  // namespace

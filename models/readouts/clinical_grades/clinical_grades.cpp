@@ -102,7 +102,8 @@ void register_clinical_grades(Registry& registry) {
                               if (c.model.species != "human") return nullptr;
                               return std::make_unique<ClinicalGrades>(c.parameters);
                             },
-      .observations = {"mrc_motor_grade.*", "mrc_sensory_grade.*", "tinel_sign_distance"}});
+      .observations = {"mrc_motor_grade.*", "mrc_sensory_grade.*", "tinel_sign_distance"},
+      .headline = {{140, "mrc_motor_grade."}, {150, "mrc_sensory_grade."}, {160, "tinel_sign_distance"}}});
 }
 
 }  // namespace bungner

@@ -57,7 +57,8 @@ void register_days_to_target(Registry& registry) {
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
         return std::make_unique<DaysToTarget>(c.parameters);
       },
-      .observations = {"days_to_target.*"}});
+      .observations = {"days_to_target.*"},
+      .headline = {{40, "days_to_target."}}});
 }
 
 }  // namespace bungner

@@ -8,6 +8,7 @@
 #include "../nerve_morphometry/fibre_maturation.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "../../signals.hpp"
 
 namespace bungner {
 namespace {
@@ -22,6 +23,7 @@ class Electrophysiology final : public Readout {
         terminal_delay_factor_(p.get("electrophysiology.terminal_delay_factor")),
         cmap_recording_factor_(p.get("electrophysiology.cmap_recording_factor")) {}
   std::string_view name() const override { return "electrophysiology"; }
+  void declare_state(StateLayout& layout) override { diameter_effect_ = signals::fibre_diameter_factor(layout); }
 
   void observe(const Model& m, const State& state, std::vector<Observation>& out) const override {
     const NeuronPopulation& n = state.neurons;
@@ -36,7 +38,7 @@ class Electrophysiology final : public Readout {
       const maturation::Fibre f = m.injury == InjuryType::conduction_block
                                       ? maturation_.normal(normal_diameter)
                                       : maturation_.regenerated(normal_diameter, now - n.arrival_s[i], true,
-                                                                state.effects.fibre_diameter_factor);
+                                                                state.scalar(diameter_effect_));
       velocities[t].push_back(maturation_.velocity_m_per_s(f));
     }
     for (std::size_t t = 0; t < m.targets().size(); ++t) {
@@ -81,6 +83,7 @@ class Electrophysiology final : public Readout {
   }
 
  private:
+  BlockHandle<double> diameter_effect_;
   maturation::FibreMaturation maturation_;
   double quantile_;
   double velocity_factor_;
@@ -165,7 +168,8 @@ void register_electrophysiology(Registry& registry) {
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
         return std::make_unique<Electrophysiology>(c.parameters);
       },
-      .observations = {"cmap_amplitude_ratio.*", "cmap_amplitude.*", "mune.*", "mune_ratio.*", "motor_conduction_velocity.*", "motor_latency.*"}});
+      .observations = {"cmap_amplitude_ratio.*", "cmap_amplitude.*", "mune.*", "mune_ratio.*", "motor_conduction_velocity.*", "motor_latency.*"},
+      .headline = {{90, "cmap_amplitude_ratio."}, {100, "motor_conduction_velocity."}, {110, "mune."}}});
 }
 
 }  // namespace bungner

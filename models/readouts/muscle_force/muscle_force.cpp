@@ -55,7 +55,8 @@ void register_muscle_force(Registry& registry) {
                             .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
                               return std::make_unique<MuscleForce>(c.parameters);
                             },
-      .observations = {"tetanic_force_ratio.*", "tetanic_force.*"}});
+      .observations = {"tetanic_force_ratio.*", "tetanic_force.*"},
+      .headline = {{80, "tetanic_force_ratio."}}});
 }
 
 }  // namespace bungner

@@ -57,7 +57,8 @@ void register_muscle_mass_ratio(Registry& registry) {
                             .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
                               return std::make_unique<MuscleMassRatio>(c.parameters);
                             },
-      .observations = {"muscle_mass_ratio.*", "muscle_wet_weight.*", "muscle_innervation.*", "muscle_receptivity.*", "skin_innervation.*"}});
+      .observations = {"muscle_mass_ratio.*", "muscle_wet_weight.*", "muscle_innervation.*", "muscle_receptivity.*", "skin_innervation.*"},
+      .headline = {{70, "muscle_mass_ratio."}, {120, "skin_innervation."}}});
 }
 
 }  // namespace bungner

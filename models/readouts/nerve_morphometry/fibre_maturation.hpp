@@ -43,7 +43,7 @@ class FibreMaturation {
   double myelination_lag_s() const { return lag_s_; }
 
   /// A regenerated fibre `age_s` after its tip passed the point (age below the lag: unmyelinated);
-  /// `diameter_factor` is the lasting effect of therapies on its calibre (State::effects).
+  /// `diameter_factor` is the lasting effect of therapies on its calibre (the block effects.fibre_diameter_factor).
   Fibre regenerated(double normal_diameter_m, double age_s, bool connected, double diameter_factor = 1.0) const {
     const double final_fraction = connected ? connected_fraction_ : unconnected_fraction_;
     const double a = std::max(0.0, age_s - lag_s_);

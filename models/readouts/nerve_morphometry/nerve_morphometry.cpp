@@ -5,6 +5,7 @@
 
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "../../signals.hpp"
 #include "fibre_maturation.hpp"
 
 namespace bungner {
@@ -18,6 +19,7 @@ class NerveMorphometry final : public Readout {
         sprouts_(p.get("nerve_morphometry.sprouts_per_axon")),
         pruning_s_(p.in("nerve_morphometry.sprout_pruning_time", "s")) {}
   std::string_view name() const override { return "nerve_morphometry"; }
+  void declare_state(StateLayout& layout) override { diameter_effect_ = signals::fibre_diameter_factor(layout); }
 
   void observe(const Model& m, const State& state, std::vector<Observation>& out) const override {
     const NeuronPopulation& n = state.neurons;
@@ -36,7 +38,7 @@ class NerveMorphometry final : public Readout {
         const double age = now - maturation::passed_at_s(n, i, x, now);
         if (!(age >= maturation_.myelination_lag_s())) continue;  // not there yet, or unmyelinated
         f = maturation_.regenerated(normal, age, n.connection[i] == Connection::connected,
-                                    state.effects.fibre_diameter_factor);
+                                    state.scalar(diameter_effect_));
         weight = 1.0 + (sprouts_ - 1.0) * std::exp(-age / pruning_s_);  // sprouts pruned with time (E56)
       }
       fibres += weight;
@@ -62,6 +64,7 @@ class NerveMorphometry final : public Readout {
   }
 
  private:
+  BlockHandle<double> diameter_effect_;
   maturation::FibreMaturation maturation_;
   double section_m_;
   double sprouts_;
@@ -137,7 +140,8 @@ void register_nerve_morphometry(Registry& registry) {
                             .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
                               return std::make_unique<NerveMorphometry>(c.parameters);
                             },
-      .observations = {"myelinated_fibres_distal", "myelinated_fibres_distal_ratio", "fibre_density_distal", "fibre_diameter_distal", "myelin_thickness_distal", "g_ratio_distal"}});
+      .observations = {"myelinated_fibres_distal", "myelinated_fibres_distal_ratio", "fibre_density_distal", "fibre_diameter_distal", "myelin_thickness_distal", "g_ratio_distal"},
+      .headline = {{50, "myelinated_fibres_distal"}, {60, "g_ratio_distal"}}});
 }
 
 }  // namespace bungner

@@ -40,7 +40,8 @@ void register_neuron_counts(Registry& registry) {
                             .create = [](const CompileContext&) -> std::unique_ptr<Readout> {
                               return std::make_unique<NeuronCounts>();
                             },
-      .observations = {"motor_neuron_survival", "sensory_neuron_survival", "regenerating_motor_axons"}});
+      .observations = {"motor_neuron_survival", "sensory_neuron_survival", "regenerating_motor_axons"},
+      .headline = {{10, "motor_neuron_survival"}, {20, "sensory_neuron_survival"}, {30, "regenerating_motor_axons"}}});
 }
 
 }  // namespace bungner

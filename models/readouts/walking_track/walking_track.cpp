@@ -73,7 +73,8 @@ void register_walking_track(Registry& registry) {
                             .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
                               return std::make_unique<WalkingTrack>(c.parameters);
                             },
-      .observations = {"sciatic_functional_index"}});
+      .observations = {"sciatic_functional_index"},
+      .headline = {{130, "sciatic_functional_index"}}});
 }
 
 }  // namespace bungner

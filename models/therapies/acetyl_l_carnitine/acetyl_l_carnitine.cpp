@@ -1,5 +1,6 @@
 // Acetyl-L-carnitine: systemic neuroprotection that lowers the death hazard of axotomised sensory
 // neurons with a Hill dose-response while it is given. Sources: README.md beside this file.
+#include "../../signals.hpp"
 #include "../treatment_window.hpp"
 #include "bungner/core/units.hpp"
 #include "bungner/model/model.hpp"
@@ -19,11 +20,16 @@ class AcetylLCarnitine final : public treatment::Therapy {
 
   std::string_view name() const override { return "acetyl_l_carnitine"; }
 
+  void declare_state(StateLayout& layout) override {
+    hazard_ = signals::neuron_death_hazard_factor(layout);
+  }
+
   void advance(const Model&, State& state, const Tick& tick) const override {
-    if (window_.covers(tick.time_s)) state.signals.neuron_death_hazard_factor *= 1.0 - protection_;
+    if (window_.covers(tick.time_s)) state.write(hazard_, 1.0 - protection_);
   }
 
  private:
+  SignalHandle hazard_;
   treatment::Window window_;
   double protection_ = 0;
 };

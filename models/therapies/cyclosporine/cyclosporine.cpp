@@ -4,6 +4,7 @@
 // lost in the bridge while it is given. The calcineurin/immunophilin mechanism behind the second
 // effect is not resolved; its size is fitted to one study (McGrath 2018, E64).
 // Equations and sources: README.md beside this file.
+#include "../../signals.hpp"
 #include "../treatment_window.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
@@ -18,12 +19,17 @@ class Cyclosporine final : public treatment::Therapy {
 
   std::string_view name() const override { return "cyclosporine"; }
 
+  void declare_state(StateLayout& layout) override {
+    loss_ = signals::bridge_loss_factor(layout);
+  }
+
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (!window_.covers(tick.time_s)) return;
-    state.signals.bridge_loss_factor *= loss_factor_;
+    state.write(loss_, loss_factor_);
   }
 
  private:
+  SignalHandle loss_;
   treatment::Window window_;
   double loss_factor_;
 };

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "../../signals.hpp"
 #include "../treatment_window.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/model/model.hpp"
@@ -40,11 +41,16 @@ class ElectricalStimulation final : public treatment::Therapy {
 
   std::string_view name() const override { return "electrical_stimulation"; }
 
+  void declare_state(StateLayout& layout) override {
+    delay_ = signals::crossing_delay_factor(layout);
+  }
+
   void advance(const Model&, State& state, const Tick& tick) const override {
-    if (tick.time_s <= time_s_ && time_s_ < tick.time_s + tick.dt_s) state.signals.crossing_delay_factor *= factor_;
+    if (tick.time_s <= time_s_ && time_s_ < tick.time_s + tick.dt_s) state.write(delay_, factor_);
   }
 
  private:
+  SignalHandle delay_;
   double factor_ = 1.0;
   std::int64_t time_s_ = 0;
 };

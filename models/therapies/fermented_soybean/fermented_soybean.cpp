@@ -2,6 +2,7 @@
 // reduce apoptosis after nerve injury, without numbers a model could be fitted to. Modelled as a
 // fractional reduction of the neuron death hazard while it is given, 0 by default (no effect
 // unless a study sets it). Sources and what is assumption: README.md beside this file.
+#include "../../signals.hpp"
 #include "../treatment_window.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
@@ -17,11 +18,16 @@ class FermentedSoybean final : public treatment::Therapy {
 
   std::string_view name() const override { return "fermented_soybean"; }
 
+  void declare_state(StateLayout& layout) override {
+    hazard_ = signals::neuron_death_hazard_factor(layout);
+  }
+
   void advance(const Model&, State& state, const Tick& tick) const override {
-    if (window_.covers(tick.time_s)) state.signals.neuron_death_hazard_factor *= hazard_factor_;
+    if (window_.covers(tick.time_s)) state.write(hazard_, hazard_factor_);
   }
 
  private:
+  SignalHandle hazard_;
   treatment::Window window_;
   double hazard_factor_ = 1.0;
 };

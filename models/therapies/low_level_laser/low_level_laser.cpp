@@ -2,6 +2,7 @@
 // neuronal activity and neurotrophin expression, modelled as a modest rise of the elongation speed
 // and a lower death hazard while the course runs (Rochkind 2007). Magnitudes are assumptions.
 // Equations and sources: README.md beside this file.
+#include "../../signals.hpp"
 #include "../treatment_window.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
@@ -25,13 +26,20 @@ class LowLevelLaser final : public treatment::Therapy {
 
   std::string_view name() const override { return "low_level_laser"; }
 
+  void declare_state(StateLayout& layout) override {
+    speed_ = signals::growth_speed_factor(layout);
+    hazard_ = signals::neuron_death_hazard_factor(layout);
+  }
+
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (tick.time_s < start_s_ || tick.time_s >= end_s_) return;
-    state.signals.growth_speed_factor *= speed_factor_;
-    state.signals.neuron_death_hazard_factor *= hazard_factor_;
+    state.write(speed_, speed_factor_);
+    state.write(hazard_, hazard_factor_);
   }
 
  private:
+  SignalHandle speed_;
+  SignalHandle hazard_;
   std::int64_t start_s_ = 0;
   std::int64_t end_s_ = 0;
   double speed_factor_ = 1.0;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../../signals.hpp"
 #include "../treatment_window.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
@@ -28,11 +29,16 @@ class MagneticStimulation final : public treatment::Therapy {
 
   std::string_view name() const override { return "magnetic_stimulation"; }
 
+  void declare_state(StateLayout& layout) override {
+    speed_ = signals::growth_speed_factor(layout);
+  }
+
   void advance(const Model&, State& state, const Tick& tick) const override {
-    if (window_.covers(tick.time_s)) state.signals.growth_speed_factor *= factor_;
+    if (window_.covers(tick.time_s)) state.write(speed_, factor_);
   }
 
  private:
+  SignalHandle speed_;
   treatment::Window window_;
   double factor_ = 1.0;
 };

@@ -1,7 +1,7 @@
 // Mesenchymal stem-cell therapy: adipose (AD), bone-marrow (BM) or umbilical-cord (UC, Wharton's
 // jelly) MSCs, undifferentiated or differentiated into Schwann-like cells, given at the repair
 // site (seeded on a graft, in a conduit lumen, injected into the stumps) or intravenously. The
-// graft is a pool of cells (State::grafts) whose number, phenotype and paracrine release follow
+// graft is a pool of cells (the per-instance block msc.grafts, cell_graft.hpp) whose number, phenotype and paracrine release follow
 // from the time since it was given; five switchable mechanisms turn the release into effects on
 // neurons, the bridge and the distal Schwann cells. Equations and sources: README.md beside this file.
 #include <algorithm>
@@ -13,7 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "../../signals.hpp"
 #include "../treatment_window.hpp"
+#include "cell_graft.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
@@ -144,8 +146,17 @@ class MscTherapy final : public treatment::Therapy {
 
   std::string_view name() const override { return "msc"; }
 
+  void declare_state(StateLayout& layout) override {
+    grafts_ = cell_grafts(layout);
+    graft_ = layout.add_instance(grafts_);
+    hazard_ = signals::neuron_death_hazard_factor(layout);
+    decline_ = signals::schwann_decline_factor(layout);
+    il10_ = signals::graft_il10_release(layout);
+  }
+
   void initialize(const Model& m, State& state) const override {
-    CellGraft g;
+    CellGraft& g = state.block(grafts_)[graft_];
+    g = CellGraft{};
     g.preparation_days = preparation_days_;
     // Cells seeded in a conduit's lumen are there while the cable forms: their angiogenic release
     // (hypoxic, at implantation) widens the gap the conduit bridges.
@@ -159,12 +170,11 @@ class MscTherapy final : public treatment::Therapy {
       }
       g.bridge_gap_gain_m = gap_gain_m_ * saturating(release / vegf_half_);
     }
-    state.grafts.push_back(g);
   }
 
   void advance(const Model& m, State& state, const Tick& tick) const override {
-    const std::size_t graft = index_in(m);
-    CellGraft& g = state.grafts[graft];
+    const std::size_t graft = graft_;
+    CellGraft& g = state.block(grafts_)[graft];
     const double t = static_cast<double>(tick.time_s);
     if (t < static_cast<double>(given_s_)) return;
     g.delivered = delivered_;
@@ -188,10 +198,10 @@ class MscTherapy final : public treatment::Therapy {
 
     // The released IL-10 reaches the nerve's cytokine compartment (and its macrophages) unless
     // the immunomodulation mechanism is ablated.
-    if (on_[immunomodulation]) state.signals.graft_il10_release += g.il10_release;
+    if (on_[immunomodulation]) state.write(il10_, g.il10_release);
     const double trophic = saturating(g.neurotrophin_release / neurotrophin_half_);
-    if (on_[neurotrophic_neurons]) state.signals.neuron_death_hazard_factor *= 1.0 - neuron_protection_ * trophic;
-    if (on_[schwann_support]) state.signals.schwann_decline_factor *= 1.0 - decline_slowing_ * trophic;
+    if (on_[neurotrophic_neurons]) state.write(hazard_, 1.0 - neuron_protection_ * trophic);
+    if (on_[schwann_support]) state.write(decline_, 1.0 - decline_slowing_ * trophic);
     if (m.site) return;  // the site decides the bridge itself
     // Support of the bridge: each mechanism adds its saturating index; the bridge keeps what it
     // gained (a lasting effect of early colonisation), so the exposure integrates.
@@ -330,16 +340,9 @@ class MscTherapy final : public treatment::Therapy {
     return vegf_pg_per_day_ * (1.0 + (hypoxic_gain_ - 1.0) * h) + hgf_weight_ * hgf_pg_per_day_;
   }
 
-  /// This therapy's graft among State::grafts: the msc processes in Model order.
-  std::size_t index_in(const Model& m) const {
-    std::size_t k = 0;
-    for (const auto& process : m.processes()) {
-      if (process.get() == this) break;
-      if (process->name() == "msc") ++k;
-    }
-    return k;
-  }
-
+  BlockHandle<CellGraft> grafts_;
+  std::size_t graft_ = 0;  ///< this item's graft in msc.grafts (the order of the msc items)
+  SignalHandle hazard_, decline_, il10_;
   double neurotrophin_pg_per_day_ = 0, vegf_pg_per_day_ = 0, hgf_pg_per_day_ = 0, il10_pg_per_day_ = 0;
   std::array<double, neurotrophins.size()> factor_pg_per_day_{};
   std::string route_;

@@ -15,6 +15,7 @@
 #include "bungner/study/study.hpp"
 #include "run_helpers.hpp"
 #include "site_helpers.hpp"
+#include "cell_graft.hpp"
 
 namespace bungner {
 namespace {
@@ -53,7 +54,7 @@ TEST(CalibrationE66, AttachedFractionAfterSeeding) {
                            msc("source = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"graft_surface\"\nstate = \"" +
                                std::string(state) + "\"\n")));
     sim.advance_to(seconds_per_hour);
-    EXPECT_NEAR(sim.state().grafts.at(0).delivered, 1e6 * attached, 1.0) << state;
+    EXPECT_NEAR(testing::block_named<CellGraft>(sim.state(), "msc.grafts")[0].delivered, 1e6 * attached, 1.0) << state;
   }
 }
 
@@ -62,9 +63,9 @@ TEST(CalibrationE66, AttachedFractionAfterSeeding) {
 TEST(CalibrationE35, HypoxiaRaisesVegfSecretionAboutFivefold) {
   Simulation sim(compile(nerve("decellularized_allograft") + ad_on_graft));
   sim.advance_to(seconds_per_hour);
-  const CellGraft early = sim.state().grafts.at(0);
+  const CellGraft early = testing::block_named<CellGraft>(sim.state(), "msc.grafts")[0];
   sim.advance_to(60 * seconds_per_day);
-  const CellGraft late = sim.state().grafts.at(0);
+  const CellGraft late = testing::block_named<CellGraft>(sim.state(), "msc.grafts")[0];
   const double ratio = (early.vegf_release / early.cells) / (late.vegf_release / late.cells);
   EXPECT_NEAR(ratio, 5980.0 / 1203.0, 0.1 * 5980.0 / 1203.0);
 }
@@ -76,7 +77,7 @@ TEST(CalibrationE36, SpheroidsSecreteTwiceAsMuchVegfPerCell) {
                            msc("source = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"graft_surface\"\nculture = \"" +
                                culture + "\"\n")));
     sim.advance_to(5 * seconds_per_day);
-    return sim.state().grafts.at(0).vegf_release / sim.state().grafts.at(0).cells;
+    return testing::block_named<CellGraft>(sim.state(), "msc.grafts")[0].vegf_release / testing::block_named<CellGraft>(sim.state(), "msc.grafts")[0].cells;
   };
   EXPECT_NEAR(per_cell("spheroid") / per_cell("monolayer"), 2.1, 1e-9);
 }
@@ -130,7 +131,7 @@ TEST(TherapyMsc, EachMechanismContributes) {
   auto gap_gain = [](const std::string& ablate) {
     Simulation sim(compile(nerve("conduit", 3) + msc("source = \"adipose\"\ndose = \"1e6 cells\"\nroute = "
                                                      "\"conduit_lumen\"\nvehicle = \"fibrin\"\n" + ablate)));
-    return sim.state().grafts.at(0).bridge_gap_gain_m;
+    return testing::block_named<CellGraft>(sim.state(), "msc.grafts")[0].bridge_gap_gain_m;
   };
   EXPECT_GT(gap_gain(""), 0.5e-3);
   EXPECT_EQ(gap_gain("ablate = [\"angiogenesis\"]\n"), 0.0);
@@ -224,7 +225,7 @@ TEST(TherapyMsc, AgentsOnTheSiteBringVesselsIntoTheBridge) {
   EXPECT_LT(ablated, treated);
   EXPECT_LT(std::abs(ablated - empty), 0.5 * (treated - empty)) << "empty " << empty << ", ablated " << ablated;
   // Every surviving agent is in the lumen; their number follows the pooled survival.
-  const CellGraft& g = state.grafts.at(0);
+  const CellGraft& g = testing::block_named<CellGraft>(state, "msc.grafts")[0];
   ASSERT_EQ(g.agent_count, 1000.0);
   std::size_t agents = 0;
   const auto& c = state.site->cells;
@@ -283,8 +284,8 @@ TEST(TherapyMsc, GraftIsCheckpointed) {
                                             model->scenario().canonical_toml(), first.state(), "", "", 0, 0});
   const io::Checkpoint restored = io::read_checkpoint(path);
   std::filesystem::remove(path);
-  ASSERT_EQ(restored.state.grafts.size(), 1u);
-  EXPECT_EQ(restored.state.grafts[0].bridge_exposure, first.state().grafts[0].bridge_exposure);
+  ASSERT_EQ(testing::block_named<CellGraft>(restored.state, "msc.grafts").size(), 1u);
+  EXPECT_EQ(testing::block_named<CellGraft>(restored.state, "msc.grafts")[0].bridge_exposure, testing::block_named<CellGraft>(first.state(), "msc.grafts")[0].bridge_exposure);
   Simulation second(model, restored.state);
   EXPECT_EQ(sample(second, "msc_bridge_speed_factor", {40})[0], expected);
 }

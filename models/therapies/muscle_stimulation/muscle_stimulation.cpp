@@ -4,6 +4,7 @@
 // Equations and sources: README.md beside this file.
 #include <algorithm>
 
+#include "../../signals.hpp"
 #include "../treatment_window.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
@@ -18,12 +19,17 @@ class MuscleStimulation final : public treatment::Therapy {
 
   std::string_view name() const override { return "muscle_stimulation"; }
 
+  void declare_state(StateLayout& layout) override {
+    activity_signal_ = signals::muscle_activity(layout);
+  }
+
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (!window_.covers(tick.time_s)) return;
-    state.signals.muscle_activity = std::max(state.signals.muscle_activity, activity_);
+    state.write(activity_signal_, activity_);
   }
 
  private:
+  SignalHandle activity_signal_;
   treatment::Window window_;
   double activity_;
 };

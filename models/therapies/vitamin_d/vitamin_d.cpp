@@ -3,6 +3,7 @@
 // signals.growth_speed_factor and effects.fibre_diameter_factor. Equations and sources: README.md.
 #include <algorithm>
 
+#include "../../signals.hpp"
 #include "../treatment_window.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
@@ -23,13 +24,21 @@ class VitaminD final : public treatment::Therapy {
 
   std::string_view name() const override { return "vitamin_d"; }
 
+  void declare_state(StateLayout& layout) override {
+    speed_ = signals::growth_speed_factor(layout);
+    diameter_effect_ = signals::fibre_diameter_factor(layout);
+  }
+
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (!window_.covers(tick.time_s)) return;
-    state.signals.growth_speed_factor *= speed_factor_;
-    state.effects.fibre_diameter_factor = std::max(state.effects.fibre_diameter_factor, diameter_factor_);
+    state.write(speed_, speed_factor_);
+    double& diameter = state.scalar(diameter_effect_);
+    diameter = std::max(diameter, diameter_factor_);
   }
 
  private:
+  SignalHandle speed_;
+  BlockHandle<double> diameter_effect_;
   treatment::Window window_;
   double speed_factor_ = 1.0;
   double diameter_factor_ = 1.0;

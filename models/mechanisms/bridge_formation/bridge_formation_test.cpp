@@ -66,19 +66,19 @@ TEST(BridgeFormation, CableThinnerInLongerTubes) {
 // A delayed repair starts the exudate clock at the repair, not at the injury (issue 20: the
 // factories once saw a Model whose repair time was not yet set, so a repair two weeks late found
 // the exudate long spent: no fibrin cable, no epineurial macrophages). Two days after a repair,
-// the cut faces exude as much whether the repair came at once or two weeks later.
+// the cut faces exude as much whether the repair came at once or a week later.
 TEST(BridgeFormation, DelayedRepairStartsTheExudateClockAtTheRepair) {
   const auto conduit_at = [](const std::string& timing) {
     return site_run("rat", "sciatic",
                     "[injury]\ntype = \"transection\"\ngap_length = \"5 mm\"\n[repair]\ntype = \"conduit\"\ntiming = \"" +
                         timing + "\"\n[repair.conduit]\nmaterial = \"silicone\"\ninner_diameter = \"1.6 mm\"\n" +
                         "wall_permeability = \"0 cm/s\"\n" + few_neurons(),
-                    "20 d", "200 um");
+                    "10 d", "200 um");
   };
   Simulation at_once(compile(conduit_at("0 d")));
   at_once.advance_to(2 * seconds_per_day);
-  Simulation delayed(compile(conduit_at("14 d")));
-  delayed.advance_to(16 * seconds_per_day);
+  Simulation delayed(compile(conduit_at("7 d")));
+  delayed.advance_to(9 * seconds_per_day);
   const double fibrin = observed(at_once, "bridge_fibrin");
   ASSERT_GT(fibrin, 1.0);
   EXPECT_GT(observed(delayed, "bridge_fibrin"), 0.5 * fibrin);

@@ -696,7 +696,7 @@ Anova one_way_anova(std::span<const std::vector<double>> groups) {
   return result;
 }
 
-std::vector<TukeyComparison> tukey_hsd(std::span<const std::vector<double>> groups, double confidence) {
+std::vector<TukeyComparison> tukey_hsd(std::span<const std::vector<double>> groups, double confidence, bool intervals) {
   check_groups(groups, "Tukey HSD");
   require_probability(confidence, "confidence");
   const std::size_t k = groups.size();
@@ -711,7 +711,7 @@ std::vector<TukeyComparison> tukey_hsd(std::span<const std::vector<double>> grou
   const double kd = static_cast<double>(k);
   const double df = static_cast<double>(total_n - k);
   const double mse = within / df;
-  const double critical = studentized_range_quantile(confidence, kd, df);
+  const double critical = intervals ? studentized_range_quantile(confidence, kd, df) : not_a_number;
   std::vector<TukeyComparison> result;
   result.reserve(k * (k - 1) / 2);
   for (std::size_t i = 0; i < k; ++i) {

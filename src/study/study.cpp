@@ -823,11 +823,36 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
   }
   subjects_csv = "arm,subject,seed,time_days,readout,value,unit\n";
   for (const auto& r : results) subjects_csv += rows_csv(r, spec);
+  // Tukey's p values are most of the analysis (a double integral per pair): computed for every
+  // (time, readout) in parallel, each into its own slot, before the tables are written in order.
+  std::vector<const std::vector<std::vector<double>>*> keyed;
+  for (const auto& entry : samples) keyed.push_back(&entry.second);
+  std::vector<std::vector<TukeyComparison>> tukey_of(keyed.size());
+  std::vector<std::exception_ptr> failed(keyed.size());
+  const auto keys = static_cast<std::int64_t>(keyed.size());
+#pragma omp parallel for schedule(dynamic)
+  for (std::int64_t k = 0; k < keys; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    std::vector<std::vector<double>> groups;
+    for (const auto& g : *keyed[i])
+      if (!g.empty()) groups.push_back(g);
+    const bool testable = std::all_of(groups.begin(), groups.end(), [](const auto& g) { return g.size() >= 2; });
+    if (groups.size() < 2 || !testable) continue;
+    try {
+      tukey_of[i] = tukey_hsd(groups, 0.95, false);  // the tables report p only
+    } catch (...) {
+      failed[i] = std::current_exception();
+    }
+  }
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
   summary_csv = "arm,time_days,readout,unit,n,mean,sd,sem,ci_low,ci_high\n";
   comparisons_csv =
       "time_days,readout,arm_a,arm_b,mean_difference,welch_t,welch_df,welch_p,holm_p,hedges_g,tukey_p,anova_p\n";
+  std::size_t index = 0;
   for (const auto& [key, all_groups] : samples) {
     const auto& [time, readout] = key;
+    const std::vector<TukeyComparison>& tukey = tukey_of[index++];
     // Arms that report this readout (a therapy's readouts exist only in the arms that have it);
     // the comparisons are among them.
     std::vector<std::size_t> arm_of;
@@ -864,12 +889,7 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
         welch_p.push_back(std::isnan(welch.back().p) ? 1.0 : welch.back().p);
       }
     const std::vector<double> holm = holm_bonferroni(welch_p);
-    std::vector<TukeyComparison> tukey;
-    double anova_p = std::nan("");
-    if (testable) {
-      tukey = tukey_hsd(groups);
-      anova_p = one_way_anova(groups).p;
-    }
+    const double anova_p = testable ? one_way_anova(groups).p : std::nan("");
     std::size_t pair = 0;
     for (std::size_t a = 0; a < k; ++a)
       for (std::size_t b = a + 1; b < k; ++b, ++pair) {

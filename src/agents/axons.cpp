@@ -7,7 +7,6 @@ namespace bungner::agents {
 namespace {
 
 constexpr std::uint64_t purpose_cone = purpose_id("axons.growth_cone");
-constexpr std::uint64_t purpose_branch = purpose_id("axons.branch");
 
 void normalise(std::array<double, 3>& v) {
   const double n = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);

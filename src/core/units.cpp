@@ -321,7 +321,7 @@ constexpr std::string_view base_symbols[base_dimension_count] = {"L", "T", "M", 
 std::string formula(const Dimension& d) {
   std::string out;
   for (std::size_t i = 0; i < base_dimension_count; ++i) {
-    const int e = d.exponent[i];
+    const int e = d.exponent[i];  // NOLINT(bugprone-signed-char-misuse): a small signed exponent, not a character
     if (e == 0) continue;
     if (!out.empty()) out += ' ';
     out += base_symbols[i];

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace bungner::io {
@@ -15,7 +16,7 @@ ProgressMode default_progress_mode(bool quiet) {
 }
 
 std::string format_duration(double seconds) {
-  const auto s = static_cast<long long>(std::max(0.0, seconds) + 0.5);
+  const long long s = std::llround(std::max(0.0, seconds));
   if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
   if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
   return fmt::format("{}s", s);

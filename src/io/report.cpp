@@ -82,7 +82,8 @@ std::vector<TidyRow> read_tidy_csv(const fs::path& path, const char* name_column
 
 /// A member of a JSON object, or `fallback` when absent (copied: the loops below keep it named).
 Json member(const Json& object, const char* key, Json fallback) {
-  return object.contains(key) ? object[key] : std::move(fallback);
+  if (object.contains(key)) return object[key];
+  return fallback;
 }
 
 /// JSON numbers for plots: NaN and infinities (written as text) become null, drawn as gaps.
@@ -611,7 +612,7 @@ std::string report_html(const fs::path& dir) {
 }
 
 fs::path write_report(const fs::path& dir) {
-  const fs::path path = dir / "report.html";
+  fs::path path = dir / "report.html";
   write_file_atomically(path, report_html(dir));
   return path;
 }

@@ -145,7 +145,7 @@ void prepare_output_directory(const std::filesystem::path& dir, bool force) {
   for (const auto& p : ours) fs::remove_all(p, ec);
 }
 
-std::filesystem::path run_and_write(std::shared_ptr<const Model> model_ptr, const RunOptions& options) {
+std::filesystem::path run_and_write(const std::shared_ptr<const Model>& model_ptr, const RunOptions& options) {
   const Model& model = *model_ptr;
   const std::string started = utc_now();
   const auto wall_start = std::chrono::steady_clock::now();

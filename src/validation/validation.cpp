@@ -642,7 +642,7 @@ std::string scorecard_csv(const Scorecard& card) {
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.evidence, s.entry, s.case_name,
                        split_name(s), text::csv_field(s.species), text::csv_field(s.condition),
                        text::csv_field(s.readout), s.criterion, text::csv_field(s.observed),
-                       s.observed_n ? text::format_double(s.observed_n) : "", text::format_double(s.simulated.mean),
+                       s.observed_n > 0 ? text::format_double(s.observed_n) : "", text::format_double(s.simulated.mean),
                        text::format_double(s.simulated.sd), s.simulated.n, s.fitted ? "fitted" : "unfitted",
                        s.passed ? "pass" : "fail", s.observed_sd ? text::format_double(*s.observed_sd) : "",
                        spread_result(s), text::csv_field(s.note));
@@ -704,7 +704,7 @@ std::string scorecard_html(const Scorecard& card, const std::string& title) {
         "<td class=\"r\">{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td><td>{}</td></tr>\n",
         s.passed ? "pass" : "fail", xml_escape(s.evidence), split_name(s), xml_escape(s.case_name),
         xml_escape(s.species), xml_escape(s.condition), xml_escape(s.readout), s.criterion, xml_escape(s.observed),
-        s.observed_n ? text::format_double(s.observed_n) : "", fmt_num(s.simulated.mean), fmt_num(s.simulated.sd),
+        s.observed_n > 0 ? text::format_double(s.observed_n) : "", fmt_num(s.simulated.mean), fmt_num(s.simulated.sd),
         s.simulated.n, s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail",
         s.observed_sd ? fmt_num(*s.observed_sd) : "", s.observed_sd ? (s.spread_passed ? "sp" : "sf") : "",
         spread_result(s), xml_escape(s.note));

@@ -63,7 +63,7 @@ struct RunResult {
 RunResult run_in_memory(std::shared_ptr<const Model> model);
 
 /// Runs the model (run index 0) and writes its outputs. Returns the output directory.
-std::filesystem::path run_and_write(std::shared_ptr<const Model> model, const RunOptions& options);
+std::filesystem::path run_and_write(const std::shared_ptr<const Model>& model, const RunOptions& options);
 
 /// The names of the files a run writes (checkpoint.bin only while it runs, with checkpoints on;
 /// report.html by `bungner report`, which run calls at the end), and of its folders of pictures

@@ -4,6 +4,9 @@
 // MPI processes (threads when mpirun is missing). Prints one JSON object per measurement and a
 // summary with the parallel efficiency and the projected wall time of a 1000-patient trial:
 //   build/bin/bench-study [--subjects N]
+// With --cohort it measures the default study instead (scenarios/studies/rat-sciatic-10mm-msc.toml:
+// 64 rats on the 1D model, eight arms of eight) at 1 and 2 threads. --bungner runs another build's
+// executable (e.g. the previous commit's), so that two builds are measured by the same driver.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -17,12 +20,37 @@ int main(int argc, char** argv) {
   CLI::App app{"bench-study: study throughput at 1 and 2 processes"};
   int subjects = 8;
   app.add_option("--subjects", subjects, "patients per measurement")->check(CLI::Range(4, 100000));
+  bool cohort = false;
+  app.add_flag("--cohort", cohort, "the default study instead: 64 rats on the 1D model, at 1 and 2 threads");
+  std::string other;
+  app.add_option("--bungner", other, "the bungner executable to measure (default: the one beside bench-study)");
   CLI11_PARSE(app, argc, argv);
   namespace fs = std::filesystem;
   const fs::path bin = fs::canonical("/proc/self/exe").parent_path();
-  const fs::path bungner = bin / "bungner";
+  const fs::path bungner = other.empty() ? bin / "bungner" : fs::path(other);
   const fs::path work = fs::temp_directory_path() / fmt::format("bench-study-{}", ::getpid());
   fs::create_directories(work);
+  if (cohort) {
+    const fs::path study = fs::path(BUNGNER_SOURCE_DIR) / "scenarios/studies/rat-sciatic-10mm-msc.toml";
+    constexpr int rats = 64;
+    for (int threads = 1; threads <= 2; ++threads) {
+      const std::string command = fmt::format("{} -q study {} --out {} --force --threads {} > /dev/null 2>&1",
+                                              bungner.string(), study.string(),
+                                              (work / fmt::format("cohort{}", threads)).string(), threads);
+      const auto start = std::chrono::steady_clock::now();
+      const int code = std::system(command.c_str());
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (code != 0) {
+        fmt::print(stderr, "bench-study: command failed: {}\n", command);
+        return 1;
+      }
+      fmt::print("{{\"cohort\": \"rat sciatic 10 mm, 1D, 8 arms x 8\", \"subjects\": {}, \"threads\": {}, "
+                 "\"seconds\": {:.3f}, \"subjects_per_minute\": {:.3f}}}\n",
+                 rats, threads, seconds, rats * 60.0 / seconds);
+    }
+    fs::remove_all(work);
+    return 0;
+  }
   const fs::path scenario = fs::path(BUNGNER_SOURCE_DIR) / "scenarios/examples/human-median-suture.toml";
   {
     std::ofstream study(work / "trial.toml");

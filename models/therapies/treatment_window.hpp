@@ -49,7 +49,7 @@ struct Window {
   bool covers(std::int64_t time_s) const { return time_s >= start_s && time_s < end_s; }
 
   static Window of(const toml::table& item, const CompileContext& c) {
-    const auto duration = static_cast<std::int64_t>(schema::quantity(*c.scenario["simulation"].as_table(), "duration", "s"));
+    const std::int64_t duration = c.spec.duration_s;
     Window w;
     w.start_s = static_cast<std::int64_t>(std::llround(schema::quantity(item, "start", "s")));
     const double length = schema::quantity(item, "duration", "s");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "bungner/core/clock.hpp"
 #include "bungner/core/units.hpp"
@@ -28,9 +29,23 @@ RepairType parse_repair(const std::string& s) {
 
 const toml::table& section(const toml::table& t, std::string_view key) { return *t[key].as_table(); }
 
+/// The parameters the spec reads, recorded (ModelSpec::parameters_read).
+struct Reading {
+  const ParameterSet& set;
+  std::vector<std::string>& read;
+  double get(const std::string& name) const {
+    read.push_back(name);
+    return set.get(name);
+  }
+  double in(const std::string& name, std::string_view unit) const {
+    read.push_back(name);
+    return set.in(name, unit);
+  }
+};
+
 /// The site's layout from the scenario's [site] table, the injury and repair, and the transport
 /// constants of the substrates (parameters of the injury_site mechanism).
-std::shared_ptr<const site::Layout> compile_site(const Model& m, const toml::table& s, const ParameterSet& p) {
+std::shared_ptr<const site::Layout> compile_site(const ModelSpec& m, const toml::table& s, const Reading& p) {
   const toml::table& t = section(s, "site");
   if (schema::string(t, "model") != "3d" || m.injury == InjuryType::conduction_block) return nullptr;
   site::LayoutSpec spec;
@@ -77,48 +92,44 @@ std::int64_t round_to_tick(double seconds, std::int64_t tick_s) {
   return static_cast<std::int64_t>(std::llround(seconds / static_cast<double>(tick_s))) * tick_s;
 }
 
-std::shared_ptr<const Model> Model::compile(Scenario scenario, const Registry& registry) {
-  return std::shared_ptr<const Model>(new Model(std::move(scenario), registry));
-}
-
-Model::Model(Scenario scenario, const Registry& registry)
-    : scenario_(std::move(scenario)), parameters_(registry.parameters()) {
-  const toml::table& s = scenario_.resolved;
-  for (const auto& a : scenario_.assignments) parameters_.set(a.name, a.value, a.source, a.origin);
-
-  species = schema::string(s, "species");
-  nerve = schema::string(s, "nerve");
-  seed = static_cast<std::uint64_t>(*s["seed"].value<std::int64_t>());
-  injury = parse_injury(schema::string(section(s, "injury"), "type"));
+ModelSpec ModelSpec::parse(const Scenario& scenario, const ParameterSet& parameters, const Registry& registry) {
+  ModelSpec m;
+  const Reading reading{parameters, m.parameters_read};
+  const toml::table& s = scenario.resolved;
+  m.species = schema::string(s, "species");
+  m.nerve = schema::string(s, "nerve");
+  m.seed = static_cast<std::uint64_t>(*s["seed"].value<std::int64_t>());
+  m.injury = parse_injury(schema::string(section(s, "injury"), "type"));
   const std::string grade = schema::string(section(s, "injury"), "sunderland_grade");
   if (grade == "auto")
-    sunderland_grade = injury == InjuryType::conduction_block ? 1 : injury == InjuryType::crush ? 2 : 5;
+    m.sunderland_grade = m.injury == InjuryType::conduction_block ? 1 : m.injury == InjuryType::crush ? 2 : 5;
   else
-    sunderland_grade = grade == "I" ? 1 : grade == "II" ? 2 : grade == "III" ? 3 : grade == "IV" ? 4 : 5;
-  gap_m = schema::quantity(section(s, "injury"), "gap_length", "m");
+    m.sunderland_grade = grade == "I" ? 1 : grade == "II" ? 2 : grade == "III" ? 3 : grade == "IV" ? 4 : 5;
+  m.gap_m = schema::quantity(section(s, "injury"), "gap_length", "m");
   const toml::table& repair_table = section(s, "repair");
-  repair = parse_repair(schema::string(repair_table, "type"));
+  m.repair = parse_repair(schema::string(repair_table, "type"));
   const toml::table& conduit_table = section(repair_table, "conduit");
+  ConduitSpec& conduit = m.conduit;
   conduit.material = schema::string(conduit_table, "material");
   conduit.length_m = schema::quantity(conduit_table, "length", "m");
-  if (conduit.length_m <= 0) conduit.length_m = gap_m + 4e-3;
+  if (conduit.length_m <= 0) conduit.length_m = m.gap_m + 4e-3;
   conduit.inner_diameter_m = schema::quantity(conduit_table, "inner_diameter", "m");
   conduit.wall_permeability_m_per_s = schema::quantity(conduit_table, "wall_permeability", "m/s");
   conduit.degradation_time_s = schema::quantity(conduit_table, "degradation_time", "s");
   conduit.filler = schema::string(conduit_table, "filler");
 
   const toml::table& anatomy = section(s, "anatomy");
-  motor_neurons = static_cast<std::uint32_t>(std::llround(schema::quantity(anatomy, "motor_neurons", "cells")));
-  sensory_neurons = static_cast<std::uint32_t>(std::llround(schema::quantity(anatomy, "sensory_neurons", "cells")));
-  motor_conduction_velocity_m_per_s = schema::quantity(anatomy, "motor_conduction_velocity", "m/s");
+  m.motor_neurons = static_cast<std::uint32_t>(std::llround(schema::quantity(anatomy, "motor_neurons", "cells")));
+  m.sensory_neurons = static_cast<std::uint32_t>(std::llround(schema::quantity(anatomy, "sensory_neurons", "cells")));
+  m.motor_conduction_velocity_m_per_s = schema::quantity(anatomy, "motor_conduction_velocity", "m/s");
   // Fibres grow with the animal, and conduction with them (E58): a lighter or heavier animal than
   // the one the preset's velocity was measured in conducts slower or faster.
   const double body_weight = schema::quantity(anatomy, "body_weight", "g");
   const double reference_weight = schema::quantity(anatomy, "reference_body_weight", "g");
   if (body_weight > 0 && reference_weight > 0)
-    motor_conduction_velocity_m_per_s *=
-        std::pow(body_weight / reference_weight, parameters_.get("electrophysiology.velocity_weight_exponent"));
-  endoneurial_area_m2 = schema::quantity(anatomy, "endoneurial_area", "m^2");
+    m.motor_conduction_velocity_m_per_s *=
+        std::pow(body_weight / reference_weight, reading.get("electrophysiology.velocity_weight_exponent"));
+  m.endoneurial_area_m2 = schema::quantity(anatomy, "endoneurial_area", "m^2");
   for (auto&& [name, node] : section(s, "targets")) {
     const toml::table& t = *node.as_table();
     TargetSpec spec{std::string(name.str()), schema::string(t, "kind") == "muscle",
@@ -134,15 +145,15 @@ Model::Model(Scenario scenario, const Registry& registry)
     if (type_i + type_iia > 1 + 1e-9)
       throw ModelError("targets." + spec.name + ": type_i_share + type_iia_share exceed 100 %");
     spec.fibre_shares = {type_i, type_iia, std::max(0.0, 1 - type_i - type_iia)};
-    targets_.push_back(std::move(spec));
+    m.targets_.push_back(std::move(spec));
   }
-  if (targets_.size() > 65535) throw ModelError("too many targets");
+  if (m.targets_.size() > 65535) throw ModelError("too many targets");
   // Neurons per target: cumulative rounding of the shares, so the counts add up exactly.
   for (const bool motor : {true, false}) {
-    const double count = motor ? motor_neurons : sensory_neurons;
+    const double count = motor ? m.motor_neurons : m.sensory_neurons;
     double cumulative = 0;
     std::uint32_t assigned = 0;
-    for (TargetSpec& t : targets_) {
+    for (TargetSpec& t : m.targets_) {
       cumulative += motor ? t.motor_share : t.sensory_share;
       const auto end = static_cast<std::uint32_t>(std::min(count, static_cast<double>(std::llround(cumulative * count))));
       (motor ? t.motor_axons : t.sensory_axons) = end - std::min(end, assigned);
@@ -150,29 +161,13 @@ Model::Model(Scenario scenario, const Registry& registry)
     }
   }
 
-  site = compile_site(*this, s, parameters_);
+  m.site = compile_site(m, s, reading);
 
-  // Content: every registered mechanism decides whether this scenario needs it; therapies are
-  // created from their tables; readouts observe.
-  const CompileContext context{*this, parameters_, s};
-  for (const auto& entry : registry.mechanisms()) {
-    if (auto process = entry.create(context)) {
-      active_items_.push_back(entry.name);
-      processes_.push_back(std::move(process));
-    }
-  }
-  if (const toml::array* therapies = s["therapies"].as_array()) {
+  if (const toml::array* therapies = s["therapies"].as_array())
     for (const auto& item : *therapies) {
       const toml::table& t = *item.as_table();
-      const TherapyEntry* entry = registry.therapy(*t["type"].value<std::string>());
-      if (std::find(active_items_.begin(), active_items_.end(), entry->name) == active_items_.end())
-        active_items_.push_back(entry->name);
-      processes_.push_back(entry->create(context, t));
+      m.therapies.push_back({*t["type"].value<std::string>(), t});
     }
-  }
-  // Due processes run in phase order; registration order breaks ties, so the order is fixed.
-  std::stable_sort(processes_.begin(), processes_.end(),
-                   [](const auto& a, const auto& b) { return a->phase() < b->phase(); });
 
   // `readouts.include` names readout modules or observations; an observation selects the
   // modules that give it (the scenario's validation has checked each name).
@@ -182,37 +177,35 @@ Model::Model(Scenario scenario, const Registry& registry)
       const bool module = std::any_of(registry.readouts().begin(), registry.readouts().end(),
                                       [&](const ReadoutEntry& r) { return r.name == name; });
       for (const std::string& r : module ? std::vector<std::string>{name} : registry.readouts_observing(name))
-        if (std::find(readouts_included.begin(), readouts_included.end(), r) == readouts_included.end())
-          readouts_included.push_back(r);
+        if (std::find(m.readouts_included.begin(), m.readouts_included.end(), r) == m.readouts_included.end())
+          m.readouts_included.push_back(r);
     }
-  // Every readout feeds timeseries.csv; `readouts.include` filters only readouts.csv.
-  for (const auto& entry : registry.readouts()) {
-    if (auto readout = entry.create(context)) {
-      active_items_.push_back(entry.name);
-      readouts_.push_back(std::move(readout));
-    }
-  }
 
-  // Content declares its state once the processes and readouts exist and are in run order, so
-  // that handles and per-instance indices follow that order.
-  for (const auto& p : processes_) p->declare_state(layout_);
-  for (const auto& r : readouts_) r->declare_state(layout_);
-
-  std::vector<std::int64_t> periods;
-  for (const auto& p : processes_) periods.push_back(p->period_s());
-  tick_s = clock::base_tick(periods, seconds_per_hour);
+  // Times in whole seconds; Model rounds them to its tick (round_times_to).
+  const auto seconds = [](double t) { return static_cast<std::int64_t>(std::llround(t)); };
   const toml::table& sim = section(s, "simulation");
-  duration_s = round_to_tick(schema::quantity(sim, "duration", "s"), tick_s);
-  timeseries_interval_s = std::max(tick_s, round_to_tick(schema::quantity(section(s, "output"), "timeseries_interval", "s"), tick_s));
-  checkpoint_interval_s = round_to_tick(schema::quantity(section(s, "output"), "checkpoint_interval", "s"), tick_s);
-  for (double t : schema::quantity_list(section(s, "readouts"), "times", "s")) readout_times_s.push_back(round_to_tick(t, tick_s));
-  std::sort(readout_times_s.begin(), readout_times_s.end());
-  readout_times_s.erase(std::unique(readout_times_s.begin(), readout_times_s.end()), readout_times_s.end());
+  m.duration_s = seconds(schema::quantity(sim, "duration", "s"));
+  m.timeseries_interval_s = seconds(schema::quantity(section(s, "output"), "timeseries_interval", "s"));
+  m.checkpoint_interval_s = seconds(schema::quantity(section(s, "output"), "checkpoint_interval", "s"));
+  for (double t : schema::quantity_list(section(s, "readouts"), "times", "s")) m.readout_times_s.push_back(seconds(t));
 
-  repair_time_s = round_to_tick(schema::quantity(repair_table, "timing", "s"), tick_s);
-  const std::string cross = schema::string(repair_table, "cross_suture");
-  if (cross != "none" && repair == RepairType::none)
+  m.cross_suture_ = schema::string(repair_table, "cross_suture");
+  if (m.cross_suture_ != "none" && m.repair == RepairType::none)
     throw ModelError("repair.cross_suture needs a repair (repair.type other than 'none')");
+  m.set_repair_time(seconds(schema::quantity(repair_table, "timing", "s")), m.cross_suture_);
+  // A fixed number of segments resolves every nerve alike (rat sciatic ~1 mm, human forearm a few
+  // mm): finer than the distance an axon grows in a few days, coarse enough to cost nothing.
+  constexpr std::size_t segments = 64;
+  double farthest = 0;
+  for (const TargetSpec& t : m.targets_) farthest = std::max(farthest, t.distance_m);
+  m.distal_segments = segments;
+  m.distal_segment_m = farthest > 0 ? farthest / static_cast<double>(segments) : 1e-3;
+  m.distal_segments_per_m = 1.0 / m.distal_segment_m;
+  return m;
+}
+
+void ModelSpec::set_repair_time(std::int64_t repair_s, const std::string& cross) {
+  repair_time_s = repair_s;
   // In Gordon's cross-suture designs the freshly cut partner starts its clock at the repair.
   axotomy_time_s = (cross == "fresh_proximal_stump" || cross == "fresh_nerve") ? repair_time_s : 0;
   stump_denervation_time_s = (cross == "fresh_distal_stump" || cross == "fresh_nerve") ? repair_time_s : 0;
@@ -223,14 +216,93 @@ Model::Model(Scenario scenario, const Registry& registry)
     contact_time_s = repair == RepairType::none ? std::numeric_limits<std::int64_t>::max() : repair_time_s;
   else
     contact_time_s = axotomy_time_s;
-  // A fixed number of segments resolves every nerve alike (rat sciatic ~1 mm, human forearm a few
-  // mm): finer than the distance an axon grows in a few days, coarse enough to cost nothing.
-  constexpr std::size_t segments = 64;
-  double farthest = 0;
-  for (const TargetSpec& t : targets_) farthest = std::max(farthest, t.distance_m);
-  distal_segments = segments;
-  distal_segment_m = farthest > 0 ? farthest / static_cast<double>(segments) : 1e-3;
-  distal_segments_per_m = 1.0 / distal_segment_m;
+}
+
+bool ModelSpec::round_times_to(std::int64_t tick_s) {
+  const auto round = [&](std::int64_t t) { return round_to_tick(static_cast<double>(t), tick_s); };
+  const auto before = std::tie(repair_time_s, duration_s, timeseries_interval_s, checkpoint_interval_s, readout_times_s);
+  const std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::vector<std::int64_t>> old = before;
+  set_repair_time(round(repair_time_s), cross_suture_);
+  duration_s = round(duration_s);
+  timeseries_interval_s = std::max(tick_s, round(timeseries_interval_s));
+  checkpoint_interval_s = round(checkpoint_interval_s);
+  for (std::int64_t& t : readout_times_s) t = round(t);
+  std::sort(readout_times_s.begin(), readout_times_s.end());
+  readout_times_s.erase(std::unique(readout_times_s.begin(), readout_times_s.end()), readout_times_s.end());
+  return old != before;
+}
+
+std::shared_ptr<const Model> Model::compile(Scenario scenario, const Registry& registry) {
+  auto shared = std::make_shared<const Scenario>(std::move(scenario));
+  ParameterSet parameters(registry.parameters());
+  for (const auto& a : shared->assignments) parameters.set(a.name, a.value, a.source, a.origin);
+  ModelSpec spec = ModelSpec::parse(*shared, parameters, registry);
+  return std::shared_ptr<const Model>(new Model(std::move(shared), std::move(spec), std::move(parameters), registry));
+}
+
+std::shared_ptr<const Model> Model::for_subject(const Model& arm, const SubjectOverlay& subject, const Registry& registry) {
+  ParameterSet parameters = arm.parameters_;
+  bool spec_reads_one = false;
+  for (const ParameterAssignment& a : subject.parameters) {
+    parameters.set(a.name, a.value, a.source, a.origin);
+    spec_reads_one |= std::find(arm.parameters_read.begin(), arm.parameters_read.end(), a.name) != arm.parameters_read.end();
+  }
+  ModelSpec spec = spec_reads_one ? ModelSpec::parse(*arm.scenario_, parameters, registry) : ModelSpec(arm);
+  spec.seed = subject.seed;
+  return std::shared_ptr<const Model>(new Model(arm.scenario_, std::move(spec), std::move(parameters), registry));
+}
+
+Model::Model(std::shared_ptr<const Scenario> scenario, ModelSpec spec, ParameterSet parameters, const Registry& registry)
+    : ModelSpec(std::move(spec)), scenario_(std::move(scenario)), parameters_(std::move(parameters)) {
+  build_content(registry);
+  std::vector<std::int64_t> periods;
+  for (const auto& p : processes_) periods.push_back(p->period_s());
+  tick_s = clock::base_tick(periods, seconds_per_hour);
+  // The tick is known only once the processes exist, and the processes read the times: when
+  // rounding to the tick moves a time, they are built again from the rounded spec, so that no
+  // process keeps a time the run does not use.
+  if (round_times_to(tick_s)) {
+    build_content(registry);
+    periods.clear();
+    for (const auto& p : processes_) periods.push_back(p->period_s());
+    if (clock::base_tick(periods, seconds_per_hour) != tick_s)
+      throw ModelError("the processes' periods changed with the scenario's times rounded to the tick");
+  }
+  // Content declares its state once the processes and readouts exist and are in run order, so
+  // that handles and per-instance indices follow that order.
+  for (const auto& p : processes_) p->declare_state(layout_);
+  for (const auto& r : readouts_) r->declare_state(layout_);
+}
+
+void Model::build_content(const Registry& registry) {
+  processes_.clear();
+  readouts_.clear();
+  active_items_.clear();
+  // Content: every registered mechanism decides whether this scenario needs it; therapies are
+  // created from their tables; readouts observe. Factories see only the finished spec.
+  const CompileContext context{static_cast<const ModelSpec&>(*this), parameters_};
+  for (const auto& entry : registry.mechanisms()) {
+    if (auto process = entry.create(context)) {
+      active_items_.push_back(entry.name);
+      processes_.push_back(std::move(process));
+    }
+  }
+  for (const TherapyItem& item : therapies) {
+    const TherapyEntry* entry = registry.therapy(item.type);
+    if (std::find(active_items_.begin(), active_items_.end(), entry->name) == active_items_.end())
+      active_items_.push_back(entry->name);
+    processes_.push_back(entry->create(context, item.table));
+  }
+  // Due processes run in phase order; registration order breaks ties, so the order is fixed.
+  std::stable_sort(processes_.begin(), processes_.end(),
+                   [](const auto& a, const auto& b) { return a->phase() < b->phase(); });
+  // Every readout feeds timeseries.csv; `readouts.include` filters only readouts.csv.
+  for (const auto& entry : registry.readouts()) {
+    if (auto readout = entry.create(context)) {
+      active_items_.push_back(entry.name);
+      readouts_.push_back(std::move(readout));
+    }
+  }
 }
 
 std::vector<std::string> Model::used_parameters() const {

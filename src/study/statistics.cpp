@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numbers>
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 namespace bungner::study {
 
@@ -265,11 +268,41 @@ double normal_density(double z) {
 /// P(R <= w) = k * int phi(z) [Phi(z) - Phi(z - w)]^(k-1) dz. The upper tail integrates
 /// k phi(z) (Phi(z)^(k-1) - [Phi(z) - Phi(z-w)]^(k-1)) (the two terms differ by 1 in total),
 /// written with expm1/log1p so that it keeps its relative accuracy when small.
-double normal_range_probability(double w, double k, bool upper) {
+/// The factors of the upper-tail integrand that depend on z alone (k phi(z), Phi(z), Phi(z)^(k-1)),
+/// for one k. The quadrature visits the same nodes for every w (its first panels are fixed and
+/// it bisects them), so one Tukey HSD, which integrates over w thousands of times, computes each
+/// only once; the values are those the integrand would compute, so results do not change.
+class RangeNodes {
+ public:
+  explicit RangeNodes(double k) : k_(k) { nodes_.reserve(4096); }
+  double k() const { return k_; }
+  const std::array<double, 3>& at(double z) {
+    auto [it, fresh] = nodes_.try_emplace(std::bit_cast<std::uint64_t>(z));
+    if (fresh) {
+      const double weight = k_ * normal_density(z);
+      const double a = normal_sf(-z);
+      it->second = {weight, a, std::pow(a, k_ - 1.0)};
+    }
+    return it->second;
+  }
+
+ private:
+  double k_;
+  std::unordered_map<std::uint64_t, std::array<double, 3>> nodes_;
+};
+
+double normal_range_probability(double w, double k, bool upper, RangeNodes* nodes = nullptr) {
   if (!(w > 0.0)) return upper ? 1.0 : 0.0;
   if (std::isinf(w)) return upper ? 0.0 : 1.0;
   const double m = k - 1.0;
   const auto integrand = [&](double z) {
+    if (upper && nodes != nullptr) {
+      const auto& [weight, a, a_m] = nodes->at(z);
+      if (weight == 0.0) return 0.0;
+      const double b = normal_sf(w - z);  // Phi(z - w)
+      if (a <= 0.0) return 0.0;
+      return weight * a_m * -std::expm1(m * std::log1p(-b / a));
+    }
     const double weight = k * normal_density(z);
     if (weight == 0.0) return 0.0;
     if (upper) {
@@ -291,11 +324,11 @@ void check_range_arguments(double k, double df) {
   if (!(df >= 1.0)) fail("studentized range: df must be at least 1");
 }
 
-double studentized_range_probability(double q, double k, double df, bool upper) {
+double studentized_range_probability(double q, double k, double df, bool upper, RangeNodes* nodes = nullptr) {
   check_range_arguments(k, df);
   if (std::isnan(q)) return not_a_number;
   if (!(q > 0.0)) return upper ? 1.0 : 0.0;
-  if (std::isinf(df)) return normal_range_probability(q, k, upper);
+  if (std::isinf(df)) return normal_range_probability(q, k, upper, nodes);
   // s = chi_df / sqrt(df) has density df^(df/2) s^(df-1) exp(-df s^2 / 2) / (2^(df/2-1) Gamma(df/2)).
   const double log_constant =
       0.5 * df * std::log(df) - (0.5 * df - 1.0) * std::numbers::ln2 - log_gamma(0.5 * df);
@@ -303,7 +336,7 @@ double studentized_range_probability(double q, double k, double df, bool upper) 
     if (!(s > 0.0)) return 0.0;
     const double density = std::exp(log_constant + (df - 1.0) * std::log(s) - 0.5 * df * s * s);
     if (density == 0.0) return 0.0;
-    return density * normal_range_probability(q * s, k, upper);
+    return density * normal_range_probability(q * s, k, upper, nodes);
   };
   // The density peaks at sqrt((df-1)/df) with width ~ 1/sqrt(2 df); 10/sqrt(df) either side
   // leaves out less than exp(-50) of its mass.
@@ -696,7 +729,7 @@ Anova one_way_anova(std::span<const std::vector<double>> groups) {
   return result;
 }
 
-std::vector<TukeyComparison> tukey_hsd(std::span<const std::vector<double>> groups, double confidence) {
+std::vector<TukeyComparison> tukey_hsd(std::span<const std::vector<double>> groups, double confidence, bool intervals) {
   check_groups(groups, "Tukey HSD");
   require_probability(confidence, "confidence");
   const std::size_t k = groups.size();
@@ -711,7 +744,8 @@ std::vector<TukeyComparison> tukey_hsd(std::span<const std::vector<double>> grou
   const double kd = static_cast<double>(k);
   const double df = static_cast<double>(total_n - k);
   const double mse = within / df;
-  const double critical = studentized_range_quantile(confidence, kd, df);
+  const double critical = intervals ? studentized_range_quantile(confidence, kd, df) : not_a_number;
+  RangeNodes nodes(kd);
   std::vector<TukeyComparison> result;
   result.reserve(k * (k - 1) / 2);
   for (std::size_t i = 0; i < k; ++i) {
@@ -725,7 +759,7 @@ std::vector<TukeyComparison> tukey_hsd(std::span<const std::vector<double>> grou
       c.standard_error = std::sqrt(0.5 * normalise * mse);
       c.q = std::fabs(c.mean_difference) / c.standard_error;
       if (c.standard_error > 0.0) {
-        c.p = studentized_range_sf(c.q, kd, df);
+        c.p = studentized_range_probability(c.q, kd, df, true, &nodes);  // studentized_range_sf
       } else {
         c.p = c.mean_difference != 0.0 ? 0.0 : not_a_number;
       }

@@ -247,8 +247,15 @@ double draw(const Variability& var, const ParameterSpec& p, double centre, doubl
   return std::clamp(value, p.hard.low, p.hard.high);  // a draw never leaves the hard range
 }
 
-std::string override_value(const ParameterSpec& p, double value) {
-  return text::format_double(value) + (p.unit == "1" ? "" : " " + p.unit);
+/// A drawn value as a scenario would read it: rounded to the 15 significant digits with which the
+/// loader reads a quantity written with a unit (a dimensionless number is read as it is). Kept so
+/// that a subject's parameters, written out, read back exactly, and so that studies give the same
+/// numbers as when the draws reached the model as scenario text.
+double as_read(const ParameterSpec& p, double value) {
+  if (p.unit == "1") return value;
+  char buffer[64];
+  const auto written = fmt::format_to_n(buffer, sizeof buffer, "{:.15g}", units::from_si(units::to_si(value, p.unit), p.unit));
+  return text::parse_double(std::string_view(buffer, written.size)).value();
 }
 
 /// Where the varied parameters of one arm are centred, and the declared variability it applies.
@@ -258,21 +265,56 @@ struct ArmVariability {
   std::vector<double> default_centres;
 };
 
-/// Runs one subject: the arm's scenario with this subject's seed and parameter draws.
-std::vector<SubjectRow> run_subject(const StudySpec& spec, const Registry& registry, std::size_t arm,
-                                    std::size_t subject, const ArmVariability& varied) {
+/// One arm, compiled once: every subject is a State of this Model's spec and content, with its
+/// own seed and parameter draws (Model::for_subject).
+struct ArmPlan {
+  std::shared_ptr<const Model> model;
+  ArmVariability varied;
+};
+
+struct Job {
+  std::size_t arm, subject;
+};
+
+/// What a study runs: its arms compiled and the subjects in (arm, subject) order.
+struct StudyPlan {
+  std::vector<ArmPlan> arms;
+  std::vector<Job> jobs;
+};
+
+StudyPlan plan(const StudySpec& spec, const Registry& registry) {
+  StudyPlan out;
+  for (const Arm& arm : spec.arms) {
+    ArmPlan a;
+    a.model = Model::compile(load_scenario(spec.base_scenario, registry, arm.overrides), registry);
+    const ParameterSet& p = a.model->parameters();
+    for (const auto& v : spec.variability) a.varied.centres.push_back(p.get(v.parameter));
+    a.varied.defaults = default_variability(spec, registry, p);
+    for (const auto& v : a.varied.defaults) a.varied.default_centres.push_back(p.get(v.parameter));
+    out.arms.push_back(std::move(a));
+  }
+  for (std::size_t a = 0; a < spec.arms.size(); ++a)
+    for (std::size_t s = 0; s < spec.arms[a].subjects; ++s) out.jobs.push_back({a, s});
+  return out;
+}
+
+/// This subject's seed and parameter draws.
+SubjectOverlay subject_overlay(const StudySpec& spec, const Registry& registry, std::size_t arm, std::size_t subject,
+                               const ArmVariability& varied) {
   // Common random numbers: every arm's subject s draws as the first arm's subject s does.
   const std::size_t draw_arm = spec.common_seeds ? 0 : arm;
-  const std::uint64_t seed = subject_seed(spec.seed, draw_arm, subject);
-  std::vector<Override> overrides = spec.arms[arm].overrides;
-  overrides.push_back({"seed", std::to_string(seed)});
+  SubjectOverlay overlay;
+  overlay.seed = subject_seed(spec.seed, draw_arm, subject);
+  const auto set = [&](const std::string& name, double value, const char* source) {
+    overlay.parameters.push_back({name, value, source, fmt::format("study arm {} subject {}", arm, subject)});
+  };
   const std::uint64_t entity = (static_cast<std::uint64_t>(draw_arm) << 32) | subject;
   RandomStream stream({spec.seed, 0}, entity, 0, purpose_id("study.variability"));
   for (std::size_t v = 0; v < spec.variability.size(); ++v) {
     const Variability& var = spec.variability[v];
     const ParameterSpec& p = *registry.parameters().find(var.parameter);
     const double z = stream.normal(), u = stream.uniform();
-    overrides.push_back({"parameters." + var.parameter, override_value(p, draw(var, p, varied.centres[v], z, u))});
+    set(var.parameter, as_read(p, draw(var, p, varied.centres[v], z, u)), "study variability");
   }
   // Declared variability: one stream per parameter, keyed by its name, so that adding or removing
   // a declaration never shifts another parameter's draws.
@@ -281,9 +323,16 @@ std::vector<SubjectRow> run_subject(const StudySpec& spec, const Registry& regis
     const ParameterSpec& p = *registry.parameters().find(var.parameter);
     RandomStream own({spec.seed, 0}, entity, purpose_id(var.parameter), purpose_id("study.default_variability"));
     const double z = own.normal();
-    overrides.push_back({"parameters." + var.parameter, override_value(p, draw(var, p, varied.default_centres[v], z, 0.5))});
+    set(var.parameter, as_read(p, draw(var, p, varied.default_centres[v], z, 0.5)), "declared variability");
   }
-  const auto model = Model::compile(load_scenario(spec.base_scenario, registry, overrides), registry);
+  return overlay;
+}
+
+/// Runs one subject: a State of the arm's Model with this subject's seed and parameter draws.
+std::vector<SubjectRow> run_subject(const StudySpec& spec, const Registry& registry, const StudyPlan& plan, const Job& job) {
+  const ArmPlan& arm = plan.arms[job.arm];
+  const SubjectOverlay overlay = subject_overlay(spec, registry, job.arm, job.subject, arm.varied);
+  const auto model = Model::for_subject(*arm.model, overlay, registry);
   Simulation simulation(model);
   std::vector<SubjectRow> rows;
   for (const std::int64_t t : model->readout_times_s) {
@@ -294,7 +343,7 @@ std::vector<SubjectRow> run_subject(const StudySpec& spec, const Registry& regis
       readout->observe(*model, simulation.state(), values);
       for (const auto& o : values)
         if (wanted(spec, readout->name(), o.name))
-          rows.push_back({arm, subject, seed, static_cast<double>(t) / seconds_per_day, o.name, o.value, o.unit});
+          rows.push_back({job.arm, job.subject, overlay.seed, static_cast<double>(t) / seconds_per_day, o.name, o.value, o.unit});
     }
   }
   return rows;
@@ -624,12 +673,13 @@ std::string study_plan(const StudySpec& spec, const Registry& registry) {
   return out;
 }
 
-StudyResult run_study(const StudySpec& spec, const Registry& registry, const StudyOptions& options) {
-  namespace fs = std::filesystem;
-  const fs::path dir = options.output_dir;
-  const fs::path checkpoints = dir / "subjects";
+namespace {
+
+/// Rank 0 checks the directory of a resumed study, or prepares a fresh one and writes study.json;
+/// the other ranks wait for its verdict.
+void start_directory(const StudySpec& spec, const Registry& registry, const StudyOptions& options) {
+  const std::filesystem::path& dir = options.output_dir;
   const Cluster& cluster = options.cluster;
-  // Rank 0 checks or prepares the directory; the others wait for its verdict.
   std::exception_ptr setup_error;
   if (cluster.rank == 0) {
     try {
@@ -683,26 +733,20 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
     if (setup_error) std::rethrow_exception(setup_error);
     throw RuntimeFailure("rank 0 could not prepare the study directory");
   }
+}
+
+/// Runs this rank's subjects in parallel threads, each saved as soon as it is finished; reads back
+/// the subjects an interrupted run (or, under several ranks, another rank) saved. Returns each
+/// job's rows on rank 0 and nothing on the others.
+std::vector<std::vector<SubjectRow>> execute(const StudySpec& spec, const Registry& registry, const StudyPlan& plan,
+                                             const StudyOptions& options, StudyResult& result) {
+  namespace fs = std::filesystem;
+  const fs::path checkpoints = options.output_dir / "subjects";
+  const Cluster& cluster = options.cluster;
   const bool resume = options.resume || cluster.ranks > 1;  // ranks > 0 see rank 0's fresh directory
-
-  // Centres of the varied parameters, and the declared variability, as each arm resolves them.
-  std::vector<ArmVariability> centres(spec.arms.size());
-  for (std::size_t a = 0; a < spec.arms.size(); ++a) {
-    const auto model = Model::compile(load_scenario(spec.base_scenario, registry, spec.arms[a].overrides), registry);
-    for (const auto& v : spec.variability) centres[a].centres.push_back(model->parameters().get(v.parameter));
-    centres[a].defaults = default_variability(spec, registry, model->parameters());
-    for (const auto& v : centres[a].defaults) centres[a].default_centres.push_back(model->parameters().get(v.parameter));
-  }
-
-  struct Job {
-    std::size_t arm, subject;
-  };
-  std::vector<Job> jobs;
-  for (std::size_t a = 0; a < spec.arms.size(); ++a)
-    for (std::size_t s = 0; s < spec.arms[a].subjects; ++s) jobs.push_back({a, s});
+  const std::vector<Job>& jobs = plan.jobs;
   std::vector<std::vector<SubjectRow>> results(jobs.size());
   std::vector<std::string> errors(jobs.size());
-  StudyResult result;
   std::vector<std::uint8_t> done(jobs.size(), 0);
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const fs::path file = checkpoints / (arm_file_stem(jobs[j].arm, jobs[j].subject) + ".csv");
@@ -726,7 +770,7 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
     const auto j = static_cast<std::size_t>(k);
     if (done[j]) continue;
     try {
-      results[j] = run_subject(spec, registry, jobs[j].arm, jobs[j].subject, centres[jobs[j].arm]);
+      results[j] = run_subject(spec, registry, plan, jobs[j]);
       io::write_file_atomically(checkpoints / (arm_file_stem(jobs[j].arm, jobs[j].subject) + ".csv"),
                                 rows_csv(results[j], spec));
     } catch (const std::exception& e) {
@@ -742,17 +786,32 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
       first_error = fmt::format("arm '{}' subject {}: {}", spec.arms[jobs[j].arm].name, jobs[j].subject, errors[j]);
   if (!cluster.all_ok(first_error.empty()))
     throw RuntimeFailure(first_error.empty() ? "a subject failed on another rank" : first_error);
-  result.computed = static_cast<std::size_t>(std::count(done.begin(), done.end(), 0));
+  result.computed = to_compute;
   if (cluster.ranks > 1) {
     // Every rank has saved its subjects; rank 0 reads the others' back and writes the outputs.
-    if (cluster.rank != 0) return result;
+    if (cluster.rank != 0) return {};
     for (std::size_t j = 0; j < jobs.size(); ++j)
       if (done[j] == 2)
         results[j] = parse_checkpoint((checkpoints / (arm_file_stem(jobs[j].arm, jobs[j].subject) + ".csv")).string(),
                                       jobs[j].arm);
   }
-  for (auto& r : results) result.rows.insert(result.rows.end(), r.begin(), r.end());
+  return results;
+}
 
+/// The study's tables: per arm, time and readout the summary; between arms the comparisons.
+struct Analysis {
+  std::string subjects_csv, summary_csv, comparisons_csv;
+  nlohmann::ordered_json summary_json = nlohmann::ordered_json::array();
+  nlohmann::ordered_json comparison_json = nlohmann::ordered_json::array();
+};
+
+Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow>>& results, const StudyResult& result) {
+  Analysis out;
+  std::string& subjects_csv = out.subjects_csv;
+  std::string& summary_csv = out.summary_csv;
+  std::string& comparisons_csv = out.comparisons_csv;
+  nlohmann::ordered_json& summary_json = out.summary_json;
+  nlohmann::ordered_json& comparison_json = out.comparison_json;
   // Per (time, readout): the arms' samples in arm order.
   std::map<std::pair<double, std::string>, std::vector<std::vector<double>>> samples;
   std::map<std::string, std::string> unit_of;
@@ -762,15 +821,38 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
     groups[r.arm].push_back(r.value);
     unit_of[r.readout] = r.unit;
   }
-  std::string subjects_csv = "arm,subject,seed,time_days,readout,value,unit\n";
+  subjects_csv = "arm,subject,seed,time_days,readout,value,unit\n";
   for (const auto& r : results) subjects_csv += rows_csv(r, spec);
-  std::string summary_csv = "arm,time_days,readout,unit,n,mean,sd,sem,ci_low,ci_high\n";
-  std::string comparisons_csv =
+  // Tukey's p values are most of the analysis (a double integral per pair): computed for every
+  // (time, readout) in parallel, each into its own slot, before the tables are written in order.
+  std::vector<const std::vector<std::vector<double>>*> keyed;
+  for (const auto& entry : samples) keyed.push_back(&entry.second);
+  std::vector<std::vector<TukeyComparison>> tukey_of(keyed.size());
+  std::vector<std::exception_ptr> failed(keyed.size());
+  const auto keys = static_cast<std::int64_t>(keyed.size());
+#pragma omp parallel for schedule(dynamic)
+  for (std::int64_t k = 0; k < keys; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    std::vector<std::vector<double>> groups;
+    for (const auto& g : *keyed[i])
+      if (!g.empty()) groups.push_back(g);
+    const bool testable = std::all_of(groups.begin(), groups.end(), [](const auto& g) { return g.size() >= 2; });
+    if (groups.size() < 2 || !testable) continue;
+    try {
+      tukey_of[i] = tukey_hsd(groups, 0.95, false);  // the tables report p only
+    } catch (...) {
+      failed[i] = std::current_exception();
+    }
+  }
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
+  summary_csv = "arm,time_days,readout,unit,n,mean,sd,sem,ci_low,ci_high\n";
+  comparisons_csv =
       "time_days,readout,arm_a,arm_b,mean_difference,welch_t,welch_df,welch_p,holm_p,hedges_g,tukey_p,anova_p\n";
-  nlohmann::ordered_json summary_json = nlohmann::ordered_json::array();
-  nlohmann::ordered_json comparison_json = nlohmann::ordered_json::array();
+  std::size_t index = 0;
   for (const auto& [key, all_groups] : samples) {
     const auto& [time, readout] = key;
+    const std::vector<TukeyComparison>& tukey = tukey_of[index++];
     // Arms that report this readout (a therapy's readouts exist only in the arms that have it);
     // the comparisons are among them.
     std::vector<std::size_t> arm_of;
@@ -807,12 +889,7 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
         welch_p.push_back(std::isnan(welch.back().p) ? 1.0 : welch.back().p);
       }
     const std::vector<double> holm = holm_bonferroni(welch_p);
-    std::vector<TukeyComparison> tukey;
-    double anova_p = std::nan("");
-    if (testable) {
-      tukey = tukey_hsd(groups);
-      anova_p = one_way_anova(groups).p;
-    }
+    const double anova_p = testable ? one_way_anova(groups).p : std::nan("");
     std::size_t pair = 0;
     for (std::size_t a = 0; a < k; ++a)
       for (std::size_t b = a + 1; b < k; ++b, ++pair) {
@@ -832,6 +909,17 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
                                    {"anova_p", json_number(anova_p)}});
       }
   }
+  return out;
+}
+
+/// Writes subjects.csv, summary.csv, comparisons.csv, summary.json (and a trial's tables).
+void write_outputs(const StudySpec& spec, const std::vector<std::vector<SubjectRow>>& results, const Analysis& analysis,
+                   const std::filesystem::path& dir) {
+  const std::string& subjects_csv = analysis.subjects_csv;
+  const std::string& summary_csv = analysis.summary_csv;
+  const std::string& comparisons_csv = analysis.comparisons_csv;
+  const nlohmann::ordered_json& summary_json = analysis.summary_json;
+  const nlohmann::ordered_json& comparison_json = analysis.comparison_json;
   nlohmann::ordered_json summary;
   summary["study"] = spec.title;
   summary["study_sha256"] = spec.sha256;
@@ -846,6 +934,18 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
   io::write_file_atomically(dir / "comparisons.csv", comparisons_csv);
   io::write_file_atomically(dir / "summary.json", summary.dump(2) + "\n");
   if (spec.trial) write_trial(spec, results, dir);
+}
+
+}  // namespace
+
+StudyResult run_study(const StudySpec& spec, const Registry& registry, const StudyOptions& options) {
+  start_directory(spec, registry, options);
+  const StudyPlan study = plan(spec, registry);
+  StudyResult result;
+  const auto results = execute(spec, registry, study, options, result);
+  if (options.cluster.rank != 0) return result;
+  for (const auto& r : results) result.rows.insert(result.rows.end(), r.begin(), r.end());
+  write_outputs(spec, results, analyse(spec, results, result), options.output_dir);
   return result;
 }
 

@@ -52,25 +52,24 @@ struct ConduitSpec {
   std::string filler;
 };
 
-class Model {
+/// One [[therapies]] item as the scenario resolves it.
+struct TherapyItem {
+  std::string type;
+  toml::table table;
+};
+
+/// Stage 1 of compiling a scenario: everything the scenario says, parsed once into typed SI
+/// values (anatomy, targets, injury, repair with its timing, conduit, the site's layout, the
+/// simulation and output timing). The content is built from a finished spec (stage 2, Model), so
+/// a factory never sees a half-compiled model. Times are whole seconds; Model rounds them to its
+/// base tick once the processes (and so their periods) exist.
+class ModelSpec {
  public:
-  /// Compiles a validated scenario. Throws ModelError for impossible combinations.
-  static std::shared_ptr<const Model> compile(Scenario scenario, const Registry& registry);
+  /// Parses a validated scenario; `parameters` are its resolved values. Throws ModelError for
+  /// impossible combinations.
+  static ModelSpec parse(const Scenario& scenario, const ParameterSet& parameters, const Registry& registry);
 
-  Model(const Model&) = delete;
-  Model& operator=(const Model&) = delete;
-
-  const Scenario& scenario() const { return scenario_; }
-  const ParameterSet& parameters() const { return parameters_; }
   const std::vector<TargetSpec>& targets() const { return targets_; }
-  const std::vector<std::unique_ptr<Process>>& processes() const { return processes_; }
-  const std::vector<std::unique_ptr<Readout>>& readouts() const { return readouts_; }
-  /// The state blocks and signals the processes and readouts declared.
-  const StateLayout& layout() const { return layout_; }
-  /// Names of the registered items active in this model (mechanisms, therapies, readouts).
-  const std::vector<std::string>& active_items() const { return active_items_; }
-  /// Parameters that the active items declare (what `explain` must cover).
-  std::vector<std::string> used_parameters() const;
 
   std::string species;
   std::string nerve;
@@ -101,8 +100,10 @@ class Model {
   std::shared_ptr<const site::Layout> site;
   std::uint32_t motor_neurons = 0;
   std::uint32_t sensory_neurons = 0;
+  /// The scenario's [[therapies]] in order (a therapy may depend on another, as a graft's
+  /// rejection on a cyclosporine course).
+  std::vector<TherapyItem> therapies;
 
-  std::int64_t tick_s = 0;                   ///< base tick: gcd of the processes' periods [s]
   std::int64_t duration_s = 0;
   std::int64_t timeseries_interval_s = 0;
   std::int64_t checkpoint_interval_s = 0;   ///< 0: no checkpoints
@@ -113,12 +114,61 @@ class Model {
     return readouts_included.empty() ||
            std::find(readouts_included.begin(), readouts_included.end(), name) != readouts_included.end();
   }
+  /// The parameters that parsing read (the site's layout, the conduction velocity): a subject
+  /// whose overlay changes one of them needs its own spec.
+  std::vector<std::string> parameters_read;
+
+ protected:
+  /// Sets the repair time and the times that follow from it (cross-suture partners, contact).
+  void set_repair_time(std::int64_t repair_s, const std::string& cross_suture);
+  /// Rounds every time to a whole number of ticks; true when that changed one.
+  bool round_times_to(std::int64_t tick_s);
+
+  std::vector<TargetSpec> targets_;
+  std::string cross_suture_ = "none";
+};
+
+/// What one subject of a study changes in its arm's Model: the seed and parameter values (in the
+/// declared units), typed, without a round trip through scenario text.
+struct SubjectOverlay {
+  std::uint64_t seed = 1;
+  std::vector<ParameterAssignment> parameters;
+};
+
+/// Stage 2: the content (processes and readouts) built from a finished ModelSpec and the resolved
+/// parameters. Immutable once built; a Model is a ModelSpec, so content reads `model.repair_time_s`.
+class Model : public ModelSpec {
+ public:
+  /// Compiles a validated scenario. Throws ModelError for impossible combinations.
+  static std::shared_ptr<const Model> compile(Scenario scenario, const Registry& registry);
+  /// The Model of one subject of `arm`: the arm's spec with the subject's seed, and the content
+  /// built again with the subject's parameters (content holds its parameters resolved). The spec
+  /// is parsed again only when the overlay changes a parameter it read; the scenario is shared.
+  static std::shared_ptr<const Model> for_subject(const Model& arm, const SubjectOverlay& subject,
+                                                  const Registry& registry);
+
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  /// The scenario compiled (for a subject: its arm's; its seed and parameters are the subject's).
+  const Scenario& scenario() const { return *scenario_; }
+  const ParameterSet& parameters() const { return parameters_; }
+  const std::vector<std::unique_ptr<Process>>& processes() const { return processes_; }
+  const std::vector<std::unique_ptr<Readout>>& readouts() const { return readouts_; }
+  /// The state blocks and signals the processes and readouts declared.
+  const StateLayout& layout() const { return layout_; }
+  /// Names of the registered items active in this model (mechanisms, therapies, readouts).
+  const std::vector<std::string>& active_items() const { return active_items_; }
+  /// Parameters that the active items declare (what `explain` must cover).
+  std::vector<std::string> used_parameters() const;
+
+  std::int64_t tick_s = 0;  ///< base tick: gcd of the processes' periods [s]
 
  private:
-  explicit Model(Scenario scenario, const Registry& registry);
-  Scenario scenario_;
+  Model(std::shared_ptr<const Scenario> scenario, ModelSpec spec, ParameterSet parameters, const Registry& registry);
+  void build_content(const Registry& registry);
+  std::shared_ptr<const Scenario> scenario_;
   ParameterSet parameters_;
-  std::vector<TargetSpec> targets_;
   std::vector<std::unique_ptr<Process>> processes_;
   std::vector<std::unique_ptr<Readout>> readouts_;
   std::vector<std::string> active_items_;

@@ -12,13 +12,13 @@
 
 namespace bungner {
 
-class Model;
+class ModelSpec;
 
-/// What a factory sees while the Model is being compiled.
+/// What a factory sees: the finished spec of the scenario (stage 1 of compiling; the Model is
+/// stage 2, built from what the factories return) and the resolved parameters.
 struct CompileContext {
-  const Model& model;
+  const ModelSpec& spec;
   const ParameterSet& parameters;
-  const toml::table& scenario;  ///< resolved scenario
 };
 
 struct MechanismEntry {

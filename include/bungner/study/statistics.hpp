@@ -135,9 +135,11 @@ struct TukeyComparison {
   double ci_high = 0.0;
 };
 /// All k(k-1)/2 pairs in order (0,1), (0,2), ..., (k-2,k-1). Same requirements and degenerate
-/// cases as the ANOVA.
+/// cases as the ANOVA. Without `intervals`, ci_low and ci_high are NaN and the studentized range
+/// quantile (a root search over a double integral, as costly as several p values) is not
+/// computed: for callers that report only p.
 std::vector<TukeyComparison> tukey_hsd(std::span<const std::vector<double>> groups,
-                                       double confidence = 0.95);
+                                       double confidence = 0.95, bool intervals = true);
 
 // ---------------------------------------------------------------------------------------------
 // Effect size

@@ -1,7 +1,8 @@
 #pragma once
 // Studies: virtual cohorts. A study file names a base scenario, arms (overrides of it), subjects
-// per arm and inter-individual variability of parameters; each subject is one run with its own
-// seed derived by counter-based hashing from (study seed, arm, subject). Subjects run in parallel
+// per arm and inter-individual variability of parameters. Each arm is compiled once; each subject
+// is a run of its arm's Model with its own seed, derived by counter-based hashing from (study seed,
+// arm, subject), and its parameter draws as a typed overlay (Model::for_subject). Subjects run in parallel
 // and every finished subject is saved at once, so an interrupted study resumes without losing
 // one. Outputs: per-subject readouts, per-arm summaries and comparisons between arms.
 #include <cstdint>

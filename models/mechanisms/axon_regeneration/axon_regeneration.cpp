@@ -24,7 +24,7 @@ constexpr double never = std::numeric_limits<double>::infinity();
 
 class AxonRegeneration final : public Process {
  public:
-  AxonRegeneration(const Model& m, const ParameterSet& p)
+  AxonRegeneration(const ModelSpec& m, const ParameterSet& p)
       : onset_s_(p.in("axon_regeneration.onset_delay", "s")),
         speed_m_per_s_(p.in("axon_regeneration.speed", "m/s")),
         speed_spread_(p.get("axon_regeneration.speed_spread")),
@@ -551,7 +551,7 @@ void register_axon_regeneration(Registry& registry) {
                               .summary = "sprouting, crossing the repair site and elongation of axons to targets",
                               .declare_parameters = declare,
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-                                return std::make_unique<AxonRegeneration>(c.model, c.parameters);
+                                return std::make_unique<AxonRegeneration>(c.spec, c.parameters);
                               }});
 }
 

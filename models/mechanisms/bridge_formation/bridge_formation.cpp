@@ -16,7 +16,7 @@ using site::Zone;
 
 class BridgeFormation final : public Process {
  public:
-  BridgeFormation(const Model& m, const ParameterSet& p)
+  BridgeFormation(const ModelSpec& m, const ParameterSet& p)
       : layout_(m.site),
         exudate_um_per_s_(p.in("bridge_formation.exudate_flux", "um/s")),
         exudate_mg_ml_(p.in("bridge_formation.exudate_fibrinogen", "mg/mL")),
@@ -297,8 +297,8 @@ void register_bridge_formation(Registry& registry) {
                               .summary = "fibrin cable, hypoxia-driven vessels across a gap",
                               .declare_parameters = declare,
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-                                if (!c.model.site) return nullptr;
-                                return std::make_unique<BridgeFormation>(c.model, c.parameters);
+                                if (!c.spec.site) return nullptr;
+                                return std::make_unique<BridgeFormation>(c.spec, c.parameters);
                               }});
 }
 

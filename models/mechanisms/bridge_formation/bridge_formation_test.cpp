@@ -63,6 +63,35 @@ TEST(BridgeFormation, CableThinnerInLongerTubes) {
   }
 }
 
+// A delayed repair starts the exudate clock at the repair, not at the injury (issue 20: the
+// factories once saw a Model whose repair time was not yet set, so the cut faces of a gap repaired
+// a week late exuded from the injury on, and the fibrin cable and the epineurial macrophages came
+// as if the repair had been immediate). Before the repair nothing exudes into the gap; two days
+// after it, the cut faces exude as much as two days after an immediate repair.
+TEST(BridgeFormation, DelayedRepairStartsTheExudateClockAtTheRepair) {
+  const auto conduit_at = [](const std::string& timing) {
+    return site_run("rat", "sciatic",
+                    "[injury]\ntype = \"transection\"\ngap_length = \"5 mm\"\n[repair]\ntype = \"conduit\"\ntiming = \"" +
+                        timing + "\"\n[repair.conduit]\nmaterial = \"silicone\"\ninner_diameter = \"1.6 mm\"\n" +
+                        "wall_permeability = \"0 cm/s\"\n" + few_neurons(),
+                    "10 d", "200 um");
+  };
+  Simulation at_once(compile(conduit_at("0 d")));
+  at_once.advance_to(2 * seconds_per_day);
+  const double fibrin = observed(at_once, "bridge_fibrin");
+  const double macrophages = observed(at_once, "epineurial_macrophage_density");
+  ASSERT_GT(fibrin, 1.0);
+  ASSERT_GT(macrophages, 0.0);
+  Simulation delayed(compile(conduit_at("7 d")));
+  delayed.advance_to(2 * seconds_per_day);
+  EXPECT_LT(observed(delayed, "bridge_fibrin"), 0.01 * fibrin);
+  EXPECT_LT(observed(delayed, "epineurial_macrophage_density"), 0.01 * macrophages);
+  delayed.advance_to(9 * seconds_per_day);
+  EXPECT_GT(observed(delayed, "bridge_fibrin"), 0.5 * fibrin);
+  EXPECT_LT(observed(delayed, "bridge_fibrin"), 2.0 * fibrin);
+  EXPECT_GT(observed(delayed, "epineurial_macrophage_density"), 0.5 * macrophages);
+}
+
 /// Whether the bridge is fully vascularised after five weeks, for one seed.
 bool bridged(int gap_mm, int seed, const std::string& permeability = "0 cm/s") {
   Simulation sim(compile(rat_conduit(gap_mm, permeability), {{"seed", std::to_string(seed)}}));

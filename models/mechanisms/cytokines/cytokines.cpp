@@ -38,7 +38,7 @@ double relax(double x, double tau, const std::vector<Exponential>& production, d
 
 class Cytokines final : public Process {
  public:
-  Cytokines(const Model& m, const ParameterSet& p)
+  Cytokines(const ModelSpec& m, const ParameterSet& p)
       : injured_(m.injury != InjuryType::conduction_block),
         lesion_s_(static_cast<double>(m.stump_denervation_time_s)),
         latent_s_(m.injury == InjuryType::transection ? p.in("wallerian_degeneration.latent_phase_transection", "s")
@@ -249,7 +249,7 @@ void register_cytokines(Registry& registry) {
                               .summary = "TNF-alpha, IL-1beta and IL-10 of the injured nerve (0D, relative to baseline)",
                               .declare_parameters = declare,
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-                                return std::make_unique<Cytokines>(c.model, c.parameters);
+                                return std::make_unique<Cytokines>(c.spec, c.parameters);
                               }});
 }
 

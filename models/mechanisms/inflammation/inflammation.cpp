@@ -14,7 +14,7 @@ using site::Zone;
 
 class Inflammation final : public Process {
  public:
-  Inflammation(const Model& m, const ParameterSet& p)
+  Inflammation(const ModelSpec& m, const ParameterSet& p)
       : layout_(m.site),
         cells_per_agent_(p.get("injury_site.macrophage_cells_per_agent")),
         recruitment_per_um3_s_(p.in("inflammation.recruitment_rate", "cells/mm^3/s") * 1e-9),
@@ -245,8 +245,8 @@ void register_inflammation(Registry& registry) {
                               .summary = "monocyte recruitment, M1/M2 macrophages, debris phagocytosis, VEGF",
                               .declare_parameters = declare,
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-                                if (!c.model.site) return nullptr;
-                                return std::make_unique<Inflammation>(c.model, c.parameters);
+                                if (!c.spec.site) return nullptr;
+                                return std::make_unique<Inflammation>(c.spec, c.parameters);
                               }});
 }
 

@@ -18,7 +18,7 @@ using site::Zone;
 
 class InjurySiteCore final : public Process {
  public:
-  InjurySiteCore(const Model& m, const ParameterSet& p)
+  InjurySiteCore(const ModelSpec& m, const ParameterSet& p)
       : layout_(m.site),
         substeps_(static_cast<int>(std::lround(p.in("injury_site.transport_steps_per_hour", "1")))),
         solver_(m.site->grid, m.site->substrates, 60.0 / substeps_, m.site->domain),
@@ -231,8 +231,8 @@ void register_injury_site(Registry& registry) {
                               .summary = "3D injury site: tissue, vessels' oxygen supply and transport of substrates",
                               .declare_parameters = declare,
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-                                if (!c.model.site) return nullptr;
-                                return std::make_unique<InjurySiteCore>(c.model, c.parameters);
+                                if (!c.spec.site) return nullptr;
+                                return std::make_unique<InjurySiteCore>(c.spec, c.parameters);
                               }});
 }
 

@@ -18,7 +18,7 @@ namespace {
 
 class MuscleTarget final : public Process {
  public:
-  MuscleTarget(const Model& m, const ParameterSet& p)
+  MuscleTarget(const ModelSpec& m, const ParameterSet& p)
       : atrophy_tau_s_(p.in("muscle_target.atrophy_time_constant", "s")),
         mass_floor_(p.get("muscle_target.mass_floor")),
         recovery_tau_s_(p.in("muscle_target.recovery_time_constant", "s")),
@@ -248,7 +248,7 @@ void register_muscle_target(Registry& registry) {
                               .summary = "atrophy, receptivity and reinnervation of target muscles",
                               .declare_parameters = declare,
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-                                return std::make_unique<MuscleTarget>(c.model, c.parameters);
+                                return std::make_unique<MuscleTarget>(c.spec, c.parameters);
                               }});
 }
 

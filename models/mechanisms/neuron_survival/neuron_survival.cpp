@@ -150,7 +150,7 @@ void register_neuron_survival(Registry& registry) {
       .summary = "death of axotomised neurons lacking trophic support",
       .declare_parameters = declare,
       .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-        if (c.model.injury == InjuryType::conduction_block) return nullptr;
+        if (c.spec.injury == InjuryType::conduction_block) return nullptr;
         return std::make_unique<NeuronSurvival>(c.parameters);
       }});
 }

@@ -17,7 +17,7 @@ using site::Zone;
 
 class SchwannRepair final : public Process {
  public:
-  SchwannRepair(const Model& m, const ParameterSet& p)
+  SchwannRepair(const ModelSpec& m, const ParameterSet& p)
       : layout_(m.site),
         activation_per_s_(p.in("schwann_repair.activation_rate", "1/s")),
         redifferentiation_per_s_(p.in("schwann_repair.redifferentiation_rate", "1/s")),
@@ -231,8 +231,8 @@ void register_schwann_repair(Registry& registry) {
                               .summary = "repair Schwann cells: c-Jun, elongation, proliferation, bands, migration",
                               .declare_parameters = declare,
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-                                if (!c.model.site) return nullptr;
-                                return std::make_unique<SchwannRepair>(c.model, c.parameters);
+                                if (!c.spec.site) return nullptr;
+                                return std::make_unique<SchwannRepair>(c.spec, c.parameters);
                               }});
 }
 

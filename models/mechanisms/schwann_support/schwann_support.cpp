@@ -137,7 +137,7 @@ void register_schwann_support(Registry& registry) {
                               .summary = "repair capacity of distal Schwann cells under chronic denervation",
                               .declare_parameters = declare,
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-                                if (c.model.injury == InjuryType::conduction_block) return nullptr;
+                                if (c.spec.injury == InjuryType::conduction_block) return nullptr;
                                 return std::make_unique<SchwannSupport>(c.parameters);
                               }});
 }

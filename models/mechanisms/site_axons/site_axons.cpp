@@ -20,7 +20,7 @@ constexpr double never = std::numeric_limits<double>::infinity();
 
 class SiteAxons final : public Process {
  public:
-  SiteAxons(const Model& m, const ParameterSet& p)
+  SiteAxons(const ModelSpec& m, const ParameterSet& p)
       : layout_(m.site),
         onset_s_(p.in("axon_regeneration.onset_delay", "s")),
         onset_spread_(p.get("axon_regeneration.onset_spread")),
@@ -302,8 +302,8 @@ void register_site_axons(Registry& registry) {
                               .summary = "growth cones crossing the injury site; radial growth and remyelination",
                               .declare_parameters = declare,
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-                                if (!c.model.site) return nullptr;
-                                return std::make_unique<SiteAxons>(c.model, c.parameters);
+                                if (!c.spec.site) return nullptr;
+                                return std::make_unique<SiteAxons>(c.spec, c.parameters);
                               }});
 }
 

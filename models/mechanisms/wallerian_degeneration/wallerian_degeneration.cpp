@@ -14,7 +14,7 @@ using site::Zone;
 
 class WallerianDegeneration final : public Process {
  public:
-  WallerianDegeneration(const Model& m, const ParameterSet& p)
+  WallerianDegeneration(const ModelSpec& m, const ParameterSet& p)
       : layout_(m.site),
         latent_s_(m.injury == InjuryType::crush ? p.in("wallerian_degeneration.latent_phase_crush", "s")
                                                 : p.in("wallerian_degeneration.latent_phase_transection", "s")),
@@ -118,8 +118,8 @@ void register_wallerian_degeneration(Registry& registry) {
                               .summary = "fragmentation of distal axons and myelin breakdown by Schwann-cell autophagy",
                               .declare_parameters = declare,
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-                                if (!c.model.site) return nullptr;
-                                return std::make_unique<WallerianDegeneration>(c.model, c.parameters);
+                                if (!c.spec.site) return nullptr;
+                                return std::make_unique<WallerianDegeneration>(c.spec, c.parameters);
                               }});
 }
 

@@ -99,7 +99,7 @@ void register_clinical_grades(Registry& registry) {
                             .summary = "MRC motor M0-M5 and sensory S0-S4 grades and the Tinel sign (humans)",
                             .declare_parameters = declare,
                             .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
-                              if (c.model.species != "human") return nullptr;
+                              if (c.spec.species != "human") return nullptr;
                               return std::make_unique<ClinicalGrades>(c.parameters);
                             },
       .observations = {"mrc_motor_grade.*", "mrc_sensory_grade.*", "tinel_sign_distance"},

@@ -155,7 +155,7 @@ void register_site_cells(Registry& registry) {
                             .summary = "injury site: Schwann cells, macrophages, debris, vessels, bridge, axon front",
                             .declare_parameters = declare,
                             .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
-                              if (!c.model.site) return nullptr;
+                              if (!c.spec.site) return nullptr;
                               return std::make_unique<SiteCells>(c.parameters);
                             },
       .observations = {"site_schwann_cells", "site_repair_schwann_share", "bridge_schwann_cells", "repair_schwann_elongation", "distal_schwann_ratio", "distal_cjun", "site_macrophages", "site_m2_share", "distal_macrophage_density", "epineurial_macrophage_density", "distal_myelin_remaining", "myelin_cleared_by_autophagy", "distal_axon_integrity", "vessel_length", "bridge_po2", "bridge_vegf", "bridge_fibrin", "bridge_macrophages", "bridge_vascularised", "bridge_matrix_continuity", "bridge_schwann_coverage", "site_axon_front", "axons_through_site"}});

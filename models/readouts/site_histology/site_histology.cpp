@@ -78,7 +78,7 @@ void register_site_histology(Registry& registry) {
                             .summary = "axon counts at mid-gap and a distal section; myelination and g-ratio",
                             .declare_parameters = nullptr,
                             .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
-                              if (!c.model.site) return nullptr;
+                              if (!c.spec.site) return nullptr;
                               return std::make_unique<SiteHistology>();
                             },
       .observations = {"axons_mid_gap", "axons_distal_section", "myelinated_share_distal", "axon_diameter_distal", "myelin_thickness_distal", "g_ratio_distal", "g_ratio_distal_p10", "g_ratio_distal_p90"}});

@@ -35,8 +35,7 @@ class ElectricalStimulation final : public treatment::Therapy {
     const double by_delay = std::exp(-delay / tau_t);
     factor_ = std::clamp(1.0 - (1.0 - reference) * by_duration * by_frequency * by_delay, 0.0, 1.0);
     // The stimulation acts at the start of an hour, where axon_regeneration (period 1 h) is due.
-    const double repair = schema::quantity(*c.scenario["repair"].as_table(), "timing", "s");
-    time_s_ = round_to_tick(repair + delay, seconds_per_hour);
+    time_s_ = round_to_tick(static_cast<double>(c.spec.repair_time_s) + delay, seconds_per_hour);
   }
 
   std::string_view name() const override { return "electrical_stimulation"; }

@@ -104,10 +104,8 @@ class MscTherapy final : public treatment::Therapy {
       // Immunosuppressed: throughout by the item's own key, or while a cyclosporine course of
       // the scenario runs (its start and duration).
       always_suppressed_ = item["immunosuppression"].value_or(false);
-      if (const toml::array* therapies = c.scenario["therapies"].as_array())
-        for (const toml::node& t : *therapies)
-          if (const toml::table* other = t.as_table(); other && (*other)["type"].value_or(std::string{}) == "cyclosporine")
-            suppression_.push_back(treatment::Window::of(*other, c));
+      for (const TherapyItem& other : c.spec.therapies)
+        if (other.type == "cyclosporine") suppression_.push_back(treatment::Window::of(other.table, c));
       // Merge overlapping courses so that no second is counted twice.
       std::sort(suppression_.begin(), suppression_.end(),
                 [](const treatment::Window& a, const treatment::Window& b) { return a.start_s < b.start_s; });
@@ -139,9 +137,8 @@ class MscTherapy final : public treatment::Therapy {
     preparation_days_ = p.in("msc.expansion_time", "d") + (differentiated ? p.in("msc.differentiation_time", "d") : 0.0) +
                         (culture > 1.0 ? p.in("msc.spheroid_time", "d") : 0.0);
 
-    const double repair = schema::quantity(*c.scenario["repair"].as_table(), "timing", "s");
-    repair_s_ = repair;
-    given_s_ = round_to_tick(repair + schema::quantity(item, "after_repair", "s"), seconds_per_hour);
+    repair_s_ = static_cast<double>(c.spec.repair_time_s);
+    given_s_ = round_to_tick(repair_s_ + schema::quantity(item, "after_repair", "s"), seconds_per_hour);
   }
 
   std::string_view name() const override { return "msc"; }

@@ -1,0 +1,108 @@
+// The two-stage compile (issue 20): the scenario's spec is finished before any content is built,
+// times are rounded to the tick, and a study's subject is its arm's Model with its own seed and a
+// typed parameter overlay, giving what the same seed and values written in the scenario give.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "run_helpers.hpp"
+
+namespace bungner {
+namespace {
+
+using testing::compile;
+using testing::registry;
+
+// A suture three weeks late to a freshly cut distal stump (a cross-suture design): the stump's
+// and the muscles' clocks start at the repair.
+const char* late_cross_suture = R"(
+species = "rat"
+nerve = "sciatic"
+seed = 5
+[injury]
+type = "transection"
+[repair]
+type = "direct_suture"
+timing = "3 weeks"
+cross_suture = "fresh_distal_stump"
+[anatomy]
+body_weight = "300 g"
+[simulation]
+duration = "60 d"
+[readouts]
+times = ["30 d", "60 d"]
+)";
+
+std::vector<Observation> run_to(const std::shared_ptr<const Model>& model, std::int64_t days) {
+  Simulation simulation(model);
+  simulation.advance_to(days * seconds_per_day);
+  return simulation.observe();
+}
+
+/// Same names and bit-identical values.
+bool same(const std::vector<Observation>& a, const std::vector<Observation>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].name != b[i].name || std::memcmp(&a[i].value, &b[i].value, sizeof(double)) != 0) return false;
+  return true;
+}
+
+TEST(ModelSpec, TimesAreSetBeforeTheContentIsBuilt) {
+  const auto model = compile(late_cross_suture);
+  EXPECT_EQ(model->repair_time_s, 21 * seconds_per_day);
+  EXPECT_EQ(model->axotomy_time_s, 0);
+  EXPECT_EQ(model->stump_denervation_time_s, 21 * seconds_per_day);
+  EXPECT_EQ(model->muscle_denervation_time_s, 21 * seconds_per_day);
+  EXPECT_EQ(model->contact_time_s, 21 * seconds_per_day);
+  EXPECT_EQ(model->readout_times_s, (std::vector<std::int64_t>{30 * seconds_per_day, 60 * seconds_per_day}));
+  // The spec read the velocity-weight exponent (body weight given): a subject changing it needs its own spec.
+  EXPECT_NE(std::find(model->parameters_read.begin(), model->parameters_read.end(),
+                      "electrophysiology.velocity_weight_exponent"),
+            model->parameters_read.end());
+}
+
+// Times that are not whole ticks are rounded to the tick (1 h here), and readout times that round
+// alike are one.
+TEST(ModelSpec, TimesAreRoundedToTheTick) {
+  const auto model = compile(late_cross_suture, {{"repair.timing", "\"100 min\""}, {"readouts.times", "[\"61 min\", \"65 min\"]"}});
+  EXPECT_EQ(model->tick_s, seconds_per_hour);
+  EXPECT_EQ(model->repair_time_s, 2 * seconds_per_hour);
+  EXPECT_EQ(model->stump_denervation_time_s, 2 * seconds_per_hour);
+  EXPECT_EQ(model->readout_times_s, (std::vector<std::int64_t>{seconds_per_hour}));
+}
+
+TEST(ModelForSubject, ASeedGivesWhatTheScenarioWithThatSeedGives) {
+  const auto arm = compile(late_cross_suture);
+  const auto subject = Model::for_subject(*arm, SubjectOverlay{.seed = 77, .parameters = {}}, registry());
+  EXPECT_EQ(subject->seed, 77u);
+  EXPECT_EQ(arm->seed, 5u);
+  EXPECT_TRUE(same(run_to(subject, 60), run_to(compile(late_cross_suture, {{"seed", "77"}}), 60)));
+  EXPECT_FALSE(same(run_to(subject, 60), run_to(arm, 60)));
+}
+
+TEST(ModelForSubject, AParameterOverlayGivesWhatTheValueWrittenInTheScenarioGives) {
+  const auto arm = compile(late_cross_suture);
+  const std::string name = "axon_regeneration.speed";
+  const SubjectOverlay overlay{.seed = 5, .parameters = {{name, 4.25, "test", "test"}}};
+  const auto subject = Model::for_subject(*arm, overlay, registry());
+  EXPECT_EQ(subject->parameters().get(name), 4.25);
+  EXPECT_NE(arm->parameters().get(name), 4.25);  // the arm is not changed
+  const auto written = compile(late_cross_suture, {{"parameters." + name, "\"4.25 " + arm->parameters().spec(name).unit + "\""}});
+  EXPECT_TRUE(same(run_to(subject, 60), run_to(written, 60)));
+  EXPECT_FALSE(same(run_to(subject, 60), run_to(arm, 60)));
+}
+
+// A parameter that the spec itself reads (here the conduction velocity's weight exponent) gives
+// the subject a spec of its own.
+TEST(ModelForSubject, AnOverlayOfAParameterTheSpecReadsParsesTheSpecAgain) {
+  const auto arm = compile(late_cross_suture);
+  const std::string name = "electrophysiology.velocity_weight_exponent";
+  const auto subject = Model::for_subject(*arm, SubjectOverlay{.seed = 5, .parameters = {{name, 0.9, "test", "test"}}}, registry());
+  const auto written = compile(late_cross_suture, {{"parameters." + name, "0.9"}});
+  EXPECT_EQ(subject->motor_conduction_velocity_m_per_s, written->motor_conduction_velocity_m_per_s);
+  EXPECT_NE(subject->motor_conduction_velocity_m_per_s, arm->motor_conduction_velocity_m_per_s);
+  EXPECT_TRUE(same(run_to(subject, 60), run_to(written, 60)));
+}
+
+}  // namespace
+}  // namespace bungner

@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 120
 # `make install` puts bin/bungner, share/man/man1/bungner.1 and the bash completion under PREFIX.
 PREFIX ?= /usr/local
 
-.PHONY: all deps configure build install run run-scenario test check test-sanitizers test-all clean docs fuzz fuzz-check golden-regenerate
+.PHONY: all deps configure build install run run-scenario test check tidy format test-sanitizers test-all clean docs fuzz fuzz-check golden-regenerate
 
 all: build
 
@@ -42,12 +42,22 @@ run-scenario: build
 # so its summary closes the output). About 30 minutes on 2 cores; `make check` is the quick suite.
 test: deps
 	@scripts/check-deps
+	@scripts/check-format
 	@$(MAKE) --no-print-directory fuzz-check
 	@$(MAKE) --no-print-directory test-sanitizers
+	@$(MAKE) --no-print-directory tidy
 	@$(MAKE) --no-print-directory check
 
 check: build
 	@ctest --preset $(PRESET)
+
+# Style (.clang-format) and static checks (.clang-tidy, on src/ and models/ with the compile
+# commands of the build); `make format` rewrites the sources in the house style.
+tidy: build
+	@scripts/check-tidy build/$(PRESET) -j $(JOBS)
+
+format:
+	@scripts/check-format --fix
 
 # The whole suite under AddressSanitizer + UBSan, and the threaded tests under ThreadSanitizer.
 test-sanitizers: deps

@@ -5,9 +5,9 @@
 // maximum adhesion distance 1.25 x the sum of radii; no motility, cycling, death or secretion;
 // placed on a simple cubic lattice of spacing 15 um at the N lattice points closest to the origin
 // (ties broken by x, y, z); dt = 0.1 min; 300 steps.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <omp.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -68,9 +68,10 @@ int main(int argc, char** argv) {
   double spread = 0;
   for (std::size_t i = 0; i < agents.size(); ++i)
     spread = std::max(spread, std::sqrt(agents.x[i] * agents.x[i] + agents.y[i] * agents.y[i] + agents.z[i] * agents.z[i]));
-  fmt::print("{{\"cells\": {}, \"threads\": {}, \"steps\": {}, \"seconds\": {:.4f}, \"cell_updates_per_s\": {:.6e}, "
-             "\"bytes_per_cell\": {:.1f}, \"max_radius_um\": {:.4f}}}\n",
-             cells, threads, steps, seconds, static_cast<double>(cells) * steps / seconds,
-             agents.bytes_per_agent() + grid_bytes + 4 * sizeof(double) + 1 + 4 + 2, spread);
+  fmt::print(
+      "{{\"cells\": {}, \"threads\": {}, \"steps\": {}, \"seconds\": {:.4f}, \"cell_updates_per_s\": {:.6e}, "
+      "\"bytes_per_cell\": {:.1f}, \"max_radius_um\": {:.4f}}}\n",
+      cells, threads, steps, seconds, static_cast<double>(cells) * steps / seconds,
+      agents.bytes_per_agent() + grid_bytes + 4 * sizeof(double) + 1 + 4 + 2, spread);
   return 0;
 }

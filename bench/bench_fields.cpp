@@ -4,9 +4,9 @@
 // A1: 100 x 100 x 100 voxels, A2: 400 x 60 x 60; dx = 20 um; 4 substrates; zero flux; dt = 0.01 min.
 // Five warm-up steps, then three timed repetitions of 100 steps; the median is reported. The sum of
 // all concentrations after the 305 steps is checked against the reference to 1e-10 relative.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <omp.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -28,14 +28,14 @@ int main(int argc, char** argv) {
 
   Grid grid;
   grid.dx_um = 20;
-  if (problem == "A1") grid.nx = grid.ny = grid.nz = 100;
+  if (problem == "A1")
+    grid.nx = grid.ny = grid.nz = 100;
   else {
     grid.nx = 400;
     grid.ny = 60;
     grid.nz = 60;
   }
-  const std::vector<Substrate> substrates = {
-      {"s0", 1e5, 0.1}, {"s1", 1e3, 0.01}, {"s2", 5e3, 0.05}, {"s3", 1e2, 0.001}};
+  const std::vector<Substrate> substrates = {{"s0", 1e5, 0.1}, {"s1", 1e3, 0.01}, {"s2", 5e3, 0.05}, {"s3", 1e2, 0.001}};
   const double dt = 0.01;
   DiffusionSolver solver(grid, substrates, dt);
   Fields fields(grid, substrates.size());
@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
       for (int i = 0; i < grid.nx; ++i) {
         const auto [x, y, z] = grid.center(i, j, k);
         for (std::size_t s = 0; s < substrates.size(); ++s)
-          fields.at(i, j, k, s) = 1 + std::sin(0.001 * x * static_cast<double>(s + 1)) * std::cos(0.002 * y) +
-                                  0.5 * std::exp(-1e-6 * z * z);
+          fields.at(i, j, k, s) =
+              1 + std::sin(0.001 * x * static_cast<double>(s + 1)) * std::cos(0.002 * y) + 0.5 * std::exp(-1e-6 * z * z);
       }
 
   for (int step = 0; step < 5; ++step) solver.step(fields);

@@ -20,8 +20,7 @@ const Registry& registry() {
 
 std::shared_ptr<const Model> model(const std::vector<Override>& overrides = {}) {
   return Model::compile(
-      load_scenario(std::string(BUNGNER_SOURCE_DIR) + "/scenarios/rat-sciatic-crush.toml", registry(), overrides),
-      registry());
+      load_scenario(std::string(BUNGNER_SOURCE_DIR) + "/scenarios/rat-sciatic-crush.toml", registry(), overrides), registry());
 }
 
 // A 12-week rat sciatic crush (7640 neurons, hourly steps): the default study of `make run`.
@@ -34,8 +33,8 @@ void BM_RatSciaticCrush12Weeks(benchmark::State& state) {
     benchmark::DoNotOptimize(simulation.state().neurons.position_m.data());
   }
   const double steps = static_cast<double>(m->duration_s / m->tick_s);
-  state.counters["neuron_steps_per_s"] = benchmark::Counter(
-      steps * static_cast<double>(m->motor_neurons + m->sensory_neurons), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["neuron_steps_per_s"] = benchmark::Counter(steps * static_cast<double>(m->motor_neurons + m->sensory_neurons),
+                                                            benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_RatSciaticCrush12Weeks)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
@@ -44,10 +43,9 @@ BENCHMARK(BM_RatSciaticCrush12Weeks)->Arg(1)->Arg(2)->Unit(benchmark::kMilliseco
 // time course). Target: under 10 s per run, so that a 1000-patient virtual trial is practical.
 void BM_HumanMedianWristRepair24Months(benchmark::State& state) {
   omp_set_num_threads(1);
-  const auto m = Model::compile(
-      load_scenario(std::string(BUNGNER_SOURCE_DIR) + "/scenarios/examples/human-median-suture.toml", registry(),
-                    {{"simulation.duration", "\"24 months\""}, {"readouts.times", "[]"}}),
-      registry());
+  const auto m = Model::compile(load_scenario(std::string(BUNGNER_SOURCE_DIR) + "/scenarios/examples/human-median-suture.toml",
+                                              registry(), {{"simulation.duration", "\"24 months\""}, {"readouts.times", "[]"}}),
+                                registry());
   double grade = 0;
   for (auto _ : state) {
     Simulation simulation(m);

@@ -7,9 +7,9 @@
 // With --cohort it measures the default study instead (scenarios/studies/rat-sciatic-10mm-msc.toml:
 // 64 rats on the 1D model, eight arms of eight) at 1 and 2 threads. --bungner runs another build's
 // executable (e.g. the previous commit's), so that two builds are measured by the same driver.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -34,9 +34,8 @@ int main(int argc, char** argv) {
     const fs::path study = fs::path(BUNGNER_SOURCE_DIR) / "scenarios/studies/rat-sciatic-10mm-msc.toml";
     constexpr int rats = 64;
     for (int threads = 1; threads <= 2; ++threads) {
-      const std::string command = fmt::format("{} -q study {} --out {} --force --threads {} > /dev/null 2>&1",
-                                              bungner.string(), study.string(),
-                                              (work / fmt::format("cohort{}", threads)).string(), threads);
+      const std::string command = fmt::format("{} -q study {} --out {} --force --threads {} > /dev/null 2>&1", bungner.string(),
+                                              study.string(), (work / fmt::format("cohort{}", threads)).string(), threads);
       const auto start = std::chrono::steady_clock::now();
       const int code = std::system(command.c_str());
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -44,9 +43,10 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "bench-study: command failed: {}\n", command);
         return 1;
       }
-      fmt::print("{{\"cohort\": \"rat sciatic 10 mm, 1D, 8 arms x 8\", \"subjects\": {}, \"threads\": {}, "
-                 "\"seconds\": {:.3f}, \"subjects_per_minute\": {:.3f}}}\n",
-                 rats, threads, seconds, rats * 60.0 / seconds);
+      fmt::print(
+          "{{\"cohort\": \"rat sciatic 10 mm, 1D, 8 arms x 8\", \"subjects\": {}, \"threads\": {}, "
+          "\"seconds\": {:.3f}, \"subjects_per_minute\": {:.3f}}}\n",
+          rats, threads, seconds, rats * 60.0 / seconds);
     }
     fs::remove_all(work);
     return 0;
@@ -97,15 +97,17 @@ cv = "20 %"
       return 1;
     }
     per_minute[processes] = subjects * 60.0 / seconds;
-    fmt::print("{{\"processes\": {}, \"mode\": \"{}\", \"subjects\": {}, \"seconds\": {:.3f}, \"subjects_per_minute\": {:.3f}}}\n",
-               processes, have_mpirun ? "mpi" : "threads", subjects, seconds, per_minute[processes]);
+    fmt::print(
+        "{{\"processes\": {}, \"mode\": \"{}\", \"subjects\": {}, \"seconds\": {:.3f}, \"subjects_per_minute\": {:.3f}}}\n",
+        processes, have_mpirun ? "mpi" : "threads", subjects, seconds, per_minute[processes]);
   }
   const double efficiency = per_minute[2] / (2 * per_minute[1]);
-  fmt::print("{{\"trial\": \"phase 3, human median nerve, 24 months, monthly MRC\", \"patients\": {}, "
-             "\"subjects_per_minute_1\": {:.3f}, \"subjects_per_minute_2\": {:.3f}, \"parallel_efficiency_2\": {:.3f}, "
-             "\"projected_1000_patient_trial_minutes_at_1_process\": {:.1f}, "
-             "\"projected_1000_patient_trial_minutes_at_2_processes\": {:.1f}}}\n",
-             subjects, per_minute[1], per_minute[2], efficiency, 1000.0 / per_minute[1], 1000.0 / per_minute[2]);
+  fmt::print(
+      "{{\"trial\": \"phase 3, human median nerve, 24 months, monthly MRC\", \"patients\": {}, "
+      "\"subjects_per_minute_1\": {:.3f}, \"subjects_per_minute_2\": {:.3f}, \"parallel_efficiency_2\": {:.3f}, "
+      "\"projected_1000_patient_trial_minutes_at_1_process\": {:.1f}, "
+      "\"projected_1000_patient_trial_minutes_at_2_processes\": {:.1f}}}\n",
+      subjects, per_minute[1], per_minute[2], efficiency, 1000.0 / per_minute[1], 1000.0 / per_minute[2]);
   fs::remove_all(work);
   return 0;
 }

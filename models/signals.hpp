@@ -12,9 +12,7 @@ inline SignalHandle neuron_death_hazard_factor(StateLayout& l) {
   return l.signal({"neuron_death_hazard_factor", "1", 1.0, Combine::product});
 }
 /// Factor on the elongation speed of regrowing axons [1].
-inline SignalHandle growth_speed_factor(StateLayout& l) {
-  return l.signal({"growth_speed_factor", "1", 1.0, Combine::product});
-}
+inline SignalHandle growth_speed_factor(StateLayout& l) { return l.signal({"growth_speed_factor", "1", 1.0, Combine::product}); }
 /// Factor on the remaining suture-crossing delay of the axons still waiting at the repair site,
 /// applied once, in the tick it is set (brief electrical stimulation) [1].
 inline SignalHandle crossing_delay_factor(StateLayout& l) {
@@ -26,16 +24,12 @@ inline SignalHandle schwann_decline_factor(StateLayout& l) {
 }
 /// Factor on the share of axons lost crossing a gap repair (bridge), read when an axon enters the
 /// distal nerve [1].
-inline SignalHandle bridge_loss_factor(StateLayout& l) {
-  return l.signal({"bridge_loss_factor", "1", 1.0, Combine::product});
-}
+inline SignalHandle bridge_loss_factor(StateLayout& l) { return l.signal({"bridge_loss_factor", "1", 1.0, Combine::product}); }
 /// Activity imposed on denervated muscles by direct stimulation, as a share of a normal muscle's:
 /// their mass tends to what this much innervation sustains [1].
 inline SignalHandle muscle_activity(StateLayout& l) { return l.signal({"muscle_activity", "1", 0.0, Combine::max}); }
 /// IL-10 that cell grafts release into the injured nerve now [pg/day].
-inline SignalHandle graft_il10_release(StateLayout& l) {
-  return l.signal({"graft_il10_release", "pg/d", 0.0, Combine::sum});
-}
+inline SignalHandle graft_il10_release(StateLayout& l) { return l.signal({"graft_il10_release", "pg/d", 0.0, Combine::sum}); }
 
 /// Lasting (never reset, checkpointed): factor on the diameter of regenerated fibres, as
 /// morphometry and conduction see it; writers keep the largest [1].

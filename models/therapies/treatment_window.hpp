@@ -33,13 +33,21 @@ std::unique_ptr<Process> make(const CompileContext& c, const toml::table& item) 
 
 /// `start` (after injury) and `duration` (0 = until the end of the run) of one [[therapies]] item.
 inline schema::Field start_field(std::string default_text = "0 d") {
-  return schema::Field{.key = "start", .kind = schema::Kind::quantity, .doc = "start after injury", .unit = "d",
-                       .default_text = std::move(default_text), .hard = {0, 7300}};
+  return schema::Field{.key = "start",
+                       .kind = schema::Kind::quantity,
+                       .doc = "start after injury",
+                       .unit = "d",
+                       .default_text = std::move(default_text),
+                       .hard = {0, 7300}};
 }
 inline schema::Field duration_field(std::string doc = "treatment length; 0 = until the end of the run",
                                     std::string default_text = "0 d") {
-  return schema::Field{.key = "duration", .kind = schema::Kind::quantity, .doc = std::move(doc), .unit = "d",
-                       .default_text = std::move(default_text), .hard = {0, 7300}};
+  return schema::Field{.key = "duration",
+                       .kind = schema::Kind::quantity,
+                       .doc = std::move(doc),
+                       .unit = "d",
+                       .default_text = std::move(default_text),
+                       .hard = {0, 7300}};
 }
 
 /// The window [start, end) of a course, resolved to whole seconds.
@@ -67,10 +75,8 @@ inline double hill(double dose, double ed50, double coefficient) {
 
 /// TherapyEntry::check rule for a therapy given once, `after_repair` after the repair: it must
 /// fall before the end of the simulation. `what` names it in the message ("the stimulation").
-inline std::optional<TherapyProblem> after_the_end(const toml::table& item, const toml::table& scenario,
-                                                   std::string_view what) {
-  const double at =
-      schema::quantity(*scenario["repair"].as_table(), "timing", "d") + schema::quantity(item, "after_repair", "d");
+inline std::optional<TherapyProblem> after_the_end(const toml::table& item, const toml::table& scenario, std::string_view what) {
+  const double at = schema::quantity(*scenario["repair"].as_table(), "timing", "d") + schema::quantity(item, "after_repair", "d");
   const double end = schema::quantity(*scenario["simulation"].as_table(), "duration", "d");
   if (at < end) return std::nullopt;
   return TherapyProblem{"after_repair", fmt::format("{} at {} d falls after the end of the simulation ({} d)", what,

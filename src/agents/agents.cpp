@@ -61,8 +61,8 @@ std::size_t Agents::find(std::uint64_t agent_id) const {
 }
 
 double Agents::bytes_per_agent() const {
-  return static_cast<double>(sizeof(std::uint64_t) + sizeof(std::uint8_t) + 15 * sizeof(double) +
-                             sizeof(std::uint32_t) + variables.size() * sizeof(double));
+  return static_cast<double>(sizeof(std::uint64_t) + sizeof(std::uint8_t) + 15 * sizeof(double) + sizeof(std::uint32_t) +
+                             variables.size() * sizeof(double));
 }
 
 void Agents::permute(const std::vector<std::uint32_t>& order) {
@@ -296,7 +296,8 @@ StepReport Engine::step(Agents& a, fields::Fields* fields, std::uint64_t step, R
           death_rate += kind.necrosis_rate_per_min;
       }
       // Probabilities of an exponential waiting time within dt.
-      if (death_rate > 0 && u_death < -std::expm1(-death_rate * dt)) dies[i] = 1;
+      if (death_rate > 0 && u_death < -std::expm1(-death_rate * dt))
+        dies[i] = 1;
       else if (kind.division_rate_per_min > 0 && neighbours < kind.max_neighbours_for_division &&
                u_division < -std::expm1(-kind.division_rate_per_min * dt))
         divides[i] = 1;
@@ -359,9 +360,11 @@ StepReport Engine::step(Agents& a, fields::Fields* fields, std::uint64_t step, R
         entries.push_back({{fv, s, secretion, vmax, s < kind.uptake_km.size() ? kind.uptake_km[s] : 1.0}, a.id[i], i, false});
       }
       if (kind.phagocytosed_substrate >= 0 && kind.phagocytosis_clearance > 0)
-        entries.push_back({{fv, static_cast<std::size_t>(kind.phagocytosed_substrate), 0.0,
-                            kind.phagocytosis_clearance * linear, linear},
-                           a.id[i], i, true});
+        entries.push_back(
+            {{fv, static_cast<std::size_t>(kind.phagocytosed_substrate), 0.0, kind.phagocytosis_clearance * linear, linear},
+             a.id[i],
+             i,
+             true});
     }
     std::sort(entries.begin(), entries.end(), [](const Entry& p, const Entry& q) {
       return std::tie(p.exchange.voxel, p.exchange.substrate, p.agent) <

@@ -195,10 +195,12 @@ SegmentIndex::SegmentIndex(const Axons& axons, double voxel_um) : axons_(&axons)
         for (int k = cell(std::min(a[2], b[2]), 2); k <= cell(std::max(a[2], b[2]), 2); ++k)
           for (int j = cell(std::min(a[1], b[1]), 1); j <= cell(std::max(a[1], b[1]), 1); ++j)
             for (int i = cell(std::min(a[0], b[0]), 0); i <= cell(std::max(a[0], b[0]), 0); ++i) {
-              const std::size_t v = (static_cast<std::size_t>(k) * n_[1] + static_cast<std::size_t>(j)) * n_[0] +
-                                    static_cast<std::size_t>(i);
-              if (pass == 0) ++start_[v + 1];
-              else entries_[fill[v]++] = {static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(s)};
+              const std::size_t v =
+                  (static_cast<std::size_t>(k) * n_[1] + static_cast<std::size_t>(j)) * n_[0] + static_cast<std::size_t>(i);
+              if (pass == 0)
+                ++start_[v + 1];
+              else
+                entries_[fill[v]++] = {static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(s)};
             }
       }
   }
@@ -224,9 +226,8 @@ std::vector<SegmentIndex::Hit> SegmentIndex::near(const std::array<double, 3>& p
         }
       }
   // A segment spanning several voxels is found more than once: sort and keep one of each.
-  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-    return a.axon != b.axon ? a.axon < b.axon : a.segment < b.segment;
-  });
+  std::sort(hits.begin(), hits.end(),
+            [](const Hit& a, const Hit& b) { return a.axon != b.axon ? a.axon < b.axon : a.segment < b.segment; });
   hits.erase(std::unique(hits.begin(), hits.end(),
                          [](const Hit& a, const Hit& b) { return a.axon == b.axon && a.segment == b.segment; }),
              hits.end());

@@ -1,9 +1,9 @@
 #include "commands.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <omp.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -13,24 +13,24 @@
 #include <mutex>
 #include <set>
 
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include "bungner/core/errors.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/core/units.hpp"
+#include "bungner/io/atomic_file.hpp"
 #include "bungner/io/checkpoint.hpp"
 #include "bungner/io/progress.hpp"
 #include "bungner/io/report.hpp"
 #include "bungner/io/run_output.hpp"
 #include "bungner/model/model.hpp"
+#include "bungner/model/simulation.hpp"
 #include "bungner/scenario/scenario.hpp"
 #include "bungner/study/designs.hpp"
 #include "bungner/study/sensitivity.hpp"
-#include "bungner/model/simulation.hpp"
 #include "bungner/study/study.hpp"
 #include "bungner/validation/validation.hpp"
-#include "bungner/io/atomic_file.hpp"
-#include <fstream>
-#include <iterator>
-#include <sstream>
 
 namespace bungner::cli {
 namespace {
@@ -62,14 +62,14 @@ std::vector<Override> design_row_overrides(const std::string& file, long long ro
   if (!in) throw InputError(SourceLocation{file, 0, 0}, "--design", "cannot open file");
   const study::DesignTable table = study::read_design_csv(in, file);
   if (row < 0 || static_cast<std::size_t>(row) >= table.rows.size())
-    throw InputError(SourceLocation{file, 0, 0}, "--row",
-                     fmt::format("row {} does not exist (the design has rows 0 to {})", row,
-                                 static_cast<long long>(table.rows.size()) - 1));
+    throw InputError(
+        SourceLocation{file, 0, 0}, "--row",
+        fmt::format("row {} does not exist (the design has rows 0 to {})", row, static_cast<long long>(table.rows.size()) - 1));
   std::vector<Override> out;
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
     const auto [name, unit] = study::split_column_header(table.columns[c]);
-    const std::string value = text::format_double(table.rows[static_cast<std::size_t>(row)][c]) +
-                              (unit.empty() || unit == "1" ? "" : " " + unit);
+    const std::string value =
+        text::format_double(table.rows[static_cast<std::size_t>(row)][c]) + (unit.empty() || unit == "1" ? "" : " " + unit);
     out.push_back({registry.parameters().find(name) ? "parameters." + name : name, value});
   }
   return out;
@@ -114,7 +114,8 @@ void print_readout_table(const std::filesystem::path& dir) {
              (dir / "readouts.csv").string());
   for (const Row& r : shown) {
     const double v = text::parse_double(r.value).value_or(std::nan(""));
-    fmt::print("  {:<{}}  {:>10}  {}\n", r.name, width, std::abs(v) >= 1000 ? fmt::format("{:.0f}", v) : fmt::format("{:.4g}", v), r.unit);
+    fmt::print("  {:<{}}  {:>10}  {}\n", r.name, width, std::abs(v) >= 1000 ? fmt::format("{:.0f}", v) : fmt::format("{:.4g}", v),
+               r.unit);
   }
 }
 
@@ -139,10 +140,9 @@ int resume_run(const RunArguments& args, const CommonOptions& common, const std:
   }
   if (args.threads > 0) omp_set_num_threads(args.threads);
   const auto model = Model::compile(std::move(scenario), registry);
-  io::RunOptions options{dir, true, omp_get_max_threads(), common.command_line, io::default_progress_mode(common.quiet),
+  io::RunOptions options{dir,        true, omp_get_max_threads(), common.command_line, io::default_progress_mode(common.quiet),
                          &checkpoint};
-  spdlog::info("resuming {} at day {}", checkpoint.scenario_path,
-               static_cast<double>(checkpoint.state.time_s) / seconds_per_day);
+  spdlog::info("resuming {} at day {}", checkpoint.scenario_path, static_cast<double>(checkpoint.state.time_s) / seconds_per_day);
   io::run_and_write(model, options);
   const auto report = io::write_report(dir);
   if (!common.quiet) {
@@ -189,8 +189,7 @@ int run(const RunArguments& args, const CommonOptions& common) {
   }
   if (args.threads > 0) omp_set_num_threads(args.threads);
   const auto model = Model::compile(std::move(scenario), registry);
-  io::RunOptions options{out, args.force, omp_get_max_threads(), common.command_line,
-                         io::default_progress_mode(common.quiet)};
+  io::RunOptions options{out, args.force, omp_get_max_threads(), common.command_line, io::default_progress_mode(common.quiet)};
   spdlog::info("running {} ({} simulated days, {} threads)", args.scenario,
                static_cast<double>(model->duration_s) / seconds_per_day, options.threads);
   const auto dir = io::run_and_write(model, options);
@@ -243,8 +242,12 @@ void print_study_table(const std::filesystem::path& dir) {
   const auto length = [](const std::string& t) {
     return static_cast<std::size_t>(std::count_if(t.begin(), t.end(), [](char c) { return (c & 0xC0) != 0x80; }));
   };
-  const auto pad_left = [&](const std::string& t, std::size_t w) { return std::string(w > length(t) ? w - length(t) : 0, ' ') + t; };
-  const auto pad_right = [&](const std::string& t, std::size_t w) { return t + std::string(w > length(t) ? w - length(t) : 0, ' '); };
+  const auto pad_left = [&](const std::string& t, std::size_t w) {
+    return std::string(w > length(t) ? w - length(t) : 0, ' ') + t;
+  };
+  const auto pad_right = [&](const std::string& t, std::size_t w) {
+    return t + std::string(w > length(t) ? w - length(t) : 0, ' ');
+  };
   std::vector<std::vector<std::string>> table;
   std::size_t arm_width = 3, width = 3;
   for (const auto& arm : arms) {
@@ -252,15 +255,15 @@ void print_study_table(const std::filesystem::path& dir) {
     std::vector<std::string> row;
     for (const auto& r : readouts) {
       const auto it = cells.find({arm, r});
-      row.push_back(it == cells.end()                ? ""  // a readout this arm does not have
+      row.push_back(it == cells.end()           ? ""                       // a readout this arm does not have
                     : std::isnan(it->second.sd) ? number(it->second.mean)  // one subject
                                                 : number(it->second.mean) + " ± " + number(it->second.sd));
       width = std::max(width, length(row.back()));
     }
     table.push_back(std::move(row));
   }
-  fmt::print("\nreadouts at day {}, mean ± SD over each arm's subjects (all of them in {}):\n",
-             text::format_double(last), (dir / "summary.csv").string());
+  fmt::print("\nreadouts at day {}, mean ± SD over each arm's subjects (all of them in {}):\n", text::format_double(last),
+             (dir / "summary.csv").string());
   std::string out = "  " + pad_right("arm", arm_width);
   for (std::size_t c = 0; c < readouts.size(); ++c) out += "  " + pad_left(fmt::format("({})", c + 1), width);
   out += "\n";
@@ -286,8 +289,7 @@ int study(const StudyArguments& args, const CommonOptions& common) {
     if (common.rank == 0)
       fmt::print("{}nothing was run or written (--dry-run); without it the outputs go to {}/\n",
                  study::study_plan(spec, registry),
-                 (out.empty() ? std::filesystem::path("runs") / std::filesystem::path(args.study).stem() : out)
-                     .string());
+                 (out.empty() ? std::filesystem::path("runs") / std::filesystem::path(args.study).stem() : out).string());
     return exit_code::ok;
   }
   if (out.empty()) out = std::filesystem::path("runs") / std::filesystem::path(args.study).stem();
@@ -296,20 +298,25 @@ int study(const StudyArguments& args, const CommonOptions& common) {
   for (const auto& arm : spec.arms) subjects += arm.subjects;
   const bool quiet = common.quiet || common.rank != 0;
   if (!quiet)
-    spdlog::info("study {}: {} arms, {} subjects, {} ranks x {} threads", args.study, spec.arms.size(), subjects,
-                 common.ranks, omp_get_max_threads());
-  study::StudyOptions options{out, args.force, args.resume, quiet, io::default_progress_mode(quiet), common.command_line,
+    spdlog::info("study {}: {} arms, {} subjects, {} ranks x {} threads", args.study, spec.arms.size(), subjects, common.ranks,
+                 omp_get_max_threads());
+  study::StudyOptions options{out,
+                              args.force,
+                              args.resume,
+                              quiet,
+                              io::default_progress_mode(quiet),
+                              common.command_line,
                               {common.rank, common.ranks, common.barrier, common.all_ok}};
   const auto result = study::run_study(spec, registry, options);
   if (common.rank != 0) return exit_code::ok;  // rank 0 wrote the outputs
   const auto report = io::write_report(out);
   if (!quiet && !spec.trial) print_study_table(out);
   if (!quiet)
-    fmt::print("study outputs written to {}/ (summary.csv, comparisons.csv, summary.json, subjects.csv, study.json); "
-               "{} subjects computed{}, {} resumed\nreport: {}\n",
-               out.string(), result.computed,
-               common.ranks > 1 ? fmt::format(" by rank 0 of {}", common.ranks) : std::string(), result.resumed,
-               report.string());
+    fmt::print(
+        "study outputs written to {}/ (summary.csv, comparisons.csv, summary.json, subjects.csv, study.json); "
+        "{} subjects computed{}, {} resumed\nreport: {}\n",
+        out.string(), result.computed, common.ranks > 1 ? fmt::format(" by rank 0 of {}", common.ranks) : std::string(),
+        result.resumed, report.string());
   return exit_code::ok;
 }
 
@@ -321,7 +328,8 @@ int validate(const ValidateArguments& args, const CommonOptions& common) {
   options.evidence_csv = args.evidence.empty() ? data / "evidence" / "evidence.csv" : std::filesystem::path(args.evidence);
   options.calibration_toml =
       args.calibration.empty() ? data / "evidence" / "calibration.toml" : std::filesystem::path(args.calibration);
-  options.output_dir = args.output_dir.empty() ? std::filesystem::path("runs") / "validation" : std::filesystem::path(args.output_dir);
+  options.output_dir =
+      args.output_dir.empty() ? std::filesystem::path("runs") / "validation" : std::filesystem::path(args.output_dir);
   options.filter = args.filter;
   options.progress = common.rank == 0 ? io::default_progress_mode(common.quiet) : io::ProgressMode::none;
   options.cluster = {common.rank, common.ranks, common.barrier, common.all_ok};
@@ -370,8 +378,7 @@ std::vector<study::ParameterRange> parse_ranges(const std::vector<std::string>& 
     try {
       const auto low = text::parse_double(p.substr(eq + 1, dots - eq - 1));
       const auto high = text::parse_double(high_part.substr(0, space));
-      if (!low || !high)
-        throw InputError(SourceLocation{"--param", 0, 0}, p, "expected numbers in name=low..high unit [log]");
+      if (!low || !high) throw InputError(SourceLocation{"--param", 0, 0}, p, "expected numbers in name=low..high unit [log]");
       r.low = *low;
       r.high = *high;
       if (!r.unit.empty()) (void)units::parse_unit(r.unit);
@@ -409,19 +416,24 @@ int design(const DesignArguments& args) {
   const Registry registry = make_builtin_registry();
   const std::vector<study::ParameterRange> ranges = parse_ranges(args.parameters, registry);
   study::Points unit_points;
-  if (args.method == "lhs") unit_points = study::latin_hypercube(args.points, ranges.size(), {args.seed, 0});
-  else if (args.method == "sobol") unit_points = study::sobol_sequence(args.points, ranges.size());
+  if (args.method == "lhs")
+    unit_points = study::latin_hypercube(args.points, ranges.size(), {args.seed, 0});
+  else if (args.method == "sobol")
+    unit_points = study::sobol_sequence(args.points, ranges.size());
   else {
     // grid: `points` levels per parameter
     std::vector<std::vector<double>> levels(ranges.size());
     for (auto& l : levels)
-      for (std::size_t i = 0; i < args.points; ++i) l.push_back(args.points == 1 ? 0.5 : static_cast<double>(i) / static_cast<double>(args.points - 1));
+      for (std::size_t i = 0; i < args.points; ++i)
+        l.push_back(args.points == 1 ? 0.5 : static_cast<double>(i) / static_cast<double>(args.points - 1));
     unit_points = study::full_factorial(levels);
   }
   std::ostringstream csv;
   study::write_design_csv(csv, study::make_design_table(ranges, study::scale_points(unit_points, ranges)));
-  if (args.output.empty()) fmt::print("{}", csv.str());
-  else io::write_file_atomically(args.output, csv.str());
+  if (args.output.empty())
+    fmt::print("{}", csv.str());
+  else
+    io::write_file_atomically(args.output, csv.str());
   return exit_code::ok;
 }
 
@@ -474,10 +486,14 @@ int sensitivity(const SensitivityArguments& args, const CommonOptions& common) {
   for (const auto& e : errors)
     if (!e.empty()) throw RuntimeFailure("sensitivity run failed: " + e);
   std::ostringstream table;
-  if (args.method == "morris") study::write_morris_csv(table, ranges, study::morris_analyze(morris, outputs));
-  else study::write_sobol_csv(table, ranges, study::sobol_analyze(saltelli, outputs, sobol_options));
-  if (args.output.empty()) fmt::print("{}", table.str());
-  else io::write_file_atomically(args.output, table.str());
+  if (args.method == "morris")
+    study::write_morris_csv(table, ranges, study::morris_analyze(morris, outputs));
+  else
+    study::write_sobol_csv(table, ranges, study::sobol_analyze(saltelli, outputs, sobol_options));
+  if (args.output.empty())
+    fmt::print("{}", table.str());
+  else
+    io::write_file_atomically(args.output, table.str());
   return exit_code::ok;
 }
 
@@ -508,15 +524,16 @@ int check(const std::string& file, const std::vector<std::string>& overrides, co
   const Registry registry = make_builtin_registry();
   const InputKind kind = input_kind(file);
   if (kind != InputKind::scenario && !overrides.empty())
-    throw InputError(SourceLocation{file, 0, 0}, "--set", "--set overrides scenario keys; this file is a study or a validation case");
+    throw InputError(SourceLocation{file, 0, 0}, "--set",
+                     "--set overrides scenario keys; this file is a study or a validation case");
   if (kind == InputKind::study) {
     // Every arm's scenario and every readout, as `bungner study` checks them before it runs.
     const study::StudySpec spec = study::load_study(file, registry);
     std::size_t subjects = 0;
     for (const auto& arm : spec.arms) subjects += arm.subjects;
     if (!common.quiet)
-      fmt::print("{}: ok (study: {} arms, {} subjects; `bungner study {} --dry-run` shows the plan)\n", file,
-                 spec.arms.size(), subjects, file);
+      fmt::print("{}: ok (study: {} arms, {} subjects; `bungner study {} --dry-run` shows the plan)\n", file, spec.arms.size(),
+                 subjects, file);
     return exit_code::ok;
   }
   if (kind == InputKind::validation_case) {
@@ -554,7 +571,9 @@ int params(const std::string& pattern, bool markdown) {
   const auto& specs = registry.parameters().all();
   if (markdown) {
     fmt::print("# Parameters\n\nGenerated by `bungner params --markdown`; do not edit by hand.\n\n");
-    fmt::print("| name | default | unit | hard range | plausible range | species | meaning | source | evidence (taken from or fitted to) |\n");
+    fmt::print(
+        "| name | default | unit | hard range | plausible range | species | meaning | source | evidence (taken from or fitted "
+        "to) |\n");
     fmt::print("|---|---|---|---|---|---|---|---|---|\n");
   }
   std::size_t shown = 0;
@@ -563,8 +582,8 @@ int params(const std::string& pattern, bool markdown) {
     if (!match) continue;
     ++shown;
     if (markdown) {
-      fmt::print("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", s.name, text::format_double(s.default_value),
-                 s.unit, range_text(s.hard), range_text(s.plausible), s.species, s.meaning, s.source, s.calibration);
+      fmt::print("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", s.name, text::format_double(s.default_value), s.unit,
+                 range_text(s.hard), range_text(s.plausible), s.species, s.meaning, s.source, s.calibration);
     } else {
       fmt::print("{:<48} {:>10} {:<10} {}\n", s.name, text::format_double(s.default_value), s.unit == "1" ? "" : s.unit,
                  s.meaning);
@@ -670,10 +689,11 @@ int explain(const std::string& name, const std::string& file) {
     source = v.source;
     origin = v.origin;
   }
-  fmt::print("{}\n  meaning:     {}\n  value:       {}   ({})\n  unit:        {}\n  hard range:  {}\n"
-             "  plausible:   {}\n  species:     {}\n  source:      {}\n",
-             spec->name, spec->meaning, with_unit(value, spec->unit), origin, spec->unit, range_text(spec->hard),
-             range_text(spec->plausible), spec->species, source);
+  fmt::print(
+      "{}\n  meaning:     {}\n  value:       {}   ({})\n  unit:        {}\n  hard range:  {}\n"
+      "  plausible:   {}\n  species:     {}\n  source:      {}\n",
+      spec->name, spec->meaning, with_unit(value, spec->unit), origin, spec->unit, range_text(spec->hard),
+      range_text(spec->plausible), spec->species, source);
   if (source != spec->source) fmt::print("  default's source: {}\n", spec->source);
   if (!spec->calibration.empty())
     fmt::print("  evidence:    {} (taken from or fitted to: see docs/calibration.md)\n", spec->calibration);

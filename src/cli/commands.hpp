@@ -11,7 +11,7 @@ struct CommonOptions {
   bool quiet = false;
   bool verbose = false;
   std::string command_line;
-  int rank = 0;   ///< MPI rank when started by mpirun
+  int rank = 0;  ///< MPI rank when started by mpirun
   int ranks = 1;
   std::function<void()> barrier = [] {};
   std::function<bool(bool)> all_ok = [](bool ok) { return ok; };
@@ -26,7 +26,7 @@ struct RunArguments {
   std::vector<std::string> overrides;
   bool resume_requested = false;  ///< --resume given: continue an interrupted run from its checkpoint
   std::string resume;             ///< --resume DIR: the run's output directory (else --out or the default)
-  std::string design;  ///< design table CSV; with `row`, that row's values override the scenario
+  std::string design;             ///< design table CSV; with `row`, that row's values override the scenario
   long long row = -1;
 };
 
@@ -61,7 +61,7 @@ struct StudyArguments {
   std::string output_dir;
   bool force = false;
   bool resume = false;
-  bool dry_run = false;  ///< validate and print the plan; run and write nothing
+  bool dry_run = false;    ///< validate and print the plan; run and write nothing
   std::string resume_dir;  ///< --resume DIR: the study's output directory (else --out or the default)
   int threads = 0;
 };

@@ -1,8 +1,11 @@
 // bungner: command-line entry point. Maps library exceptions to the documented exit codes:
 // 0 ok, 2 invalid input (scenario, options, output directory), 3 runtime failure.
-#include <CLI/CLI.hpp>
 #include <mpi.h>
+#include <CLI/CLI.hpp>
 
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -10,9 +13,6 @@
 #include <sstream>
 #include <system_error>
 #include <utility>
-#include <fmt/format.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "bungner/core/build_info.hpp"
 #include "bungner/core/errors.hpp"
@@ -122,13 +122,15 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   study->add_option("study", study_args.study, "Study file (TOML)");
   study->add_option("-o,--out", study_args.output_dir, "Output directory (default: runs/<stem>)");
   study->add_flag("-f,--force", study_args.force, "Start over in a directory holding a previous study");
-  auto* study_resume = study->add_option("--resume", study_args.resume_dir,
-                                         "Continue an interrupted study, keeping finished subjects, in DIR or else in "
-                                         "the output directory (--out or runs/<stem>)")
+  auto* study_resume = study
+                           ->add_option("--resume", study_args.resume_dir,
+                                        "Continue an interrupted study, keeping finished subjects, in DIR or else in "
+                                        "the output directory (--out or runs/<stem>)")
                            ->expected(0, 1)
                            ->type_name("[DIR]");
-  study->add_flag("--dry-run", study_args.dry_run,
-                  "Validate the study (every arm and readout) and print its plan: arms, subjects, readouts; run and write nothing");
+  study->add_flag(
+      "--dry-run", study_args.dry_run,
+      "Validate the study (every arm and readout) and print its plan: arms, subjects, readouts; run and write nothing");
   study->add_option("-t,--threads", study_args.threads, "Subjects run in parallel on this many threads")
       ->check(CLI::Range(1, 1024));
 
@@ -176,21 +178,24 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
 
   cli::ValidateArguments validate_args;
   auto* validate = app.add_subcommand("validate", "Run the validation cases against the evidence base; write a scorecard");
-  validate->add_option("--filter", validate_args.filter, "Only evidence ids, entries or case names matching this glob (e.g. 'E2*')");
+  validate->add_option("--filter", validate_args.filter,
+                       "Only evidence ids, entries or case names matching this glob (e.g. 'E2*')");
   validate->add_flag("--json", validate_args.json, "Print the totals as one line of JSON, last");
   validate->add_flag("--print-frozen", validate_args.print_frozen,
                      "Print the criteria fingerprints of the test entries (data/evidence/frozen.toml) and run nothing");
   validate->add_option("-o,--out", validate_args.output_dir, "Output directory (default: runs/validation)");
   validate->add_option("--cases", validate_args.cases_dir, "Folder of validation cases (default: validation/)");
   validate->add_option("--evidence", validate_args.evidence, "Evidence base CSV (default: data/evidence/evidence.csv)");
-  validate->add_option("--calibration", validate_args.calibration, "Calibration record (default: data/evidence/calibration.toml)");
+  validate->add_option("--calibration", validate_args.calibration,
+                       "Calibration record (default: data/evidence/calibration.toml)");
   validate->add_option("-t,--threads", validate_args.threads, "Subjects run in parallel on this many threads")
       ->check(CLI::Range(1, 1024));
 
   // Defaults that mean "not given" (an empty list, -1, 0 threads) say nothing useful in --help.
   for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
     for (CLI::Option* option : command->get_options())
-      if (const std::string d = option->get_default_str(); d == "[]" || d == "-1" || (d == "0" && option->check_name("--threads")))
+      if (const std::string d = option->get_default_str();
+          d == "[]" || d == "-1" || (d == "0" && option->check_name("--threads")))
         option->default_str("");
   // Examples and exit codes close every --help page (subcommands get their own examples).
   const std::string exit_codes =
@@ -218,8 +223,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
            "  bungner study scenarios/studies/alcar-dose-response.toml --out runs/alcar\n"
            "  bungner study scenarios/studies/alcar-dose-response.toml --resume runs/alcar\n"
            "  mpirun -n 2 bungner study STUDY.toml   (subjects spread over MPI processes)\n");
-  examples(design,
-           "  bungner design --method lhs -n 20 --param 'axon_regeneration.speed=1..3 mm/day' -o design.csv\n");
+  examples(design, "  bungner design --method lhs -n 20 --param 'axon_regeneration.speed=1..3 mm/day' -o design.csv\n");
   examples(sensitivity,
            "  bungner sensitivity my.toml --param 'axon_regeneration.speed=1..3 mm/day' \\\n"
            "      --readout muscle_mass_ratio.gastrocnemius --at '12 weeks' --method morris\n");

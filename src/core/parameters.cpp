@@ -18,8 +18,7 @@ bool is_acceptable_source(std::string_view source) {
 
 void ParameterRegistry::declare(ParameterSpec spec) {
   if (index_.contains(spec.name)) throw std::logic_error("parameter declared twice: " + spec.name);
-  if (spec.name.find('.') == std::string::npos)
-    throw std::logic_error("parameter name must be <mechanism>.<name>: " + spec.name);
+  if (spec.name.find('.') == std::string::npos) throw std::logic_error("parameter name must be <mechanism>.<name>: " + spec.name);
   (void)units::parse_unit(spec.unit);  // throws on a unit the table does not know
   if (!is_acceptable_source(spec.source))
     throw std::logic_error("parameter " + spec.name + " has no DOI/PMID source and is not marked 'assumption'");

@@ -32,8 +32,7 @@ double log_factorial(double k) noexcept {
   const double x = k + 1.0;
   const double inv = 1.0 / x;
   const double inv2 = inv * inv;
-  const double series =
-      inv * (1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0))));
+  const double series = inv * (1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0))));
   return (x - 0.5) * std::log(x) - x + 0.5 * std::log(2.0 * std::numbers::pi) + series;
 }
 
@@ -55,16 +54,14 @@ double to_open_unit_interval(std::uint64_t bits) noexcept {
   return static_cast<double>(k) * two_pow_minus_53;
 }
 
-std::array<std::uint64_t, 4> philox4x64_10(std::array<std::uint64_t, 4> counter,
-                                           std::array<std::uint64_t, 2> key) noexcept {
+std::array<std::uint64_t, 4> philox4x64_10(std::array<std::uint64_t, 4> counter, std::array<std::uint64_t, 2> key) noexcept {
   const Philox::ctr_type ctr = {{counter[0], counter[1], counter[2], counter[3]}};
   const Philox::key_type k = {{key[0], key[1]}};
   const Philox::ctr_type out = Philox{}(ctr, k);
   return {out.v[0], out.v[1], out.v[2], out.v[3]};
 }
 
-RandomStream::RandomStream(RandomKey key, std::uint64_t entity, std::uint64_t step,
-                           std::uint64_t purpose) noexcept
+RandomStream::RandomStream(RandomKey key, std::uint64_t entity, std::uint64_t step, std::uint64_t purpose) noexcept
     : key_{key.seed, key.run}, counter_{entity, step, purpose, 0} {}
 
 void RandomStream::refill() noexcept {
@@ -80,9 +77,7 @@ std::uint64_t RandomStream::next_u64() noexcept {
 
 double RandomStream::uniform() noexcept { return to_open_unit_interval(next_u64()); }
 
-double RandomStream::uniform(double low, double high) noexcept {
-  return low + (high - low) * uniform();
-}
+double RandomStream::uniform(double low, double high) noexcept { return low + (high - low) * uniform(); }
 
 double RandomStream::normal() noexcept {
   if (has_cached_normal_) {
@@ -137,8 +132,7 @@ std::uint64_t RandomStream::poisson(double mean) noexcept {
     const double k = std::floor((2.0 * a / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= v_r) return saturate_to_u64(k);
     if (k < 0.0 || (us < 0.013 && v > us)) continue;
-    if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <=
-        -mean + k * log_mean - log_factorial(k)) {
+    if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <= -mean + k * log_mean - log_factorial(k)) {
       return saturate_to_u64(k);
     }
   }
@@ -166,9 +160,7 @@ double RandomStream::gamma(double shape, double scale) noexcept {
   }
 }
 
-double RandomStream::lognormal(double mu, double sigma) noexcept {
-  return std::exp(mu + sigma * normal());
-}
+double RandomStream::lognormal(double mu, double sigma) noexcept { return std::exp(mu + sigma * normal()); }
 
 bool RandomStream::bernoulli(double p) noexcept { return uniform() < p; }
 

@@ -452,15 +452,14 @@ int edit_distance(std::string_view a, std::string_view b) {
 struct Parsed {
   double factor = 1.0;
   Dimension dimension;
-  Dimension numerator;    // the first product, before cancelling: tells "mg/kg/day" from "1/day"
-  Dimension denominator;  // all products after a '/'
+  Dimension numerator;            // the first product, before cancelling: tells "mg/kg/day" from "1/day"
+  Dimension denominator;          // all products after a '/'
   bool frequency_symbol = false;  // Hz and friends: a frequency rather than a rate
 };
 
 class ExpressionParser {
  public:
-  ExpressionParser(std::string_view expression, std::string_view context,
-                   std::optional<Dimension> expected = std::nullopt)
+  ExpressionParser(std::string_view expression, std::string_view context, std::optional<Dimension> expected = std::nullopt)
       : text_(normalise(expression)), context_(context), expected_(expected) {}
 
   Parsed parse() {
@@ -633,8 +632,7 @@ class ExpressionParser {
   std::size_t pos_ = 0;
 };
 
-Parsed parse_expression(std::string_view expression, std::string_view context,
-                        std::optional<Dimension> expected = std::nullopt) {
+Parsed parse_expression(std::string_view expression, std::string_view context, std::optional<Dimension> expected = std::nullopt) {
   return ExpressionParser(expression, trim(context), expected).parse();
 }
 
@@ -740,8 +738,8 @@ double parse_as(std::string_view text, std::string_view expected_unit) {
   }
   if (q.unit.dimension != expected.dimension) {
     throw UnitError("wrong dimension in " + quoted(trim(text)) + ": expected " +
-                    with_article(describe_parsed(expected), expected.dimension) + " (like " + std::string(unit) +
-                    "), got " + with_article(describe_parsed(q.unit), q.unit.dimension));
+                    with_article(describe_parsed(expected), expected.dimension) + " (like " + std::string(unit) + "), got " +
+                    with_article(describe_parsed(q.unit), q.unit.dimension));
   }
   return value_in_si(q, text);
 }

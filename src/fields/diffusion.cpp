@@ -147,14 +147,13 @@ void step_uniform_kernel(Fields& fields, const std::array<aligned_vector<double>
   }
 }
 
-
 double harmonic_mean(double a, double b) { return a > 0 && b > 0 ? 2 * a * b / (a + b) : 0.0; }
 
 }  // namespace
 
 bool Domain::uniform() const {
-  const bool all_tissue = region.empty() || std::all_of(region.begin(), region.end(),
-                                                         [](Region r) { return r == Region::tissue; });
+  const bool all_tissue =
+      region.empty() || std::all_of(region.begin(), region.end(), [](Region r) { return r == Region::tissue; });
   const bool no_fixed = fixed.empty() || std::all_of(fixed.begin(), fixed.end(), [](std::uint8_t f) { return f == 0; });
   const bool zero_flux = std::none_of(faces.begin(), faces.end(), [](const FaceCondition& f) { return f.dirichlet; });
   const bool default_tissue = diffusivity[static_cast<int>(Region::tissue)].empty();
@@ -173,8 +172,7 @@ DiffusionSolver::DiffusionSolver(const Grid& grid, std::vector<Substrate> substr
       throw std::invalid_argument("fields: negative diffusion or decay for " + s.name);
   if (!domain_.region.empty() && domain_.region.size() != grid_.voxels())
     throw std::invalid_argument("fields: region map does not match the grid");
-  if (!domain_.fixed.empty() &&
-      (domain_.fixed.size() != grid_.voxels() || domain_.fixed_values.size() != grid_.voxels() * S))
+  if (!domain_.fixed.empty() && (domain_.fixed.size() != grid_.voxels() || domain_.fixed_values.size() != grid_.voxels() * S))
     throw std::invalid_argument("fields: fixed-voxel arrays do not match the grid");
   for (int r = 0; r < region_count; ++r) {
     auto& d = domain_.diffusivity[r];
@@ -261,10 +259,14 @@ void DiffusionSolver::factorise_general() {
             continue;
           }
           double w_low = 0, w_high = 0;
-          if (i > 0) w_low = harmonic_mean(D(v), D(v - stride)) * dt_ / h2;
-          else if (low_face.dirichlet) w_low = D(v) * dt_ / h2 * 2.0;
-          if (i + 1 < len) w_high = harmonic_mean(D(v), D(v + stride)) * dt_ / h2;
-          else if (high_face.dirichlet) w_high = D(v) * dt_ / h2 * 2.0;
+          if (i > 0)
+            w_low = harmonic_mean(D(v), D(v - stride)) * dt_ / h2;
+          else if (low_face.dirichlet)
+            w_low = D(v) * dt_ / h2 * 2.0;
+          if (i + 1 < len)
+            w_high = harmonic_mean(D(v), D(v + stride)) * dt_ / h2;
+          else if (high_face.dirichlet)
+            w_high = D(v) * dt_ / h2 * 2.0;
           lower[i] = (i > 0) ? -harmonic_mean(D(v), D(v - stride)) * dt_ / h2 : 0.0;
           upper[i] = (i + 1 < len) ? -harmonic_mean(D(v), D(v + stride)) * dt_ / h2 : 0.0;
           diagonal[i] = base + w_low + w_high;
@@ -298,8 +300,10 @@ double DiffusionSolver::total_decay_factor(std::size_t s) const {
 void DiffusionSolver::step(Fields& fields) const {
   if (fields.substrates() != substrates_.size() || fields.grid().voxels() != grid_.voxels())
     throw std::invalid_argument("fields: solver and fields disagree on grid or substrates");
-  if (uniform_) step_uniform(fields);
-  else step_general(fields);
+  if (uniform_)
+    step_uniform(fields);
+  else
+    step_general(fields);
 }
 
 void DiffusionSolver::step_uniform(Fields& fields) const {
@@ -453,9 +457,10 @@ std::vector<std::string> time_step_warnings(const std::vector<Substrate>& substr
   std::vector<std::string> out;
   for (const auto& s : substrates)
     if (s.decay_per_min * dt > tolerance)
-      out.push_back(fmt::format("fields: time step {} min is long for {} (decay {} /min): the splitting error at steady "
-                                "state is about {:.0f} %; use at most {} min",
-                                dt, s.name, s.decay_per_min, 100 * s.decay_per_min * dt, tolerance / s.decay_per_min));
+      out.push_back(
+          fmt::format("fields: time step {} min is long for {} (decay {} /min): the splitting error at steady "
+                      "state is about {:.0f} %; use at most {} min",
+                      dt, s.name, s.decay_per_min, 100 * s.decay_per_min * dt, tolerance / s.decay_per_min));
   return out;
 }
 

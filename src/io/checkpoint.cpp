@@ -10,16 +10,16 @@
 #include <type_traits>
 
 #include "bungner/core/build_info.hpp"
-#include "bungner/core/sha256.hpp"
 #include "bungner/core/errors.hpp"
+#include "bungner/core/sha256.hpp"
 #include "bungner/io/atomic_file.hpp"
 
 namespace bungner::io {
 namespace {
 
 std::optional<ScalarType> scalar_type_named(std::string_view name) {
-  for (const ScalarType t : {ScalarType::f64, ScalarType::i64, ScalarType::u64, ScalarType::i32, ScalarType::u32,
-                             ScalarType::u16, ScalarType::u8})
+  for (const ScalarType t :
+       {ScalarType::f64, ScalarType::i64, ScalarType::u64, ScalarType::i32, ScalarType::u32, ScalarType::u16, ScalarType::u8})
     if (scalar_name(t) == name) return t;
   return std::nullopt;
 }
@@ -35,10 +35,8 @@ constexpr std::size_t trailer_bytes = sizeof(std::uint64_t) + checksum_digits;
 class Writer {
  public:
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  void value(const T& v) {
-    out_.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
+  requires std::is_trivially_copyable_v<T>
+  void value(const T& v) { out_.append(reinterpret_cast<const char*>(&v), sizeof v); }
   void text(const std::string& s) {
     value(static_cast<std::uint64_t>(s.size()));
     out_.append(s);
@@ -58,8 +56,7 @@ class Reader {
  public:
   Reader(std::string bytes, std::string path) : in_(std::move(bytes)), path_(std::move(path)) {}
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  T value() {
+  requires std::is_trivially_copyable_v<T> T value() {
     T v;
     need(sizeof v);
     std::memcpy(&v, in_.data() + at_, sizeof v);
@@ -129,8 +126,8 @@ void agent_columns(IO& io, A& a) {
 /// The 3D injury site: its three engines' images, then the per-voxel tissue columns and totals.
 template <typename IO, typename Site>
 void site_columns(IO& io, Site& s) {
-  for (auto* c : {&s.axon_integrity, &s.myelin, &s.fibrin, &s.vessel, &s.band, &s.schwann_density, &s.regrown,
-                  &s.cone_start_s, &s.suture_cross_s})
+  for (auto* c : {&s.axon_integrity, &s.myelin, &s.fibrin, &s.vessel, &s.band, &s.schwann_density, &s.regrown, &s.cone_start_s,
+                  &s.suture_cross_s})
     io.column(*c);
   io.column(s.orientation);
   io.column(s.axon_of_neuron);
@@ -187,7 +184,8 @@ agents::Agents deserialize_agents(std::string bytes, std::vector<agents::CellKin
   const std::size_t n = a.id.size();
   for (const auto* c : {&a.x, &a.y, &a.z, &a.vx, &a.vy, &a.vz, &a.px, &a.py, &a.pz, &a.mx, &a.my, &a.mz, &a.radius, &a.cleared})
     if (c->size() != n) throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image is inconsistent");
-  if (a.kind.size() != n || a.engulfed.size() != n) throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image is inconsistent");
+  if (a.kind.size() != n || a.engulfed.size() != n)
+    throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image is inconsistent");
   return a;
 }
 
@@ -295,7 +293,9 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
 
 Checkpoint read_checkpoint(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(SourceLocation{path.string(), 0, 0}, "--resume", "no checkpoint here (was the run started with output.checkpoint_interval?)");
+  if (!in)
+    throw InputError(SourceLocation{path.string(), 0, 0}, "--resume",
+                     "no checkpoint here (was the run started with output.checkpoint_interval?)");
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return parse_checkpoint(bytes.str(), path.string());
@@ -382,8 +382,8 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
     b.type = *known;
     if (data.size() / b.element_bytes() != elements || data.size() % b.element_bytes() != 0)
       throw InputError(SourceLocation{name, 0, 0}, "--resume",
-                       fmt::format("checkpoint block '{}' holds {} bytes, not {} elements of {}", b.name, data.size(),
-                                   elements, describe_element(b.type, b.width)));
+                       fmt::format("checkpoint block '{}' holds {} bytes, not {} elements of {}", b.name, data.size(), elements,
+                                   describe_element(b.type, b.width)));
     b.bytes.resize(data.size());
     std::memcpy(b.bytes.data(), data.data(), data.size());
     s.blocks.push_back(std::move(b));

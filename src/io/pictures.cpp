@@ -34,8 +34,8 @@ Rgb from_hex(std::string_view h) {
 
 /// Viridis, sampled at 5 points and interpolated: perceptually ordered and colour-blind safe.
 std::string heat_colour(double t) {
-  static constexpr Rgb stops[] = {{0.267, 0.005, 0.329}, {0.230, 0.322, 0.546}, {0.128, 0.567, 0.551},
-                                  {0.369, 0.789, 0.383}, {0.993, 0.906, 0.144}};
+  static constexpr Rgb stops[] = {
+      {0.267, 0.005, 0.329}, {0.230, 0.322, 0.546}, {0.128, 0.567, 0.551}, {0.369, 0.789, 0.383}, {0.993, 0.906, 0.144}};
   if (!std::isfinite(t)) t = 0;
   t = std::clamp(t, 0.0, 1.0) * 4;
   const auto i = std::min<std::size_t>(static_cast<std::size_t>(t), 3);
@@ -67,8 +67,8 @@ std::string kind_colour(std::size_t kind) {
   return palette[kind % 8];
 }
 
-std::string longitudinal_section_svg(const fields::Fields* fields, const agents::Agents* agents,
-                                     const agents::Axons* axons, const LongitudinalSection& options) {
+std::string longitudinal_section_svg(const fields::Fields* fields, const agents::Agents* agents, const agents::Axons* axons,
+                                     const LongitudinalSection& options) {
   // The area: the grid, else the bounding box of what is drawn.
   double x0 = std::numeric_limits<double>::max(), y0 = x0, z0 = x0;
   double x1 = std::numeric_limits<double>::lowest(), y1 = x1, z1 = x1;
@@ -97,8 +97,8 @@ std::string longitudinal_section_svg(const fields::Fields* fields, const agents:
   const double width = (x1 - x0) * scale + 2 * margin;
   const double height = (y1 - y0) * scale + 2 * margin + legend_height;
   std::string out = svg_open(width, height, options.title.empty() ? "longitudinal section" : options.title);
-  out += fmt::format("<rect class=\"background\" x=\"0\" y=\"0\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#ffffff\"/>\n",
-                     width, height);
+  out += fmt::format("<rect class=\"background\" x=\"0\" y=\"0\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#ffffff\"/>\n", width,
+                     height);
 
   // Heat map of the grid layer containing the plane.
   double field_low = 0, field_high = 0;
@@ -138,8 +138,8 @@ std::string longitudinal_section_svg(const fields::Fields* fields, const agents:
       double mean_diameter = 0;
       for (const double d : a.diameter_um) mean_diameter += d;
       if (!a.diameter_um.empty()) mean_diameter /= static_cast<double>(a.diameter_um.size());
-      out += fmt::format("<polyline class=\"axon\" data-id=\"{}\" points=\"{}\" stroke-width=\"{:.2f}\"/>\n", a.id,
-                         points, std::max(1.0, mean_diameter * scale));
+      out += fmt::format("<polyline class=\"axon\" data-id=\"{}\" points=\"{}\" stroke-width=\"{:.2f}\"/>\n", a.id, points,
+                         std::max(1.0, mean_diameter * scale));
     }
     out += "</g>\n";
   }
@@ -156,8 +156,8 @@ std::string longitudinal_section_svg(const fields::Fields* fields, const agents:
       if (phenotype != SIZE_MAX) colour = mix(colour, phenotype_colour, agents->variables[phenotype][i]);
       out += fmt::format(
           "<circle class=\"cell\" data-kind=\"{}\" data-id=\"{}\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"{}\"/>\n",
-          text::xml_escape(agents->kinds()[agents->kind[i]].name), agents->id[i], view.h(agents->x[i]),
-          view.v(agents->y[i]), agents->radius[i] * scale, hex(colour));
+          text::xml_escape(agents->kinds()[agents->kind[i]].name), agents->id[i], view.h(agents->x[i]), view.v(agents->y[i]),
+          agents->radius[i] * scale, hex(colour));
     }
     out += "</g>\n";
   }
@@ -178,13 +178,13 @@ std::string longitudinal_section_svg(const fields::Fields* fields, const agents:
   if (heat_map) {
     const double by = ly + 16;
     for (int step = 0; step < 20; ++step)
-      out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"6.5\" height=\"10\" fill=\"{}\"/>\n", margin + step * 6,
-                         by, heat_colour(step / 19.0));
+      out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"6.5\" height=\"10\" fill=\"{}\"/>\n", margin + step * 6, by,
+                         heat_colour(step / 19.0));
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}: {:.3g} to {:.3g}</text>\n", margin + 128, by + 9,
                        text::xml_escape(options.field_name.empty() ? "field" : options.field_name), field_low, field_high);
   }
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">slab z = {:.4g} ± {:.4g} um</text>\n",
-                     width - margin, ly + 4, plane, half);
+  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">slab z = {:.4g} ± {:.4g} um</text>\n", width - margin,
+                     ly + 4, plane, half);
   out += "</g>\n</svg>\n";
   return out;
 }
@@ -199,8 +199,8 @@ std::vector<AxonCrossing> axon_crossings(const agents::Axons& axons, double x_um
       const bool crosses = (p[0] <= x_um && x_um < q[0]) || (q[0] <= x_um && x_um < p[0]);
       if (!crosses) continue;
       const double t = (x_um - p[0]) / (q[0] - p[0]);
-      out.push_back({a.id, p[1] + t * (q[1] - p[1]), p[2] + t * (q[2] - p[2]),
-                     s < a.diameter_um.size() ? a.diameter_um[s] : 0.0, s < a.myelin_um.size() ? a.myelin_um[s] : 0.0});
+      out.push_back({a.id, p[1] + t * (q[1] - p[1]), p[2] + t * (q[2] - p[2]), s < a.diameter_um.size() ? a.diameter_um[s] : 0.0,
+                     s < a.myelin_um.size() ? a.myelin_um[s] : 0.0});
     }
   }
   return out;
@@ -212,8 +212,8 @@ std::string cross_section_svg(const agents::Axons& axons, const CrossSection& op
   if (options.area_um) {
     area = *options.area_um;
   } else if (!crossings.empty()) {
-    area = {std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
-            std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
+    area = {std::numeric_limits<double>::max(), std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest(),
+            std::numeric_limits<double>::lowest()};
     for (const auto& c : crossings) {
       const double r = c.diameter_um / 2 + c.myelin_um;
       area = {std::min(area[0], c.y_um - r), std::min(area[1], c.z_um - r), std::max(area[2], c.y_um + r),
@@ -228,10 +228,11 @@ std::string cross_section_svg(const agents::Axons& axons, const CrossSection& op
   std::string out = svg_open(width, height, options.title.empty() ? "cross-section" : options.title);
   // Endoneurium pale pink-grey, myelin dark blue-black, axoplasm pale: toluidine blue on a
   // semithin section.
-  out += fmt::format("<rect class=\"background\" x=\"0\" y=\"0\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#ffffff\"/>\n",
-                     width, height);
-  out += fmt::format("<rect class=\"endoneurium\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#e9dde6\"/>\n",
-                     margin, margin, (area[2] - area[0]) * scale, (area[3] - area[1]) * scale);
+  out += fmt::format("<rect class=\"background\" x=\"0\" y=\"0\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#ffffff\"/>\n", width,
+                     height);
+  out +=
+      fmt::format("<rect class=\"endoneurium\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#e9dde6\"/>\n",
+                  margin, margin, (area[2] - area[0]) * scale, (area[3] - area[1]) * scale);
   double g_ratio_sum = 0;
   std::size_t myelinated = 0;
   for (const auto& c : crossings) {
@@ -253,14 +254,15 @@ std::string cross_section_svg(const agents::Axons& axons, const CrossSection& op
         c.axon_id, cx, cy, inner);
   }
   const double bar_y = height - caption + 12;
-  out += fmt::format("<line class=\"scale-bar\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" stroke=\"#000000\" "
-                     "stroke-width=\"3\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\">10 um</text>\n",
-                     margin, bar_y, margin + 10 * scale, bar_y + 16);
-  out += fmt::format("<text class=\"caption\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">x = {:.4g} um: {} axons, {} "
-                     "myelinated{}</text>\n",
-                     width - margin, bar_y + 16, options.x_um, crossings.size(), myelinated,
-                     myelinated ? fmt::format(", mean g-ratio {:.2f}", g_ratio_sum / static_cast<double>(myelinated))
-                                : std::string());
+  out += fmt::format(
+      "<line class=\"scale-bar\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" stroke=\"#000000\" "
+      "stroke-width=\"3\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\">10 um</text>\n",
+      margin, bar_y, margin + 10 * scale, bar_y + 16);
+  out += fmt::format(
+      "<text class=\"caption\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">x = {:.4g} um: {} axons, {} "
+      "myelinated{}</text>\n",
+      width - margin, bar_y + 16, options.x_um, crossings.size(), myelinated,
+      myelinated ? fmt::format(", mean g-ratio {:.2f}", g_ratio_sum / static_cast<double>(myelinated)) : std::string());
   out += "</svg>\n";
   return out;
 }

@@ -23,8 +23,12 @@ std::string format_duration(double seconds) {
 }
 
 Progress::Progress(std::string label, double total, ProgressMode mode, std::string unit)
-    : label_(std::move(label)), unit_(std::move(unit)), total_(total > 0 ? total : 1.0), mode_(mode),
-      start_(std::chrono::steady_clock::now()), last_(start_) {}
+    : label_(std::move(label)),
+      unit_(std::move(unit)),
+      total_(total > 0 ? total : 1.0),
+      mode_(mode),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
 
 void Progress::update(double done) {
   if (mode_ == ProgressMode::none || finished_) return;

@@ -1,8 +1,8 @@
 #include "bungner/io/report.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -79,7 +79,6 @@ std::vector<TidyRow> read_tidy_csv(const fs::path& path, const char* name_column
   return out;
 }
 
-
 /// A member of a JSON object, or `fallback` when absent (copied: the loops below keep it named).
 Json member(const Json& object, const char* key, Json fallback) {
   if (object.contains(key)) return object[key];
@@ -128,8 +127,7 @@ class Page {
     std::string json = spec.dump();
     // "</" only occurs inside JSON strings, where "<\/" means the same: the script element
     // cannot be closed early by a name in the data.
-    for (std::size_t at = json.find("</"); at != std::string::npos; at = json.find("</", at + 3))
-      json.replace(at, 2, "<\\/");
+    for (std::size_t at = json.find("</"); at != std::string::npos; at = json.find("</", at + 3)) json.replace(at, 2, "<\\/");
     body_ += fmt::format(
         "<div class=\"plot\" id=\"plot-{0}\" data-spec=\"spec-{0}\"></div>\n"
         "<script type=\"application/json\" id=\"spec-{0}\">{1}</script>\n",
@@ -314,8 +312,8 @@ std::string scenario_in_words(const std::string& resolved_toml, const std::strin
 
 void scenario_section(Page& page, const std::string& resolved_toml, const std::string& name) {
   page.paragraph(scenario_in_words(resolved_toml, name));
-  page.html("<details><summary>The resolved scenario (every default filled in)</summary><pre>" +
-            text::xml_escape(resolved_toml) + "</pre></details>\n");
+  page.html("<details><summary>The resolved scenario (every default filled in)</summary><pre>" + text::xml_escape(resolved_toml) +
+            "</pre></details>\n");
 }
 
 void provenance_table(Page& page, const Json& provenance, std::initializer_list<const char*> keys) {
@@ -338,9 +336,10 @@ void pictures_section(Page& page, const fs::path& folder) {
   page.html("<div class=\"pictures\">\n");
   for (const auto& picture : pictures) {
     const std::string svg = read_text(picture);
-    page.html(fmt::format("<figure><img class=\"picture\" alt=\"{0}\" src=\"data:image/svg+xml;base64,{1}\">"
-                          "<figcaption>{0}</figcaption></figure>\n",
-                          text::xml_escape(picture.filename().string()), text::base64_encode(svg.data(), svg.size())));
+    page.html(
+        fmt::format("<figure><img class=\"picture\" alt=\"{0}\" src=\"data:image/svg+xml;base64,{1}\">"
+                    "<figcaption>{0}</figcaption></figure>\n",
+                    text::xml_escape(picture.filename().string()), text::base64_encode(svg.data(), svg.size())));
   }
   page.html("</div>\n");
 }
@@ -443,14 +442,14 @@ std::string run_report(const fs::path& dir) {
 
   page.heading("h2", "Provenance");
   provenance_table(page, run,
-                   {"bungner_version", "git_commit", "command_line", "host", "threads", "start_time", "end_time",
-                    "wall_seconds", "seed", "rng", "scenario_file", "preset_file", "scenario_sha256"});
+                   {"bungner_version", "git_commit", "command_line", "host", "threads", "start_time", "end_time", "wall_seconds",
+                    "seed", "rng", "scenario_file", "preset_file", "scenario_sha256"});
   if (run.contains("build")) provenance_table(page, run["build"], {"type", "compiler", "flags"});
   std::vector<std::vector<std::string>> parameters;
   const Json used_parameters = member(run, "parameters", Json::object());
   for (const auto& [name, p] : used_parameters.items())
-    parameters.push_back({name, format_json_value(p.value("value", Json())), p.value("unit", ""),
-                          p.value("origin", ""), p.value("source", "")});
+    parameters.push_back(
+        {name, format_json_value(p.value("value", Json())), p.value("unit", ""), p.value("origin", ""), p.value("source", "")});
   page.html("<details><summary>Parameters used (" + std::to_string(parameters.size()) + ")</summary>\n");
   page.table({"parameter", "value", "unit", "origin", "source"}, parameters);
   page.html("</details>\n");
@@ -479,8 +478,7 @@ std::string study_report(const fs::path& dir) {
   for (const auto& arm : design_arms) {
     std::vector<std::string> changes;
     const Json overrides = member(arm, "set", Json::object());
-    for (const auto& [key, value] : overrides.items())
-      changes.push_back(key + " = " + format_json_value(value));
+    for (const auto& [key, value] : overrides.items()) changes.push_back(key + " = " + format_json_value(value));
     arm_rows.push_back({arm.value("name", ""), format_json_value(arm.value("subjects", Json())),
                         changes.empty() ? "(the base scenario)" : joined(changes, "; ")});
   }
@@ -506,8 +504,8 @@ std::string study_report(const fs::path& dir) {
     if (b == control) p_vs_control[{readout, time, a}] = p;
     comparison_rows.push_back({readout, format_value(time), a, b, format_json_value(c.value("mean_difference", Json())),
                                format_json_value(c.value("welch_p", Json())), format_value(p),
-                               format_json_value(c.value("hedges_g", Json())),
-                               format_json_value(c.value("tukey_p", Json())), stars(p)});
+                               format_json_value(c.value("hedges_g", Json())), format_json_value(c.value("tukey_p", Json())),
+                               stars(p)});
   }
 
   // One plot per readout: mean and 95 % CI of every arm at each readout time, stars against
@@ -535,51 +533,47 @@ std::string study_report(const fs::path& dir) {
                                {"ci_low", plot_number(s.value("ci_low", Json()))},
                                {"ci_high", plot_number(s.value("ci_high", Json()))},
                                {"significance", p == p_vs_control.end() ? "" : stars(p->second)}});
-    summary_rows.push_back({arm, format_value(time), readout, s.value("unit", ""),
-                            format_json_value(s.value("n", Json())), format_json_value(s.value("mean", Json())),
-                            format_json_value(s.value("sem", Json())), format_json_value(s.value("ci_low", Json())),
-                            format_json_value(s.value("ci_high", Json()))});
+    summary_rows.push_back({arm, format_value(time), readout, s.value("unit", ""), format_json_value(s.value("n", Json())),
+                            format_json_value(s.value("mean", Json())), format_json_value(s.value("sem", Json())),
+                            format_json_value(s.value("ci_low", Json())), format_json_value(s.value("ci_high", Json()))});
   }
   page.heading("h2", "Arms compared");
-  page.html(fmt::format(
-      "<p class=\"note\">Mean and 95 % confidence interval (t-based) per arm. Stars mark a difference from "
-      "<b>{}</b>: Welch's t-test, Holm-adjusted over the pairs of arms; * p &lt; 0.05, ** p &lt; 0.01, "
-      "*** p &lt; 0.001.</p>\n<div class=\"plots\">\n",
-      text::xml_escape(control)));
+  page.html(
+      fmt::format("<p class=\"note\">Mean and 95 % confidence interval (t-based) per arm. Stars mark a difference from "
+                  "<b>{}</b>: Welch's t-test, Holm-adjusted over the pairs of arms; * p &lt; 0.05, ** p &lt; 0.01, "
+                  "*** p &lt; 0.001.</p>\n<div class=\"plots\">\n",
+                  text::xml_escape(control)));
   const Json arm_order = arms;
   for (const auto& readout : readouts) {
     const std::string y_title = "mean ± 95 % CI" + (unit_of[readout].empty() ? "" : " [" + unit_of[readout] + "]");
     const Json y = {{"field", "mean"}, {"type", "quantitative"}, {"title", y_title}, {"scale", {{"zero", false}}}};
-    page.plot({{"title", words(readout)},
-               {"width", 460},
-               {"height", 220},
-               {"data", {{"values", values[readout]}}},
-               {"encoding",
-                {{"x",
-                  {{"field", "time_days"},
-                   {"type", "ordinal"},
-                   {"title", "time after injury [days]"},
-                   {"axis", {{"labelAngle", 0}}}}},
-                 {"xOffset", {{"field", "arm"}, {"sort", arm_order}}},
-                 {"color", {{"field", "arm"}, {"type", "nominal"}, {"sort", arm_order}, {"title", "arm"}}}}},
-               {"layer",
-                {{{"mark", {{"type", "rule"}, {"strokeWidth", 1.5}}},
-                  {"encoding",
-                   {{"y", {{"field", "ci_low"}, {"type", "quantitative"}, {"title", y_title}}}, {"y2", {{"field", "ci_high"}}}}}},
-                 {{"mark", {{"type", "point"}, {"filled", true}, {"size", 45}, {"tooltip", {{"content", "data"}}}}},
-                  {"encoding", {{"y", y}}}},
-                 {{"mark", {{"type", "text"}, {"dy", -8}, {"fontWeight", "bold"}}},
-                  {"encoding",
-                   {{"y", {{"field", "ci_high"}, {"type", "quantitative"}, {"title", y_title}}},
-                    {"text", {{"field", "significance"}}}}}}}}});
+    page.plot(
+        {{"title", words(readout)},
+         {"width", 460},
+         {"height", 220},
+         {"data", {{"values", values[readout]}}},
+         {"encoding",
+          {{"x",
+            {{"field", "time_days"}, {"type", "ordinal"}, {"title", "time after injury [days]"}, {"axis", {{"labelAngle", 0}}}}},
+           {"xOffset", {{"field", "arm"}, {"sort", arm_order}}},
+           {"color", {{"field", "arm"}, {"type", "nominal"}, {"sort", arm_order}, {"title", "arm"}}}}},
+         {"layer",
+          {{{"mark", {{"type", "rule"}, {"strokeWidth", 1.5}}},
+            {"encoding",
+             {{"y", {{"field", "ci_low"}, {"type", "quantitative"}, {"title", y_title}}}, {"y2", {{"field", "ci_high"}}}}}},
+           {{"mark", {{"type", "point"}, {"filled", true}, {"size", 45}, {"tooltip", {{"content", "data"}}}}},
+            {"encoding", {{"y", y}}}},
+           {{"mark", {{"type", "text"}, {"dy", -8}, {"fontWeight", "bold"}}},
+            {"encoding",
+             {{"y", {{"field", "ci_high"}, {"type", "quantitative"}, {"title", y_title}}},
+              {"text", {{"field", "significance"}}}}}}}}});
   }
   page.html("</div>\n");
 
   page.heading("h2", "Pairwise comparisons");
   page.html("<details><summary>Every pair of arms at every readout time (" + std::to_string(comparison_rows.size()) +
             ")</summary>\n");
-  page.table({"readout", "day", "arm A", "arm B", "mean difference (A − B)", "Welch p", "Holm p", "Hedges' g",
-              "Tukey p", ""},
+  page.table({"readout", "day", "arm A", "arm B", "mean difference (A − B)", "Welch p", "Holm p", "Hedges' g", "Tukey p", ""},
              comparison_rows, "numbers");
   page.html("</details>\n");
   page.heading("h2", "Summary per arm");
@@ -596,9 +590,9 @@ std::string study_report(const fs::path& dir) {
   else
     page.table({"warning of the base scenario"}, warnings, "warning");
   page.heading("h2", "Provenance");
-  provenance_table(page, study,
-                   {"bungner_version", "git_commit", "command_line", "study_file", "study_sha256", "base_scenario",
-                    "seed", "ranks"});
+  provenance_table(
+      page, study,
+      {"bungner_version", "git_commit", "command_line", "study_file", "study_sha256", "base_scenario", "seed", "ranks"});
   return page.finish(title);
 }
 

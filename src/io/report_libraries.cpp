@@ -3,17 +3,23 @@
 // (OBJECT_DEPENDS in CMakeLists.txt). The paths come from the build (BUNGNER_*_JS).
 #include "bungner/io/report.hpp"
 
-#define BUNGNER_EMBED_FILE(symbol, path)                  \
-  __asm__(".pushsection .rodata\n"                        \
-          ".balign 16\n"                                  \
-          ".globl " #symbol "_begin\n"                    \
-          ".hidden " #symbol "_begin\n" #symbol "_begin:\n" \
-          ".incbin \"" path "\"\n"                        \
-          ".globl " #symbol "_end\n"                      \
-          ".hidden " #symbol "_end\n" #symbol "_end:\n"   \
-          ".byte 0\n"                                     \
-          ".popsection\n");                               \
-  extern "C" const char symbol##_begin[];                 \
+#define BUNGNER_EMBED_FILE(symbol, path)    \
+  __asm__(                                  \
+      ".pushsection .rodata\n"              \
+      ".balign 16\n"                        \
+      ".globl " #symbol                     \
+      "_begin\n"                            \
+      ".hidden " #symbol "_begin\n" #symbol \
+      "_begin:\n"                           \
+      ".incbin \"" path                     \
+      "\"\n"                                \
+      ".globl " #symbol                     \
+      "_end\n"                              \
+      ".hidden " #symbol "_end\n" #symbol   \
+      "_end:\n"                             \
+      ".byte 0\n"                           \
+      ".popsection\n");                     \
+  extern "C" const char symbol##_begin[];   \
   extern "C" const char symbol##_end[];
 
 BUNGNER_EMBED_FILE(bungner_vega_js, BUNGNER_VEGA_JS)
@@ -25,8 +31,7 @@ namespace bungner::io {
 ReportLibraries report_libraries() {
   return {{bungner_vega_js_begin, static_cast<std::size_t>(bungner_vega_js_end - bungner_vega_js_begin)},
           {bungner_vega_lite_js_begin, static_cast<std::size_t>(bungner_vega_lite_js_end - bungner_vega_lite_js_begin)},
-          {bungner_vega_embed_js_begin,
-           static_cast<std::size_t>(bungner_vega_embed_js_end - bungner_vega_embed_js_begin)}};
+          {bungner_vega_embed_js_begin, static_cast<std::size_t>(bungner_vega_embed_js_end - bungner_vega_embed_js_begin)}};
 }
 
 }  // namespace bungner::io

@@ -1,11 +1,11 @@
 #include "bungner/io/run_output.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <openssl/opensslv.h>
 #include <spdlog/spdlog.h>
 #include <spdlog/version.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -38,15 +38,15 @@ std::string host_name() {
 }
 
 std::string csv_row(double time_days, const Observation& o) {
-  return fmt::format("{},{},{},{}\n", text::format_double(time_days), text::csv_field(o.name),
-                     text::format_double(o.value), text::csv_field(o.unit));
+  return fmt::format("{},{},{},{}\n", text::format_double(time_days), text::csv_field(o.name), text::format_double(o.value),
+                     text::csv_field(o.unit));
 }
 
 nlohmann::ordered_json diagnostics_json(const std::vector<Diagnostic>& diagnostics) {
   auto out = nlohmann::ordered_json::array();
   for (const auto& d : diagnostics) {
-    out.push_back({{"file", d.where.file}, {"line", d.where.line}, {"column", d.where.column}, {"key", d.key},
-                   {"message", d.message}});
+    out.push_back(
+        {{"file", d.where.file}, {"line", d.where.line}, {"column", d.where.column}, {"key", d.key}, {"message", d.message}});
   }
   return out;
 }
@@ -93,8 +93,7 @@ void advance_and_observe(Simulation& simulation, ObservationSchedule& schedule, 
       next_checkpoint += every;
     }
     std::int64_t next = std::min({model.duration_s, schedule.next_row_s, next_checkpoint});
-    if (schedule.next_readout < model.readout_times_s.size())
-      next = std::min(next, model.readout_times_s[schedule.next_readout]);
+    if (schedule.next_readout < model.readout_times_s.size()) next = std::min(next, model.readout_times_s[schedule.next_readout]);
     simulation.advance_to(next);
     if (observer.progress != nullptr) observer.progress->update(static_cast<double>(simulation.state().time_s));
   }
@@ -121,8 +120,7 @@ void prepare_output_directory(const std::filesystem::path& dir, bool force) {
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
     throw InputError(SourceLocation{dir.string(), 0, 0}, "output.directory", "exists and is not a directory");
   fs::create_directories(dir, ec);
-  if (ec)
-    throw InputError(SourceLocation{dir.string(), 0, 0}, "output.directory", "cannot create directory: " + ec.message());
+  if (ec) throw InputError(SourceLocation{dir.string(), 0, 0}, "output.directory", "cannot create directory: " + ec.message());
   std::vector<fs::path> ours, foreign;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
@@ -139,9 +137,8 @@ void prepare_output_directory(const std::filesystem::path& dir, bool force) {
                                  "--force",
                                  foreign.front().filename().string()));
   // run.json first: a directory without it is visibly not a finished run.
-  std::sort(ours.begin(), ours.end(), [](const fs::path& a, const fs::path& b) {
-    return (a.filename() == "run.json") > (b.filename() == "run.json");
-  });
+  std::sort(ours.begin(), ours.end(),
+            [](const fs::path& a, const fs::path& b) { return (a.filename() == "run.json") > (b.filename() == "run.json"); });
   for (const auto& p : ours) fs::remove_all(p, ec);
 }
 
@@ -178,15 +175,17 @@ std::filesystem::path run_and_write(const std::shared_ptr<const Model>& model_pt
     // follow them and the axons (oxygen and every other field are in the ParaView files).
     const auto field = static_cast<int>(std::find(names.begin(), names.end(), "vessel") - names.begin());
     write_pictures(options.output_dir / "pictures", schedule.next_readout, &view, &site->cells, &site->axons,
-                   {.field_substrate = field, .field_name = "vessel density (1 = normal nerve)",
-                    .phenotype_variable = "cjun", .title = fmt::format("Injury site, day {:g}", days)},
+                   {.field_substrate = field,
+                    .field_name = "vessel density (1 = normal nerve)",
+                    .phenotype_variable = "cjun",
+                    .title = fmt::format("Injury site, day {:g}", days)},
                    {.x_um = model.site->distal_section_um, .title = fmt::format("Distal section, day {:g}", days)});
   };
   observer.checkpoint = [&](const Simulation& at, const ObservationSchedule& due) {
-    write_checkpoint(options.output_dir / "checkpoint.bin",
-                     Checkpoint{binary_version(), model.scenario().sha256(), model.scenario().path,
-                                model.scenario().canonical_toml(), at.state(), timeseries, readouts, due.next_readout,
-                                due.next_row_s});
+    write_checkpoint(
+        options.output_dir / "checkpoint.bin",
+        Checkpoint{binary_version(), model.scenario().sha256(), model.scenario().path, model.scenario().canonical_toml(),
+                   at.state(), timeseries, readouts, due.next_readout, due.next_row_s});
   };
   observer.progress = &progress;
   advance_and_observe(simulation, schedule, observer);
@@ -196,15 +195,14 @@ std::filesystem::path run_and_write(const std::shared_ptr<const Model>& model_pt
   run["bungner_version"] = build_info::version;
   run["git_commit"] = build_info::git_commit;
   run["build"] = {{"type", build_info::build_type}, {"compiler", build_info::compiler}, {"flags", build_info::cxx_flags}};
-  run["libraries"] = {
-      {"fmt", FMT_VERSION},
-      {"spdlog", fmt::format("{}.{}.{}", SPDLOG_VER_MAJOR, SPDLOG_VER_MINOR, SPDLOG_VER_PATCH)},
-      {"tomlplusplus", fmt::format("{}.{}.{}", TOML_LIB_MAJOR, TOML_LIB_MINOR, TOML_LIB_PATCH)},
-      {"nlohmann_json", fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
-                                    NLOHMANN_JSON_VERSION_PATCH)},
-      {"openssl", OPENSSL_VERSION_TEXT},
-      {"openmp", _OPENMP},
-      {"random123", "Debian librandom123-dev"}};
+  run["libraries"] = {{"fmt", FMT_VERSION},
+                      {"spdlog", fmt::format("{}.{}.{}", SPDLOG_VER_MAJOR, SPDLOG_VER_MINOR, SPDLOG_VER_PATCH)},
+                      {"tomlplusplus", fmt::format("{}.{}.{}", TOML_LIB_MAJOR, TOML_LIB_MINOR, TOML_LIB_PATCH)},
+                      {"nlohmann_json", fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
+                                                    NLOHMANN_JSON_VERSION_PATCH)},
+                      {"openssl", OPENSSL_VERSION_TEXT},
+                      {"openmp", _OPENMP},
+                      {"random123", "Debian librandom123-dev"}};
   run["command_line"] = options.command_line;
   run["host"] = host_name();
   run["threads"] = options.threads;

@@ -28,8 +28,8 @@ constexpr const char* vtk_type() {
 template <typename T>
 void data_array(std::string& out, std::string_view name, const T* values, std::size_t count, int components = 1) {
   const std::uint64_t bytes = count * sizeof(T);
-  out += fmt::format("        <DataArray type=\"{}\" Name=\"{}\" NumberOfComponents=\"{}\" format=\"binary\">",
-                     vtk_type<T>(), name, components);
+  out += fmt::format("        <DataArray type=\"{}\" Name=\"{}\" NumberOfComponents=\"{}\" format=\"binary\">", vtk_type<T>(),
+                     name, components);
   out += text::base64_encode(&bytes, sizeof bytes);
   out += text::base64_encode(values, bytes);
   out += "</DataArray>\n";
@@ -42,8 +42,7 @@ void data_array(std::string& out, std::string_view name, const Container& values
 
 /// A string array (field data): ASCII, each string's bytes followed by a 0, as VTK reads them.
 void string_array(std::string& out, std::string_view name, const std::vector<std::string>& strings) {
-  out += fmt::format("        <Array type=\"String\" Name=\"{}\" NumberOfTuples=\"{}\" format=\"ascii\">", name,
-                     strings.size());
+  out += fmt::format("        <Array type=\"String\" Name=\"{}\" NumberOfTuples=\"{}\" format=\"ascii\">", name, strings.size());
   for (const auto& s : strings) {
     for (const unsigned char c : s) out += fmt::format("{} ", static_cast<int>(c));
     out += "0 ";
@@ -77,13 +76,13 @@ void poly_cells(std::string& out, std::string_view element, const std::vector<st
 
 std::string vti_text(const fields::Fields& fields, const std::vector<std::string>& substrate_names) {
   if (substrate_names.size() != fields.substrates())
-    throw std::invalid_argument(fmt::format("vti_text: {} substrate names for {} substrates", substrate_names.size(),
-                                            fields.substrates()));
+    throw std::invalid_argument(
+        fmt::format("vti_text: {} substrate names for {} substrates", substrate_names.size(), fields.substrates()));
   const fields::Grid& g = fields.grid();
   const std::string extent = fmt::format("0 {} 0 {} 0 {}", g.nx, g.ny, g.nz);
   std::string out = header("ImageData");
-  out += fmt::format("  <ImageData WholeExtent=\"{}\" Origin=\"{} {} {}\" Spacing=\"{} {} {}\">\n", extent,
-                     g.origin_um[0], g.origin_um[1], g.origin_um[2], g.dx_um, g.dx_um, g.dx_um);
+  out += fmt::format("  <ImageData WholeExtent=\"{}\" Origin=\"{} {} {}\" Spacing=\"{} {} {}\">\n", extent, g.origin_um[0],
+                     g.origin_um[1], g.origin_um[2], g.dx_um, g.dx_um, g.dx_um);
   out += fmt::format("    <Piece Extent=\"{}\">\n      <CellData>\n", extent);
   // Voxels are stored x fastest, then y, then z: VTK's cell order, so each substrate is a
   // strided gather of the interleaved array.
@@ -104,9 +103,10 @@ std::string agents_vtp_text(const agents::Agents& agents) {
   for (const auto& k : agents.kinds()) kind_names.push_back(k.name);  // as character codes: no escaping
   string_array(out, "kind_names", kind_names);
   out += "    </FieldData>\n";
-  out += fmt::format("    <Piece NumberOfPoints=\"{}\" NumberOfVerts=\"{}\" NumberOfLines=\"0\" NumberOfStrips=\"0\" "
-                     "NumberOfPolys=\"0\">\n",
-                     n, n);
+  out += fmt::format(
+      "    <Piece NumberOfPoints=\"{}\" NumberOfVerts=\"{}\" NumberOfLines=\"0\" NumberOfStrips=\"0\" "
+      "NumberOfPolys=\"0\">\n",
+      n, n);
   out += "      <PointData>\n";
   data_array(out, "id", agents.id);
   data_array(out, "kind", agents.kind);
@@ -155,9 +155,10 @@ std::string axons_vtp_text(const agents::Axons& axons) {
     }
   }
   std::string out = header("PolyData");
-  out += fmt::format("  <PolyData>\n    <Piece NumberOfPoints=\"{}\" NumberOfVerts=\"0\" NumberOfLines=\"{}\" "
-                     "NumberOfStrips=\"0\" NumberOfPolys=\"0\">\n",
-                     xyz.size() / 3, offsets.size());
+  out += fmt::format(
+      "  <PolyData>\n    <Piece NumberOfPoints=\"{}\" NumberOfVerts=\"0\" NumberOfLines=\"{}\" "
+      "NumberOfStrips=\"0\" NumberOfPolys=\"0\">\n",
+      xyz.size() / 3, offsets.size());
   out += "      <CellData>\n";
   data_array(out, "axon_id", axon_id);
   data_array(out, "parent_id", parent_id);

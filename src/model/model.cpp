@@ -132,9 +132,8 @@ ModelSpec ModelSpec::parse(const Scenario& scenario, const ParameterSet& paramet
   m.endoneurial_area_m2 = schema::quantity(anatomy, "endoneurial_area", "m^2");
   for (auto&& [name, node] : section(s, "targets")) {
     const toml::table& t = *node.as_table();
-    TargetSpec spec{std::string(name.str()), schema::string(t, "kind") == "muscle",
-                    schema::quantity(t, "distance", "m"), schema::quantity(t, "motor_share", "1"),
-                    schema::quantity(t, "sensory_share", "1")};
+    TargetSpec spec{std::string(name.str()), schema::string(t, "kind") == "muscle", schema::quantity(t, "distance", "m"),
+                    schema::quantity(t, "motor_share", "1"), schema::quantity(t, "sensory_share", "1")};
     spec.branch = schema::string(t, "branch");
     spec.cmap_amplitude_v = schema::quantity(t, "cmap_amplitude", "V");
     spec.distal_latency_s = schema::quantity(t, "distal_latency", "s");
@@ -142,8 +141,7 @@ ModelSpec ModelSpec::parse(const Scenario& scenario, const ParameterSet& paramet
     spec.wet_weight_kg = schema::quantity(t, "wet_weight", "kg");
     const double type_i = schema::quantity(t, "type_i_share", "1");
     const double type_iia = schema::quantity(t, "type_iia_share", "1");
-    if (type_i + type_iia > 1 + 1e-9)
-      throw ModelError("targets." + spec.name + ": type_i_share + type_iia_share exceed 100 %");
+    if (type_i + type_iia > 1 + 1e-9) throw ModelError("targets." + spec.name + ": type_i_share + type_iia_share exceed 100 %");
     spec.fibre_shares = {type_i, type_iia, std::max(0.0, 1 - type_i - type_iia)};
     m.targets_.push_back(std::move(spec));
   }
@@ -294,8 +292,7 @@ void Model::build_content(const Registry& registry) {
     processes_.push_back(entry->create(context, item.table));
   }
   // Due processes run in phase order; registration order breaks ties, so the order is fixed.
-  std::stable_sort(processes_.begin(), processes_.end(),
-                   [](const auto& a, const auto& b) { return a->phase() < b->phase(); });
+  std::stable_sort(processes_.begin(), processes_.end(), [](const auto& a, const auto& b) { return a->phase() < b->phase(); });
   // Every readout feeds timeseries.csv; `readouts.include` filters only readouts.csv.
   for (const auto& entry : registry.readouts()) {
     if (auto readout = entry.create(context)) {

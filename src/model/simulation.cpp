@@ -39,8 +39,7 @@ void populate(const Model& model, State& state) {
 }
 
 ExtentSizes extent_sizes(const Model& model) {
-  return {static_cast<std::size_t>(model.motor_neurons) + model.sensory_neurons, model.distal_segments,
-          model.targets().size()};
+  return {static_cast<std::size_t>(model.motor_neurons) + model.sensory_neurons, model.distal_segments, model.targets().size()};
 }
 
 }  // namespace

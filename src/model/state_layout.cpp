@@ -1,6 +1,7 @@
 #include "bungner/model/state_layout.hpp"
 
 #include <algorithm>
+#include <bit>
 
 #include <fmt/format.h>
 
@@ -67,8 +68,8 @@ std::uint32_t StateLayout::declare_block(std::string_view name, ScalarType type,
     if (b.name != name) continue;
     if (b.type != type || b.width != width || b.extent != extent || b.initial != initial)
       throw ModelError(fmt::format("state block '{}' is declared twice differently: {} {} and {} {} (or another initial value)",
-                                   name, describe_element(b.type, b.width), extent_name(b.extent),
-                                   describe_element(type, width), extent_name(extent)));
+                                   name, describe_element(b.type, b.width), extent_name(b.extent), describe_element(type, width),
+                                   extent_name(extent)));
     return static_cast<std::uint32_t>(i);
   }
   blocks_.push_back(BlockSpec{std::string(name), type, width, extent, std::move(initial), 0});
@@ -87,7 +88,8 @@ SignalHandle StateLayout::signal(const SignalSpec& spec) {
     const SignalSpec& s = signals_[i];
     if (s.name != spec.name) continue;
     // Bitwise comparison of the neutral value: a NaN neutral is as good as any.
-    if (s.unit != spec.unit || std::memcmp(&s.neutral, &spec.neutral, sizeof(double)) != 0 || s.combine != spec.combine)
+    if (s.unit != spec.unit || std::bit_cast<std::uint64_t>(s.neutral) != std::bit_cast<std::uint64_t>(spec.neutral) ||
+        s.combine != spec.combine)
       throw ModelError(fmt::format("signal '{}' is declared twice differently: [{}] neutral {} {} and [{}] neutral {} {}",
                                    spec.name, s.unit, s.neutral, combine_name(s.combine), spec.unit, spec.neutral,
                                    combine_name(spec.combine)));
@@ -103,8 +105,8 @@ std::uint32_t StateLayout::find_block(std::string_view name, ScalarType type, st
   for (std::size_t i = 0; i < blocks_.size(); ++i)
     if (blocks_[i].name == name) {
       if (blocks_[i].type != type || blocks_[i].width != width)
-        throw ModelError(fmt::format("state block '{}' holds {}, not {}", name, describe_element(blocks_[i].type, blocks_[i].width),
-                                     describe_element(type, width)));
+        throw ModelError(fmt::format("state block '{}' holds {}, not {}", name,
+                                     describe_element(blocks_[i].type, blocks_[i].width), describe_element(type, width)));
       return static_cast<std::uint32_t>(i);
     }
   throw ModelError(fmt::format("no state block '{}' is declared in this model", name));

@@ -116,6 +116,7 @@ PYBIND11_MODULE(bungner, m) {
   m.attr("__version__") = std::string(bungner::build_info::version);
 
   // Invalid scenarios raise ValueError with every diagnostic (file:line:column: key: message).
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): pybind11 fixes the translator signature
   py::register_exception_translator([](std::exception_ptr error) {
     try {
       if (error) std::rethrow_exception(error);
@@ -136,8 +137,7 @@ PYBIND11_MODULE(bungner, m) {
           "readouts", [](const bungner::io::RunResult& r) { return data_frame(r.readouts, "readout"); },
           "pandas DataFrame with columns time_days, readout, value, unit (as readouts.csv)")
       .def_property_readonly(
-          "variables", [](const bungner::io::RunResult& r) { return names(r.timeseries); },
-          "names of the time-series variables")
+          "variables", [](const bungner::io::RunResult& r) { return names(r.timeseries); }, "names of the time-series variables")
       .def_property_readonly(
           "readout_names", [](const bungner::io::RunResult& r) { return names(r.readouts); }, "names of the readouts")
       .def(
@@ -158,7 +158,6 @@ PYBIND11_MODULE(bungner, m) {
       .def("run", &run_scenario, "Runs the scenario (the GIL is released meanwhile) and returns a Result");
 
   m.def(
-      "run",
-      [](const std::string& path, const py::dict& set) { return run_scenario(PyScenario(path, set)); },
-      py::arg("path"), py::arg("set") = py::dict(), "Scenario(path, set).run()");
+      "run", [](const std::string& path, const py::dict& set) { return run_scenario(PyScenario(path, set)); }, py::arg("path"),
+      py::arg("set") = py::dict(), "Scenario(path, set).run()");
 }

@@ -22,14 +22,22 @@ namespace {
 
 Field quantity(std::string key, std::string doc, std::string unit, std::string default_text, Range hard,
                Range plausible = {-schema::unbounded, schema::unbounded}) {
-  Field f{.key = std::move(key), .kind = Kind::quantity, .doc = std::move(doc), .unit = std::move(unit),
-          .default_text = std::move(default_text), .hard = hard, .plausible = plausible};
+  Field f{.key = std::move(key),
+          .kind = Kind::quantity,
+          .doc = std::move(doc),
+          .unit = std::move(unit),
+          .default_text = std::move(default_text),
+          .hard = hard,
+          .plausible = plausible};
   f.required = f.default_text.empty();
   return f;
 }
 
 Field choice(std::string key, std::string doc, std::vector<std::string> choices, std::string default_text) {
-  Field f{.key = std::move(key), .kind = Kind::choice, .doc = std::move(doc), .default_text = std::move(default_text),
+  Field f{.key = std::move(key),
+          .kind = Kind::choice,
+          .doc = std::move(doc),
+          .default_text = std::move(default_text),
           .choices = std::move(choices)};
   f.required = f.default_text.empty();
   return f;
@@ -46,9 +54,11 @@ Field build_core_schema() {
       Field{.key = "description", .kind = Kind::string, .doc = "free text", .default_text = ""},
       choice("species", "species of the subject; selects the preset data/presets/<species>-<nerve>.toml",
              {"rat", "mouse", "rabbit", "human"}, ""),
-      Field{.key = "nerve", .kind = Kind::string, .doc = "injured nerve, e.g. sciatic, femoral, median, ulnar",
-            .required = true},
-      Field{.key = "seed", .kind = Kind::integer, .doc = "seed of all random draws of the run", .default_text = "1",
+      Field{.key = "nerve", .kind = Kind::string, .doc = "injured nerve, e.g. sciatic, femoral, median, ulnar", .required = true},
+      Field{.key = "seed",
+            .kind = Kind::integer,
+            .doc = "seed of all random draws of the run",
+            .default_text = "1",
             .hard = {0, 9223372036854775807.0}},
       table("injury", "the injury",
             {choice("type", "Seddon class of the injury", {"conduction_block", "crush", "transection"}, ""),
@@ -59,8 +69,8 @@ Field build_core_schema() {
                     {"auto", "I", "II", "III", "IV", "V"}, "auto"),
              quantity("gap_length", "length of nerve missing after a transection", "mm", "0 mm", {0, 300}, {0, 60})}),
       table("repair", "the surgical repair",
-            {choice("type", "repair technique",
-                    {"none", "direct_suture", "autograft", "decellularized_allograft", "conduit"}, "none"),
+            {choice("type", "repair technique", {"none", "direct_suture", "autograft", "decellularized_allograft", "conduit"},
+                    "none"),
              quantity("timing", "time from injury to repair", "d", "0 d", {0, 7300}, {0, 1000}),
              choice("cross_suture",
                     "experimental design of Gordon and colleagues: suture to a freshly cut partner so that only "
@@ -70,71 +80,64 @@ Field build_core_schema() {
              table("conduit", "nerve guidance conduit (repair.type = conduit)",
                    {choice("material", "wall material",
                            {"silicone", "collagen", "chitosan", "pcl", "plga", "pga", "fibrin", "vein"}, "silicone"),
-                    quantity("length", "conduit length; 0 means gap length plus 2 mm in each stump", "mm", "0 mm",
-                             {0, 300}),
+                    quantity("length", "conduit length; 0 means gap length plus 2 mm in each stump", "mm", "0 mm", {0, 300}),
                     quantity("inner_diameter", "lumen diameter", "mm", "1.5 mm", {0.1, 30}, {0.5, 10}),
                     quantity("wall_permeability",
-                             "solute permeability of the wall (default: the material's, data/materials/conduits.toml)",
-                             "cm/s", "0 cm/s", {0, 1}),
+                             "solute permeability of the wall (default: the material's, data/materials/conduits.toml)", "cm/s",
+                             "0 cm/s", {0, 1}),
                     quantity("degradation_time",
                              "time for the wall to lose its mechanical integrity; 0 means it does not degrade "
                              "(default: the material's, data/materials/conduits.toml)",
                              "d", "0 d", {0, 36500}),
-                    choice("filler", "lumen filler", {"none", "saline", "collagen_gel", "fibrin", "hydrogel"},
-                           "none")})}),
+                    choice("filler", "lumen filler", {"none", "saline", "collagen_gel", "fibrin", "hydrogel"}, "none")})}),
       table("anatomy", "nerve composition (from the preset; may be overridden)",
             {quantity("motor_neurons", "motor neurons whose axons run in the injured nerve", "cells", "", {1, 1e6}),
-             quantity("sensory_neurons", "sensory neurons (myelinated fibres) of the injured nerve", "cells", "",
-                      {0, 1e7}),
+             quantity("sensory_neurons", "sensory neurons (myelinated fibres) of the injured nerve", "cells", "", {0, 1e7}),
              quantity("motor_conduction_velocity",
-                      "normal motor nerve conduction velocity (0: unknown; electrophysiology readouts need it)", "m/s",
-                      "0 m/s", {0, 150}),
+                      "normal motor nerve conduction velocity (0: unknown; electrophysiology readouts need it)", "m/s", "0 m/s",
+                      {0, 150}),
              quantity("reference_body_weight",
-                      "body weight the normal conduction velocity belongs to (0: none, no scaling by body weight)", "g",
-                      "0 g", {0, 1e7}),
+                      "body weight the normal conduction velocity belongs to (0: none, no scaling by body weight)", "g", "0 g",
+                      {0, 1e7}),
              quantity("body_weight",
                       "the animal's body weight (0: the reference); the normal conduction velocity scales as "
                       "(body_weight / reference_body_weight)^electrophysiology.velocity_weight_exponent",
                       "g", "0 g", {0, 1e7}),
-             quantity("endoneurial_area", "endoneurial cross-section of the nerve at the readout section (0: unknown)",
-                      "mm^2", "0 mm^2", {0, 1000})}),
-      Field{.key = "targets",
-            .kind = Kind::table_map,
-            .doc = "targets of the nerve (from the preset), by name",
-            .children = {choice("kind", "target organ", {"muscle", "skin"}, "muscle"),
-                         quantity("distance", "distance from the injury to the target along the nerve", "mm", "",
-                                  {0.1, 2000}),
-                         quantity("motor_share", "share of the nerve's motor axons that supply this target", "%",
-                                  "0 %", {0, 100}),
-                         quantity("sensory_share", "share of the nerve's sensory axons that supply this target", "%",
-                                  "0 %", {0, 100}),
-                         choice("branch", "nerve branch that supplies the target (the SFI reads tibial and peroneal)",
-                                {"none", "tibial", "peroneal", "other"}, "none"),
-                         quantity("cmap_amplitude", "normal compound muscle action potential amplitude (0: unknown)",
-                                  "mV", "0 mV", {0, 200}),
-                         quantity("distal_latency", "normal motor latency from the injury site to the muscle (0: unknown)",
-                                  "ms", "0 ms", {0, 100}),
-                         quantity("tetanic_force", "normal maximal isometric tetanic force (0: unknown)", "N", "0 N",
-                                  {0, 10000}),
-                         quantity("wet_weight", "normal wet weight of the muscle (0: unknown)", "g", "0 g",
-                                  {0, 10000}),
-                         quantity("type_i_share",
-                                  "share of slow type I fibres in the muscle (the rest: type IIA and IIX/IIB)", "%",
-                                  "40 %", {0, 100}),
-                         quantity("type_iia_share", "share of fast fatigue-resistant type IIA fibres in the muscle",
-                                  "%", "30 %", {0, 100})}},
+             quantity("endoneurial_area", "endoneurial cross-section of the nerve at the readout section (0: unknown)", "mm^2",
+                      "0 mm^2", {0, 1000})}),
+      Field{
+          .key = "targets",
+          .kind = Kind::table_map,
+          .doc = "targets of the nerve (from the preset), by name",
+          .children = {choice("kind", "target organ", {"muscle", "skin"}, "muscle"),
+                       quantity("distance", "distance from the injury to the target along the nerve", "mm", "", {0.1, 2000}),
+                       quantity("motor_share", "share of the nerve's motor axons that supply this target", "%", "0 %", {0, 100}),
+                       quantity("sensory_share", "share of the nerve's sensory axons that supply this target", "%", "0 %",
+                                {0, 100}),
+                       choice("branch", "nerve branch that supplies the target (the SFI reads tibial and peroneal)",
+                              {"none", "tibial", "peroneal", "other"}, "none"),
+                       quantity("cmap_amplitude", "normal compound muscle action potential amplitude (0: unknown)", "mV", "0 mV",
+                                {0, 200}),
+                       quantity("distal_latency", "normal motor latency from the injury site to the muscle (0: unknown)", "ms",
+                                "0 ms", {0, 100}),
+                       quantity("tetanic_force", "normal maximal isometric tetanic force (0: unknown)", "N", "0 N", {0, 10000}),
+                       quantity("wet_weight", "normal wet weight of the muscle (0: unknown)", "g", "0 g", {0, 10000}),
+                       quantity("type_i_share", "share of slow type I fibres in the muscle (the rest: type IIA and IIX/IIB)", "%",
+                                "40 %", {0, 100}),
+                       quantity("type_iia_share", "share of fast fatigue-resistant type IIA fibres in the muscle", "%", "30 %",
+                                {0, 100})}},
       Field{.key = "therapies", .kind = Kind::table_array, .doc = "therapies, each a [[therapies]] table with a type"},
       table("site", "the injury site in 3D (proximal stump, gap or bridge, distal stump)",
-            {choice("model", "3d: cells, fields and growth cones at the injury site; off: the 0D/1D model alone",
-                    {"3d", "off"}, "off"),
+            {choice("model", "3d: cells, fields and growth cones at the injury site; off: the 0D/1D model alone", {"3d", "off"},
+                    "off"),
              quantity("resolution", "voxel edge of the site's grid", "um", "100 um", {10, 1000}, {25, 250}),
-             quantity("nerve_diameter", "diameter of the nerve (endoneurial space of its fascicles)", "mm", "1 mm",
-                      {0.05, 20}, {0.2, 8}),
+             quantity("nerve_diameter", "diameter of the nerve (endoneurial space of its fascicles)", "mm", "1 mm", {0.05, 20},
+                      {0.2, 8}),
              quantity("proximal_length", "proximal stump modelled in 3D", "mm", "1 mm", {0.1, 20}),
-             quantity("distal_length", "distal stump modelled in 3D (axons pass on to the 1D nerve at its end)",
-                      "mm", "4 mm", {0.5, 50}),
-             quantity("distal_section", "distance of the distal readout section from the distal cut face", "mm",
-                      "3 mm", {0.1, 50})}),
+             quantity("distal_length", "distal stump modelled in 3D (axons pass on to the 1D nerve at its end)", "mm", "4 mm",
+                      {0.5, 50}),
+             quantity("distal_section", "distance of the distal readout section from the distal cut face", "mm", "3 mm",
+                      {0.1, 50})}),
       table("simulation", "run control",
             {quantity("duration", "simulated time after injury", "d", "84 d", {0.04, 7305}, {1, 3650})}),
       table("readouts", "readout schedule",
@@ -144,17 +147,15 @@ Field build_core_schema() {
                    .unit = "d",
                    .hard = {0, 7305},
                    .default_list = {"1 week", "2 weeks", "4 weeks", "8 weeks", "12 weeks"}},
-             Field{.key = "include",
-                   .kind = Kind::string_list,
-                   .doc = "readouts to take (empty: all registered readouts)"}}),
+             Field{.key = "include", .kind = Kind::string_list, .doc = "readouts to take (empty: all registered readouts)"}}),
       table("output", "run outputs",
             {Field{.key = "directory",
                    .kind = Kind::string,
                    .doc = "output directory (empty: runs/<scenario file stem>)",
                    .default_text = ""},
              quantity("timeseries_interval", "interval of timeseries.csv rows", "d", "1 d", {1.0 / 24.0, 365}),
-             quantity("checkpoint_interval",
-                      "interval of checkpoints for `bungner run --resume DIR` (0: none)", "d", "0 d", {0, 3650})}),
+             quantity("checkpoint_interval", "interval of checkpoints for `bungner run --resume DIR` (0: none)", "d", "0 d",
+                      {0, 3650})}),
       Field{.key = "parameters",
             .kind = Kind::free_table,
             .doc = "model parameter overrides, \"<mechanism>.<name>\" = \"value unit\" (see `bungner params`)"},
@@ -207,9 +208,9 @@ std::optional<double> parse_parameter(const toml::node& node, const ParameterSpe
     } else if (node.is_number() && units::parse_unit(spec.unit).dimension.dimensionless()) {
       value = units::from_si(units::to_si(*node.value<double>(), "1"), spec.unit);
     } else if (node.is_number()) {
-      schema::error(diagnostics, where, path,
-                    fmt::format("missing unit: write the value as a string with a unit, e.g. \"{} {}\"",
-                                node_text(node), spec.unit));
+      schema::error(
+          diagnostics, where, path,
+          fmt::format("missing unit: write the value as a string with a unit, e.g. \"{} {}\"", node_text(node), spec.unit));
       return std::nullopt;
     } else {
       schema::error(diagnostics, where, path, "expected a quantity string such as \"3 " + spec.unit + "\"");
@@ -221,23 +222,20 @@ std::optional<double> parse_parameter(const toml::node& node, const ParameterSpe
   }
   if (!spec.hard.contains(value)) {
     schema::error(diagnostics, where, path,
-                  fmt::format("value {} {} is outside the allowed range {} to {} {}", text::format_double(value),
-                              spec.unit, text::format_double(spec.hard.low), text::format_double(spec.hard.high),
-                              spec.unit));
+                  fmt::format("value {} {} is outside the allowed range {} to {} {}", text::format_double(value), spec.unit,
+                              text::format_double(spec.hard.low), text::format_double(spec.hard.high), spec.unit));
     return std::nullopt;
   }
   if (!spec.plausible.contains(value)) {
     schema::warning(diagnostics, where, path,
-                    fmt::format("value {} {} is outside the plausible range {} to {} {}",
-                                text::format_double(value), spec.unit, text::format_double(spec.plausible.low),
-                                text::format_double(spec.plausible.high), spec.unit));
+                    fmt::format("value {} {} is outside the plausible range {} to {} {}", text::format_double(value), spec.unit,
+                                text::format_double(spec.plausible.low), text::format_double(spec.plausible.high), spec.unit));
   }
   return value;
 }
 
 /// Flattens nested parameter tables into (dotted name, node) pairs.
-void flatten(const toml::table& t, const std::string& prefix,
-             std::vector<std::pair<std::string, const toml::node*>>& out) {
+void flatten(const toml::table& t, const std::string& prefix, std::vector<std::pair<std::string, const toml::node*>>& out) {
   for (auto&& [k, v] : t) {
     const std::string name = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
     if (const toml::table* sub = v.as_table(); sub != nullptr && !sub->contains("value"))
@@ -358,8 +356,8 @@ PresetData load_preset(const toml::table& input, const std::string& scenario_nam
   const std::string stem = *species + "-" + *nerve;
   // Preset names are short identifiers; anything else cannot name a file and is reported as such.
   const bool plain = nerve->size() <= 64 && std::all_of(nerve->begin(), nerve->end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+                     });
   const std::filesystem::path file = dir / (stem + ".toml");
   std::error_code exists_error;
   if (!plain || !std::filesystem::exists(file, exists_error)) {
@@ -495,8 +493,8 @@ SourceLocation where_or(const toml::table& input, std::initializer_list<std::str
 
 /// Therapies against the rest of the scenario: none may start after the end of the simulation, and
 /// each therapy's own rules (TherapyEntry::check). Problems point at the item's key in the input.
-void check_therapies(const toml::table& input, const toml::table& resolved, const std::string& name,
-                     const Registry& registry, std::vector<Diagnostic>& diagnostics) {
+void check_therapies(const toml::table& input, const toml::table& resolved, const std::string& name, const Registry& registry,
+                     std::vector<Diagnostic>& diagnostics) {
   const toml::array* items = resolved["therapies"].as_array();
   if (items == nullptr) return;
   const toml::array* given = input["therapies"].as_array();
@@ -538,8 +536,8 @@ std::vector<std::pair<std::string, std::string>> observation_candidates(const to
         continue;
       }
       const std::string prefix = pattern.substr(0, star);
-      if (prefix.ends_with('.') && std::find(r.observations.begin(), r.observations.end(),
-                                              prefix.substr(0, prefix.size() - 1)) != r.observations.end())
+      if (prefix.ends_with('.') &&
+          std::find(r.observations.begin(), r.observations.end(), prefix.substr(0, prefix.size() - 1)) != r.observations.end())
         continue;
       for (const auto& target : targets) out.emplace_back(prefix + target + pattern.substr(star + 1), r.name);
     }
@@ -554,7 +552,8 @@ void check_readout_include(const toml::table& input, const toml::table& resolved
   if (include == nullptr) return;
   std::vector<std::string> modules;
   for (const auto& r : registry.readouts()) modules.push_back(r.name);
-  const toml::array* given = find_node(input, {"readouts", "include"}) ? find_node(input, {"readouts", "include"})->as_array() : nullptr;
+  const toml::array* given =
+      find_node(input, {"readouts", "include"}) ? find_node(input, {"readouts", "include"})->as_array() : nullptr;
   const auto candidates = observation_candidates(resolved, registry);
   // A numbered graft's observations (msc_cells.2) are taken as their globs declare them.
   const auto numbered = [&](const std::string& r) {
@@ -577,8 +576,10 @@ void check_readout_include(const toml::table& input, const toml::table& resolved
     for (const auto& [observation, module] : candidates) names.push_back(observation);
     if (auto s = text::did_you_mean(r, names)) {
       const auto it = std::find_if(candidates.begin(), candidates.end(), [&](const auto& c) { return c.first == *s; });
-      if (it == candidates.end()) message += fmt::format("; did you mean the readout module '{}'?", *s);
-      else message += fmt::format("; did you mean '{}', an observation of the readout module '{}'?", *s, it->second);
+      if (it == candidates.end())
+        message += fmt::format("; did you mean the readout module '{}'?", *s);
+      else
+        message += fmt::format("; did you mean '{}', an observation of the readout module '{}'?", *s, it->second);
     }
     message += " (`bungner list readouts` lists the modules and their observations)";
     const toml::node* at = given != nullptr && i < given->size() ? given->get(i) : nullptr;
@@ -588,8 +589,8 @@ void check_readout_include(const toml::table& input, const toml::table& resolved
 }
 
 /// Cross-field rules that a per-key schema cannot express.
-void check_consistency(const toml::table& input, const toml::table& resolved, const std::string& name,
-                       const Registry& registry, std::vector<Diagnostic>& diagnostics) {
+void check_consistency(const toml::table& input, const toml::table& resolved, const std::string& name, const Registry& registry,
+                       std::vector<Diagnostic>& diagnostics) {
   const std::string injury = schema::string(*resolved["injury"].as_table(), "type");
   const std::string repair = schema::string(*resolved["repair"].as_table(), "type");
   const double gap = schema::quantity(*resolved["injury"].as_table(), "gap_length", "mm");
@@ -627,18 +628,17 @@ void check_consistency(const toml::table& input, const toml::table& resolved, co
     }
     if (motor > 100.0 + 1e-9 || sensory > 100.0 + 1e-9)
       schema::error(diagnostics, where_or(input, {"targets"}, name), "targets",
-                    fmt::format("target shares add up to more than 100 % (motor {} %, sensory {} %)",
-                                text::format_double(motor), text::format_double(sensory)));
-    if (targets->empty())
-      schema::error(diagnostics, where_or(input, {"targets"}, name), "targets", "the nerve has no targets");
+                    fmt::format("target shares add up to more than 100 % (motor {} %, sensory {} %)", text::format_double(motor),
+                                text::format_double(sensory)));
+    if (targets->empty()) schema::error(diagnostics, where_or(input, {"targets"}, name), "targets", "the nerve has no targets");
   }
   const double duration = schema::quantity(*resolved["simulation"].as_table(), "duration", "d");
   const std::vector<double> times = schema::quantity_list(*resolved["readouts"].as_table(), "times", "d");
   for (std::size_t i = 0; i < times.size(); ++i) {
     if (times[i] > duration + 1e-9)
       schema::error(diagnostics, where_or(input, {"readouts", "times"}, name), fmt::format("readouts.times[{}]", i),
-                    fmt::format("readout at {} d is after the end of the simulation ({} d)",
-                                text::format_double(times[i]), text::format_double(duration)));
+                    fmt::format("readout at {} d is after the end of the simulation ({} d)", text::format_double(times[i]),
+                                text::format_double(duration)));
   }
   check_therapies(input, resolved, name, registry, diagnostics);
   check_readout_include(input, resolved, name, registry, diagnostics);
@@ -711,9 +711,8 @@ Scenario load_from_table(toml::table input, const std::string& name, const Regis
 
   toml::table resolved = schema::validate(input, root, "", diagnostics);
 
-  const bool has_errors = std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) {
-    return d.severity == Diagnostic::Severity::error;
-  });
+  const bool has_errors = std::any_of(diagnostics.begin(), diagnostics.end(),
+                                      [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::error; });
   if (!has_errors) {
     check_consistency(input, resolved, name, registry, diagnostics);
     schema::warn_ineffective(conditional, resolved, diagnostics);

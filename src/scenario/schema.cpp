@@ -26,7 +26,9 @@ const char* kind_name(Kind kind) {
     case Kind::boolean: return "true or false";
     case Kind::quantity_list: return "an array of quantities (e.g. [\"2 weeks\", \"4 weeks\"])";
     case Kind::string_list: return "an array of strings";
-    case Kind::table: case Kind::table_map: case Kind::free_table: return "a table";
+    case Kind::table:
+    case Kind::table_map:
+    case Kind::free_table: return "a table";
     case Kind::table_array: return "an array of tables ([[...]])";
   }
   return "?";
@@ -59,8 +61,8 @@ void check_range(double v, const Field& f, const SourceLocation& where, const st
   }
 }
 
-void check_quantity_text(const std::string& value, const Field& f, const SourceLocation& where,
-                         const std::string& path, std::vector<Diagnostic>& diagnostics) {
+void check_quantity_text(const std::string& value, const Field& f, const SourceLocation& where, const std::string& path,
+                         std::vector<Diagnostic>& diagnostics) {
   try {
     const double si = units::parse_as(value, f.unit);
     check_range(units::from_si(si, f.unit), f, where, path, diagnostics);
@@ -82,10 +84,10 @@ std::unique_ptr<toml::node> validate_value(const toml::node& node, const Field& 
       if (!node.is_string()) {
         if (node.is_number()) {
           error(diagnostics, where, path,
-                fmt::format("missing unit: write the value as a string with a unit, e.g. \"{} {}\"",
-                            node.is_integer() ? std::to_string(*node.value<std::int64_t>())
-                                              : text::format_double(*node.value<double>()),
-                            f.unit));
+                fmt::format(
+                    "missing unit: write the value as a string with a unit, e.g. \"{} {}\"",
+                    node.is_integer() ? std::to_string(*node.value<std::int64_t>()) : text::format_double(*node.value<double>()),
+                    f.unit));
           return nullptr;
         }
         return wrong_type();
@@ -134,8 +136,7 @@ std::unique_ptr<toml::node> validate_value(const toml::node& node, const Field& 
         const toml::node& item = *array->get(i);
         const std::string item_path = fmt::format("{}[{}]", path, i);
         if (!item.is_string()) {
-          error(diagnostics, location_of(item), item_path,
-                fmt::format("expected a string, got {}", toml_type_name(item)));
+          error(diagnostics, location_of(item), item_path, fmt::format("expected a string, got {}", toml_type_name(item)));
           continue;
         }
         if (f.kind == Kind::quantity_list)
@@ -144,8 +145,7 @@ std::unique_ptr<toml::node> validate_value(const toml::node& node, const Field& 
       }
       return out;
     }
-    default:
-      return wrong_type();
+    default: return wrong_type();
   }
 }
 
@@ -190,8 +190,7 @@ void error(std::vector<Diagnostic>& diagnostics, SourceLocation where, std::stri
 }
 
 void warning(std::vector<Diagnostic>& diagnostics, SourceLocation where, std::string key, std::string message) {
-  diagnostics.push_back(
-      Diagnostic{Diagnostic::Severity::warning, std::move(where), std::move(key), std::move(message)});
+  diagnostics.push_back(Diagnostic{Diagnostic::Severity::warning, std::move(where), std::move(key), std::move(message)});
 }
 
 toml::table validate(const toml::table& input, const Field& schema, const std::string& path,
@@ -215,13 +214,13 @@ toml::table validate(const toml::table& input, const Field& schema, const std::s
     const toml::node* node = input.get(f.key);
     if (node == nullptr) {
       if (f.required) {
-        error(diagnostics, location_of(input), child_path,
-              fmt::format("missing required key '{}' ({})", f.key, f.doc));
+        error(diagnostics, location_of(input), child_path, fmt::format("missing required key '{}' ({})", f.key, f.doc));
         continue;
       }
       switch (f.kind) {
         case Kind::table: out.insert(f.key, validate(toml::table{}, f, child_path, diagnostics)); break;
-        case Kind::table_map: case Kind::free_table: out.insert(f.key, toml::table{}); break;
+        case Kind::table_map:
+        case Kind::free_table: out.insert(f.key, toml::table{}); break;
         case Kind::table_array: out.insert(f.key, toml::array{}); break;
         default: {
           auto d = default_node(f);
@@ -379,9 +378,12 @@ std::string to_markdown(const Field& schema, const std::string& prefix) {
     if (!f.choices.empty()) detail += fmt::format(" One of: `{}`.", fmt::join(f.choices, "`, `"));
     if (!std::isinf(f.hard.low) || !std::isinf(f.hard.high))
       detail += fmt::format(" Allowed: {}.", range_text(f.hard, f.unit.empty() ? "1" : f.unit));
-    if (f.required) detail += " Required.";
-    else if (!f.default_text.empty()) detail += fmt::format(" Default `{}`.", f.default_text);
-    else if (!f.default_list.empty()) detail += fmt::format(" Default `[{}]`.", fmt::join(f.default_list, ", "));
+    if (f.required)
+      detail += " Required.";
+    else if (!f.default_text.empty())
+      detail += fmt::format(" Default `{}`.", f.default_text);
+    else if (!f.default_list.empty())
+      detail += fmt::format(" Default `[{}]`.", fmt::join(f.default_list, ", "));
     out += fmt::format("- `{}`: {}.{}\n", name, f.doc, detail);
     if (f.kind == Kind::table || f.kind == Kind::table_map) {
       out += to_markdown(f, f.kind == Kind::table_map ? name + ".<name>" : name);

@@ -167,10 +167,13 @@ std::vector<double> smooth_over_nerve(const Layout& layout, const std::vector<do
 fields::Fields snapshot_fields(const InjurySite& site, const Layout& layout, std::vector<std::string>& names) {
   names.clear();
   for (const auto& s : layout.substrates) names.push_back(s.name);
-  const std::vector<std::pair<const char*, const std::vector<double>*>> tissue{
-      {"axon_integrity", &site.axon_integrity}, {"myelin", &site.myelin},       {"fibrin", &site.fibrin},
-      {"vessel", &site.vessel},                 {"band", &site.band},           {"repair_schwann", &site.schwann_density},
-      {"regrown_axons", &site.regrown}};
+  const std::vector<std::pair<const char*, const std::vector<double>*>> tissue{{"axon_integrity", &site.axon_integrity},
+                                                                               {"myelin", &site.myelin},
+                                                                               {"fibrin", &site.fibrin},
+                                                                               {"vessel", &site.vessel},
+                                                                               {"band", &site.band},
+                                                                               {"repair_schwann", &site.schwann_density},
+                                                                               {"regrown_axons", &site.regrown}};
   for (const auto& t : tissue) names.push_back(t.first);
   const std::size_t S = layout.substrates.size();
   fields::Fields out(layout.grid, names.size());

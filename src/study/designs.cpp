@@ -25,9 +25,9 @@ namespace {
 // Sobol direction numbers
 
 struct JoeKuoRow {
-  std::uint32_t degree;                 ///< s: degree of the primitive polynomial
-  std::uint32_t coefficients;           ///< a: its inner coefficients a_1 ... a_{s-1}, a_1 highest
-  std::array<std::uint32_t, 11> m;      ///< initial direction integers m_1 ... m_s
+  std::uint32_t degree;             ///< s: degree of the primitive polynomial
+  std::uint32_t coefficients;       ///< a: its inner coefficients a_1 ... a_{s-1}, a_1 highest
+  std::array<std::uint32_t, 11> m;  ///< initial direction integers m_1 ... m_s
 };
 
 // Joe & Kuo (2008) new-joe-kuo-6.21201, dimensions 2..256: {s, a, {m_1, ..., m_s}}.
@@ -320,8 +320,7 @@ std::array<std::uint32_t, sobol_bits + 1> direction_numbers(std::size_t dimensio
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-[[noreturn]] void csv_error(std::string_view source, int line, int column, std::string key,
-                            std::string message) {
+[[noreturn]] void csv_error(std::string_view source, int line, int column, std::string key, std::string message) {
   throw InputError(SourceLocation{std::string(source), line, column}, std::move(key), std::move(message));
 }
 
@@ -387,8 +386,7 @@ Points latin_hypercube(std::size_t n, std::size_t dims, RandomKey key, bool cent
 
 Points sobol_sequence(std::size_t n, std::size_t dims, std::size_t skip) {
   if (dims < 1 || dims > sobol_max_dimensions) {
-    fail("Sobol sequence: dimensions must be 1.." + std::to_string(sobol_max_dimensions) + ", got " +
-         std::to_string(dims));
+    fail("Sobol sequence: dimensions must be 1.." + std::to_string(sobol_max_dimensions) + ", got " + std::to_string(dims));
   }
   constexpr std::uint64_t limit = std::uint64_t{1} << sobol_bits;
   if (skip > limit || n > limit - skip) fail("Sobol sequence: at most 2^32 points");
@@ -449,8 +447,8 @@ Points scale_points(const Points& unit_points, std::span<const ParameterRange> r
   scaled.reserve(unit_points.size());
   for (const auto& point : unit_points) {
     if (point.size() != ranges.size()) {
-      fail("scale_points: a point has " + std::to_string(point.size()) + " values for " +
-           std::to_string(ranges.size()) + " ranges");
+      fail("scale_points: a point has " + std::to_string(point.size()) + " values for " + std::to_string(ranges.size()) +
+           " ranges");
     }
     std::vector<double> values(point.size());
     for (std::size_t d = 0; d < point.size(); ++d) values[d] = scale_value(point[d], ranges[d]);
@@ -494,8 +492,8 @@ DesignTable make_design_table(std::span<const ParameterRange> ranges, const Poin
   }
   for (const auto& row : values) {
     if (row.size() != ranges.size()) {
-      fail("design table: a row has " + std::to_string(row.size()) + " values for " +
-           std::to_string(ranges.size()) + " parameters");
+      fail("design table: a row has " + std::to_string(row.size()) + " values for " + std::to_string(ranges.size()) +
+           " parameters");
     }
   }
   table.rows = values;
@@ -509,8 +507,8 @@ void write_design_csv(std::ostream& out, const DesignTable& table) {
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const auto& row = table.rows[r];
     if (row.size() != table.columns.size()) {
-      fail("design table: row " + std::to_string(r) + " has " + std::to_string(row.size()) +
-           " values for " + std::to_string(table.columns.size()) + " columns");
+      fail("design table: row " + std::to_string(r) + " has " + std::to_string(row.size()) + " values for " +
+           std::to_string(table.columns.size()) + " columns");
     }
     out << r;
     for (const double value : row) out << ',' << text::format_double(value);
@@ -562,8 +560,7 @@ DesignTable read_design_csv(std::istream& in, std::string_view source) {
       double value = 0.0;
       const auto result = std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
       if (value_text.empty() || result.ec != std::errc() || result.ptr != value_text.data() + value_text.size()) {
-        csv_error(source, fields[c].line, fields[c].column, table.columns[c - 1],
-                  quoted(value_text) + " is not a number");
+        csv_error(source, fields[c].line, fields[c].column, table.columns[c - 1], quoted(value_text) + " is not a number");
       }
       values.push_back(value);
     }

@@ -26,9 +26,8 @@ std::vector<double> evaluate(const ModelFunction& model, const Points& points) {
 }
 
 /// First-order and total indices from the rows `rows` (indices into 0..N-1, repeats allowed).
-void sobol_estimates(std::size_t dims, std::size_t n, std::span<const double> outputs,
-                     std::span<const std::size_t> rows, std::vector<double>& first,
-                     std::vector<double>& total, double& mean_out, double& variance_out) {
+void sobol_estimates(std::size_t dims, std::size_t n, std::span<const double> outputs, std::span<const std::size_t> rows,
+                     std::vector<double>& first, std::vector<double>& total, double& mean_out, double& variance_out) {
   const auto f_a = outputs.subspan(0, n);
   const auto f_b = outputs.subspan(n, n);
   const double count = static_cast<double>(rows.size());
@@ -47,8 +46,8 @@ void sobol_estimates(std::size_t dims, std::size_t n, std::span<const double> ou
     double first_sum = 0.0;
     double total_sum = 0.0;
     for (const std::size_t j : rows) {
-      first_sum += f_b[j] * (f_ab[j] - f_a[j]);                 // Saltelli et al. 2010
-      total_sum += (f_a[j] - f_ab[j]) * (f_a[j] - f_ab[j]);     // Jansen 1999
+      first_sum += f_b[j] * (f_ab[j] - f_a[j]);              // Saltelli et al. 2010
+      total_sum += (f_a[j] - f_ab[j]) * (f_a[j] - f_ab[j]);  // Jansen 1999
     }
     first[i] = first_sum / count / variance;
     total[i] = 0.5 * total_sum / count / variance;
@@ -166,8 +165,8 @@ SaltelliDesign saltelli_design(std::size_t dims, const SobolOptions& options) {
   Points b(n, std::vector<double>(dims));
   if (options.sampling == SaltelliSampling::sobol_sequence) {
     if (2 * dims > sobol_max_dimensions) {
-      fail("Saltelli design: the Sobol sequence has " + std::to_string(sobol_max_dimensions) +
-           " dimensions, too few for " + std::to_string(dims) + " parameters; use random sampling");
+      fail("Saltelli design: the Sobol sequence has " + std::to_string(sobol_max_dimensions) + " dimensions, too few for " +
+           std::to_string(dims) + " parameters; use random sampling");
     }
     const Points base = sobol_sequence(n, 2 * dims);
     for (std::size_t j = 0; j < n; ++j) {
@@ -197,14 +196,12 @@ SaltelliDesign saltelli_design(std::size_t dims, const SobolOptions& options) {
   return design;
 }
 
-SobolIndices sobol_analyze(const SaltelliDesign& design, std::span<const double> outputs,
-                           const SobolOptions& options) {
+SobolIndices sobol_analyze(const SaltelliDesign& design, std::span<const double> outputs, const SobolOptions& options) {
   const std::size_t k = design.dims;
   const std::size_t n = design.base_samples;
   if (k < 1 || n < 2) fail("Sobol analysis: needs at least one parameter and 2 base samples");
   if (outputs.size() != n * (k + 2)) {
-    fail("Sobol analysis: expected " + std::to_string(n * (k + 2)) + " outputs, got " +
-         std::to_string(outputs.size()));
+    fail("Sobol analysis: expected " + std::to_string(n * (k + 2)) + " outputs, got " + std::to_string(outputs.size()));
   }
   SobolIndices result;
   std::vector<std::size_t> rows(n);
@@ -229,8 +226,7 @@ SobolIndices sobol_analyze(const SaltelliDesign& design, std::span<const double>
       total_samples[i][s] = total[i];
     }
   }
-  const double z = student_t_quantile(0.5 * (1.0 + options.confidence),
-                                      std::numeric_limits<double>::infinity());
+  const double z = student_t_quantile(0.5 * (1.0 + options.confidence), std::numeric_limits<double>::infinity());
   result.first_order_conf.resize(k);
   result.total_order_conf.resize(k);
   for (std::size_t i = 0; i < k; ++i) {
@@ -253,9 +249,8 @@ void write_morris_csv(std::ostream& out, std::span<const ParameterRange> ranges,
   if (indices.mu.size() != ranges.size()) fail("Morris table: one range per parameter needed");
   out << "parameter,mu,mu_star,sigma\n";
   for (std::size_t i = 0; i < ranges.size(); ++i) {
-    out << text::csv_field(column_header(ranges[i].name, ranges[i].unit)) << ','
-        << text::format_double(indices.mu[i]) << ',' << text::format_double(indices.mu_star[i]) << ','
-        << text::format_double(indices.sigma[i]) << '\n';
+    out << text::csv_field(column_header(ranges[i].name, ranges[i].unit)) << ',' << text::format_double(indices.mu[i]) << ','
+        << text::format_double(indices.mu_star[i]) << ',' << text::format_double(indices.sigma[i]) << '\n';
   }
 }
 
@@ -264,9 +259,8 @@ void write_sobol_csv(std::ostream& out, std::span<const ParameterRange> ranges, 
   const bool conf = indices.first_order_conf.size() == ranges.size();
   out << "parameter,S1,S1_conf,ST,ST_conf\n";
   for (std::size_t i = 0; i < ranges.size(); ++i) {
-    out << text::csv_field(column_header(ranges[i].name, ranges[i].unit)) << ','
-        << text::format_double(indices.first_order[i]) << ','
-        << (conf ? text::format_double(indices.first_order_conf[i]) : std::string()) << ','
+    out << text::csv_field(column_header(ranges[i].name, ranges[i].unit)) << ',' << text::format_double(indices.first_order[i])
+        << ',' << (conf ? text::format_double(indices.first_order_conf[i]) : std::string()) << ','
         << text::format_double(indices.total_order[i]) << ','
         << (conf ? text::format_double(indices.total_order_conf[i]) : std::string()) << '\n';
   }

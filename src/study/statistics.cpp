@@ -39,8 +39,7 @@ void require_probability(double p, const char* what) {
 double stirling_remainder(double x) {
   const double inv = 1.0 / x;
   const double inv2 = inv * inv;
-  return inv * (1.0 / 12.0 -
-                inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0 - inv2 / 1188.0))));
+  return inv * (1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0 - inv2 / 1188.0))));
 }
 
 constexpr double half_log_two_pi = 0.91893853320467274178032973640562;  // ln(2 pi) / 2
@@ -114,26 +113,22 @@ double t_upper_tail(double t, double df) {
 
 double t_density(double t, double df) {
   if (std::isinf(df)) return std::exp(-0.5 * t * t) / std::sqrt(2.0 * std::numbers::pi);
-  return std::exp(-0.5 * std::log(df) - log_beta(0.5 * df, 0.5) -
-                  0.5 * (df + 1.0) * std::log1p(t * t / df));
+  return std::exp(-0.5 * std::log(df) - log_beta(0.5 * df, 0.5) - 0.5 * (df + 1.0) * std::log1p(t * t / df));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Adaptive Gauss-Kronrod (7-point Gauss, 15-point Kronrod; QUADPACK qk15 constants)
 
-constexpr std::array<double, 8> kronrod_nodes = {
-    0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
-    0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
-    0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-    0.207784955007898467600689403773245, 0.000000000000000000000000000000000};
-constexpr std::array<double, 8> kronrod_weights = {
-    0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
-    0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
-    0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-    0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
-constexpr std::array<double, 4> gauss_weights = {
-    0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
-    0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
+constexpr std::array<double, 8> kronrod_nodes = {0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+                                                 0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+                                                 0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+                                                 0.207784955007898467600689403773245, 0.000000000000000000000000000000000};
+constexpr std::array<double, 8> kronrod_weights = {0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+                                                   0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+                                                   0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+                                                   0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
+constexpr std::array<double, 4> gauss_weights = {0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+                                                 0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
 
 struct Segment {
   double low;
@@ -161,8 +156,7 @@ Segment gauss_kronrod_15(const F& f, double low, double high) {
 /// Globally adaptive quadrature on [low, high], starting from `panels` equal panels and bisecting
 /// the panel with the largest error estimate until the summed estimate meets the tolerance.
 template <class F>
-double integrate(const F& f, double low, double high, int panels, double relative_tolerance,
-                 double absolute_tolerance) {
+double integrate(const F& f, double low, double high, int panels, double relative_tolerance, double absolute_tolerance) {
   constexpr std::size_t max_segments = 600;
   std::vector<Segment> segments;
   segments.reserve(max_segments + 1);
@@ -181,8 +175,7 @@ double integrate(const F& f, double low, double high, int panels, double relativ
       error += segments[i].error;
       if (segments[i].error > segments[worst].error) worst = i;
     }
-    if (error <= std::max(absolute_tolerance, relative_tolerance * std::fabs(total)) ||
-        segments.size() >= max_segments) {
+    if (error <= std::max(absolute_tolerance, relative_tolerance * std::fabs(total)) || segments.size() >= max_segments) {
       return total;
     }
     const Segment split = segments[worst];
@@ -330,8 +323,7 @@ double studentized_range_probability(double q, double k, double df, bool upper, 
   if (!(q > 0.0)) return upper ? 1.0 : 0.0;
   if (std::isinf(df)) return normal_range_probability(q, k, upper, nodes);
   // s = chi_df / sqrt(df) has density df^(df/2) s^(df-1) exp(-df s^2 / 2) / (2^(df/2-1) Gamma(df/2)).
-  const double log_constant =
-      0.5 * df * std::log(df) - (0.5 * df - 1.0) * std::numbers::ln2 - log_gamma(0.5 * df);
+  const double log_constant = 0.5 * df * std::log(df) - (0.5 * df - 1.0) * std::numbers::ln2 - log_gamma(0.5 * df);
   const auto integrand = [&](double s) {
     if (!(s > 0.0)) return 0.0;
     const double density = std::exp(log_constant + (df - 1.0) * std::log(s) - 0.5 * df * s * s);
@@ -363,8 +355,8 @@ double variance(std::span<const double> sample) {
 
 void require_size(std::span<const double> sample, std::size_t minimum, const char* what) {
   if (sample.size() < minimum) {
-    fail(std::string(what) + " needs a sample of at least " + std::to_string(minimum) +
-         " values, got " + std::to_string(sample.size()));
+    fail(std::string(what) + " needs a sample of at least " + std::to_string(minimum) + " values, got " +
+         std::to_string(sample.size()));
   }
 }
 
@@ -393,10 +385,9 @@ double log_gamma(double x) {
   }
   if (x < 0.5) return log_gamma(x + 1.0) - std::log(x);
   // Lanczos approximation, g = 7, n = 9.
-  static constexpr std::array<double, 9> coefficients = {
-      0.99999999999980993,  676.5203681218851,     -1259.1392167224028,
-      771.32342877765313,   -176.61502916214059,   12.507343278686905,
-      -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7};
+  static constexpr std::array<double, 9> coefficients = {0.99999999999980993,  676.5203681218851,     -1259.1392167224028,
+                                                         771.32342877765313,   -176.61502916214059,   12.507343278686905,
+                                                         -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7};
   const double z = x - 1.0;
   double series = coefficients[0];
   for (std::size_t i = 1; i < coefficients.size(); ++i) {
@@ -417,8 +408,8 @@ double log_beta(double a, double b) {
     // ln Gamma(b) - ln Gamma(a+b) from Stirling's formula, with log1p for the large terms.
     return log_gamma(a) - (b - 0.5) * std::log1p(a / b) - a * std::log(sum) + a + remainders;
   }
-  return half_log_two_pi - 0.5 * std::log(b) + (a - 0.5) * std::log(a / sum) +
-         b * std::log1p(-a / sum) + stirling_remainder(a) + remainders;
+  return half_log_two_pi - 0.5 * std::log(b) + (a - 0.5) * std::log(a / sum) + b * std::log1p(-a / sum) + stirling_remainder(a) +
+         remainders;
 }
 
 double regularized_incomplete_beta(double a, double b, double x) {
@@ -443,8 +434,8 @@ double inverse_regularized_incomplete_beta(double a, double b, double p) {
     if (p < 0.5) z = -z;
     const double al = (z * z - 3.0) / 6.0;
     const double h = 2.0 / (1.0 / (2.0 * a - 1.0) + 1.0 / (2.0 * b - 1.0));
-    const double w = (z * std::sqrt(al + h) / h) -
-                     (1.0 / (2.0 * b - 1.0) - 1.0 / (2.0 * a - 1.0)) * (al + 5.0 / 6.0 - 2.0 / (3.0 * h));
+    const double w =
+        (z * std::sqrt(al + h) / h) - (1.0 / (2.0 * b - 1.0) - 1.0 / (2.0 * a - 1.0)) * (al + 5.0 / 6.0 - 2.0 / (3.0 * h));
     x = a / (a + b * std::exp(2.0 * w));
   } else {
     const double lna = std::log(a / (a + b));
@@ -468,8 +459,7 @@ double inverse_regularized_incomplete_beta(double a, double b, double p) {
     } else {
       high = x;
     }
-    const double density =
-        std::exp((a - 1.0) * std::log(x) + (b - 1.0) * std::log1p(-x) - log_beta_ab);
+    const double density = std::exp((a - 1.0) * std::log(x) + (b - 1.0) * std::log1p(-x) - log_beta_ab);
     double next = density > 0.0 && std::isfinite(density) ? x - error / density : not_a_number;
     if (!(next > low && next < high)) next = 0.5 * (low + high);
     if (std::fabs(next - x) <= 2.0 * epsilon * x || next == x) return next;
@@ -588,13 +578,9 @@ double f_cdf(double f, double df1, double df2) {
   return incomplete_beta(0.5 * df1, 0.5 * df2, df1 * f / denominator, df2 / denominator);
 }
 
-double studentized_range_cdf(double q, double k, double df) {
-  return studentized_range_probability(q, k, df, false);
-}
+double studentized_range_cdf(double q, double k, double df) { return studentized_range_probability(q, k, df, false); }
 
-double studentized_range_sf(double q, double k, double df) {
-  return studentized_range_probability(q, k, df, true);
-}
+double studentized_range_sf(double q, double k, double df) { return studentized_range_probability(q, k, df, true); }
 
 double studentized_range_quantile(double p, double k, double df) {
   check_range_arguments(k, df);
@@ -688,8 +674,7 @@ std::vector<double> holm_bonferroni(std::span<const double> p_values) {
   const std::size_t m = p_values.size();
   std::vector<std::size_t> order(m);
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t i, std::size_t j) { return p_values[i] < p_values[j]; });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return p_values[i] < p_values[j]; });
   std::vector<double> adjusted(m);
   double running = 0.0;
   for (std::size_t rank = 0; rank < m; ++rank) {
@@ -754,8 +739,7 @@ std::vector<TukeyComparison> tukey_hsd(std::span<const std::vector<double>> grou
       c.i = i;
       c.j = j;
       c.mean_difference = means[i] - means[j];
-      const double normalise = 1.0 / static_cast<double>(groups[i].size()) +
-                               1.0 / static_cast<double>(groups[j].size());
+      const double normalise = 1.0 / static_cast<double>(groups[i].size()) + 1.0 / static_cast<double>(groups[j].size());
       c.standard_error = std::sqrt(0.5 * normalise * mse);
       c.q = std::fabs(c.mean_difference) / c.standard_error;
       if (c.standard_error > 0.0) {
@@ -790,8 +774,7 @@ EffectSize hedges_g(std::span<const double> a, std::span<const double> b, Hedges
   const double mean_b = mean(b);
   EffectSize result;
   result.df = static_cast<double>(a.size() + b.size() - 2);
-  const double pooled =
-      std::sqrt((sum_of_squares_about(a, mean_a) + sum_of_squares_about(b, mean_b)) / result.df);
+  const double pooled = std::sqrt((sum_of_squares_about(a, mean_a) + sum_of_squares_about(b, mean_b)) / result.df);
   result.cohens_d = (mean_a - mean_b) / pooled;
   result.correction = hedges_correction(result.df, kind);
   result.hedges_g = result.correction * result.cohens_d;

@@ -1,8 +1,8 @@
 #include "bungner/study/study.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -42,52 +42,103 @@ Field study_schema() {
   Field arm{.key = "arms", .kind = Kind::table, .doc = "one arm"};
   arm.children = {
       Field{.key = "name", .kind = Kind::string, .doc = "arm name", .required = true},
-      Field{.key = "subjects", .kind = Kind::integer, .doc = "subjects in this arm (default: the study's)",
-            .default_text = "0", .hard = {0, 1e7}},
+      Field{.key = "subjects",
+            .kind = Kind::integer,
+            .doc = "subjects in this arm (default: the study's)",
+            .default_text = "0",
+            .hard = {0, 1e7}},
       // Any scenario keys: checked by loading the arm's scenario in load_study.
-      Field{.key = "dlt_probability", .kind = Kind::number,
+      Field{.key = "dlt_probability",
+            .kind = Kind::number,
             .doc = "phase 1 trials: probability of a dose-limiting toxicity at this dose (placeholder safety model)",
-            .default_text = "0", .hard = {0, 1}},
-      Field{.key = "set", .kind = Kind::free_table, .doc = "overrides of the base scenario, as with --set",
+            .default_text = "0",
+            .hard = {0, 1}},
+      Field{.key = "set",
+            .kind = Kind::free_table,
+            .doc = "overrides of the base scenario, as with --set",
             .free_validator = [](const toml::table&, const std::string&, std::vector<Diagnostic>&) {}},
   };
   Field variability{.key = "variability", .kind = Kind::table, .doc = "one varied parameter"};
   variability.children = {
       Field{.key = "parameter", .kind = Kind::string, .doc = "parameter name", .required = true},
-      Field{.key = "distribution", .kind = Kind::choice, .doc = "distribution over subjects",
-            .default_text = "lognormal", .choices = {"lognormal", "normal", "uniform"}},
-      Field{.key = "cv", .kind = Kind::quantity, .doc = "coefficient of variation (lognormal, normal)",
-            .unit = "%", .default_text = "0 %", .hard = {0, 1000}},
+      Field{.key = "distribution",
+            .kind = Kind::choice,
+            .doc = "distribution over subjects",
+            .default_text = "lognormal",
+            .choices = {"lognormal", "normal", "uniform"}},
+      Field{.key = "cv",
+            .kind = Kind::quantity,
+            .doc = "coefficient of variation (lognormal, normal)",
+            .unit = "%",
+            .default_text = "0 %",
+            .hard = {0, 1000}},
       Field{.key = "low", .kind = Kind::string, .doc = "lower bound with unit (uniform)", .default_text = ""},
       Field{.key = "high", .kind = Kind::string, .doc = "upper bound with unit (uniform)", .default_text = ""},
   };
   Field trial{.key = "trial", .kind = Kind::table, .doc = "in-silico clinical trial (docs/trials.md)"};
   trial.children = {
-      Field{.key = "phase", .kind = Kind::integer, .doc = "1 (3+3 safety), 2 (dose finding) or 3 (randomised)",
-            .default_text = "3", .hard = {1, 3}},
-      Field{.key = "patients", .kind = Kind::integer, .doc = "patients enrolled (phases 2 and 3)", .default_text = "0",
+      Field{.key = "phase",
+            .kind = Kind::integer,
+            .doc = "1 (3+3 safety), 2 (dose finding) or 3 (randomised)",
+            .default_text = "3",
+            .hard = {1, 3}},
+      Field{.key = "patients",
+            .kind = Kind::integer,
+            .doc = "patients enrolled (phases 2 and 3)",
+            .default_text = "0",
             .hard = {0, 1e7}},
-      Field{.key = "allocation", .kind = Kind::string, .doc = "allocation ratio over the arms, e.g. \"1:1\" or \"2:1\"",
+      Field{.key = "allocation",
+            .kind = Kind::string,
+            .doc = "allocation ratio over the arms, e.g. \"1:1\" or \"2:1\"",
             .default_text = ""},
-      Field{.key = "block_size", .kind = Kind::integer, .doc = "permuted block size (default twice the ratio's sum)",
-            .default_text = "0", .hard = {0, 1e4}},
-      Field{.key = "accrual_per_month", .kind = Kind::number, .doc = "patients enrolled per month (Poisson)",
-            .default_text = "10", .hard = {1e-6, 1e7}},
-      Field{.key = "dropout_per_month", .kind = Kind::quantity, .doc = "hazard of loss to follow-up per month",
-            .unit = "%", .default_text = "0 %", .hard = {0, 100}},
-      Field{.key = "endpoint", .kind = Kind::string, .doc = "graded observation, e.g. mrc_motor_grade.abductor_pollicis_brevis",
+      Field{.key = "block_size",
+            .kind = Kind::integer,
+            .doc = "permuted block size (default twice the ratio's sum)",
+            .default_text = "0",
+            .hard = {0, 1e4}},
+      Field{.key = "accrual_per_month",
+            .kind = Kind::number,
+            .doc = "patients enrolled per month (Poisson)",
+            .default_text = "10",
+            .hard = {1e-6, 1e7}},
+      Field{.key = "dropout_per_month",
+            .kind = Kind::quantity,
+            .doc = "hazard of loss to follow-up per month",
+            .unit = "%",
+            .default_text = "0 %",
+            .hard = {0, 100}},
+      Field{.key = "endpoint",
+            .kind = Kind::string,
+            .doc = "graded observation, e.g. mrc_motor_grade.abductor_pollicis_brevis",
             .default_text = ""},
       Field{.key = "threshold", .kind = Kind::number, .doc = "recovery: endpoint >= threshold", .default_text = "3"},
-      Field{.key = "horizon", .kind = Kind::quantity, .doc = "follow-up of each patient", .unit = "d",
-            .default_text = "24 months", .hard = {1, 36525}},
-      Field{.key = "assessment_interval", .kind = Kind::quantity, .doc = "interval between visits", .unit = "d",
-            .default_text = "1 month", .hard = {1, 36525}},
-      Field{.key = "alpha", .kind = Kind::number, .doc = "two-sided significance level", .default_text = "0.05",
+      Field{.key = "horizon",
+            .kind = Kind::quantity,
+            .doc = "follow-up of each patient",
+            .unit = "d",
+            .default_text = "24 months",
+            .hard = {1, 36525}},
+      Field{.key = "assessment_interval",
+            .kind = Kind::quantity,
+            .doc = "interval between visits",
+            .unit = "d",
+            .default_text = "1 month",
+            .hard = {1, 36525}},
+      Field{.key = "alpha",
+            .kind = Kind::number,
+            .doc = "two-sided significance level",
+            .default_text = "0.05",
             .hard = {1e-9, 0.5}},
-      Field{.key = "target_power", .kind = Kind::number, .doc = "power the sample sizes are computed for",
-            .default_text = "0.8", .hard = {0.01, 0.9999}},
-      Field{.key = "replicates", .kind = Kind::integer, .doc = "simulated trials for the empirical power",
-            .default_text = "200", .hard = {0, 1e6}},
+      Field{.key = "target_power",
+            .kind = Kind::number,
+            .doc = "power the sample sizes are computed for",
+            .default_text = "0.8",
+            .hard = {0.01, 0.9999}},
+      Field{.key = "replicates",
+            .kind = Kind::integer,
+            .doc = "simulated trials for the empirical power",
+            .default_text = "200",
+            .hard = {0, 1e6}},
   };
   Field root{.key = "", .kind = Kind::table, .doc = "study"};
   root.children = {
@@ -95,13 +146,15 @@ Field study_schema() {
       Field{.key = "base", .kind = Kind::string, .doc = "base scenario, relative to the study file", .required = true},
       Field{.key = "seed", .kind = Kind::integer, .doc = "study seed", .default_text = "1", .hard = {0, 9223372036854775807.0}},
       Field{.key = "subjects", .kind = Kind::integer, .doc = "subjects per arm", .default_text = "8", .hard = {1, 1e7}},
-      Field{.key = "common_seeds", .kind = Kind::boolean,
+      Field{.key = "common_seeds",
+            .kind = Kind::boolean,
             .doc = "subject s of every arm gets the seed and parameter draws of subject s of the first arm (paired design)",
             .default_text = "false"},
       Field{.key = "readouts", .kind = Kind::string_list, .doc = "observations to summarise (globs; empty: all)"},
       Field{.key = "arms", .kind = Kind::table_array, .doc = "arms"},
       Field{.key = "variability", .kind = Kind::table_array, .doc = "inter-individual variability"},
-      Field{.key = "default_variability", .kind = Kind::boolean,
+      Field{.key = "default_variability",
+            .kind = Kind::boolean,
             .doc = "also vary every parameter with a declared between-subject CV (bungner params --variability)",
             .default_text = "true"},
       trial,
@@ -109,11 +162,11 @@ Field study_schema() {
   for (Field& f : root.children) {
     if (f.key == "arms") {
       f.item_schema = [item = std::make_shared<Field>(arm)](const toml::table&, const std::string&,
-                                                             std::vector<Diagnostic>&) -> const Field* { return item.get(); };
+                                                            std::vector<Diagnostic>&) -> const Field* { return item.get(); };
     }
     if (f.key == "variability") {
       f.item_schema = [item = std::make_shared<Field>(variability)](const toml::table&, const std::string&,
-                                                                     std::vector<Diagnostic>&) -> const Field* {
+                                                                    std::vector<Diagnostic>&) -> const Field* {
         return item.get();
       };
     }
@@ -171,9 +224,8 @@ std::vector<SubjectRow> parse_checkpoint(const std::string& path, std::size_t ar
 /// observation globs and module names (a module selects all its observations).
 bool wanted(const StudySpec& spec, std::string_view module, const std::string& name) {
   if (spec.readouts.empty()) return true;
-  return std::any_of(spec.readouts.begin(), spec.readouts.end(), [&](const std::string& pattern) {
-    return pattern == module || text::glob_match(pattern, name);
-  });
+  return std::any_of(spec.readouts.begin(), spec.readouts.end(),
+                     [&](const std::string& pattern) { return pattern == module || text::glob_match(pattern, name); });
 }
 
 /// The candidate closest to `word`: a plausible typo, else the one sharing the longest prefix
@@ -221,12 +273,11 @@ void check_readouts(const toml::table& input, const StudySpec& spec, const std::
     } else if (module) {
       message = fmt::format("'{}' is a readout module that none of the arms' scenarios has", pattern);
     } else if (const auto modules = registry.readouts_observing(pattern);
-               !modules.empty() && std::none_of(given.begin(), given.end(), [&](const ObservationName& o) {
-                 return o.readout == modules.front();
-               })) {
+               !modules.empty() &&
+               std::none_of(given.begin(), given.end(), [&](const ObservationName& o) { return o.readout == modules.front(); })) {
       // A module the arms do not have (a human's clinical grades in rats, the 3D site's cells).
-      message = fmt::format("'{}' is an observation of the readout module '{}', which none of the arms' scenarios gives",
-                            pattern, modules.front());
+      message = fmt::format("'{}' is an observation of the readout module '{}', which none of the arms' scenarios gives", pattern,
+                            modules.front());
     } else {
       message = fmt::format("no observation of the arms' scenarios matches '{}'", pattern);
     }
@@ -260,8 +311,8 @@ double as_read(const ParameterSpec& p, double value) {
 
 /// Where the varied parameters of one arm are centred, and the declared variability it applies.
 struct ArmVariability {
-  std::vector<double> centres;             ///< of spec.variability
-  std::vector<Variability> defaults;       ///< declared CVs (default_variability)
+  std::vector<double> centres;        ///< of spec.variability
+  std::vector<Variability> defaults;  ///< declared CVs (default_variability)
   std::vector<double> default_centres;
 };
 
@@ -349,7 +400,9 @@ std::vector<SubjectRow> run_subject(const StudySpec& spec, const Registry& regis
   return rows;
 }
 
-std::string number(double v) { return std::isfinite(v) ? text::format_double(v) : (std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf")); }
+std::string number(double v) {
+  return std::isfinite(v) ? text::format_double(v) : (std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf"));
+}
 
 nlohmann::ordered_json json_number(double v) {
   if (std::isfinite(v)) return v;
@@ -361,9 +414,8 @@ void prepare_study_directory(const std::filesystem::path& dir, bool force) {
   std::error_code ec;
   fs::create_directories(dir / "subjects", ec);
   if (ec) throw InputError(SourceLocation{dir.string(), 0, 0}, "--out", "cannot create directory: " + ec.message());
-  const std::vector<std::string> ours = {"study.json",   "subjects.csv", "summary.csv", "comparisons.csv",
-                                         "summary.json", "report.html",  "patients.csv", "km.csv",
-                                         "trial_summary.csv", "trial.json"};
+  const std::vector<std::string> ours = {"study.json",  "subjects.csv", "summary.csv", "comparisons.csv",   "summary.json",
+                                         "report.html", "patients.csv", "km.csv",      "trial_summary.csv", "trial.json"};
   bool non_empty = !fs::is_empty(dir / "subjects");
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
@@ -424,8 +476,9 @@ void read_trial(const toml::table& input, const toml::table& resolved, const Reg
     schema::error(diagnostics, where, "trial.patients", "a phase 2 or 3 trial needs patients > 0");
   if (trial.phase != 1 && spec.arms.size() < 2)
     schema::error(diagnostics, where, "trial", "a phase 2 or 3 trial needs a control arm and at least one more");
-  const unsigned sum = trial.allocation.empty() || trial.phase == 2 ? static_cast<unsigned>(spec.arms.size())
-                                                                     : std::accumulate(trial.allocation.begin(), trial.allocation.end(), 0u);
+  const unsigned sum = trial.allocation.empty() || trial.phase == 2
+                           ? static_cast<unsigned>(spec.arms.size())
+                           : std::accumulate(trial.allocation.begin(), trial.allocation.end(), 0u);
   if (trial.block_size > 0 && sum > 0 && trial.block_size % sum != 0)
     schema::error(diagnostics, where, "trial.block_size",
                   fmt::format("{} is not a multiple of the allocation ratio's sum {}", trial.block_size, sum));
@@ -471,8 +524,7 @@ void write_trial(const StudySpec& spec, const std::vector<std::vector<SubjectRow
 
 }  // namespace
 
-std::vector<Variability> default_variability(const StudySpec& spec, const Registry& registry,
-                                             const ParameterSet& resolved) {
+std::vector<Variability> default_variability(const StudySpec& spec, const Registry& registry, const ParameterSet& resolved) {
   std::vector<Variability> out;
   if (!spec.default_variability) return out;
   for (const ParameterSpec& p : registry.parameters().all()) {
@@ -501,8 +553,8 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
   try {
     input = toml::parse(text_content, path);
   } catch (const toml::parse_error& e) {
-    throw InputError(SourceLocation{path, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)},
-                     "", fmt::format("invalid TOML: {}", e.description()));
+    throw InputError(SourceLocation{path, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)}, "",
+                     fmt::format("invalid TOML: {}", e.description()));
   }
   std::vector<Diagnostic> diagnostics;
   // Schema problems are collected with the arm and variability checks below and reported together;
@@ -517,7 +569,8 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
   spec.seed = static_cast<std::uint64_t>(resolved["seed"].value_or(std::int64_t{1}));
   spec.common_seeds = resolved["common_seeds"].value_or(false);
   spec.default_variability = resolved["default_variability"].value_or(true);
-  const auto default_subjects = static_cast<std::size_t>(std::max<std::int64_t>(1, resolved["subjects"].value_or(std::int64_t{8})));
+  const auto default_subjects =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, resolved["subjects"].value_or(std::int64_t{8})));
   if (const toml::array* r = resolved["readouts"].as_array())
     for (const auto& item : *r) spec.readouts.push_back(*item.value<std::string>());
   const toml::array* arms = input["arms"].as_array();
@@ -547,11 +600,14 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
     arm.dlt_probability = t["dlt_probability"].value<double>().value_or(0.0);
     arm.overrides = trial_overrides;
     if (const toml::table* set = t["set"].as_table()) {
-      std::function<void(const toml::table&, const std::string&)> flatten = [&](const toml::table& level, const std::string& prefix) {
+      std::function<void(const toml::table&, const std::string&)> flatten = [&](const toml::table& level,
+                                                                                const std::string& prefix) {
         for (auto&& [k, v] : level) {
           const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-          if (const toml::table* sub = v.as_table()) flatten(*sub, key);
-          else arm.overrides.push_back({key, value_text(v)});
+          if (const toml::table* sub = v.as_table())
+            flatten(*sub, key);
+          else
+            arm.overrides.push_back({key, value_text(v)});
         }
       };
       flatten(*set, "");
@@ -561,15 +617,15 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
         schema::error(diagnostics, schema::location_of(t), fmt::format("arms[{}].name", a), "arm names must be unique");
     // Each arm's scenario must be valid on its own; report its problems at the arm's table.
     if (input["base"].is_string()) try {
-      const auto model = Model::compile(load_scenario(spec.base_scenario, registry, arm.overrides), registry);
-      for (auto& o : observation_names(model)) (model->includes_readout(o.readout) ? given : left_out).push_back(std::move(o));
-    } catch (const InputError& e) {
-      for (const auto& d : e.diagnostics())
-        schema::error(diagnostics, schema::location_of(t), fmt::format("arms[{}] ({})", a, arm.name),
-                      fmt::format("{}: {}", d.key, d.message));
-    } catch (const ModelError& e) {
-      schema::error(diagnostics, schema::location_of(t), fmt::format("arms[{}] ({})", a, arm.name), e.what());
-    }
+        const auto model = Model::compile(load_scenario(spec.base_scenario, registry, arm.overrides), registry);
+        for (auto& o : observation_names(model)) (model->includes_readout(o.readout) ? given : left_out).push_back(std::move(o));
+      } catch (const InputError& e) {
+        for (const auto& d : e.diagnostics())
+          schema::error(diagnostics, schema::location_of(t), fmt::format("arms[{}] ({})", a, arm.name),
+                        fmt::format("{}: {}", d.key, d.message));
+      } catch (const ModelError& e) {
+        schema::error(diagnostics, schema::location_of(t), fmt::format("arms[{}] ({})", a, arm.name), e.what());
+      }
     spec.arms.push_back(std::move(arm));
   }
   const bool errors = std::any_of(diagnostics.begin(), diagnostics.end(),
@@ -603,7 +659,8 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
           var.low = units::from_si(units::parse_as(t["low"].value_or(std::string()), p->unit), p->unit);
           var.high = units::from_si(units::parse_as(t["high"].value_or(std::string()), p->unit), p->unit);
           if (!(var.low < var.high) || !p->hard.contains(var.low) || !p->hard.contains(var.high))
-            schema::error(diagnostics, schema::location_of(t), where, "uniform bounds must satisfy low < high within the hard range");
+            schema::error(diagnostics, schema::location_of(t), where,
+                          "uniform bounds must satisfy low < high within the hard range");
         } catch (const units::UnitError& e) {
           schema::error(diagnostics, schema::location_of(t), where, e.what());
         }
@@ -643,8 +700,10 @@ std::string study_plan(const StudySpec& spec, const Registry& registry) {
     for (const Override& o : arm.overrides) {
       std::string value;  // on one line: long TOML arrays come wrapped
       for (const char c : o.value)
-        if (c == '\n') value += ' ';
-        else if (!(c == ' ' && !value.empty() && value.back() == ' ')) value += c;
+        if (c == '\n')
+          value += ' ';
+        else if (!(c == ' ' && !value.empty() && value.back() == ' '))
+          value += c;
       set.push_back(fmt::format("{} = {}", o.key, value));
     }
     out += fmt::format("  {}. {} ({} subjects){}\n", a + 1, arm.name, arm.subjects,
@@ -653,17 +712,22 @@ std::string study_plan(const StudySpec& spec, const Registry& registry) {
     std::vector<std::string> arm_times;
     for (const std::int64_t t : model->readout_times_s)
       arm_times.push_back(text::format_double(static_cast<double>(t) / seconds_per_day));
-    if (a == 0) times = arm_times;
-    else if (arm_times != times) out += fmt::format("     readouts at days {}\n", fmt::join(arm_times, ", "));
+    if (a == 0)
+      times = arm_times;
+    else if (arm_times != times)
+      out += fmt::format("     readouts at days {}\n", fmt::join(arm_times, ", "));
     for (const auto& o : observation_names(model))
       if (model->includes_readout(o.readout) && wanted(spec, o.readout, o.name) &&
           std::find(observed.begin(), observed.end(), o.name) == observed.end())
         observed.push_back(o.name);
   }
   for (const Variability& v : spec.variability) {
-    const char* kind = v.distribution == Distribution::lognormal ? "lognormal" : v.distribution == Distribution::normal ? "normal" : "uniform";
+    const char* kind = v.distribution == Distribution::lognormal ? "lognormal"
+                       : v.distribution == Distribution::normal  ? "normal"
+                                                                 : "uniform";
     out += v.distribution == Distribution::uniform
-               ? fmt::format("varied: {} uniform from {} to {}\n", v.parameter, text::format_double(v.low), text::format_double(v.high))
+               ? fmt::format("varied: {} uniform from {} to {}\n", v.parameter, text::format_double(v.low),
+                             text::format_double(v.high))
                : fmt::format("varied: {} {}, CV {} %\n", v.parameter, kind, text::format_double(100 * v.cv));
   }
   if (spec.trial) out += fmt::format("trial: phase {}, endpoint {}\n", spec.trial->phase, spec.trial->endpoint);
@@ -771,8 +835,7 @@ std::vector<std::vector<SubjectRow>> execute(const StudySpec& spec, const Regist
     if (done[j]) continue;
     try {
       results[j] = run_subject(spec, registry, plan, jobs[j]);
-      io::write_file_atomically(checkpoints / (arm_file_stem(jobs[j].arm, jobs[j].subject) + ".csv"),
-                                rows_csv(results[j], spec));
+      io::write_file_atomically(checkpoints / (arm_file_stem(jobs[j].arm, jobs[j].subject) + ".csv"), rows_csv(results[j], spec));
     } catch (const std::exception& e) {
       errors[j] = e.what();
     }
@@ -792,8 +855,8 @@ std::vector<std::vector<SubjectRow>> execute(const StudySpec& spec, const Regist
     if (cluster.rank != 0) return {};
     for (std::size_t j = 0; j < jobs.size(); ++j)
       if (done[j] == 2)
-        results[j] = parse_checkpoint((checkpoints / (arm_file_stem(jobs[j].arm, jobs[j].subject) + ".csv")).string(),
-                                      jobs[j].arm);
+        results[j] =
+            parse_checkpoint((checkpoints / (arm_file_stem(jobs[j].arm, jobs[j].subject) + ".csv")).string(), jobs[j].arm);
   }
   return results;
 }
@@ -847,8 +910,7 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
   for (const auto& e : failed)
     if (e) std::rethrow_exception(e);
   summary_csv = "arm,time_days,readout,unit,n,mean,sd,sem,ci_low,ci_high\n";
-  comparisons_csv =
-      "time_days,readout,arm_a,arm_b,mean_difference,welch_t,welch_df,welch_p,holm_p,hedges_g,tukey_p,anova_p\n";
+  comparisons_csv = "time_days,readout,arm_a,arm_b,mean_difference,welch_t,welch_df,welch_p,holm_p,hedges_g,tukey_p,anova_p\n";
   std::size_t index = 0;
   for (const auto& [key, all_groups] : samples) {
     const auto& [time, readout] = key;
@@ -866,14 +928,22 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
     for (std::size_t a = 0; a < groups.size(); ++a) {
       const auto& g = groups[a];
       Summary s{.n = g.size(), .mean = mean(g)};
-      if (g.size() >= 2) s = summarize(g);
-      else s.sd = s.sem = s.ci_low = s.ci_high = std::nan("");
+      if (g.size() >= 2)
+        s = summarize(g);
+      else
+        s.sd = s.sem = s.ci_low = s.ci_high = std::nan("");
       summary_csv += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", text::csv_field(spec.arms[arm_of[a]].name), number(time),
                                  text::csv_field(readout), text::csv_field(unit), s.n, number(s.mean), number(s.sd),
                                  number(s.sem), number(s.ci_low), number(s.ci_high));
-      summary_json.push_back({{"arm", spec.arms[arm_of[a]].name}, {"time_days", time}, {"readout", readout}, {"unit", unit},
-                              {"n", s.n}, {"mean", json_number(s.mean)}, {"sd", json_number(s.sd)},
-                              {"sem", json_number(s.sem)}, {"ci_low", json_number(s.ci_low)},
+      summary_json.push_back({{"arm", spec.arms[arm_of[a]].name},
+                              {"time_days", time},
+                              {"readout", readout},
+                              {"unit", unit},
+                              {"n", s.n},
+                              {"mean", json_number(s.mean)},
+                              {"sd", json_number(s.sd)},
+                              {"sem", json_number(s.sem)},
+                              {"ci_low", json_number(s.ci_low)},
                               {"ci_high", json_number(s.ci_high)}});
     }
     const std::size_t k = groups.size();
@@ -900,12 +970,17 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
                                        number(mean(groups[a]) - mean(groups[b])), number(w.t), number(w.df),
                                        number(testable ? w.p : std::nan("")), number(testable ? holm[pair] : std::nan("")),
                                        number(effect[pair].hedges_g), number(tukey_p), number(anova_p));
-        comparison_json.push_back({{"time_days", time}, {"readout", readout}, {"arm_a", spec.arms[arm_of[a]].name},
-                                   {"arm_b", spec.arms[arm_of[b]].name}, {"mean_difference", json_number(mean(groups[a]) - mean(groups[b]))},
-                                   {"welch_t", json_number(w.t)}, {"welch_df", json_number(w.df)},
+        comparison_json.push_back({{"time_days", time},
+                                   {"readout", readout},
+                                   {"arm_a", spec.arms[arm_of[a]].name},
+                                   {"arm_b", spec.arms[arm_of[b]].name},
+                                   {"mean_difference", json_number(mean(groups[a]) - mean(groups[b]))},
+                                   {"welch_t", json_number(w.t)},
+                                   {"welch_df", json_number(w.df)},
                                    {"welch_p", json_number(testable ? w.p : std::nan(""))},
                                    {"holm_p", json_number(testable ? holm[pair] : std::nan(""))},
-                                   {"hedges_g", json_number(effect[pair].hedges_g)}, {"tukey_p", json_number(tukey_p)},
+                                   {"hedges_g", json_number(effect[pair].hedges_g)},
+                                   {"tukey_p", json_number(tukey_p)},
                                    {"anova_p", json_number(anova_p)}});
       }
   }

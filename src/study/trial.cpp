@@ -65,8 +65,7 @@ Escalation three_plus_three(std::span<const double> dlt_probability, std::uint64
   const auto cohort = [&](std::size_t dose) {
     EscalationCohort c{dose, 3, 0};
     for (std::size_t k = 0; k < 3; ++k) {
-      RandomStream stream({seed, 0}, (static_cast<std::uint64_t>(dose) << 32) | e.treated[dose], 0,
-                          purpose_id("trial.toxicity"));
+      RandomStream stream({seed, 0}, (static_cast<std::uint64_t>(dose) << 32) | e.treated[dose], 0, purpose_id("trial.toxicity"));
       ++e.treated[dose];
       if (stream.uniform() < dlt_probability[dose]) ++c.toxicities;
     }
@@ -172,23 +171,25 @@ LogRank log_rank(std::span<const double> time, std::span<const bool> event, std:
 }
 
 double normal_quantile(double p) {
-  if (!(p > 0 && p < 1)) return p == 0 ? -std::numeric_limits<double>::infinity() : (p == 1 ? std::numeric_limits<double>::infinity() : nan);
+  if (!(p > 0 && p < 1))
+    return p == 0 ? -std::numeric_limits<double>::infinity() : (p == 1 ? std::numeric_limits<double>::infinity() : nan);
   // Acklam's rational approximation, then two Halley steps on normal_cdf.
-  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                                  1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
-  static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                                 6.680131188771972e+01,  -1.328068155288572e+01};
+  static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
+                                 -1.328068155288572e+01};
   static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
                                  -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
-  static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                                 3.754408661907416e+00};
+  static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00};
   double x;
   if (p < 0.02425) {
     const double q = std::sqrt(-2 * std::log(p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   } else if (p > 1 - 0.02425) {
     const double q = std::sqrt(-2 * std::log1p(-p));
-    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   } else {
     const double q = p - 0.5, r = q * q;
     x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
@@ -384,7 +385,8 @@ TrialOutputs analyse_trial(const TrialSpec& trial, std::span<const std::string> 
   json["replicates"] = trial.phase == 1 ? 0 : trial.replicates;
   json["accrual_days"] = entry.empty() ? 0.0 : entry.back();
   json["arms"] = nlohmann::ordered_json::array();
-  const double p0 = outcome[0].completed ? static_cast<double>(outcome[0].responders) / static_cast<double>(outcome[0].completed) : nan;
+  const double p0 =
+      outcome[0].completed ? static_cast<double>(outcome[0].responders) / static_cast<double>(outcome[0].completed) : nan;
   int winner = -1;
   double best = -1;
   for (std::size_t a = 0; a < arms; ++a) {
@@ -393,8 +395,8 @@ TrialOutputs analyse_trial(const TrialSpec& trial, std::span<const std::string> 
     const auto curve = kaplan_meier(o.time, std::span<const bool>(flags.get(), o.event.size()));
     const Median median = km_median(curve);
     for (const auto& p : curve)
-      out.km_csv += fmt::format("{},{},{},{},{},{},{},{},{}\n", text::csv_field(arm_names[a]), num(p.time), p.at_risk,
-                                p.events, p.censored, num(p.survival), num(p.se), num(p.ci_low), num(p.ci_high));
+      out.km_csv += fmt::format("{},{},{},{},{},{},{},{},{}\n", text::csv_field(arm_names[a]), num(p.time), p.at_risk, p.events,
+                                p.censored, num(p.survival), num(p.se), num(p.ci_low), num(p.ci_high));
     const std::size_t events = static_cast<std::size_t>(std::count(o.event.begin(), o.event.end(), true));
     const double prop = o.completed ? static_cast<double>(o.responders) / static_cast<double>(o.completed) : nan;
     const auto [lo, hi] = wilson_interval(o.responders, o.completed);
@@ -422,12 +424,12 @@ TrialOutputs analyse_trial(const TrialSpec& trial, std::span<const std::string> 
       }
     }
     const LogRank& lr = c.log_rank;
-    out.summary_csv += fmt::format(
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", text::csv_field(arm_names[a]), o.time.size(),
-        events, o.completed, o.responders, num(prop), num(lo), num(hi), num(median.median), num(median.ci_low),
-        num(median.ci_high), num(c.proportion_p), num(lr.chi2), num(lr.p), num(lr.hazard_ratio), num(lr.hr_ci_low),
-        num(lr.hr_ci_high), num(pow_prop), num(sim_prop), num(pow_lr), num(sim_lr), num(n_needed), num(events_needed),
-        num(patients_needed));
+    out.summary_csv +=
+        fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", text::csv_field(arm_names[a]),
+                    o.time.size(), events, o.completed, o.responders, num(prop), num(lo), num(hi), num(median.median),
+                    num(median.ci_low), num(median.ci_high), num(c.proportion_p), num(lr.chi2), num(lr.p), num(lr.hazard_ratio),
+                    num(lr.hr_ci_low), num(lr.hr_ci_high), num(pow_prop), num(sim_prop), num(pow_lr), num(sim_lr), num(n_needed),
+                    num(events_needed), num(patients_needed));
     json["arms"].push_back({{"name", arm_names[a]},
                             {"n", o.time.size()},
                             {"events", events},
@@ -457,7 +459,8 @@ TrialOutputs analyse_trial(const TrialSpec& trial, std::span<const std::string> 
     for (const auto& c : e.cohorts)
       json["cohorts"].push_back({{"dose", arm_names[c.dose]}, {"patients", c.patients}, {"toxicities", c.toxicities}});
   }
-  if (trial.phase == 2) json["selected_dose"] = winner >= 0 ? nlohmann::ordered_json(arm_names[static_cast<std::size_t>(winner)]) : nullptr;
+  if (trial.phase == 2)
+    json["selected_dose"] = winner >= 0 ? nlohmann::ordered_json(arm_names[static_cast<std::size_t>(winner)]) : nullptr;
   out.json = json.dump(2) + "\n";
   return out;
 }

@@ -24,9 +24,7 @@ namespace bungner::validation {
 namespace {
 
 /// Splits one CSV line with RFC 4180 quoting (no embedded newlines in the evidence file).
-double number_or_nan(const std::string& s) {
-  return text::parse_double(s).value_or(std::numeric_limits<double>::quiet_NaN());
-}
+double number_or_nan(const std::string& s) { return text::parse_double(s).value_or(std::numeric_limits<double>::quiet_NaN()); }
 
 Diagnostic error_at(SourceLocation location, std::string key, std::string message) {
   Diagnostic d;
@@ -41,8 +39,8 @@ toml::table parse_toml_file(const std::string& file) {
   try {
     return toml::parse_file(file);
   } catch (const toml::parse_error& e) {
-    throw InputError(SourceLocation{file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)},
-                     "", std::string(e.description()));
+    throw InputError(SourceLocation{file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)}, "",
+                     std::string(e.description()));
   }
 }
 
@@ -90,20 +88,28 @@ E enum_of(const toml::node& node, const std::string& file, const std::string& ke
   return names.front().second;
 }
 
-const std::vector<std::pair<std::string, Criterion>> criterion_names = {
-    {"ci", Criterion::ci},           {"range", Criterion::range},
-    {"tolerance", Criterion::tolerance}, {"at_most", Criterion::at_most},
-    {"at_least", Criterion::at_least}, {"greater_than", Criterion::greater_than},
-    {"less_than", Criterion::less_than}, {"spread", Criterion::spread}};
-const std::vector<std::pair<std::string, Statistic>> statistic_names = {
-    {"mean", Statistic::mean},           {"slope", Statistic::slope},
-    {"onset", Statistic::onset},         {"peak_time", Statistic::peak_time},
-    {"peak_value", Statistic::peak_value}, {"time_below", Statistic::time_below},
-    {"time_above", Statistic::time_above}, {"share_at_least", Statistic::share_at_least}};
+const std::vector<std::pair<std::string, Criterion>> criterion_names = {{"ci", Criterion::ci},
+                                                                        {"range", Criterion::range},
+                                                                        {"tolerance", Criterion::tolerance},
+                                                                        {"at_most", Criterion::at_most},
+                                                                        {"at_least", Criterion::at_least},
+                                                                        {"greater_than", Criterion::greater_than},
+                                                                        {"less_than", Criterion::less_than},
+                                                                        {"spread", Criterion::spread}};
+const std::vector<std::pair<std::string, Statistic>> statistic_names = {{"mean", Statistic::mean},
+                                                                        {"slope", Statistic::slope},
+                                                                        {"onset", Statistic::onset},
+                                                                        {"peak_time", Statistic::peak_time},
+                                                                        {"peak_value", Statistic::peak_value},
+                                                                        {"time_below", Statistic::time_below},
+                                                                        {"time_above", Statistic::time_above},
+                                                                        {"share_at_least", Statistic::share_at_least}};
 
-const std::vector<std::pair<std::string, Transform>> transform_names = {
-    {"none", Transform::none}, {"loss", Transform::loss}, {"change", Transform::change}, {"fold", Transform::fold},
-    {"time_constant", Transform::time_constant}};
+const std::vector<std::pair<std::string, Transform>> transform_names = {{"none", Transform::none},
+                                                                        {"loss", Transform::loss},
+                                                                        {"change", Transform::change},
+                                                                        {"fold", Transform::fold},
+                                                                        {"time_constant", Transform::time_constant}};
 
 std::string criterion_name(Criterion c) {
   for (const auto& [name, value] : criterion_names)
@@ -143,10 +149,8 @@ std::pair<double, double> fit_line(const std::vector<double>& x, const std::vect
 std::optional<double> subject_statistic(const Check& k, const std::vector<double>& x, const std::vector<double>& y) {
   if (y.empty()) return std::nullopt;
   switch (k.statistic) {
-    case Statistic::mean:
-      return y.front();
-    case Statistic::share_at_least:
-      return y.front() >= k.threshold ? 100.0 : 0.0;
+    case Statistic::mean: return y.front();
+    case Statistic::share_at_least: return y.front() >= k.threshold ? 100.0 : 0.0;
     case Statistic::slope:
     case Statistic::onset:
       if (x.size() >= 2) {
@@ -177,8 +181,7 @@ std::vector<EvidenceRow> load_evidence(const std::filesystem::path& csv) {
   std::map<std::string, std::size_t> column;
   for (std::size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
   for (const char* required : {"id", "entry", "value", "low", "high", "spread", "spread_kind", "n", "split", "frozen"})
-    if (!column.count(required))
-      throw InputError(SourceLocation{csv.string(), 1, 1}, required, "missing column");
+    if (!column.count(required)) throw InputError(SourceLocation{csv.string(), 1, 1}, required, "missing column");
   std::vector<EvidenceRow> rows;
   for (std::size_t k = 1; k < records.size(); ++k) {
     const int number = records[k].front().line;
@@ -236,19 +239,22 @@ CalibrationRecord load_calibration(const std::filesystem::path& path) {
     std::set<std::string> out;
     const auto* array = node ? node->as_array() : nullptr;
     if (!array) {
-      problems.push_back(error_at(node ? where(file, *node) : SourceLocation{file, 1, 1}, key,
-                          "expected an array of evidence entries"));
+      problems.push_back(
+          error_at(node ? where(file, *node) : SourceLocation{file, 1, 1}, key, "expected an array of evidence entries"));
       return out;
     }
     for (const auto& item : *array) {
-      if (const auto* s = item.as_string()) out.insert(s->get());
-      else problems.push_back(error_at(where(file, item), key, "expected a string"));
+      if (const auto* s = item.as_string())
+        out.insert(s->get());
+      else
+        problems.push_back(error_at(where(file, item), key, "expected a string"));
     }
     return out;
   };
   CalibrationRecord record;
   if (const auto* params = t["parameters"].as_table())
-    for (const auto& [name, value] : *params) record.parameters[std::string(name.str())] = strings(&value, "parameters." + std::string(name.str()));
+    for (const auto& [name, value] : *params)
+      record.parameters[std::string(name.str())] = strings(&value, "parameters." + std::string(name.str()));
   record.presets = strings(t.get("presets"), "presets");
   record.unfitted = strings(t.get("unfitted"), "unfitted");
   if (!problems.empty()) throw InputError(problems);
@@ -263,7 +269,8 @@ std::set<std::string> preset_entries(const std::filesystem::path& dir) {
         if (key.str() == "source" && value.is_string()) {
           const auto e = entries_in(value.as_string()->get());
           out.insert(e.begin(), e.end());
-        } else visit(value);
+        } else
+          visit(value);
       }
     } else if (const auto* a = node.as_array())
       for (const auto& item : *a) visit(item);
@@ -327,8 +334,10 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
   Case c;
   c.path = file;
   c.name = path.stem().string();
-  if (const auto* s = t["study"].as_string()) c.study = (path.parent_path() / s->get()).lexically_normal().string();
-  else problems.push_back(error_at(SourceLocation{file, 1, 1}, "study", "missing: the study file this case runs"));
+  if (const auto* s = t["study"].as_string())
+    c.study = (path.parent_path() / s->get()).lexically_normal().string();
+  else
+    problems.push_back(error_at(SourceLocation{file, 1, 1}, "study", "missing: the study file this case runs"));
   const auto* checks = t["checks"].as_array();
   if (!checks || checks->empty())
     problems.push_back(error_at(SourceLocation{file, 1, 1}, "checks", "missing: at least one [[checks]]"));
@@ -341,8 +350,8 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
       continue;
     }
     check_keys(*table, file, prefix,
-               {"evidence", "readout", "arm", "time", "from", "to", "statistic", "transform", "criterion", "tolerance",
-                "bound", "other_arm", "other_time", "scale", "threshold", "floor", "note"},
+               {"evidence", "readout", "arm", "time", "from", "to", "statistic", "transform", "criterion", "tolerance", "bound",
+                "other_arm", "other_time", "scale", "threshold", "floor", "note"},
                problems);
     Check k;
     const toml::table& ct = *table;
@@ -353,60 +362,74 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
         if (const auto guess = text::did_you_mean(k.evidence, ids)) message += fmt::format(" (did you mean '{}'?)", *guess);
         problems.push_back(error_at(where(file, *e), prefix + "evidence", message));
       }
-    } else problems.push_back(error_at(where(file, ct), prefix + "evidence", "missing"));
-    if (const auto* r = ct["readout"].as_string()) k.readout = r->get();
-    else problems.push_back(error_at(where(file, ct), prefix + "readout", "missing"));
+    } else
+      problems.push_back(error_at(where(file, ct), prefix + "evidence", "missing"));
+    if (const auto* r = ct["readout"].as_string())
+      k.readout = r->get();
+    else
+      problems.push_back(error_at(where(file, ct), prefix + "readout", "missing"));
     if (const auto* a = ct["arm"].as_string()) k.arm = a->get();
     if (const auto* a = ct["other_arm"].as_string()) k.other_arm = a->get();
     if (const auto* a = ct["note"].as_string()) k.note = a->get();
     if (const auto* n = ct.get("other_time")) k.other_time_days = days_of(*n, file, prefix + "other_time", problems);
     if (const auto* n = ct.get("statistic")) k.statistic = enum_of(*n, file, prefix + "statistic", statistic_names, problems);
     if (const auto* n = ct.get("criterion")) k.criterion = enum_of(*n, file, prefix + "criterion", criterion_names, problems);
-    if (const auto* n = ct.get("transform"))
-      k.transform = enum_of(*n, file, prefix + "transform", transform_names, problems);
+    if (const auto* n = ct.get("transform")) k.transform = enum_of(*n, file, prefix + "transform", transform_names, problems);
     if (k.statistic == Statistic::mean || k.statistic == Statistic::share_at_least) {
-      if (const auto* n = ct.get("time")) k.time_days = days_of(*n, file, prefix + "time", problems);
-      else problems.push_back(error_at(where(file, ct), prefix + "time", "missing"));
+      if (const auto* n = ct.get("time"))
+        k.time_days = days_of(*n, file, prefix + "time", problems);
+      else
+        problems.push_back(error_at(where(file, ct), prefix + "time", "missing"));
     } else {
       const auto* from = ct.get("from");
       const auto* to = ct.get("to");
       if (!from || !to)
-        problems.push_back(error_at(where(file, ct), prefix + "from",
-                            "slope and onset need 'from' and 'to'"));
-      else k.from_days = days_of(*from, file, prefix + "from", problems), k.to_days = days_of(*to, file, prefix + "to", problems);
+        problems.push_back(error_at(where(file, ct), prefix + "from", "slope and onset need 'from' and 'to'"));
+      else
+        k.from_days = days_of(*from, file, prefix + "from", problems), k.to_days = days_of(*to, file, prefix + "to", problems);
     }
     if (const auto* n = ct.get("tolerance")) {
-      if (auto v = n->value<double>()) k.tolerance = *v;
-      else problems.push_back(error_at(where(file, *n), prefix + "tolerance", "expected a number"));
+      if (auto v = n->value<double>())
+        k.tolerance = *v;
+      else
+        problems.push_back(error_at(where(file, *n), prefix + "tolerance", "expected a number"));
     } else if (k.criterion == Criterion::tolerance)
       problems.push_back(error_at(where(file, ct), prefix + "tolerance", "the tolerance criterion needs one"));
     if (const auto* n = ct.get("scale")) {
-      if (auto v = n->value<double>()) k.scale = *v;
-      else problems.push_back(error_at(where(file, *n), prefix + "scale", "expected a number"));
+      if (auto v = n->value<double>())
+        k.scale = *v;
+      else
+        problems.push_back(error_at(where(file, *n), prefix + "scale", "expected a number"));
     }
     if (const auto* n = ct.get("threshold")) {
-      if (auto v = n->value<double>()) k.threshold = *v;
-      else problems.push_back(error_at(where(file, *n), prefix + "threshold", "expected a number"));
+      if (auto v = n->value<double>())
+        k.threshold = *v;
+      else
+        problems.push_back(error_at(where(file, *n), prefix + "threshold", "expected a number"));
     } else if (k.statistic == Statistic::time_below || k.statistic == Statistic::time_above ||
                k.statistic == Statistic::share_at_least)
-      problems.push_back(error_at(where(file, ct), prefix + "threshold",
-                                  "time_below, time_above and share_at_least need a threshold"));
+      problems.push_back(
+          error_at(where(file, ct), prefix + "threshold", "time_below, time_above and share_at_least need a threshold"));
     if (const auto* n = ct.get("bound")) {
-      if (auto v = n->value<double>()) k.bound = *v;
-      else problems.push_back(error_at(where(file, *n), prefix + "bound", "expected a number"));
+      if (auto v = n->value<double>())
+        k.bound = *v;
+      else
+        problems.push_back(error_at(where(file, *n), prefix + "bound", "expected a number"));
     }
     const bool ordering = k.criterion == Criterion::greater_than || k.criterion == Criterion::less_than;
     if (ordering && k.other_arm.empty())
       problems.push_back(error_at(where(file, ct), prefix + "other_arm", "orderings need the other arm"));
-    const bool relative = k.transform == Transform::change || k.transform == Transform::fold ||
-                          k.transform == Transform::time_constant;
+    const bool relative =
+        k.transform == Transform::change || k.transform == Transform::fold || k.transform == Transform::time_constant;
     if (relative && (k.other_arm.empty() || ordering))
       problems.push_back(error_at(where(file, *ct.get("transform")), prefix + "transform",
                                   "change, fold and time_constant relate the arm to 'other_arm' and need an interval criterion"));
     if (const auto* n = ct.get("floor")) {
       const auto v = n->value<double>();
-      if (v && *v >= 0 && *v < 1) k.floor = *v;
-      else problems.push_back(error_at(where(file, *n), prefix + "floor", "expected a fraction in [0, 1)"));
+      if (v && *v >= 0 && *v < 1)
+        k.floor = *v;
+      else
+        problems.push_back(error_at(where(file, *n), prefix + "floor", "expected a fraction in [0, 1)"));
     }
     if (k.transform == Transform::time_constant && (k.statistic != Statistic::mean || !k.other_time_days))
       problems.push_back(error_at(where(file, *ct.get("transform")), prefix + "transform",
@@ -522,8 +545,7 @@ Interval observed_interval(const EvidenceRow& row, const Check& check) {
       return {b, std::numeric_limits<double>::infinity()};
     }
     case Criterion::greater_than:
-    case Criterion::less_than:
-      break;
+    case Criterion::less_than: break;
   }
   return {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
 }
@@ -639,33 +661,31 @@ std::string scorecard_csv(const Scorecard& card) {
       "evidence,entry,case,split,species,condition,readout,criterion,observed,observed_n,simulated_mean,simulated_sd,"
       "simulated_n,fitted,result,observed_sd,spread_result,note\n";
   for (const auto& s : card.scores)
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.evidence, s.entry, s.case_name,
-                       split_name(s), text::csv_field(s.species), text::csv_field(s.condition),
-                       text::csv_field(s.readout), s.criterion, text::csv_field(s.observed),
-                       s.observed_n > 0 ? text::format_double(s.observed_n) : "", text::format_double(s.simulated.mean),
-                       text::format_double(s.simulated.sd), s.simulated.n, s.fitted ? "fitted" : "unfitted",
-                       s.passed ? "pass" : "fail", s.observed_sd ? text::format_double(*s.observed_sd) : "",
-                       spread_result(s), text::csv_field(s.note));
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.evidence, s.entry, s.case_name, split_name(s),
+                       text::csv_field(s.species), text::csv_field(s.condition), text::csv_field(s.readout), s.criterion,
+                       text::csv_field(s.observed), s.observed_n > 0 ? text::format_double(s.observed_n) : "",
+                       text::format_double(s.simulated.mean), text::format_double(s.simulated.sd), s.simulated.n,
+                       s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail",
+                       s.observed_sd ? text::format_double(*s.observed_sd) : "", spread_result(s), text::csv_field(s.note));
   for (const auto& e : card.not_modelled) out += fmt::format("{},{},,,,,,,,,,,,,not yet modelled,,,\n", e, e);
   return out;
 }
 
 std::string scorecard_table(const Scorecard& card) {
-  std::string out = fmt::format("{:<7} {:<5} {:<9} {:<56} {:<44} {:>10} {:>3}  {:<6} {}\n", "entry", "split", "fitted",
-                                "readout", "observed", "simulated", "n", "result", "spread: SD sim / obs");
+  std::string out = fmt::format("{:<7} {:<5} {:<9} {:<56} {:<44} {:>10} {:>3}  {:<6} {}\n", "entry", "split", "fitted", "readout",
+                                "observed", "simulated", "n", "result", "spread: SD sim / obs");
   for (const auto& s : card.scores)
-    out += fmt::format("{:<7} {:<5} {:<9} {:<56} {:<44} {:>10} {:>3}  {:<6} {}\n", s.evidence, split_name(s),
-                       s.fitted ? "fitted" : "unfitted", clip(s.readout, 56), clip(s.observed, 44),
-                       fmt_num(s.simulated.mean), s.simulated.n, s.passed ? "pass" : "FAIL",
-                       s.observed_sd ? fmt::format("{} / {} {}", fmt_num(s.simulated.sd), fmt_num(*s.observed_sd),
-                                                   s.spread_passed ? "pass" : "FAIL")
-                                     : "");
+    out += fmt::format(
+        "{:<7} {:<5} {:<9} {:<56} {:<44} {:>10} {:>3}  {:<6} {}\n", s.evidence, split_name(s), s.fitted ? "fitted" : "unfitted",
+        clip(s.readout, 56), clip(s.observed, 44), fmt_num(s.simulated.mean), s.simulated.n, s.passed ? "pass" : "FAIL",
+        s.observed_sd
+            ? fmt::format("{} / {} {}", fmt_num(s.simulated.sd), fmt_num(*s.observed_sd), s.spread_passed ? "pass" : "FAIL")
+            : "");
   out += fmt::format("TEST entries passed {} (the headline) | fit entries {} | spread within 2x: {} entries\n",
                      rate(card.entries(true)), rate(card.entries(false)), rate(card.spread_entries()));
   out += fmt::format("checks passed {} | fitted {} | unfitted {} | not yet modelled: {} evidence rows ({})\n",
                      rate(card.passed(), card.scores.size()), rate(card.passed(true), card.total(true)),
-                     rate(card.passed(false), card.total(false)), card.not_modelled.size(),
-                     fmt::join(card.not_modelled, " "));
+                     rate(card.passed(false), card.total(false)), card.not_modelled.size(), fmt::join(card.not_modelled, " "));
   return out;
 }
 
@@ -680,34 +700,34 @@ std::string scorecard_json(const Scorecard& card) {
 
 std::string scorecard_html(const Scorecard& card, const std::string& title) {
   using text::xml_escape;
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + xml_escape(title) +
-                    "</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
-                    "table{border-collapse:collapse;font-size:0.9em}th,td{border:1px solid #ccc;padding:0.3em 0.6em;"
-                    "text-align:left}th{background:#f0f0f0}tr.pass td.r{background:#d9f2d9}tr.fail td.r{background:#f8d0d0}"
-                    "td.sp{background:#d9f2d9}td.sf{background:#f8d0d0}"
-                    "td.num{text-align:right;font-variant-numeric:tabular-nums}p.headline{font-size:1.3em}</style></head><body>\n";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + xml_escape(title) +
+      "</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
+      "table{border-collapse:collapse;font-size:0.9em}th,td{border:1px solid #ccc;padding:0.3em 0.6em;"
+      "text-align:left}th{background:#f0f0f0}tr.pass td.r{background:#d9f2d9}tr.fail td.r{background:#f8d0d0}"
+      "td.sp{background:#d9f2d9}td.sf{background:#f8d0d0}"
+      "td.num{text-align:right;font-variant-numeric:tabular-nums}p.headline{font-size:1.3em}</style></head><body>\n";
   out += "<h1>" + xml_escape(title) + "</h1>\n";
   out += fmt::format(
       "<p class=\"headline\">Test entries passed: <b>{}</b> (entries never used to set a value, frozen before the model "
       "changes they judge).</p>\n<p>Fit entries passed: {}. Spread (simulated between-subject SD within a factor of 2 "
       "of the observed SD): {} entries. Checks: {}; fitted {}; unfitted {}; not yet modelled: {} evidence rows.</p>\n",
-      rate(card.entries(true)), rate(card.entries(false)), rate(card.spread_entries()),
-      rate(card.passed(), card.scores.size()), rate(card.passed(true), card.total(true)),
-      rate(card.passed(false), card.total(false)), card.not_modelled.size());
-  out += "<table><tr><th>evidence</th><th>split</th><th>case</th><th>species</th><th>condition</th><th>readout</th>"
-         "<th>criterion</th><th>observed</th><th>n</th><th>simulated mean</th><th>SD</th><th>n</th><th>fitted</th>"
-         "<th>result</th><th>observed SD</th><th>spread</th><th>note</th></tr>\n";
+      rate(card.entries(true)), rate(card.entries(false)), rate(card.spread_entries()), rate(card.passed(), card.scores.size()),
+      rate(card.passed(true), card.total(true)), rate(card.passed(false), card.total(false)), card.not_modelled.size());
+  out +=
+      "<table><tr><th>evidence</th><th>split</th><th>case</th><th>species</th><th>condition</th><th>readout</th>"
+      "<th>criterion</th><th>observed</th><th>n</th><th>simulated mean</th><th>SD</th><th>n</th><th>fitted</th>"
+      "<th>result</th><th>observed SD</th><th>spread</th><th>note</th></tr>\n";
   for (const auto& s : card.scores)
     out += fmt::format(
         "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>"
         "<td class=\"r\">{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td><td>{}</td></tr>\n",
-        s.passed ? "pass" : "fail", xml_escape(s.evidence), split_name(s), xml_escape(s.case_name),
-        xml_escape(s.species), xml_escape(s.condition), xml_escape(s.readout), s.criterion, xml_escape(s.observed),
+        s.passed ? "pass" : "fail", xml_escape(s.evidence), split_name(s), xml_escape(s.case_name), xml_escape(s.species),
+        xml_escape(s.condition), xml_escape(s.readout), s.criterion, xml_escape(s.observed),
         s.observed_n > 0 ? text::format_double(s.observed_n) : "", fmt_num(s.simulated.mean), fmt_num(s.simulated.sd),
-        s.simulated.n, s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail",
-        s.observed_sd ? fmt_num(*s.observed_sd) : "", s.observed_sd ? (s.spread_passed ? "sp" : "sf") : "",
-        spread_result(s), xml_escape(s.note));
+        s.simulated.n, s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail", s.observed_sd ? fmt_num(*s.observed_sd) : "",
+        s.observed_sd ? (s.spread_passed ? "sp" : "sf") : "", spread_result(s), xml_escape(s.note));
   out += "</table>\n<h2>Not yet modelled</h2>\n<p>" + xml_escape(fmt::format("{}", fmt::join(card.not_modelled, ", "))) +
          "</p>\n</body></html>\n";
   return out;
@@ -737,8 +757,8 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
   for (const auto& c : cases)
     for (const auto& k : c.checks) covered.insert(k.evidence);
   for (const auto& r : evidence)
-    if (!covered.count(r.id) && (options.filter.empty() || text::glob_match(options.filter, r.id) ||
-                                 text::glob_match(options.filter, r.entry)))
+    if (!covered.count(r.id) &&
+        (options.filter.empty() || text::glob_match(options.filter, r.id) || text::glob_match(options.filter, r.entry)))
       card.not_modelled.push_back(r.id);
 
   // Progress over the subjects of the selected cases (their studies differ a lot in size).
@@ -785,7 +805,7 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
         const double v = k.transform == Transform::loss ? 100 - row.value : row.value;
         const bool at_time = k.statistic == Statistic::mean || k.statistic == Statistic::share_at_least;
         const bool in = at_time ? std::abs(row.time_days - k.time_days) < 1e-6
-                                                        : row.time_days >= k.from_days - 1e-6 && row.time_days <= k.to_days + 1e-6;
+                                : row.time_days >= k.from_days - 1e-6 && row.time_days <= k.to_days + 1e-6;
         if (in) per_subject[row.subject].first.push_back(row.time_days), per_subject[row.subject].second.push_back(v);
       }
       if (!readout_seen)
@@ -802,12 +822,13 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       const EvidenceRow& row = *by_id.at(k->evidence);
       Score s;
       s.evidence = row.id, s.entry = row.entry, s.case_name = c.name, s.species = row.species, s.condition = row.condition;
-      s.readout = k->readout + (k->transform == Transform::loss ? " (loss)" : "") +
-                  (k->statistic == Statistic::share_at_least
-                       ? fmt::format(" >= {} @ {} d (% of subjects)", fmt_num(k->threshold), fmt_num(k->time_days))
-                   : k->statistic == Statistic::mean ? fmt::format(" @ {} d", fmt_num(k->time_days))
-                   : fmt::format(" {} over {}-{} d", statistic_name(k->statistic),
-                                 text::format_double(k->from_days), text::format_double(k->to_days)));
+      s.readout =
+          k->readout + (k->transform == Transform::loss ? " (loss)" : "") +
+          (k->statistic == Statistic::share_at_least
+               ? fmt::format(" >= {} @ {} d (% of subjects)", fmt_num(k->threshold), fmt_num(k->time_days))
+           : k->statistic == Statistic::mean ? fmt::format(" @ {} d", fmt_num(k->time_days))
+                                             : fmt::format(" {} over {}-{} d", statistic_name(k->statistic),
+                                                           text::format_double(k->from_days), text::format_double(k->to_days)));
       if (!k->arm.empty()) s.readout += " [" + k->arm + "]";
       s.criterion = criterion_name(k->criterion);
       s.note = k->note;
@@ -883,10 +904,9 @@ std::string criteria_fingerprint(const std::string& entry, const std::vector<Cas
           "check {} case {} readout {} arm {} time {} from {} to {} statistic {} transform {} criterion {} "
           "tolerance {} bound {} other_arm {} other_time {} scale {} threshold {} floor {}\n",
           k.evidence, c->name, k.readout, k.arm, canonical_number(k.time_days), canonical_number(k.from_days),
-          canonical_number(k.to_days), statistic_name(k.statistic), static_cast<int>(k.transform),
-          criterion_name(k.criterion), canonical_number(k.tolerance), optional_days(k.bound), k.other_arm,
-          optional_days(k.other_time_days), canonical_number(k.scale), canonical_number(k.threshold),
-          canonical_number(k.floor));
+          canonical_number(k.to_days), statistic_name(k.statistic), static_cast<int>(k.transform), criterion_name(k.criterion),
+          canonical_number(k.tolerance), optional_days(k.bound), k.other_arm, optional_days(k.other_time_days),
+          canonical_number(k.scale), canonical_number(k.threshold), canonical_number(k.floor));
     }
   return sha256_hex(text);
 }
@@ -897,8 +917,10 @@ std::map<std::string, std::string> load_frozen(const std::filesystem::path& path
   std::map<std::string, std::string> out;
   std::vector<Diagnostic> problems;
   for (const auto& [key, value] : t) {
-    if (const auto* s = value.as_string()) out[std::string(key.str())] = s->get();
-    else problems.push_back(error_at(where(file, value), std::string(key.str()), "expected a fingerprint string"));
+    if (const auto* s = value.as_string())
+      out[std::string(key.str())] = s->get();
+    else
+      problems.push_back(error_at(where(file, value), std::string(key.str()), "expected a fingerprint string"));
   }
   if (!problems.empty()) throw InputError(problems);
   return out;
@@ -918,8 +940,8 @@ std::string frozen_record_toml(const std::vector<Case>& cases, const std::vector
 }
 
 std::vector<std::string> frozen_disagreements(const std::vector<EvidenceRow>& evidence, const std::vector<Case>& cases,
-                                              const std::map<std::string, std::string>& frozen,
-                                              const CalibrationRecord& record, const std::string& change_log) {
+                                              const std::map<std::string, std::string>& frozen, const CalibrationRecord& record,
+                                              const std::string& change_log) {
   std::vector<std::string> out;
   const auto explained = entries_in(change_log);
   std::set<std::string> checked;
@@ -945,8 +967,9 @@ std::vector<std::string> frozen_disagreements(const std::vector<EvidenceRow>& ev
                       "\"Changes to frozen test entries\"");
       if (fitted.count(r.entry)) out.push_back(r.entry + " is a test entry named by the calibration record");
     } else if (was_frozen && !explained.count(r.entry)) {
-      out.push_back(r.entry + " was frozen as a test entry and is now 'fit': say why in docs/validation.md, section "
-                              "\"Changes to frozen test entries\"");
+      out.push_back(r.entry +
+                    " was frozen as a test entry and is now 'fit': say why in docs/validation.md, section "
+                    "\"Changes to frozen test entries\"");
     }
   }
   return out;

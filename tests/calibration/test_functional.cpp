@@ -17,11 +17,10 @@ using testing::observed;
 using testing::sample;
 
 /// A scenario text for `species`/`nerve` with the given injury, repair and duration.
-std::string scenario(const std::string& species, const std::string& nerve, const std::string& injury,
-                     const std::string& repair, const std::string& duration, const std::string& extra = "") {
-  return "species = \"" + species + "\"\nnerve = \"" + nerve + "\"\nseed = 11\n[injury]\ntype = \"" + injury +
-         "\"\n" + extra + "[repair]\ntype = \"" + repair + "\"\n[simulation]\nduration = \"" + duration +
-         "\"\n[readouts]\ntimes = []\n";
+std::string scenario(const std::string& species, const std::string& nerve, const std::string& injury, const std::string& repair,
+                     const std::string& duration, const std::string& extra = "") {
+  return "species = \"" + species + "\"\nnerve = \"" + nerve + "\"\nseed = 11\n[injury]\ntype = \"" + injury + "\"\n" + extra +
+         "[repair]\ntype = \"" + repair + "\"\n[simulation]\nduration = \"" + duration + "\"\n[readouts]\ntimes = []\n";
 }
 
 double at(const std::string& text, const std::string& name, double day, const std::vector<Override>& o = {}) {
@@ -73,8 +72,8 @@ TEST(CalibrationE57toE62, NormalElectrophysiologyAndForce) {
     const char* muscle;
     double latency, cmap, ncv;
   };
-  for (const Nerve& n : {Nerve{"median", "abductor_pollicis_brevis", 3.7, 10.2, 57},
-                         Nerve{"ulnar", "abductor_digiti_minimi", 3.0, 11.6, 61}}) {
+  for (const Nerve& n :
+       {Nerve{"median", "abductor_pollicis_brevis", 3.7, 10.2, 57}, Nerve{"ulnar", "abductor_digiti_minimi", 3.0, 11.6, 61}}) {
     Simulation sim(compile(scenario("human", n.nerve, "conduction_block", "none", "180 d")));
     sim.advance_to(180 * seconds_per_day);
     const std::string m = n.muscle;
@@ -111,8 +110,8 @@ TEST(CalibrationE56, DistalFibresPerParentAxonAfterCrush) {
 /// Regenerating motor axons 84 d after a direct suture made `delay` days after the transection.
 double regenerating_after_delayed_repair(double delay) {
   const double end = delay + 84;
-  return at(scenario("rat", "sciatic", "transection", "direct_suture", std::to_string(end) + " d"),
-            "regenerating_motor_axons", end, {{"repair.timing", std::to_string(delay) + " d"}});
+  return at(scenario("rat", "sciatic", "transection", "direct_suture", std::to_string(end) + " d"), "regenerating_motor_axons",
+            end, {{"repair.timing", std::to_string(delay) + " d"}});
 }
 
 // E20-E22 apply to an ordinary delayed repair: neurons and distal stump wait together, so the
@@ -122,8 +121,7 @@ TEST(CalibrationE20E21, DelayedRepairCombinesNeuronAndStumpDeclines) {
   const double fresh = regenerating_after_delayed_repair(0);
   for (double delay : {30.0, 90.0}) {
     const double expected = (0.3 + 0.7 * std::exp(-delay / 323)) * (0.05 + 0.95 * std::exp(-delay / 49));
-    EXPECT_NEAR(regenerating_after_delayed_repair(delay) / fresh, expected,
-                3 * std::sqrt(expected * (1 - expected) / 1650))
+    EXPECT_NEAR(regenerating_after_delayed_repair(delay) / fresh, expected, 3 * std::sqrt(expected * (1 - expected) / 1650))
         << "delay " << delay << " d";
   }
 }
@@ -153,8 +151,8 @@ TEST(Functional, ImmediateRepairBeatsDelayedRepair) {
     return at(scenario("rat", "sciatic", "transection", "direct_suture", std::to_string(end) + " d"), readout, end,
               {{"repair.timing", std::to_string(delay) + " d"}});
   };
-  for (const char* readout : {"tetanic_force_ratio.gastrocnemius", "mune.gastrocnemius",
-                              "cmap_amplitude_ratio.tibialis_anterior"}) {
+  for (const char* readout :
+       {"tetanic_force_ratio.gastrocnemius", "mune.gastrocnemius", "cmap_amplitude_ratio.tibialis_anterior"}) {
     EXPECT_GT(outcome(0, readout), outcome(90, readout)) << readout;
     EXPECT_GT(outcome(90, readout), outcome(180, readout)) << readout;
   }
@@ -214,23 +212,21 @@ TEST(Functional, SunderlandGradesOrderRecovery) {
   EXPECT_GT(iv, 0.0) << "axons cross a neuroma in continuity";
   EXPECT_GT(iv_repaired, iv);
   EXPECT_DOUBLE_EQ(iv_repaired, v_repaired);
-  EXPECT_THROW(compile(scenario("rat", "sciatic", "crush", "none", "10 d", "sunderland_grade = \"V\"\n")),
-               InputError);
+  EXPECT_THROW(compile(scenario("rat", "sciatic", "crush", "none", "10 d", "sunderland_grade = \"V\"\n")), InputError);
 }
 
 // Conduit materials: the wall permeability and degradation time come from data/materials unless
 // the scenario sets them; the 1D model reads whether the wall is permeable.
 TEST(Functional, ConduitMaterialPresets) {
-  const std::string text = scenario("rat", "sciatic", "transection", "conduit", "10 d",
-                                    "gap_length = \"10 mm\"\n");
+  const std::string text = scenario("rat", "sciatic", "transection", "conduit", "10 d", "gap_length = \"10 mm\"\n");
   const auto silicone = compile(text);
   EXPECT_EQ(silicone->conduit.material, "silicone");
   EXPECT_EQ(silicone->conduit.wall_permeability_m_per_s, 0.0);
   const auto collagen = compile(text, {{"repair.conduit.material", "\"collagen\""}});
   EXPECT_NEAR(collagen->conduit.wall_permeability_m_per_s, 1e-7, 1e-15);
   EXPECT_NEAR(collagen->conduit.degradation_time_s, 1100.0 * seconds_per_day, 1e-3);
-  const auto own = compile(text, {{"repair.conduit.material", "\"collagen\""},
-                                  {"repair.conduit.wall_permeability", "\"0 cm/s\""}});
+  const auto own =
+      compile(text, {{"repair.conduit.material", "\"collagen\""}, {"repair.conduit.wall_permeability", "\"0 cm/s\""}});
   EXPECT_EQ(own->conduit.wall_permeability_m_per_s, 0.0);
   EXPECT_EQ(own->scenario().value_sources.count("repair.conduit.wall_permeability"), 0u);
   EXPECT_EQ(collagen->scenario().value_sources.count("repair.conduit.wall_permeability"), 1u);
@@ -363,12 +359,12 @@ TEST(Functional, ReinnervatedCompositionFollowsTheArrivingNeuronTypes) {
 TEST(Functional, LongerDenervationGivesLessForceForTheSameAxons) {
   const auto run = [](double delay, const std::string& fibre_loss) {
     const double end = delay + 120;
-    auto sim = std::make_unique<Simulation>(compile(
-        scenario("rat", "sciatic", "transection", "direct_suture", std::to_string(end) + " d"),
-        {{"repair.timing", std::to_string(delay) + " d"},
-         {"repair.cross_suture", "fresh_nerve"},
-         {"parameters.muscle_target.receptivity_floor", "1"},
-         {"parameters.muscle_target.fibre_loss_time_constant", fibre_loss}}));
+    auto sim = std::make_unique<Simulation>(
+        compile(scenario("rat", "sciatic", "transection", "direct_suture", std::to_string(end) + " d"),
+                {{"repair.timing", std::to_string(delay) + " d"},
+                 {"repair.cross_suture", "fresh_nerve"},
+                 {"parameters.muscle_target.receptivity_floor", "1"},
+                 {"parameters.muscle_target.fibre_loss_time_constant", fibre_loss}}));
     sim->advance_to(static_cast<std::int64_t>(end * seconds_per_day));
     return sim;
   };

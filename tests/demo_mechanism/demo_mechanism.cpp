@@ -63,24 +63,27 @@ class Tally final : public Process {
 
 void register_demo(Registry& registry, bool with_pulse) {
   if (with_pulse)
-    registry.add(MechanismEntry{
-        .name = "demo_pulse",
-        .summary = "test-only: writes the signal demo.pulse",
-        .declare_parameters =
-            [](ParameterRegistry& r) {
-              r.declare({.name = "demo_pulse.rate", .unit = "1/d", .default_value = 0.5, .hard = {0, 100},
-                         .plausible = {0, 10}, .species = "all", .meaning = "pulse the demo writes every tick",
-                         .source = "assumption (test-only demonstration)"});
-            },
-        .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-          return std::make_unique<Pulse>(c.parameters.in("demo_pulse.rate", "1/d"));
-        }});
-  registry.add(MechanismEntry{.name = "demo_tally",
-                              .summary = "test-only: accumulates demo.pulse per neuron",
-                              .declare_parameters = nullptr,
-                              .create = [](const CompileContext&) -> std::unique_ptr<Process> {
-                                return std::make_unique<Tally>();
-                              }});
+    registry.add(MechanismEntry{.name = "demo_pulse",
+                                .summary = "test-only: writes the signal demo.pulse",
+                                .declare_parameters =
+                                    [](ParameterRegistry& r) {
+                                      r.declare({.name = "demo_pulse.rate",
+                                                 .unit = "1/d",
+                                                 .default_value = 0.5,
+                                                 .hard = {0, 100},
+                                                 .plausible = {0, 10},
+                                                 .species = "all",
+                                                 .meaning = "pulse the demo writes every tick",
+                                                 .source = "assumption (test-only demonstration)"});
+                                    },
+                                .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
+                                  return std::make_unique<Pulse>(c.parameters.in("demo_pulse.rate", "1/d"));
+                                }});
+  registry.add(
+      MechanismEntry{.name = "demo_tally",
+                     .summary = "test-only: accumulates demo.pulse per neuron",
+                     .declare_parameters = nullptr,
+                     .create = [](const CompileContext&) -> std::unique_ptr<Process> { return std::make_unique<Tally>(); }});
 }
 
 Registry demo_registry(bool with_pulse) {

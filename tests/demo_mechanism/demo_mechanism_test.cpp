@@ -63,8 +63,7 @@ TEST(DemoMechanism, DeclaresItsStateAndRuns) {
   const auto doubled = compile_with(registry, {{"parameters.demo_pulse.rate", "\"1 1/d\""}});
   Simulation faster(doubled);
   faster.advance_to(10 * seconds_per_day);
-  EXPECT_DOUBLE_EQ(faster.state().block(doubled->layout().find<double>("demo_tally.load"))[3],
-                   2 * sim.state().block(load)[3]);
+  EXPECT_DOUBLE_EQ(faster.state().block(doubled->layout().find<double>("demo_tally.load"))[3], 2 * sim.state().block(load)[3]);
 }
 
 TEST(DemoMechanism, SignalWithoutWriterReadsNeutral) {

@@ -1,11 +1,11 @@
 #pragma once
 // Helpers shared by the model tests: compile a scenario from text and sample observations.
 #include <map>
+#include <memory>
 #include <span>
 #include <stdexcept>
-#include <string_view>
-#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bungner/model/model.hpp"

@@ -44,8 +44,8 @@ TEST(Agents, TwoCellContactEquilibrium) {
 }
 
 /// Mean squared displacement of non-interacting persistent walkers at the given times.
-std::vector<double> msd(double speed, double persistence, const std::vector<int>& at_steps, std::size_t walkers,
-                        double dt, int chemotaxis_substrate = -1, double bias = 0, fields::Fields* field = nullptr,
+std::vector<double> msd(double speed, double persistence, const std::vector<int>& at_steps, std::size_t walkers, double dt,
+                        int chemotaxis_substrate = -1, double bias = 0, fields::Fields* field = nullptr,
                         std::vector<double>* mean_x = nullptr) {
   CellKind k;
   k.speed_um_per_min = speed;

@@ -22,8 +22,7 @@ class AtomicFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("bungner-atomic-" + std::to_string(::getpid()) + "-" + std::string(info->name()));
+    dir_ = fs::temp_directory_path() / ("bungner-atomic-" + std::to_string(::getpid()) + "-" + std::string(info->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }

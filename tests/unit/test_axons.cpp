@@ -128,8 +128,7 @@ TEST(Axons, SegmentIndexFindsTheSameSegmentsAsABruteForceScan) {
     std::vector<std::pair<std::size_t, std::size_t>> expected;
     for (std::size_t n = 0; n < axons.all().size(); ++n)
       for (std::size_t s = 0; s + 1 < axons.all()[n].points.size(); ++s)
-        if (distance_to_segment(p, axons.all()[n].points[s], axons.all()[n].points[s + 1]) <= radius)
-          expected.emplace_back(n, s);
+        if (distance_to_segment(p, axons.all()[n].points[s], axons.all()[n].points[s + 1]) <= radius) expected.emplace_back(n, s);
     std::vector<std::pair<std::size_t, std::size_t>> found;
     for (const auto& h : index.near(p, radius)) found.emplace_back(h.axon, h.segment);
     EXPECT_EQ(found, expected) << "query " << q;

@@ -81,27 +81,26 @@ TEST(DesignSobol, FirstPointsMatchScipyInTwentyOneDimensions) {
   const Points expected = {
       {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0},
       {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5},
-      {0.75, 0.25, 0.25, 0.25, 0.75, 0.75, 0.25, 0.75, 0.75, 0.75, 0.75, 0.75, 0.25, 0.25, 0.75, 0.25, 0.75, 0.25,
-       0.75, 0.25, 0.25},
-      {0.25, 0.75, 0.75, 0.75, 0.25, 0.25, 0.75, 0.25, 0.25, 0.25, 0.25, 0.25, 0.75, 0.75, 0.25, 0.75, 0.25, 0.75,
-       0.25, 0.75, 0.75},
-      {0.375, 0.375, 0.625, 0.875, 0.375, 0.125, 0.375, 0.875, 0.875, 0.625, 0.875, 0.375, 0.375, 0.625, 0.375,
-       0.875, 0.375, 0.875, 0.875, 0.125, 0.125},
-      {0.875, 0.875, 0.125, 0.375, 0.875, 0.625, 0.875, 0.375, 0.375, 0.125, 0.375, 0.875, 0.875, 0.125, 0.875,
-       0.375, 0.875, 0.375, 0.375, 0.625, 0.625},
-      {0.625, 0.125, 0.875, 0.625, 0.625, 0.875, 0.125, 0.125, 0.125, 0.375, 0.125, 0.625, 0.125, 0.875, 0.625,
-       0.625, 0.625, 0.625, 0.125, 0.375, 0.375},
-      {0.125, 0.625, 0.375, 0.125, 0.125, 0.375, 0.625, 0.625, 0.625, 0.875, 0.625, 0.125, 0.625, 0.375, 0.125,
-       0.125, 0.125, 0.125, 0.625, 0.875, 0.875}};
+      {0.75, 0.25, 0.25, 0.25, 0.75, 0.75, 0.25, 0.75, 0.75, 0.75, 0.75,
+       0.75, 0.25, 0.25, 0.75, 0.25, 0.75, 0.25, 0.75, 0.25, 0.25},
+      {0.25, 0.75, 0.75, 0.75, 0.25, 0.25, 0.75, 0.25, 0.25, 0.25, 0.25,
+       0.25, 0.75, 0.75, 0.25, 0.75, 0.25, 0.75, 0.25, 0.75, 0.75},
+      {0.375, 0.375, 0.625, 0.875, 0.375, 0.125, 0.375, 0.875, 0.875, 0.625, 0.875,
+       0.375, 0.375, 0.625, 0.375, 0.875, 0.375, 0.875, 0.875, 0.125, 0.125},
+      {0.875, 0.875, 0.125, 0.375, 0.875, 0.625, 0.875, 0.375, 0.375, 0.125, 0.375,
+       0.875, 0.875, 0.125, 0.875, 0.375, 0.875, 0.375, 0.375, 0.625, 0.625},
+      {0.625, 0.125, 0.875, 0.625, 0.625, 0.875, 0.125, 0.125, 0.125, 0.375, 0.125,
+       0.625, 0.125, 0.875, 0.625, 0.625, 0.625, 0.625, 0.125, 0.375, 0.375},
+      {0.125, 0.625, 0.375, 0.125, 0.125, 0.375, 0.625, 0.625, 0.625, 0.875, 0.625,
+       0.125, 0.625, 0.375, 0.125, 0.125, 0.125, 0.125, 0.625, 0.875, 0.875}};
   EXPECT_EQ(sobol_sequence(8, 21), expected);
 }
 
 TEST(DesignSobol, LaterPointsMatchScipyInTheLastDimensions) {
   // Sobol(d=256, scramble=False) fast-forwarded to point 1000; dimensions 250..256 (1-based).
-  const Points expected = {
-      {0.4072265625, 0.7060546875, 0.1708984375, 0.3798828125, 0.5888671875, 0.4345703125, 0.2490234375},
-      {0.9072265625, 0.2060546875, 0.6708984375, 0.8798828125, 0.0888671875, 0.9345703125, 0.7490234375},
-      {0.1572265625, 0.9560546875, 0.9208984375, 0.1298828125, 0.3388671875, 0.6845703125, 0.9990234375}};
+  const Points expected = {{0.4072265625, 0.7060546875, 0.1708984375, 0.3798828125, 0.5888671875, 0.4345703125, 0.2490234375},
+                           {0.9072265625, 0.2060546875, 0.6708984375, 0.8798828125, 0.0888671875, 0.9345703125, 0.7490234375},
+                           {0.1572265625, 0.9560546875, 0.9208984375, 0.1298828125, 0.3388671875, 0.6845703125, 0.9990234375}};
   const Points points = sobol_sequence(3, sobol_max_dimensions, 1000);
   for (std::size_t i = 0; i < 3; ++i) {
     for (std::size_t d = 0; d < 7; ++d) EXPECT_EQ(points[i][249 + d], expected[i][d]) << i << " " << d;
@@ -195,14 +194,14 @@ TEST(DesignCsv, RejectsMalformedTables) {
     return read_design_csv(in, "bad.csv");
   };
   EXPECT_THROW(read(""), InputError);
-  EXPECT_THROW(read("index,a\n0,1\n"), InputError);   // first column must be row
-  EXPECT_THROW(read("row,a\n1,1\n"), InputError);     // rows count from 0
+  EXPECT_THROW(read("index,a\n0,1\n"), InputError);  // first column must be row
+  EXPECT_THROW(read("row,a\n1,1\n"), InputError);    // rows count from 0
   EXPECT_THROW(read("row,a\n0,1\n0,2\n"), InputError);
   EXPECT_THROW(read("row,a\n0,abc\n"), InputError);
-  EXPECT_THROW(read("row,a\n0,1,2\n"), InputError);   // field count
-  EXPECT_THROW(read("row,a\n0,\n"), InputError);      // empty value
+  EXPECT_THROW(read("row,a\n0,1,2\n"), InputError);      // field count
+  EXPECT_THROW(read("row,a\n0,\n"), InputError);         // empty value
   EXPECT_THROW(read("row,a [mm],a [m]\n"), InputError);  // duplicate parameter
-  EXPECT_THROW(read("row,\"a\n"), InputError);        // unterminated quote
+  EXPECT_THROW(read("row,\"a\n"), InputError);           // unterminated quote
   try {
     read("row,a,b\n0,1,2\n1,1,x\n");
     FAIL() << "expected InputError";
@@ -314,10 +313,8 @@ TEST(SensitivitySobol, IshigamiWithTheSobolSequence) {
 }
 
 TEST(SensitivitySobol, IshigamiWithRandomSamplingAndBootstrap) {
-  const SobolOptions options{.base_samples = 16384,
-                             .sampling = SaltelliSampling::random,
-                             .key = {.seed = 77},
-                             .bootstrap_resamples = 50};
+  const SobolOptions options{
+      .base_samples = 16384, .sampling = SaltelliSampling::random, .key = {.seed = 77}, .bootstrap_resamples = 50};
   const SobolIndices s = sobol_indices(ishigami, ishigami_ranges(), options);
   ASSERT_EQ(s.first_order_conf.size(), 3U);
   for (std::size_t i = 0; i < 3; ++i) {

@@ -46,8 +46,8 @@ void fill_mode(Fields& f, int mx, int my, int mz) {
     for (int j = 0; j < g.ny; ++j)
       for (int i = 0; i < g.nx; ++i)
         for (std::size_t s = 0; s < f.substrates(); ++s)
-          f.at(i, j, k, s) = std::cos(pi * mx * (i + 0.5) / g.nx) * std::cos(pi * my * (j + 0.5) / g.ny) *
-                             std::cos(pi * mz * (k + 0.5) / g.nz);
+          f.at(i, j, k, s) =
+              std::cos(pi * mx * (i + 0.5) / g.nx) * std::cos(pi * my * (j + 0.5) / g.ny) * std::cos(pi * mz * (k + 0.5) / g.nz);
 }
 
 /// Eigenvalue of the unit-spacing Neumann Laplacian for mode m on n cells (negated).
@@ -83,8 +83,7 @@ TEST(Fields, ProductModeDecaysByTheExactDiscreteFactor) {
                                    (base + r * mode_eigenvalue(1, g.nz)));
       const double factor = std::pow(per_step, steps);
       double worst = 0;
-      for (std::size_t v = 0; v < g.voxels(); ++v)
-        worst = std::max(worst, std::abs(f.at(v, s) - factor * initial.at(v, s)));
+      for (std::size_t v = 0; v < g.voxels(); ++v) worst = std::max(worst, std::abs(f.at(v, s) - factor * initial.at(v, s)));
       // Rounding noise (~1e-16 of the initial amplitude 1) in slower modes decays more slowly than
       // the mode itself, hence the absolute floor.
       EXPECT_LT(worst, 1e-12 * factor + 1e-15) << "substrate " << s << (general ? " general" : " uniform");
@@ -139,8 +138,7 @@ TEST(Fields, MirrorSymmetryIsPreserved) {
   for (int k = 0; k < g.nz; ++k)
     for (int j = 0; j < g.ny; ++j)
       for (int i = 0; i < g.nx / 2; ++i)
-        for (std::size_t s = 0; s < 2; ++s)
-          EXPECT_NEAR(f.at(i, j, k, s), f.at(g.nx - 1 - i, j, k, s), 1e-13);
+        for (std::size_t s = 0; s < 2; ++s) EXPECT_NEAR(f.at(i, j, k, s), f.at(g.nx - 1 - i, j, k, s), 1e-13);
 }
 
 TEST(Fields, BitIdenticalAtOneAndTwoThreads) {
@@ -372,7 +370,7 @@ TEST(Fields, NumericalGuardsNameSubstrateAndVoxel) {
   f.at(1, 2, 3, 1) = std::nan("");
   EXPECT_THROW(check_numerics(f, two), RuntimeFailure);
   EXPECT_TRUE(time_step_warnings(two, 0.1).empty());  // lambda dt = 0.005
-  const auto w = time_step_warnings(two, 5.0);          // lambda dt = 0.25 for "fast"
+  const auto w = time_step_warnings(two, 5.0);        // lambda dt = 0.25 for "fast"
   ASSERT_EQ(w.size(), 1u);
   EXPECT_NE(w[0].find("fast"), std::string::npos);
 }

@@ -45,10 +45,10 @@ bool declared(const std::string& module, const std::string& name) {
 // every observation a whole run gives is among those observation_names() lists before the run.
 TEST(ReadoutNames, ObservationNamesCoverWhatARunObservesAndAreDeclared) {
   const std::vector<std::string> scenarios = {
-      std::string(testing::rat_sciatic),
-      conduit_10mm(),
-      conduit_10mm() + "[[therapies]]\ntype = \"msc\"\nsource = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"conduit_lumen\"\n"
-                       "[[therapies]]\ntype = \"msc\"\nsource = \"bone_marrow\"\ndose = \"1e6 cells\"\nroute = \"conduit_lumen\"\n",
+      std::string(testing::rat_sciatic), conduit_10mm(),
+      conduit_10mm() +
+          "[[therapies]]\ntype = \"msc\"\nsource = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"conduit_lumen\"\n"
+          "[[therapies]]\ntype = \"msc\"\nsource = \"bone_marrow\"\ndose = \"1e6 cells\"\nroute = \"conduit_lumen\"\n",
       R"(species = "human"
 nerve = "median"
 [injury]
@@ -78,15 +78,15 @@ times = ["6 months", "1 year", "2 years"]
     }
     for (const auto& name : seen) EXPECT_TRUE(known.count(name)) << name << " was observed but not listed beforehand";
     // Names given only later (a target reached, fibres at the section) are listed before the run.
-    EXPECT_TRUE(known.count(model->species == "human" ? "days_to_target.abductor_pollicis_brevis"
-                                                      : "days_to_target.gastrocnemius"));
+    EXPECT_TRUE(
+        known.count(model->species == "human" ? "days_to_target.abductor_pollicis_brevis" : "days_to_target.gastrocnemius"));
   }
 }
 
 // The 3D site's readouts too (their names depend only on the layout): two days of a 3D conduit.
 TEST(ReadoutNames, SiteObservationsAreListedAndDeclared) {
-  const auto model = testing::compile(conduit_10mm(), {{"site.model", "\"3d\""}, {"simulation.duration", "\"2 d\""},
-                                                       {"readouts.times", "[\"2 d\"]"}});
+  const auto model = testing::compile(
+      conduit_10mm(), {{"site.model", "\"3d\""}, {"simulation.duration", "\"2 d\""}, {"readouts.times", "[\"2 d\"]"}});
   std::set<std::string> known, modules;
   for (const auto& o : observation_names(model)) {
     EXPECT_TRUE(declared(o.readout, o.name)) << o.name << " is not declared by readout module " << o.readout;
@@ -126,12 +126,14 @@ TEST(ReadoutNames, ScenarioIncludeTakesModulesAndObservations) {
     (void)load_scenario_text(conduit_10mm() + "[readouts]\ninclude = [\"mune.gastrocnemus\"]\n", "s.toml", registry());
     FAIL() << "no error";
   } catch (const InputError& e) {
-    EXPECT_NE(e.diagnostics()[0].message.find("did you mean 'mune.gastrocnemius', an observation of the readout module 'electrophysiology'"),
+    EXPECT_NE(e.diagnostics()[0].message.find(
+                  "did you mean 'mune.gastrocnemius', an observation of the readout module 'electrophysiology'"),
               std::string::npos)
         << e.diagnostics()[0].message;
   }
   // A second graft's observations are numbered.
-  EXPECT_NO_THROW(load_scenario_text(conduit_10mm() + "[readouts]\ninclude = [\"msc_cells.2\", \"msc_cells\"]\n", "s.toml", registry()));
+  EXPECT_NO_THROW(
+      load_scenario_text(conduit_10mm() + "[readouts]\ninclude = [\"msc_cells.2\", \"msc_cells\"]\n", "s.toml", registry()));
   try {
     (void)load_scenario_text(conduit_10mm() + "[readouts]\ninclude = [\"neuron_count\"]\n", "s.toml", registry());
     FAIL() << "no error";
@@ -210,14 +212,16 @@ TEST(IneffectiveKeys, SiteKeysWithoutTheSiteModelAreWarnedAbout) {
   EXPECT_NE(s.warnings[0].message.find("site.model is 'off'"), std::string::npos) << s.warnings[0].message;
   EXPECT_EQ(s.warnings[1].key, "site.distal_length");
   // With the site in 3D they are read (the preset's own site values never count as given).
-  const Scenario on = load_scenario_text(conduit_10mm() + "[site]\nmodel = \"3d\"\nresolution = \"100 um\"\n", "s.toml", registry());
+  const Scenario on =
+      load_scenario_text(conduit_10mm() + "[site]\nmodel = \"3d\"\nresolution = \"100 um\"\n", "s.toml", registry());
   EXPECT_TRUE(on.warnings.empty()) << on.warnings[0].message;
 }
 
 TEST(IneffectiveKeys, TherapyKeysIrrelevantToTheVariantAreWarnedAbout) {
   // Immunosuppression spares only cells the host rejects: with autologous cells it does nothing.
-  const std::string msc = "[[therapies]]\ntype = \"msc\"\nsource = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"conduit_lumen\"\n"
-                          "immunosuppression = true\n";
+  const std::string msc =
+      "[[therapies]]\ntype = \"msc\"\nsource = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"conduit_lumen\"\n"
+      "immunosuppression = true\n";
   const Scenario s = load_scenario_text(conduit_10mm() + msc, "s.toml", registry());
   ASSERT_EQ(s.warnings.size(), 1u);
   EXPECT_EQ(s.warnings[0].key, "therapies[0].immunosuppression");
@@ -232,11 +236,11 @@ TEST(IneffectiveKeys, TherapyKeysIrrelevantToTheVariantAreWarnedAbout) {
 TEST(ReportWords, DefaultConduitLengthIsTheGapPlusTheStumps) {
   const Scenario s = load_scenario_text(conduit_10mm(), "s.toml", registry());
   const std::string words = io::scenario_description(s.canonical_toml(), "s.toml");
-  EXPECT_NE(words.find("a silicone conduit of 14 mm spanning the 10 mm gap and 2 mm of each stump, "), std::string::npos) << words;
+  EXPECT_NE(words.find("a silicone conduit of 14 mm spanning the 10 mm gap and 2 mm of each stump, "), std::string::npos)
+      << words;
   EXPECT_EQ(words.find("conduit of 0 mm"), std::string::npos) << words;
   const Scenario given = load_scenario_text(conduit_10mm(), "s.toml", registry(), {{"repair.conduit.length", "\"16 mm\""}});
-  EXPECT_NE(io::scenario_description(given.canonical_toml(), "s.toml").find("a silicone conduit of 16 mm,"),
-            std::string::npos);
+  EXPECT_NE(io::scenario_description(given.canonical_toml(), "s.toml").find("a silicone conduit of 16 mm,"), std::string::npos);
 }
 
 }  // namespace

@@ -52,8 +52,8 @@ struct Readings {
 Readings read_everything() {
   Readings r;
   // A quantity in a scenario, and the schema's defaults (numbers written as text in the code).
-  const auto model = testing::compile(std::string(testing::rat_sciatic) +
-                                      "\n[parameters]\n\"axon_regeneration.speed\" = \"3.97 mm/day\"\n");
+  const auto model =
+      testing::compile(std::string(testing::rat_sciatic) + "\n[parameters]\n\"axon_regeneration.speed\" = \"3.97 mm/day\"\n");
   r.canonical = model->scenario().canonical_toml();
   for (const auto& spec : model->parameters().specs()) r.parameters.push_back(model->parameters().get(spec.name));
   std::istringstream design("row,a [mm],b\n0,3.97,0.5\n1,1e-3,\"2.25\"\n");

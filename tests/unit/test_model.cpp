@@ -56,15 +56,15 @@ TEST(ModelSpec, TimesAreSetBeforeTheContentIsBuilt) {
   EXPECT_EQ(model->contact_time_s, 21 * seconds_per_day);
   EXPECT_EQ(model->readout_times_s, (std::vector<std::int64_t>{30 * seconds_per_day, 60 * seconds_per_day}));
   // The spec read the velocity-weight exponent (body weight given): a subject changing it needs its own spec.
-  EXPECT_NE(std::find(model->parameters_read.begin(), model->parameters_read.end(),
-                      "electrophysiology.velocity_weight_exponent"),
+  EXPECT_NE(std::find(model->parameters_read.begin(), model->parameters_read.end(), "electrophysiology.velocity_weight_exponent"),
             model->parameters_read.end());
 }
 
 // Times that are not whole ticks are rounded to the tick (1 h here), and readout times that round
 // alike are one.
 TEST(ModelSpec, TimesAreRoundedToTheTick) {
-  const auto model = compile(late_cross_suture, {{"repair.timing", "\"100 min\""}, {"readouts.times", "[\"61 min\", \"65 min\"]"}});
+  const auto model =
+      compile(late_cross_suture, {{"repair.timing", "\"100 min\""}, {"readouts.times", "[\"61 min\", \"65 min\"]"}});
   EXPECT_EQ(model->tick_s, seconds_per_hour);
   EXPECT_EQ(model->repair_time_s, 2 * seconds_per_hour);
   EXPECT_EQ(model->stump_denervation_time_s, 2 * seconds_per_hour);
@@ -97,7 +97,8 @@ TEST(ModelForSubject, AParameterOverlayGivesWhatTheValueWrittenInTheScenarioGive
 TEST(ModelForSubject, AnOverlayOfAParameterTheSpecReadsParsesTheSpecAgain) {
   const auto arm = compile(late_cross_suture);
   const std::string name = "electrophysiology.velocity_weight_exponent";
-  const auto subject = Model::for_subject(*arm, SubjectOverlay{.seed = 5, .parameters = {{name, 0.9, "test", "test"}}}, registry());
+  const auto subject =
+      Model::for_subject(*arm, SubjectOverlay{.seed = 5, .parameters = {{name, 0.9, "test", "test"}}}, registry());
   const auto written = compile(late_cross_suture, {{"parameters." + name, "0.9"}});
   EXPECT_EQ(subject->motor_conduction_velocity_m_per_s, written->motor_conduction_velocity_m_per_s);
   EXPECT_NE(subject->motor_conduction_velocity_m_per_s, arm->motor_conduction_velocity_m_per_s);

@@ -19,8 +19,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 // one axon.
 struct Scene {
   fields::Fields fields{fields::Grid{4, 3, 2, 10.0, {0, 0, 0}}, 1};
-  agents::Agents cells{{{.name = "Schwann cell", .radius_um = 5}, {.name = "macrophage", .radius_um = 6}},
-                       {{.name = "repair"}}};
+  agents::Agents cells{{{.name = "Schwann cell", .radius_um = 5}, {.name = "macrophage", .radius_um = 6}}, {{.name = "repair"}}};
   agents::Axons axons{agents::GrowthCone{}};
   Scene() {
     for (int k = 0; k < 2; ++k)

@@ -27,19 +27,15 @@ using Block = std::array<std::uint64_t, 4>;
 // Vectors from Random123's tests/kat_vectors, lines "philox4x64 10 ...".
 TEST(Philox4x64_10, MatchesRandom123KnownAnswers) {
   EXPECT_EQ(philox4x64_10({0, 0, 0, 0}, {0, 0}),
-            (Block{0x16554d9eca36314cULL, 0xdb20fe9d672d0fdcULL, 0xd7e772cee186176bULL,
-                   0x7e68b68aec7ba23bULL}));
+            (Block{0x16554d9eca36314cULL, 0xdb20fe9d672d0fdcULL, 0xd7e772cee186176bULL, 0x7e68b68aec7ba23bULL}));
 
   constexpr std::uint64_t ones = ~std::uint64_t{0};
   EXPECT_EQ(philox4x64_10({ones, ones, ones, ones}, {ones, ones}),
-            (Block{0x87b092c3013fe90bULL, 0x438c3c67be8d0224ULL, 0x9cc7d7c69cd777b6ULL,
-                   0xa09caebf594f0ba0ULL}));
+            (Block{0x87b092c3013fe90bULL, 0x438c3c67be8d0224ULL, 0x9cc7d7c69cd777b6ULL, 0xa09caebf594f0ba0ULL}));
 
-  EXPECT_EQ(philox4x64_10({0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0xa4093822299f31d0ULL,
-                           0x082efa98ec4e6c89ULL},
+  EXPECT_EQ(philox4x64_10({0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0xa4093822299f31d0ULL, 0x082efa98ec4e6c89ULL},
                           {0x452821e638d01377ULL, 0xbe5466cf34e90c6cULL}),
-            (Block{0xa528f45403e61d95ULL, 0x38c72dbd566e9788ULL, 0xa5a1610e72fd18b5ULL,
-                   0x57bd43b5e52b7fe6ULL}));
+            (Block{0xa528f45403e61d95ULL, 0x38c72dbd566e9788ULL, 0xa5a1610e72fd18b5ULL, 0x57bd43b5e52b7fe6ULL}));
 }
 
 TEST(PurposeId, IsFnv1a64AndConstexpr) {
@@ -76,15 +72,12 @@ TEST(RandomStream, RawWordsFollowTheDocumentedCounterLayout) {
 // Golden values: computed once from this implementation (printed with %.17g) and identical
 // under g++ -O0/-O2 and clang++. A tiny relative tolerance absorbs last-bit libm differences.
 
-RandomStream golden_stream() {
-  return RandomStream(RandomKey{20240611, 3}, 17, 42, purpose_id("golden"));
-}
+RandomStream golden_stream() { return RandomStream(RandomKey{20240611, 3}, 17, 42, purpose_id("golden")); }
 
 void expect_golden(const std::vector<double>& expected, const std::function<double()>& draw) {
   for (std::size_t i = 0; i < expected.size(); ++i) {
     const double value = draw();
-    EXPECT_NEAR(value, expected[i], 1e-13 * std::max(1.0, std::fabs(expected[i])))
-        << "draw " << i;
+    EXPECT_NEAR(value, expected[i], 1e-13 * std::max(1.0, std::fabs(expected[i]))) << "draw " << i;
   }
 }
 
@@ -97,23 +90,21 @@ TEST(RandomStreamGolden, RawAndUniform) {
 
   // Only integer work and one exact multiply: these must match bit for bit.
   RandomStream s = golden_stream();
-  for (const double expected : {0.80521210329106196, 0.22241327675933531, 0.80627102446010002,
-                                0.065200091621951839, 0.30066156288478951}) {
+  for (const double expected :
+       {0.80521210329106196, 0.22241327675933531, 0.80627102446010002, 0.065200091621951839, 0.30066156288478951}) {
     EXPECT_EQ(s.uniform(), expected);
   }
 }
 
 TEST(RandomStreamGolden, Normal) {
   RandomStream s = golden_stream();
-  expect_golden({0.11352644365603425, 0.64839097343379659, 0.60195294880711481,
-                 0.26138729147999129, 0.99668403477241474},
+  expect_golden({0.11352644365603425, 0.64839097343379659, 0.60195294880711481, 0.26138729147999129, 0.99668403477241474},
                 [&] { return s.normal(); });
 }
 
 TEST(RandomStreamGolden, Exponential) {
   RandomStream s = golden_stream();
-  expect_golden({0.2166495539198065, 1.5032180207286623, 0.21533533436241348,
-                 2.7302944048058571, 1.2017700226159902},
+  expect_golden({0.2166495539198065, 1.5032180207286623, 0.21533533436241348, 2.7302944048058571, 1.2017700226159902},
                 [&] { return s.exponential(1.0); });
 }
 
@@ -133,22 +124,19 @@ TEST(RandomStreamGolden, PoissonByPtrs) {
 
 TEST(RandomStreamGolden, GammaShapeBelowOne) {
   RandomStream s = golden_stream();
-  expect_golden({0.0054993116956219643, 0.038887317883555469, 0.30175789140014991,
-                 0.00094922090649561476, 0.10580008318129032},
+  expect_golden({0.0054993116956219643, 0.038887317883555469, 0.30175789140014991, 0.00094922090649561476, 0.10580008318129032},
                 [&] { return s.gamma(0.5, 1.0); });
 }
 
 TEST(RandomStreamGolden, GammaShapeAboveOne) {
   RandomStream s = golden_stream();
-  expect_golden({7.7767552813623748, 10.107300487898488, 11.850895669044112,
-                 12.886005940573641, 4.7557721792313519},
+  expect_golden({7.7767552813623748, 10.107300487898488, 11.850895669044112, 12.886005940573641, 4.7557721792313519},
                 [&] { return s.gamma(4.0, 2.0); });
 }
 
 TEST(RandomStreamGolden, Lognormal) {
   RandomStream s = golden_stream();
-  expect_golden({1.0584051734818016, 1.3829176227228708, 1.3511775539062501,
-                 1.139618600815115, 1.6459899843366401},
+  expect_golden({1.0584051734818016, 1.3829176227228708, 1.3511775539062501, 1.139618600815115, 1.6459899843366401},
                 [&] { return s.lognormal(0.0, 0.5); });
 }
 
@@ -166,16 +154,14 @@ struct Moments {
   double kurtosis;
 };
 
-std::vector<double> draw_samples(const std::string& purpose,
-                                 const std::function<double(RandomStream&)>& draw) {
+std::vector<double> draw_samples(const std::string& purpose, const std::function<double(RandomStream&)>& draw) {
   RandomStream stream(RandomKey{987654321, 7}, 1, 2, purpose_id(purpose));
   std::vector<double> samples(kSamples);
   for (double& x : samples) x = draw(stream);
   return samples;
 }
 
-void expect_moments(const std::string& name, const std::vector<double>& samples,
-                    const Moments& theory) {
+void expect_moments(const std::string& name, const std::vector<double>& samples, const Moments& theory) {
   const double n = static_cast<double>(samples.size());
   double sum = 0.0;
   for (const double x : samples) sum += x;
@@ -214,8 +200,7 @@ TEST(RandomStreamStatistics, Uniform) {
   expect_moments("uniform", samples, {0.5, 1.0 / 12.0, 9.0 / 5.0});
   EXPECT_LT(ks_statistic(samples, [](double x) { return x; }), 1.95);
 
-  const auto shifted =
-      draw_samples("stats.uniform2", [](RandomStream& s) { return s.uniform(-2.0, 3.0); });
+  const auto shifted = draw_samples("stats.uniform2", [](RandomStream& s) { return s.uniform(-2.0, 3.0); });
   for (const double x : shifted) {
     ASSERT_GT(x, -2.0);
     ASSERT_LT(x, 3.0);
@@ -228,39 +213,34 @@ TEST(RandomStreamStatistics, Normal) {
   expect_moments("normal", samples, {0.0, 1.0, 3.0});
   EXPECT_LT(ks_statistic(samples, normal_cdf), 1.95);
 
-  const auto scaled =
-      draw_samples("stats.normal2", [](RandomStream& s) { return s.normal(1.5, 2.0); });
+  const auto scaled = draw_samples("stats.normal2", [](RandomStream& s) { return s.normal(1.5, 2.0); });
   expect_moments("normal(1.5,2)", scaled, {1.5, 4.0, 3.0});
   EXPECT_LT(ks_statistic(scaled, [](double x) { return normal_cdf((x - 1.5) / 2.0); }), 1.95);
 }
 
 TEST(RandomStreamStatistics, Exponential) {
   for (const double rate : {1.0, 2.5}) {
-    const auto samples = draw_samples("stats.exponential" + std::to_string(rate),
-                                      [rate](RandomStream& s) { return s.exponential(rate); });
+    const auto samples =
+        draw_samples("stats.exponential" + std::to_string(rate), [rate](RandomStream& s) { return s.exponential(rate); });
     expect_moments("exponential", samples, {1.0 / rate, 1.0 / (rate * rate), 9.0});
-    EXPECT_LT(ks_statistic(samples, [rate](double x) { return 1.0 - std::exp(-rate * x); }),
-              1.95);
+    EXPECT_LT(ks_statistic(samples, [rate](double x) { return 1.0 - std::exp(-rate * x); }), 1.95);
   }
 }
 
 TEST(RandomStreamStatistics, PoissonMoments) {
   // Both sides of the inversion/PTRS switch at 10, plus small and large means.
   for (const double mean : {0.3, 3.5, 9.99, 10.0, 25.0, 250.0, 1e6}) {
-    const auto samples =
-        draw_samples("stats.poisson" + std::to_string(mean),
-                     [mean](RandomStream& s) { return static_cast<double>(s.poisson(mean)); });
-    expect_moments("poisson(" + std::to_string(mean) + ")", samples,
-                   {mean, mean, 3.0 + 1.0 / mean});
+    const auto samples = draw_samples("stats.poisson" + std::to_string(mean),
+                                      [mean](RandomStream& s) { return static_cast<double>(s.poisson(mean)); });
+    expect_moments("poisson(" + std::to_string(mean) + ")", samples, {mean, mean, 3.0 + 1.0 / mean});
   }
 }
 
 // Moments can hide a wrong shape; compare the frequency of each value with the Poisson pmf.
 TEST(RandomStreamStatistics, PoissonFrequencies) {
   for (const double mean : {3.5, 25.0}) {
-    const auto samples =
-        draw_samples("stats.poisson.pmf" + std::to_string(mean),
-                     [mean](RandomStream& s) { return static_cast<double>(s.poisson(mean)); });
+    const auto samples = draw_samples("stats.poisson.pmf" + std::to_string(mean),
+                                      [mean](RandomStream& s) { return static_cast<double>(s.poisson(mean)); });
     const auto upper = static_cast<std::size_t>(mean + 5.0 * std::sqrt(mean));
     std::vector<double> counts(upper + 1, 0.0);
     for (const double x : samples) {
@@ -270,8 +250,7 @@ TEST(RandomStreamStatistics, PoissonFrequencies) {
     for (std::size_t k = 0; k <= upper; ++k) {
       const double kd = static_cast<double>(k);
       const double p = std::exp(-mean + kd * std::log(mean) - std::lgamma(kd + 1.0));
-      EXPECT_NEAR(counts[k] / n, p, 5.0 * std::sqrt(p * (1.0 - p) / n) + 1e-12)
-          << "poisson(" << mean << ") at k=" << k;
+      EXPECT_NEAR(counts[k] / n, p, 5.0 * std::sqrt(p * (1.0 - p) / n) + 1e-12) << "poisson(" << mean << ") at k=" << k;
     }
   }
 }
@@ -282,12 +261,10 @@ TEST(RandomStreamStatistics, Gamma) {
     double scale;
   };
   for (const Case c : {Case{0.5, 1.0}, Case{4.0, 2.0}, Case{1.0, 3.0}, Case{0.1, 1.0}}) {
-    const auto samples =
-        draw_samples("stats.gamma" + std::to_string(c.shape) + "," + std::to_string(c.scale),
-                     [c](RandomStream& s) { return s.gamma(c.shape, c.scale); });
+    const auto samples = draw_samples("stats.gamma" + std::to_string(c.shape) + "," + std::to_string(c.scale),
+                                      [c](RandomStream& s) { return s.gamma(c.shape, c.scale); });
     for (const double x : samples) ASSERT_GE(x, 0.0);
-    expect_moments("gamma(" + std::to_string(c.shape) + "," + std::to_string(c.scale) + ")",
-                   samples,
+    expect_moments("gamma(" + std::to_string(c.shape) + "," + std::to_string(c.scale) + ")", samples,
                    {c.shape * c.scale, c.shape * c.scale * c.scale, 3.0 + 6.0 / c.shape});
   }
 }
@@ -295,21 +272,16 @@ TEST(RandomStreamStatistics, Gamma) {
 TEST(RandomStreamStatistics, Lognormal) {
   const double mu = 0.0;
   const double sigma = 0.5;
-  const auto samples = draw_samples(
-      "stats.lognormal", [mu, sigma](RandomStream& s) { return s.lognormal(mu, sigma); });
+  const auto samples = draw_samples("stats.lognormal", [mu, sigma](RandomStream& s) { return s.lognormal(mu, sigma); });
   const double s2 = sigma * sigma;
-  const double kurtosis =
-      std::exp(4.0 * s2) + 2.0 * std::exp(3.0 * s2) + 3.0 * std::exp(2.0 * s2) - 3.0;
-  expect_moments("lognormal", samples,
-                 {std::exp(mu + s2 / 2.0), (std::exp(s2) - 1.0) * std::exp(2.0 * mu + s2),
-                  kurtosis});
+  const double kurtosis = std::exp(4.0 * s2) + 2.0 * std::exp(3.0 * s2) + 3.0 * std::exp(2.0 * s2) - 3.0;
+  expect_moments("lognormal", samples, {std::exp(mu + s2 / 2.0), (std::exp(s2) - 1.0) * std::exp(2.0 * mu + s2), kurtosis});
   EXPECT_LT(ks_statistic(samples, [](double x) { return normal_cdf(std::log(x) / 0.5); }), 1.95);
 }
 
 TEST(RandomStreamStatistics, Bernoulli) {
   const double p = 0.3;
-  const auto samples =
-      draw_samples("stats.bernoulli", [p](RandomStream& s) { return s.bernoulli(p) ? 1.0 : 0.0; });
+  const auto samples = draw_samples("stats.bernoulli", [p](RandomStream& s) { return s.bernoulli(p) ? 1.0 : 0.0; });
   const double q = p * (1.0 - p);
   expect_moments("bernoulli", samples, {p, q, (1.0 - 3.0 * q) / q});
 }
@@ -322,8 +294,7 @@ TEST(RandomStream, EdgeArguments) {
   EXPECT_EQ(s.poisson(0.0), 0U);
   EXPECT_EQ(s.poisson(-1.0), 0U);
   EXPECT_EQ(s.poisson(std::numeric_limits<double>::quiet_NaN()), 0U);
-  EXPECT_EQ(s.poisson(std::numeric_limits<double>::infinity()),
-            std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(s.poisson(std::numeric_limits<double>::infinity()), std::numeric_limits<std::uint64_t>::max());
   EXPECT_TRUE(std::isnan(s.gamma(0.0, 1.0)));
   EXPECT_TRUE(std::isnan(s.gamma(-2.0, 1.0)));
   for (int i = 0; i < 1000; ++i) {
@@ -366,8 +337,7 @@ TEST(RandomStreamDeterminism, SameInputsGiveSameSequence) {
 }
 
 TEST(RandomStreamDeterminism, EachInputChangesTheFirstValue) {
-  const auto first = [](RandomKey key, std::uint64_t entity, std::uint64_t step,
-                        std::uint64_t purpose) {
+  const auto first = [](RandomKey key, std::uint64_t entity, std::uint64_t step, std::uint64_t purpose) {
     return RandomStream(key, entity, step, purpose).next_u64();
   };
   const std::uint64_t base = first({1, 2}, 3, 4, 5);

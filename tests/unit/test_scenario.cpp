@@ -97,8 +97,8 @@ TEST(Scenario, ParameterOverridesCheckRangesAndRecordTheirOrigin) {
   ASSERT_EQ(d.size(), 1u);
   EXPECT_NE(d[0].message.find("outside the allowed range"), std::string::npos);
   // Outside the plausible range but inside the hard range: a warning, kept for provenance.
-  const Scenario s = load_scenario_text(std::string(base) + "[parameters.axon_regeneration]\nspeed = \"8 mm/day\"\n",
-                                        "s.toml", registry());
+  const Scenario s =
+      load_scenario_text(std::string(base) + "[parameters.axon_regeneration]\nspeed = \"8 mm/day\"\n", "s.toml", registry());
   ASSERT_EQ(s.warnings.size(), 1u);
   EXPECT_EQ(s.warnings[0].key, "parameters.axon_regeneration.speed");
   const auto model = Model::compile(s, registry());
@@ -115,9 +115,10 @@ type = "transection"
 gap_length = "10 mm"
 [repair]
 type = "direct_suture"
-)").size(), 1u);
-  EXPECT_EQ(errors_of(std::string(base) + "[simulation]\nduration = \"10 d\"\n[readouts]\ntimes = [\"20 d\"]\n").size(),
+)")
+                .size(),
             1u);
+  EXPECT_EQ(errors_of(std::string(base) + "[simulation]\nduration = \"10 d\"\n[readouts]\ntimes = [\"20 d\"]\n").size(), 1u);
   EXPECT_EQ(errors_of(std::string(base) + "[readouts]\ninclude = [\"neuron_count\"]\n").size(), 1u);
 }
 
@@ -127,8 +128,8 @@ TEST(Scenario, PresetFillsAnatomyAndTargetsWithSources) {
   EXPECT_TRUE(s.value_sources.contains("anatomy.motor_neurons"));
   EXPECT_TRUE(s.resolved["targets"]["gastrocnemius"]["distance"].is_string());
   // The scenario overrides a preset value; the preset's citation no longer applies to it.
-  const Scenario o = load_scenario_text(std::string(base) + "[targets.gastrocnemius]\ndistance = \"30 mm\"\n", "s.toml",
-                                        registry());
+  const Scenario o =
+      load_scenario_text(std::string(base) + "[targets.gastrocnemius]\ndistance = \"30 mm\"\n", "s.toml", registry());
   EXPECT_EQ(*o.resolved["targets"]["gastrocnemius"]["distance"].value<std::string>(), "30 mm");
   EXPECT_FALSE(o.value_sources.contains("targets.gastrocnemius.distance"));
   // Human presets override the rat default speed with their own source.
@@ -136,7 +137,9 @@ TEST(Scenario, PresetFillsAnatomyAndTargetsWithSources) {
 nerve = "ulnar"
 [injury]
 type = "crush"
-)", "h.toml", registry()), registry());
+)",
+                                                       "h.toml", registry()),
+                                    registry());
   EXPECT_DOUBLE_EQ(human->parameters().get("axon_regeneration.speed"), 1.5);
   EXPECT_NE(human->parameters().value("axon_regeneration.speed").origin.find("human-ulnar.toml"), std::string::npos);
 }
@@ -145,8 +148,7 @@ type = "crush"
 // key nothing changes, and a preset without a reference weight ignores it.
 TEST(Scenario, BodyWeightScalesTheNormalConductionVelocity) {
   const auto velocity = [](const std::string& species, const std::string& nerve, const std::string& anatomy) {
-    const std::string text = "species = \"" + species + "\"\nnerve = \"" + nerve +
-                             "\"\n[injury]\ntype = \"crush\"\n" + anatomy;
+    const std::string text = "species = \"" + species + "\"\nnerve = \"" + nerve + "\"\n[injury]\ntype = \"crush\"\n" + anatomy;
     return Model::compile(load_scenario_text(text, "w.toml", registry()), registry())->motor_conduction_velocity_m_per_s;
   };
   const double reference = velocity("rat", "sciatic", "");
@@ -155,8 +157,7 @@ TEST(Scenario, BodyWeightScalesTheNormalConductionVelocity) {
   const double b = 0.45;  // electrophysiology.velocity_weight_exponent
   EXPECT_NEAR(velocity("rat", "sciatic", "[anatomy]\nbody_weight = \"520 g\"\n"), 41.8 * std::pow(2.0, b), 1e-12);
   EXPECT_NEAR(velocity("rat", "sciatic", "[anatomy]\nbody_weight = \"125 g\"\n"), 30.1, 0.3);  // E58.1
-  EXPECT_DOUBLE_EQ(velocity("mouse", "sciatic", "[anatomy]\nbody_weight = \"50 g\"\n"),
-                   velocity("mouse", "sciatic", ""));
+  EXPECT_DOUBLE_EQ(velocity("mouse", "sciatic", "[anatomy]\nbody_weight = \"50 g\"\n"), velocity("mouse", "sciatic", ""));
 }
 
 TEST(Scenario, CommandLineOverridesApplyBeforeValidation) {

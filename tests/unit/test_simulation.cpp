@@ -41,10 +41,9 @@ bool same_state(const State& a, const State& b) {
                       return p.name == q.name && p.type == q.type && p.width == q.width && p.bytes == q.bytes;
                     }) &&
          std::equal(a.targets.begin(), a.targets.end(), b.targets.begin(), [](const TargetState& p, const TargetState& q) {
-           return same_bits(std::vector<double>{p.mass_ratio, p.receptivity, p.innervation, p.fibre_capacity,
-                                                p.specific_force},
-                            std::vector<double>{q.mass_ratio, q.receptivity, q.innervation, q.fibre_capacity,
-                                                q.specific_force}) &&
+           return same_bits(
+                      std::vector<double>{p.mass_ratio, p.receptivity, p.innervation, p.fibre_capacity, p.specific_force},
+                      std::vector<double>{q.mass_ratio, q.receptivity, q.innervation, q.fibre_capacity, q.specific_force}) &&
                   p.connected_axons == q.connected_axons && p.connected_by_type == q.connected_by_type;
          });
 }
@@ -177,11 +176,15 @@ TEST(Simulation, MultiRateClockRunsEachProcessAtItsPeriod) {
   };
   int every_20_min = 0, every_30_min = 0;
   Registry registry;
-  registry.add(MechanismEntry{.name = "a", .summary = "", .declare_parameters = nullptr,
+  registry.add(MechanismEntry{.name = "a",
+                              .summary = "",
+                              .declare_parameters = nullptr,
                               .create = [&](const CompileContext&) -> std::unique_ptr<Process> {
                                 return std::make_unique<Counter>("a", 1200, &every_20_min);
                               }});
-  registry.add(MechanismEntry{.name = "b", .summary = "", .declare_parameters = nullptr,
+  registry.add(MechanismEntry{.name = "b",
+                              .summary = "",
+                              .declare_parameters = nullptr,
                               .create = [&](const CompileContext&) -> std::unique_ptr<Process> {
                                 return std::make_unique<Counter>("b", 1800, &every_30_min);
                               }});
@@ -243,8 +246,7 @@ TEST(Simulation, DamagedCheckpointIsRefused) {
   const auto at = rows.rfind("rows");
   ASSERT_NE(at, std::string::npos);
   rows[at + 3] = 'z';
-  EXPECT_NE(message_of(rows).find("checkpoint is damaged: its SHA-256 does not match"), std::string::npos)
-      << message_of(rows);
+  EXPECT_NE(message_of(rows).find("checkpoint is damaged: its SHA-256 does not match"), std::string::npos) << message_of(rows);
   // One flipped bit anywhere (a state value, a length, the trailer itself) is refused.
   for (std::size_t i = 0; i < bytes.size(); i += 97) {
     std::string damaged = bytes;

@@ -29,9 +29,8 @@ const std::vector<double> sample_e3 = {26.1, 28.3, 24.3, 26.2, 27.8};
 ::testing::AssertionResult near_relative(double actual, double expected, double relative) {
   const double tolerance = relative * std::fabs(expected) + 1e-300;
   if (std::fabs(actual - expected) <= tolerance) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "actual " << actual << " expected " << expected
-                                       << " (relative error " << std::fabs(actual / expected - 1.0)
-                                       << ", allowed " << relative << ")";
+  return ::testing::AssertionFailure() << "actual " << actual << " expected " << expected << " (relative error "
+                                       << std::fabs(actual / expected - 1.0) << ", allowed " << relative << ")";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -41,11 +40,16 @@ TEST(StatisticsSpecial, LogGammaMatchesScipy) {
   struct Case {
     double x, expected;
   };
-  const Case cases[] = {{0.1, 2.252712651734206},    {0.5, 0.5723649429247},
-                        {1.0, 0.0},                  {1.5, -0.12078223763524526},
-                        {2.0, 0.0},                  {3.7, 1.428072326665388},
-                        {9.99, 12.779315214350195},  {10.0, 12.801827480081469},
-                        {25.5, 56.38916764371994},   {10000.0, 82099.71749644238}};
+  const Case cases[] = {{0.1, 2.252712651734206},
+                        {0.5, 0.5723649429247},
+                        {1.0, 0.0},
+                        {1.5, -0.12078223763524526},
+                        {2.0, 0.0},
+                        {3.7, 1.428072326665388},
+                        {9.99, 12.779315214350195},
+                        {10.0, 12.801827480081469},
+                        {25.5, 56.38916764371994},
+                        {10000.0, 82099.71749644238}};
   for (const auto& c : cases) {
     EXPECT_NEAR(log_gamma(c.x), c.expected, 1e-13 * std::max(1.0, std::fabs(c.expected))) << c.x;
   }
@@ -67,13 +71,12 @@ TEST(StatisticsSpecial, IncompleteBetaMatchesScipy) {
   struct Case {
     double a, b, x, expected;
   };
-  const Case cases[] = {{0.5, 0.5, 0.3, 0.3690101195655454},    {2.0, 3.0, 0.4, 0.5247999999999999},
-                        {10.0, 20.0, 0.25, 0.1663049495978794}, {0.5, 50.0, 0.01, 0.6826956021258024},
+  const Case cases[] = {{0.5, 0.5, 0.3, 0.3690101195655454},      {2.0, 3.0, 0.4, 0.5247999999999999},
+                        {10.0, 20.0, 0.25, 0.1663049495978794},   {0.5, 50.0, 0.01, 0.6826956021258024},
                         {200.0, 300.0, 0.41, 0.6776281647721865}, {1000.0, 500.0, 0.65, 0.08623324587222468},
                         {3.0, 0.2, 0.999, 0.6685414839010846}};
   for (const auto& c : cases) {
-    EXPECT_TRUE(near_relative(regularized_incomplete_beta(c.a, c.b, c.x), c.expected, 1e-11))
-        << c.a << " " << c.b << " " << c.x;
+    EXPECT_TRUE(near_relative(regularized_incomplete_beta(c.a, c.b, c.x), c.expected, 1e-11)) << c.a << " " << c.b << " " << c.x;
     // Symmetry I_x(a, b) = 1 - I_{1-x}(b, a).
     EXPECT_NEAR(regularized_incomplete_beta(c.b, c.a, 1.0 - c.x), 1.0 - c.expected, 1e-12);
   }
@@ -90,8 +93,10 @@ TEST(StatisticsSpecial, InverseIncompleteBetaMatchesScipyAndRoundTrips) {
   struct Case {
     double a, b, p, expected;
   };
-  const Case cases[] = {{0.5, 0.5, 0.3, 0.2061073738537634},  {2.0, 3.0, 0.9, 0.6795394162781817},
-                        {10.0, 20.0, 1e-06, 0.0511660816901942}, {0.3, 4.0, 0.5, 0.019778314565049356},
+  const Case cases[] = {{0.5, 0.5, 0.3, 0.2061073738537634},
+                        {2.0, 3.0, 0.9, 0.6795394162781817},
+                        {10.0, 20.0, 1e-06, 0.0511660816901942},
+                        {0.3, 4.0, 0.5, 0.019778314565049356},
                         {50.0, 0.5, 0.01, 0.9354948162912644}};
   for (const auto& c : cases) {
     const double x = inverse_regularized_incomplete_beta(c.a, c.b, c.p);
@@ -107,14 +112,11 @@ TEST(StatisticsSpecial, StudentTMatchesScipy) {
   struct Case {
     double t, df, cdf, sf;
   };
-  const Case cases[] = {{2.1, 3.0, 0.9367173987251578, 0.06328260127484227},
-                        {-1.5, 7.5, 0.08724028529323215, 0.9127597147067679},
-                        {0.3, 1.0, 0.5927735790777423, 0.4072264209222577},
-                        {4.0, 30.0, 0.9998090771819581, 0.0001909228180418782},
-                        {-10.0, 2.5, 0.002220747883653711, 0.9977792521163463},
-                        {8.0, 100.0, 0.9999999999988636, 1.1364324038640401e-12},
-                        {40.0, 4.0, 0.9999988329918387, 1.1670081613006347e-06},
-                        {1.0, 1000000.0, 0.841344625083211, 0.15865537491678905}};
+  const Case cases[] = {
+      {2.1, 3.0, 0.9367173987251578, 0.06328260127484227},     {-1.5, 7.5, 0.08724028529323215, 0.9127597147067679},
+      {0.3, 1.0, 0.5927735790777423, 0.4072264209222577},      {4.0, 30.0, 0.9998090771819581, 0.0001909228180418782},
+      {-10.0, 2.5, 0.002220747883653711, 0.9977792521163463},  {8.0, 100.0, 0.9999999999988636, 1.1364324038640401e-12},
+      {40.0, 4.0, 0.9999988329918387, 1.1670081613006347e-06}, {1.0, 1000000.0, 0.841344625083211, 0.15865537491678905}};
   for (const auto& c : cases) {
     EXPECT_TRUE(near_relative(student_t_cdf(c.t, c.df), c.cdf, 1e-11)) << c.t << " " << c.df;
     EXPECT_TRUE(near_relative(student_t_sf(c.t, c.df), c.sf, 1e-10)) << c.t << " " << c.df;
@@ -130,12 +132,11 @@ TEST(StatisticsSpecial, StudentTQuantileMatchesScipy) {
     double p, df, expected;
   };
   // mpmath at 40 digits: scipy 1.10's t.ppf is itself off by up to 2e-9 (see the script).
-  const Case cases[] = {{0.975, 1.0, 12.706204736174694},  {0.975, 2.0, 4.302652729749462},
-                        {0.975, 5.0, 2.5705818356363146},  {0.975, 7.0, 2.364624251592785},
-                        {0.975, 29.0, 2.045229642132704},  {0.995, 9.3, 3.2234796594331345},
-                        {0.001, 4.0, -7.1731822197823085}, {1e-10, 3.0, -2225.7692846830932},
-                        {0.6, 1000.0, 0.2534145158394987}, {0.975, inf, 1.9599639845400538},
-                        {0.500000001, 7.0, 2.597460202184457e-09}};
+  const Case cases[] = {
+      {0.975, 1.0, 12.706204736174694},  {0.975, 2.0, 4.302652729749462},          {0.975, 5.0, 2.5705818356363146},
+      {0.975, 7.0, 2.364624251592785},   {0.975, 29.0, 2.045229642132704},         {0.995, 9.3, 3.2234796594331345},
+      {0.001, 4.0, -7.1731822197823085}, {1e-10, 3.0, -2225.7692846830932},        {0.6, 1000.0, 0.2534145158394987},
+      {0.975, inf, 1.9599639845400538},  {0.500000001, 7.0, 2.597460202184457e-09}};
   for (const auto& c : cases) {
     EXPECT_TRUE(near_relative(student_t_quantile(c.p, c.df), c.expected, 1e-13)) << c.p << " " << c.df;
     EXPECT_TRUE(near_relative(student_t_cdf(student_t_quantile(c.p, c.df), c.df), c.p, 1e-13));
@@ -169,14 +170,11 @@ TEST(StatisticsSpecial, StudentizedRangeMatchesScipy) {
   struct Case {
     double q, k, df, cdf, sf;
   };
-  const Case cases[] = {{3.5, 3.0, 10.0, 0.9228966891615896, 0.07710331083841038},
-                        {2.0, 4.0, 20.0, 0.4945596545878861, 0.5054403454121139},
-                        {5.0, 5.0, 12.0, 0.9724319456296621, 0.027568054370337935},
-                        {4.2, 10.0, 30.0, 0.8697399089052474, 0.13026009109475256},
-                        {6.5, 3.0, 8.0, 0.9955601413313986, 0.004439858668601415},
-                        {3.0, 2.0, 1.0, 0.7195622019924566, 0.2804377980075434},
-                        {3.3, 3.0, 200.0, 0.9464520169888122, 0.053547983011187794},
-                        {1.0, 6.0, 5.0, 0.02721150208587978, 0.9727884979141203}};
+  const Case cases[] = {
+      {3.5, 3.0, 10.0, 0.9228966891615896, 0.07710331083841038},   {2.0, 4.0, 20.0, 0.4945596545878861, 0.5054403454121139},
+      {5.0, 5.0, 12.0, 0.9724319456296621, 0.027568054370337935},  {4.2, 10.0, 30.0, 0.8697399089052474, 0.13026009109475256},
+      {6.5, 3.0, 8.0, 0.9955601413313986, 0.004439858668601415},   {3.0, 2.0, 1.0, 0.7195622019924566, 0.2804377980075434},
+      {3.3, 3.0, 200.0, 0.9464520169888122, 0.053547983011187794}, {1.0, 6.0, 5.0, 0.02721150208587978, 0.9727884979141203}};
   for (const auto& c : cases) {
     EXPECT_NEAR(studentized_range_cdf(c.q, c.k, c.df), c.cdf, 1e-9) << c.q << " " << c.k << " " << c.df;
     EXPECT_NEAR(studentized_range_sf(c.q, c.k, c.df), c.sf, 1e-9) << c.q << " " << c.k << " " << c.df;
@@ -205,8 +203,10 @@ TEST(StatisticsSpecial, StudentizedRangeQuantileMatchesScipy) {
   struct Case {
     double p, k, df, expected;
   };
-  const Case cases[] = {{0.95, 3.0, 10.0, 3.876776750013158}, {0.95, 4.0, 20.0, 3.9582935609453846},
-                        {0.99, 5.0, 12.0, 5.836308366059152}, {0.5, 3.0, 30.0, 1.6063944546834137}};
+  const Case cases[] = {{0.95, 3.0, 10.0, 3.876776750013158},
+                        {0.95, 4.0, 20.0, 3.9582935609453846},
+                        {0.99, 5.0, 12.0, 5.836308366059152},
+                        {0.5, 3.0, 30.0, 1.6063944546834137}};
   for (const auto& c : cases) {
     EXPECT_NEAR(studentized_range_quantile(c.p, c.k, c.df), c.expected, 1e-8) << c.p << " " << c.k;
   }
@@ -309,8 +309,9 @@ TEST(StatisticsAnova, TwoGroupsIsThePooledTTestAndScaleFree) {
   const Anova a = one_way_anova(two);
   const double na = 8.0;
   const double nb = 6.0;
-  const double pooled = ((na - 1.0) * std::pow(standard_deviation(sample_a), 2) +
-                         (nb - 1.0) * std::pow(standard_deviation(sample_b), 2)) / (na + nb - 2.0);
+  const double pooled =
+      ((na - 1.0) * std::pow(standard_deviation(sample_a), 2) + (nb - 1.0) * std::pow(standard_deviation(sample_b), 2)) /
+      (na + nb - 2.0);
   const double t = (mean(sample_a) - mean(sample_b)) / std::sqrt(pooled * (1.0 / na + 1.0 / nb));
   EXPECT_NEAR(a.f, t * t, 1e-11);
   EXPECT_TRUE(near_relative(a.p, 2.0 * student_t_sf(std::fabs(t), na + nb - 2.0), 1e-11));
@@ -396,8 +397,8 @@ TEST(StatisticsHedges, MatchesReference) {
     double df, j;
   };
   // Exact J from mpmath (the gammaln difference in double loses digits at large df).
-  for (const Case c : {Case{2.0, 0.5641895835477563}, Case{10.0, 0.9227456080530871},
-                       Case{100.0, 0.9924780549814448}, Case{1e5, 0.9999924999781249}}) {
+  for (const Case c : {Case{2.0, 0.5641895835477563}, Case{10.0, 0.9227456080530871}, Case{100.0, 0.9924780549814448},
+                       Case{1e5, 0.9999924999781249}}) {
     EXPECT_NEAR(hedges_correction(c.df), c.j, 1e-14) << c.df;
     // The approximation is close to the exact factor, and closer for larger df (error ~ df^-2).
     EXPECT_NEAR(hedges_correction(c.df, HedgesCorrection::approximate), c.j, 0.04 / (c.df * c.df)) << c.df;

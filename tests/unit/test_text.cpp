@@ -40,9 +40,9 @@ TEST(Text, EditDistanceKnownValues) {
   EXPECT_EQ(text::edit_distance("same", "same"), 0u);
   EXPECT_EQ(text::edit_distance("kitten", "sitting"), 3u);
   EXPECT_EQ(text::edit_distance("flaw", "lawn"), 2u);
-  EXPECT_EQ(text::edit_distance("sped", "speed"), 1u);     // one insertion
-  EXPECT_EQ(text::edit_distance("speed", "sped"), 1u);     // one deletion
-  EXPECT_EQ(text::edit_distance("crush", "crash"), 1u);    // one substitution
+  EXPECT_EQ(text::edit_distance("sped", "speed"), 1u);             // one insertion
+  EXPECT_EQ(text::edit_distance("speed", "sped"), 1u);             // one deletion
+  EXPECT_EQ(text::edit_distance("crush", "crash"), 1u);            // one substitution
   EXPECT_EQ(text::edit_distance("gap_lenght", "gap_length"), 2u);  // a transposition is two edits
   EXPECT_EQ(text::edit_distance("abc", "xyz"), 3u);
   // Symmetric.
@@ -221,7 +221,10 @@ TEST(Text, XmlEscapeReplacesEveryMarkupCharacter) {
 // Issue 25, item 6: one CSV reader (RFC 4180) for evidence, design tables, study checkpoints and
 // reports, and one number reader (std::from_chars) for every number read from text.
 TEST(Text, ParseCsvFollowsRfc4180) {
-  const auto records = text::parse_csv("\xEF\xBB\xBF" "a,b,c\r\n1,\"x, \"\"y\"\"\",\n\n2,\"two\nlines\",z", "t.csv");
+  const auto records = text::parse_csv(
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n1,\"x, \"\"y\"\"\",\n\n2,\"two\nlines\",z",
+      "t.csv");
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(text::field_texts(records[0]), (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(text::field_texts(records[1]), (std::vector<std::string>{"1", "x, \"y\"", ""}));

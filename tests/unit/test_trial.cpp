@@ -19,8 +19,8 @@ namespace {
 
 // Freireich 6-MP leukaemia data (Gehan 1965): weeks in remission, event = relapse.
 const std::vector<double> mp_time = {6, 6, 6, 6, 7, 9, 10, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 32, 34, 35};
-const bool mp_event[] = {true,  true,  true, false, true,  false, true,  false, false, true, true,
-                         false, false, false, true, true, false, false, false, false, false};
+const bool mp_event[] = {true,  true,  true,  false, true, false, true,  false, false, true, true,
+                         false, false, false, true,  true, false, false, false, false, false};
 const std::vector<double> placebo_time = {1, 1, 2, 2, 3, 4, 4, 5, 5, 8, 8, 8, 8, 11, 11, 12, 12, 15, 17, 22, 23};
 
 TEST(TrialSurvival, KaplanMeierMatchesReference) {
@@ -212,8 +212,7 @@ TEST(TrialAnalysis, FasterArmIsSignificantAndPowerful) {
   std::vector<std::size_t> n(2, 0);
   for (const auto a : arms) ++n[a];
   EXPECT_EQ(n[0], 40u);
-  for (std::size_t s = 0; s < n[0]; ++s)
-    courses[0].push_back({{360, 540, 720}, {1, s % 2 ? 3.0 : 2.0, s % 2 ? 3.0 : 2.0}});
+  for (std::size_t s = 0; s < n[0]; ++s) courses[0].push_back({{360, 540, 720}, {1, s % 2 ? 3.0 : 2.0, s % 2 ? 3.0 : 2.0}});
   for (std::size_t s = 0; s < n[1]; ++s) courses[1].push_back({{360, 540, 720}, {3, 4, 5}});
   const std::vector<std::string> names = {"control", "treated"};
   const TrialOutputs out = analyse_trial(t, names, courses, 5);

@@ -65,8 +65,7 @@ TEST(Units, DimensionsOfParsedQuantities) {
   EXPECT_EQ(u::parse_quantity("50 mg/kg/day").dimension, u::dim::rate);
   EXPECT_EQ(u::parse_quantity("1e5 um^2/min").dimension, u::dim::diffusivity);
   EXPECT_EQ(u::parse_quantity("100 IU/kg/day").dimension, u::dim::activity / u::dim::mass / u::dim::time);
-  EXPECT_EQ(u::parse_quantity("0.4 mT").dimension,
-            u::dim::mass / u::pow(u::dim::time, 2) / u::dim::current);
+  EXPECT_EQ(u::parse_quantity("0.4 mT").dimension, u::dim::mass / u::pow(u::dim::time, 2) / u::dim::current);
   EXPECT_EQ(u::parse_quantity("1000 axons/mm^2").dimension, u::dim::count / u::dim::area);
   EXPECT_EQ(u::parse_quantity("10 ng/mL").dimension, u::dim::concentration);
   EXPECT_EQ(u::parse_quantity("5 nM").dimension, u::dim::molar_concentration);
@@ -172,10 +171,19 @@ TEST(Units, SuggestionsHaveTheExpectedDimension) {
     return message.substr(start, message.find('\'', start) - start);
   };
   // Nearest overall is a force (mN) or a time (min, h); the expected dimension rules them out.
-  for (const auto& pair : std::vector<std::pair<std::string, std::string>>{
-           {"4 mn", "mm"}, {"4 inn", "mm"}, {"3 hm", "mm"}, {"2 mn/day", "mm/day"}, {"5 mm/dya", "mm/day"},
-           {"5 mm/hs", "mm/day"}, {"7 dyas", "d"}, {"3 mgg/kg", "mg/kg"}, {"1 kgg", "kg"}, {"2 uM^2", "mm^2"},
-           {"3 lbb", "kg"}, {"3 mN/kg", "mg/kg"}, {"3 mm^2/dy", "um^2/s"}}) {
+  for (const auto& pair : std::vector<std::pair<std::string, std::string>>{{"4 mn", "mm"},
+                                                                           {"4 inn", "mm"},
+                                                                           {"3 hm", "mm"},
+                                                                           {"2 mn/day", "mm/day"},
+                                                                           {"5 mm/dya", "mm/day"},
+                                                                           {"5 mm/hs", "mm/day"},
+                                                                           {"7 dyas", "d"},
+                                                                           {"3 mgg/kg", "mg/kg"},
+                                                                           {"1 kgg", "kg"},
+                                                                           {"2 uM^2", "mm^2"},
+                                                                           {"3 lbb", "kg"},
+                                                                           {"3 mN/kg", "mg/kg"},
+                                                                           {"3 mm^2/dy", "um^2/s"}}) {
     const std::string& text = pair.first;  // named copies: clang 14 cannot capture structured bindings
     const std::string& expected = pair.second;
     const std::string message = error_of([&] { u::parse_as(text, expected); });
@@ -200,10 +208,10 @@ TEST(Units, SuggestionsHaveTheExpectedDimension) {
 }
 
 TEST(Units, RejectsGarbage) {
-  for (const char* text : {"10 mm mm?", "abc", "", "   ", "1e999 mm", "nan mm", "inf mm", "-inf", "10 mm/",
-                           "10 /", "10 mm//d", "10 mm*", "10 * mm", "10 mm^", "10 mm^x", "10 mm^2.5", "10 m^1000",
-                           "10mm", "10 20 mm", "10 (mg/kg)/day", "10 mg/0 cells", "10 mg/1e6cells", "10 mm 5",
-                           "1,5 mm", "10 mm;", "+-5 mm", "10 1e6^2 cells", "10 ^2"}) {
+  for (const char* text : {"10 mm mm?",      "abc",       "",          "   ",      "1e999 mm", "nan mm",         "inf mm",
+                           "-inf",           "10 mm/",    "10 /",      "10 mm//d", "10 mm*",   "10 * mm",        "10 mm^",
+                           "10 mm^x",        "10 mm^2.5", "10 m^1000", "10mm",     "10 20 mm", "10 (mg/kg)/day", "10 mg/0 cells",
+                           "10 mg/1e6cells", "10 mm 5",   "1,5 mm",    "10 mm;",   "+-5 mm",   "10 1e6^2 cells", "10 ^2"}) {
     EXPECT_THROW(u::parse_quantity(text), u::UnitError) << '"' << text << '"';
   }
   EXPECT_NE(error_of([] { u::parse_quantity("10mm"); }).find("missing space"), std::string::npos);

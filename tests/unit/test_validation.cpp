@@ -147,7 +147,7 @@ TEST(ValidationTransforms, DeclineTimeConstantInvertsTheExponential) {
   // Without a floor, half of the reference after 10 d is tau = 10 / ln 2.
   EXPECT_NEAR(decline_time_constant(50, 100, 10, 0), 10 / std::log(2.0), 1e-12);
   EXPECT_TRUE(std::isinf(decline_time_constant(100, 100, 10, 0.3)));  // no decline
-  EXPECT_EQ(decline_time_constant(20, 100, 10, 0.3), 0);               // below the floor
+  EXPECT_EQ(decline_time_constant(20, 100, 10, 0.3), 0);              // below the floor
   // The wrong floor gives the wrong constant: a check around 323 d +- 10 % must fail.
   auto tol = check(Criterion::tolerance);
   tol.tolerance = 32.3;
@@ -183,14 +183,17 @@ TEST(ValidationCases, ChangeAndFoldNeedAnotherArmAndAnIntervalCriterion) {
   const Case c = load_case(file, {"E38"});
   EXPECT_EQ(c.checks.at(0).transform, Transform::change);
   // time_constant needs the other time (the delay) and a floor below 1.
-  std::ofstream(file) << head << "transform = \"time_constant\"\ncriterion = \"tolerance\"\ntolerance = 3\nother_arm = \"a\"\nfloor = 1.5\n";
+  std::ofstream(file)
+      << head << "transform = \"time_constant\"\ncriterion = \"tolerance\"\ntolerance = 3\nother_arm = \"a\"\nfloor = 1.5\n";
   try {
     load_case(file, {"E38"});
     FAIL() << "expected InputError: time_constant without other_time, floor out of range";
   } catch (const InputError& e) {
     EXPECT_EQ(e.diagnostics().size(), 2u);
   }
-  std::ofstream(file) << head << "transform = \"time_constant\"\ncriterion = \"tolerance\"\ntolerance = 3\nother_arm = \"a\"\nfloor = 0.3\nother_time = \"1 d\"\n";
+  std::ofstream(file) << head
+                      << "transform = \"time_constant\"\ncriterion = \"tolerance\"\ntolerance = 3\nother_arm = \"a\"\nfloor = "
+                         "0.3\nother_time = \"1 d\"\n";
   EXPECT_EQ(load_case(file, {"E38"}).checks.at(0).floor, 0.3);
   std::filesystem::remove_all(dir);
 }
@@ -210,9 +213,10 @@ TEST(ValidationScorecard, TotalsSplitFittedAndUnfitted) {
   EXPECT_EQ(card.total(true), 2u);
   EXPECT_EQ(card.passed(false), 2u);
   EXPECT_EQ(card.total(false), 3u);
-  EXPECT_EQ(scorecard_json(card),
-            R"({"passed": 3, "total": 5, "test_passed": 0, "test_total": 0, "fit_passed": 0, "fit_total": 1, )"
-            R"("spread_passed": 0, "spread_total": 0, "fitted": {"passed": 1, "total": 2}, "unfitted": {"passed": 2, "total": 3}, "not_modelled": 2})");
+  EXPECT_EQ(
+      scorecard_json(card),
+      R"({"passed": 3, "total": 5, "test_passed": 0, "test_total": 0, "fit_passed": 0, "fit_total": 1, )"
+      R"("spread_passed": 0, "spread_total": 0, "fitted": {"passed": 1, "total": 2}, "unfitted": {"passed": 2, "total": 3}, "not_modelled": 2})");
   const std::string csv = scorecard_csv(card);
   EXPECT_NE(csv.find("E40,E40,,,,,,,,,,,,,not yet modelled,,,"), std::string::npos);
   EXPECT_NE(scorecard_html(card, "t").find("<table>"), std::string::npos);

@@ -22,9 +22,9 @@ using fields::aligned_vector;
 /// Parameters shared by all agents of one kind (Schwann cell, macrophage, ...).
 struct CellKind {
   std::string name;
-  double radius_um = 8.41;                   ///< [um] (volume 2494 um^3)
-  double repulsion_um_per_min = 10;          ///< PhysiCell cell-cell repulsion strength [um/min]
-  double adhesion_um_per_min = 0.4;          ///< PhysiCell cell-cell adhesion strength [um/min]
+  double radius_um = 8.41;                       ///< [um] (volume 2494 um^3)
+  double repulsion_um_per_min = 10;              ///< PhysiCell cell-cell repulsion strength [um/min]
+  double adhesion_um_per_min = 0.4;              ///< PhysiCell cell-cell adhesion strength [um/min]
   double relative_max_adhesion_distance = 1.25;  ///< times the radius [1]
   // Motility: a persistent random walk at `speed`, new direction at rate 1/persistence.
   double speed_um_per_min = 0;
@@ -43,13 +43,13 @@ struct CellKind {
   double division_rate_per_min = 0;
   int max_neighbours_for_division = 1 << 20;  ///< contact inhibition: no division with more neighbours
   double apoptosis_rate_per_min = 0;
-  int oxygen_substrate = -1;                  ///< necrosis below the threshold
+  int oxygen_substrate = -1;  ///< necrosis below the threshold
   double necrosis_threshold = 0;
   double necrosis_rate_per_min = 0;
   // Exchange with the fields, per substrate (empty: none).
-  std::vector<double> secretion;    ///< amount per minute [unit um^3/min]
-  std::vector<double> uptake_max;   ///< Vmax [unit um^3/min]
-  std::vector<double> uptake_km;    ///< [unit]
+  std::vector<double> secretion;   ///< amount per minute [unit um^3/min]
+  std::vector<double> uptake_max;  ///< Vmax [unit um^3/min]
+  std::vector<double> uptake_km;   ///< [unit]
   /// Phagocytosis of a field (debris): first-order clearance of the substrate in the cell's voxel
   /// [um^3/min of medium cleared], into `cleared` of the agent.
   int phagocytosed_substrate = -1;
@@ -103,13 +103,13 @@ class Agents {
   // Columns (structure of arrays). Index order changes when agents are sorted; ids never do.
   std::vector<std::uint64_t> id;
   std::vector<std::uint8_t> kind;
-  aligned_vector<double> x, y, z;      ///< position [um]
-  aligned_vector<double> vx, vy, vz;   ///< velocity of this step [um/min]
-  aligned_vector<double> px, py, pz;   ///< velocity of the previous step (Adams-Bashforth) [um/min]
-  aligned_vector<double> mx, my, mz;   ///< motility velocity, persistent [um/min]
-  aligned_vector<double> radius;       ///< [um]
-  aligned_vector<double> cleared;      ///< amount of a field phagocytosed so far
-  std::vector<std::uint32_t> engulfed;  ///< agents engulfed so far
+  aligned_vector<double> x, y, z;                 ///< position [um]
+  aligned_vector<double> vx, vy, vz;              ///< velocity of this step [um/min]
+  aligned_vector<double> px, py, pz;              ///< velocity of the previous step (Adams-Bashforth) [um/min]
+  aligned_vector<double> mx, my, mz;              ///< motility velocity, persistent [um/min]
+  aligned_vector<double> radius;                  ///< [um]
+  aligned_vector<double> cleared;                 ///< amount of a field phagocytosed so far
+  std::vector<std::uint32_t> engulfed;            ///< agents engulfed so far
   std::vector<aligned_vector<double>> variables;  ///< per StateVariable
 
   std::uint64_t next_id = 0;
@@ -131,8 +131,8 @@ struct NeighbourGrid {
   double voxel_um = 20;
   std::array<double, 3> origin{};
   std::array<int, 3> n{1, 1, 1};
-  std::vector<std::uint32_t> start;   ///< per voxel + 1: offsets into `agents`
-  std::vector<std::uint32_t> agents;  ///< agent indices sorted by voxel
+  std::vector<std::uint32_t> start;     ///< per voxel + 1: offsets into `agents`
+  std::vector<std::uint32_t> agents;    ///< agent indices sorted by voxel
   std::vector<std::uint32_t> voxel_of;  ///< per agent
 
   void build(const Agents& a, double voxel_um);
@@ -144,7 +144,7 @@ struct NeighbourGrid {
 /// What happened in one step (for mass balance and tests).
 struct StepReport {
   std::size_t births = 0;
-  std::size_t deaths = 0;     ///< includes engulfed agents
+  std::size_t deaths = 0;  ///< includes engulfed agents
   std::size_t engulfed = 0;
   fields::ExchangeTotals exchange;
 };

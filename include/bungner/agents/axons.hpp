@@ -13,14 +13,14 @@ namespace bungner::agents {
 
 /// Growth-cone behaviour (one set for all axons of a population).
 struct GrowthCone {
-  double speed_um_per_min = 2.0;        ///< elongation speed (3 mm/day ~ 2.08 um/min)
-  double segment_um = 10;               ///< a new polyline point every this much growth
-  double wander = 0.1;                  ///< random turning per sqrt(min) (rotational diffusion) [1/sqrt(min)]
-  int attractant = -1;                  ///< substrate steering the cone (chemotropism)
-  double chemotropism = 0;              ///< turning rate toward the gradient [1/min]
-  double branch_rate_per_min = 0;       ///< new branch at the tip
+  double speed_um_per_min = 2.0;   ///< elongation speed (3 mm/day ~ 2.08 um/min)
+  double segment_um = 10;          ///< a new polyline point every this much growth
+  double wander = 0.1;             ///< random turning per sqrt(min) (rotational diffusion) [1/sqrt(min)]
+  int attractant = -1;             ///< substrate steering the cone (chemotropism)
+  double chemotropism = 0;         ///< turning rate toward the gradient [1/min]
+  double branch_rate_per_min = 0;  ///< new branch at the tip
   double branch_angle_rad = 0.5;
-  int retraction_substrate = -1;        ///< retract while this substrate is below the threshold
+  int retraction_substrate = -1;  ///< retract while this substrate is below the threshold
   double retraction_threshold = 0;
   double retraction_speed_um_per_min = 0;
   double initial_diameter_um = 1.0;

@@ -9,8 +9,6 @@ namespace bungner::clock {
 std::int64_t base_tick(std::span<const std::int64_t> periods_s, std::int64_t fallback_s);
 
 /// Whether a process with period `period_s` (0: every tick) is due at time `time_s`.
-constexpr bool due(std::int64_t time_s, std::int64_t period_s) {
-  return period_s == 0 || time_s % period_s == 0;
-}
+constexpr bool due(std::int64_t time_s, std::int64_t period_s) { return period_s == 0 || time_s % period_s == 0; }
 
 }  // namespace bungner::clock

@@ -18,8 +18,8 @@ struct Range {
 
 /// One declared model parameter. Numbers are in `unit`.
 struct ParameterSpec {
-  std::string name;         ///< "<mechanism>.<parameter>", snake_case
-  std::string unit;         ///< display and storage unit, e.g. "mm/day"; "1" for dimensionless
+  std::string name;  ///< "<mechanism>.<parameter>", snake_case
+  std::string unit;  ///< display and storage unit, e.g. "mm/day"; "1" for dimensionless
   double default_value = 0;
   Range hard;               ///< outside: the input is an error
   Range plausible;          ///< outside: a warning recorded in provenance
@@ -54,9 +54,9 @@ class ParameterRegistry {
 
 /// Where a resolved value came from.
 struct ParameterValue {
-  double value = 0;     ///< in the spec's unit
-  std::string source;   ///< citation for this value
-  std::string origin;   ///< "default", "preset FILE:LINE", "scenario FILE:LINE", "--set"
+  double value = 0;    ///< in the spec's unit
+  std::string source;  ///< citation for this value
+  std::string origin;  ///< "default", "preset FILE:LINE", "scenario FILE:LINE", "--set"
 };
 
 /// The resolved parameter values of one Model.

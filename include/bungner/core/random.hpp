@@ -31,8 +31,7 @@ constexpr std::uint64_t purpose_id(std::string_view name) noexcept {
 double to_open_unit_interval(std::uint64_t bits) noexcept;
 
 /// Raw Philox4x64-10 block, exposed for known-answer tests.
-std::array<std::uint64_t, 4> philox4x64_10(std::array<std::uint64_t, 4> counter,
-                                           std::array<std::uint64_t, 2> key) noexcept;
+std::array<std::uint64_t, 4> philox4x64_10(std::array<std::uint64_t, 4> counter, std::array<std::uint64_t, 2> key) noexcept;
 
 /// A stream of random numbers for one (entity, step, purpose) under one key. Philox4x64-10 with
 /// key = {seed, run} and counter = {entity, step, purpose, draw}; `draw` counts 4-word blocks.
@@ -44,8 +43,7 @@ std::array<std::uint64_t, 4> philox4x64_10(std::array<std::uint64_t, 4> counter,
 /// give the documented fallback instead.
 class RandomStream {
  public:
-  RandomStream(RandomKey key, std::uint64_t entity, std::uint64_t step,
-               std::uint64_t purpose) noexcept;
+  RandomStream(RandomKey key, std::uint64_t entity, std::uint64_t step, std::uint64_t purpose) noexcept;
 
   /// Next 64 raw bits.
   std::uint64_t next_u64() noexcept;

@@ -92,8 +92,7 @@ void check_numerics(const Fields& fields, const std::vector<Substrate>& substrat
 
 /// Start-up accuracy check of a time step: the splitting error at steady state is about
 /// lambda dt, so a substrate whose lambda dt exceeds `tolerance` gets a warning (one line each).
-std::vector<std::string> time_step_warnings(const std::vector<Substrate>& substrates, double dt_min,
-                                            double tolerance = 0.05);
+std::vector<std::string> time_step_warnings(const std::vector<Substrate>& substrates, double dt_min, double tolerance = 0.05);
 
 /// Secretion and Michaelis-Menten uptake by cells in one voxel, for one substrate.
 struct Exchange {

@@ -34,7 +34,9 @@ struct AlignedAllocator {
   }
   void deallocate(T* p, std::size_t) noexcept { std::free(p); }
   template <typename U>
-  bool operator==(const AlignedAllocator<U>&) const noexcept { return true; }
+  bool operator==(const AlignedAllocator<U>&) const noexcept {
+    return true;
+  }
 };
 
 template <typename T>

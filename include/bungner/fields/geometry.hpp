@@ -11,13 +11,13 @@ struct InjurySiteGeometry {
   double nerve_radius_um = 500;
   double proximal_length_um = 1000;  ///< stump modelled before the gap
   double gap_length_um = 0;
-  double distal_length_um = 2000;    ///< stump modelled after the gap
-  bool conduit = false;              ///< the gap is a conduit lumen (else tissue, as a graft)
+  double distal_length_um = 2000;  ///< stump modelled after the gap
+  bool conduit = false;            ///< the gap is a conduit lumen (else tissue, as a graft)
   double conduit_inner_radius_um = 750;
   double wall_thickness_um = 250;
   /// Conduit wall solute permeability per substrate [um/min]; the wall region gets D = P * w.
   std::vector<double> wall_permeability_um_per_min;
-  double margin_um = 100;            ///< outside space around the nerve or conduit
+  double margin_um = 100;  ///< outside space around the nerve or conduit
 };
 
 /// A grid just large enough for the geometry at voxel edge dx.

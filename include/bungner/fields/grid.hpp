@@ -8,8 +8,8 @@ namespace bungner::fields {
 
 struct Grid {
   int nx = 1, ny = 1, nz = 1;
-  double dx_um = 20.0;                    ///< voxel edge [um]
-  std::array<double, 3> origin_um{};      ///< position of the corner of voxel (0,0,0) [um]
+  double dx_um = 20.0;                ///< voxel edge [um]
+  std::array<double, 3> origin_um{};  ///< position of the corner of voxel (0,0,0) [um]
 
   std::size_t voxels() const { return static_cast<std::size_t>(nx) * ny * nz; }
   /// Linear voxel index; x fastest, then y, then z.

@@ -15,13 +15,13 @@
 namespace bungner::io {
 
 struct Checkpoint {
-  std::string version;            ///< bungner version and git commit that wrote it
+  std::string version;  ///< bungner version and git commit that wrote it
   std::string scenario_sha256;
   std::string scenario_path;      ///< where the scenario came from (for messages and provenance)
   std::string resolved_scenario;  ///< canonical TOML: the Model is recompiled from it on resume
   State state;
-  std::string timeseries_csv;     ///< rows written so far (without the header)
-  std::string readouts_csv;       ///< rows written so far (without the header)
+  std::string timeseries_csv;  ///< rows written so far (without the header)
+  std::string readouts_csv;    ///< rows written so far (without the header)
   std::size_t next_readout = 0;
   std::int64_t next_row_s = 0;
 };

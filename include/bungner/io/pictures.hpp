@@ -34,8 +34,8 @@ struct LongitudinalSection {
 
 /// SVG of the section. Elements carry classes for tools and tests: rect.voxel (heat map),
 /// circle.cell (data-kind, data-id), polyline.axon (data-id); a legend names kinds and the field.
-std::string longitudinal_section_svg(const fields::Fields* fields, const agents::Agents* agents,
-                                     const agents::Axons* axons, const LongitudinalSection& options);
+std::string longitudinal_section_svg(const fields::Fields* fields, const agents::Agents* agents, const agents::Axons* axons,
+                                     const LongitudinalSection& options);
 
 /// A cross-section at x = x_um, seen along the nerve (y to the right, z up), as a toluidine-blue
 /// semithin section: each axon segment crossing the plane is an axon (circle.axon, diameter from

@@ -29,7 +29,7 @@ struct TargetSpec {
   /// Neurons of each kind assigned to this target (shares rounded cumulatively, so they add up).
   std::uint32_t motor_axons = 0;
   std::uint32_t sensory_axons = 0;
-  std::string branch;        ///< nerve branch: none, tibial, peroneal, other
+  std::string branch;  ///< nerve branch: none, tibial, peroneal, other
   /// Normal (contralateral) values; 0 where the preset does not give one.
   double cmap_amplitude_v = 0;
   double distal_latency_s = 0;
@@ -106,7 +106,7 @@ class ModelSpec {
 
   std::int64_t duration_s = 0;
   std::int64_t timeseries_interval_s = 0;
-  std::int64_t checkpoint_interval_s = 0;   ///< 0: no checkpoints
+  std::int64_t checkpoint_interval_s = 0;  ///< 0: no checkpoints
   std::vector<std::int64_t> readout_times_s;
   std::vector<std::string> readouts_included;  ///< empty: all
   /// Whether readouts.csv (and a study's tables) take this readout (`readouts.include`).
@@ -144,8 +144,7 @@ class Model : public ModelSpec {
   /// The Model of one subject of `arm`: the arm's spec with the subject's seed, and the content
   /// built again with the subject's parameters (content holds its parameters resolved). The spec
   /// is parsed again only when the overlay changes a parameter it read; the scenario is shared.
-  static std::shared_ptr<const Model> for_subject(const Model& arm, const SubjectOverlay& subject,
-                                                  const Registry& registry);
+  static std::shared_ptr<const Model> for_subject(const Model& arm, const SubjectOverlay& subject, const Registry& registry);
 
   Model(const Model&) = delete;
   Model& operator=(const Model&) = delete;

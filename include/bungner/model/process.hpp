@@ -43,8 +43,8 @@ class Process {
 };
 
 /// Throws RuntimeFailure: "numerical failure in <process> at day <d>: <what> of <where> is <value>".
-[[noreturn]] void numerical_failure(std::string_view process, const State& state, std::string_view what,
-                                    std::string_view where, double value);
+[[noreturn]] void numerical_failure(std::string_view process, const State& state, std::string_view what, std::string_view where,
+                                    double value);
 
 /// One observed value with its unit.
 struct Observation {

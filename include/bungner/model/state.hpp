@@ -20,11 +20,11 @@ namespace bungner {
 
 /// Lifecycle of one neuron's regenerating axon.
 enum class AxonStatus : std::uint8_t {
-  intact,       ///< not injured (conduction block: conduction only interrupted)
-  waiting,      ///< axotomised, sprout not started or not yet across the repair site
-  growing,      ///< advancing down the distal nerve
-  arrived,      ///< reached its target
-  failed,       ///< did not regenerate (capacity lost, no repair, or stalled)
+  intact,   ///< not injured (conduction block: conduction only interrupted)
+  waiting,  ///< axotomised, sprout not started or not yet across the repair site
+  growing,  ///< advancing down the distal nerve
+  arrived,  ///< reached its target
+  failed,   ///< did not regenerate (capacity lost, no repair, or stalled)
 };
 
 enum class NeuronKind : std::uint8_t { motor, sensory };
@@ -46,16 +46,16 @@ inline constexpr std::uint16_t no_target = 0xFFFF;
 /// One entry per neuron; ids are the indices and never change.
 struct NeuronPopulation {
   std::vector<NeuronKind> kind;
-  std::vector<std::uint16_t> target;          ///< index into Model::targets()
-  std::vector<double> vigour;                 ///< latent intrinsic growth capacity (standard normal)
+  std::vector<std::uint16_t> target;  ///< index into Model::targets()
+  std::vector<double> vigour;         ///< latent intrinsic growth capacity (standard normal)
   std::vector<std::uint8_t> alive;
-  std::vector<double> death_threshold;        ///< Exp(1) threshold of the cumulative hazard
+  std::vector<double> death_threshold;  ///< Exp(1) threshold of the cumulative hazard
   std::vector<double> cumulative_hazard;
   std::vector<AxonStatus> status;
-  std::vector<double> growth_start_s;         ///< when the tip leaves the repair site [s]
-  std::vector<double> speed_m_per_s;          ///< elongation speed [m/s]
-  std::vector<double> position_m;             ///< distance of the tip past the injury [m]
-  std::vector<double> arrival_s;              ///< time of arrival at the target, or -1 [s]
+  std::vector<double> growth_start_s;  ///< when the tip leaves the repair site [s]
+  std::vector<double> speed_m_per_s;   ///< elongation speed [m/s]
+  std::vector<double> position_m;      ///< distance of the tip past the injury [m]
+  std::vector<double> arrival_s;       ///< time of arrival at the target, or -1 [s]
   /// Cumulative loss hazard of the tip in poorly supported distal nerve; the axon stops when it
   /// reaches `distal_loss_threshold` [1].
   std::vector<double> distal_hazard;
@@ -95,9 +95,9 @@ struct DistalNerve {
 
 /// One target organ (muscle or skin).
 struct TargetState {
-  double mass_ratio = 1.0;     ///< wet weight relative to contralateral [1]
-  double receptivity = 1.0;    ///< ability of denervated end-plates to accept axons [1]
-  double innervation = 1.0;    ///< fraction of motor units functionally innervated [1]
+  double mass_ratio = 1.0;   ///< wet weight relative to contralateral [1]
+  double receptivity = 1.0;  ///< ability of denervated end-plates to accept axons [1]
+  double innervation = 1.0;  ///< fraction of motor units functionally innervated [1]
   std::uint32_t connected_axons = 0;
   /// Connected motor axons by the type of their neuron (FibreType order); the fibres they
   /// reinnervate take that type [cells].
@@ -120,8 +120,8 @@ struct Diagnostics {
 
 struct State {
   RandomKey key;
-  std::int64_t time_s = 0;   ///< simulated time since injury [s]
-  std::int64_t tick = 0;     ///< number of base ticks taken
+  std::int64_t time_s = 0;  ///< simulated time since injury [s]
+  std::int64_t tick = 0;    ///< number of base ticks taken
   NeuronPopulation neurons;
   DistalNerve distal;
   std::vector<TargetState> targets;

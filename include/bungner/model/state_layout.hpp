@@ -22,12 +22,18 @@ std::size_t scalar_bytes(ScalarType type);
 
 template <typename T>
 constexpr ScalarType scalar_type_of() {
-  if constexpr (std::is_same_v<T, double>) return ScalarType::f64;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return ScalarType::i64;
-  else if constexpr (std::is_same_v<T, std::uint64_t>) return ScalarType::u64;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return ScalarType::i32;
-  else if constexpr (std::is_same_v<T, std::uint32_t>) return ScalarType::u32;
-  else if constexpr (std::is_same_v<T, std::uint16_t>) return ScalarType::u16;
+  if constexpr (std::is_same_v<T, double>)
+    return ScalarType::f64;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return ScalarType::i64;
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    return ScalarType::u64;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return ScalarType::i32;
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    return ScalarType::u32;
+  else if constexpr (std::is_same_v<T, std::uint16_t>)
+    return ScalarType::u16;
   else {
     static_assert(std::is_same_v<T, std::uint8_t>, "state blocks hold double, integers or bytes");
     return ScalarType::u8;
@@ -43,12 +49,11 @@ struct BlockElement {
   static constexpr std::uint32_t width = 1;
 };
 template <typename T>
-  requires requires { typename T::state_scalar; }
+requires requires { typename T::state_scalar; }
 struct BlockElement<T> {
   using scalar = typename T::state_scalar;
   static_assert(std::is_trivially_copyable_v<T> && std::is_standard_layout_v<T>);
-  static_assert(sizeof(T) % sizeof(scalar) == 0 && alignof(T) == alignof(scalar),
-                "a state record holds only its state_scalar");
+  static_assert(sizeof(T) % sizeof(scalar) == 0 && alignof(T) == alignof(scalar), "a state record holds only its state_scalar");
   static constexpr std::uint32_t width = sizeof(T) / sizeof(scalar);
 };
 

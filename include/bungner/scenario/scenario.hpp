@@ -33,8 +33,8 @@ struct Scenario {
   std::string path;
   std::string preset_path;
   toml::table resolved;
-  std::vector<ParameterAssignment> assignments;       ///< preset first, then scenario
-  std::map<std::string, std::string> value_sources;   ///< anatomy/target key -> citation
+  std::vector<ParameterAssignment> assignments;      ///< preset first, then scenario
+  std::map<std::string, std::string> value_sources;  ///< anatomy/target key -> citation
   std::vector<Diagnostic> warnings;
 
   /// The resolved scenario as TOML text (stable order), the input of the SHA-256.
@@ -46,8 +46,7 @@ struct Scenario {
 std::string data_directory();
 
 /// Loads, merges and validates. Throws InputError with every problem found.
-Scenario load_scenario(const std::string& path, const Registry& registry,
-                       const std::vector<Override>& overrides = {});
+Scenario load_scenario(const std::string& path, const Registry& registry, const std::vector<Override>& overrides = {});
 /// Same, from text (tests); `name` stands in for the file name in diagnostics.
 Scenario load_scenario_text(std::string_view text, const std::string& name, const Registry& registry,
                             const std::vector<Override>& overrides = {});

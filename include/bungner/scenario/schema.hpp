@@ -15,26 +15,26 @@
 namespace bungner::schema {
 
 enum class Kind {
-  quantity,       ///< "number unit" string with the dimension of `unit`
-  number,         ///< plain number (dimensionless)
+  quantity,  ///< "number unit" string with the dimension of `unit`
+  number,    ///< plain number (dimensionless)
   integer,
   string,
-  choice,         ///< one of `choices`
+  choice,  ///< one of `choices`
   boolean,
   quantity_list,  ///< array of quantities
   string_list,
-  table,          ///< fixed keys: `children`
-  table_map,      ///< user-named sub-tables, each following `children`
-  table_array,    ///< [[array]] of tables; items validated by `item_schema`
-  free_table,     ///< any keys; validated by `free_validator`
+  table,        ///< fixed keys: `children`
+  table_map,    ///< user-named sub-tables, each following `children`
+  table_array,  ///< [[array]] of tables; items validated by `item_schema`
+  free_table,   ///< any keys; validated by `free_validator`
 };
 
 struct Field;
 /// Returns the schema of one [[array]] item (for example by its `type` key), or reports why not.
-using ItemSchema = std::function<const Field*(const toml::table& item, const std::string& path,
-                                              std::vector<Diagnostic>& diagnostics)>;
-using FreeValidator = std::function<void(const toml::table& table, const std::string& path,
-                                         std::vector<Diagnostic>& diagnostics)>;
+using ItemSchema =
+    std::function<const Field*(const toml::table& item, const std::string& path, std::vector<Diagnostic>& diagnostics)>;
+using FreeValidator =
+    std::function<void(const toml::table& table, const std::string& path, std::vector<Diagnostic>& diagnostics)>;
 
 inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 
@@ -42,8 +42,8 @@ struct Field {
   std::string key;
   Kind kind = Kind::string;
   std::string doc;
-  std::string unit;                 ///< quantity kinds: the unit defaults and ranges are given in
-  std::string default_text;         ///< TOML-free default: "0 mm", "none", "1"; empty with required
+  std::string unit;          ///< quantity kinds: the unit defaults and ranges are given in
+  std::string default_text;  ///< TOML-free default: "0 mm", "none", "1"; empty with required
   bool required = false;
   Range hard{-unbounded, unbounded};       ///< in `unit`
   Range plausible{-unbounded, unbounded};  ///< in `unit`
@@ -61,7 +61,7 @@ struct Field {
 /// A key the user gave whose field may have no effect (Field::no_effect_when).
 struct GivenKey {
   const Field* field = nullptr;
-  std::string path;              ///< as diagnostics name it: "repair.conduit", "therapies[0].immunosuppression"
+  std::string path;                ///< as diagnostics name it: "repair.conduit", "therapies[0].immunosuppression"
   std::vector<std::string> owner;  ///< keys from the root to the table holding it; "[i]" for an array item
   SourceLocation where;
 };

@@ -17,15 +17,15 @@ namespace bungner::site {
 
 /// Diffusing substrates of the site, in field order.
 enum Substrate : std::size_t {
-  oxygen = 0,   ///< [mmHg]
-  vegf,         ///< VEGF-A [ng/mL]
-  ccl2,         ///< monocyte chemokine (CCL2/MCP-1) [ng/mL]
-  ngf,          ///< [ng/mL]
-  bdnf,         ///< [ng/mL]
-  gdnf,         ///< [ng/mL]
-  nt3,          ///< [ng/mL]
-  il10,         ///< [pg/mL]
-  fibrinogen,   ///< plasma exudate that polymerises into the fibrin cable [mg/mL]
+  oxygen = 0,  ///< [mmHg]
+  vegf,        ///< VEGF-A [ng/mL]
+  ccl2,        ///< monocyte chemokine (CCL2/MCP-1) [ng/mL]
+  ngf,         ///< [ng/mL]
+  bdnf,        ///< [ng/mL]
+  gdnf,        ///< [ng/mL]
+  nt3,         ///< [ng/mL]
+  il10,        ///< [pg/mL]
+  fibrinogen,  ///< plasma exudate that polymerises into the fibrin cable [mg/mL]
   substrate_count
 };
 
@@ -34,9 +34,10 @@ enum Kind : std::uint8_t { schwann = 0, macrophage = 1, endothelial_tip = 2, msc
 
 /// Per-agent state variables (columns of Agents::variables).
 enum Variable : std::size_t {
-  cjun = 0,        ///< Schwann cells: repair programme (c-Jun) activation [0, 1]; MSCs: Schwann-like share [0, 1]
-  elongation,      ///< Schwann cells: length relative to a myelinating cell [1]; tips: +1 or -1, the x direction they grow in; MSCs: 1 in the early-loss pool, 0 persistent
-  polarisation,    ///< macrophages: M2 (pro-repair) fraction [0, 1]; tips: age [s]; MSCs: cells the agent stands for
+  cjun = 0,    ///< Schwann cells: repair programme (c-Jun) activation [0, 1]; MSCs: Schwann-like share [0, 1]
+  elongation,  ///< Schwann cells: length relative to a myelinating cell [1]; tips: +1 or -1, the x direction they grow in; MSCs:
+               ///< 1 in the early-loss pool, 0 persistent
+  polarisation,  ///< macrophages: M2 (pro-repair) fraction [0, 1]; tips: age [s]; MSCs: cells the agent stands for
   variable_count
 };
 
@@ -48,16 +49,16 @@ struct Layout {
   fields::Grid grid;
   fields::Domain domain;
   std::vector<fields::Substrate> substrates;
-  std::vector<Zone> zone;            ///< per voxel
-  double gap_start_um = 0;           ///< x of the proximal cut face
-  double gap_end_um = 0;             ///< x of the distal cut face
+  std::vector<Zone> zone;   ///< per voxel
+  double gap_start_um = 0;  ///< x of the proximal cut face
+  double gap_end_um = 0;    ///< x of the distal cut face
   double nerve_radius_um = 500;
-  double lumen_radius_um = 0;        ///< conduit lumen (0: no conduit)
-  double distal_section_um = 0;      ///< x of the distal readout section
-  double handover_um = 0;            ///< x where axons pass to the 1D distal nerve
+  double lumen_radius_um = 0;    ///< conduit lumen (0: no conduit)
+  double distal_section_um = 0;  ///< x of the distal readout section
+  double handover_um = 0;        ///< x where axons pass to the 1D distal nerve
   bool conduit = false;
-  bool graft = false;                ///< autograft or allograft: bands in the gap from the start
-  bool graft_has_cells = false;      ///< autograft: donor Schwann cells
+  bool graft = false;                          ///< autograft or allograft: bands in the gap from the start
+  bool graft_has_cells = false;                ///< autograft: donor Schwann cells
   std::vector<std::size_t> wall_lumen_voxels;  ///< lumen voxels touching the conduit wall
   std::vector<std::size_t> cut_face_voxels;    ///< stump tissue voxels at the gap's faces
 
@@ -70,26 +71,26 @@ struct InjurySite {
   agents::Agents cells;
   agents::Axons axons;
   // Per-voxel tissue state (not diffusing).
-  std::vector<double> axon_integrity;  ///< intact distal axons (Wallerian degeneration) [0, 1]
-  std::vector<double> myelin;          ///< myelin (intact or debris) relative to normal nerve [1]
-  std::vector<double> fibrin;          ///< fibrin/ECM matrix of the bridge [0, 1]
-  std::vector<double> vessel;          ///< vascular density relative to normal nerve [0, 1]
-  std::vector<double> band;            ///< Büngner band maturity [0, 1]
-  std::vector<double> schwann_density; ///< repair Schwann cells per voxel, relative to normal [1]
-  std::vector<double> regrown;         ///< regenerated axons per voxel, relative to the normal count [1]
+  std::vector<double> axon_integrity;              ///< intact distal axons (Wallerian degeneration) [0, 1]
+  std::vector<double> myelin;                      ///< myelin (intact or debris) relative to normal nerve [1]
+  std::vector<double> fibrin;                      ///< fibrin/ECM matrix of the bridge [0, 1]
+  std::vector<double> vessel;                      ///< vascular density relative to normal nerve [0, 1]
+  std::vector<double> band;                        ///< Büngner band maturity [0, 1]
+  std::vector<double> schwann_density;             ///< repair Schwann cells per voxel, relative to normal [1]
+  std::vector<double> regrown;                     ///< regenerated axons per voxel, relative to the normal count [1]
   std::vector<std::array<double, 3>> orientation;  ///< guidance direction (bands, vessels)
   /// Growth cone of each neuron (index into axons.all()), or no_axon.
   std::vector<std::uint32_t> axon_of_neuron;
   std::vector<std::uint32_t> neuron_of_axon;  ///< per axon in axons.all(); branches: their neuron
-  std::vector<double> cone_start_s;    ///< per neuron: when its growth cone sets out [s]
-  std::vector<double> suture_cross_s;  ///< per neuron: when its cone may cross a suture line [s]
+  std::vector<double> cone_start_s;           ///< per neuron: when its growth cone sets out [s]
+  std::vector<double> suture_cross_s;         ///< per neuron: when its cone may cross a suture line [s]
   // Running totals for readouts and conservation checks.
-  double myelin_initial = 0;           ///< total myelin at the start [voxel units]
-  double myelin_autophagy = 0;         ///< cleared by Schwann cells [voxel units]
-  double myelin_phagocytosis = 0;      ///< cleared by macrophages [voxel units]
-  double vessel_length_um = 0;         ///< total length grown by endothelial tips [um]
+  double myelin_initial = 0;              ///< total myelin at the start [voxel units]
+  double myelin_autophagy = 0;            ///< cleared by Schwann cells [voxel units]
+  double myelin_phagocytosis = 0;         ///< cleared by macrophages [voxel units]
+  double vessel_length_um = 0;            ///< total length grown by endothelial tips [um]
   std::uint64_t monocytes_recruited = 0;  ///< agents recruited
-  double epineurial_macrophages = 0;   ///< macrophages of the epineurium (0D, both stumps) [cells/mm^2]
+  double epineurial_macrophages = 0;      ///< macrophages of the epineurium (0D, both stumps) [cells/mm^2]
 
   static constexpr std::uint32_t no_axon = 0xFFFFFFFFu;
 };
@@ -147,7 +148,7 @@ struct LayoutSpec {
   double proximal_length_um = 1000;
   double gap_length_um = 0;
   double distal_length_um = 4000;
-  double distal_section_um = 3000;   ///< readout section, distal to the distal cut face
+  double distal_section_um = 3000;  ///< readout section, distal to the distal cut face
   bool conduit = false;
   double lumen_radius_um = 750;
   double wall_thickness_um = 250;

@@ -55,8 +55,7 @@ struct MorrisIndices {
 MorrisIndices morris_analyze(const MorrisDesign& design, std::span<const double> outputs);
 
 /// Design, scale to the ranges, evaluate, analyse.
-MorrisIndices morris(const ModelFunction& model, std::span<const ParameterRange> ranges,
-                     const MorrisOptions& options = {});
+MorrisIndices morris(const ModelFunction& model, std::span<const ParameterRange> ranges, const MorrisOptions& options = {});
 
 // ---------------------------------------------------------------------------------------------
 // Sobol indices
@@ -69,7 +68,7 @@ enum class SaltelliSampling {
 struct SobolOptions {
   std::size_t base_samples = 1024;  ///< N (a power of 2 suits the Sobol sequence); >= 2
   SaltelliSampling sampling = SaltelliSampling::sobol_sequence;
-  RandomKey key{};                  ///< random sampling and bootstrap resampling
+  RandomKey key{};                      ///< random sampling and bootstrap resampling
   std::size_t bootstrap_resamples = 0;  ///< 0: no confidence intervals
   double confidence = 0.95;
 };
@@ -98,22 +97,18 @@ struct SobolIndices {
 };
 
 /// Outputs in the order of design.unit_points.
-SobolIndices sobol_analyze(const SaltelliDesign& design, std::span<const double> outputs,
-                           const SobolOptions& options = {});
+SobolIndices sobol_analyze(const SaltelliDesign& design, std::span<const double> outputs, const SobolOptions& options = {});
 
 /// Design, scale to the ranges, evaluate, analyse.
-SobolIndices sobol_indices(const ModelFunction& model, std::span<const ParameterRange> ranges,
-                           const SobolOptions& options = {});
+SobolIndices sobol_indices(const ModelFunction& model, std::span<const ParameterRange> ranges, const SobolOptions& options = {});
 
 // ---------------------------------------------------------------------------------------------
 // Tables
 
 /// CSV `parameter,mu,mu_star,sigma`, one line per parameter (header "name [unit]").
-void write_morris_csv(std::ostream& out, std::span<const ParameterRange> ranges,
-                      const MorrisIndices& indices);
+void write_morris_csv(std::ostream& out, std::span<const ParameterRange> ranges, const MorrisIndices& indices);
 
 /// CSV `parameter,S1,S1_conf,ST,ST_conf` (conf columns empty without bootstrap).
-void write_sobol_csv(std::ostream& out, std::span<const ParameterRange> ranges,
-                     const SobolIndices& indices);
+void write_sobol_csv(std::ostream& out, std::span<const ParameterRange> ranges, const SobolIndices& indices);
 
 }  // namespace bungner::study

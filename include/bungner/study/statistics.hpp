@@ -94,17 +94,16 @@ Summary summarize(std::span<const double> sample, double confidence = 0.95);
 /// equal_var=False), two-sided.
 struct WelchTTest {
   double t = 0.0;
-  double df = 0.0;  ///< Welch-Satterthwaite degrees of freedom
-  double p = 1.0;   ///< two-sided p-value
+  double df = 0.0;               ///< Welch-Satterthwaite degrees of freedom
+  double p = 1.0;                ///< two-sided p-value
   double mean_difference = 0.0;  ///< mean(a) - mean(b)
   double standard_error = 0.0;   ///< sqrt(var_a/n_a + var_b/n_b)
-  double ci_low = 0.0;   ///< confidence interval of the mean difference (Welch df)
+  double ci_low = 0.0;           ///< confidence interval of the mean difference (Welch df)
   double ci_high = 0.0;
 };
 /// Each sample needs n >= 2. Zero standard error: t = +-inf, df = NaN, p = 0 (NaN if the means
 /// are equal).
-WelchTTest welch_t_test(std::span<const double> a, std::span<const double> b,
-                        double confidence = 0.95);
+WelchTTest welch_t_test(std::span<const double> a, std::span<const double> b, double confidence = 0.95);
 
 /// Holm-Bonferroni step-down adjusted p-values, in the input order (monotone, capped at 1).
 /// Reject hypothesis i at family-wise level alpha when adjusted[i] <= alpha.
@@ -131,15 +130,15 @@ struct TukeyComparison {
   double standard_error = 0.0;   ///< sqrt(MSE/2 * (1/n_i + 1/n_j))
   double q = 0.0;                ///< |mean_difference| / standard_error
   double p = 1.0;                ///< studentized_range_sf(q, k, N - k)
-  double ci_low = 0.0;   ///< mean_difference -/+ studentized_range_quantile(conf, k, N-k) * SE
+  double ci_low = 0.0;           ///< mean_difference -/+ studentized_range_quantile(conf, k, N-k) * SE
   double ci_high = 0.0;
 };
 /// All k(k-1)/2 pairs in order (0,1), (0,2), ..., (k-2,k-1). Same requirements and degenerate
 /// cases as the ANOVA. Without `intervals`, ci_low and ci_high are NaN and the studentized range
 /// quantile (a root search over a double integral, as costly as several p values) is not
 /// computed: for callers that report only p.
-std::vector<TukeyComparison> tukey_hsd(std::span<const std::vector<double>> groups,
-                                       double confidence = 0.95, bool intervals = true);
+std::vector<TukeyComparison> tukey_hsd(std::span<const std::vector<double>> groups, double confidence = 0.95,
+                                       bool intervals = true);
 
 // ---------------------------------------------------------------------------------------------
 // Effect size
@@ -158,7 +157,6 @@ struct EffectSize {
   double df = 0.0;          ///< n_a + n_b - 2
 };
 /// Standardised mean difference of a over b; n_a, n_b >= 2 (a zero pooled SD gives +-inf or NaN).
-EffectSize hedges_g(std::span<const double> a, std::span<const double> b,
-                    HedgesCorrection kind = HedgesCorrection::exact);
+EffectSize hedges_g(std::span<const double> a, std::span<const double> b, HedgesCorrection kind = HedgesCorrection::exact);
 
 }  // namespace bungner::study

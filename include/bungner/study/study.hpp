@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "bungner/io/progress.hpp"
 #include "bungner/model/registry.hpp"
 #include "bungner/scenario/scenario.hpp"
-#include "bungner/io/progress.hpp"
 #include "bungner/study/trial.hpp"
 
 namespace bungner::study {
@@ -74,8 +74,7 @@ std::vector<std::string> study_observations(const StudySpec& spec, const Registr
 /// The declared between-subject variability that a study applies by default: every parameter
 /// with a `varies` field gives a lognormal draw of the parameter it names, with the CV the
 /// scenario resolves; parameters that the study's own `variability` names are left out.
-std::vector<Variability> default_variability(const StudySpec& spec, const Registry& registry,
-                                             const ParameterSet& resolved);
+std::vector<Variability> default_variability(const StudySpec& spec, const Registry& registry, const ParameterSet& resolved);
 
 /// Seed of subject `subject` of arm `arm`: a Philox hash of (study seed, arm, subject).
 std::uint64_t subject_seed(std::uint64_t study_seed, std::size_t arm, std::size_t subject);

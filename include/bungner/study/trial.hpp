@@ -12,19 +12,19 @@ namespace bungner::study {
 
 struct TrialSpec {
   int phase = 3;
-  std::size_t patients = 0;              ///< total enrolled (phases 2 and 3)
-  std::vector<unsigned> allocation;      ///< ratio per arm (phase 3); phase 2: equal
-  unsigned block_size = 0;               ///< permuted blocks; a multiple of the ratio's sum
-  double accrual_per_month = 10;         ///< patients per month (Poisson entry process)
-  double dropout_per_month = 0;          ///< hazard of loss to follow-up per month
-  std::string endpoint;                  ///< observation name (e.g. mrc_motor_grade.abductor_pollicis_brevis)
-  double threshold = 3;                  ///< recovery: endpoint >= threshold
-  double horizon_days = 730.5;           ///< follow-up of every patient
-  double assessment_days = 30.4375;      ///< visit interval (readout times)
+  std::size_t patients = 0;          ///< total enrolled (phases 2 and 3)
+  std::vector<unsigned> allocation;  ///< ratio per arm (phase 3); phase 2: equal
+  unsigned block_size = 0;           ///< permuted blocks; a multiple of the ratio's sum
+  double accrual_per_month = 10;     ///< patients per month (Poisson entry process)
+  double dropout_per_month = 0;      ///< hazard of loss to follow-up per month
+  std::string endpoint;              ///< observation name (e.g. mrc_motor_grade.abductor_pollicis_brevis)
+  double threshold = 3;              ///< recovery: endpoint >= threshold
+  double horizon_days = 730.5;       ///< follow-up of every patient
+  double assessment_days = 30.4375;  ///< visit interval (readout times)
   double alpha = 0.05;
   double target_power = 0.8;
-  std::size_t replicates = 200;          ///< simulated trials for the empirical power
-  std::vector<double> dlt_probability;   ///< per arm (phase 1 placeholder safety model)
+  std::size_t replicates = 200;         ///< simulated trials for the empirical power
+  std::vector<double> dlt_probability;  ///< per arm (phase 1 placeholder safety model)
 };
 
 // ---- Design: counter-based draws keyed by (seed, purpose, patient) -----------------------------
@@ -32,8 +32,8 @@ struct TrialSpec {
 /// Permuted-block randomisation: arm of each of `patients` patients. Each block holds
 /// block_size / sum(ratio) * ratio[a] patients of arm a, shuffled by a Fisher-Yates pass whose
 /// uniforms come from the stream keyed by (seed, block).
-std::vector<std::size_t> block_randomisation(std::size_t patients, std::span<const unsigned> ratio,
-                                             unsigned block_size, std::uint64_t seed);
+std::vector<std::size_t> block_randomisation(std::size_t patients, std::span<const unsigned> ratio, unsigned block_size,
+                                             std::uint64_t seed);
 /// Calendar entry times (days) of a Poisson accrual process with `per_month` patients a month.
 std::vector<double> enrolment_days(std::size_t patients, double per_month, std::uint64_t seed);
 /// Time (days) of loss to follow-up of patient `patient`: exponential with the monthly hazard;
@@ -61,8 +61,8 @@ Escalation three_plus_three(std::span<const double> dlt_probability, std::uint64
 struct SurvivalPoint {
   double time = 0;
   std::size_t at_risk = 0, events = 0, censored = 0;
-  double survival = 1;     ///< Kaplan-Meier S(t) just after `time`
-  double se = 0;           ///< Greenwood standard error of S(t)
+  double survival = 1;             ///< Kaplan-Meier S(t) just after `time`
+  double se = 0;                   ///< Greenwood standard error of S(t)
   double ci_low = 1, ci_high = 1;  ///< log-log 95 % interval
 };
 /// Kaplan-Meier estimate: one point per distinct time with an event or censoring.
@@ -114,11 +114,11 @@ struct PatientCourse {
 
 /// One patient's outcome given the time of loss to follow-up.
 struct PatientOutcome {
-  double time = 0;        ///< days to recovery (event) or to censoring
-  bool event = false;     ///< recovered (endpoint >= threshold) while followed
-  bool completed = false; ///< followed to the horizon
-  double at_horizon = 0;  ///< endpoint at the horizon (NaN when lost before it)
-  bool responder = false; ///< completed and endpoint at the horizon >= threshold
+  double time = 0;         ///< days to recovery (event) or to censoring
+  bool event = false;      ///< recovered (endpoint >= threshold) while followed
+  bool completed = false;  ///< followed to the horizon
+  double at_horizon = 0;   ///< endpoint at the horizon (NaN when lost before it)
+  bool responder = false;  ///< completed and endpoint at the horizon >= threshold
 };
 PatientOutcome patient_outcome(const PatientCourse& course, double dropout, const TrialSpec& trial);
 

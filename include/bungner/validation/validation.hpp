@@ -86,16 +86,16 @@ double decline_time_constant(double x, double r, double delay_days, double floor
 struct Check {
   std::string evidence;  ///< evidence row id
   std::string readout;
-  std::string arm;        ///< empty: the first arm
-  double time_days = 0;   ///< for mean
+  std::string arm;                    ///< empty: the first arm
+  double time_days = 0;               ///< for mean
   double from_days = 0, to_days = 0;  ///< for slope and onset: per-subject line over these times
   Statistic statistic = Statistic::mean;
   Transform transform = Transform::none;
-  double floor = 0;       ///< time_constant: the level the decline tends to, as a fraction of the other arm
-  double scale = 1;       ///< multiplies the per-subject statistic (1 / muscle mass, 24 h per day)
-  double threshold = 0;   ///< time_below, time_above
+  double floor = 0;      ///< time_constant: the level the decline tends to, as a fraction of the other arm
+  double scale = 1;      ///< multiplies the per-subject statistic (1 / muscle mass, 24 h per day)
+  double threshold = 0;  ///< time_below, time_above
   Criterion criterion = Criterion::ci;
-  double tolerance = 0;   ///< tolerance: +-; at_most / at_least: the bound (default the evidence value)
+  double tolerance = 0;  ///< tolerance: +-; at_most / at_least: the bound (default the evidence value)
   std::optional<double> bound;
   /// greater_than / less_than: the arm compared with; with any other criterion the statistic
   /// becomes percent of this arm's mean (a ratio between arms, e.g. delayed / immediate repair)
@@ -192,7 +192,7 @@ struct ValidateOptions {
   std::string filter;  ///< glob on evidence row ids, entries and case names; empty: all
   bool quiet = true;
   io::ProgressMode progress = io::ProgressMode::none;  ///< over the cases, with an ETA (rank 0)
-  study::Cluster cluster;  ///< under MPI: subjects spread over ranks; rank 0 scores and writes
+  study::Cluster cluster;                              ///< under MPI: subjects spread over ranks; rank 0 scores and writes
 };
 
 /// Runs every case with a matching check through the study layer and scores it; writes
@@ -217,7 +217,7 @@ std::string frozen_record_toml(const std::vector<Case>& cases, const std::vector
 /// allowed when `change_log` (the section "Changes to frozen test entries" of docs/validation.md)
 /// names the entry.
 std::vector<std::string> frozen_disagreements(const std::vector<EvidenceRow>& evidence, const std::vector<Case>& cases,
-                                              const std::map<std::string, std::string>& frozen,
-                                              const CalibrationRecord& record, const std::string& change_log);
+                                              const std::map<std::string, std::string>& frozen, const CalibrationRecord& record,
+                                              const std::string& change_log);
 
 }  // namespace bungner::validation

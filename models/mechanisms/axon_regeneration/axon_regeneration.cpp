@@ -11,11 +11,11 @@
 
 #include <omp.h>
 
+#include "../../signals.hpp"
+#include "../../therapies/msc/cell_graft.hpp"
 #include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
-#include "../../signals.hpp"
-#include "../../therapies/msc/cell_graft.hpp"
 
 namespace bungner {
 namespace {
@@ -44,7 +44,8 @@ class AxonRegeneration final : public Process {
     // disrupted, axons choose among pathways at the injury site and some choose wrongly; in an
     // unrepaired grade III or IV injury they must also cross the intraneural scar, which stops some
     // and staggers the others like a suture line.
-    const bool repaired_or_cut = m.injury == InjuryType::transection && !(m.sunderland_grade == 4 && m.repair == RepairType::none);
+    const bool repaired_or_cut =
+        m.injury == InjuryType::transection && !(m.sunderland_grade == 4 && m.repair == RepairType::none);
     motor_pathway_factor_ = p.get("axon_regeneration.motor_pathway_factor");
     if (m.sunderland_grade == 3) {
       misdirection_ = p.get("axon_regeneration.misdirection_grade3");
@@ -108,8 +109,7 @@ class AxonRegeneration final : public Process {
   void initialize(const Model& m, State& state) const override {
     NeuronPopulation& n = state.neurons;
     // A conduit either forms a bridging cable or not: one draw for the whole nerve.
-    RandomStream nerve_stream(state.key, std::numeric_limits<std::uint64_t>::max(), 0,
-                              purpose_id("axon_regeneration.bridge"));
+    RandomStream nerve_stream(state.key, std::numeric_limits<std::uint64_t>::max(), 0, purpose_id("axon_regeneration.bridge"));
     // Cells seeded in the lumen (cell grafts) widen the gap a conduit bridges: they are in place
     // when the draw is made, at the start.
     double success = 1.0;
@@ -189,7 +189,8 @@ class AxonRegeneration final : public Process {
     std::vector<double> deficit_of(last_segment + 1);
     std::vector<double> speed_of(last_segment + 1);
     for (std::size_t k = 0; k <= last_segment; ++k) {
-      deficit_of[k] = support_deficit(distal.segment_support.empty() ? distal.schwann_support : distal.segment_support[k], support);
+      deficit_of[k] =
+          support_deficit(distal.segment_support.empty() ? distal.schwann_support : distal.segment_support[k], support);
       speed_of[k] = 1.0 - (1.0 - unsupported_speed_factor_) * deficit_of[k];
     }
     // Arrivals are events for the targets (State::arrivals): each thread collects its own, in id
@@ -201,107 +202,107 @@ class AxonRegeneration final : public Process {
     {
       std::vector<std::uint32_t>& mine = arrived[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(static)
-    for (std::int64_t k = 0; k < count; ++k) {
-      const auto i = static_cast<std::size_t>(k);
-      if (n.status[i] == AxonStatus::intact) {
-        if (n.growth_start_s[i] < t1) {  // conduction has returned
-          n.status[i] = AxonStatus::arrived;
-          n.arrival_s[i] = std::max(t0, n.growth_start_s[i]);
-          n.position_m[i] = m.gap_m + (n.target[i] == no_target ? farthest : targets[n.target[i]].distance_m);
-          mine.push_back(static_cast<std::uint32_t>(i));
-        }
-        continue;
-      }
-      if (!n.alive[i]) continue;
-      double from = t0;
-      if (unguided_outgrowth_ && n.status[i] == AxonStatus::waiting) {
-        // Exact for a speed signal constant over the tick: dx/dt = f v s exp(-(t - t_s)/tau).
-        const double start = n.growth_start_s[i];
-        if (start < t1) {
-          const double since = std::max(t0, start) - start;
-          n.position_m[i] += unguided_speed_factor_ * n.speed_m_per_s[i] * speed_factor * scar_maturation_s_ *
-                             (std::exp(-since / scar_maturation_s_) - std::exp(-(t1 - start) / scar_maturation_s_));
-        }
-        continue;
-      }
-      if (n.status[i] == AxonStatus::waiting) {
-        if (!(n.growth_start_s[i] < t1)) continue;
-        // Entering the distal nerve: Schwann cells there must still support regeneration (E21).
-        RandomStream stream(state.key, i, 0, purpose_id("axon_regeneration.entry"));
-        if (stream.uniform() >= support * (1.0 - scar_loss_) * pass_bridge) {
-          n.status[i] = AxonStatus::failed;
+      for (std::int64_t k = 0; k < count; ++k) {
+        const auto i = static_cast<std::size_t>(k);
+        if (n.status[i] == AxonStatus::intact) {
+          if (n.growth_start_s[i] < t1) {  // conduction has returned
+            n.status[i] = AxonStatus::arrived;
+            n.arrival_s[i] = std::max(t0, n.growth_start_s[i]);
+            n.position_m[i] = m.gap_m + (n.target[i] == no_target ? farthest : targets[n.target[i]].distance_m);
+            mine.push_back(static_cast<std::uint32_t>(i));
+          }
           continue;
         }
-        n.status[i] = AxonStatus::growing;
-        RandomStream loss(state.key, i, 0, purpose_id("axon_regeneration.distal_loss"));
-        n.distal_loss_threshold[i] = loss.exponential(1.0);
-        if (misdirection_ > 0) {
-          // Motor axons find a motor pathway less often where they are a small minority of the
-          // nerve's fibres (random choice among mostly sensory tubes, Madison 1999).
-          const double wrong = n.kind[i] == NeuronKind::motor
-                                   ? std::clamp(1.0 - motor_pathway_factor_ * (1.0 - misdirection_), 0.0, 1.0)
-                                   : misdirection_;
-          RandomStream pathway(state.key, i, 0, purpose_id("axon_regeneration.pathway"));
-          if (pathway.uniform() < wrong) n.connection[i] = Connection::misdirected;
+        if (!n.alive[i]) continue;
+        double from = t0;
+        if (unguided_outgrowth_ && n.status[i] == AxonStatus::waiting) {
+          // Exact for a speed signal constant over the tick: dx/dt = f v s exp(-(t - t_s)/tau).
+          const double start = n.growth_start_s[i];
+          if (start < t1) {
+            const double since = std::max(t0, start) - start;
+            n.position_m[i] += unguided_speed_factor_ * n.speed_m_per_s[i] * speed_factor * scar_maturation_s_ *
+                               (std::exp(-since / scar_maturation_s_) - std::exp(-(t1 - start) / scar_maturation_s_));
+          }
+          continue;
         }
-        from = std::max(t0, n.growth_start_s[i]);
-      }
-      if (n.status[i] != AxonStatus::growing) continue;
-      const double destination =
-          m.gap_m + (n.target[i] == no_target ? farthest : targets[n.target[i]].distance_m);
-      const double v = n.speed_m_per_s[i] * speed_factor;
-      double x = n.position_m[i];
-      double time = from;
-      // Inside a bridge (graft or conduit) the axon grows at a reduced speed.
-      if (x < m.gap_m && bridge_speed_factor_ > 0) {
-        const double vb = v * bridge_speed_factor_ * graft_speed;
-        const double reach = std::min(m.gap_m, x + vb * (t1 - time));
-        time += (reach - x) / vb;
-        x = reach;
-      }
-      if (x >= m.gap_m && time < t1) {
-        // Down the distal nerve segment by segment: where the Schwann cells have lost support
-        // the tip slows and may stop (its loss hazard grows with the unsupported length crossed).
-        auto j = std::min(static_cast<std::size_t>((x - m.gap_m) * m.distal_segments_per_m), last_segment);
-        while (time < t1) {
-          const double deficit = deficit_of[j];
-          const double vj = v * speed_of[j];
-          const double segment_end = j == last_segment ? destination
-                                                       : std::min(destination, m.gap_m + static_cast<double>(j + 1) * m.distal_segment_m);
-          const double step = std::max(0.0, segment_end - x);
-          const double possible = vj * (t1 - time);
-          const double dx = std::min(step, possible);
-          if (deficit > 0) {
-            const double hazard = n.distal_hazard[i] + deficit * dx * per_loss_length;
-            const double threshold = n.distal_loss_threshold[i];
-            if (hazard >= threshold) {
-              // The tip stops where its hazard reached the threshold.
-              x += dx * (threshold - n.distal_hazard[i]) / (hazard - n.distal_hazard[i]);
-              n.distal_hazard[i] = threshold;
-              n.status[i] = AxonStatus::failed;
+        if (n.status[i] == AxonStatus::waiting) {
+          if (!(n.growth_start_s[i] < t1)) continue;
+          // Entering the distal nerve: Schwann cells there must still support regeneration (E21).
+          RandomStream stream(state.key, i, 0, purpose_id("axon_regeneration.entry"));
+          if (stream.uniform() >= support * (1.0 - scar_loss_) * pass_bridge) {
+            n.status[i] = AxonStatus::failed;
+            continue;
+          }
+          n.status[i] = AxonStatus::growing;
+          RandomStream loss(state.key, i, 0, purpose_id("axon_regeneration.distal_loss"));
+          n.distal_loss_threshold[i] = loss.exponential(1.0);
+          if (misdirection_ > 0) {
+            // Motor axons find a motor pathway less often where they are a small minority of the
+            // nerve's fibres (random choice among mostly sensory tubes, Madison 1999).
+            const double wrong = n.kind[i] == NeuronKind::motor
+                                     ? std::clamp(1.0 - motor_pathway_factor_ * (1.0 - misdirection_), 0.0, 1.0)
+                                     : misdirection_;
+            RandomStream pathway(state.key, i, 0, purpose_id("axon_regeneration.pathway"));
+            if (pathway.uniform() < wrong) n.connection[i] = Connection::misdirected;
+          }
+          from = std::max(t0, n.growth_start_s[i]);
+        }
+        if (n.status[i] != AxonStatus::growing) continue;
+        const double destination = m.gap_m + (n.target[i] == no_target ? farthest : targets[n.target[i]].distance_m);
+        const double v = n.speed_m_per_s[i] * speed_factor;
+        double x = n.position_m[i];
+        double time = from;
+        // Inside a bridge (graft or conduit) the axon grows at a reduced speed.
+        if (x < m.gap_m && bridge_speed_factor_ > 0) {
+          const double vb = v * bridge_speed_factor_ * graft_speed;
+          const double reach = std::min(m.gap_m, x + vb * (t1 - time));
+          time += (reach - x) / vb;
+          x = reach;
+        }
+        if (x >= m.gap_m && time < t1) {
+          // Down the distal nerve segment by segment: where the Schwann cells have lost support
+          // the tip slows and may stop (its loss hazard grows with the unsupported length crossed).
+          auto j = std::min(static_cast<std::size_t>((x - m.gap_m) * m.distal_segments_per_m), last_segment);
+          while (time < t1) {
+            const double deficit = deficit_of[j];
+            const double vj = v * speed_of[j];
+            const double segment_end = j == last_segment
+                                           ? destination
+                                           : std::min(destination, m.gap_m + static_cast<double>(j + 1) * m.distal_segment_m);
+            const double step = std::max(0.0, segment_end - x);
+            const double possible = vj * (t1 - time);
+            const double dx = std::min(step, possible);
+            if (deficit > 0) {
+              const double hazard = n.distal_hazard[i] + deficit * dx * per_loss_length;
+              const double threshold = n.distal_loss_threshold[i];
+              if (hazard >= threshold) {
+                // The tip stops where its hazard reached the threshold.
+                x += dx * (threshold - n.distal_hazard[i]) / (hazard - n.distal_hazard[i]);
+                n.distal_hazard[i] = threshold;
+                n.status[i] = AxonStatus::failed;
+                break;
+              }
+              n.distal_hazard[i] = hazard;
+            }
+            if (possible < step) {
+              x += possible;
+              time = t1;
+            } else {
+              if (step > 0) time += step / vj;
+              x = segment_end;
+              j = std::min(j + 1, last_segment);
+            }
+            if (x >= destination) {
+              n.arrival_s[i] = time;
+              n.status[i] = AxonStatus::arrived;
+              mine.push_back(static_cast<std::uint32_t>(i));
+              x = destination;
               break;
             }
-            n.distal_hazard[i] = hazard;
-          }
-          if (possible < step) {
-            x += possible;
-            time = t1;
-          } else {
-            if (step > 0) time += step / vj;
-            x = segment_end;
-            j = std::min(j + 1, last_segment);
-          }
-          if (x >= destination) {
-            n.arrival_s[i] = time;
-            n.status[i] = AxonStatus::arrived;
-            mine.push_back(static_cast<std::uint32_t>(i));
-            x = destination;
-            break;
           }
         }
+        n.position_m[i] = x;
       }
-      n.position_m[i] = x;
-    }
     }
     const std::size_t before = state.arrivals.size();
     for (const auto& list : arrived) state.arrivals.insert(state.arrivals.end(), list.begin(), list.end());
@@ -372,134 +373,250 @@ class AxonRegeneration final : public Process {
 
 void declare(ParameterRegistry& r) {
   const std::string forman = "Forman & Berenberg, Brain Res 1978;156:213, PMID 81705";
-  r.declare({.name = "axon_regeneration.onset_delay", .unit = "d", .default_value = 3.2, .hard = {0, 100},
-             .plausible = {1, 10}, .species = "rat",
-             .meaning = "delay from crush to outgrowth of the median motor axon", .source = forman,
+  r.declare({.name = "axon_regeneration.onset_delay",
+             .unit = "d",
+             .default_value = 3.2,
+             .hard = {0, 100},
+             .plausible = {1, 10},
+             .species = "rat",
+             .meaning = "delay from crush to outgrowth of the median motor axon",
+             .source = forman,
              .calibration = "E01"});
-  r.declare({.name = "axon_regeneration.speed", .unit = "mm/day", .default_value = 3.0, .hard = {0.01, 20},
-             .plausible = {0.5, 6}, .species = "rat", .meaning = "elongation speed of the median motor axon",
-             .source = forman, .calibration = "E02"});
-  r.declare({.name = "axon_regeneration.speed_between_subject_cv", .unit = "1", .default_value = 0.1, .hard = {0, 2},
-             .plausible = {0.03, 0.3}, .species = "rat",
+  r.declare({.name = "axon_regeneration.speed",
+             .unit = "mm/day",
+             .default_value = 3.0,
+             .hard = {0.01, 20},
+             .plausible = {0.5, 6},
+             .species = "rat",
+             .meaning = "elongation speed of the median motor axon",
+             .source = forman,
+             .calibration = "E02"});
+  r.declare({.name = "axon_regeneration.speed_between_subject_cv",
+             .unit = "1",
+             .default_value = 0.1,
+             .hard = {0, 2},
+             .plausible = {0.03, 0.3},
+             .species = "rat",
              .meaning = "between-subject CV of axon_regeneration.speed (lognormal draw per subject in studies)",
-             .source = "assumption: no between-animal SD of the rat regeneration rate was found (McQuarrie 1977 and Forman & Berenberg 1978, PMID 81705, give only the error of a pooled fit); 0.1 lies between the crush-front SE and the upper bound 0.27 of Mackinnon 1985's regeneration distances (E69); docs/validation.md, spread",
+             .source = "assumption: no between-animal SD of the rat regeneration rate was found (McQuarrie 1977 and Forman & "
+                       "Berenberg 1978, PMID 81705, give only the error of a pooled fit); 0.1 lies between the crush-front SE "
+                       "and the upper bound 0.27 of Mackinnon 1985's regeneration distances (E69); docs/validation.md, spread",
              .varies = "axon_regeneration.speed"});
-  r.declare({.name = "axon_regeneration.speed_spread", .unit = "1", .default_value = 0.1647, .hard = {0, 2},
-             .plausible = {0.02, 0.6}, .species = "rat",
+  r.declare({.name = "axon_regeneration.speed_spread",
+             .unit = "1",
+             .default_value = 0.1647,
+             .hard = {0, 2},
+             .plausible = {0.02, 0.6},
+             .species = "rat",
              .meaning = "log-SD of speed over neurons (the 99th percentile axon is the 'fastest axons' front)",
              .source = "fitted to Forman & Berenberg 1978 PMID 81705 (fastest axons 4.4 mm/d)",
              .calibration = "E04"});
-  r.declare({.name = "axon_regeneration.onset_spread", .unit = "1", .default_value = 0.1811, .hard = {0, 2},
-             .plausible = {0.02, 0.6}, .species = "rat",
+  r.declare({.name = "axon_regeneration.onset_spread",
+             .unit = "1",
+             .default_value = 0.1811,
+             .hard = {0, 2},
+             .plausible = {0.02, 0.6},
+             .species = "rat",
              .meaning = "log-SD of onset delay over neurons (fast axons start early)",
              .source = "fitted to Forman & Berenberg 1978 PMID 81705 (fastest axons start at 2.1 d)",
              .calibration = "E03"});
-  r.declare({.name = "axon_regeneration.suture_crossing_median", .unit = "d", .default_value = 21,
-             .hard = {0, 1000}, .plausible = {3, 60}, .species = "rat",
+  r.declare({.name = "axon_regeneration.suture_crossing_median",
+             .unit = "d",
+             .default_value = 21,
+             .hard = {0, 1000},
+             .plausible = {3, 60},
+             .species = "rat",
              .meaning = "median delay for a motor axon to cross a suture line (staggered regeneration)",
              .source = "assumption; spread set so 99% cross by 10 weeks (Al-Majed 2000 "
                        "doi:10.1523/JNEUROSCI.20-07-02602.2000)",
              .calibration = "E05"});
-  r.declare({.name = "axon_regeneration.suture_crossing_median_between_subject_cv", .unit = "1", .default_value = 0.25, .hard = {0, 2},
-             .plausible = {0.05, 0.5}, .species = "rat",
-             .meaning = "between-subject CV of axon_regeneration.suture_crossing_median (lognormal draw per subject in studies)",
-             .source = "assumption: how well a repair is made varies between surgeons and animals; no measured spread of the crossing delay",
-             .varies = "axon_regeneration.suture_crossing_median"});
-  r.declare({.name = "axon_regeneration.suture_crossing_spread", .unit = "1", .default_value = 0.497,
-             .hard = {0, 3}, .plausible = {0.1, 1.5}, .species = "rat",
+  r.declare(
+      {.name = "axon_regeneration.suture_crossing_median_between_subject_cv",
+       .unit = "1",
+       .default_value = 0.25,
+       .hard = {0, 2},
+       .plausible = {0.05, 0.5},
+       .species = "rat",
+       .meaning = "between-subject CV of axon_regeneration.suture_crossing_median (lognormal draw per subject in studies)",
+       .source =
+           "assumption: how well a repair is made varies between surgeons and animals; no measured spread of the crossing delay",
+       .varies = "axon_regeneration.suture_crossing_median"});
+  r.declare({.name = "axon_regeneration.suture_crossing_spread",
+             .unit = "1",
+             .default_value = 0.497,
+             .hard = {0, 3},
+             .plausible = {0.1, 1.5},
+             .species = "rat",
              .meaning = "log-SD of the suture crossing delay",
              .source = "fitted so 99% of motor axons cross within 10 weeks of the repair (after the 3.2 d "
                        "onset: 99th percentile 66.8 d), Al-Majed 2000 "
                        "doi:10.1523/JNEUROSCI.20-07-02602.2000",
              .calibration = "E05"});
-  r.declare({.name = "axon_regeneration.capacity_time_constant", .unit = "d", .default_value = 323,
-             .hard = {1, 100000}, .plausible = {100, 1000}, .species = "rat",
+  r.declare({.name = "axon_regeneration.capacity_time_constant",
+             .unit = "d",
+             .default_value = 323,
+             .hard = {1, 100000},
+             .plausible = {100, 1000},
+             .species = "rat",
              .meaning = "time constant of the decline of regenerative capacity with prolonged axotomy",
-             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5", .calibration = "E20"});
-  r.declare({.name = "axon_regeneration.capacity_floor", .unit = "1", .default_value = 0.3, .hard = {0, 1},
-             .plausible = {0, 0.6}, .species = "rat",
+             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5",
+             .calibration = "E20"});
+  r.declare({.name = "axon_regeneration.capacity_floor",
+             .unit = "1",
+             .default_value = 0.3,
+             .hard = {0, 1},
+             .plausible = {0, 0.6},
+             .species = "rat",
              .meaning = "fraction of neurons that still regenerate after very long axotomy",
              .source = "assumption (Fu & Gordon 1995: about a third regenerate after long delays)"});
-  r.declare({.name = "axon_regeneration.block_recovery_median", .unit = "d", .default_value = 21,
-             .hard = {0, 1000}, .plausible = {3, 90}, .species = "all",
+  r.declare({.name = "axon_regeneration.block_recovery_median",
+             .unit = "d",
+             .default_value = 21,
+             .hard = {0, 1000},
+             .plausible = {3, 90},
+             .species = "all",
              .meaning = "median time for conduction to return through a conduction block",
              .source = "assumption (Seddon neurapraxia: recovery within weeks)"});
-  r.declare({.name = "axon_regeneration.block_recovery_spread", .unit = "1", .default_value = 0.5,
-             .hard = {0, 3}, .plausible = {0.1, 1.5}, .species = "all",
-             .meaning = "log-SD of the conduction-block recovery time", .source = "assumption"});
-  r.declare({.name = "axon_regeneration.full_speed_support", .unit = "1", .default_value = 0.5, .hard = {0, 1},
-             .plausible = {0.2, 0.9}, .species = "all",
+  r.declare({.name = "axon_regeneration.block_recovery_spread",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 3},
+             .plausible = {0.1, 1.5},
+             .species = "all",
+             .meaning = "log-SD of the conduction-block recovery time",
+             .source = "assumption"});
+  r.declare({.name = "axon_regeneration.full_speed_support",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 1},
+             .plausible = {0.2, 0.9},
+             .species = "all",
              .meaning = "distal Schwann-cell support at and above which axons grow at full speed and without loss; "
                         "below it the deficit 1 - support / this value slows them and stops some",
              .source = "assumption (Gordon, Int J Mol Sci 2024;25:665, doi:10.3390/ijms25010665: growth support "
                        "of chronically denervated Schwann cells deteriorates with time and distance; the repair "
                        "phenotype holds for the first weeks, Wagstaff 2021 doi:10.7554/eLife.62232, E23)"});
-  r.declare({.name = "axon_regeneration.unsupported_speed_factor", .unit = "1", .default_value = 0.5,
-             .hard = {0.01, 1}, .plausible = {0.2, 1}, .species = "all",
+  r.declare({.name = "axon_regeneration.unsupported_speed_factor",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0.01, 1},
+             .plausible = {0.2, 1},
+             .species = "all",
              .meaning = "elongation speed through distal nerve without Schwann-cell support, relative to full speed",
              .source = "assumption (Schwann-cell basal lamina tubes alone still guide axons, more slowly)"});
-  r.declare({.name = "axon_regeneration.unsupported_loss_length", .unit = "mm", .default_value = 80,
-             .hard = {0.1, 100000}, .plausible = {5, 500}, .species = "all",
+  r.declare({.name = "axon_regeneration.unsupported_loss_length",
+             .unit = "mm",
+             .default_value = 80,
+             .hard = {0.1, 100000},
+             .plausible = {5, 500},
+             .species = "all",
              .meaning = "length of distal nerve without support over which a growing axon's chance to keep going "
                         "falls by 1/e (loss hazard = deficit x length / this)",
              .source = "assumption (Sulaiman & Gordon, Glia 2000;32:234, PMID 11102965: few axons regenerate far "
                        "into chronically denervated stumps); chosen with schwann_support.decline_time_constant so "
                        "that the 1D nerve reproduces E21 and the delayed-repair decline (E20 x E21) together",
              .calibration = "E21"});
-  r.declare({.name = "axon_regeneration.unguided_speed_factor", .unit = "1", .default_value = 0.33,
-             .hard = {0, 1}, .plausible = {0.1, 0.7}, .species = "all",
+  r.declare({.name = "axon_regeneration.unguided_speed_factor",
+             .unit = "1",
+             .default_value = 0.33,
+             .hard = {0, 1},
+             .plausible = {0.1, 0.7},
+             .species = "all",
              .meaning = "elongation speed of axons sprouting unguided into the wound bed of an unrepaired cut, "
                         "at first, relative to their speed in Schwann-cell bands",
              .source = "assumption (about 1 mm/d against 3 mm/d: axons without bands of Büngner follow the "
                        "proximal Schwann cells, whose migration is the slower process)"});
-  r.declare({.name = "axon_regeneration.scar_maturation_time", .unit = "d", .default_value = 16,
-             .hard = {0.1, 1000}, .plausible = {5, 60}, .species = "rat",
+  r.declare({.name = "axon_regeneration.scar_maturation_time",
+             .unit = "d",
+             .default_value = 16,
+             .hard = {0.1, 1000},
+             .plausible = {5, 60},
+             .species = "rat",
              .meaning = "time constant with which unguided outgrowth into an unrepaired wound bed slows as the "
                         "scar matures; the fastest axons reach about speed x unguided_speed_factor x this",
              .source = "fitted so that the leading motor axons reach 23.7 mm by 5 months after excision without "
                        "repair (Mackinnon, Hudson & Hunter, Plast Reconstr Surg 1985;75:384-388); the slowing law "
                        "itself is an assumption",
              .calibration = "E69"});
-  r.declare({.name = "axon_regeneration.misdirection_grade3", .unit = "1", .default_value = 0.25, .hard = {0, 1},
-             .plausible = {0, 0.6}, .species = "all",
+  r.declare({.name = "axon_regeneration.misdirection_grade3",
+             .unit = "1",
+             .default_value = 0.25,
+             .hard = {0, 1},
+             .plausible = {0, 0.6},
+             .species = "all",
              .meaning = "fraction of axons that enter a wrong endoneurial pathway in a Sunderland grade III injury "
                         "(endoneurium disrupted, perineurium intact: misrouting within the fascicle)",
              .source = "assumption (half the transection value: choice confined to the fascicle)"});
-  r.declare({.name = "axon_regeneration.misdirection_transection", .unit = "1", .default_value = 0.5,
-             .hard = {0, 1}, .plausible = {0.2, 0.8}, .species = "all",
+  r.declare({.name = "axon_regeneration.misdirection_transection",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 1},
+             .plausible = {0.2, 0.8},
+             .species = "all",
              .meaning = "fraction of axons that enter a wrong pathway after a grade IV or V injury or its repair",
              .source = "assumption informed by P43 (preferential motor reinnervation at most 2-fold over random "
                        "pathway choice, Madison 1999; random choice between motor and sensory pathways misroutes "
                        "about half)"});
-  r.declare({.name = "axon_regeneration.misdirection_transection_between_subject_cv", .unit = "1", .default_value = 0.15, .hard = {0, 2},
-             .plausible = {0.05, 0.4}, .species = "rat",
-             .meaning = "between-subject CV of axon_regeneration.misdirection_transection (lognormal draw per subject in studies)",
-             .source = "assumption: preferential motor reinnervation varies between animals by 10-25 % of its mean (retrograde-labelling studies, not yet an evidence entry)",
-             .varies = "axon_regeneration.misdirection_transection"});
-  r.declare({.name = "axon_regeneration.motor_pathway_factor", .unit = "1", .default_value = 1, .hard = {0, 10},
-             .plausible = {0.1, 2}, .species = "rat",
+  r.declare(
+      {.name = "axon_regeneration.misdirection_transection_between_subject_cv",
+       .unit = "1",
+       .default_value = 0.15,
+       .hard = {0, 2},
+       .plausible = {0.05, 0.4},
+       .species = "rat",
+       .meaning = "between-subject CV of axon_regeneration.misdirection_transection (lognormal draw per subject in studies)",
+       .source = "assumption: preferential motor reinnervation varies between animals by 10-25 % of its mean "
+                 "(retrograde-labelling studies, not yet an evidence entry)",
+       .varies = "axon_regeneration.misdirection_transection"});
+  r.declare({.name = "axon_regeneration.motor_pathway_factor",
+             .unit = "1",
+             .default_value = 1,
+             .hard = {0, 10},
+             .plausible = {0.1, 2},
+             .species = "rat",
              .meaning = "chance of a motor axon to enter a correct pathway at a grade III-V injury, relative to the "
                         "chance 1 - misdirection of any axon (motor axons that are a small minority of the nerve's "
                         "fibres mostly enter sensory tubes)",
              .source = "assumption (rat sciatic: motor axons are ~22 % of the fibres, the generic misdirection "
                        "applies); see the human median preset for Madison 1999"});
-  r.declare({.name = "axon_regeneration.scar_loss_grade3", .unit = "1", .default_value = 0.2, .hard = {0, 1},
-             .plausible = {0, 0.5}, .species = "all",
+  r.declare({.name = "axon_regeneration.scar_loss_grade3",
+             .unit = "1",
+             .default_value = 0.2,
+             .hard = {0, 1},
+             .plausible = {0, 0.5},
+             .species = "all",
              .meaning = "fraction of axons stopped by the intrafascicular scar of a grade III injury",
              .source = "assumption (Sunderland 1951: incomplete recovery after grade III)"});
-  r.declare({.name = "axon_regeneration.scar_loss_grade4", .unit = "1", .default_value = 0.8, .hard = {0, 1},
-             .plausible = {0.5, 1}, .species = "all",
+  r.declare({.name = "axon_regeneration.scar_loss_grade4",
+             .unit = "1",
+             .default_value = 0.8,
+             .hard = {0, 1},
+             .plausible = {0.5, 1},
+             .species = "all",
              .meaning = "fraction of axons stopped by the neuroma in continuity of an unrepaired grade IV injury",
              .source = "assumption (Sunderland 1951: grade IV needs excision and repair for useful recovery)"});
-  r.declare({.name = "axon_regeneration.autograft_speed_factor", .unit = "1", .default_value = 1.0,
-             .hard = {0.01, 2}, .plausible = {0.5, 1}, .species = "all",
-             .meaning = "axon speed in an autograft relative to a distal stump", .source = "assumption"});
-  r.declare({.name = "axon_regeneration.allograft_speed_factor", .unit = "1", .default_value = 0.6,
-             .hard = {0.01, 2}, .plausible = {0.2, 1}, .species = "all",
+  r.declare({.name = "axon_regeneration.autograft_speed_factor",
+             .unit = "1",
+             .default_value = 1.0,
+             .hard = {0.01, 2},
+             .plausible = {0.5, 1},
+             .species = "all",
+             .meaning = "axon speed in an autograft relative to a distal stump",
+             .source = "assumption"});
+  r.declare({.name = "axon_regeneration.allograft_speed_factor",
+             .unit = "1",
+             .default_value = 0.6,
+             .hard = {0.01, 2},
+             .plausible = {0.2, 1},
+             .species = "all",
              .meaning = "axon speed in a decellularised allograft (bands without cells) relative to a stump",
              .source = "assumption"});
-  r.declare({.name = "axon_regeneration.allograft_crossing_length", .unit = "mm", .default_value = 4.6,
-             .hard = {0.01, 1000}, .plausible = {2, 50}, .species = "rat",
+  r.declare({.name = "axon_regeneration.allograft_crossing_length",
+             .unit = "mm",
+             .default_value = 4.6,
+             .hard = {0.01, 1000},
+             .plausible = {2, 50},
+             .species = "rat",
              .meaning = "length over which the share of axons that cross a decellularised allograft falls by 1/e "
                         "(share = exp(-gap / length); 1D model only)",
              .source = "assumption, fitted to E32.2 (Mathot 2021: 10 mm rat sciatic decellularised allograft, CMAP "
@@ -507,41 +624,72 @@ void declare(ParameterRegistry& r) {
                        "doi:10.1002/mus.21220, identifier not verified (fewer axons through acellular than "
                        "through cellular grafts, worse for longer gaps)",
              .calibration = "E32"});
-  r.declare({.name = "axon_regeneration.allograft_crossing_length_between_subject_cv", .unit = "1", .default_value = 0.4,
-             .hard = {0, 2}, .plausible = {0.05, 0.8}, .species = "rat",
+  r.declare({.name = "axon_regeneration.allograft_crossing_length_between_subject_cv",
+             .unit = "1",
+             .default_value = 0.4,
+             .hard = {0, 2},
+             .plausible = {0.05, 0.8},
+             .species = "rat",
              .meaning = "between-subject CV of axon_regeneration.allograft_crossing_length: how far axons get through "
                         "an acellular graft differs between grafts and hosts (lognormal)",
              .source = "assumption, fitted to the SD of E32.2 (Mathot 2021: CMAP ratio 13.5 +- 5.0 SEM % after a "
                        "10 mm acellular allograft, about 10 rats: SD 15.8, larger than the mean)",
              .calibration = "E32",
              .varies = "axon_regeneration.allograft_crossing_length"});
-  r.declare({.name = "axon_regeneration.conduit_crossing_loss", .unit = "1", .default_value = 0.5, .hard = {0, 1},
-             .plausible = {0, 0.9}, .species = "all",
+  r.declare({.name = "axon_regeneration.conduit_crossing_loss",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 1},
+             .plausible = {0, 0.9},
+             .species = "all",
              .meaning = "share of axons that enter a bridged conduit's thin regeneration cable and do not reach the "
                         "distal stump",
              .source = "assumption informed by E68 (Spector: axons 26-51 % of normal in bridged 10 mm tubes at 5 "
                        "weeks)",
              .calibration = "E68"});
-  r.declare({.name = "axon_regeneration.conduit_speed_factor", .unit = "1", .default_value = 0.5,
-             .hard = {0.01, 2}, .plausible = {0.2, 1}, .species = "all",
+  r.declare({.name = "axon_regeneration.conduit_speed_factor",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0.01, 2},
+             .plausible = {0.2, 1},
+             .species = "all",
              .meaning = "axon speed across a conduit's regeneration cable relative to a stump",
              .source = "assumption"});
-  r.declare({.name = "axon_regeneration.conduit_bridge_delay", .unit = "d", .default_value = 7, .hard = {0, 100},
-             .plausible = {2, 21}, .species = "all",
+  r.declare({.name = "axon_regeneration.conduit_bridge_delay",
+             .unit = "d",
+             .default_value = 7,
+             .hard = {0, 100},
+             .plausible = {2, 21},
+             .species = "all",
              .meaning = "time for a conduit cable with Schwann-cell cords to form before axons enter",
-             .source = "assumption from E49 (Schwann cords in the bridge by day 7, Chen 2019)", .calibration = "E49"});
-  r.declare({.name = "axon_regeneration.conduit_half_success_gap", .unit = "mm", .default_value = 10,
-             .hard = {0.1, 200}, .plausible = {5, 20}, .species = "rat",
+             .source = "assumption from E49 (Schwann cords in the bridge by day 7, Chen 2019)",
+             .calibration = "E49"});
+  r.declare({.name = "axon_regeneration.conduit_half_success_gap",
+             .unit = "mm",
+             .default_value = 10,
+             .hard = {0.1, 200},
+             .plausible = {5, 20},
+             .species = "rat",
              .meaning = "gap at which an empty impermeable conduit bridges half the time",
              .source = "assumption from E31 (longest gap bridged ~10 mm, Jenq & Coggeshall 1987) and E68",
              .calibration = "E31, E68"});
-  r.declare({.name = "axon_regeneration.conduit_success_width", .unit = "mm", .default_value = 1.5,
-             .hard = {0.01, 50}, .plausible = {0.5, 5}, .species = "rat",
-             .meaning = "width of the logistic fall of conduit success with gap length", .source = "assumption"});
-  r.declare({.name = "axon_regeneration.permeable_wall_gap_gain", .unit = "mm", .default_value = 2,
-             .hard = {0, 50}, .plausible = {0, 10}, .species = "rat",
+  r.declare({.name = "axon_regeneration.conduit_success_width",
+             .unit = "mm",
+             .default_value = 1.5,
+             .hard = {0.01, 50},
+             .plausible = {0.5, 5},
+             .species = "rat",
+             .meaning = "width of the logistic fall of conduit success with gap length",
+             .source = "assumption"});
+  r.declare({.name = "axon_regeneration.permeable_wall_gap_gain",
+             .unit = "mm",
+             .default_value = 2,
+             .hard = {0, 50},
+             .plausible = {0, 10},
+             .species = "rat",
              .meaning = "extra gap a permeable conduit wall bridges",
-             .source = "assumption from E68 (permeable 75% vs silicone 43% success at 10 mm)", .calibration = "E68"});
+             .source = "assumption from E68 (permeable 75% vs silicone 43% success at 10 mm)",
+             .calibration = "E68"});
 }
 
 }  // namespace

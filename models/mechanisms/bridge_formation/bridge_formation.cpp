@@ -120,7 +120,7 @@ class BridgeFormation final : public Process {
       const bool proximal = L.zone[v] == Zone::proximal_stump;
       c.mx[a] = proximal ? 1.0 : -1.0;  // heading into the gap
       c.my[a] = c.mz[a] = 0;
-      c.variables[site::polarisation][a] = 0;  // age [s]
+      c.variables[site::polarisation][a] = 0;                    // age [s]
       c.variables[site::elongation][a] = proximal ? 1.0 : -1.0;  // direction of growth along x
     }
     std::vector<std::uint8_t> gone(c.size(), 0);
@@ -216,78 +216,157 @@ class BridgeFormation final : public Process {
 
 void declare(ParameterRegistry& r) {
   const std::string cattin = "Cattin et al., Cell 2015;162:1127, doi:10.1016/j.cell.2015.07.021";
-  r.declare({.name = "bridge_formation.exudate_flux", .unit = "um/min", .default_value = 5, .hard = {0, 1e4},
-             .plausible = {0.1, 100}, .species = "all",
-             .meaning = "exchange velocity of plasma exudate across a cut face into the gap", .source = "assumption"});
-  r.declare({.name = "bridge_formation.exudate_fibrinogen", .unit = "mg/mL", .default_value = 3, .hard = {0, 100},
-             .plausible = {0.5, 5}, .species = "all",
+  r.declare({.name = "bridge_formation.exudate_flux",
+             .unit = "um/min",
+             .default_value = 5,
+             .hard = {0, 1e4},
+             .plausible = {0.1, 100},
+             .species = "all",
+             .meaning = "exchange velocity of plasma exudate across a cut face into the gap",
+             .source = "assumption"});
+  r.declare({.name = "bridge_formation.exudate_fibrinogen",
+             .unit = "mg/mL",
+             .default_value = 3,
+             .hard = {0, 100},
+             .plausible = {0.5, 5},
+             .species = "all",
              .meaning = "fibrinogen of the exudate at the cut faces (plasma 2-4 mg/mL)",
              .source = "assumption (normal plasma fibrinogen 2-4 mg/mL)"});
-  r.declare({.name = "bridge_formation.exudate_duration", .unit = "d", .default_value = 1.5, .hard = {0.01, 100},
-             .plausible = {0.3, 5}, .species = "all",
+  r.declare({.name = "bridge_formation.exudate_duration",
+             .unit = "d",
+             .default_value = 1.5,
+             .hard = {0.01, 100},
+             .plausible = {0.3, 5},
+             .species = "all",
              .meaning = "time constant of the fall of exudation after injury or repair",
              .source = "assumption (the fibrin cable forms within about a day; Williams et al. 1983)"});
-  r.declare({.name = "bridge_formation.exudate_variability", .unit = "1", .default_value = 0.3, .hard = {0, 3},
-             .plausible = {0, 1}, .species = "all",
+  r.declare({.name = "bridge_formation.exudate_variability",
+             .unit = "1",
+             .default_value = 0.3,
+             .hard = {0, 3},
+             .plausible = {0, 1},
+             .species = "all",
              .meaning = "log-SD over subjects of the amount of exudate (why some long gaps bridge and others fail)",
              .source = "assumption"});
-  r.declare({.name = "bridge_formation.exudate_yield", .unit = "mg/mm^2", .default_value = 5.8e-3, .hard = {0, 10},
-             .plausible = {1e-4, 0.1}, .species = "rat",
+  r.declare({.name = "bridge_formation.exudate_yield",
+             .unit = "mg/mm^2",
+             .default_value = 5.8e-3,
+             .hard = {0, 10},
+             .plausible = {1e-4, 0.1},
+             .species = "rat",
              .meaning = "fibrinogen the cut faces release into a gap at repair, per area of cut face",
              .source = "fitted to E31 (an empty impermeable tube bridges about 10 mm in the rat; Jenq & Coggeshall, "
                        "Brain Res 1987; identifier not verified, assumption-grade), refitted with tip_speed 0.8 mm/d: "
                        "seeds 1-4 bridge 4/4, 2/4, 0/4 tubes of 5, 10, 15 mm (1.1e-2 would bridge 4/4 at 10 mm)",
              .calibration = "E31"});
-  r.declare({.name = "bridge_formation.wound_bed_permeability", .unit = "um/min", .default_value = 2, .hard = {0, 1e4},
-             .plausible = {0.01, 100}, .species = "all",
+  r.declare({.name = "bridge_formation.wound_bed_permeability",
+             .unit = "um/min",
+             .default_value = 2,
+             .hard = {0, 1e4},
+             .plausible = {0.01, 100},
+             .species = "all",
              .meaning = "exchange velocity between an unrepaired gap and the surrounding wound bed",
              .source = "assumption"});
-  r.declare({.name = "bridge_formation.polymerisation_rate", .unit = "1/h", .default_value = 0.5, .hard = {0, 1000},
-             .plausible = {0.05, 10}, .species = "all",
+  r.declare({.name = "bridge_formation.polymerisation_rate",
+             .unit = "1/h",
+             .default_value = 0.5,
+             .hard = {0, 1000},
+             .plausible = {0.05, 10},
+             .species = "all",
              .meaning = "rate at which exudate fibrinogen polymerises into fibrin in the gap",
              .source = "assumption (clotting within hours)"});
-  r.declare({.name = "bridge_formation.cable_fibrin", .unit = "mg/mL", .default_value = 1.5, .hard = {0.01, 100},
-             .plausible = {0.5, 10}, .species = "all",
-             .meaning = "fibrin content of a complete cable (matrix density 1)", .source = "assumption"});
-  r.declare({.name = "bridge_formation.fibrinolysis_rate", .unit = "1/d", .default_value = 0.05, .hard = {0, 100},
-             .plausible = {0.01, 1}, .species = "all",
+  r.declare({.name = "bridge_formation.cable_fibrin",
+             .unit = "mg/mL",
+             .default_value = 1.5,
+             .hard = {0.01, 100},
+             .plausible = {0.5, 10},
+             .species = "all",
+             .meaning = "fibrin content of a complete cable (matrix density 1)",
+             .source = "assumption"});
+  r.declare({.name = "bridge_formation.fibrinolysis_rate",
+             .unit = "1/d",
+             .default_value = 0.05,
+             .hard = {0, 100},
+             .plausible = {0.01, 1},
+             .species = "all",
              .meaning = "lysis of fibrin that no vessel or Schwann cell has colonised",
              .source = "assumption (uncolonised cables degenerate within weeks; Williams et al. 1983)"});
-  r.declare({.name = "bridge_formation.matrix_threshold", .unit = "1", .default_value = 0.15, .hard = {0, 1},
-             .plausible = {0.01, 0.8}, .species = "all",
+  r.declare({.name = "bridge_formation.matrix_threshold",
+             .unit = "1",
+             .default_value = 0.15,
+             .hard = {0, 1},
+             .plausible = {0.01, 0.8},
+             .species = "all",
              .meaning = "matrix density that cells and vessels need to enter a voxel of the gap",
              .source = "assumption (a thin fibrin gel does not carry cells)"});
-  r.declare({.name = "bridge_formation.sprouting_rate", .unit = "1/d", .default_value = 2, .hard = {0, 1000},
-             .plausible = {0.1, 20}, .species = "all",
+  r.declare({.name = "bridge_formation.sprouting_rate",
+             .unit = "1/d",
+             .default_value = 2,
+             .hard = {0, 1000},
+             .plausible = {0.1, 20},
+             .species = "all",
              .meaning = "sprouting of endothelial tips per vascularised cut-face voxel at saturating VEGF",
              .source = "assumption; the VEGF-driven mechanism follows " + cattin});
-  r.declare({.name = "bridge_formation.vegf_half_sprouting", .unit = "ng/mL", .default_value = 0.5,
-             .hard = {1e-6, 1e6}, .plausible = {0.01, 50}, .species = "all",
-             .meaning = "VEGF concentration of half-maximal sprouting", .source = "assumption"});
-  r.declare({.name = "bridge_formation.tip_speed", .unit = "mm/d", .default_value = 0.8, .hard = {0, 100},
-             .plausible = {0.05, 3}, .species = "all", .meaning = "advance of an endothelial tip through the matrix",
+  r.declare({.name = "bridge_formation.vegf_half_sprouting",
+             .unit = "ng/mL",
+             .default_value = 0.5,
+             .hard = {1e-6, 1e6},
+             .plausible = {0.01, 50},
+             .species = "all",
+             .meaning = "VEGF concentration of half-maximal sprouting",
+             .source = "assumption"});
+  r.declare({.name = "bridge_formation.tip_speed",
+             .unit = "mm/d",
+             .default_value = 0.8,
+             .hard = {0, 100},
+             .plausible = {0.05, 3},
+             .species = "all",
+             .meaning = "advance of an endothelial tip through the matrix",
              .source = "assumption, fitted to E55 (10 mm acellular rat graft: coverage starts by day 7 and is "
                        "complete by day 21; 0.4 mm/d, read from the front speed, covered only 47 % by day 21 because "
                        "sprouting and steering make the covered length grow slower than a tip; scan 0.6/0.7/0.8/0.9 "
                        "mm/d: >= 90 % at 26/23/21/19 d) and checked against E16 (mouse bridge vascularised by day 2-3)",
              .calibration = "E16, E55"});
-  r.declare({.name = "bridge_formation.tip_chemotaxis", .unit = "1", .default_value = 0.3, .hard = {0, 10},
-             .plausible = {0, 3}, .species = "all", .meaning = "weight of the VEGF gradient in a tip's steering",
+  r.declare({.name = "bridge_formation.tip_chemotaxis",
+             .unit = "1",
+             .default_value = 0.3,
+             .hard = {0, 10},
+             .plausible = {0, 3},
+             .species = "all",
+             .meaning = "weight of the VEGF gradient in a tip's steering",
              .source = "assumption"});
-  r.declare({.name = "bridge_formation.tip_wander", .unit = "1", .default_value = 0.15, .hard = {0, 10},
-             .plausible = {0, 1}, .species = "all",
+  r.declare({.name = "bridge_formation.tip_wander",
+             .unit = "1",
+             .default_value = 0.15,
+             .hard = {0, 10},
+             .plausible = {0, 1},
+             .species = "all",
              .meaning = "weight of random turning in a tip's steering per hour (persistence of sprouts)",
              .source = "assumption (sprouts extend persistently; polarised vessels, Cattin et al. 2015)"});
-  r.declare({.name = "bridge_formation.tip_polarity", .unit = "1", .default_value = 0.3, .hard = {0, 1},
-             .plausible = {0, 0.9}, .species = "all",
+  r.declare({.name = "bridge_formation.tip_polarity",
+             .unit = "1",
+             .default_value = 0.3,
+             .hard = {0, 1},
+             .plausible = {0, 0.9},
+             .species = "all",
              .meaning = "smallest share of a sprout's heading along the gap axis, away from its stump",
              .source = "assumption (vessels in the bridge are polarised along the axis, Cattin et al. 2015)"});
-  r.declare({.name = "bridge_formation.tip_lifetime", .unit = "d", .default_value = 30, .hard = {0.1, 1000},
-             .plausible = {3, 100}, .species = "all", .meaning = "how long a tip keeps sprouting before it stops",
+  r.declare({.name = "bridge_formation.tip_lifetime",
+             .unit = "d",
+             .default_value = 30,
+             .hard = {0.1, 1000},
+             .plausible = {3, 100},
+             .species = "all",
+             .meaning = "how long a tip keeps sprouting before it stops",
              .source = "assumption"});
-  r.declare({.name = "bridge_formation.vessel_per_tip_pass", .unit = "1", .default_value = 0.5, .hard = {0, 1},
-             .plausible = {0.05, 1}, .species = "all",
-             .meaning = "vascular density a tip adds to a voxel per voxel length it crosses", .source = "assumption"});
+  r.declare({.name = "bridge_formation.vessel_per_tip_pass",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 1},
+             .plausible = {0.05, 1},
+             .species = "all",
+             .meaning = "vascular density a tip adds to a voxel per voxel length it crosses",
+             .source = "assumption"});
 }
 
 }  // namespace

@@ -47,8 +47,7 @@ TEST(BridgeFormationE18, NoMacrophageVegfNoVesselsNoSchwannCellsInTheBridge) {
 }
 
 std::string rat_conduit(int gap_mm, const std::string& permeability = "0 cm/s") {
-  return site_run("rat", "sciatic", conduit(std::to_string(gap_mm) + " mm", permeability) + few_neurons(), "36 d",
-                  "200 um");
+  return site_run("rat", "sciatic", conduit(std::to_string(gap_mm) + " mm", permeability) + few_neurons(), "36 d", "200 um");
 }
 
 // The exudate is diluted into the lumen: the cable is thinner the longer the tube.

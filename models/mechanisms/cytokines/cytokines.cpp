@@ -8,9 +8,9 @@
 #include <cmath>
 #include <vector>
 
+#include "../../signals.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
-#include "../../signals.hpp"
 #include "nerve_cytokines.hpp"
 
 namespace bungner {
@@ -162,81 +162,148 @@ void declare(ParameterRegistry& r) {
   const std::string mietto =
       "Mietto BS et al. J Neurosci 2015, PMC6605511 (IL-10+ cells, mostly macrophages, rise ~3-fold over the first 3 "
       "weeks after a mouse crush)";
-  r.declare({.name = "cytokines.immediate_release_time", .unit = "d", .default_value = 1.0, .hard = {0.01, 30},
-             .plausible = {0.2, 3}, .species = "all",
+  r.declare({.name = "cytokines.immediate_release_time",
+             .unit = "d",
+             .default_value = 1.0,
+             .hard = {0.01, 30},
+             .plausible = {0.2, 3},
+             .species = "all",
              .meaning = "time constant of the injury-triggered TNF-alpha release by resident Schwann cells and "
                         "macrophages (preformed and rapidly transcribed)",
              .source = "fitted to E52 (peak at 12 h with the clearance time below; " + george_tnf +
                        "); resident Schwann cells make TNF-alpha within hours: Wagner R, Myers RR. Neuroscience "
-                       "1996;73:625, doi:10.1016/0306-4522(96)00127-3, and " + shamash,
+                       "1996;73:625, doi:10.1016/0306-4522(96)00127-3, and " +
+                       shamash,
              .calibration = "E52"});
-  r.declare({.name = "cytokines.tnf_immediate_release", .unit = "1", .default_value = 2.7, .hard = {0, 1000},
-             .plausible = {0.5, 20}, .species = "all",
+  r.declare({.name = "cytokines.tnf_immediate_release",
+             .unit = "1",
+             .default_value = 2.7,
+             .hard = {0, 1000},
+             .plausible = {0.5, 20},
+             .species = "all",
              .meaning = "injury-triggered TNF-alpha production at the lesion, relative to the resting production",
-             .source = "fitted to E52 (2.7-fold at 12 h; " + george_tnf + ")", .calibration = "E52"});
-  r.declare({.name = "cytokines.tnf_m1_release", .unit = "1", .default_value = 0.8, .hard = {0, 1000},
-             .plausible = {0, 10}, .species = "all",
+             .source = "fitted to E52 (2.7-fold at 12 h; " + george_tnf + ")",
+             .calibration = "E52"});
+  r.declare({.name = "cytokines.tnf_m1_release",
+             .unit = "1",
+             .default_value = 0.8,
+             .hard = {0, 1000},
+             .plausible = {0, 10},
+             .species = "all",
              .meaning = "TNF-alpha production of the recruited M1 macrophages at a load of 1, relative to the resting "
                         "production",
              .source = "assumption (recruited macrophages add TNF-alpha later in Wallerian degeneration, " + shamash +
                        "; sized so TNF stays on a lower level to day 3, " + george_tnf + ")"});
-  r.declare({.name = "cytokines.tnf_clearance_time", .unit = "h", .default_value = 6, .hard = {0.1, 1000},
-             .plausible = {1, 24}, .species = "all", .meaning = "time constant of TNF-alpha clearance from the nerve",
+  r.declare({.name = "cytokines.tnf_clearance_time",
+             .unit = "h",
+             .default_value = 6,
+             .hard = {0.1, 1000},
+             .plausible = {1, 24},
+             .species = "all",
+             .meaning = "time constant of TNF-alpha clearance from the nerve",
              .source = "assumption (cytokine protein turns over within hours in tissue)"});
-  r.declare({.name = "cytokines.il1_beta_degeneration_release", .unit = "1", .default_value = 3.0, .hard = {0, 1000},
-             .plausible = {0.5, 20}, .species = "all",
+  r.declare({.name = "cytokines.il1_beta_degeneration_release",
+             .unit = "1",
+             .default_value = 3.0,
+             .hard = {0, 1000},
+             .plausible = {0.5, 20},
+             .species = "all",
              .meaning = "IL-1beta production of the denervated Schwann cells at full debris, relative to the resting "
                         "production",
              .source = "assumption (IL-1beta is induced in Schwann cells with a delay after injury, " + shamash + ")"});
-  r.declare({.name = "cytokines.il1_beta_m1_release", .unit = "1", .default_value = 1.0, .hard = {0, 1000},
-             .plausible = {0, 10}, .species = "all",
+  r.declare({.name = "cytokines.il1_beta_m1_release",
+             .unit = "1",
+             .default_value = 1.0,
+             .hard = {0, 1000},
+             .plausible = {0, 10},
+             .species = "all",
              .meaning = "IL-1beta production of the recruited M1 macrophages at a load of 1, relative to the resting "
                         "production",
              .source = "assumption (recruited macrophages then contribute IL-1beta, " + shamash + ")"});
-  r.declare({.name = "cytokines.il1_beta_clearance_time", .unit = "h", .default_value = 6, .hard = {0.1, 1000},
-             .plausible = {1, 24}, .species = "all", .meaning = "time constant of IL-1beta clearance from the nerve",
+  r.declare({.name = "cytokines.il1_beta_clearance_time",
+             .unit = "h",
+             .default_value = 6,
+             .hard = {0.1, 1000},
+             .plausible = {1, 24},
+             .species = "all",
+             .meaning = "time constant of IL-1beta clearance from the nerve",
              .source = "assumption (cytokine protein turns over within hours in tissue)"});
-  r.declare({.name = "cytokines.debris_clearance_time", .unit = "d", .default_value = 3.0, .hard = {0.1, 100},
-             .plausible = {1, 14}, .species = "mouse",
+  r.declare({.name = "cytokines.debris_clearance_time",
+             .unit = "d",
+             .default_value = 3.0,
+             .hard = {0.1, 100},
+             .plausible = {1, 14},
+             .species = "mouse",
              .meaning = "time constant of the degeneration signal (myelin and axon debris) after fragmentation, which "
                         "drives IL-1beta and macrophage recruitment",
              .source = "fitted to E53 (mouse IL-1beta raised at day 3 and normal by day 14, Wu 2019; identifier not "
                        "verified, assumption-grade); of the order of mouse myelin clearance (E11)",
              .calibration = "E53"});
-  r.declare({.name = "cytokines.macrophage_recruitment_time", .unit = "d", .default_value = 2.5, .hard = {0.1, 100},
-             .plausible = {0.5, 10}, .species = "all",
+  r.declare({.name = "cytokines.macrophage_recruitment_time",
+             .unit = "d",
+             .default_value = 2.5,
+             .hard = {0.1, 100},
+             .plausible = {0.5, 10},
+             .species = "all",
              .meaning = "time constant with which recruited macrophages follow the debris",
              .source = "assumption (macrophages take over phagocytosis within days, " + shamash + ")"});
-  r.declare({.name = "cytokines.m2_shift_rate", .unit = "1/d", .default_value = 0.15, .hard = {0, 100},
-             .plausible = {0.02, 2}, .species = "all",
+  r.declare({.name = "cytokines.m2_shift_rate",
+             .unit = "1/d",
+             .default_value = 0.15,
+             .hard = {0, 100},
+             .plausible = {0.02, 2},
+             .species = "all",
              .meaning = "rate of the M1 to M2 shift of the recruited macrophages without graft IL-10",
              .source = "assumption (as inflammation.m2_shift_rate: M2 markers dominate from about 1-2 weeks)"});
-  r.declare({.name = "cytokines.il10_m2_gain", .unit = "1", .default_value = 2, .hard = {0, 100},
-             .plausible = {0, 10}, .species = "all",
+  r.declare({.name = "cytokines.il10_m2_gain",
+             .unit = "1",
+             .default_value = 2,
+             .hard = {0, 100},
+             .plausible = {0, 10},
+             .species = "all",
              .meaning = "relative speed-up of the M2 shift when a graft's IL-10 release far exceeds the resting "
                         "nerve's (gain x u/(1+u), u = graft release / resting release)",
-             .source = "assumption (as inflammation.il10_m2_gain; IL-10 is needed for the M1-to-M2 shift, " + mietto +
-                       ")"});
-  r.declare({.name = "cytokines.il10_suppression", .unit = "1", .default_value = 0.85, .hard = {0, 1},
-             .plausible = {0.5, 1}, .species = "mouse",
+             .source = "assumption (as inflammation.il10_m2_gain; IL-10 is needed for the M1-to-M2 shift, " + mietto + ")"});
+  r.declare({.name = "cytokines.il10_suppression",
+             .unit = "1",
+             .default_value = 0.85,
+             .hard = {0, 1},
+             .plausible = {0.5, 1},
+             .species = "mouse",
              .meaning = "fraction of the resting IL-10 production lost from the injury until fragmentation",
-             .source = "fitted to E54 (the level falls to 1 - suppression = 15 %, the middle of 10-20 %; " +
-                       george_il10 + ")",
+             .source = "fitted to E54 (the level falls to 1 - suppression = 15 %, the middle of 10-20 %; " + george_il10 + ")",
              .calibration = "E54"});
-  r.declare({.name = "cytokines.il10_recovery_time", .unit = "d", .default_value = 5, .hard = {0.1, 100},
-             .plausible = {1, 20}, .species = "all",
+  r.declare({.name = "cytokines.il10_recovery_time",
+             .unit = "d",
+             .default_value = 5,
+             .hard = {0.1, 100},
+             .plausible = {1, 20},
+             .species = "all",
              .meaning = "time constant of the recovery of the resident IL-10 production after fragmentation",
              .source = "assumption (IL-10 recovers in the second week, " + mietto + ")"});
-  r.declare({.name = "cytokines.il10_m2_release", .unit = "1", .default_value = 3, .hard = {0, 1000},
-             .plausible = {0, 20}, .species = "all",
+  r.declare({.name = "cytokines.il10_m2_release",
+             .unit = "1",
+             .default_value = 3,
+             .hard = {0, 1000},
+             .plausible = {0, 20},
+             .species = "all",
              .meaning = "IL-10 production of the recruited M2 macrophages at a load of 1, relative to the resting "
                         "production",
              .source = "assumption (macrophages are the main IL-10 source after a crush, " + mietto + ")"});
-  r.declare({.name = "cytokines.il10_clearance_time", .unit = "h", .default_value = 2.4, .hard = {0.1, 1000},
-             .plausible = {0.5, 24}, .species = "all", .meaning = "time constant of IL-10 clearance from the nerve",
+  r.declare({.name = "cytokines.il10_clearance_time",
+             .unit = "h",
+             .default_value = 2.4,
+             .hard = {0.1, 1000},
+             .plausible = {0.5, 24},
+             .species = "all",
+             .meaning = "time constant of IL-10 clearance from the nerve",
              .source = "assumption (the protein falls to 10-20 % 'rapidly', " + george_il10 + ")"});
-  r.declare({.name = "cytokines.resting_il10_release", .unit = "pg/d", .default_value = 100, .hard = {1e-6, 1e9},
-             .plausible = {1, 1e4}, .species = "rat",
+  r.declare({.name = "cytokines.resting_il10_release",
+             .unit = "pg/d",
+             .default_value = 100,
+             .hard = {1e-6, 1e9},
+             .plausible = {1, 1e4},
+             .species = "rat",
              .meaning = "IL-10 that the resident cells of the uninjured nerve segment release (sets the scale on which "
                         "a graft's IL-10 adds to the compartment)",
              .source = "assumption (tens of pg of IL-10 in a rodent sciatic segment turning over within hours)"});

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "run_helpers.hpp"
-#include "nerve_cytokines.hpp"
 #include "../../therapies/msc/cell_graft.hpp"
+#include "nerve_cytokines.hpp"
+#include "run_helpers.hpp"
 
 namespace bungner {
 namespace {
@@ -137,8 +137,9 @@ TEST(Cytokines, Il10DipsToTenToTwentyPercentThenOvershoots) {
 // higher and the M1-borne TNF-alpha and IL-1beta lower than without cells.
 TEST(Cytokines, MscGraftRaisesIl10AndTurnsMacrophagesToM2) {
   const std::string repair = "[repair]\ntype = \"direct_suture\"\n";
-  const std::string cells = "[[therapies]]\ntype = \"msc\"\nsource = \"umbilical_cord\"\ndose = \"1e6 cells\"\n"
-                            "route = \"stump_injection\"\n";
+  const std::string cells =
+      "[[therapies]]\ntype = \"msc\"\nsource = \"umbilical_cord\"\ndose = \"1e6 cells\"\n"
+      "route = \"stump_injection\"\n";
   Simulation plain(compile(nerve("rat", "transection", repair)));
   Simulation graft(compile(nerve("rat", "transection", repair + cells)));
   for (double d : {3.0, 7.0}) {
@@ -156,15 +157,18 @@ TEST(Cytokines, MscGraftRaisesIl10AndTurnsMacrophagesToM2) {
 // then those of the nerve without cells, bit for bit.
 TEST(Cytokines, AblatedImmunomodulationLeavesTheCompartmentAsWithoutCells) {
   const std::string repair = "[repair]\ntype = \"direct_suture\"\n";
-  const std::string cells = "[[therapies]]\ntype = \"msc\"\nsource = \"umbilical_cord\"\ndose = \"1e6 cells\"\n"
-                            "route = \"stump_injection\"\nablate = [\"immunomodulation\"]\n";
+  const std::string cells =
+      "[[therapies]]\ntype = \"msc\"\nsource = \"umbilical_cord\"\ndose = \"1e6 cells\"\n"
+      "route = \"stump_injection\"\nablate = [\"immunomodulation\"]\n";
   Simulation plain(compile(nerve("rat", "transection", repair)));
   Simulation graft(compile(nerve("rat", "transection", repair + cells)));
   plain.advance_to(5 * seconds_per_day);
   graft.advance_to(5 * seconds_per_day);
   ASSERT_GT(testing::block_named<CellGraft>(graft.state(), "msc.grafts")[0].il10_release, 0.0);
-  EXPECT_EQ(testing::block_named<NerveCytokines>(graft.state(), "cytokines.nerve")[0].il10, testing::block_named<NerveCytokines>(plain.state(), "cytokines.nerve")[0].il10);
-  EXPECT_EQ(testing::block_named<NerveCytokines>(graft.state(), "cytokines.nerve")[0].m2_share, testing::block_named<NerveCytokines>(plain.state(), "cytokines.nerve")[0].m2_share);
+  EXPECT_EQ(testing::block_named<NerveCytokines>(graft.state(), "cytokines.nerve")[0].il10,
+            testing::block_named<NerveCytokines>(plain.state(), "cytokines.nerve")[0].il10);
+  EXPECT_EQ(testing::block_named<NerveCytokines>(graft.state(), "cytokines.nerve")[0].m2_share,
+            testing::block_named<NerveCytokines>(plain.state(), "cytokines.nerve")[0].m2_share);
 }
 
 // A conduction block (no Wallerian degeneration) leaves the compartment at baseline.

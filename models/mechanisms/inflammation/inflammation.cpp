@@ -59,8 +59,8 @@ class Inflammation final : public Process {
     // as it exudes, and they leave with a residence time: an early peak (E14), before the
     // endoneurial one that Wallerian degeneration drives. Exact for a rate held over the tick.
     const double stay = std::exp(-dt / epineurial_residence_s_);
-    s.epineurial_macrophages = s.epineurial_macrophages * stay +
-                               epineurial_in_per_s_ * exudation * epineurial_residence_s_ * (1 - stay);
+    s.epineurial_macrophages =
+        s.epineurial_macrophages * stay + epineurial_in_per_s_ * exudation * epineurial_residence_s_ * (1 - stay);
     // Recruitment: from perfused vessels toward CCL2, and with the exudate into a fresh clot.
     for (int k = 0; k < g.nz; ++k)
       for (int j = 0; j < g.ny; ++j)
@@ -70,16 +70,16 @@ class Inflammation final : public Process {
           const double ccl2 = s.fields.at(v, site::ccl2);
           // Leukocytes invade a fresh clot from the wound while it still exudes.
           const double clot = L.zone[v] == Zone::bridge && !L.graft ? s.fibrin[v] * exudation : 0.0;
-          const double rate = recruitment_per_um3_s_ * s.vessel[v] * ccl2 / (ccl2_half_ + ccl2) +
-                              exudate_recruitment_per_um3_s_ * clot;
+          const double rate =
+              recruitment_per_um3_s_ * s.vessel[v] * ccl2 / (ccl2_half_ + ccl2) + exudate_recruitment_per_um3_s_ * clot;
           if (rate <= 0) continue;
           RandomStream stream(state.key, v, static_cast<std::uint64_t>(tick.step), purpose_id("inflammation.recruit"));
           const std::uint64_t n = stream.poisson(rate * volume * dt / cells_per_agent_);
           const auto centre = g.center(i, j, k);
           for (std::uint64_t q = 0; q < n; ++q) {
-            c.add(site::macrophage, {centre[0] + (stream.uniform() - 0.5) * g.dx_um,
-                                     centre[1] + (stream.uniform() - 0.5) * g.dx_um,
-                                     centre[2] + (stream.uniform() - 0.5) * g.dx_um});
+            c.add(site::macrophage,
+                  {centre[0] + (stream.uniform() - 0.5) * g.dx_um, centre[1] + (stream.uniform() - 0.5) * g.dx_um,
+                   centre[2] + (stream.uniform() - 0.5) * g.dx_um});
             ++s.monocytes_recruited;
           }
         }
@@ -164,77 +164,154 @@ class Inflammation final : public Process {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "inflammation.recruitment_rate", .unit = "cells/mm^3/d", .default_value = 1.2e4, .hard = {0, 1e8},
-             .plausible = {1e2, 1e6}, .species = "rat",
+  r.declare({.name = "inflammation.recruitment_rate",
+             .unit = "cells/mm^3/d",
+             .default_value = 1.2e4,
+             .hard = {0, 1e8},
+             .plausible = {1e2, 1e6},
+             .species = "rat",
              .meaning = "monocyte recruitment per volume of fully vascularised tissue at saturating CCL2",
              .source = "fitted to E12-E13 (endoneurial macrophages peak ~1000/mm^2 at ~14 d; Taskinen & Roytta, "
                        "Acta Neuropathol 1997;93:252, PMID 9083556)",
              .calibration = "E12, E13"});
-  r.declare({.name = "inflammation.ccl2_half_recruitment", .unit = "ng/mL", .default_value = 1.0, .hard = {1e-6, 1e6},
-             .plausible = {0.01, 100}, .species = "all",
-             .meaning = "CCL2 concentration of half-maximal monocyte recruitment", .source = "assumption"});
-  r.declare({.name = "inflammation.exudate_recruitment_rate", .unit = "cells/mm^3/d", .default_value = 1e5,
-             .hard = {0, 1e8}, .plausible = {1e2, 1e6}, .species = "all",
+  r.declare({.name = "inflammation.ccl2_half_recruitment",
+             .unit = "ng/mL",
+             .default_value = 1.0,
+             .hard = {1e-6, 1e6},
+             .plausible = {0.01, 100},
+             .species = "all",
+             .meaning = "CCL2 concentration of half-maximal monocyte recruitment",
+             .source = "assumption"});
+  r.declare({.name = "inflammation.exudate_recruitment_rate",
+             .unit = "cells/mm^3/d",
+             .default_value = 1e5,
+             .hard = {0, 1e8},
+             .plausible = {1e2, 1e6},
+             .species = "all",
              .meaning = "leukocytes invading a fresh fibrin clot from the wound, per unit matrix density",
              .source = "assumption (macrophages fill the bridge within 1-2 days, Cattin et al., Cell 2015;162:1127)"});
-  r.declare({.name = "inflammation.epineurial_recruitment", .unit = "cells/mm^2/d", .default_value = 1500,
-             .hard = {0, 1e7}, .plausible = {100, 1e5}, .species = "rat",
+  r.declare({.name = "inflammation.epineurial_recruitment",
+             .unit = "cells/mm^2/d",
+             .default_value = 1500,
+             .hard = {0, 1e7},
+             .plausible = {100, 1e5},
+             .species = "rat",
              .meaning = "inflow of macrophages into the epineurium while the wound exudes (per mm^2 of epineurial "
                         "section, at full exudation)",
              .source = "fitted to E14 (Taskinen HS, Royttae M. Acta Neuropathol 1997;93:252, PMID 9083556: peak "
                        "1000-2000 /mm^2 at 3 d): peak = inflow x 1.0 d for the residence time below",
              .calibration = "E14"});
-  r.declare({.name = "inflammation.epineurial_residence_time", .unit = "d", .default_value = 7.4, .hard = {0.01, 1000},
-             .plausible = {1, 30}, .species = "rat",
+  r.declare({.name = "inflammation.epineurial_residence_time",
+             .unit = "d",
+             .default_value = 7.4,
+             .hard = {0.01, 1000},
+             .plausible = {1, 30},
+             .species = "rat",
              .meaning = "mean time an epineurial macrophage stays",
              .source = "fitted to E14 (peak at 3 d, PMID 9083556, with the 1.5 d exudation of "
                        "bridge_formation.exudate_duration)",
              .calibration = "E14"});
-  r.declare({.name = "inflammation.m2_shift_rate", .unit = "1/d", .default_value = 0.15, .hard = {0, 100},
-             .plausible = {0.02, 2}, .species = "all",
+  r.declare({.name = "inflammation.m2_shift_rate",
+             .unit = "1/d",
+             .default_value = 0.15,
+             .hard = {0, 100},
+             .plausible = {0.02, 2},
+             .species = "all",
              .meaning = "rate of the M1 to M2 shift of macrophages without IL-10",
              .source = "assumption (M2 markers dominate from about 1-2 weeks after injury)"});
-  r.declare({.name = "inflammation.il10_m2_gain", .unit = "1", .default_value = 2, .hard = {0, 100},
-             .plausible = {0, 10}, .species = "all",
-             .meaning = "relative speed-up of the M2 shift at saturating IL-10", .source = "assumption"});
-  r.declare({.name = "inflammation.il10_half_effect", .unit = "pg/mL", .default_value = 50, .hard = {1e-6, 1e9},
-             .plausible = {1, 1e4}, .species = "all", .meaning = "IL-10 concentration of half-maximal effect",
+  r.declare({.name = "inflammation.il10_m2_gain",
+             .unit = "1",
+             .default_value = 2,
+             .hard = {0, 100},
+             .plausible = {0, 10},
+             .species = "all",
+             .meaning = "relative speed-up of the M2 shift at saturating IL-10",
              .source = "assumption"});
-  r.declare({.name = "inflammation.phagocytic_clearance", .unit = "um^3/s", .default_value = 0.012, .hard = {0, 1e6},
-             .plausible = {1e-4, 10}, .species = "rat",
+  r.declare({.name = "inflammation.il10_half_effect",
+             .unit = "pg/mL",
+             .default_value = 50,
+             .hard = {1e-6, 1e9},
+             .plausible = {1, 1e4},
+             .species = "all",
+             .meaning = "IL-10 concentration of half-maximal effect",
+             .source = "assumption"});
+  r.declare({.name = "inflammation.phagocytic_clearance",
+             .unit = "um^3/s",
+             .default_value = 0.012,
+             .hard = {0, 1e6},
+             .plausible = {1e-4, 10},
+             .species = "rat",
              .meaning = "volume of tissue whose myelin debris one macrophage clears per second",
              .source = "fitted to E12 (rat macrophage peak at ~14 d, Taskinen & Roytta 1997, PMID 9083556); debris "
                        "largely cleared by 3-4 weeks",
              .calibration = "E12"});
-  r.declare({.name = "inflammation.death_rate", .unit = "1/d", .default_value = 0.35, .hard = {0, 100},
-             .plausible = {0.01, 3}, .species = "all",
+  r.declare({.name = "inflammation.death_rate",
+             .unit = "1/d",
+             .default_value = 0.35,
+             .hard = {0, 100},
+             .plausible = {0.01, 3},
+             .species = "all",
              .meaning = "rate at which macrophages without debris leave or die",
-             .source = "fitted to E12 (peak at ~14 d in the rat)" "; identifier not verified, assumption-grade", .calibration = "E12"});
-  r.declare({.name = "inflammation.debris_retention", .unit = "1", .default_value = 4, .hard = {0, 1000},
-             .plausible = {0, 50}, .species = "all",
+             .source = "fitted to E12 (peak at ~14 d in the rat)"
+                       "; identifier not verified, assumption-grade",
+             .calibration = "E12"});
+  r.declare({.name = "inflammation.debris_retention",
+             .unit = "1",
+             .default_value = 4,
+             .hard = {0, 1000},
+             .plausible = {0, 50},
+             .species = "all",
              .meaning = "how much full debris slows macrophage loss (loss rate / (1 + retention * debris))",
              .source = "assumption"});
-  r.declare({.name = "inflammation.migration_speed", .unit = "um/min", .default_value = 1.5, .hard = {0, 100},
-             .plausible = {0.1, 10}, .species = "all", .meaning = "macrophage migration speed",
+  r.declare({.name = "inflammation.migration_speed",
+             .unit = "um/min",
+             .default_value = 1.5,
+             .hard = {0, 100},
+             .plausible = {0.1, 10},
+             .species = "all",
+             .meaning = "macrophage migration speed",
              .source = "assumption (typical tissue macrophage speeds 1-3 um/min)"});
-  r.declare({.name = "inflammation.chemotaxis_bias", .unit = "1", .default_value = 0.3, .hard = {0, 1},
-             .plausible = {0, 1}, .species = "all",
-             .meaning = "weight of the CCL2 gradient against a random direction", .source = "assumption"});
-  r.declare({.name = "inflammation.hypoxia_half_po2", .unit = "mmHg", .default_value = 10, .hard = {0.01, 100},
-             .plausible = {1, 30}, .species = "all",
+  r.declare({.name = "inflammation.chemotaxis_bias",
+             .unit = "1",
+             .default_value = 0.3,
+             .hard = {0, 1},
+             .plausible = {0, 1},
+             .species = "all",
+             .meaning = "weight of the CCL2 gradient against a random direction",
+             .source = "assumption"});
+  r.declare({.name = "inflammation.hypoxia_half_po2",
+             .unit = "mmHg",
+             .default_value = 10,
+             .hard = {0.01, 100},
+             .plausible = {1, 30},
+             .species = "all",
              .meaning = "pO2 at which macrophage VEGF secretion is half-maximal (HIF-1 activation, Hill coefficient 3)",
              .source = "assumption (HIF-1 stabilises below ~10-15 mmHg)"});
-  r.declare({.name = "inflammation.vegf_secretion", .unit = "pg/d", .default_value = 2e-3, .hard = {0, 1},
-             .plausible = {1e-5, 0.1}, .species = "all",
+  r.declare({.name = "inflammation.vegf_secretion",
+             .unit = "pg/d",
+             .default_value = 2e-3,
+             .hard = {0, 1},
+             .plausible = {1e-5, 0.1},
+             .species = "all",
              .meaning = "VEGF-A secreted per macrophage under full hypoxia",
              .source = "assumption (order of macrophage VEGF secretion in vitro); the mechanism follows Cattin et al., "
                        "Cell 2015;162:1127 (E16, E18)"});
-  r.declare({.name = "inflammation.ccl2_secretion", .unit = "pg/d", .default_value = 0, .hard = {0, 1},
-             .plausible = {0, 0.1}, .species = "all", .meaning = "CCL2 secreted per M1 macrophage",
+  r.declare({.name = "inflammation.ccl2_secretion",
+             .unit = "pg/d",
+             .default_value = 0,
+             .hard = {0, 1},
+             .plausible = {0, 0.1},
+             .species = "all",
+             .meaning = "CCL2 secreted per M1 macrophage",
              .source = "assumption (0: recruitment follows the Schwann-cell signal alone; a macrophage source "
                        "recruiting more macrophages runs away at this coarse graining)"});
-  r.declare({.name = "inflammation.il10_secretion", .unit = "pg/d", .default_value = 1e-3, .hard = {0, 1},
-             .plausible = {1e-5, 0.1}, .species = "all", .meaning = "IL-10 secreted per M2 macrophage",
+  r.declare({.name = "inflammation.il10_secretion",
+             .unit = "pg/d",
+             .default_value = 1e-3,
+             .hard = {0, 1},
+             .plausible = {1e-5, 0.1},
+             .species = "all",
+             .meaning = "IL-10 secreted per M2 macrophage",
              .source = "assumption"});
 }
 

@@ -29,7 +29,7 @@ class InjurySiteCore final : public Process {
         blood_po2_(p.in("injury_site.vessel_po2", "mmHg")),
         supply_per_min_(p.in("injury_site.vessel_oxygen_exchange", "1/min")),
         uptake_max_(p.in("injury_site.oxygen_uptake", "mol/s") * 60.0 /
-                     (p.in("injury_site.oxygen_solubility", "mol/m^3") * 1e-18)),
+                    (p.in("injury_site.oxygen_solubility", "mol/m^3") * 1e-18)),
         uptake_km_(p.in("injury_site.oxygen_uptake_half_saturation", "mol/m^3") /
                    p.in("injury_site.oxygen_solubility", "mol/m^3")) {}
 
@@ -136,12 +136,11 @@ void declare(ParameterRegistry& r) {
     const char* what;
     double diffusivity;  // m^2/s
     const char* d_source;
-    double decay;        // 1/h
+    double decay;  // 1/h
     const char* decay_source;
   };
   const Transport transport[] = {
-      {"vegf", "VEGF-A", 1.0e-10, "assumption (VEGF165, ~45 kDa, in tissue)", 0.35,
-       "assumption (half-life about 2 h in tissue)"},
+      {"vegf", "VEGF-A", 1.0e-10, "assumption (VEGF165, ~45 kDa, in tissue)", 0.35, "assumption (half-life about 2 h in tissue)"},
       {"ccl2", "the monocyte chemokine CCL2", 1.5e-10, "assumption (~13 kDa chemokine)", 0.35,
        "assumption (half-life about 2 h)"},
       {"ngf", "NGF", 1.0e-10, "assumption (~26 kDa dimer)", 0.1, "assumption (half-life about 7 h)"},
@@ -149,77 +148,154 @@ void declare(ParameterRegistry& r) {
       {"gdnf", "GDNF", 1.0e-10, "assumption (~30 kDa dimer)", 0.1, "assumption (half-life about 7 h)"},
       {"nt3", "NT-3", 1.0e-10, "assumption (~27 kDa dimer)", 0.1, "assumption (half-life about 7 h)"},
       {"il10", "IL-10", 1.5e-10, "assumption (~18 kDa)", 0.35, "assumption (half-life about 2 h)"},
-      {"fibrinogen", "fibrinogen of the plasma exudate", 2.0e-11,
-       "assumption (340 kDa protein, free diffusion ~2e-11 m^2/s)", 0.0,
-       "assumption (no decay: fibrinogen leaves the solution only by polymerising, bridge_formation)"},
+      {"fibrinogen", "fibrinogen of the plasma exudate", 2.0e-11, "assumption (340 kDa protein, free diffusion ~2e-11 m^2/s)",
+       0.0, "assumption (no decay: fibrinogen leaves the solution only by polymerising, bridge_formation)"},
   };
   // Oxygen first (the order of the registry), declared on its own: its diffusivity is taken from E40.
-  r.declare({.name = "injury_site.oxygen_diffusivity", .unit = "m^2/s", .default_value = 1.7e-9, .hard = {0, 1e-6},
-             .plausible = {1e-12, 5e-9}, .species = "all", .meaning = "diffusivity of oxygen in nerve tissue and bridge",
+  r.declare({.name = "injury_site.oxygen_diffusivity",
+             .unit = "m^2/s",
+             .default_value = 1.7e-9,
+             .hard = {0, 1e-6},
+             .plausible = {1e-12, 5e-9},
+             .species = "all",
+             .meaning = "diffusivity of oxygen in nerve tissue and bridge",
              .source = "Ehsan & George, Tissue Eng A 2013;19:1433 (E40, fibrin gel); identifier not verified, assumption-grade",
              .calibration = "E40"});
-  r.declare({.name = "injury_site.oxygen_decay", .unit = "1/h", .default_value = 0.0, .hard = {0, 100}, .plausible = {0, 5},
-             .species = "all", .meaning = "first-order loss of oxygen (degradation, clearance)",
+  r.declare({.name = "injury_site.oxygen_decay",
+             .unit = "1/h",
+             .default_value = 0.0,
+             .hard = {0, 100},
+             .plausible = {0, 5},
+             .species = "all",
+             .meaning = "first-order loss of oxygen (degradation, clearance)",
              .source = "assumption (no decay: oxygen is only consumed by cells)"});
   for (const auto& t : transport) {
-    r.declare({.name = fmt::format("injury_site.{}_diffusivity", t.name), .unit = "m^2/s", .default_value = t.diffusivity,
-               .hard = {0, 1e-6}, .plausible = {1e-12, 5e-9}, .species = "all",
-               .meaning = fmt::format("diffusivity of {} in nerve tissue and bridge", t.what), .source = t.d_source});
-    r.declare({.name = fmt::format("injury_site.{}_decay", t.name), .unit = "1/h", .default_value = t.decay,
-               .hard = {0, 100}, .plausible = {0, 5}, .species = "all",
+    r.declare({.name = fmt::format("injury_site.{}_diffusivity", t.name),
+               .unit = "m^2/s",
+               .default_value = t.diffusivity,
+               .hard = {0, 1e-6},
+               .plausible = {1e-12, 5e-9},
+               .species = "all",
+               .meaning = fmt::format("diffusivity of {} in nerve tissue and bridge", t.what),
+               .source = t.d_source});
+    r.declare({.name = fmt::format("injury_site.{}_decay", t.name),
+               .unit = "1/h",
+               .default_value = t.decay,
+               .hard = {0, 100},
+               .plausible = {0, 5},
+               .species = "all",
                .meaning = fmt::format("first-order loss of {} (degradation, clearance)", t.what),
                .source = t.decay_source});
   }
-  r.declare({.name = "injury_site.transport_steps_per_hour", .unit = "1", .default_value = 3, .hard = {1, 60},
-             .plausible = {1, 12}, .species = "all",
+  r.declare({.name = "injury_site.transport_steps_per_hour",
+             .unit = "1",
+             .default_value = 3,
+             .hard = {1, 60},
+             .plausible = {1, 12},
+             .species = "all",
              .meaning = "implicit diffusion steps per hour of the site (numerical setting)",
              .source = "assumption (numerical; docs/fields.md gives the splitting error)"});
-  r.declare({.name = "injury_site.conduit_wall_thickness", .unit = "um", .default_value = 250, .hard = {10, 5000},
-             .plausible = {50, 1000}, .species = "all", .meaning = "wall thickness of a nerve conduit",
+  r.declare({.name = "injury_site.conduit_wall_thickness",
+             .unit = "um",
+             .default_value = 250,
+             .hard = {10, 5000},
+             .plausible = {50, 1000},
+             .species = "all",
+             .meaning = "wall thickness of a nerve conduit",
              .source = "assumption (typical silicone and collagen conduits 0.2-0.4 mm)"});
-  r.declare({.name = "injury_site.wound_bed_radius_factor", .unit = "1", .default_value = 1.5, .hard = {1, 5},
-             .plausible = {1, 3}, .species = "all",
+  r.declare({.name = "injury_site.wound_bed_radius_factor",
+             .unit = "1",
+             .default_value = 1.5,
+             .hard = {1, 5},
+             .plausible = {1, 3},
+             .species = "all",
              .meaning = "radius of the space an unrepaired gap's bridge can fill, relative to the nerve",
              .source = "assumption"});
-  r.declare({.name = "injury_site.schwann_density", .unit = "cells/mm^3", .default_value = 1.4e4, .hard = {0, 1e7},
-             .plausible = {3e3, 1e5}, .species = "rat",
+  r.declare({.name = "injury_site.schwann_density",
+             .unit = "cells/mm^3",
+             .default_value = 1.4e4,
+             .hard = {0, 1e7},
+             .plausible = {3e3, 1e5},
+             .species = "rat",
              .meaning = "Schwann cells per volume of normal endoneurium",
              .source = "assumption from E30 (7640 myelinated fibres, internodes ~1 mm) plus Remak cells, over "
                        "~0.7 mm^2 of endoneurium"});
-  r.declare({.name = "injury_site.resident_macrophage_density", .unit = "cells/mm^3", .default_value = 3000,
-             .hard = {0, 1e7}, .plausible = {300, 2e4}, .species = "rat",
+  r.declare({.name = "injury_site.resident_macrophage_density",
+             .unit = "cells/mm^3",
+             .default_value = 3000,
+             .hard = {0, 1e7},
+             .plausible = {300, 2e4},
+             .species = "rat",
              .meaning = "resident endoneurial macrophages in normal nerve",
              .source = "assumption (resident macrophages are a few per cent of endoneurial cells; Mueller et al. "
                        "2001 doi:10.1016/S0002-9440(10)64017-X)"});
-  r.declare({.name = "injury_site.schwann_cells_per_agent", .unit = "1", .default_value = 100, .hard = {1, 1e6},
-             .plausible = {1, 1000}, .species = "all",
-             .meaning = "Schwann cells one agent stands for (coarse graining)", .source = "assumption (numerical)"});
-  r.declare({.name = "injury_site.macrophage_cells_per_agent", .unit = "1", .default_value = 100, .hard = {1, 1e6},
-             .plausible = {1, 1000}, .species = "all",
-             .meaning = "macrophages one agent stands for (coarse graining)", .source = "assumption (numerical)"});
-  r.declare({.name = "injury_site.agent_footprint", .unit = "um", .default_value = 200, .hard = {0, 5000},
-             .plausible = {0, 1000}, .species = "all",
+  r.declare({.name = "injury_site.schwann_cells_per_agent",
+             .unit = "1",
+             .default_value = 100,
+             .hard = {1, 1e6},
+             .plausible = {1, 1000},
+             .species = "all",
+             .meaning = "Schwann cells one agent stands for (coarse graining)",
+             .source = "assumption (numerical)"});
+  r.declare({.name = "injury_site.macrophage_cells_per_agent",
+             .unit = "1",
+             .default_value = 100,
+             .hard = {1, 1e6},
+             .plausible = {1, 1000},
+             .species = "all",
+             .meaning = "macrophages one agent stands for (coarse graining)",
+             .source = "assumption (numerical)"});
+  r.declare({.name = "injury_site.agent_footprint",
+             .unit = "um",
+             .default_value = 200,
+             .hard = {0, 5000},
+             .plausible = {0, 1000},
+             .species = "all",
              .meaning = "half-width of the tissue a coarse-grained agent's cells are spread over when densities "
                         "are computed",
              .source = "assumption (numerical; 100 cells of ~14 per 100 um voxel fill about 7 voxels)"});
-  r.declare({.name = "injury_site.vessel_po2", .unit = "mmHg", .default_value = 40, .hard = {1, 200},
-             .plausible = {20, 100}, .species = "all", .meaning = "tissue pO2 next to perfused capillaries",
+  r.declare({.name = "injury_site.vessel_po2",
+             .unit = "mmHg",
+             .default_value = 40,
+             .hard = {1, 200},
+             .plausible = {20, 100},
+             .species = "all",
+             .meaning = "tissue pO2 next to perfused capillaries",
              .source = "assumption (typical tissue pO2 near capillaries)"});
-  r.declare({.name = "injury_site.vessel_oxygen_exchange", .unit = "1/min", .default_value = 5, .hard = {0, 100},
-             .plausible = {0.01, 10}, .species = "all",
+  r.declare({.name = "injury_site.vessel_oxygen_exchange",
+             .unit = "1/min",
+             .default_value = 5,
+             .hard = {0, 100},
+             .plausible = {0.01, 10},
+             .species = "all",
              .meaning = "rate at which a fully vascularised voxel relaxes to the capillary pO2",
              .source = "assumption"});
-  r.declare({.name = "injury_site.oxygen_uptake", .unit = "mol/s", .default_value = 1.3e-17, .hard = {0, 1e-14},
-             .plausible = {1e-19, 1e-16}, .species = "all", .meaning = "maximal oxygen uptake per cell (Vmax)",
-             .source = "Ehsan & George, Tissue Eng A 2013;19:1433 (E42, fibroblasts)" "; identifier not verified, assumption-grade",
+  r.declare({.name = "injury_site.oxygen_uptake",
+             .unit = "mol/s",
+             .default_value = 1.3e-17,
+             .hard = {0, 1e-14},
+             .plausible = {1e-19, 1e-16},
+             .species = "all",
+             .meaning = "maximal oxygen uptake per cell (Vmax)",
+             .source = "Ehsan & George, Tissue Eng A 2013;19:1433 (E42, fibroblasts)"
+                       "; identifier not verified, assumption-grade",
              .calibration = "E42"});
-  r.declare({.name = "injury_site.oxygen_uptake_half_saturation", .unit = "mol/m^3", .default_value = 8.0e-3,
-             .hard = {0, 1}, .plausible = {1e-4, 0.1}, .species = "all",
+  r.declare({.name = "injury_site.oxygen_uptake_half_saturation",
+             .unit = "mol/m^3",
+             .default_value = 8.0e-3,
+             .hard = {0, 1},
+             .plausible = {1e-4, 0.1},
+             .species = "all",
              .meaning = "oxygen concentration of half-maximal uptake (Km)",
-             .source = "Ehsan & George, Tissue Eng A 2013;19:1433 (E42)" "; identifier not verified, assumption-grade",
+             .source = "Ehsan & George, Tissue Eng A 2013;19:1433 (E42)"
+                       "; identifier not verified, assumption-grade",
              .calibration = "E42"});
-  r.declare({.name = "injury_site.oxygen_solubility", .unit = "mol/m^3", .default_value = 1.3e-3, .hard = {1e-5, 1},
-             .plausible = {1e-3, 2e-3}, .species = "all",
+  r.declare({.name = "injury_site.oxygen_solubility",
+             .unit = "mol/m^3",
+             .default_value = 1.3e-3,
+             .hard = {1e-5, 1},
+             .plausible = {1e-3, 2e-3},
+             .species = "all",
              .meaning = "dissolved oxygen per mmHg of partial pressure (per-mmHg solubility, unit mol/m^3 per mmHg)",
              .source = "assumption (standard value for water/plasma at 37 C, ~1.3 umol/L/mmHg)"});
 }

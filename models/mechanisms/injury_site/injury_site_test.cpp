@@ -24,10 +24,13 @@ species = "rat"
 nerve = "sciatic"
 seed = 5
 [injury]
-type = ")" + injury + R"("
-gap_length = ")" + gap + R"("
+type = ")" +
+         injury + R"("
+gap_length = ")" +
+         gap + R"("
 [repair]
-type = ")" + repair + R"("
+type = ")" +
+         repair + R"("
 [site]
 model = "3d"
 resolution = "100 um"
@@ -97,7 +100,8 @@ TEST(InjurySiteTransport, OxygenBalancesSupplyAndUptakeInNormalNerve) {
   const auto& s = *sim.state().site;
   const site::Layout& L = *model->site;
   const auto& p = model->parameters();
-  const double per_cell = p.in("injury_site.oxygen_uptake", "mol/s") * 60 / (p.in("injury_site.oxygen_solubility", "mol/m^3") * 1e-18);
+  const double per_cell =
+      p.in("injury_site.oxygen_uptake", "mol/s") * 60 / (p.in("injury_site.oxygen_solubility", "mol/m^3") * 1e-18);
   const double cells_per_um3 = p.in("injury_site.schwann_density", "cells/mm^3") * 1e-9 +
                                p.in("injury_site.resident_macrophage_density", "cells/mm^3") * 1e-9;
   const double k = p.in("injury_site.vessel_oxygen_exchange", "1/min");
@@ -108,7 +112,8 @@ TEST(InjurySiteTransport, OxygenBalancesSupplyAndUptakeInNormalNerve) {
       sum += s.fields.at(v, site::oxygen);
       n += 1;
     }
-  const double km = p.in("injury_site.oxygen_uptake_half_saturation", "mol/m^3") / p.in("injury_site.oxygen_solubility", "mol/m^3");
+  const double km =
+      p.in("injury_site.oxygen_uptake_half_saturation", "mol/m^3") / p.in("injury_site.oxygen_solubility", "mol/m^3");
   // Solve c = P - (q c / (Km + c)) / k for the mean cell density (uptake is Michaelis-Menten).
   double c = po2;
   for (int it = 0; it < 100; ++it) c = po2 - per_cell * cells_per_um3 * c / (km + c) / k;
@@ -132,9 +137,7 @@ TEST(InjurySiteBookkeeping, MyelinIsConserved) {
 std::string site_bytes(const State& state) {
   const auto& s = *state.site;
   std::string out = io::serialize(s.fields) + io::serialize(s.cells) + io::serialize(s.axons);
-  const auto append = [&](const auto& v) {
-    out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0]));
-  };
+  const auto append = [&](const auto& v) { out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0])); };
   append(s.myelin);
   append(s.vessel);
   append(s.band);

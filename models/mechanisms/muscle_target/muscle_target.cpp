@@ -9,9 +9,9 @@
 #include <cmath>
 
 #include "../../signals.hpp"
-#include "fibre_types.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "fibre_types.hpp"
 
 namespace bungner {
 namespace {
@@ -155,57 +155,105 @@ class MuscleTarget final : public Process {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "muscle_target.atrophy_time_constant", .unit = "d", .default_value = 11.0,
-             .hard = {0.5, 1000}, .plausible = {5, 60}, .species = "rat",
+  r.declare({.name = "muscle_target.atrophy_time_constant",
+             .unit = "d",
+             .default_value = 11.0,
+             .hard = {0.5, 1000},
+             .plausible = {5, 60},
+             .species = "rat",
              .meaning = "time constant of wet-weight loss of a denervated muscle",
              .source = "assumption, fitted to E43 (gastrocnemius lost 55.8% by 15 d; attribution incomplete)",
              .calibration = "E43"});
-  r.declare({.name = "muscle_target.atrophy_time_constant_between_subject_cv", .unit = "1", .default_value = 0.15, .hard = {0, 2},
-             .plausible = {0.05, 0.4}, .species = "rat",
+  r.declare({.name = "muscle_target.atrophy_time_constant_between_subject_cv",
+             .unit = "1",
+             .default_value = 0.15,
+             .hard = {0, 2},
+             .plausible = {0.05, 0.4},
+             .species = "rat",
              .meaning = "between-subject CV of muscle_target.atrophy_time_constant (lognormal draw per subject in studies)",
              .source = "assumption: denervation atrophy rates differ between animals; no measured spread",
              .varies = "muscle_target.atrophy_time_constant"});
-  r.declare({.name = "muscle_target.mass_floor", .unit = "1", .default_value = 0.25, .hard = {0, 1},
-             .plausible = {0.1, 0.5}, .species = "rat",
+  r.declare({.name = "muscle_target.mass_floor",
+             .unit = "1",
+             .default_value = 0.25,
+             .hard = {0, 1},
+             .plausible = {0.1, 0.5},
+             .species = "rat",
              .meaning = "wet-weight ratio a long-denervated muscle tends to",
              .source = "assumption (long-term denervated rat hindlimb muscles keep ~20-30% of their mass)"});
-  r.declare({.name = "muscle_target.recovery_time_constant", .unit = "d", .default_value = 30,
-             .hard = {1, 1000}, .plausible = {10, 120}, .species = "rat",
-             .meaning = "time constant of mass recovery after reinnervation", .source = "assumption"});
-  r.declare({.name = "muscle_target.receptivity_time_constant", .unit = "d", .default_value = 45,
-             .hard = {1, 10000}, .plausible = {20, 200}, .species = "rat",
+  r.declare({.name = "muscle_target.recovery_time_constant",
+             .unit = "d",
+             .default_value = 30,
+             .hard = {1, 1000},
+             .plausible = {10, 120},
+             .species = "rat",
+             .meaning = "time constant of mass recovery after reinnervation",
+             .source = "assumption"});
+  r.declare({.name = "muscle_target.receptivity_time_constant",
+             .unit = "d",
+             .default_value = 45,
+             .hard = {1, 10000},
+             .plausible = {20, 200},
+             .species = "rat",
              .meaning = "time constant of the loss of a denervated muscle's ability to be reinnervated",
-             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5", .calibration = "E22"});
-  r.declare({.name = "muscle_target.receptivity_floor", .unit = "1", .default_value = 0.1, .hard = {0, 1},
-             .plausible = {0, 0.5}, .species = "rat",
-             .meaning = "receptivity left after very long denervation", .source = "assumption"});
-  r.declare({.name = "muscle_target.receptivity_lag", .unit = "d", .default_value = 60, .hard = {0, 1000},
-             .plausible = {0, 90}, .species = "rat",
+             .source = "Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5",
+             .calibration = "E22"});
+  r.declare({.name = "muscle_target.receptivity_floor",
+             .unit = "1",
+             .default_value = 0.1,
+             .hard = {0, 1},
+             .plausible = {0, 0.5},
+             .species = "rat",
+             .meaning = "receptivity left after very long denervation",
+             .source = "assumption"});
+  r.declare({.name = "muscle_target.receptivity_lag",
+             .unit = "d",
+             .default_value = 60,
+             .hard = {0, 1000},
+             .plausible = {0, 90},
+             .species = "rat",
              .meaning = "time a denervated muscle keeps full receptivity before it starts to decline",
              .source = "fitted to Carlson 2014 doi:10.4081/ejtm.2014.3293 (E44: restorative capacity excellent for "
                        "2-3 months; the lower end, 2 months, taken)",
              .calibration = "E44"});
-  r.declare({.name = "muscle_target.motor_unit_enlargement", .unit = "1", .default_value = 5, .hard = {1, 20},
-             .plausible = {3, 8}, .species = "rat",
+  r.declare({.name = "muscle_target.motor_unit_enlargement",
+             .unit = "1",
+             .default_value = 5,
+             .hard = {1, 20},
+             .plausible = {3, 8},
+             .species = "rat",
              .meaning = "largest factor by which reinnervating motor units enlarge when few axons arrive",
              .source = "Fu & Gordon 1995 doi:10.1523/JNEUROSCI.15-05-03886.1995 (regenerated axons innervate "
                        "3-5 times the normal number of fibres)"});
-  r.declare({.name = "muscle_target.maturation_time_constant", .unit = "d", .default_value = 70, .hard = {0.01, 10000},
-             .plausible = {30, 240}, .species = "rat",
+  r.declare({.name = "muscle_target.maturation_time_constant",
+             .unit = "d",
+             .default_value = 70,
+             .hard = {0.01, 10000},
+             .plausible = {30, 240},
+             .species = "rat",
              .meaning = "time constant with which reinnervated motor units mature and enlarge toward the innervation "
                         "their connected axons can sustain",
-             .source = "fitted to E32.1 (Mathot 2021: 10 mm rat sciatic autograft, CMAP 53.8 +- 5.8 % at 12 wk), "
-                       "just above the range of Gordon & Stein 1982 doi:10.1113/jphysiol.1982.sp014074 (cat triceps "
-                       "surae after nerve suture: tension recovers as a single exponential with a time constant of 1-2 months, by "
-                       "growth of the reinnervated units after their number has settled)",
+             .source =
+                 "fitted to E32.1 (Mathot 2021: 10 mm rat sciatic autograft, CMAP 53.8 +- 5.8 % at 12 wk), "
+                 "just above the range of Gordon & Stein 1982 doi:10.1113/jphysiol.1982.sp014074 (cat triceps "
+                 "surae after nerve suture: tension recovers as a single exponential with a time constant of 1-2 months, by "
+                 "growth of the reinnervated units after their number has settled)",
              .calibration = "E32"});
-  r.declare({.name = "muscle_target.maturation_time_constant_between_subject_cv", .unit = "1", .default_value = 0.2, .hard = {0, 2},
-             .plausible = {0.05, 0.5}, .species = "rat",
+  r.declare({.name = "muscle_target.maturation_time_constant_between_subject_cv",
+             .unit = "1",
+             .default_value = 0.2,
+             .hard = {0, 2},
+             .plausible = {0.05, 0.5},
+             .species = "rat",
              .meaning = "between-subject CV of muscle_target.maturation_time_constant (lognormal draw per subject in studies)",
              .source = "assumption: motor-unit maturation after reinnervation varies between animals; no measured spread",
              .varies = "muscle_target.maturation_time_constant"});
-  r.declare({.name = "muscle_target.fibre_loss_time_constant", .unit = "d", .default_value = 180,
-             .hard = {1, 100000}, .plausible = {60, 1000}, .species = "rat",
+  r.declare({.name = "muscle_target.fibre_loss_time_constant",
+             .unit = "d",
+             .default_value = 180,
+             .hard = {1, 100000},
+             .plausible = {60, 1000},
+             .species = "rat",
              .meaning = "time constant with which the fibres of a denervated muscle that no connected motor unit reaches "
                         "lose the ability to recover, after muscle_target.fibre_loss_lag",
              .source = "assumption informed by Kobayashi et al. 1997 Muscle Nerve 20:858 (rat tibial nerve repaired after "
@@ -213,26 +261,42 @@ void declare(ParameterRegistry& r) {
                        "falls sharply when the repair is delayed beyond 1 month) and Fu & Gordon 1995 "
                        "doi:10.1523/JNEUROSCI.15-05-03886.1995 (prolonged denervation alone reduces force recovery); the "
                        "value is not fitted"});
-  r.declare({.name = "muscle_target.fibre_loss_lag", .unit = "d", .default_value = 90, .hard = {0, 10000},
-             .plausible = {30, 365}, .species = "rat",
+  r.declare({.name = "muscle_target.fibre_loss_lag",
+             .unit = "d",
+             .default_value = 90,
+             .hard = {0, 10000},
+             .plausible = {30, 365},
+             .species = "rat",
              .meaning = "time a denervated muscle's fibres keep the ability to recover before they start to be lost",
              .source = "set to the upper end of Carlson 2014 doi:10.4081/ejtm.2014.3293 (E44: restorative capacity "
                        "excellent for 2-3 months) so that E44 stays met (with the receptivity lag's 60 d the E44 test "
                        "gives 0.75 < 0.8); Kobayashi 1997 (E71) sees losses after 1 month",
              .calibration = "E44"});
-  r.declare({.name = "muscle_target.specific_tension_type_iia", .unit = "1", .default_value = 1.3, .hard = {0.1, 10},
-             .plausible = {1, 2}, .species = "all",
+  r.declare({.name = "muscle_target.specific_tension_type_iia",
+             .unit = "1",
+             .default_value = 1.3,
+             .hard = {0.1, 10},
+             .plausible = {1, 2},
+             .species = "all",
              .meaning = "specific tension (force per cross-sectional area) of type IIA fibres relative to type I",
              .source = "assumption informed by single-fibre studies (Bottinelli et al. 1996 J Physiol 495:573, "
                        "doi:10.1113/jphysiol.1996.sp021617: human type II fibres develop higher specific tension than "
                        "type I); the ratio is not taken from a table"});
-  r.declare({.name = "muscle_target.specific_tension_type_iix", .unit = "1", .default_value = 1.4, .hard = {0.1, 10},
-             .plausible = {1, 2}, .species = "all",
+  r.declare({.name = "muscle_target.specific_tension_type_iix",
+             .unit = "1",
+             .default_value = 1.4,
+             .hard = {0.1, 10},
+             .plausible = {1, 2},
+             .species = "all",
              .meaning = "specific tension of type IIX/IIB fibres relative to type I",
              .source = "assumption informed by Bottinelli et al. 1996 (doi:10.1113/jphysiol.1996.sp021617: type IIX at "
                        "least as high as IIA); the ratio is not taken from a table"});
-  r.declare({.name = "muscle_target.maturation_time_constant_crush", .unit = "d", .default_value = 20,
-             .hard = {0.01, 10000}, .plausible = {7, 60}, .species = "rat",
+  r.declare({.name = "muscle_target.maturation_time_constant_crush",
+             .unit = "d",
+             .default_value = 20,
+             .hard = {0.01, 10000},
+             .plausible = {7, 60},
+             .species = "rat",
              .meaning = "maturation time constant of motor units reinnervated through intact endoneurial tubes "
                         "(crush, Sunderland II)",
              .source = "assumption informed by a rat sciatic severe-crush study, J Comp Neurol 1991 (SFI, muscle "

@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 #include <limits>
 
+#include "../../signals.hpp"
 #include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
-#include "../../signals.hpp"
 
 namespace bungner {
 namespace {
@@ -56,8 +56,8 @@ class NeuronSurvival final : public Process {
     // Hazard acts on the part of [t, t+dt) after the onset.
     const double start = static_cast<double>(model.axotomy_time_s) + onset_s_;
     const double t0 = static_cast<double>(tick.time_s);
-    const double exposed = std::clamp(t0 + static_cast<double>(tick.dt_s) - std::max(t0, start), 0.0,
-                                      static_cast<double>(tick.dt_s));
+    const double exposed =
+        std::clamp(t0 + static_cast<double>(tick.dt_s) - std::max(t0, start), 0.0, static_cast<double>(tick.dt_s));
     if (exposed <= 0) return;
     const double base = hazard_per_s_ * state.signal(hazard_) * exposed;
     const DistalNerve& distal = state.distal;
@@ -73,9 +73,12 @@ class NeuronSurvival final : public Process {
       // Target-derived support once arrived; while growing, the support of the Schwann cells
       // around the tip, where the neurotrophins it carries back come from.
       double support = 0.0;
-      if (n.status[i] == AxonStatus::arrived || n.status[i] == AxonStatus::intact) support = 1.0;
-      else if (n.status[i] == AxonStatus::growing) support = distal.support_at(n.position_m[i] - model.gap_m, model.distal_segments_per_m);
-      else if (n.status[i] == AxonStatus::waiting) support = site_support;
+      if (n.status[i] == AxonStatus::arrived || n.status[i] == AxonStatus::intact)
+        support = 1.0;
+      else if (n.status[i] == AxonStatus::growing)
+        support = distal.support_at(n.position_m[i] - model.gap_m, model.distal_segments_per_m);
+      else if (n.status[i] == AxonStatus::waiting)
+        support = site_support;
       n.cumulative_hazard[i] += base * (1.0 - support);
       if (n.cumulative_hazard[i] >= n.death_threshold[i]) {
         n.alive[i] = 0;
@@ -103,11 +106,17 @@ void declare(ParameterRegistry& r) {
              .meaning = "fraction of axotomised sensory (DRG) neurons that die without trophic support",
              .source = "fitted to Vestergaard 1997 PMID 9368843 and Hart 2002 doi:10.1007/s00221-002-1100-2",
              .calibration = "E24,E25,E26"});
-  r.declare({.name = "neuron_survival.sensory_vulnerable_fraction_between_subject_cv", .unit = "1", .default_value = 0.15, .hard = {0, 2},
-             .plausible = {0.05, 0.4}, .species = "rat",
-             .meaning = "between-subject CV of neuron_survival.sensory_vulnerable_fraction (lognormal draw per subject in studies)",
-             .source = "assumption: the share of DRG neurons that die after axotomy varies between animals; normal DRG counts vary by 0.07 (Schmalbruch 1987), loss estimates more",
-             .varies = "neuron_survival.sensory_vulnerable_fraction"});
+  r.declare(
+      {.name = "neuron_survival.sensory_vulnerable_fraction_between_subject_cv",
+       .unit = "1",
+       .default_value = 0.15,
+       .hard = {0, 2},
+       .plausible = {0.05, 0.4},
+       .species = "rat",
+       .meaning = "between-subject CV of neuron_survival.sensory_vulnerable_fraction (lognormal draw per subject in studies)",
+       .source = "assumption: the share of DRG neurons that die after axotomy varies between animals; normal DRG counts vary by "
+                 "0.07 (Schmalbruch 1987), loss estimates more",
+       .varies = "neuron_survival.sensory_vulnerable_fraction"});
   r.declare({.name = "neuron_survival.motor_vulnerable_fraction",
              .unit = "1",
              .default_value = 0.0,
@@ -117,8 +126,12 @@ void declare(ParameterRegistry& r) {
              .meaning = "fraction of axotomised adult motoneurons that die (distal axotomy spares them)",
              .source = "assumption from E29 (adult distal motor axotomy: ~no loss; loss only <4 mm from the cord)",
              .calibration = "E29"});
-  r.declare({.name = "neuron_survival.motor_vulnerable_fraction_between_subject_cv", .unit = "1", .default_value = 0.15, .hard = {0, 2},
-             .plausible = {0.05, 0.4}, .species = "rat",
+  r.declare({.name = "neuron_survival.motor_vulnerable_fraction_between_subject_cv",
+             .unit = "1",
+             .default_value = 0.15,
+             .hard = {0, 2},
+             .plausible = {0.05, 0.4},
+             .species = "rat",
              .meaning = "between-subject CV of neuron_survival.motor_vulnerable_fraction (lognormal draw per subject in studies)",
              .source = "assumption, as for the sensory neurons",
              .varies = "neuron_survival.motor_vulnerable_fraction"});
@@ -145,14 +158,13 @@ void declare(ParameterRegistry& r) {
 }  // namespace
 
 void register_neuron_survival(Registry& registry) {
-  registry.add(MechanismEntry{
-      .name = "neuron_survival",
-      .summary = "death of axotomised neurons lacking trophic support",
-      .declare_parameters = declare,
-      .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
-        if (c.spec.injury == InjuryType::conduction_block) return nullptr;
-        return std::make_unique<NeuronSurvival>(c.parameters);
-      }});
+  registry.add(MechanismEntry{.name = "neuron_survival",
+                              .summary = "death of axotomised neurons lacking trophic support",
+                              .declare_parameters = declare,
+                              .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
+                                if (c.spec.injury == InjuryType::conduction_block) return nullptr;
+                                return std::make_unique<NeuronSurvival>(c.parameters);
+                              }});
 }
 
 }  // namespace bungner

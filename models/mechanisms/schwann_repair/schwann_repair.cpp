@@ -34,8 +34,8 @@ class SchwannRepair final : public Process {
         smoothing_radius_(static_cast<int>(std::lround(p.in("injury_site.agent_footprint", "um") / m.site->grid.dx_um))) {
     const char* factors[] = {"ngf", "bdnf", "gdnf", "nt3"};
     for (int f = 0; f < 4; ++f)
-      neurotrophin_[f] = site::pg_per_day_to_field(p.in(fmt::format("schwann_repair.{}_secretion", factors[f]), "pg/d")) *
-                         cells_per_agent_;
+      neurotrophin_[f] =
+          site::pg_per_day_to_field(p.in(fmt::format("schwann_repair.{}_secretion", factors[f]), "pg/d")) * cells_per_agent_;
     ccl2_ = site::pg_per_day_to_field(p.in("schwann_repair.ccl2_secretion", "pg/d")) * cells_per_agent_;
   }
 
@@ -165,61 +165,112 @@ class SchwannRepair final : public Process {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "schwann_repair.activation_rate", .unit = "1/d", .default_value = 1.0, .hard = {0, 100},
-             .plausible = {0.2, 5}, .species = "all",
+  r.declare({.name = "schwann_repair.activation_rate",
+             .unit = "1/d",
+             .default_value = 1.0,
+             .hard = {0, 100},
+             .plausible = {0.2, 5},
+             .species = "all",
              .meaning = "rate of c-Jun (repair programme) activation in denervated Schwann cells",
              .source = "assumption (c-Jun rises within 1-3 days of injury; Arthur-Farraj et al., Neuron 2012;75:633, "
                        "doi:10.1016/j.neuron.2012.06.021)"});
-  r.declare({.name = "schwann_repair.redifferentiation_rate", .unit = "1/d", .default_value = 0.1, .hard = {0, 100},
-             .plausible = {0.01, 1}, .species = "all",
+  r.declare({.name = "schwann_repair.redifferentiation_rate",
+             .unit = "1/d",
+             .default_value = 0.1,
+             .hard = {0, 100},
+             .plausible = {0.01, 1},
+             .species = "all",
              .meaning = "rate at which repair cells return to a myelinating state once axons are back",
              .source = "assumption"});
-  r.declare({.name = "schwann_repair.chronic_decline_time_constant", .unit = "d", .default_value = 49,
-             .hard = {1, 10000}, .plausible = {20, 200}, .species = "rat",
+  r.declare({.name = "schwann_repair.chronic_decline_time_constant",
+             .unit = "d",
+             .default_value = 49,
+             .hard = {1, 10000},
+             .plausible = {20, 200},
+             .species = "rat",
              .meaning = "time constant of the fall of the repair programme with time denervated",
              .source = "PMC6622714 Fig. 5 (E21, chronically denervated distal stump); c-Jun falls in chronic "
                        "denervation, Wagstaff et al., eLife 2021;10:e62232 (E23)",
              .calibration = "E21"});
-  r.declare({.name = "schwann_repair.repair_cell_elongation", .unit = "1", .default_value = 2.5, .hard = {1, 10},
-             .plausible = {1.5, 4}, .species = "mouse",
+  r.declare({.name = "schwann_repair.repair_cell_elongation",
+             .unit = "1",
+             .default_value = 2.5,
+             .hard = {1, 10},
+             .plausible = {1.5, 4},
+             .species = "mouse",
              .meaning = "length of a repair Schwann cell relative to a myelinating one",
              .source = "Gomez-Sanchez et al., J Neurosci 2017;37:9086, doi:10.1523/JNEUROSCI.1453-17.2017 (E19: 2-3x)",
              .calibration = "E19"});
-  r.declare({.name = "schwann_repair.elongation_time", .unit = "d", .default_value = 2, .hard = {0.01, 100},
-             .plausible = {0.5, 10}, .species = "all", .meaning = "time constant of repair-cell elongation",
+  r.declare({.name = "schwann_repair.elongation_time",
+             .unit = "d",
+             .default_value = 2,
+             .hard = {0.01, 100},
+             .plausible = {0.5, 10},
+             .species = "all",
+             .meaning = "time constant of repair-cell elongation",
              .source = "assumption"});
-  r.declare({.name = "schwann_repair.proliferation_rate", .unit = "1/d", .default_value = 0.5, .hard = {0, 10},
-             .plausible = {0.1, 2}, .species = "rat",
+  r.declare({.name = "schwann_repair.proliferation_rate",
+             .unit = "1/d",
+             .default_value = 0.5,
+             .hard = {0, 10},
+             .plausible = {0.1, 2},
+             .species = "rat",
              .meaning = "division rate of fully activated repair Schwann cells with room to grow",
              .source = "assumption, chosen so the labelling index is raised from day 2 to about day 8 (E50, "
                        "Clemence et al. 1989)",
              .calibration = "E50"});
-  r.declare({.name = "schwann_repair.carrying_capacity", .unit = "1", .default_value = 3.5, .hard = {1, 20},
-             .plausible = {1.5, 6}, .species = "rat",
+  r.declare({.name = "schwann_repair.carrying_capacity",
+             .unit = "1",
+             .default_value = 3.5,
+             .hard = {1, 20},
+             .plausible = {1.5, 6},
+             .species = "rat",
              .meaning = "Schwann-cell density at which proliferation stops, relative to normal nerve",
-             .source = "Salonen et al. 1988 (E51: 3.5-fold distal Schwann cells after regeneration)" "; identifier not verified, assumption-grade",
+             .source = "Salonen et al. 1988 (E51: 3.5-fold distal Schwann cells after regeneration)"
+                       "; identifier not verified, assumption-grade",
              .calibration = "E51"});
-  r.declare({.name = "schwann_repair.migration_speed", .unit = "mm/d", .default_value = 0.6, .hard = {0, 20},
-             .plausible = {0.1, 3}, .species = "mouse",
+  r.declare({.name = "schwann_repair.migration_speed",
+             .unit = "mm/d",
+             .default_value = 0.6,
+             .hard = {0, 20},
+             .plausible = {0.1, 3},
+             .species = "mouse",
              .meaning = "migration speed of repair Schwann cells along vessels or bands",
              .source = "assumption, chosen so Schwann cords reach into a mouse bridge by day 4-5 (E17, E49)",
              .calibration = "E17, E49"});
-  r.declare({.name = "schwann_repair.vessel_threshold", .unit = "1", .default_value = 0.2, .hard = {0, 1},
-             .plausible = {0.05, 0.8}, .species = "all",
+  r.declare({.name = "schwann_repair.vessel_threshold",
+             .unit = "1",
+             .default_value = 0.2,
+             .hard = {0, 1},
+             .plausible = {0.05, 0.8},
+             .species = "all",
              .meaning = "vascular density a bridge voxel needs before Schwann cells can enter it",
              .source = "assumption (Schwann cells migrate only along vessels, Cattin et al., Cell 2015;162:1127, "
                        "doi:10.1016/j.cell.2015.07.021, E18)"});
-  r.declare({.name = "schwann_repair.band_formation_rate", .unit = "1/d", .default_value = 0.33, .hard = {0, 100},
-             .plausible = {0.05, 3}, .species = "all",
-             .meaning = "rate at which repair cells line up into Büngner bands", .source = "assumption"});
+  r.declare({.name = "schwann_repair.band_formation_rate",
+             .unit = "1/d",
+             .default_value = 0.33,
+             .hard = {0, 100},
+             .plausible = {0.05, 3},
+             .species = "all",
+             .meaning = "rate at which repair cells line up into Büngner bands",
+             .source = "assumption"});
   const char* factors[][2] = {{"ngf", "NGF"}, {"bdnf", "BDNF"}, {"gdnf", "GDNF"}, {"nt3", "NT-3"}};
   for (const auto& f : factors)
-    r.declare({.name = fmt::format("schwann_repair.{}_secretion", f[0]), .unit = "pg/d", .default_value = 1e-3,
-               .hard = {0, 1}, .plausible = {1e-5, 1e-1}, .species = "all",
+    r.declare({.name = fmt::format("schwann_repair.{}_secretion", f[0]),
+               .unit = "pg/d",
+               .default_value = 1e-3,
+               .hard = {0, 1},
+               .plausible = {1e-5, 1e-1},
+               .species = "all",
                .meaning = fmt::format("{} secreted per repair Schwann cell", f[1]),
                .source = "assumption (order of cultured Schwann-cell secretion, ~100 pg/mL per 1e5 cells per day)"});
-  r.declare({.name = "schwann_repair.ccl2_secretion", .unit = "pg/d", .default_value = 2e-3, .hard = {0, 1},
-             .plausible = {1e-5, 1e-1}, .species = "all",
+  r.declare({.name = "schwann_repair.ccl2_secretion",
+             .unit = "pg/d",
+             .default_value = 2e-3,
+             .hard = {0, 1},
+             .plausible = {1e-5, 1e-1},
+             .species = "all",
              .meaning = "CCL2 (MCP-1) secreted per repair Schwann cell",
              .source = "assumption (Schwann cells are the main early source of MCP-1, Toews et al. 1998)"});
 }

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <vector>
 
+#include "../../signals.hpp"
 #include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
-#include "../../signals.hpp"
 
 namespace bungner {
 namespace {
@@ -108,26 +108,45 @@ class SchwannSupport final : public Process {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "schwann_support.decline_time_constant", .unit = "d", .default_value = 54,
-             .hard = {1, 10000}, .plausible = {20, 200}, .species = "rat",
+  r.declare({.name = "schwann_support.decline_time_constant",
+             .unit = "d",
+             .default_value = 54,
+             .hard = {1, 10000},
+             .plausible = {20, 200},
+             .species = "rat",
              .meaning = "time constant of the loss of Schwann-cell support in a denervated distal nerve segment",
              .source = "fitted to E21 (Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5: motor units "
                        "fall with time constant 49 d): in the 1D nerve segments beyond the first keep declining "
                        "until axons reach them, so the whole nerve's measured decline is faster than each "
                        "segment's; 54 d reproduces 49 d at delays of 49 and 98 d",
              .calibration = "E21"});
-  r.declare({.name = "schwann_support.decline_time_constant_between_subject_cv", .unit = "1", .default_value = 0.2, .hard = {0, 2},
-             .plausible = {0.05, 0.5}, .species = "rat",
-             .meaning = "between-subject CV of schwann_support.decline_time_constant (lognormal draw per subject in studies)",
-             .source = "assumption: no between-animal data on the decline of distal support under chronic denervation (group fits only)",
-             .varies = "schwann_support.decline_time_constant"});
-  r.declare({.name = "schwann_support.floor", .unit = "1", .default_value = 0.05, .hard = {0, 1},
-             .plausible = {0, 0.3}, .species = "rat",
+  r.declare(
+      {.name = "schwann_support.decline_time_constant_between_subject_cv",
+       .unit = "1",
+       .default_value = 0.2,
+       .hard = {0, 2},
+       .plausible = {0.05, 0.5},
+       .species = "rat",
+       .meaning = "between-subject CV of schwann_support.decline_time_constant (lognormal draw per subject in studies)",
+       .source =
+           "assumption: no between-animal data on the decline of distal support under chronic denervation (group fits only)",
+       .varies = "schwann_support.decline_time_constant"});
+  r.declare({.name = "schwann_support.floor",
+             .unit = "1",
+             .default_value = 0.05,
+             .hard = {0, 1},
+             .plausible = {0, 0.3},
+             .species = "rat",
              .meaning = "support left after very long denervation (fraction of axons still entering)",
              .source = "assumption (Sulaiman & Gordon 2000: ~5-10% regenerate into 6-month denervated stumps)"});
-  r.declare({.name = "schwann_support.recovery_time_constant", .unit = "d", .default_value = 30,
-             .hard = {1, 10000}, .plausible = {5, 120}, .species = "all",
-             .meaning = "time constant of recovery of support once axons have regrown", .source = "assumption"});
+  r.declare({.name = "schwann_support.recovery_time_constant",
+             .unit = "d",
+             .default_value = 30,
+             .hard = {1, 10000},
+             .plausible = {5, 120},
+             .species = "all",
+             .meaning = "time constant of recovery of support once axons have regrown",
+             .source = "assumption"});
 }
 
 }  // namespace

@@ -67,14 +67,14 @@ TEST(DistalNerve, SegmentsDeclineUntilTheFirstAxonsReachThem) {
 }
 
 struct DistalOutcome {
-  std::map<std::uint16_t, double> lost_share;        ///< per target: entered axons stopped on the way
-  std::map<std::uint16_t, double> days_per_mm;       ///< per target: mean travel time per mm
+  std::map<std::uint16_t, double> lost_share;   ///< per target: entered axons stopped on the way
+  std::map<std::uint16_t, double> days_per_mm;  ///< per target: mean travel time per mm
 };
 
 DistalOutcome distal_outcome(double delay_days) {
   const double end = delay_days + 150;
-  Simulation sim(compile(rat_nerve, {{"repair.timing", std::to_string(delay_days) + " d"},
-                                     {"simulation.duration", std::to_string(end) + " d"}}));
+  Simulation sim(compile(
+      rat_nerve, {{"repair.timing", std::to_string(delay_days) + " d"}, {"simulation.duration", std::to_string(end) + " d"}}));
   sim.advance_to(static_cast<std::int64_t>(end * seconds_per_day));
   const NeuronPopulation& n = sim.state().neurons;
   const auto& targets = sim.model().targets();
@@ -110,9 +110,9 @@ std::uint16_t target_index(const Model& m, const std::string& name) {
 // more slowly. An immediate repair loses none on the way.
 TEST(DistalNerve, DelayedRepairLosesMoreAxonsOnTheWayToFartherTargets) {
   const auto model = compile(rat_nerve);
-  const auto gastrocnemius = target_index(*model, "gastrocnemius");      // 25 mm
-  const auto tibialis = target_index(*model, "tibialis_anterior");       // 35 mm
-  const auto skin = target_index(*model, "plantar_skin");                // 60 mm
+  const auto gastrocnemius = target_index(*model, "gastrocnemius");  // 25 mm
+  const auto tibialis = target_index(*model, "tibialis_anterior");   // 35 mm
+  const auto skin = target_index(*model, "plantar_skin");            // 60 mm
   const DistalOutcome fresh = distal_outcome(0);
   for (const auto& [t, share] : fresh.lost_share) EXPECT_EQ(share, 0.0) << "target " << t;
   const DistalOutcome late = distal_outcome(90);

@@ -8,9 +8,9 @@
 #include <cmath>
 #include <limits>
 
+#include "../../signals.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
-#include "../../signals.hpp"
 
 namespace bungner {
 namespace {
@@ -48,9 +48,8 @@ class SiteAxons final : public Process {
                      (m.repair == RepairType::direct_suture || m.repair == RepairType::autograft ||
                       m.repair == RepairType::decellularized_allograft)),
         gap_m_(m.injury == InjuryType::transection ? m.gap_m : 0.0),
-        normal_axons_per_voxel_(static_cast<double>(m.motor_neurons + m.sensory_neurons) *
-                                m.site->grid.dx_um * m.site->grid.dx_um /
-                                (3.14159265358979 * m.site->nerve_radius_um * m.site->nerve_radius_um)) {}
+        normal_axons_per_voxel_(static_cast<double>(m.motor_neurons + m.sensory_neurons) * m.site->grid.dx_um *
+                                m.site->grid.dx_um / (3.14159265358979 * m.site->nerve_radius_um * m.site->nerve_radius_um)) {}
 
   std::string_view name() const override { return "site_axons"; }
 
@@ -139,8 +138,7 @@ class SiteAxons final : public Process {
         std::array<double, 3> d{};
         double norm = 0;
         for (int q = 0; q < 3; ++q) {
-          d[q] = a.heading[q] + guide * sense * o[q] + (gn > 0 ? chemotropism_ * grad_a[q] / gn : 0.0) +
-                 wander_ * noise[q];
+          d[q] = a.heading[q] + guide * sense * o[q] + (gn > 0 ? chemotropism_ * grad_a[q] / gn : 0.0) + wander_ * noise[q];
           norm += d[q] * d[q];
         }
         norm = std::sqrt(norm);
@@ -154,7 +152,9 @@ class SiteAxons final : public Process {
         }
         const auto nijk = g.voxel_of(next);
         const std::size_t w = g.index(nijk[0], nijk[1], nijk[2]);
-        const bool inside = next[1] * next[1] + next[2] * next[2] < std::pow(L.lumen_radius_um > 0 && L.zone[w] == Zone::bridge ? L.lumen_radius_um : L.nerve_radius_um, 2);
+        const bool inside =
+            next[1] * next[1] + next[2] * next[2] <
+            std::pow(L.lumen_radius_um > 0 && L.zone[w] == Zone::bridge ? L.lumen_radius_um : L.nerve_radius_um, 2);
         if (step <= 0 || !L.in_nerve(w) || !inside || substrate_factor(s, L, w) <= 0) {
           a.heading = site::random_direction(stream);
           if (a.heading[0] < 0) a.heading[0] = -a.heading[0];
@@ -217,8 +217,8 @@ class SiteAxons final : public Process {
         const auto& p0 = a.points[q];
         const auto& p1 = a.points[q + 1];
         const std::size_t v = site::voxel_at(g, 0.5 * (p0[0] + p1[0]), 0.5 * (p0[1] + p1[1]), 0.5 * (p0[2] + p1[2]));
-        const bool supported = L.zone[v] == Zone::proximal_stump || (crush_ && L.zone[v] == Zone::distal_stump) ||
-                               s.band[v] >= support_threshold_;
+        const bool supported =
+            L.zone[v] == Zone::proximal_stump || (crush_ && L.zone[v] == Zone::distal_stump) || s.band[v] >= support_threshold_;
         if (!supported) continue;
         double& d = a.diameter_um[q];
         d = target_d + (d - target_d) * keep_d;
@@ -234,65 +234,127 @@ class SiteAxons final : public Process {
   double onset_s_, onset_spread_, speed_um_per_s_, speed_spread_, crossing_median_s_, crossing_spread_;
   double matrix_factor_, graft_factor_, stump_factor_, guidance_, chemotropism_, wander_;
   double matrix_threshold_, support_threshold_;
-  double motor_diameter_, sensory_diameter_, sprout_diameter_, diameter_tau_s_, myelination_threshold_, g_ratio_,
-      myelin_tau_s_;
+  double motor_diameter_, sensory_diameter_, sprout_diameter_, diameter_tau_s_, myelination_threshold_, g_ratio_, myelin_tau_s_;
   bool crush_, suture_line_;
   double gap_m_;
   double normal_axons_per_voxel_;
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "site_axons.matrix_speed_factor", .unit = "1", .default_value = 0.15, .hard = {0, 1},
-             .plausible = {0, 0.6}, .species = "all",
+  r.declare({.name = "site_axons.matrix_speed_factor",
+             .unit = "1",
+             .default_value = 0.15,
+             .hard = {0, 1},
+             .plausible = {0, 0.6},
+             .species = "all",
              .meaning = "speed of a cone on bare fibrin matrix (no Schwann cells) relative to a Büngner band",
              .source = "assumption (axons lag behind Schwann cells in a bridge; Cattin et al. 2015)"});
-  r.declare({.name = "site_axons.basal_lamina_speed_factor", .unit = "1", .default_value = 0.5, .hard = {0, 1},
-             .plausible = {0.1, 1}, .species = "all",
+  r.declare({.name = "site_axons.basal_lamina_speed_factor",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 1},
+             .plausible = {0.1, 1},
+             .species = "all",
              .meaning = "speed of a cone in a graft's basal-lamina tubes without Schwann cells",
              .source = "assumption (acellular grafts support slower regeneration than autografts)"});
-  r.declare({.name = "site_axons.unbanded_stump_speed_factor", .unit = "1", .default_value = 0.6, .hard = {0, 1},
-             .plausible = {0.1, 1}, .species = "all",
+  r.declare({.name = "site_axons.unbanded_stump_speed_factor",
+             .unit = "1",
+             .default_value = 0.6,
+             .hard = {0, 1},
+             .plausible = {0.1, 1},
+             .species = "all",
              .meaning = "speed of a cone in a transected distal stump before bands form",
              .source = "assumption"});
-  r.declare({.name = "site_axons.band_guidance", .unit = "1", .default_value = 2.0, .hard = {0, 100},
-             .plausible = {0, 10}, .species = "all",
-             .meaning = "weight of band or vessel orientation in a cone's steering", .source = "assumption"});
-  r.declare({.name = "site_axons.chemotropism", .unit = "1", .default_value = 0.3, .hard = {0, 100},
-             .plausible = {0, 3}, .species = "all",
+  r.declare({.name = "site_axons.band_guidance",
+             .unit = "1",
+             .default_value = 2.0,
+             .hard = {0, 100},
+             .plausible = {0, 10},
+             .species = "all",
+             .meaning = "weight of band or vessel orientation in a cone's steering",
+             .source = "assumption"});
+  r.declare({.name = "site_axons.chemotropism",
+             .unit = "1",
+             .default_value = 0.3,
+             .hard = {0, 100},
+             .plausible = {0, 3},
+             .species = "all",
              .meaning = "weight of the neurotrophin gradient (GDNF+BDNF for motor, NGF+NT-3 for sensory axons)",
              .source = "assumption"});
-  r.declare({.name = "site_axons.wander", .unit = "1", .default_value = 0.3, .hard = {0, 100}, .plausible = {0, 2},
-             .species = "all", .meaning = "weight of random turning in a cone's steering", .source = "assumption"});
-  r.declare({.name = "site_axons.support_threshold", .unit = "1", .default_value = 0.3, .hard = {0, 1},
-             .plausible = {0.05, 0.9}, .species = "all",
+  r.declare({.name = "site_axons.wander",
+             .unit = "1",
+             .default_value = 0.3,
+             .hard = {0, 100},
+             .plausible = {0, 2},
+             .species = "all",
+             .meaning = "weight of random turning in a cone's steering",
+             .source = "assumption"});
+  r.declare({.name = "site_axons.support_threshold",
+             .unit = "1",
+             .default_value = 0.3,
+             .hard = {0, 1},
+             .plausible = {0.05, 0.9},
+             .species = "all",
              .meaning = "band maturity at which Schwann cells support a cone and myelinate an axon",
              .source = "assumption"});
-  r.declare({.name = "site_axons.motor_axon_diameter", .unit = "um", .default_value = 3.5, .hard = {0.1, 30},
-             .plausible = {1.5, 8}, .species = "rat",
+  r.declare({.name = "site_axons.motor_axon_diameter",
+             .unit = "um",
+             .default_value = 3.5,
+             .hard = {0.1, 30},
+             .plausible = {1.5, 8},
+             .species = "rat",
              .meaning = "diameter regenerated motor axons approach at the site",
              .source = "assumption (regenerated rat sciatic axons are smaller than normal 4-6 um ones)"});
-  r.declare({.name = "site_axons.sensory_axon_diameter", .unit = "um", .default_value = 2.8, .hard = {0.1, 30},
-             .plausible = {1, 8}, .species = "rat",
-             .meaning = "diameter regenerated myelinated sensory axons approach at the site", .source = "assumption"});
-  r.declare({.name = "site_axons.sprout_diameter", .unit = "um", .default_value = 0.5, .hard = {0.05, 5},
-             .plausible = {0.2, 1.5}, .species = "all", .meaning = "diameter of a fresh regenerating sprout",
+  r.declare({.name = "site_axons.sensory_axon_diameter",
+             .unit = "um",
+             .default_value = 2.8,
+             .hard = {0.1, 30},
+             .plausible = {1, 8},
+             .species = "rat",
+             .meaning = "diameter regenerated myelinated sensory axons approach at the site",
              .source = "assumption"});
-  r.declare({.name = "site_axons.diameter_time_constant", .unit = "d", .default_value = 30, .hard = {1, 10000},
-             .plausible = {7, 200}, .species = "all",
-             .meaning = "time constant of radial growth of a regenerated axon", .source = "assumption"});
-  r.declare({.name = "site_axons.myelination_threshold", .unit = "um", .default_value = 1.0, .hard = {0.1, 5},
-             .plausible = {0.5, 2}, .species = "all",
+  r.declare({.name = "site_axons.sprout_diameter",
+             .unit = "um",
+             .default_value = 0.5,
+             .hard = {0.05, 5},
+             .plausible = {0.2, 1.5},
+             .species = "all",
+             .meaning = "diameter of a fresh regenerating sprout",
+             .source = "assumption"});
+  r.declare({.name = "site_axons.diameter_time_constant",
+             .unit = "d",
+             .default_value = 30,
+             .hard = {1, 10000},
+             .plausible = {7, 200},
+             .species = "all",
+             .meaning = "time constant of radial growth of a regenerated axon",
+             .source = "assumption"});
+  r.declare({.name = "site_axons.myelination_threshold",
+             .unit = "um",
+             .default_value = 1.0,
+             .hard = {0.1, 5},
+             .plausible = {0.5, 2},
+             .species = "all",
              .meaning = "axon diameter above which Schwann cells myelinate it",
              .source = "assumption (the ~1 um calibre threshold of myelination; Voyvodic, Nature 1989;342:430, "
                        "doi:10.1038/342430a0)"});
-  r.declare({.name = "site_axons.mature_g_ratio", .unit = "1", .default_value = 0.6, .hard = {0.3, 0.95},
-             .plausible = {0.5, 0.8}, .species = "all",
+  r.declare({.name = "site_axons.mature_g_ratio",
+             .unit = "1",
+             .default_value = 0.6,
+             .hard = {0.3, 0.95},
+             .plausible = {0.5, 0.8},
+             .species = "all",
              .meaning = "g-ratio (axon / fibre diameter) that remyelination approaches",
              .source = "assumption (optimal g-ratio ~0.6; Chomiak & Hu, PLoS One 2009;4:e7754, "
                        "doi:10.1371/journal.pone.0007754)"});
-  r.declare({.name = "site_axons.myelination_time_constant", .unit = "d", .default_value = 21, .hard = {1, 10000},
-             .plausible = {7, 200}, .species = "all",
-             .meaning = "time constant of myelin thickening on a regenerated axon", .source = "assumption"});
+  r.declare({.name = "site_axons.myelination_time_constant",
+             .unit = "d",
+             .default_value = 21,
+             .hard = {1, 10000},
+             .plausible = {7, 200},
+             .species = "all",
+             .meaning = "time constant of myelin thickening on a regenerated axon",
+             .source = "assumption"});
 }
 
 }  // namespace

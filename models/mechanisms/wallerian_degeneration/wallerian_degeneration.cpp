@@ -10,8 +10,6 @@
 namespace bungner {
 namespace {
 
-using site::Zone;
-
 class WallerianDegeneration final : public Process {
  public:
   WallerianDegeneration(const ModelSpec& m, const ParameterSet& p)
@@ -82,28 +80,54 @@ class WallerianDegeneration final : public Process {
 
 void declare(ParameterRegistry& r) {
   const std::string beirowski = "Beirowski et al., BMC Neurosci 2005;6:6, doi:10.1186/1471-2202-6-6";
-  r.declare({.name = "wallerian_degeneration.latent_phase_transection", .unit = "h", .default_value = 37,
-             .hard = {0, 1000}, .plausible = {20, 80}, .species = "mouse",
+  r.declare({.name = "wallerian_degeneration.latent_phase_transection",
+             .unit = "h",
+             .default_value = 37,
+             .hard = {0, 1000},
+             .plausible = {20, 80},
+             .species = "mouse",
              .meaning = "time from transection to fragmentation of the axons at the cut",
-             .source = beirowski + " (E08: fragmentation at 37-42 h)", .calibration = "E08"});
-  r.declare({.name = "wallerian_degeneration.latent_phase_crush", .unit = "h", .default_value = 40,
-             .hard = {0, 1000}, .plausible = {20, 80}, .species = "mouse",
+             .source = beirowski + " (E08: fragmentation at 37-42 h)",
+             .calibration = "E08"});
+  r.declare({.name = "wallerian_degeneration.latent_phase_crush",
+             .unit = "h",
+             .default_value = 40,
+             .hard = {0, 1000},
+             .plausible = {20, 80},
+             .species = "mouse",
              .meaning = "time from crush to fragmentation of the axons at the crush",
-             .source = beirowski + " (E09: fragmentation at 40-44 h)", .calibration = "E09"});
-  r.declare({.name = "wallerian_degeneration.wave_speed", .unit = "mm/h", .default_value = 1.0, .hard = {0.001, 1000},
-             .plausible = {0.1, 20}, .species = "mouse",
+             .source = beirowski + " (E09: fragmentation at 40-44 h)",
+             .calibration = "E09"});
+  r.declare({.name = "wallerian_degeneration.wave_speed",
+             .unit = "mm/h",
+             .default_value = 1.0,
+             .hard = {0.001, 1000},
+             .plausible = {0.1, 20},
+             .species = "mouse",
              .meaning = "speed of the proximal-to-distal fragmentation wave",
              .source = "assumption, chosen so the 4 mm distal site fragments within the 37-42 h window of " + beirowski});
-  r.declare({.name = "wallerian_degeneration.fragmentation_time", .unit = "h", .default_value = 2, .hard = {0.01, 100},
-             .plausible = {0.5, 12}, .species = "all",
+  r.declare({.name = "wallerian_degeneration.fragmentation_time",
+             .unit = "h",
+             .default_value = 2,
+             .hard = {0.01, 100},
+             .plausible = {0.5, 12},
+             .species = "all",
              .meaning = "time constant of the loss of an axon segment once it fragments",
              .source = "assumption (fragmentation of a segment completes within hours, " + beirowski + ")"});
-  r.declare({.name = "wallerian_degeneration.proximal_dieback", .unit = "mm", .default_value = 0.5, .hard = {0, 20},
-             .plausible = {0, 3}, .species = "all",
+  r.declare({.name = "wallerian_degeneration.proximal_dieback",
+             .unit = "mm",
+             .default_value = 0.5,
+             .hard = {0, 20},
+             .plausible = {0, 3},
+             .species = "all",
              .meaning = "length of proximal stump whose axons degenerate back from the cut",
              .source = "assumption (traumatic degeneration back to the first node(s) of Ranvier)"});
-  r.declare({.name = "wallerian_degeneration.autophagy_rate", .unit = "1/d", .default_value = 0.04, .hard = {0, 100},
-             .plausible = {0.01, 2}, .species = "rat",
+  r.declare({.name = "wallerian_degeneration.autophagy_rate",
+             .unit = "1/d",
+             .default_value = 0.04,
+             .hard = {0, 100},
+             .plausible = {0.01, 2},
+             .species = "rat",
              .meaning = "rate at which fully activated repair Schwann cells at normal density digest their myelin",
              .source = "fitted with the inflammation rates to E12 (rat endoneurial macrophages peak at ~14 d, Taskinen & "
                        "Roytta 1997, PMID 9083556): slower debris clearance than in the mouse, whose preset sets 0.25/d "

@@ -2,9 +2,9 @@
 // what it releases now, and the culture time it needed. Observes the block msc.grafts.
 #include <fmt/format.h>
 
+#include "../../therapies/msc/cell_graft.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
-#include "../../therapies/msc/cell_graft.hpp"
 
 namespace bungner {
 namespace {
@@ -41,14 +41,32 @@ class CellGraftReadout final : public Readout {
 }  // namespace
 
 void register_cell_graft(Registry& registry) {
-  registry.add(ReadoutEntry{.name = "cell_graft",
-                            .summary = "transplanted cells per graft: cells delivered and surviving, Schwann-like share, "
-                                       "release of neurotrophins, VEGF (also per 1e6 cells) and IL-10, lasting bridge effect, preparation time",
-                            .declare_parameters = nullptr,
-                            .create = [](const CompileContext&) -> std::unique_ptr<Readout> {
-                              return std::make_unique<CellGraftReadout>();
-                            },
-      .observations = {"msc_cells", "msc_cells.*", "msc_delivered", "msc_delivered.*", "msc_surviving", "msc_surviving.*", "msc_schwann_like", "msc_schwann_like.*", "msc_neurotrophin_release", "msc_neurotrophin_release.*", "msc_vegf_release", "msc_vegf_release.*", "msc_vegf_per_million_cells", "msc_vegf_per_million_cells.*", "msc_il10_release", "msc_il10_release.*", "msc_bridge_speed_factor", "msc_bridge_speed_factor.*", "msc_preparation_time", "msc_preparation_time.*"}});
+  registry.add(ReadoutEntry{
+      .name = "cell_graft",
+      .summary = "transplanted cells per graft: cells delivered and surviving, Schwann-like share, "
+                 "release of neurotrophins, VEGF (also per 1e6 cells) and IL-10, lasting bridge effect, preparation time",
+      .declare_parameters = nullptr,
+      .create = [](const CompileContext&) -> std::unique_ptr<Readout> { return std::make_unique<CellGraftReadout>(); },
+      .observations = {"msc_cells",
+                       "msc_cells.*",
+                       "msc_delivered",
+                       "msc_delivered.*",
+                       "msc_surviving",
+                       "msc_surviving.*",
+                       "msc_schwann_like",
+                       "msc_schwann_like.*",
+                       "msc_neurotrophin_release",
+                       "msc_neurotrophin_release.*",
+                       "msc_vegf_release",
+                       "msc_vegf_release.*",
+                       "msc_vegf_per_million_cells",
+                       "msc_vegf_per_million_cells.*",
+                       "msc_il10_release",
+                       "msc_il10_release.*",
+                       "msc_bridge_speed_factor",
+                       "msc_bridge_speed_factor.*",
+                       "msc_preparation_time",
+                       "msc_preparation_time.*"}});
 }
 
 }  // namespace bungner

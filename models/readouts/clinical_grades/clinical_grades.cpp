@@ -17,8 +17,8 @@ class ClinicalGrades final : public Readout {
   explicit ClinicalGrades(const ParameterSet& p)
       : motor_{p.get("clinical_grades.motor_m1"), p.get("clinical_grades.motor_m2"), p.get("clinical_grades.motor_m3"),
                p.get("clinical_grades.motor_m4"), p.get("clinical_grades.motor_m5")},
-        sensory_{p.get("clinical_grades.sensory_s1"), p.get("clinical_grades.sensory_s2"),
-                 p.get("clinical_grades.sensory_s3"), p.get("clinical_grades.sensory_s4")},
+        sensory_{p.get("clinical_grades.sensory_s1"), p.get("clinical_grades.sensory_s2"), p.get("clinical_grades.sensory_s3"),
+                 p.get("clinical_grades.sensory_s4")},
         tinel_quantile_(p.get("clinical_grades.tinel_quantile")) {}
   std::string_view name() const override { return "clinical_grades"; }
 
@@ -83,11 +83,20 @@ void declare(ParameterRegistry& r) {
       {"sensory_s3", 30, "reinnervated fraction for S3: pain and touch without over-response", sensory_source},
       {"sensory_s4", 70, "reinnervated fraction for S4: complete recovery", sensory_source}};
   for (const auto& g : thresholds)
-    r.declare({.name = std::string("clinical_grades.") + g.name, .unit = "%", .default_value = g.value,
-               .hard = {0, 100}, .plausible = {0, 100}, .species = "human", .meaning = g.meaning,
+    r.declare({.name = std::string("clinical_grades.") + g.name,
+               .unit = "%",
+               .default_value = g.value,
+               .hard = {0, 100},
+               .plausible = {0, 100},
+               .species = "human",
+               .meaning = g.meaning,
                .source = g.source});
-  r.declare({.name = "clinical_grades.tinel_quantile", .unit = "1", .default_value = 0.9, .hard = {0, 1},
-             .plausible = {0.5, 1}, .species = "human",
+  r.declare({.name = "clinical_grades.tinel_quantile",
+             .unit = "1",
+             .default_value = 0.9,
+             .hard = {0, 1},
+             .plausible = {0.5, 1},
+             .species = "human",
              .meaning = "quantile of regenerating sensory tip positions at which the Tinel sign is elicited",
              .source = "assumption (the sign is felt over the most advanced sensory sprouts)"});
 }
@@ -102,8 +111,8 @@ void register_clinical_grades(Registry& registry) {
                               if (c.spec.species != "human") return nullptr;
                               return std::make_unique<ClinicalGrades>(c.parameters);
                             },
-      .observations = {"mrc_motor_grade.*", "mrc_sensory_grade.*", "tinel_sign_distance"},
-      .headline = {{140, "mrc_motor_grade."}, {150, "mrc_sensory_grade."}, {160, "tinel_sign_distance"}}});
+                            .observations = {"mrc_motor_grade.*", "mrc_sensory_grade.*", "tinel_sign_distance"},
+                            .headline = {{140, "mrc_motor_grade."}, {150, "mrc_sensory_grade."}, {160, "tinel_sign_distance"}}});
 }
 
 }  // namespace bungner

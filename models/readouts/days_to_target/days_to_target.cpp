@@ -49,14 +49,16 @@ void register_days_to_target(Registry& registry) {
       .summary = "time after injury at which the first axons reach each target [d]",
       .declare_parameters =
           [](ParameterRegistry& r) {
-            r.declare({.name = "days_to_target.arrival_fraction", .unit = "1", .default_value = 0.05,
-                       .hard = {0.0001, 1}, .plausible = {0.01, 0.5}, .species = "all",
+            r.declare({.name = "days_to_target.arrival_fraction",
+                       .unit = "1",
+                       .default_value = 0.05,
+                       .hard = {0.0001, 1},
+                       .plausible = {0.01, 0.5},
+                       .species = "all",
                        .meaning = "fraction of a target's axons that must have arrived for it to count as reached",
                        .source = "assumption (observation model: first functional contacts)"});
           },
-      .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
-        return std::make_unique<DaysToTarget>(c.parameters);
-      },
+      .create = [](const CompileContext& c) -> std::unique_ptr<Readout> { return std::make_unique<DaysToTarget>(c.parameters); },
       .observations = {"days_to_target.*"},
       .headline = {{40, "days_to_target."}}});
 }

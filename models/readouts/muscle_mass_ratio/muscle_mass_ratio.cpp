@@ -22,11 +22,13 @@ class MuscleMassRatio final : public Readout {
       out.push_back({"muscle_mass_ratio." + name, 100.0 * s.mass_ratio, "%"});
       // Grams where the preset knows the normal muscle's weight (what a balance reads).
       if (m.targets()[t].wet_weight_kg > 0)
-        out.push_back({"muscle_wet_weight." + name, 1e3 * m.targets()[t].wet_weight_kg * normal_weight_factor_ * s.mass_ratio, "g"});
+        out.push_back(
+            {"muscle_wet_weight." + name, 1e3 * m.targets()[t].wet_weight_kg * normal_weight_factor_ * s.mass_ratio, "g"});
       out.push_back({"muscle_innervation." + name, 100.0 * s.innervation, "%"});
       out.push_back({"muscle_receptivity." + name, 100.0 * s.receptivity, "%"});
     }
   }
+
  private:
   double normal_weight_factor_;
 };
@@ -34,31 +36,39 @@ class MuscleMassRatio final : public Readout {
 }  // namespace
 
 void register_muscle_mass_ratio(Registry& registry) {
-  registry.add(ReadoutEntry{.name = "muscle_mass_ratio",
-                            .summary = "muscle wet-weight ratio, innervation and receptivity [%], wet weight [g]; skin innervation",
-                            .declare_parameters =
-                                [](ParameterRegistry& r) {
-                                  r.declare({.name = "muscle_mass_ratio.normal_weight_factor", .unit = "1",
-                                             .default_value = 1, .hard = {0.1, 10}, .plausible = {0.7, 1.4},
-                                             .species = "all",
-                                             .meaning = "this subject's normal muscle wet weight relative to the "
-                                                        "preset's; ratios to the contralateral muscle do not depend on it",
-                                             .source = "assumption (1: the preset's normal weight)"});
-                                  r.declare({.name = "muscle_mass_ratio.normal_weight_factor_between_subject_cv",
-                                             .unit = "1", .default_value = 0.086, .hard = {0, 2},
-                                             .plausible = {0.03, 0.3}, .species = "rat",
-                                             .meaning = "between-subject CV of the normal muscle wet weight (lognormal)",
-                                             .source = "taken from E59 (Sci Rep 2023: rat gastrocnemius 1.98 +- "
-                                                       "0.17 g SD, CV 0.086); assumption that every muscle "
-                                                       "varies as the gastrocnemius",
-                                             .calibration = "E59",
-                                             .varies = "muscle_mass_ratio.normal_weight_factor"});
-                                },
-                            .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
-                              return std::make_unique<MuscleMassRatio>(c.parameters);
-                            },
-      .observations = {"muscle_mass_ratio.*", "muscle_wet_weight.*", "muscle_innervation.*", "muscle_receptivity.*", "skin_innervation.*"},
-      .headline = {{70, "muscle_mass_ratio."}, {120, "skin_innervation."}}});
+  registry.add(
+      ReadoutEntry{.name = "muscle_mass_ratio",
+                   .summary = "muscle wet-weight ratio, innervation and receptivity [%], wet weight [g]; skin innervation",
+                   .declare_parameters =
+                       [](ParameterRegistry& r) {
+                         r.declare({.name = "muscle_mass_ratio.normal_weight_factor",
+                                    .unit = "1",
+                                    .default_value = 1,
+                                    .hard = {0.1, 10},
+                                    .plausible = {0.7, 1.4},
+                                    .species = "all",
+                                    .meaning = "this subject's normal muscle wet weight relative to the "
+                                               "preset's; ratios to the contralateral muscle do not depend on it",
+                                    .source = "assumption (1: the preset's normal weight)"});
+                         r.declare({.name = "muscle_mass_ratio.normal_weight_factor_between_subject_cv",
+                                    .unit = "1",
+                                    .default_value = 0.086,
+                                    .hard = {0, 2},
+                                    .plausible = {0.03, 0.3},
+                                    .species = "rat",
+                                    .meaning = "between-subject CV of the normal muscle wet weight (lognormal)",
+                                    .source = "taken from E59 (Sci Rep 2023: rat gastrocnemius 1.98 +- "
+                                              "0.17 g SD, CV 0.086); assumption that every muscle "
+                                              "varies as the gastrocnemius",
+                                    .calibration = "E59",
+                                    .varies = "muscle_mass_ratio.normal_weight_factor"});
+                       },
+                   .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
+                     return std::make_unique<MuscleMassRatio>(c.parameters);
+                   },
+                   .observations = {"muscle_mass_ratio.*", "muscle_wet_weight.*", "muscle_innervation.*", "muscle_receptivity.*",
+                                    "skin_innervation.*"},
+                   .headline = {{70, "muscle_mass_ratio."}, {120, "skin_innervation."}}});
 }
 
 }  // namespace bungner

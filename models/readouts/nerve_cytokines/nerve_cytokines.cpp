@@ -1,8 +1,8 @@
 // The injured nerve's cytokines as an ELISA of a nerve homogenate sees them: TNF-alpha, IL-1beta
 // and IL-10 protein relative to the uninjured nerve (1 = baseline). Observes the cytokines mechanism's block.
+#include "../../mechanisms/cytokines/nerve_cytokines.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
-#include "../../mechanisms/cytokines/nerve_cytokines.hpp"
 
 namespace bungner {
 namespace {
@@ -27,13 +27,12 @@ class NerveCytokinesReadout final : public Readout {
 }  // namespace
 
 void register_nerve_cytokines(Registry& registry) {
-  registry.add(ReadoutEntry{.name = "nerve_cytokines",
-                            .summary = "TNF-alpha, IL-1beta and IL-10 of the injured nerve relative to the uninjured "
-                                       "nerve, and the M2 share of its recruited macrophages",
-                            .declare_parameters = nullptr,
-                            .create = [](const CompileContext&) -> std::unique_ptr<Readout> {
-                              return std::make_unique<NerveCytokinesReadout>();
-                            },
+  registry.add(ReadoutEntry{
+      .name = "nerve_cytokines",
+      .summary = "TNF-alpha, IL-1beta and IL-10 of the injured nerve relative to the uninjured "
+                 "nerve, and the M2 share of its recruited macrophages",
+      .declare_parameters = nullptr,
+      .create = [](const CompileContext&) -> std::unique_ptr<Readout> { return std::make_unique<NerveCytokinesReadout>(); },
       .observations = {"tnf_alpha_ratio", "il1_beta_ratio", "il10_ratio", "nerve_m2_share"}});
 }
 

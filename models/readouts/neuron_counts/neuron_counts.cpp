@@ -34,12 +34,11 @@ class NeuronCounts final : public Readout {
 }  // namespace
 
 void register_neuron_counts(Registry& registry) {
-  registry.add(ReadoutEntry{.name = "neuron_counts",
-                            .summary = "motor and sensory neuron survival [%]; regenerating motor axons",
-                            .declare_parameters = nullptr,
-                            .create = [](const CompileContext&) -> std::unique_ptr<Readout> {
-                              return std::make_unique<NeuronCounts>();
-                            },
+  registry.add(ReadoutEntry{
+      .name = "neuron_counts",
+      .summary = "motor and sensory neuron survival [%]; regenerating motor axons",
+      .declare_parameters = nullptr,
+      .create = [](const CompileContext&) -> std::unique_ptr<Readout> { return std::make_unique<NeuronCounts>(); },
       .observations = {"motor_neuron_survival", "sensory_neuron_survival", "regenerating_motor_axons"},
       .headline = {{10, "motor_neuron_survival"}, {20, "sensory_neuron_survival"}, {30, "regenerating_motor_axons"}}});
 }

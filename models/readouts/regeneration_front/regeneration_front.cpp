@@ -57,11 +57,16 @@ class RegenerationFront final : public Readout {
 void register_regeneration_front(Registry& registry) {
   registry.add(ReadoutEntry{
       .name = "regeneration_front",
-      .summary = "median and leading motor-axon front past the injury [mm]; distal Schwann-cell support at the repair and at each target [%]",
+      .summary = "median and leading motor-axon front past the injury [mm]; distal Schwann-cell support at the repair and at "
+                 "each target [%]",
       .declare_parameters =
           [](ParameterRegistry& r) {
-            r.declare({.name = "regeneration_front.leading_quantile", .unit = "1", .default_value = 0.99,
-                       .hard = {0.5, 1}, .plausible = {0.9, 1}, .species = "all",
+            r.declare({.name = "regeneration_front.leading_quantile",
+                       .unit = "1",
+                       .default_value = 0.99,
+                       .hard = {0.5, 1},
+                       .plausible = {0.9, 1},
+                       .species = "all",
                        .meaning = "quantile of motor-axon positions reported as the leading ('fastest axons') front",
                        .source = "assumption (observation model of the radiolabel leading edge, E03/E04)"});
           },

@@ -141,8 +141,12 @@ class SiteCells final : public Readout {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "site_cells.section_depth", .unit = "um", .default_value = 20, .hard = {0.1, 1000},
-             .plausible = {5, 60}, .species = "all",
+  r.declare({.name = "site_cells.section_depth",
+             .unit = "um",
+             .default_value = 20,
+             .hard = {0.1, 1000},
+             .plausible = {5, 60},
+             .species = "all",
              .meaning = "section thickness plus profile diameter when cell densities are counted per area "
                         "(Abercrombie: N_A = N_V (T + D))",
              .source = "assumption (10 um cryosections, ~10 um macrophage profiles)"});
@@ -158,7 +162,29 @@ void register_site_cells(Registry& registry) {
                               if (!c.spec.site) return nullptr;
                               return std::make_unique<SiteCells>(c.parameters);
                             },
-      .observations = {"site_schwann_cells", "site_repair_schwann_share", "bridge_schwann_cells", "repair_schwann_elongation", "distal_schwann_ratio", "distal_cjun", "site_macrophages", "site_m2_share", "distal_macrophage_density", "epineurial_macrophage_density", "distal_myelin_remaining", "myelin_cleared_by_autophagy", "distal_axon_integrity", "vessel_length", "bridge_po2", "bridge_vegf", "bridge_fibrin", "bridge_macrophages", "bridge_vascularised", "bridge_matrix_continuity", "bridge_schwann_coverage", "site_axon_front", "axons_through_site"}});
+                            .observations = {"site_schwann_cells",
+                                             "site_repair_schwann_share",
+                                             "bridge_schwann_cells",
+                                             "repair_schwann_elongation",
+                                             "distal_schwann_ratio",
+                                             "distal_cjun",
+                                             "site_macrophages",
+                                             "site_m2_share",
+                                             "distal_macrophage_density",
+                                             "epineurial_macrophage_density",
+                                             "distal_myelin_remaining",
+                                             "myelin_cleared_by_autophagy",
+                                             "distal_axon_integrity",
+                                             "vessel_length",
+                                             "bridge_po2",
+                                             "bridge_vegf",
+                                             "bridge_fibrin",
+                                             "bridge_macrophages",
+                                             "bridge_vascularised",
+                                             "bridge_matrix_continuity",
+                                             "bridge_schwann_coverage",
+                                             "site_axon_front",
+                                             "axons_through_site"}});
 }
 
 }  // namespace bungner

@@ -44,8 +44,8 @@ class SiteHistology final : public Readout {
     const site::Layout& L = *m.site;
     const auto& axons = state.site->axons;
     if (L.gap_end_um > L.gap_start_um)
-      out.push_back({"axons_mid_gap", static_cast<double>(section(axons, 0.5 * (L.gap_start_um + L.gap_end_um)).size()),
-                     "axons"});
+      out.push_back(
+          {"axons_mid_gap", static_cast<double>(section(axons, 0.5 * (L.gap_start_um + L.gap_end_um)).size()), "axons"});
     const auto distal = section(axons, L.distal_section_um);
     std::vector<double> g_ratio, diameter, myelin;
     for (const auto& p : distal) {
@@ -61,8 +61,7 @@ class SiteHistology final : public Readout {
     };
     out.push_back({"axons_distal_section", static_cast<double>(distal.size()), "axons"});
     out.push_back({"myelinated_share_distal",
-                   distal.empty() ? 0.0 : 100.0 * static_cast<double>(g_ratio.size()) / static_cast<double>(distal.size()),
-                   "%"});
+                   distal.empty() ? 0.0 : 100.0 * static_cast<double>(g_ratio.size()) / static_cast<double>(distal.size()), "%"});
     out.push_back({"axon_diameter_distal", mean(diameter), "um"});
     out.push_back({"myelin_thickness_distal", mean(myelin), "um"});
     out.push_back({"g_ratio_distal", mean(g_ratio), "1"});
@@ -74,14 +73,16 @@ class SiteHistology final : public Readout {
 }  // namespace
 
 void register_site_histology(Registry& registry) {
-  registry.add(ReadoutEntry{.name = "site_histology",
-                            .summary = "axon counts at mid-gap and a distal section; myelination and g-ratio",
-                            .declare_parameters = nullptr,
-                            .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
-                              if (!c.spec.site) return nullptr;
-                              return std::make_unique<SiteHistology>();
-                            },
-      .observations = {"axons_mid_gap", "axons_distal_section", "myelinated_share_distal", "axon_diameter_distal", "myelin_thickness_distal", "g_ratio_distal", "g_ratio_distal_p10", "g_ratio_distal_p90"}});
+  registry.add(
+      ReadoutEntry{.name = "site_histology",
+                   .summary = "axon counts at mid-gap and a distal section; myelination and g-ratio",
+                   .declare_parameters = nullptr,
+                   .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
+                     if (!c.spec.site) return nullptr;
+                     return std::make_unique<SiteHistology>();
+                   },
+                   .observations = {"axons_mid_gap", "axons_distal_section", "myelinated_share_distal", "axon_diameter_distal",
+                                    "myelin_thickness_distal", "g_ratio_distal", "g_ratio_distal_p10", "g_ratio_distal_p90"}});
 }
 
 }  // namespace bungner

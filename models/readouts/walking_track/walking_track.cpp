@@ -30,8 +30,8 @@ class WalkingTrack final : public Readout {
     }
     if (axons[0] <= 0 || axons[1] <= 0) return;  // the SFI needs both branches
     const double deficit = tibial_weight_ * (1 - force[0] / axons[0]) + (1 - tibial_weight_) * (1 - force[1] / axons[1]);
-    out.push_back({"sciatic_functional_index",
-                   sfi(print_length_ * deficit, -toe_spread_ * deficit, -intermediate_ * deficit), "SFI"});
+    out.push_back(
+        {"sciatic_functional_index", sfi(print_length_ * deficit, -toe_spread_ * deficit, -intermediate_ * deficit), "SFI"});
   }
 
  private:
@@ -42,23 +42,39 @@ class WalkingTrack final : public Readout {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "walking_track.tibial_weight", .unit = "1", .default_value = 0.6, .hard = {0, 1},
-             .plausible = {0.3, 0.9}, .species = "rat",
+  r.declare({.name = "walking_track.tibial_weight",
+             .unit = "1",
+             .default_value = 0.6,
+             .hard = {0, 1},
+             .plausible = {0.3, 0.9},
+             .species = "rat",
              .meaning = "weight of the tibial (vs peroneal) force deficit in the footprint changes",
              .source = "assumption (plantar flexors and intrinsic foot muscles are tibial-innervated)"});
-  r.declare({.name = "walking_track.print_length_factor_max", .unit = "1", .default_value = 0.35, .hard = {0, 2},
-             .plausible = {0.1, 0.8}, .species = "rat",
+  r.declare({.name = "walking_track.print_length_factor_max",
+             .unit = "1",
+             .default_value = 0.35,
+             .hard = {0, 2},
+             .plausible = {0.1, 0.8},
+             .species = "rat",
              .meaning = "relative increase of print length (PLF) with complete sciatic denervation",
              .source = "assumption, set with the two toe factors so complete denervation gives SFI = -100 "
                        "(Bain, Mackinnon & Hunter 1989 PMID 2909054, E45)",
              .calibration = "E45"});
-  r.declare({.name = "walking_track.toe_spread_factor_max", .unit = "1", .default_value = 0.65, .hard = {0, 1},
-             .plausible = {0.3, 0.9}, .species = "rat",
+  r.declare({.name = "walking_track.toe_spread_factor_max",
+             .unit = "1",
+             .default_value = 0.65,
+             .hard = {0, 1},
+             .plausible = {0.3, 0.9},
+             .species = "rat",
              .meaning = "relative decrease of toe spread 1-5 (TSF) with complete sciatic denervation",
              .source = "assumption, set so complete denervation gives SFI = -100 (Bain 1989, E45)",
              .calibration = "E45"});
-  r.declare({.name = "walking_track.intermediate_toe_factor_max", .unit = "1", .default_value = 0.5,
-             .hard = {0, 1}, .plausible = {0.2, 0.9}, .species = "rat",
+  r.declare({.name = "walking_track.intermediate_toe_factor_max",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 1},
+             .plausible = {0.2, 0.9},
+             .species = "rat",
              .meaning = "relative decrease of intermediate toe spread 2-4 (ITF) with complete sciatic denervation",
              .source = "assumption, set so complete denervation gives SFI = -100 (Bain 1989, E45)",
              .calibration = "E45"});
@@ -67,12 +83,11 @@ void declare(ParameterRegistry& r) {
 }  // namespace
 
 void register_walking_track(Registry& registry) {
-  registry.add(ReadoutEntry{.name = "walking_track",
-                            .summary = "sciatic functional index (Bain 1989) from tibial and peroneal muscle force",
-                            .declare_parameters = declare,
-                            .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
-                              return std::make_unique<WalkingTrack>(c.parameters);
-                            },
+  registry.add(ReadoutEntry{
+      .name = "walking_track",
+      .summary = "sciatic functional index (Bain 1989) from tibial and peroneal muscle force",
+      .declare_parameters = declare,
+      .create = [](const CompileContext& c) -> std::unique_ptr<Readout> { return std::make_unique<WalkingTrack>(c.parameters); },
       .observations = {"sciatic_functional_index"},
       .headline = {{130, "sciatic_functional_index"}}});
 }

@@ -19,9 +19,7 @@ class Cyclosporine final : public treatment::Therapy {
 
   std::string_view name() const override { return "cyclosporine"; }
 
-  void declare_state(StateLayout& layout) override {
-    loss_ = signals::bridge_loss_factor(layout);
-  }
+  void declare_state(StateLayout& layout) override { loss_ = signals::bridge_loss_factor(layout); }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (!window_.covers(tick.time_s)) return;
@@ -35,8 +33,12 @@ class Cyclosporine final : public treatment::Therapy {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "cyclosporine.bridge_loss_factor", .unit = "1", .default_value = 0, .hard = {0, 1},
-             .plausible = {0, 1}, .species = "rat",
+  r.declare({.name = "cyclosporine.bridge_loss_factor",
+             .unit = "1",
+             .default_value = 0,
+             .hard = {0, 1},
+             .plausible = {0, 1},
+             .species = "rat",
              .meaning = "factor on the share of axons lost crossing a gap repair while cyclosporine is given",
              .source = "assumption, fitted to E64 (McGrath AM et al. 2018: through a 10 mm fibrin conduit 67 % of "
                        "motoneurons regenerate with cyclosporine alone, 64 % with cyclosporine and human MSCs, 105 %; "
@@ -52,13 +54,20 @@ void declare(ParameterRegistry& r) {
 void register_cyclosporine(Registry& registry) {
   using schema::Field;
   using schema::Kind;
-  Field item{.key = "cyclosporine", .kind = Kind::table,
-             .doc = "systemic cyclosporine A: immunosuppresses the host (cell grafts are not rejected) and reduces "
-                    "the axons lost in a bridge"};
+  Field item{.key = "cyclosporine",
+             .kind = Kind::table,
+             .doc =
+                 "systemic cyclosporine A: immunosuppresses the host (cell grafts are not rejected) and reduces "
+                 "the axons lost in a bridge"};
   item.children = {
-      Field{.key = "dose", .kind = Kind::quantity, .doc = "daily dose (recorded; the effects are those of an "
-                                                          "immunosuppressive dose)",
-            .unit = "mg/kg/day", .default_text = "15 mg/kg/day", .hard = {0, 1000}, .plausible = {1, 50}},
+      Field{.key = "dose",
+            .kind = Kind::quantity,
+            .doc = "daily dose (recorded; the effects are those of an "
+                   "immunosuppressive dose)",
+            .unit = "mg/kg/day",
+            .default_text = "15 mg/kg/day",
+            .hard = {0, 1000},
+            .plausible = {1, 50}},
       treatment::start_field(),
       treatment::duration_field(),
   };

@@ -22,8 +22,9 @@ std::string allograft(const std::string& therapies, const std::string& duration 
 }
 
 const std::string cyclosporine = "[[therapies]]\ntype = \"cyclosporine\"\n";
-const std::string xenograft = "[[therapies]]\ntype = \"msc\"\nsource = \"umbilical_cord\"\ndose = \"1e6 cells\"\n"
-                              "route = \"graft_surface\"\ndonor = \"xenogeneic\"\n";
+const std::string xenograft =
+    "[[therapies]]\ntype = \"msc\"\nsource = \"umbilical_cord\"\ndose = \"1e6 cells\"\n"
+    "route = \"graft_surface\"\ndonor = \"xenogeneic\"\n";
 
 TEST(TherapyCyclosporine, KeepsXenogeneicCellsLikeTheGraftsOwnImmunosuppression) {
   auto at_day_7 = [](const std::string& therapies) {

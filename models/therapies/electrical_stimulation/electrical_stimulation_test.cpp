@@ -84,7 +84,8 @@ type = "electrical_stimulation"
   EXPECT_EQ(d[0].where.line, 14);
   EXPECT_NE(d[0].message.find("after the end of the simulation"), std::string::npos) << d[0].message;
 
-  d = errors_of(std::string(femoral_suture) + "[[therapies]]\ntype = \"vitamin_d\"\ndose = \"500 IU/kg/day\"\nstart = \"90 d\"\n");
+  d = errors_of(std::string(femoral_suture) +
+                "[[therapies]]\ntype = \"vitamin_d\"\ndose = \"500 IU/kg/day\"\nstart = \"90 d\"\n");
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].key, "therapies[0].start");
   EXPECT_EQ(d[0].where.line, 15);

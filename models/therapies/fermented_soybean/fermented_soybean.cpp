@@ -18,9 +18,7 @@ class FermentedSoybean final : public treatment::Therapy {
 
   std::string_view name() const override { return "fermented_soybean"; }
 
-  void declare_state(StateLayout& layout) override {
-    hazard_ = signals::neuron_death_hazard_factor(layout);
-  }
+  void declare_state(StateLayout& layout) override { hazard_ = signals::neuron_death_hazard_factor(layout); }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (window_.covers(tick.time_s)) state.write(hazard_, hazard_factor_);
@@ -33,8 +31,12 @@ class FermentedSoybean final : public treatment::Therapy {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "fermented_soybean.protection", .unit = "1", .default_value = 0.0, .hard = {0, 1},
-             .plausible = {0, 0.3}, .species = "all",
+  r.declare({.name = "fermented_soybean.protection",
+             .unit = "1",
+             .default_value = 0.0,
+             .hard = {0, 1},
+             .plausible = {0, 0.3},
+             .species = "all",
              .meaning = "fractional reduction of the neuron death hazard while fermented soybean is given",
              .source = "assumption: 0, no quantitative evidence (natto lowered apoptosis and inflammation after "
                        "sciatic crush together with stem cells, Pan HC et al. J Biomed Sci 2009;16:75, identifier "
@@ -48,8 +50,12 @@ void register_fermented_soybean(Registry& registry) {
   using schema::Kind;
   Field item{.key = "fermented_soybean", .kind = Kind::table, .doc = "fermented soybean (natto) by mouth"};
   item.children = {
-      Field{.key = "dose", .kind = Kind::quantity, .doc = "daily amount (recorded)", .unit = "mg/day",
-            .default_text = "16 mg/day", .hard = {0, 1e6}},
+      Field{.key = "dose",
+            .kind = Kind::quantity,
+            .doc = "daily amount (recorded)",
+            .unit = "mg/day",
+            .default_text = "16 mg/day",
+            .hard = {0, 1e6}},
       treatment::start_field(),
       treatment::duration_field(),
   };

@@ -17,8 +17,8 @@ class LowLevelLaser final : public treatment::Therapy {
     start_s_ = static_cast<std::int64_t>(std::llround(schema::quantity(item, "start", "s")));
     end_s_ = start_s_ + *item["sessions"].value<std::int64_t>() * seconds_per_day;
     const double wavelength = schema::quantity(item, "wavelength", "nm");
-    const bool in_window = wavelength >= p.in("low_level_laser.min_wavelength", "nm") &&
-                           wavelength <= p.in("low_level_laser.max_wavelength", "nm");
+    const bool in_window =
+        wavelength >= p.in("low_level_laser.min_wavelength", "nm") && wavelength <= p.in("low_level_laser.max_wavelength", "nm");
     if (!in_window) return;
     speed_factor_ = 1.0 + p.get("low_level_laser.speed_gain");
     hazard_factor_ = 1.0 - p.get("low_level_laser.protection");
@@ -47,21 +47,42 @@ class LowLevelLaser final : public treatment::Therapy {
 };
 
 void declare(ParameterRegistry& r) {
-  const std::string rochkind = "Rochkind S et al. Photomed Laser Surg 2007;25:436 (780 nm, 21 daily sessions: better "
-                               "motor function than placebo at 6 months, direction only)";
-  r.declare({.name = "low_level_laser.speed_gain", .unit = "1", .default_value = 0.1, .hard = {0, 5},
-             .plausible = {0, 0.3}, .species = "all",
+  const std::string rochkind =
+      "Rochkind S et al. Photomed Laser Surg 2007;25:436 (780 nm, 21 daily sessions: better "
+      "motor function than placebo at 6 months, direction only)";
+  r.declare({.name = "low_level_laser.speed_gain",
+             .unit = "1",
+             .default_value = 0.1,
+             .hard = {0, 5},
+             .plausible = {0, 0.3},
+             .species = "all",
              .meaning = "fractional rise of the elongation speed during the course of sessions",
-             .source = "assumption; " + rochkind, .calibration = "E48"});
-  r.declare({.name = "low_level_laser.protection", .unit = "1", .default_value = 0.2, .hard = {0, 1},
-             .plausible = {0, 0.5}, .species = "all",
+             .source = "assumption; " + rochkind,
+             .calibration = "E48"});
+  r.declare({.name = "low_level_laser.protection",
+             .unit = "1",
+             .default_value = 0.2,
+             .hard = {0, 1},
+             .plausible = {0, 0.5},
+             .species = "all",
              .meaning = "fractional reduction of the neuron death hazard during the course of sessions",
-             .source = "assumption; " + rochkind, .calibration = "E48"});
-  r.declare({.name = "low_level_laser.min_wavelength", .unit = "nm", .default_value = 600, .hard = {100, 10000},
-             .plausible = {500, 700}, .species = "all", .meaning = "shortest wavelength that acts (red light)",
+             .source = "assumption; " + rochkind,
+             .calibration = "E48"});
+  r.declare({.name = "low_level_laser.min_wavelength",
+             .unit = "nm",
+             .default_value = 600,
+             .hard = {100, 10000},
+             .plausible = {500, 700},
+             .species = "all",
+             .meaning = "shortest wavelength that acts (red light)",
              .source = "assumption (the red to near-infrared window of photobiomodulation)"});
-  r.declare({.name = "low_level_laser.max_wavelength", .unit = "nm", .default_value = 1000, .hard = {100, 10000},
-             .plausible = {850, 1100}, .species = "all", .meaning = "longest wavelength that acts (near infrared)",
+  r.declare({.name = "low_level_laser.max_wavelength",
+             .unit = "nm",
+             .default_value = 1000,
+             .hard = {100, 10000},
+             .plausible = {850, 1100},
+             .species = "all",
+             .meaning = "longest wavelength that acts (near infrared)",
              .source = "assumption (the red to near-infrared window of photobiomodulation)"});
 }
 
@@ -72,12 +93,21 @@ void register_low_level_laser(Registry& registry) {
   using schema::Kind;
   Field item{.key = "low_level_laser", .kind = Kind::table, .doc = "low-level laser, one session a day"};
   item.children = {
-      Field{.key = "wavelength", .kind = Kind::quantity, .doc = "laser wavelength", .unit = "nm",
-            .default_text = "780 nm", .hard = {100, 10000}, .plausible = {600, 1000}},
-      Field{.key = "power", .kind = Kind::quantity, .doc = "output power (recorded)", .unit = "mW",
-            .default_text = "250 mW", .hard = {0, 100000}, .plausible = {1, 1000}},
-      Field{.key = "sessions", .kind = Kind::integer, .doc = "number of daily sessions", .default_text = "21",
-            .hard = {1, 3650}},
+      Field{.key = "wavelength",
+            .kind = Kind::quantity,
+            .doc = "laser wavelength",
+            .unit = "nm",
+            .default_text = "780 nm",
+            .hard = {100, 10000},
+            .plausible = {600, 1000}},
+      Field{.key = "power",
+            .kind = Kind::quantity,
+            .doc = "output power (recorded)",
+            .unit = "mW",
+            .default_text = "250 mW",
+            .hard = {0, 100000},
+            .plausible = {1, 1000}},
+      Field{.key = "sessions", .kind = Kind::integer, .doc = "number of daily sessions", .default_text = "21", .hard = {1, 3650}},
       treatment::start_field(),
   };
   registry.add(TherapyEntry{.name = "low_level_laser",

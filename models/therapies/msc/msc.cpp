@@ -1,9 +1,9 @@
 // Mesenchymal stem-cell therapy: adipose (AD), bone-marrow (BM) or umbilical-cord (UC, Wharton's
 // jelly) MSCs, undifferentiated or differentiated into Schwann-like cells, given at the repair
 // site (seeded on a graft, in a conduit lumen, injected into the stumps) or intravenously. The
-// graft is a pool of cells (the per-instance block msc.grafts, cell_graft.hpp) whose number, phenotype and paracrine release follow
-// from the time since it was given; five switchable mechanisms turn the release into effects on
-// neurons, the bridge and the distal Schwann cells. Equations and sources: README.md beside this file.
+// graft is a pool of cells (the per-instance block msc.grafts, cell_graft.hpp) whose number, phenotype and paracrine release
+// follow from the time since it was given; five switchable mechanisms turn the release into effects on neurons, the bridge and
+// the distal Schwann cells. Equations and sources: README.md beside this file.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -15,11 +15,11 @@
 
 #include "../../signals.hpp"
 #include "../treatment_window.hpp"
-#include "cell_graft.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 #include "bungner/site/site.hpp"
+#include "cell_graft.hpp"
 
 namespace bungner {
 namespace {
@@ -96,9 +96,8 @@ class MscTherapy final : public treatment::Therapy {
     persistent_s_ = p.in("msc.persistent_time_constant", "s") * survival_gain;
     const std::string donor = schema::string(item, "donor");
     if (donor != "autologous") {
-      const double tau = p.in(donor == "allogeneic" ? "msc.allogeneic_rejection_time_constant"
-                                                    : "msc.xenogeneic_rejection_time_constant",
-                              "s");
+      const double tau =
+          p.in(donor == "allogeneic" ? "msc.allogeneic_rejection_time_constant" : "msc.xenogeneic_rejection_time_constant", "s");
       rejection_per_s_ = 1.0 / tau;
       suppressed_rejection_per_s_ = p.get("msc.immunosuppression_factor") / tau;
       // Immunosuppressed: throughout by the item's own key, or while a cyclosporine course of
@@ -111,8 +110,10 @@ class MscTherapy final : public treatment::Therapy {
                 [](const treatment::Window& a, const treatment::Window& b) { return a.start_s < b.start_s; });
       std::vector<treatment::Window> merged;
       for (const treatment::Window& w : suppression_)
-        if (!merged.empty() && w.start_s <= merged.back().end_s) merged.back().end_s = std::max(merged.back().end_s, w.end_s);
-        else merged.push_back(w);
+        if (!merged.empty() && w.start_s <= merged.back().end_s)
+          merged.back().end_s = std::max(merged.back().end_s, w.end_s);
+        else
+          merged.push_back(w);
       suppression_ = std::move(merged);
     }
 
@@ -131,8 +132,7 @@ class MscTherapy final : public treatment::Therapy {
     std::vector<std::string> off;
     if (const toml::array* a = item["ablate"].as_array())
       for (const auto& v : *a) off.push_back(v.value_or(std::string{}));
-    for (std::size_t k = 0; k < mechanisms.size(); ++k)
-      on_[k] = std::find(off.begin(), off.end(), mechanisms[k]) == off.end();
+    for (std::size_t k = 0; k < mechanisms.size(); ++k) on_[k] = std::find(off.begin(), off.end(), mechanisms[k]) == off.end();
 
     preparation_days_ = p.in("msc.expansion_time", "d") + (differentiated ? p.in("msc.differentiation_time", "d") : 0.0) +
                         (culture > 1.0 ? p.in("msc.spheroid_time", "d") : 0.0);
@@ -178,8 +178,8 @@ class MscTherapy final : public treatment::Therapy {
     const double age = t - static_cast<double>(given_s_);
     g.schwann_like = schwann_like_0_ * std::exp(-age / reversion_s_);
     g.primed = 1.0 - std::exp(-age / priming_s_);
-    const double expression = 1.0 + (primed_gain_ - 1.0) * g.primed * (1.0 - g.schwann_like) +
-                              (schwann_like_gain_ - 1.0) * g.schwann_like;
+    const double expression =
+        1.0 + (primed_gain_ - 1.0) * g.primed * (1.0 - g.schwann_like) + (schwann_like_gain_ - 1.0) * g.schwann_like;
     // The repair site's hypoxia before it is revascularised (the 1D pool; agents sense their own).
     const double hypoxia = std::exp(-std::max(0.0, t - repair_s_) / revascularisation_s_);
     if (m.site && state.site) {
@@ -216,8 +216,7 @@ class MscTherapy final : public treatment::Therapy {
 
  private:
   /// The graft's agents on the 3D site: placement when given, death, secretion, the totals.
-  void advance_agents(const Model& m, State& state, const Tick& tick, CellGraft& g, std::size_t graft,
-                      double expression) const {
+  void advance_agents(const Model& m, State& state, const Tick& tick, CellGraft& g, std::size_t graft, double expression) const {
     site::InjurySite& s = *state.site;
     const site::Layout& L = *m.site;
     agents::Agents& c = s.cells;
@@ -251,7 +250,8 @@ class MscTherapy final : public treatment::Therapy {
       il10 += n * il10_pg_per_day_;
       if (on_[neurotrophic_cones])
         for (std::size_t f = 0; f < neurotrophins.size(); ++f)
-          secretion.push_back({.voxel = v, .substrate = site::ngf + f,
+          secretion.push_back({.voxel = v,
+                               .substrate = site::ngf + f,
                                .secretion = site::pg_per_day_to_field(factor_pg_per_day_[f] * expression) * n});
       if (on_[angiogenesis])
         secretion.push_back({.voxel = v, .substrate = site::vegf, .secretion = site::pg_per_day_to_field(v_rate) * n});
@@ -292,8 +292,7 @@ class MscTherapy final : public treatment::Therapy {
         const double phi = 2.0 * std::numbers::pi * stream.uniform();
         at = {x, r * std::cos(phi), r * std::sin(phi)};
         const site::Zone zone = L.zone[site::voxel_at(L.grid, at[0], at[1], at[2])];
-        if (stumps ? zone == site::Zone::proximal_stump || zone == site::Zone::distal_stump : zone == site::Zone::bridge)
-          break;
+        if (stumps ? zone == site::Zone::proximal_stump || zone == site::Zone::distal_stump : zone == site::Zone::bridge) break;
       }
       const std::size_t a = c.add(site::msc, at);
       if (k == 0) g.agent_first_id = static_cast<double>(c.id[a]);
@@ -348,13 +347,12 @@ class MscTherapy final : public treatment::Therapy {
   bool in_lumen_at_repair_ = false;
   double schwann_like_0_ = 0, reversion_s_ = 1, priming_s_ = 1, primed_gain_ = 1, schwann_like_gain_ = 1;
   double hypoxic_gain_ = 1, revascularisation_s_ = 1, hgf_weight_ = 0;
-  double early_fraction_ = 0, early_s_ = 1, persistent_s_ = 1, rejection_per_s_ = 0,
-         suppressed_rejection_per_s_ = 0;
+  double early_fraction_ = 0, early_s_ = 1, persistent_s_ = 1, rejection_per_s_ = 0, suppressed_rejection_per_s_ = 0;
   bool always_suppressed_ = false;
   std::vector<treatment::Window> suppression_;  ///< cyclosporine courses, merged, in time order
   double neurotrophin_half_ = 1, vegf_half_ = 1, il10_half_ = 1, schwann_like_half_ = 1;
-  double neuron_protection_ = 0, decline_slowing_ = 0, gap_gain_m_ = 0, cable_window_s_ = 1, exposure_half_d_ = 1, speed_gain_ = 0,
-         loss_reduction_ = 0;
+  double neuron_protection_ = 0, decline_slowing_ = 0, gap_gain_m_ = 0, cable_window_s_ = 1, exposure_half_d_ = 1,
+         speed_gain_ = 0, loss_reduction_ = 0;
   std::array<bool, mechanisms.size()> on_{};
   double preparation_days_ = 0;
   double repair_s_ = 0;
@@ -363,7 +361,9 @@ class MscTherapy final : public treatment::Therapy {
 
 void declare(ParameterRegistry& r) {
   const std::string rehman = "Rehman J et al. Circulation 2004;109:1292, doi:10.1161/01.CIR.0000121425.42966.F1";
-  const std::string gu = "assumption (normalisation: 1e5 cells/mL over 2 d) on Gu 2012 (BM-MSC conditioned medium: BDNF 132, GDNF 70 pg/mL; cell number and time not given)";
+  const std::string gu =
+      "assumption (normalisation: 1e5 cells/mL over 2 d) on Gu 2012 (BM-MSC conditioned medium: BDNF 132, GDNF 70 pg/mL; cell "
+      "number and time not given)";
   const std::string sources_note =
       "Amable PR et al. Stem Cell Res Ther 2014;5:53 and Hsieh J-Y et al. PLoS One 2013;8:e72604 (UC more growth "
       "factors, AD more angiogenic, BM intermediate); Wang 2019 (UC > AD for NT-3, BDNF, GDNF)";
@@ -385,178 +385,366 @@ void declare(ParameterRegistry& r) {
     const std::string s = pr.source;
     const bool bm = s == "bone_marrow", ad = s == "adipose";
     const auto nt_source = [&](const char* factor) {
-      if (bm && (std::string(factor) == "BDNF" || std::string(factor) == "GDNF")) return gu;
+      if (bm && (std::string(factor) == "BDNF" || std::string(factor) == "GDNF")) return std::string(gu);
       return fmt::format("assumption ({} relative to BM-MSC by {})", factor, sources_note);
     };
     const std::pair<const char*, double> nts[] = {{"ngf", pr.ngf}, {"bdnf", pr.bdnf}, {"gdnf", pr.gdnf}, {"nt3", pr.nt3}};
     const char* labels[] = {"NGF", "BDNF", "GDNF", "NT-3"};
     for (int k = 0; k < 4; ++k)
-      r.declare({.name = "msc." + s + "." + nts[k].first + "_secretion", .unit = "pg/d", .default_value = nts[k].second,
-                 .hard = {0, 1}, .plausible = {0, 1e-2}, .species = "all",
+      r.declare({.name = "msc." + s + "." + nts[k].first + "_secretion",
+                 .unit = "pg/d",
+                 .default_value = nts[k].second,
+                 .hard = {0, 1},
+                 .plausible = {0, 1e-2},
+                 .species = "all",
                  .meaning = fmt::format("{} secreted per {} MSC per day (undifferentiated, monolayer)", labels[k], s),
                  .source = nt_source(labels[k])});
-    r.declare({.name = "msc." + s + ".vegf_secretion", .unit = "pg/d", .default_value = pr.vegf, .hard = {0, 1},
-               .plausible = {0, 1e-2}, .species = "all",
+    r.declare({.name = "msc." + s + ".vegf_secretion",
+               .unit = "pg/d",
+               .default_value = pr.vegf,
+               .hard = {0, 1},
+               .plausible = {0, 1e-2},
+               .species = "all",
                .meaning = "VEGF secreted per " + s + " MSC per day in normoxia",
                .source = ad ? rehman + " (1203 pg" + period + ")"
                             : "assumption (relative to AD-MSC, which are the most angiogenic: " + sources_note + ")"});
-    r.declare({.name = "msc." + s + ".hgf_secretion", .unit = "pg/d", .default_value = pr.hgf, .hard = {0, 1},
-               .plausible = {0, 1e-1}, .species = "all", .meaning = "HGF secreted per " + s + " MSC per day",
+    r.declare({.name = "msc." + s + ".hgf_secretion",
+               .unit = "pg/d",
+               .default_value = pr.hgf,
+               .hard = {0, 1},
+               .plausible = {0, 1e-1},
+               .species = "all",
+               .meaning = "HGF secreted per " + s + " MSC per day",
                .source = ad ? rehman + " (12280 pg" + period + ")" : "assumption (relative to AD-MSC, " + sources_note + ")"});
-    r.declare({.name = "msc." + s + ".il10_secretion", .unit = "pg/d", .default_value = pr.il10, .hard = {0, 1},
-               .plausible = {0, 1e-2}, .species = "all", .meaning = "IL-10 secreted per " + s + " MSC per day",
+    r.declare({.name = "msc." + s + ".il10_secretion",
+               .unit = "pg/d",
+               .default_value = pr.il10,
+               .hard = {0, 1},
+               .plausible = {0, 1e-2},
+               .species = "all",
+               .meaning = "IL-10 secreted per " + s + " MSC per day",
                .source = "assumption (order of the neurotrophins; UC-MSC the most immunomodulatory, " + sources_note + ")"});
   }
-  r.declare({.name = "msc.hypoxic_vegf_gain", .unit = "1", .default_value = 4.97, .hard = {1, 50}, .plausible = {2, 10},
-             .species = "all", .meaning = "factor on VEGF secretion under hypoxia",
-             .source = rehman + " (5980 vs 1203 pg per 1e6 cells)", .calibration = "E35"});
-  r.declare({.name = "msc.spheroid_secretion_gain", .unit = "1", .default_value = 2.1, .hard = {1, 20},
-             .plausible = {1, 5}, .species = "all",
+  r.declare({.name = "msc.hypoxic_vegf_gain",
+             .unit = "1",
+             .default_value = 4.97,
+             .hard = {1, 50},
+             .plausible = {2, 10},
+             .species = "all",
+             .meaning = "factor on VEGF secretion under hypoxia",
+             .source = rehman + " (5980 vs 1203 pg per 1e6 cells)",
+             .calibration = "E35"});
+  r.declare({.name = "msc.spheroid_secretion_gain",
+             .unit = "1",
+             .default_value = 2.1,
+             .hard = {1, 20},
+             .plausible = {1, 5},
+             .species = "all",
              .meaning = "factor on paracrine secretion per cell of 3D spheroids over monolayer culture",
-             .source = "Bou-Ghannam S et al. Sci Rep 2021;11:8170, doi:10.1038/s41598-021-87571-7 (VEGF per cell; applied to every "
-                       "factor: assumption)",
+             .source =
+                 "Bou-Ghannam S et al. Sci Rep 2021;11:8170, doi:10.1038/s41598-021-87571-7 (VEGF per cell; applied to every "
+                 "factor: assumption)",
              .calibration = "E36"});
-  r.declare({.name = "msc.hgf_angiogenic_weight", .unit = "1", .default_value = 0.1, .hard = {0, 10},
-             .plausible = {0, 1}, .species = "all",
+  r.declare({.name = "msc.hgf_angiogenic_weight",
+             .unit = "1",
+             .default_value = 0.1,
+             .hard = {0, 10},
+             .plausible = {0, 1},
+             .species = "all",
              .meaning = "angiogenic potency of a pg of HGF relative to a pg of VEGF",
              .source = "assumption (HGF is angiogenic but secreted ~10x more than VEGF)"});
-  r.declare({.name = "msc.revascularisation_time_constant", .unit = "d", .default_value = 4, .hard = {0.1, 100},
-             .plausible = {1, 14}, .species = "all",
+  r.declare({.name = "msc.revascularisation_time_constant",
+             .unit = "d",
+             .default_value = 4,
+             .hard = {0.1, 100},
+             .plausible = {1, 14},
+             .species = "all",
              .meaning = "time constant of the end of hypoxia at the repair site after the repair",
              .source = "assumption (bridges are vascularised within days, E16)"});
-  r.declare({.name = "msc.graft_attachment_undifferentiated", .unit = "1", .default_value = 0.80, .hard = {0, 1},
-             .plausible = {0.2, 1}, .species = "rat",
+  r.declare({.name = "msc.graft_attachment_undifferentiated",
+             .unit = "1",
+             .default_value = 0.80,
+             .hard = {0, 1},
+             .plausible = {0.2, 1},
+             .species = "rat",
              .meaning = "fraction of undifferentiated MSCs attached to a graft after dynamic seeding (12 h)",
-             .source = mathot2020, .calibration = "E66"});
-  r.declare({.name = "msc.graft_attachment_differentiated", .unit = "1", .default_value = 0.945, .hard = {0, 1},
-             .plausible = {0.2, 1}, .species = "rat",
+             .source = mathot2020,
+             .calibration = "E66"});
+  r.declare({.name = "msc.graft_attachment_differentiated",
+             .unit = "1",
+             .default_value = 0.945,
+             .hard = {0, 1},
+             .plausible = {0.2, 1},
+             .species = "rat",
              .meaning = "fraction of differentiated MSCs attached to a graft after dynamic seeding (12 h)",
-             .source = mathot2020, .calibration = "E66"});
-  r.declare({.name = "msc.lumen_retention_scaffold", .unit = "1", .default_value = 0.9, .hard = {0, 1},
-             .plausible = {0.5, 1}, .species = "all",
+             .source = mathot2020,
+             .calibration = "E66"});
+  r.declare({.name = "msc.lumen_retention_scaffold",
+             .unit = "1",
+             .default_value = 0.9,
+             .hard = {0, 1},
+             .plausible = {0.5, 1},
+             .species = "all",
              .meaning = "fraction of cells in a scaffold (fibrin, hydrogel, collagen/silk fibroin) kept in a conduit lumen",
              .source = "assumption"});
-  r.declare({.name = "msc.lumen_retention_suspension", .unit = "1", .default_value = 0.5, .hard = {0, 1},
-             .plausible = {0.1, 1}, .species = "all",
+  r.declare({.name = "msc.lumen_retention_suspension",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 1},
+             .plausible = {0.1, 1},
+             .species = "all",
              .meaning = "fraction of cells injected in suspension into a conduit lumen that stay there",
              .source = "assumption"});
-  r.declare({.name = "msc.injection_retention", .unit = "1", .default_value = 0.25, .hard = {0, 1},
-             .plausible = {0.1, 0.4}, .species = "all",
+  r.declare({.name = "msc.injection_retention",
+             .unit = "1",
+             .default_value = 0.25,
+             .hard = {0, 1},
+             .plausible = {0.1, 0.4},
+             .species = "all",
              .meaning = "fraction of cells retained after local injection into the nerve stumps",
              .source = "Mathot F et al. Gene 2019 review, Table 1 (retention 10-40 %) [no identifier on record: assumption]"});
-  r.declare({.name = "msc.intravenous_homing", .unit = "1", .default_value = 0.0, .hard = {0, 1},
-             .plausible = {0, 0.05}, .species = "all",
+  r.declare({.name = "msc.intravenous_homing",
+             .unit = "1",
+             .default_value = 0.0,
+             .hard = {0, 1},
+             .plausible = {0, 0.05},
+             .species = "all",
              .meaning = "fraction of intravenous cells that reach the injured nerve alive",
              .source = "Fischer UM et al. Stem Cells Dev 2009, doi:10.1089/scd.2008.0253; Eggenhofer E et al. Front Immunol "
                        "2012, doi:10.3389/fimmu.2012.00297 (trapped in the lungs, no viable cells elsewhere)",
              .calibration = "E65"});
-  r.declare({.name = "msc.injection_bridge_reach", .unit = "1", .default_value = 0.5, .hard = {0, 1},
-             .plausible = {0, 1}, .species = "all",
+  r.declare({.name = "msc.injection_bridge_reach",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 1},
+             .plausible = {0, 1},
+             .species = "all",
              .meaning = "effect on a bridge of cells injected into the stumps relative to cells inside it",
              .source = "assumption"});
-  r.declare({.name = "msc.early_loss_fraction", .unit = "1", .default_value = 0.9, .hard = {0, 1},
-             .plausible = {0.5, 0.99}, .species = "rat",
+  r.declare({.name = "msc.early_loss_fraction",
+             .unit = "1",
+             .default_value = 0.9,
+             .hard = {0, 1},
+             .plausible = {0.5, 0.99},
+             .species = "rat",
              .meaning = "fraction of transplanted cells lost in the first days (anoikis, hypoxia)",
-             .source = "fitted to Rbia N et al. J Hand Surg Am 2019, autologous luciferase MSCs on a 10 mm allograft (signal falls over week 1) [no identifier on record: assumption]", .calibration = "E33"});
-  r.declare({.name = "msc.early_loss_time_constant", .unit = "d", .default_value = 2.5, .hard = {0.1, 100},
-             .plausible = {1, 7}, .species = "rat", .meaning = "time constant of the early loss",
-             .source = "fitted to Rbia 2019 (signal falls over week 1) [no identifier on record: assumption]", .calibration = "E33"});
-  r.declare({.name = "msc.persistent_time_constant", .unit = "d", .default_value = 14, .hard = {0.1, 1000},
-             .plausible = {5, 60}, .species = "rat",
+             .source = "fitted to Rbia N et al. J Hand Surg Am 2019, autologous luciferase MSCs on a 10 mm allograft (signal "
+                       "falls over week 1) [no identifier on record: assumption]",
+             .calibration = "E33"});
+  r.declare({.name = "msc.early_loss_time_constant",
+             .unit = "d",
+             .default_value = 2.5,
+             .hard = {0.1, 100},
+             .plausible = {1, 7},
+             .species = "rat",
+             .meaning = "time constant of the early loss",
+             .source = "fitted to Rbia 2019 (signal falls over week 1) [no identifier on record: assumption]",
+             .calibration = "E33"});
+  r.declare({.name = "msc.persistent_time_constant",
+             .unit = "d",
+             .default_value = 14,
+             .hard = {0.1, 1000},
+             .plausible = {5, 60},
+             .species = "rat",
              .meaning = "time constant of the loss of the cells that outlast the first days",
-             .source = "fitted to Rbia 2019 (detectable up to 29 d) [no identifier on record: assumption]", .calibration = "E33"});
-  r.declare({.name = "msc.scaffold_survival_gain", .unit = "1", .default_value = 1.5, .hard = {1, 10},
-             .plausible = {1, 3}, .species = "all",
-             .meaning = "factor on survival time constants of cells carried in a scaffold", .source = "assumption"});
-  r.declare({.name = "msc.allogeneic_rejection_time_constant", .unit = "d", .default_value = 14, .hard = {0.1, 10000},
-             .plausible = {5, 100}, .species = "all",
+             .source = "fitted to Rbia 2019 (detectable up to 29 d) [no identifier on record: assumption]",
+             .calibration = "E33"});
+  r.declare({.name = "msc.scaffold_survival_gain",
+             .unit = "1",
+             .default_value = 1.5,
+             .hard = {1, 10},
+             .plausible = {1, 3},
+             .species = "all",
+             .meaning = "factor on survival time constants of cells carried in a scaffold",
+             .source = "assumption"});
+  r.declare({.name = "msc.allogeneic_rejection_time_constant",
+             .unit = "d",
+             .default_value = 14,
+             .hard = {0.1, 10000},
+             .plausible = {5, 100},
+             .species = "all",
              .meaning = "time constant of immune rejection of allogeneic MSCs",
-             .source = "assumption (allogeneic MSCs are rejected over weeks: Eliopoulos N et al. Blood 2005;106:4057, doi:10.1182/blood-2005-03-1004)"});
-  r.declare({.name = "msc.xenogeneic_rejection_time_constant", .unit = "d", .default_value = 3, .hard = {0.01, 10000},
-             .plausible = {0.5, 10}, .species = "all",
+             .source = "assumption (allogeneic MSCs are rejected over weeks: Eliopoulos N et al. Blood 2005;106:4057, "
+                       "doi:10.1182/blood-2005-03-1004)"});
+  r.declare({.name = "msc.xenogeneic_rejection_time_constant",
+             .unit = "d",
+             .default_value = 3,
+             .hard = {0.01, 10000},
+             .plausible = {0.5, 10},
+             .species = "all",
              .meaning = "time constant of immune rejection of xenogeneic (e.g. human in rat) MSCs",
              .source = "assumption (McGrath AM et al. 2018: human MSCs survive in rats only with cyclosporine, E64)"});
-  r.declare({.name = "msc.immunosuppression_factor", .unit = "1", .default_value = 0.1, .hard = {0, 1},
-             .plausible = {0, 0.5}, .species = "all",
-             .meaning = "factor on the rejection rate under immunosuppression (cyclosporine)", .source = "assumption"});
-  r.declare({.name = "msc.schwann_like_fraction", .unit = "1", .default_value = 0.93, .hard = {0, 1},
-             .plausible = {0.8, 1}, .species = "all",
+  r.declare({.name = "msc.immunosuppression_factor",
+             .unit = "1",
+             .default_value = 0.1,
+             .hard = {0, 1},
+             .plausible = {0, 0.5},
+             .species = "all",
+             .meaning = "factor on the rejection rate under immunosuppression (cyclosporine)",
+             .source = "assumption"});
+  r.declare({.name = "msc.schwann_like_fraction",
+             .unit = "1",
+             .default_value = 0.93,
+             .hard = {0, 1},
+             .plausible = {0.8, 1},
+             .species = "all",
              .meaning = "fraction of differentiated cells with the Schwann-like phenotype (S100, GFAP, p75) when given",
              .source = "Fu 2016; Cai 2017 (90-95 % marker positive) [no identifier on record: assumption]"});
-  r.declare({.name = "msc.reversion_time_constant", .unit = "d", .default_value = 1.5, .hard = {0.01, 1000},
-             .plausible = {0.5, 30}, .species = "all",
-             .meaning = "time constant with which differentiated cells lose the Schwann-like phenotype in vivo",
-             .source = "Mortimer 2017 (reverted within 72 h of factor withdrawal: e^-2 left at 72 h) [no identifier on record: assumption]",
-             .calibration = "E67"});
-  r.declare({.name = "msc.priming_time_constant", .unit = "d", .default_value = 3, .hard = {0.01, 100},
-             .plausible = {1, 10}, .species = "rat",
+  r.declare(
+      {.name = "msc.reversion_time_constant",
+       .unit = "d",
+       .default_value = 1.5,
+       .hard = {0.01, 1000},
+       .plausible = {0.5, 30},
+       .species = "all",
+       .meaning = "time constant with which differentiated cells lose the Schwann-like phenotype in vivo",
+       .source =
+           "Mortimer 2017 (reverted within 72 h of factor withdrawal: e^-2 left at 72 h) [no identifier on record: assumption]",
+       .calibration = "E67"});
+  r.declare({.name = "msc.priming_time_constant",
+             .unit = "d",
+             .default_value = 3,
+             .hard = {0.01, 100},
+             .plausible = {1, 10},
+             .species = "rat",
              .meaning = "time constant with which undifferentiated cells raise neurotrophin expression in the nerve",
-             .source = "Mathot thesis (uMSC neurotrophic mRNA rises from day 3 to day 7 after seeding, P19) [no identifier on record: assumption]"});
-  r.declare({.name = "msc.primed_neurotrophin_gain", .unit = "1", .default_value = 2, .hard = {1, 20},
-             .plausible = {1, 5}, .species = "all",
+             .source = "Mathot thesis (uMSC neurotrophic mRNA rises from day 3 to day 7 after seeding, P19) [no identifier on "
+                       "record: assumption]"});
+  r.declare({.name = "msc.primed_neurotrophin_gain",
+             .unit = "1",
+             .default_value = 2,
+             .hard = {1, 20},
+             .plausible = {1, 5},
+             .species = "all",
              .meaning = "factor on neurotrophin secretion of primed undifferentiated cells",
              .source = "assumption (direction: Mathot thesis, P19)"});
-  r.declare({.name = "msc.schwann_like_neurotrophin_gain", .unit = "1", .default_value = 3, .hard = {1, 20},
-             .plausible = {1, 6}, .species = "all",
+  r.declare({.name = "msc.schwann_like_neurotrophin_gain",
+             .unit = "1",
+             .default_value = 3,
+             .hard = {1, 20},
+             .plausible = {1, 6},
+             .species = "all",
              .meaning = "factor on neurotrophin secretion of Schwann-like (differentiated) cells",
              .source = "assumption (direction: Kingham PJ et al. Stem Cells Dev 2014; dMSC high on days 0-3, P19)"});
-  r.declare({.name = "msc.neurotrophin_half_effect", .unit = "pg/d", .default_value = 500, .hard = {1e-6, 1e9},
-             .plausible = {10, 1e5}, .species = "rat",
+  r.declare({.name = "msc.neurotrophin_half_effect",
+             .unit = "pg/d",
+             .default_value = 500,
+             .hard = {1e-6, 1e9},
+             .plausible = {10, 1e5},
+             .species = "rat",
              .meaning = "neurotrophin release at the repair site with half the maximal effect",
              .source = "assumption (of the order of 1e6 primed cells)"});
-  r.declare({.name = "msc.angiogenic_half_effect", .unit = "pg/d", .default_value = 500, .hard = {1e-6, 1e9},
-             .plausible = {10, 1e5}, .species = "rat",
+  r.declare({.name = "msc.angiogenic_half_effect",
+             .unit = "pg/d",
+             .default_value = 500,
+             .hard = {1e-6, 1e9},
+             .plausible = {10, 1e5},
+             .species = "rat",
              .meaning = "angiogenic (VEGF + weighted HGF) release with half the maximal effect",
              .source = "assumption (of the order of 1e6 hypoxic cells)"});
-  r.declare({.name = "msc.il10_half_effect", .unit = "pg/d", .default_value = 50, .hard = {1e-6, 1e9},
-             .plausible = {1, 1e4}, .species = "rat", .meaning = "IL-10 release with half the maximal effect",
+  r.declare({.name = "msc.il10_half_effect",
+             .unit = "pg/d",
+             .default_value = 50,
+             .hard = {1e-6, 1e9},
+             .plausible = {1, 1e4},
+             .species = "rat",
+             .meaning = "IL-10 release with half the maximal effect",
              .source = "assumption"});
-  r.declare({.name = "msc.schwann_like_half_effect", .unit = "cells", .default_value = 1e5, .hard = {1, 1e10},
-             .plausible = {1e3, 1e7}, .species = "rat",
+  r.declare({.name = "msc.schwann_like_half_effect",
+             .unit = "cells",
+             .default_value = 1e5,
+             .hard = {1, 1e10},
+             .plausible = {1e3, 1e7},
+             .species = "rat",
              .meaning = "Schwann-like cells in the bridge with half the maximal support (of the order of the host "
                         "repair Schwann cells of a 10 mm rat graft)",
              .source = "assumption"});
-  r.declare({.name = "msc.max_neuron_protection", .unit = "1", .default_value = 0.8, .hard = {0, 1},
-             .plausible = {0, 1}, .species = "all",
+  r.declare({.name = "msc.max_neuron_protection",
+             .unit = "1",
+             .default_value = 0.8,
+             .hard = {0, 1},
+             .plausible = {0, 1},
+             .species = "all",
              .meaning = "largest reduction of the death hazard of axotomised neurons by MSC neurotrophins",
              .source = "assumption (exogenous neurotrophins rescue most axotomised sensory neurons)"});
-  r.declare({.name = "msc.max_schwann_decline_slowing", .unit = "1", .default_value = 0.5, .hard = {0, 1},
-             .plausible = {0, 1}, .species = "all",
+  r.declare({.name = "msc.max_schwann_decline_slowing",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 1},
+             .plausible = {0, 1},
+             .species = "all",
              .meaning = "largest reduction of the loss rate of distal Schwann-cell repair capacity (conditioned "
                         "medium raises their survival and proliferation)",
              .source = "assumption"});
-  r.declare({.name = "msc.max_conduit_gap_gain", .unit = "mm", .default_value = 4, .hard = {0, 100},
-             .plausible = {0, 10}, .species = "rat",
+  r.declare({.name = "msc.max_conduit_gap_gain",
+             .unit = "mm",
+             .default_value = 4,
+             .hard = {0, 100},
+             .plausible = {0, 10},
+             .species = "rat",
              .meaning = "largest gain of the gap a conduit bridges half the time, from MSC angiogenesis in its lumen",
              .source = "assumption (MSC-filled conduits bridge 15 mm rat gaps that empty tubes do not)"});
-  r.declare({.name = "msc.bridge_exposure_half_effect", .unit = "d", .default_value = 5, .hard = {1e-3, 1000},
-             .plausible = {0.5, 50}, .species = "rat",
+  r.declare({.name = "msc.bridge_exposure_half_effect",
+             .unit = "d",
+             .default_value = 5,
+             .hard = {1e-3, 1000},
+             .plausible = {0.5, 50},
+             .species = "rat",
              .meaning = "integrated support of the bridge (sum of the mechanisms' saturating indices over time) with "
                         "half the maximal lasting effect",
              .source = "assumption"});
-  r.declare({.name = "msc.max_bridge_speed_gain", .unit = "1", .default_value = 0.6, .hard = {0, 10},
-             .plausible = {0, 2}, .species = "rat",
-             .meaning = "largest fractional rise of the elongation speed in the bridge", .source = "assumption"});
-  r.declare({.name = "msc.max_bridge_loss_reduction", .unit = "1", .default_value = 0.4, .hard = {0, 1},
-             .plausible = {0, 1}, .species = "rat",
+  r.declare({.name = "msc.max_bridge_speed_gain",
+             .unit = "1",
+             .default_value = 0.6,
+             .hard = {0, 10},
+             .plausible = {0, 2},
+             .species = "rat",
+             .meaning = "largest fractional rise of the elongation speed in the bridge",
+             .source = "assumption"});
+  r.declare({.name = "msc.max_bridge_loss_reduction",
+             .unit = "1",
+             .default_value = 0.4,
+             .hard = {0, 1},
+             .plausible = {0, 1},
+             .species = "rat",
              .meaning = "largest reduction of the share of axons lost in the bridge",
              .source = "fitted to E32.3 and E32.4 (Mathot 2021: allograft seeded with undifferentiated / differentiated "
                        "AD-MSCs, CMAP 44.3 / 48.9 % at 12 weeks; 0.3 gives 37.9 / 41.2, 0.4 gives 45.3 / 48.7, 0.5 "
                        "gives 49.5 / 51.1 over 10 rats) [no identifier on record: assumption]",
              .calibration = "E32"});
-  r.declare({.name = "msc.max_agents", .unit = "1", .default_value = 1000, .hard = {1, 1e7}, .plausible = {100, 1e5},
+  r.declare({.name = "msc.max_agents",
+             .unit = "1",
+             .default_value = 1000,
+             .hard = {1, 1e7},
+             .plausible = {100, 1e5},
              .species = "all",
              .meaning = "most agents a graft places on the 3D site; larger doses are coarse-grained (one agent stands "
                         "for dose / max_agents cells)",
              .source = "assumption (numerical: cost against resolution)"});
-  r.declare({.name = "msc.expansion_time", .unit = "d", .default_value = 10.5, .hard = {0, 365}, .plausible = {3, 60},
-             .species = "all", .meaning = "culture time to expand the cells before implantation",
+  r.declare({.name = "msc.expansion_time",
+             .unit = "d",
+             .default_value = 10.5,
+             .hard = {0, 365},
+             .plausible = {3, 60},
+             .species = "all",
+             .meaning = "culture time to expand the cells before implantation",
              .source = "Mathot thesis (about 1.5 weeks, P09) [no identifier on record: assumption]"});
-  r.declare({.name = "msc.differentiation_time", .unit = "d", .default_value = 18, .hard = {0, 365},
-             .plausible = {8, 56}, .species = "all", .meaning = "duration of the Schwann-like differentiation protocol",
-             .source = "Kingham 2007 Exp Neurol; Saulite 2018; Cai 2017 (8-56 d, typically 14-21 d, P10) [no identifier on record: assumption]"});
-  r.declare({.name = "msc.spheroid_time", .unit = "d", .default_value = 2, .hard = {0, 60}, .plausible = {1, 7},
-             .species = "all", .meaning = "extra culture time to form 3D spheroids",
+  r.declare({.name = "msc.differentiation_time",
+             .unit = "d",
+             .default_value = 18,
+             .hard = {0, 365},
+             .plausible = {8, 56},
+             .species = "all",
+             .meaning = "duration of the Schwann-like differentiation protocol",
+             .source = "Kingham 2007 Exp Neurol; Saulite 2018; Cai 2017 (8-56 d, typically 14-21 d, P10) [no identifier on "
+                       "record: assumption]"});
+  r.declare({.name = "msc.spheroid_time",
+             .unit = "d",
+             .default_value = 2,
+             .hard = {0, 60},
+             .plausible = {1, 7},
+             .species = "all",
+             .meaning = "extra culture time to form 3D spheroids",
              .source = "assumption (spheroids form in 1-3 days in hanging drops or low-attachment plates)"});
 }
 
@@ -607,29 +795,50 @@ std::vector<TherapyProblem> check(const toml::table& item, const toml::table& s)
 void register_msc(Registry& registry) {
   using schema::Field;
   using schema::Kind;
-  Field item{.key = "msc", .kind = Kind::table,
+  Field item{.key = "msc",
+             .kind = Kind::table,
              .doc = "mesenchymal stem (stromal) cells: source, state, dose, route, vehicle, donor and timing"};
   item.children = {
-      Field{.key = "source", .kind = Kind::choice,
+      Field{.key = "source",
+            .kind = Kind::choice,
             .doc = "tissue of origin: adipose (AD-MSC), bone_marrow (BM-MSC), umbilical_cord (UC-MSC, Wharton's jelly)",
-            .required = true, .choices = {sources.begin(), sources.end()}},
-      Field{.key = "state", .kind = Kind::choice,
+            .required = true,
+            .choices = {sources.begin(), sources.end()}},
+      Field{.key = "state",
+            .kind = Kind::choice,
             .doc = "undifferentiated, or differentiated into Schwann-like cells before implantation",
-            .default_text = "undifferentiated", .choices = {"undifferentiated", "differentiated"}},
-      Field{.key = "culture", .kind = Kind::choice, .doc = "monolayer (2D) or 3D spheroids",
-            .default_text = "monolayer", .choices = {"monolayer", "spheroid"}},
-      Field{.key = "dose", .kind = Kind::quantity, .doc = "cells given", .unit = "cells", .required = true,
-            .hard = {0, 1e10}, .plausible = {1e4, 1e8}},
-      Field{.key = "route", .kind = Kind::choice,
+            .default_text = "undifferentiated",
+            .choices = {"undifferentiated", "differentiated"}},
+      Field{.key = "culture",
+            .kind = Kind::choice,
+            .doc = "monolayer (2D) or 3D spheroids",
+            .default_text = "monolayer",
+            .choices = {"monolayer", "spheroid"}},
+      Field{.key = "dose",
+            .kind = Kind::quantity,
+            .doc = "cells given",
+            .unit = "cells",
+            .required = true,
+            .hard = {0, 1e10},
+            .plausible = {1e4, 1e8}},
+      Field{.key = "route",
+            .kind = Kind::choice,
             .doc = "graft_surface (seeded on an autograft or allograft), conduit_lumen, stump_injection, intravenous",
-            .required = true, .choices = {"graft_surface", "conduit_lumen", "stump_injection", "intravenous"}},
-      Field{.key = "vehicle", .kind = Kind::choice,
-            .doc = "saline (suspension), or a scaffold: fibrin, hydrogel, collagen_silk_fibroin", .default_text = "saline",
+            .required = true,
+            .choices = {"graft_surface", "conduit_lumen", "stump_injection", "intravenous"}},
+      Field{.key = "vehicle",
+            .kind = Kind::choice,
+            .doc = "saline (suspension), or a scaffold: fibrin, hydrogel, collagen_silk_fibroin",
+            .default_text = "saline",
             .choices = {"saline", "fibrin", "hydrogel", "collagen_silk_fibroin"}},
-      Field{.key = "donor", .kind = Kind::choice,
+      Field{.key = "donor",
+            .kind = Kind::choice,
             .doc = "autologous, allogeneic (same species) or xenogeneic (e.g. human cells in a rat)",
-            .default_text = "autologous", .choices = {"autologous", "allogeneic", "xenogeneic"}},
-      Field{.key = "immunosuppression", .kind = Kind::boolean, .doc = "the host is immunosuppressed (cyclosporine)",
+            .default_text = "autologous",
+            .choices = {"autologous", "allogeneic", "xenogeneic"}},
+      Field{.key = "immunosuppression",
+            .kind = Kind::boolean,
+            .doc = "the host is immunosuppressed (cyclosporine)",
             .default_text = "false",
             // Only grafted cells the host rejects (allogeneic, xenogeneic) are spared by it.
             .no_effect_when = [](const toml::table&, const toml::table& therapy) -> std::string {
@@ -637,9 +846,15 @@ void register_msc(Registry& registry) {
                          ? "the cells are autologous (donor), and the host does not reject its own cells"
                          : "";
             }},
-      Field{.key = "after_repair", .kind = Kind::quantity, .doc = "when the cells are given, after the repair",
-            .unit = "d", .default_text = "0 d", .hard = {0, 3650}, .plausible = {0, 90}},
-      Field{.key = "ablate", .kind = Kind::string_list,
+      Field{.key = "after_repair",
+            .kind = Kind::quantity,
+            .doc = "when the cells are given, after the repair",
+            .unit = "d",
+            .default_text = "0 d",
+            .hard = {0, 3650},
+            .plausible = {0, 90}},
+      Field{.key = "ablate",
+            .kind = Kind::string_list,
             .doc = "mechanisms switched off (in-silico ablation): neurotrophic_neurons, neurotrophic_cones, "
                    "schwann_support, angiogenesis, immunomodulation, schwann_like"},
   };

@@ -13,9 +13,9 @@
 #include "bungner/io/checkpoint.hpp"
 #include "bungner/scenario/scenario.hpp"
 #include "bungner/study/study.hpp"
+#include "cell_graft.hpp"
 #include "run_helpers.hpp"
 #include "site_helpers.hpp"
-#include "cell_graft.hpp"
 
 namespace bungner {
 namespace {
@@ -50,9 +50,9 @@ TEST(CalibrationE33, SeededCellsFallOverTheFirstWeekAndPersistToDay29) {
 // E66 (Mathot 2020): 80 % of undifferentiated and 94.5 % of differentiated cells attach.
 TEST(CalibrationE66, AttachedFractionAfterSeeding) {
   for (const auto& [state, attached] : {std::pair{"undifferentiated", 0.80}, std::pair{"differentiated", 0.945}}) {
-    Simulation sim(compile(nerve("decellularized_allograft") +
-                           msc("source = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"graft_surface\"\nstate = \"" +
-                               std::string(state) + "\"\n")));
+    Simulation sim(compile(
+        nerve("decellularized_allograft") +
+        msc("source = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"graft_surface\"\nstate = \"" + std::string(state) + "\"\n")));
     sim.advance_to(seconds_per_hour);
     EXPECT_NEAR(testing::block_named<CellGraft>(sim.state(), "msc.grafts")[0].delivered, 1e6 * attached, 1.0) << state;
   }
@@ -73,11 +73,12 @@ TEST(CalibrationE35, HypoxiaRaisesVegfSecretionAboutFivefold) {
 // E36 (Bou-Ghannam 2021): 3D culture raises VEGF secretion per cell 2.1-fold.
 TEST(CalibrationE36, SpheroidsSecreteTwiceAsMuchVegfPerCell) {
   auto per_cell = [](const std::string& culture) {
-    Simulation sim(compile(nerve("decellularized_allograft") +
-                           msc("source = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"graft_surface\"\nculture = \"" +
-                               culture + "\"\n")));
+    Simulation sim(
+        compile(nerve("decellularized_allograft") +
+                msc("source = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"graft_surface\"\nculture = \"" + culture + "\"\n")));
     sim.advance_to(5 * seconds_per_day);
-    return testing::block_named<CellGraft>(sim.state(), "msc.grafts")[0].vegf_release / testing::block_named<CellGraft>(sim.state(), "msc.grafts")[0].cells;
+    return testing::block_named<CellGraft>(sim.state(), "msc.grafts")[0].vegf_release /
+           testing::block_named<CellGraft>(sim.state(), "msc.grafts")[0].cells;
   };
   EXPECT_NEAR(per_cell("spheroid") / per_cell("monolayer"), 2.1, 1e-9);
 }
@@ -109,11 +110,12 @@ TEST(CalibrationE65, IntravenousCellsDoNotReachTheNerve) {
 
 // In-silico ablation: each mechanism, switched off, lowers what it is documented to raise.
 TEST(TherapyMsc, EachMechanismContributes) {
-  const std::string keys = "source = \"adipose\"\nstate = \"differentiated\"\ndose = \"1e6 cells\"\nroute = "
-                           "\"graft_surface\"\n";
+  const std::string keys =
+      "source = \"adipose\"\nstate = \"differentiated\"\ndose = \"1e6 cells\"\nroute = "
+      "\"graft_surface\"\n";
   auto run = [&](const std::string& ablate) {
-    Simulation sim(compile(nerve("decellularized_allograft", 3) +
-                           msc(keys + (ablate.empty() ? "" : "ablate = [\"" + ablate + "\"]\n"))));
+    Simulation sim(
+        compile(nerve("decellularized_allograft", 3) + msc(keys + (ablate.empty() ? "" : "ablate = [\"" + ablate + "\"]\n"))));
     sim.advance_to(84 * seconds_per_day);
     return std::pair{observed(sim, "sensory_neuron_survival"), observed(sim, "msc_bridge_speed_factor")};
   };
@@ -121,8 +123,7 @@ TEST(TherapyMsc, EachMechanismContributes) {
   // Neurotrophic support of neurons: fewer sensory neurons survive without it.
   EXPECT_LT(run("neurotrophic_neurons").first, full.first);
   // The others support the bridge: its lasting speed gain is smaller without any one of them.
-  for (const char* mechanism : {"neurotrophic_cones", "schwann_support", "angiogenesis", "immunomodulation",
-                                "schwann_like"}) {
+  for (const char* mechanism : {"neurotrophic_cones", "schwann_support", "angiogenesis", "immunomodulation", "schwann_like"}) {
     const auto ablated = run(mechanism);
     EXPECT_LT(ablated.second, full.second) << mechanism;
     EXPECT_GT(ablated.second, 1.0) << mechanism << ": the other mechanisms still act";
@@ -130,7 +131,8 @@ TEST(TherapyMsc, EachMechanismContributes) {
   // Angiogenesis is what widens the gap a cell-filled conduit bridges.
   auto gap_gain = [](const std::string& ablate) {
     Simulation sim(compile(nerve("conduit", 3) + msc("source = \"adipose\"\ndose = \"1e6 cells\"\nroute = "
-                                                     "\"conduit_lumen\"\nvehicle = \"fibrin\"\n" + ablate)));
+                                                     "\"conduit_lumen\"\nvehicle = \"fibrin\"\n" +
+                                                     ablate)));
     return testing::block_named<CellGraft>(sim.state(), "msc.grafts")[0].bridge_gap_gain_m;
   };
   EXPECT_GT(gap_gain(""), 0.5e-3);
@@ -142,8 +144,7 @@ TEST(TherapyMsc, EachMechanismContributes) {
 TEST(TherapyMsc, RejectionByDonorAndImmunosuppression) {
   auto at_day_7 = [](const std::string& donor) {
     Simulation sim(compile(nerve("decellularized_allograft") +
-                           msc("source = \"umbilical_cord\"\ndose = \"1e6 cells\"\nroute = \"graft_surface\"\n" +
-                               donor)));
+                           msc("source = \"umbilical_cord\"\ndose = \"1e6 cells\"\nroute = \"graft_surface\"\n" + donor)));
     return sample(sim, "msc_surviving", {7})[0];
   };
   const double autologous = at_day_7("");
@@ -171,13 +172,14 @@ TEST(CalibrationE32, SeededAllograftsCmapAtTwelveWeeks) {
   };
   const double bare = mean_cmap("");
   const double undifferentiated = mean_cmap(ad_on_graft);
-  const double differentiated = mean_cmap(msc("source = \"adipose\"\nstate = \"differentiated\"\ndose = \"1e6 cells\"\n"
-                                               "route = \"graft_surface\"\n"));
+  const double differentiated =
+      mean_cmap(msc("source = \"adipose\"\nstate = \"differentiated\"\ndose = \"1e6 cells\"\n"
+                    "route = \"graft_surface\"\n"));
   EXPECT_NEAR(undifferentiated, 44.3, 7.2);
   EXPECT_NEAR(differentiated, 48.9, 5.4);
   EXPECT_GT(undifferentiated, bare + 15);
-  std::cout << "E32 CMAP at 12 weeks: allograft " << bare << ", + undifferentiated " << undifferentiated
-            << ", + differentiated " << differentiated << " %\n";
+  std::cout << "E32 CMAP at 12 weeks: allograft " << bare << ", + undifferentiated " << undifferentiated << ", + differentiated "
+            << differentiated << " %\n";
 }
 
 // E37 (Zarbakhsh 2016): in a 10 mm silicone tube, rat bone-marrow stromal cells (a homograft:
@@ -195,22 +197,25 @@ TEST(CalibrationE37, BoneMarrowHomograftBeatsUmbilicalXenograftBeatsEmptyTube) {
     return sum / animals;
   };
   const double empty = mean_axons("");
-  const double bm = mean_axons(msc("source = \"bone_marrow\"\ndonor = \"allogeneic\"\ndose = \"1e6 cells\"\n"
-                                   "route = \"conduit_lumen\"\n"));
-  const double uc = mean_axons(msc("source = \"umbilical_cord\"\ndonor = \"xenogeneic\"\ndose = \"1e6 cells\"\n"
-                                   "route = \"conduit_lumen\"\n"));
+  const double bm =
+      mean_axons(msc("source = \"bone_marrow\"\ndonor = \"allogeneic\"\ndose = \"1e6 cells\"\n"
+                     "route = \"conduit_lumen\"\n"));
+  const double uc =
+      mean_axons(msc("source = \"umbilical_cord\"\ndonor = \"xenogeneic\"\ndose = \"1e6 cells\"\n"
+                     "route = \"conduit_lumen\"\n"));
   EXPECT_GT(bm, uc);
   EXPECT_GT(uc, empty);
-  std::cout << "E37 mean regenerating motor axons at 12 weeks: empty " << empty << ", UC (xeno) " << uc
-            << ", BM (allo) " << bm << "\n";
+  std::cout << "E37 mean regenerating motor axons at 12 weeks: empty " << empty << ", UC (xeno) " << uc << ", BM (allo) " << bm
+            << "\n";
 }
 
 // On the 3D injury site the cells are agents in the conduit's lumen: they die as the pooled
 // model says (in expectation), and their hypoxic VEGF brings vessels into the bridge sooner —
 // through the bridge's own angiogenesis, so switching that mechanism off removes the gain.
 TEST(TherapyMsc, AgentsOnTheSiteBringVesselsIntoTheBridge) {
-  const std::string cells = "[[therapies]]\ntype = \"msc\"\nsource = \"adipose\"\ndose = \"1e6 cells\"\n"
-                            "route = \"conduit_lumen\"\nvehicle = \"fibrin\"\n";
+  const std::string cells =
+      "[[therapies]]\ntype = \"msc\"\nsource = \"adipose\"\ndose = \"1e6 cells\"\n"
+      "route = \"conduit_lumen\"\nvehicle = \"fibrin\"\n";
   std::shared_ptr<const Model> model;
   auto run = [&](const std::string& therapy) {
     model = compile(testing::site_run("rat", "sciatic", testing::few_neurons() + testing::conduit("6 mm") + therapy, "4 d"));
@@ -285,7 +290,8 @@ TEST(TherapyMsc, GraftIsCheckpointed) {
   const io::Checkpoint restored = io::read_checkpoint(path);
   std::filesystem::remove(path);
   ASSERT_EQ(testing::block_named<CellGraft>(restored.state, "msc.grafts").size(), 1u);
-  EXPECT_EQ(testing::block_named<CellGraft>(restored.state, "msc.grafts")[0].bridge_exposure, testing::block_named<CellGraft>(first.state(), "msc.grafts")[0].bridge_exposure);
+  EXPECT_EQ(testing::block_named<CellGraft>(restored.state, "msc.grafts")[0].bridge_exposure,
+            testing::block_named<CellGraft>(first.state(), "msc.grafts")[0].bridge_exposure);
   Simulation second(model, restored.state);
   EXPECT_EQ(sample(second, "msc_bridge_speed_factor", {40})[0], expected);
 }
@@ -293,8 +299,8 @@ TEST(TherapyMsc, GraftIsCheckpointed) {
 // The default study of `make run`: 8 arms of 8 rats, 12 weeks; the autograft and the MSC-filled
 // conduits regenerate more than the empty conduit (means over the arms' rats).
 TEST(DefaultStudy, MscConduitsAndAutograftBeatTheEmptyConduit) {
-  const auto spec = study::load_study(std::string(BUNGNER_SOURCE_DIR) + "/scenarios/studies/rat-sciatic-10mm-msc.toml",
-                                      registry());
+  const auto spec =
+      study::load_study(std::string(BUNGNER_SOURCE_DIR) + "/scenarios/studies/rat-sciatic-10mm-msc.toml", registry());
   ASSERT_EQ(spec.arms.size(), 8u);
   for (const auto& arm : spec.arms) EXPECT_EQ(arm.subjects, 8u) << arm.name;
   const auto out = std::filesystem::temp_directory_path() / "bungner-test-default-study";

@@ -19,9 +19,7 @@ class MuscleStimulation final : public treatment::Therapy {
 
   std::string_view name() const override { return "muscle_stimulation"; }
 
-  void declare_state(StateLayout& layout) override {
-    activity_signal_ = signals::muscle_activity(layout);
-  }
+  void declare_state(StateLayout& layout) override { activity_signal_ = signals::muscle_activity(layout); }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (!window_.covers(tick.time_s)) return;
@@ -35,8 +33,12 @@ class MuscleStimulation final : public treatment::Therapy {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "muscle_stimulation.activity_substitution", .unit = "1", .default_value = 0.49,
-             .hard = {0, 1}, .plausible = {0, 1}, .species = "rat",
+  r.declare({.name = "muscle_stimulation.activity_substitution",
+             .unit = "1",
+             .default_value = 0.49,
+             .hard = {0, 1},
+             .plausible = {0, 1},
+             .species = "rat",
              .meaning = "share of a normal muscle's activity that direct stimulation of a denervated muscle "
                         "replaces, as far as its mass is concerned",
              .source = "assumption, fitted to E70 (electrically stimulated denervated rat gastrocnemius lost 28.3 % "
@@ -50,12 +52,19 @@ void declare(ParameterRegistry& r) {
 void register_muscle_stimulation(Registry& registry) {
   using schema::Field;
   using schema::Kind;
-  Field item{.key = "muscle_stimulation", .kind = Kind::table,
-             .doc = "direct electrical stimulation of the denervated muscles (electrodes on the muscle): slows "
-                    "their atrophy"};
+  Field item{.key = "muscle_stimulation",
+             .kind = Kind::table,
+             .doc =
+                 "direct electrical stimulation of the denervated muscles (electrodes on the muscle): slows "
+                 "their atrophy"};
   item.children = {
-      Field{.key = "frequency", .kind = Kind::quantity, .doc = "stimulation frequency (recorded)", .unit = "Hz",
-            .default_text = "20 Hz", .hard = {0, 1000}, .plausible = {1, 200}},
+      Field{.key = "frequency",
+            .kind = Kind::quantity,
+            .doc = "stimulation frequency (recorded)",
+            .unit = "Hz",
+            .default_text = "20 Hz",
+            .hard = {0, 1000},
+            .plausible = {1, 200}},
       treatment::start_field(),
       treatment::duration_field(),
   };

@@ -14,9 +14,8 @@ using testing::compile;
 using testing::sample;
 
 std::string denervated(const std::string& therapies, const std::string& injury = "transection") {
-  return "species = \"rat\"\nnerve = \"sciatic\"\nseed = 5\n[injury]\ntype = \"" + injury +
-         "\"\n[repair]\ntype = \"none\"\n" + therapies +
-         "[simulation]\nduration = \"40 d\"\n[readouts]\ntimes = []\n";
+  return "species = \"rat\"\nnerve = \"sciatic\"\nseed = 5\n[injury]\ntype = \"" + injury + "\"\n[repair]\ntype = \"none\"\n" +
+         therapies + "[simulation]\nduration = \"40 d\"\n[readouts]\ntimes = []\n";
 }
 
 const std::string stimulation = "[[therapies]]\ntype = \"muscle_stimulation\"\n";

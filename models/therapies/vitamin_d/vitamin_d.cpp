@@ -47,21 +47,39 @@ class VitaminD final : public treatment::Therapy {
 void declare(ParameterRegistry& r) {
   const std::string chabas2013 = "Chabas JF et al. PLoS One 2013;8:e65034, doi:10.1371/journal.pone.0065034";
   const std::string chabas2008 = "Chabas JF et al. J Neurotrauma 2008;25:1247 (HAL hal-00320785)";
-  r.declare({.name = "vitamin_d.ed50", .unit = "IU/kg/day", .default_value = 100, .hard = {0.01, 1e6},
-             .plausible = {20, 500}, .species = "rat", .meaning = "daily dose of half the maximal effect",
+  r.declare({.name = "vitamin_d.ed50",
+             .unit = "IU/kg/day",
+             .default_value = 100,
+             .hard = {0.01, 1e6},
+             .plausible = {20, 500},
+             .species = "rat",
+             .meaning = "daily dose of half the maximal effect",
              .source = "assumption (doses of 100 and 500 IU/kg/day tested, " + chabas2013 + ")"});
-  r.declare({.name = "vitamin_d.d2_relative_potency", .unit = "1", .default_value = 0.5, .hard = {0, 2},
-             .plausible = {0.2, 1}, .species = "rat",
+  r.declare({.name = "vitamin_d.d2_relative_potency",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 2},
+             .plausible = {0.2, 1},
+             .species = "rat",
              .meaning = "effect of ergocalciferol (D2) relative to the same dose of cholecalciferol (D3)",
-             .source = "assumption (D3 more efficient than D2, " + chabas2013 + ")", .calibration = "E47"});
-  r.declare({.name = "vitamin_d.max_diameter_gain", .unit = "1", .default_value = 0.36, .hard = {0, 5},
-             .plausible = {0, 1}, .species = "rat",
+             .source = "assumption (D3 more efficient than D2, " + chabas2013 + ")",
+             .calibration = "E47"});
+  r.declare({.name = "vitamin_d.max_diameter_gain",
+             .unit = "1",
+             .default_value = 0.36,
+             .hard = {0, 5},
+             .plausible = {0, 1},
+             .species = "rat",
              .meaning = "largest fractional rise of the diameter of regenerated fibres",
              .source = "fitted to " + chabas2013 +
                        " (D3 500 IU/kg/day: mean axon diameter about +30 %, secondary reading): 0.30 / (500 / 600)",
              .calibration = "E47"});
-  r.declare({.name = "vitamin_d.max_speed_gain", .unit = "1", .default_value = 0.1, .hard = {0, 5},
-             .plausible = {0, 0.5}, .species = "rat",
+  r.declare({.name = "vitamin_d.max_speed_gain",
+             .unit = "1",
+             .default_value = 0.1,
+             .hard = {0, 5},
+             .plausible = {0, 0.5},
+             .species = "rat",
              .meaning = "largest fractional rise of the elongation speed (axogenesis) while vitamin D is given",
              .source = "assumption (direction only: increased axogenesis, " + chabas2008 + " and " + chabas2013 + ")",
              .calibration = "E46"});
@@ -74,10 +92,18 @@ void register_vitamin_d(Registry& registry) {
   using schema::Kind;
   Field item{.key = "vitamin_d", .kind = Kind::table, .doc = "vitamin D2 or D3, daily"};
   item.children = {
-      Field{.key = "form", .kind = Kind::choice, .doc = "D2 (ergocalciferol) or D3 (cholecalciferol)",
-            .default_text = "D3", .choices = {"D2", "D3"}},
-      Field{.key = "dose", .kind = Kind::quantity, .doc = "daily dose per body weight", .unit = "IU/kg/day",
-            .required = true, .hard = {0, 1e6}, .plausible = {10, 2000}},
+      Field{.key = "form",
+            .kind = Kind::choice,
+            .doc = "D2 (ergocalciferol) or D3 (cholecalciferol)",
+            .default_text = "D3",
+            .choices = {"D2", "D3"}},
+      Field{.key = "dose",
+            .kind = Kind::quantity,
+            .doc = "daily dose per body weight",
+            .unit = "IU/kg/day",
+            .required = true,
+            .hard = {0, 1e6},
+            .plausible = {10, 2000}},
       treatment::start_field(),
       treatment::duration_field(),
   };

@@ -81,7 +81,8 @@ TEST(AdjunctVitaminD, DiameterEffectIsCheckpointed) {
                                             model->scenario().canonical_toml(), first.state(), "", "", 0, 0});
   const io::Checkpoint restored = io::read_checkpoint(path);
   std::filesystem::remove(path);
-  EXPECT_DOUBLE_EQ(testing::block_named<double>(restored.state, "effects.fibre_diameter_factor")[0], testing::block_named<double>(first.state(), "effects.fibre_diameter_factor")[0]);
+  EXPECT_DOUBLE_EQ(testing::block_named<double>(restored.state, "effects.fibre_diameter_factor")[0],
+                   testing::block_named<double>(first.state(), "effects.fibre_diameter_factor")[0]);
   EXPECT_GT(testing::block_named<double>(restored.state, "effects.fibre_diameter_factor")[0], 1.29);
   Simulation second(model, restored.state);
   EXPECT_DOUBLE_EQ(sample(second, "fibre_diameter_distal", {84})[0], expected);

@@ -74,7 +74,8 @@ class Reader {
   void column(V& v) {
     const auto n = count(sizeof(typename V::value_type));
     v.resize(n);
-    std::memcpy(v.data(), in_.data() + at_, n * sizeof(typename V::value_type));
+    // An empty vector's data() may be null, which memcpy must not get even for 0 bytes.
+    if (n > 0) std::memcpy(v.data(), in_.data() + at_, n * sizeof(typename V::value_type));
     at_ += n * sizeof(typename V::value_type);
   }
   bool done() const { return at_ == in_.size(); }
@@ -385,7 +386,7 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
                        fmt::format("checkpoint block '{}' holds {} bytes, not {} elements of {}", b.name, data.size(), elements,
                                    describe_element(b.type, b.width)));
     b.bytes.resize(data.size());
-    std::memcpy(b.bytes.data(), data.data(), data.size());
+    if (!data.empty()) std::memcpy(b.bytes.data(), data.data(), data.size());
     s.blocks.push_back(std::move(b));
   }
   if (r.value<std::uint8_t>() != 0) {

@@ -119,9 +119,7 @@ template <typename IO, typename A>
 void agent_columns(IO& io, A& a) {
   io.column(a.id);
   io.column(a.kind);
-  for (auto* c : {&a.x, &a.y, &a.z, &a.vx, &a.vy, &a.vz, &a.px, &a.py, &a.pz, &a.mx, &a.my, &a.mz, &a.radius, &a.cleared})
-    io.column(*c);
-  io.column(a.engulfed);
+  for (auto* c : {&a.x, &a.y, &a.z, &a.mx, &a.my, &a.mz}) io.column(*c);
 }
 
 /// The 3D injury site: its three engines' images, then the per-voxel tissue columns and totals.
@@ -162,9 +160,21 @@ fields::Fields deserialize_fields(std::string bytes) {
   return f;
 }
 
+/// The agents with their kinds (names, variables and what an agent stands for), so the image
+/// describes itself and a restart checks it against the Model's layout.
 std::string serialize(const agents::Agents& a) {
   Writer w;
-  w.text("bungner-agents-1");
+  w.text("bungner-agents-2");
+  w.value(static_cast<std::uint64_t>(a.kinds().size()));
+  for (const agents::CellKind& k : a.kinds()) {
+    w.text(k.name);
+    w.value(static_cast<std::uint64_t>(k.variables.size()));
+    for (const std::string& v : k.variables) w.text(v);
+    w.value(k.radius_um);
+    w.text(k.phenotype);
+    w.value(k.cells_per_agent);
+    w.text(k.cells_variable);
+  }
   w.value(a.next_id);
   agent_columns(w, a);
   w.value(static_cast<std::uint64_t>(a.variables.size()));
@@ -172,21 +182,35 @@ std::string serialize(const agents::Agents& a) {
   return w.bytes();
 }
 
-agents::Agents deserialize_agents(std::string bytes, std::vector<agents::CellKind> kinds,
-                                  std::vector<agents::StateVariable> variables) {
+agents::Agents deserialize_agents(std::string bytes) {
   Reader r(std::move(bytes), "agents");
-  if (r.text() != "bungner-agents-1") throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "not an agent image");
-  agents::Agents a(std::move(kinds), std::move(variables));
+  if (r.text() != "bungner-agents-2") throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "not an agent image");
+  std::vector<agents::CellKind> kinds(r.count(4 * sizeof(std::uint64_t)));
+  if (kinds.empty() || kinds.size() > 255)
+    throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image has no kinds");
+  for (agents::CellKind& k : kinds) {
+    k.name = r.text();
+    k.variables.resize(r.count(sizeof(std::uint64_t)));
+    for (std::string& v : k.variables) v = r.text();
+    k.radius_um = r.value<double>();
+    k.phenotype = r.text();
+    k.cells_per_agent = r.value<double>();
+    k.cells_variable = r.text();
+  }
+  agents::Agents a(std::move(kinds));
   a.next_id = r.value<std::uint64_t>();
   agent_columns(r, a);
   if (r.value<std::uint64_t>() != a.variables.size())
     throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image has other state variables");
   for (auto& v : a.variables) r.column(v);
   const std::size_t n = a.id.size();
-  for (const auto* c : {&a.x, &a.y, &a.z, &a.vx, &a.vy, &a.vz, &a.px, &a.py, &a.pz, &a.mx, &a.my, &a.mz, &a.radius, &a.cleared})
+  for (const auto* c : {&a.x, &a.y, &a.z, &a.mx, &a.my, &a.mz})
     if (c->size() != n) throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image is inconsistent");
-  if (a.kind.size() != n || a.engulfed.size() != n)
-    throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image is inconsistent");
+  if (a.kind.size() != n) throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image is inconsistent");
+  for (const auto& v : a.variables)
+    if (v.size() != n) throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image is inconsistent");
+  for (const std::uint8_t k : a.kind)
+    if (k >= a.kinds().size()) throw InputError(SourceLocation{"agents", 0, 0}, "--resume", "agent image is inconsistent");
   return a;
 }
 
@@ -391,7 +415,7 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   }
   if (r.value<std::uint8_t>() != 0) {
     fields::Fields fields = deserialize_fields(r.text());
-    agents::Agents cells = deserialize_agents(r.text(), site::cell_kinds(), site::state_variables());
+    agents::Agents cells = deserialize_agents(r.text());
     const auto cone = r.value<agents::GrowthCone>();
     agents::Axons axons = deserialize_axons(r.text(), cone);
     s.site.emplace(site::InjurySite{.fields = std::move(fields), .cells = std::move(cells), .axons = std::move(axons)});

@@ -144,20 +144,22 @@ std::string longitudinal_section_svg(const fields::Fields* fields, const agents:
     out += "</g>\n";
   }
 
-  std::size_t phenotype = SIZE_MAX;
-  if (agents != nullptr && !options.phenotype_variable.empty())
-    for (std::size_t v = 0; v < agents->variable_specs().size(); ++v)
-      if (agents->variable_specs()[v].name == options.phenotype_variable) phenotype = v;
+  // Each kind's repair (Schwann-like) phenotype, where it declares one.
+  std::vector<std::size_t> phenotype;
+  if (agents != nullptr)
+    for (const agents::CellKind& k : agents->kinds())
+      phenotype.push_back(options.phenotype_label.empty() || k.phenotype.empty() ? SIZE_MAX : k.variable(k.phenotype));
   if (agents != nullptr) {
     out += "<g class=\"cells\" stroke=\"#333333\" stroke-width=\"0.5\" fill-opacity=\"0.9\">\n";
     for (std::size_t i = 0; i < agents->size(); ++i) {
       if (!in_slab(agents->z[i])) continue;
       Rgb colour = from_hex(kind_colour(agents->kind[i]));
-      if (phenotype != SIZE_MAX) colour = mix(colour, phenotype_colour, agents->variables[phenotype][i]);
+      if (const std::size_t v = phenotype[agents->kind[i]]; v != SIZE_MAX)
+        colour = mix(colour, phenotype_colour, agents->variables[v][i]);
       out += fmt::format(
           "<circle class=\"cell\" data-kind=\"{}\" data-id=\"{}\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"{}\"/>\n",
           text::xml_escape(agents->kinds()[agents->kind[i]].name), agents->id[i], view.h(agents->x[i]), view.v(agents->y[i]),
-          agents->radius[i] * scale, hex(colour));
+          agents->kinds()[agents->kind[i]].radius_um * scale, hex(colour));
     }
     out += "</g>\n";
   }
@@ -172,9 +174,9 @@ std::string longitudinal_section_svg(const fields::Fields* fields, const agents:
                          lx + 5, ly, kind_colour(k), lx + 14, ly + 4, text::xml_escape(agents->kinds()[k].name));
       lx += 24 + 7.0 * static_cast<double>(agents->kinds()[k].name.size());
     }
-  if (phenotype != SIZE_MAX)
+  if (std::any_of(phenotype.begin(), phenotype.end(), [](std::size_t v) { return v != SIZE_MAX; }))
     out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"5\" fill=\"{}\"/><text x=\"{:.1f}\" y=\"{:.1f}\">{} = 1</text>\n",
-                       lx + 5, ly, hex(phenotype_colour), lx + 14, ly + 4, text::xml_escape(options.phenotype_variable));
+                       lx + 5, ly, hex(phenotype_colour), lx + 14, ly + 4, text::xml_escape(options.phenotype_label));
   if (heat_map) {
     const double by = ly + 16;
     for (int step = 0; step < 20; ++step)

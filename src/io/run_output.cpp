@@ -177,7 +177,7 @@ std::filesystem::path run_and_write(const std::shared_ptr<const Model>& model_pt
     write_pictures(options.output_dir / "pictures", schedule.next_readout, &view, &site->cells, &site->axons,
                    {.field_substrate = field,
                     .field_name = "vessel density (1 = normal nerve)",
-                    .phenotype_variable = "cjun",
+                    .phenotype_label = "repair phenotype",
                     .title = fmt::format("Injury site, day {:g}", days)},
                    {.x_um = model.site->distal_section_um, .title = fmt::format("Distal section, day {:g}", days)});
   };

@@ -110,10 +110,19 @@ std::string agents_vtp_text(const agents::Agents& agents) {
   out += "      <PointData>\n";
   data_array(out, "id", agents.id);
   data_array(out, "kind", agents.kind);
-  data_array(out, "radius_um", agents.radius.data(), n);
-  data_array(out, "cleared", agents.cleared.data(), n);
-  for (std::size_t v = 0; v < agents.variables.size(); ++v)
-    data_array(out, text::xml_escape(agents.variable_specs()[v].name), agents.variables[v].data(), n);
+  std::vector<double> radius(n);
+  for (std::size_t i = 0; i < n; ++i) radius[i] = agents.kinds()[agents.kind[i]].radius_um;
+  data_array(out, "radius_um", radius);
+  // One array per kind and variable ("schwann.cjun"), 0 for the agents of other kinds: a column
+  // means something different for each kind.
+  std::vector<double> values(n);
+  for (std::size_t k = 0; k < agents.kinds().size(); ++k) {
+    const agents::CellKind& kind = agents.kinds()[k];
+    for (std::size_t v = 0; v < kind.variables.size(); ++v) {
+      for (std::size_t i = 0; i < n; ++i) values[i] = agents.kind[i] == k ? agents.variables[v][i] : 0.0;
+      data_array(out, text::xml_escape(kind.name + "." + kind.variables[v]), values);
+    }
+  }
   out += "      </PointData>\n";
   std::vector<double> xyz(3 * n);
   for (std::size_t i = 0; i < n; ++i) {

@@ -43,9 +43,10 @@ struct Reading {
   }
 };
 
-/// The site's layout from the scenario's [site] table, the injury and repair, and the transport
-/// constants of the substrates (parameters of the injury_site mechanism).
-std::shared_ptr<const site::Layout> compile_site(const ModelSpec& m, const toml::table& s, const Reading& p) {
+/// The site's layout: the geometry from the scenario's [site] table, the injury and the repair;
+/// substrates, cell kinds and the geometry that parameters give from the content that owns them.
+std::shared_ptr<const site::Layout> compile_site(const ModelSpec& m, const toml::table& s, const Registry& registry,
+                                                 const ParameterSet& parameters, std::vector<std::string>& read) {
   const toml::table& t = section(s, "site");
   if (schema::string(t, "model") != "3d" || m.injury == InjuryType::conduction_block) return nullptr;
   site::LayoutSpec spec;
@@ -60,7 +61,6 @@ std::shared_ptr<const site::Layout> compile_site(const ModelSpec& m, const toml:
       case RepairType::conduit:
         spec.conduit = true;
         spec.lumen_radius_um = m.conduit.inner_diameter_m * 1e6 / 2;
-        spec.wall_thickness_um = p.in("injury_site.conduit_wall_thickness", "um");
         break;
       case RepairType::autograft:
         spec.graft = true;
@@ -71,18 +71,22 @@ std::shared_ptr<const site::Layout> compile_site(const ModelSpec& m, const toml:
         // An unrepaired gap (or a suture under tension) fills from the wound bed: a lumen without
         // a wall of its own, open to the surrounding tissue.
         spec.conduit = true;
-        spec.lumen_radius_um = spec.nerve_radius_um * p.get("injury_site.wound_bed_radius_factor");
+        spec.wound_bed = true;
         spec.wall_thickness_um = spec.resolution_um;
         break;
     }
   }
-  static constexpr const char* names[] = {"oxygen", "vegf", "ccl2", "ngf", "bdnf", "gdnf", "nt3", "il10", "fibrinogen"};
-  for (const char* name : names)
-    spec.substrates.push_back({name, p.in(fmt::format("injury_site.{}_diffusivity", name), "um^2/min"),
-                               p.in(fmt::format("injury_site.{}_decay", name), "1/min")});
+  SiteDeclaration declaration(m, spec, parameters, read);
+  for (const MechanismEntry& e : registry.mechanisms())
+    if (e.declare_site) e.declare_site(declaration);
+  for (const TherapyEntry& e : registry.therapies())
+    if (e.declare_site &&
+        std::any_of(m.therapies.begin(), m.therapies.end(), [&](const TherapyItem& i) { return i.type == e.name; }))
+      e.declare_site(declaration);
   if (spec.nerve_radius_um < spec.resolution_um)
     throw ModelError(fmt::format("site.resolution ({} um) must be finer than the nerve radius ({} um)", spec.resolution_um,
                                  spec.nerve_radius_um));
+  if (spec.kinds.empty()) throw ModelError("the 3D site needs content that declares its cell kinds");
   return std::make_shared<const site::Layout>(site::make_layout(spec));
 }
 
@@ -159,13 +163,13 @@ ModelSpec ModelSpec::parse(const Scenario& scenario, const ParameterSet& paramet
     }
   }
 
-  m.site = compile_site(m, s, reading);
-
   if (const toml::array* therapies = s["therapies"].as_array())
     for (const auto& item : *therapies) {
       const toml::table& t = *item.as_table();
       m.therapies.push_back({*t["type"].value<std::string>(), t});
     }
+
+  m.site = compile_site(m, s, registry, parameters, m.parameters_read);
 
   // `readouts.include` names readout modules or observations; an observation selects the
   // modules that give it (the scenario's validation has checked each name).

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "bungner/core/clock.hpp"
+#include "bungner/core/errors.hpp"
 
 namespace bungner {
 namespace {
@@ -62,6 +63,19 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t run) : 
 Simulation::Simulation(std::shared_ptr<const Model> model, State restored)
     : model_(std::move(model)), state_(std::move(restored)) {
   state_.blocks = model_->layout().adopt(std::move(state_.blocks), extent_sizes(*model_));
+  // The site's cells must be of the kinds this model's content declares, in its order.
+  if (state_.site.has_value() != (model_->site != nullptr))
+    throw InputError(SourceLocation{"checkpoint", 0, 0}, "--resume", "the checkpoint's 3D site does not match the model's");
+  if (state_.site) {
+    const auto& restored_kinds = state_.site->cells.kinds();
+    const auto& kinds = model_->site->kinds;
+    bool same = restored_kinds.size() == kinds.size();
+    for (std::size_t k = 0; same && k < kinds.size(); ++k)
+      same = restored_kinds[k].name == kinds[k].name && restored_kinds[k].variables == kinds[k].variables;
+    if (!same)
+      throw InputError(SourceLocation{"checkpoint", 0, 0}, "--resume",
+                       "the checkpoint's cell kinds at the 3D site differ from those this model's content declares");
+  }
   // Signals live within a tick; a checkpoint does not hold them.
   state_.signals = model_->layout().neutral_signals();
 }

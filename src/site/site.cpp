@@ -2,23 +2,22 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "bungner/fields/geometry.hpp"
 
 namespace bungner::site {
 
-std::vector<agents::CellKind> cell_kinds() {
-  std::vector<agents::CellKind> kinds(kind_count);
-  kinds[schwann].name = "schwann";
-  kinds[macrophage].name = "macrophage";
-  kinds[endothelial_tip].name = "endothelial_tip";
-  kinds[msc].name = "msc";
-  return kinds;
+std::size_t Layout::substrate(std::string_view name) const {
+  for (std::size_t f = 0; f < substrates.size(); ++f)
+    if (substrates[f].name == name) return f;
+  throw std::out_of_range("site: no content declares the substrate '" + std::string(name) + "'");
 }
 
-std::vector<agents::StateVariable> state_variables() {
-  // The site's mechanisms integrate these themselves; the engine's linear ODE is left idle.
-  return {{.name = "cjun"}, {.name = "elongation"}, {.name = "polarisation"}};
+std::uint8_t Layout::kind(std::string_view name) const {
+  for (std::size_t k = 0; k < kinds.size(); ++k)
+    if (kinds[k].name == name) return static_cast<std::uint8_t>(k);
+  throw std::out_of_range("site: no content declares the cell kind '" + std::string(name) + "'");
 }
 
 Layout make_layout(const LayoutSpec& spec) {
@@ -38,6 +37,7 @@ Layout make_layout(const LayoutSpec& spec) {
   Layout layout;
   layout.grid = fields::grid_for(g, spec.resolution_um);
   layout.substrates = spec.substrates;
+  layout.kinds = spec.kinds;
   layout.domain = fields::make_domain(layout.grid, g, spec.substrates);
   layout.gap_start_um = spec.proximal_length_um;
   layout.gap_end_um = spec.proximal_length_um + spec.gap_length_um;
@@ -96,7 +96,7 @@ Layout make_layout(const LayoutSpec& spec) {
 
 InjurySite make_site(const Layout& layout, agents::GrowthCone cone) {
   InjurySite s{.fields = fields::Fields(layout.grid, layout.substrates.size()),
-               .cells = agents::Agents(cell_kinds(), state_variables()),
+               .cells = agents::Agents(layout.kinds),
                .axons = agents::Axons(cone)};
   const std::size_t n = layout.grid.voxels();
   s.axon_integrity.assign(n, 0.0);

@@ -57,12 +57,15 @@ check(cells.GetNumberOfPoints() == 3 and cells.GetNumberOfVerts() == 3, "3 agent
 check(vtk_to_numpy(cells.GetPoints().GetData()).tolist() == [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "agent positions")
 point_data = cells.GetPointData()
 names = [point_data.GetArrayName(i) for i in range(point_data.GetNumberOfArrays())]
-check(names == ["id", "kind", "radius_um", "cleared", "repair_phenotype", "il10"], f"agent arrays {names}")
+check(names == ["id", "kind", "radius_um", "Schwann cell.repair_phenotype", "macrophage.m2_share", "macrophage.il10"],
+      f"agent arrays {names}")
 check(vtk_to_numpy(point_data.GetArray("id")).tolist() == [0, 1, 2], "agent ids")
 check(vtk_to_numpy(point_data.GetArray("kind")).tolist() == [0, 1, 0], "agent kinds")
 check(vtk_to_numpy(point_data.GetArray("radius_um")).tolist() == [6.0, 7.5, 6.0], "agent radii")
-check(vtk_to_numpy(point_data.GetArray("repair_phenotype")).tolist() == [0.0, 0.25, 0.5], "state variable")
-check(vtk_to_numpy(point_data.GetArray("il10")).tolist() == [100.0, 101.0, 102.0], "second state variable")
+# One array per kind and variable; agents of the other kinds read 0.
+check(vtk_to_numpy(point_data.GetArray("Schwann cell.repair_phenotype")).tolist() == [0.0, 0.0, 0.5], "state variable")
+check(vtk_to_numpy(point_data.GetArray("macrophage.m2_share")).tolist() == [0.0, 0.25, 0.0], "another kind's variable")
+check(vtk_to_numpy(point_data.GetArray("macrophage.il10")).tolist() == [0.0, 101.0, 0.0], "its second variable")
 kind_names = cells.GetFieldData().GetAbstractArray("kind_names")
 check(kind_names is not None and [kind_names.GetValue(i) for i in range(kind_names.GetNumberOfValues())]
       == ["Schwann cell", "macrophage"], "kind names")

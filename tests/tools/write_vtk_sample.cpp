@@ -15,8 +15,8 @@ int main(int argc, char** argv) {
   for (std::size_t v = 0; v < fields.grid().voxels(); ++v)
     for (std::size_t s = 0; s < 2; ++s) fields.at(v, s) = 10.0 * static_cast<double>(v) + static_cast<double>(s);
 
-  agents::Agents cells({{.name = "Schwann cell", .radius_um = 6}, {.name = "macrophage", .radius_um = 7.5}},
-                       {{.name = "repair_phenotype"}, {.name = "il10"}});
+  agents::Agents cells({{.name = "Schwann cell", .variables = {"repair_phenotype"}, .radius_um = 6},
+                        {.name = "macrophage", .variables = {"m2_share", "il10"}, .radius_um = 7.5}});
   cells.add(0, {1, 2, 3});
   cells.add(1, {4, 5, 6});
   cells.add(0, {7, 8, 9});

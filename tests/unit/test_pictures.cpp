@@ -19,7 +19,8 @@ std::size_t count(const std::string& text, const std::string& what) {
 // one axon.
 struct Scene {
   fields::Fields fields{fields::Grid{4, 3, 2, 10.0, {0, 0, 0}}, 1};
-  agents::Agents cells{{{.name = "Schwann cell", .radius_um = 5}, {.name = "macrophage", .radius_um = 6}}, {{.name = "repair"}}};
+  agents::Agents cells{{{.name = "Schwann cell", .variables = {"repair"}, .radius_um = 5, .phenotype = "repair"},
+                        {.name = "macrophage", .radius_um = 6}}};
   agents::Axons axons{agents::GrowthCone{}};
   Scene() {
     for (int k = 0; k < 2; ++k)
@@ -54,7 +55,7 @@ TEST(Pictures, LongitudinalSectionDrawsTheLayerTheCellsInTheSlabAndTheAxons) {
   EXPECT_NE(svg.find("oxygen: 0 to 3"), std::string::npos);
 
   options.slab_half_thickness_um = 10;
-  options.phenotype_variable = "repair";
+  options.phenotype_label = "repair";
   const std::string thick = longitudinal_section_svg(&scene.fields, &scene.cells, &scene.axons, options);
   EXPECT_EQ(count(thick, "class=\"cell\""), 3u);
   // repair = 1 turns the first cell fully to the phenotype colour.

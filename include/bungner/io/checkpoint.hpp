@@ -34,12 +34,12 @@ Checkpoint read_checkpoint(const std::filesystem::path& path);
 Checkpoint parse_checkpoint(std::string bytes, const std::string& name);
 
 /// Byte images of the 3D layers, for checkpoints of runs that hold them. Restoring gives back
-/// every value bit for bit; kinds and state-variable specifications come from the Model.
+/// every value bit for bit; an agent image carries its cell kinds (a restart checks them against
+/// the Model's), an axon image takes the growth cone from the caller.
 std::string serialize(const fields::Fields& fields);
 fields::Fields deserialize_fields(std::string bytes);
 std::string serialize(const agents::Agents& agents);
-agents::Agents deserialize_agents(std::string bytes, std::vector<agents::CellKind> kinds,
-                                  std::vector<agents::StateVariable> variables);
+agents::Agents deserialize_agents(std::string bytes);
 std::string serialize(const agents::Axons& axons);
 agents::Axons deserialize_axons(std::string bytes, agents::GrowthCone cone);
 

@@ -25,9 +25,10 @@ struct LongitudinalSection {
   /// being those of the grid layer containing the plane.
   int field_substrate = -1;
   std::string field_name;
-  /// A state variable in [0, 1] (e.g. a repair or M2 phenotype) that shifts each cell's colour
-  /// from its kind's colour toward magenta; empty: colour by kind only.
-  std::string phenotype_variable;
+  /// Legend of the phenotype colour: a cell whose kind declares a phenotype variable in [0, 1]
+  /// (agents::CellKind::phenotype, e.g. a repair programme) is shifted from its kind's colour
+  /// toward magenta by it; empty: colour by kind only.
+  std::string phenotype_label;
   double pixels_per_um = 1.0;
   std::string title;
 };

@@ -9,6 +9,7 @@
 #include "bungner/core/parameters.hpp"
 #include "bungner/model/process.hpp"
 #include "bungner/scenario/schema.hpp"
+#include "bungner/site/site.hpp"
 
 namespace bungner {
 
@@ -21,12 +22,43 @@ struct CompileContext {
   const ParameterSet& parameters;
 };
 
+/// What content adds to the 3D injury site before its layout is built (stage 1): the substrates
+/// it owns with their transport constants, the cell kinds it owns with their named variables, and
+/// the geometry its parameters give. The engine fills the geometry the scenario gives first.
+class SiteDeclaration {
+ public:
+  SiteDeclaration(const ModelSpec& scenario_spec, site::LayoutSpec& layout_spec, const ParameterSet& parameters,
+                  std::vector<std::string>& parameters_read)
+      : spec(scenario_spec), layout(layout_spec), parameters_(parameters), read_(parameters_read) {}
+
+  /// A parameter's value in its declared unit, or in `unit`. Recorded: a subject whose
+  /// parameters change it gets a layout of its own.
+  double parameter(const std::string& name) const {
+    read_.push_back(name);
+    return parameters_.get(name);
+  }
+  double parameter(const std::string& name, std::string_view unit) const {
+    read_.push_back(name);
+    return parameters_.in(name, unit);
+  }
+
+  const ModelSpec& spec;     ///< the scenario's injury, repair and anatomy (the site not yet set)
+  site::LayoutSpec& layout;  ///< what the site is built from
+
+ private:
+  const ParameterSet& parameters_;
+  std::vector<std::string>& read_;
+};
+
 struct MechanismEntry {
   std::string name;
   std::string summary;
   std::function<void(ParameterRegistry&)> declare_parameters;
   /// Returns null when the scenario does not need this mechanism.
   std::function<std::unique_ptr<Process>(const CompileContext&)> create;
+  /// Optional: what it adds to a 3D injury site (called, in registration order, for every
+  /// scenario whose site is in 3D).
+  std::function<void(SiteDeclaration&)> declare_site;
 };
 
 /// A problem a therapy finds with one of its items in the context of the whole scenario: the key
@@ -45,6 +77,9 @@ struct TherapyEntry {
   /// Optional cross-field rules (impossible combinations), given the resolved item and the
   /// resolved scenario; each problem is reported at the item's key as file:line:column.
   std::function<std::vector<TherapyProblem>(const toml::table& item, const toml::table& scenario)> check;
+  /// Optional: what it adds to a 3D injury site (called once, after the mechanisms', when the
+  /// scenario has an item of this therapy).
+  std::function<void(SiteDeclaration&)> declare_site;
 };
 
 /// An observation that `bungner run` and `bungner study` show in their closing table: a name, or

@@ -1,10 +1,14 @@
 #pragma once
 // The injury site in 3D: the fields, cells and growth cones of the first millimetres around the
 // injury (proximal stump, gap or bridge, distal stump), as one block of the State. The layout
-// (grid, regions, substrates, cell kinds) is fixed by the Model; see docs/model.md, "Injury site".
+// (grid, regions) is fixed by the Model; its substrates and cell kinds are declared by the
+// content that owns them (SiteDeclaration in bungner/model/registry.hpp) and looked up by name.
+// See docs/model.md, "Injury site".
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bungner/agents/agents.hpp"
@@ -15,32 +19,6 @@
 
 namespace bungner::site {
 
-/// Diffusing substrates of the site, in field order.
-enum Substrate : std::size_t {
-  oxygen = 0,  ///< [mmHg]
-  vegf,        ///< VEGF-A [ng/mL]
-  ccl2,        ///< monocyte chemokine (CCL2/MCP-1) [ng/mL]
-  ngf,         ///< [ng/mL]
-  bdnf,        ///< [ng/mL]
-  gdnf,        ///< [ng/mL]
-  nt3,         ///< [ng/mL]
-  il10,        ///< [pg/mL]
-  fibrinogen,  ///< plasma exudate that polymerises into the fibrin cable [mg/mL]
-  substrate_count
-};
-
-/// Cell kinds of the site's agents. One agent stands for `cells_per_agent` cells of its kind.
-enum Kind : std::uint8_t { schwann = 0, macrophage = 1, endothelial_tip = 2, msc = 3, kind_count };
-
-/// Per-agent state variables (columns of Agents::variables).
-enum Variable : std::size_t {
-  cjun = 0,    ///< Schwann cells: repair programme (c-Jun) activation [0, 1]; MSCs: Schwann-like share [0, 1]
-  elongation,  ///< Schwann cells: length relative to a myelinating cell [1]; tips: +1 or -1, the x direction they grow in; MSCs:
-               ///< 1 in the early-loss pool, 0 persistent
-  polarisation,  ///< macrophages: M2 (pro-repair) fraction [0, 1]; tips: age [s]; MSCs: cells the agent stands for
-  variable_count
-};
-
 /// What occupies a voxel, for the cells (finer than the solver's regions).
 enum class Zone : std::uint8_t { proximal_stump, bridge, distal_stump, wall, outside };
 
@@ -48,10 +26,11 @@ enum class Zone : std::uint8_t { proximal_stump, bridge, distal_stump, wall, out
 struct Layout {
   fields::Grid grid;
   fields::Domain domain;
-  std::vector<fields::Substrate> substrates;
-  std::vector<Zone> zone;   ///< per voxel
-  double gap_start_um = 0;  ///< x of the proximal cut face
-  double gap_end_um = 0;    ///< x of the distal cut face
+  std::vector<fields::Substrate> substrates;  ///< in field order, as the content declared them
+  std::vector<agents::CellKind> kinds;        ///< cell kinds of the agents, as the content declared them
+  std::vector<Zone> zone;                     ///< per voxel
+  double gap_start_um = 0;                    ///< x of the proximal cut face
+  double gap_end_um = 0;                      ///< x of the distal cut face
   double nerve_radius_um = 500;
   double lumen_radius_um = 0;    ///< conduit lumen (0: no conduit)
   double distal_section_um = 0;  ///< x of the distal readout section
@@ -63,6 +42,14 @@ struct Layout {
   std::vector<std::size_t> cut_face_voxels;    ///< stump tissue voxels at the gap's faces
 
   bool in_nerve(std::size_t v) const { return zone[v] != Zone::wall && zone[v] != Zone::outside; }
+  /// Field index of the substrate `name`; throws std::out_of_range when no content declared it.
+  std::size_t substrate(std::string_view name) const;
+  /// Index of the cell kind `name`; throws std::out_of_range when no content declared it.
+  std::uint8_t kind(std::string_view name) const;
+  /// Column of a kind's variable (agents::CellKind::variable).
+  std::size_t variable(std::string_view kind_name, std::string_view variable_name) const {
+    return kinds[kind(kind_name)].variable(variable_name);
+  }
 };
 
 /// Everything at the site that changes: part of the State.
@@ -95,10 +82,6 @@ struct InjurySite {
   static constexpr std::uint32_t no_axon = 0xFFFFFFFFu;
 };
 
-/// The cell kinds and state variables of the site (behaviour constants filled by mechanisms).
-std::vector<agents::CellKind> cell_kinds();
-std::vector<agents::StateVariable> state_variables();
-
 /// A fresh InjurySite on the layout: zero fields, no cells, no axons.
 InjurySite make_site(const Layout& layout, agents::GrowthCone cone);
 
@@ -124,6 +107,44 @@ constexpr double pg_per_day_to_field(double pg_per_day) { return pg_per_day * 1e
 /// A unit vector uniformly distributed on the sphere (two uniforms).
 std::array<double, 3> random_direction(RandomStream& stream);
 
+/// One cue a cell or growth cone steers by: a direction and its weight. A gradient is a cue with
+/// `unit` set: it counts by its direction only (its length divided out), and not at all where it
+/// vanishes.
+struct Cue {
+  double weight = 0;
+  std::array<double, 3> direction{};
+  bool unit = false;
+};
+
+/// The direction a cell or growth cone moves in: the weighted sum of its cues (its heading, the
+/// local guidance of bands or vessels, a gradient, a random direction; the weights are each
+/// mechanism's declared parameters), added in the order given, and the sum's squared length.
+struct Steering {
+  std::array<double, 3> direction{};
+  double norm2 = 0;
+};
+template <std::size_t N>
+Steering steer(const std::array<Cue, N>& cues) {
+  static_assert(N > 0);
+  std::array<double, N> scale{};
+  for (std::size_t c = 0; c < N; ++c) {
+    const auto& g = cues[c].direction;
+    scale[c] = cues[c].unit ? std::sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]) : 1.0;
+  }
+  const auto term = [&](std::size_t c, int q) {
+    if (!cues[c].unit) return cues[c].weight * cues[c].direction[q];
+    return scale[c] > 0 ? cues[c].weight * cues[c].direction[q] / scale[c] : 0.0;
+  };
+  Steering s;
+  for (int q = 0; q < 3; ++q) {
+    double d = term(0, q);
+    for (std::size_t c = 1; c < N; ++c) d += term(c, q);
+    s.direction[q] = d;
+    s.norm2 += d * d;
+  }
+  return s;
+}
+
 /// Moves agent `a` by `d` [um] if the voxel it would land in satisfies `allowed(voxel)`;
 /// returns whether it moved. Cells never leave the grid.
 template <typename Allowed>
@@ -141,7 +162,9 @@ bool try_move(const Layout& layout, agents::Agents& cells, std::size_t a, const 
   return true;
 }
 
-/// What the layout is built from (the Model fills it from the scenario and parameters).
+/// What the layout is built from: the Model fills the geometry that the scenario gives, the
+/// content the rest (SiteDeclaration): substrates with their transport constants, cell kinds, and
+/// the geometry that its parameters give (a conduit's wall, the wound bed of an unrepaired gap).
 struct LayoutSpec {
   double resolution_um = 100;
   double nerve_radius_um = 500;
@@ -150,11 +173,15 @@ struct LayoutSpec {
   double distal_length_um = 4000;
   double distal_section_um = 3000;  ///< readout section, distal to the distal cut face
   bool conduit = false;
+  /// An unrepaired gap: a lumen open to the wound bed (conduit is also true), whose radius the
+  /// content sets.
+  bool wound_bed = false;
   double lumen_radius_um = 750;
   double wall_thickness_um = 250;
   bool graft = false;
   bool graft_has_cells = false;
   std::vector<fields::Substrate> substrates;
+  std::vector<agents::CellKind> kinds;
 };
 
 Layout make_layout(const LayoutSpec& spec);

@@ -38,7 +38,13 @@ class BridgeFormation final : public Process {
         tip_life_s_(p.in("bridge_formation.tip_lifetime", "s")),
         vessel_per_pass_(p.get("bridge_formation.vessel_per_tip_pass")),
         po2_(p.in("injury_site.vessel_po2", "mmHg")),
-        start_s_(static_cast<double>(m.injury == InjuryType::transection ? m.repair_time_s : 0)) {}
+        start_s_(static_cast<double>(m.injury == InjuryType::transection ? m.repair_time_s : 0)),
+        oxygen_field_(m.site->substrate("oxygen")),
+        vegf_field_(m.site->substrate("vegf")),
+        fibrinogen_field_(m.site->substrate("fibrinogen")),
+        tip_(m.site->kind("endothelial_tip")),
+        tip_direction_(m.site->variable("endothelial_tip", "direction")),
+        tip_age_(m.site->variable("endothelial_tip", "age")) {}
 
   std::string_view name() const override { return "bridge_formation"; }
   Phase phase() const override { return Phase::site; }
@@ -66,11 +72,11 @@ class BridgeFormation final : public Process {
       const double faces_um2 = static_cast<double>(L.cut_face_voxels.size()) * g.dx_um * g.dx_um;
       const double fill = lumen > 0 ? yield_mg_per_um2_ * amount * faces_um2 / (lumen * g.voxel_volume_um3()) * 1e12 : 0.0;
       for (std::size_t v = 0; v < g.voxels(); ++v)
-        if (L.zone[v] == Zone::bridge) s.fields.at(v, site::fibrinogen) += fill;
+        if (L.zone[v] == Zone::bridge) s.fields.at(v, fibrinogen_field_) += fill;
     }
     // Exudate from the cut faces into the gap (a flux through the face into the next voxel).
     for (std::size_t v : L.cut_face_voxels) {
-      double& c = s.fields.at(v, site::fibrinogen);
+      double& c = s.fields.at(v, fibrinogen_field_);
       c = exudate + (c - exudate) * std::exp(-exudate_um_per_s_ * area_over_volume * dt);
     }
     // Membrane exchange through the conduit wall (or the open wound bed) with the surroundings:
@@ -78,8 +84,8 @@ class BridgeFormation final : public Process {
     if (wall_um_per_s_ > 0) {
       const double relax = 1 - std::exp(-wall_um_per_s_ * area_over_volume * dt);
       for (std::size_t v : L.wall_lumen_voxels) {
-        for (std::size_t q = 0; q < site::substrate_count; ++q) {
-          const double outside = q == site::oxygen ? po2_ : q == site::fibrinogen ? exudate : 0.0;
+        for (std::size_t q = 0; q < L.substrates.size(); ++q) {
+          const double outside = q == oxygen_field_ ? po2_ : q == fibrinogen_field_ ? exudate : 0.0;
           double& c = s.fields.at(v, q);
           c += (outside - c) * relax;
         }
@@ -89,7 +95,7 @@ class BridgeFormation final : public Process {
     const double polymerised_share = 1 - std::exp(-polymerisation_per_s_ * dt);
     for (std::size_t v = 0; v < g.voxels(); ++v) {
       if (L.zone[v] != Zone::bridge || L.graft) continue;
-      double& c = s.fields.at(v, site::fibrinogen);
+      double& c = s.fields.at(v, fibrinogen_field_);
       const double fibrin = c * polymerised_share;
       c -= fibrin;
       s.fibrin[v] = std::min(1.0, s.fibrin[v] + fibrin / gel_mg_ml_);
@@ -108,7 +114,7 @@ class BridgeFormation final : public Process {
     const double dt = static_cast<double>(tick.dt_s);
     // Sprouting from the stumps' vessels at the cut faces, driven by VEGF.
     for (std::size_t v : L.cut_face_voxels) {
-      const double vegf = s.fields.at(v, site::vegf);
+      const double vegf = s.fields.at(v, vegf_field_);
       if (s.vessel[v] <= 0 || vegf <= 0) continue;
       RandomStream stream(state.key, v, static_cast<std::uint64_t>(tick.step), purpose_id("bridge_formation.sprout"));
       if (!stream.bernoulli(1 - std::exp(-sprout_per_s_ * s.vessel[v] * vegf / (vegf_half_ + vegf) * dt))) continue;
@@ -116,17 +122,17 @@ class BridgeFormation final : public Process {
       const std::size_t j = (v / static_cast<std::size_t>(g.nx)) % static_cast<std::size_t>(g.ny);
       const std::size_t k = v / (static_cast<std::size_t>(g.nx) * static_cast<std::size_t>(g.ny));
       const auto centre = g.center(static_cast<int>(i), static_cast<int>(j), static_cast<int>(k));
-      const std::size_t a = c.add(site::endothelial_tip, centre);
+      const std::size_t a = c.add(tip_, centre);
       const bool proximal = L.zone[v] == Zone::proximal_stump;
       c.mx[a] = proximal ? 1.0 : -1.0;  // heading into the gap
       c.my[a] = c.mz[a] = 0;
-      c.variables[site::polarisation][a] = 0;                    // age [s]
-      c.variables[site::elongation][a] = proximal ? 1.0 : -1.0;  // direction of growth along x
+      c.variables[tip_age_][a] = 0;                            // age [s]
+      c.variables[tip_direction_][a] = proximal ? 1.0 : -1.0;  // direction of growth along x
     }
     std::vector<std::uint8_t> gone(c.size(), 0);
     for (std::size_t a = 0; a < c.size(); ++a) {
-      if (c.kind[a] != site::endothelial_tip) continue;
-      double& age = c.variables[site::polarisation][a];
+      if (c.kind[a] != tip_) continue;
+      double& age = c.variables[tip_age_][a];
       age += dt;
       if (age > tip_life_s_) {
         gone[a] = 1;
@@ -135,19 +141,18 @@ class BridgeFormation final : public Process {
       RandomStream stream(state.key, c.id[a], static_cast<std::uint64_t>(tick.step), purpose_id("bridge_formation.tip"));
       const auto ijk = g.voxel_of({c.x[a], c.y[a], c.z[a]});
       const std::size_t from = g.index(ijk[0], ijk[1], ijk[2]);
-      auto grad = s.fields.gradient(ijk[0], ijk[1], ijk[2], site::vegf);
-      const double gn = std::sqrt(grad[0] * grad[0] + grad[1] * grad[1] + grad[2] * grad[2]);
+      const auto grad = s.fields.gradient(ijk[0], ijk[1], ijk[2], vegf_field_);
       const auto noise = site::random_direction(stream);
-      std::array<double, 3> d{};
-      double norm = 0;
       const std::array<double, 3> h{c.mx[a], c.my[a], c.mz[a]};
-      for (int q = 0; q < 3; ++q) {
-        d[q] = h[q] + tip_wander_ * noise[q] + (gn > 0 ? tip_chemotaxis_ * grad[q] / gn : 0.0);
-        norm += d[q] * d[q];
-      }
+      const site::Steering steering =
+          site::steer(std::array<site::Cue, 3>{{{.weight = 1, .direction = h},
+                                                {.weight = tip_wander_, .direction = noise},
+                                                {.weight = tip_chemotaxis_, .direction = grad, .unit = true}}});
+      std::array<double, 3> d = steering.direction;
+      double norm = steering.norm2;
       // Sprouts are polarised (Cattin et al. 2015): each keeps a forward component along the
       // axis of the gap, away from the stump it sprouted from.
-      const double forward = c.variables[site::elongation][a];
+      const double forward = c.variables[tip_direction_][a];
       if (d[0] * forward < tip_polarity_ * std::sqrt(norm)) {
         d[0] = forward * tip_polarity_ * std::sqrt(norm);
         norm = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
@@ -179,7 +184,7 @@ class BridgeFormation final : public Process {
         }
       } else if (!in_bridge) {
         // Still in its stump: keep heading for the gap.
-        c.mx[a] = c.variables[site::elongation][a];
+        c.mx[a] = c.variables[tip_direction_][a];
         c.my[a] = c.mz[a] = 0;
       } else {
         const auto turn = site::random_direction(stream);
@@ -212,6 +217,12 @@ class BridgeFormation final : public Process {
   double vessel_per_pass_;
   double po2_;
   double start_s_;
+  std::size_t oxygen_field_;
+  std::size_t vegf_field_;
+  std::size_t fibrinogen_field_;
+  std::uint8_t tip_;
+  std::size_t tip_direction_;
+  std::size_t tip_age_;
 };
 
 void declare(ParameterRegistry& r) {
@@ -378,7 +389,13 @@ void register_bridge_formation(Registry& registry) {
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
                                 if (!c.spec.site) return nullptr;
                                 return std::make_unique<BridgeFormation>(c.spec, c.parameters);
-                              }});
+                              },
+                              .declare_site =
+                                  [](SiteDeclaration& site) {
+                                    // A vessel's growing tip: the x direction it grows in (+1 from the
+                                    // proximal stump, -1 from the distal one) and its age [s].
+                                    site.layout.kinds.push_back({.name = "endothelial_tip", .variables = {"direction", "age"}});
+                                  }});
 }
 
 }  // namespace bungner

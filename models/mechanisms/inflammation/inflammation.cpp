@@ -36,7 +36,13 @@ class Inflammation final : public Process {
         fibrin_threshold_(p.get("bridge_formation.matrix_threshold")),
         vegf_(site::pg_per_day_to_field(p.in("inflammation.vegf_secretion", "pg/d")) * cells_per_agent_),
         ccl2_(site::pg_per_day_to_field(p.in("inflammation.ccl2_secretion", "pg/d")) * cells_per_agent_),
-        il10_(site::pg_per_day_to_field(p.in("inflammation.il10_secretion", "pg/d")) * 1e3 * cells_per_agent_) {}
+        il10_(site::pg_per_day_to_field(p.in("inflammation.il10_secretion", "pg/d")) * 1e3 * cells_per_agent_),
+        oxygen_field_(m.site->substrate("oxygen")),
+        vegf_field_(m.site->substrate("vegf")),
+        ccl2_field_(m.site->substrate("ccl2")),
+        il10_field_(m.site->substrate("il10")),
+        macrophage_(m.site->kind("macrophage")),
+        m2_share_(m.site->variable("macrophage", "m2_share")) {}
 
   std::string_view name() const override { return "inflammation"; }
   Phase phase() const override { return Phase::site; }
@@ -67,7 +73,7 @@ class Inflammation final : public Process {
         for (int i = 0; i < g.nx; ++i) {
           const std::size_t v = g.index(i, j, k);
           if (!passable(v)) continue;
-          const double ccl2 = s.fields.at(v, site::ccl2);
+          const double ccl2 = s.fields.at(v, ccl2_field_);
           // Leukocytes invade a fresh clot from the wound while it still exudes.
           const double clot = L.zone[v] == Zone::bridge && !L.graft ? s.fibrin[v] * exudation : 0.0;
           const double rate =
@@ -77,15 +83,14 @@ class Inflammation final : public Process {
           const std::uint64_t n = stream.poisson(rate * volume * dt / cells_per_agent_);
           const auto centre = g.center(i, j, k);
           for (std::uint64_t q = 0; q < n; ++q) {
-            c.add(site::macrophage,
-                  {centre[0] + (stream.uniform() - 0.5) * g.dx_um, centre[1] + (stream.uniform() - 0.5) * g.dx_um,
-                   centre[2] + (stream.uniform() - 0.5) * g.dx_um});
+            c.add(macrophage_, {centre[0] + (stream.uniform() - 0.5) * g.dx_um, centre[1] + (stream.uniform() - 0.5) * g.dx_um,
+                                centre[2] + (stream.uniform() - 0.5) * g.dx_um});
             ++s.monocytes_recruited;
           }
         }
     std::vector<double> present(g.voxels(), 0.0);
     for (std::size_t a = 0; a < c.size(); ++a)
-      if (c.kind[a] == site::macrophage) present[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += cells_per_agent_;
+      if (c.kind[a] == macrophage_) present[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += cells_per_agent_;
     // Phagocytosis: each voxel's macrophages clear a volume of debris per second.
     for (std::size_t v = 0; v < g.voxels(); ++v) {
       if (present[v] <= 0 || s.myelin[v] <= 0 || s.axon_integrity[v] > 0.5) continue;
@@ -96,19 +101,19 @@ class Inflammation final : public Process {
     std::vector<fields::Exchange> secretion;
     std::vector<std::uint8_t> gone(c.size(), 0);
     for (std::size_t a = 0; a < c.size(); ++a) {
-      if (c.kind[a] != site::macrophage) continue;
+      if (c.kind[a] != macrophage_) continue;
       const std::size_t v = site::voxel_at(g, c.x[a], c.y[a], c.z[a]);
       RandomStream stream(state.key, c.id[a], static_cast<std::uint64_t>(tick.step), purpose_id("inflammation"));
       // M1 -> M2, faster with IL-10.
-      double& m2 = c.variables[site::polarisation][a];
-      const double il10 = s.fields.at(v, site::il10);
+      double& m2 = c.variables[m2_share_][a];
+      const double il10 = s.fields.at(v, il10_field_);
       const double shift = m2_per_s_ * (1 + il10_gain_ * il10 / (il10_half_ + il10));
       m2 = 1 - (1 - m2) * std::exp(-shift * dt);
       // HIF-1 switches on steeply below its threshold pO2 (Hill coefficient 3).
-      const double hypoxia = 1 / (1 + std::pow(s.fields.at(v, site::oxygen) / hypoxia_half_, 3));
-      secretion.push_back({.voxel = v, .substrate = site::vegf, .secretion = vegf_ * hypoxia});
-      secretion.push_back({.voxel = v, .substrate = site::ccl2, .secretion = ccl2_ * (1 - m2)});
-      secretion.push_back({.voxel = v, .substrate = site::il10, .secretion = il10_ * m2});
+      const double hypoxia = 1 / (1 + std::pow(s.fields.at(v, oxygen_field_) / hypoxia_half_, 3));
+      secretion.push_back({.voxel = v, .substrate = vegf_field_, .secretion = vegf_ * hypoxia});
+      secretion.push_back({.voxel = v, .substrate = ccl2_field_, .secretion = ccl2_ * (1 - m2)});
+      secretion.push_back({.voxel = v, .substrate = il10_field_, .secretion = il10_ * m2});
       // Debris (myelin, or the fibrin of a clot) keeps macrophages; without it they leave or die.
       const double debris = s.axon_integrity[v] > 0.5 ? 0.0 : s.myelin[v];  // intact myelin is not debris
       const double death = death_per_s_ / (1 + debris_retention_ * std::min(1.0, debris + s.fibrin[v]));
@@ -118,15 +123,12 @@ class Inflammation final : public Process {
       }
       // Chemotaxis up the CCL2 gradient, mixed with a random direction.
       const auto ijk = g.voxel_of({c.x[a], c.y[a], c.z[a]});
-      auto grad = s.fields.gradient(ijk[0], ijk[1], ijk[2], site::ccl2);
-      const double gn = std::sqrt(grad[0] * grad[0] + grad[1] * grad[1] + grad[2] * grad[2]);
+      const auto grad = s.fields.gradient(ijk[0], ijk[1], ijk[2], ccl2_field_);
       const auto noise = site::random_direction(stream);
-      std::array<double, 3> d{};
-      double norm = 0;
-      for (int q = 0; q < 3; ++q) {
-        d[q] = (1 - chemotaxis_) * noise[q] + (gn > 0 ? chemotaxis_ * grad[q] / gn : 0.0);
-        norm += d[q] * d[q];
-      }
+      const site::Steering steering = site::steer(std::array<site::Cue, 2>{
+          {{.weight = 1 - chemotaxis_, .direction = noise}, {.weight = chemotaxis_, .direction = grad, .unit = true}}});
+      std::array<double, 3> d = steering.direction;
+      const double norm = steering.norm2;
       if (norm <= 0) continue;
       // A dense clot holds the cells that invaded it (they migrate through it slowly).
       const double hold = L.zone[v] == Zone::bridge && !L.graft ? std::min(1.0, s.fibrin[v]) : 0.0;
@@ -161,6 +163,12 @@ class Inflammation final : public Process {
   double vegf_;
   double ccl2_;
   double il10_;
+  std::size_t oxygen_field_;
+  std::size_t vegf_field_;
+  std::size_t ccl2_field_;
+  std::size_t il10_field_;
+  std::uint8_t macrophage_;
+  std::size_t m2_share_;
 };
 
 void declare(ParameterRegistry& r) {

@@ -31,7 +31,19 @@ class InjurySiteCore final : public Process {
         uptake_max_(p.in("injury_site.oxygen_uptake", "mol/s") * 60.0 /
                     (p.in("injury_site.oxygen_solubility", "mol/m^3") * 1e-18)),
         uptake_km_(p.in("injury_site.oxygen_uptake_half_saturation", "mol/m^3") /
-                   p.in("injury_site.oxygen_solubility", "mol/m^3")) {}
+                   p.in("injury_site.oxygen_solubility", "mol/m^3")),
+        oxygen_(m.site->substrate("oxygen")),
+        schwann_(m.site->kind("schwann")),
+        macrophage_(m.site->kind("macrophage")),
+        schwann_elongation_(m.site->variable("schwann", "elongation")) {
+    // What an agent of each kind stands for in the oxygen balance: a fixed number of cells, a
+    // number it carries (agents::CellKind::cells_variable), or no cell at all.
+    for (const agents::CellKind& k : m.site->kinds) {
+      cells_per_agent_.push_back(k.cells_per_agent);
+      cells_column_.push_back(k.cells_variable.empty() ? -1 : static_cast<int>(k.variable(k.cells_variable)));
+      breathes_.push_back(k.cells_per_agent > 0 || !k.cells_variable.empty());
+    }
+  }
 
   std::string_view name() const override { return "injury_site"; }
   Phase phase() const override { return Phase::site; }
@@ -58,7 +70,7 @@ class InjurySiteCore final : public Process {
         s.vessel[v] = z == Zone::bridge ? 0.0 : 1.0;  // graft vessels must inosculate first
       }
       if (z == Zone::bridge && L.graft) s.fibrin[v] = 1.0;  // the graft's own matrix
-      s.fields.at(v, site::oxygen) = nerve_tissue ? blood_po2_ : 0.0;
+      s.fields.at(v, oxygen_) = nerve_tissue ? blood_po2_ : 0.0;
     }
     s.myelin_initial = 0;
     for (double x : s.myelin) s.myelin_initial += x;
@@ -72,18 +84,18 @@ class InjurySiteCore final : public Process {
           const bool cellular = L.zone[v] != Zone::bridge || (L.graft && L.graft_has_cells);
           if (!cellular) continue;
           RandomStream stream(state.key, v, 0, purpose_id("injury_site.resident_cells"));
-          const auto place = [&](site::Kind kind, double per_um3, double per_agent) {
+          const auto place = [&](std::uint8_t kind, double per_um3, double per_agent) {
             const std::uint64_t n = stream.poisson(per_um3 * volume / per_agent);
             for (std::uint64_t c = 0; c < n; ++c) {
               const auto corner = g.center(i, j, k);
               const std::size_t a = s.cells.add(
                   kind, {corner[0] + (stream.uniform() - 0.5) * g.dx_um, corner[1] + (stream.uniform() - 0.5) * g.dx_um,
                          corner[2] + (stream.uniform() - 0.5) * g.dx_um});
-              s.cells.variables[site::elongation][a] = 1.0;
+              if (kind == schwann_) s.cells.variables[schwann_elongation_][a] = 1.0;  // myelinating cells
             }
           };
-          place(site::schwann, schwann_per_um3_, schwann_per_agent_);
-          place(site::macrophage, macrophage_per_um3_, macrophage_per_agent_);
+          place(schwann_, schwann_per_um3_, schwann_per_agent_);
+          place(macrophage_, macrophage_per_um3_, macrophage_per_agent_);
         }
   }
 
@@ -97,18 +109,17 @@ class InjurySiteCore final : public Process {
     std::vector<double> demand(g.voxels(), 0.0);  // sum of Vmax per volume [mmHg/min]
     const double volume = g.voxel_volume_um3();
     for (std::size_t a = 0; a < s.cells.size(); ++a) {
-      const auto kind = s.cells.kind[a];
-      if (kind == site::endothelial_tip) continue;
-      const double cells = kind == site::schwann      ? schwann_per_agent_
-                           : kind == site::macrophage ? macrophage_per_agent_
-                                                      : s.cells.variables[site::polarisation][a];  // MSCs
+      const std::uint8_t kind = s.cells.kind[a];
+      if (!breathes_[kind]) continue;
+      const double cells =
+          cells_column_[kind] >= 0 ? s.cells.variables[static_cast<std::size_t>(cells_column_[kind])][a] : cells_per_agent_[kind];
       demand[site::voxel_at(g, s.cells.x[a], s.cells.y[a], s.cells.z[a])] += uptake_max_ * cells / volume;
     }
     const double dt = 60.0 / substeps_;
     for (int step = 0; step < substeps_; ++step) {
       for (std::size_t v = 0; v < g.voxels(); ++v) {
         if (s.vessel[v] <= 0 && demand[v] <= 0) continue;
-        double& c = s.fields.at(v, site::oxygen);
+        double& c = s.fields.at(v, oxygen_);
         const double supply = dt * supply_per_min_ * s.vessel[v];
         c = (c + supply * blood_po2_) / (1 + supply + dt * demand[v] / (uptake_km_ + c));
       }
@@ -128,6 +139,13 @@ class InjurySiteCore final : public Process {
   double supply_per_min_;
   double uptake_max_;  ///< per cell [mmHg um^3/min]
   double uptake_km_;   ///< [mmHg]
+  std::size_t oxygen_;
+  std::uint8_t schwann_;
+  std::uint8_t macrophage_;
+  std::size_t schwann_elongation_;
+  std::vector<double> cells_per_agent_;  ///< per kind
+  std::vector<int> cells_column_;        ///< per kind: the variable holding the count, or -1
+  std::vector<bool> breathes_;           ///< per kind
 };
 
 void declare(ParameterRegistry& r) {
@@ -302,6 +320,26 @@ void declare(ParameterRegistry& r) {
 
 }  // namespace
 
+/// The site's tissue: every diffusing substrate (this item solves their transport), the resident
+/// cells (Schwann cells and macrophages, which it places), and the geometry its parameters give.
+void declare_site(SiteDeclaration& site) {
+  site::LayoutSpec& layout = site.layout;
+  if (layout.wound_bed)
+    layout.lumen_radius_um = layout.nerve_radius_um * site.parameter("injury_site.wound_bed_radius_factor");
+  else if (layout.conduit)
+    layout.wall_thickness_um = site.parameter("injury_site.conduit_wall_thickness", "um");
+  for (const char* name : {"oxygen", "vegf", "ccl2", "ngf", "bdnf", "gdnf", "nt3", "il10", "fibrinogen"})
+    layout.substrates.push_back({name, site.parameter(fmt::format("injury_site.{}_diffusivity", name), "um^2/min"),
+                                 site.parameter(fmt::format("injury_site.{}_decay", name), "1/min")});
+  layout.kinds.push_back({.name = "schwann",
+                          .variables = {"cjun", "elongation"},
+                          .phenotype = "cjun",
+                          .cells_per_agent = site.parameter("injury_site.schwann_cells_per_agent")});
+  layout.kinds.push_back({.name = "macrophage",
+                          .variables = {"m2_share"},
+                          .cells_per_agent = site.parameter("injury_site.macrophage_cells_per_agent")});
+}
+
 void register_injury_site(Registry& registry) {
   registry.add(MechanismEntry{.name = "injury_site",
                               .summary = "3D injury site: tissue, vessels' oxygen supply and transport of substrates",
@@ -309,7 +347,8 @@ void register_injury_site(Registry& registry) {
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
                                 if (!c.spec.site) return nullptr;
                                 return std::make_unique<InjurySiteCore>(c.spec, c.parameters);
-                              }});
+                              },
+                              .declare_site = declare_site});
 }
 
 }  // namespace bungner

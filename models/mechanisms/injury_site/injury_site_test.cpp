@@ -109,7 +109,7 @@ TEST(InjurySiteTransport, OxygenBalancesSupplyAndUptakeInNormalNerve) {
   double sum = 0, n = 0;
   for (std::size_t v = 0; v < L.grid.voxels(); ++v)
     if (L.zone[v] == site::Zone::distal_stump) {
-      sum += s.fields.at(v, site::oxygen);
+      sum += s.fields.at(v, L.substrate("oxygen"));
       n += 1;
     }
   const double km =

@@ -29,14 +29,31 @@ class SchwannRepair final : public Process {
         speed_um_per_s_(p.in("schwann_repair.migration_speed", "um/s")),
         vessel_threshold_(p.get("schwann_repair.vessel_threshold")),
         band_per_s_(p.in("schwann_repair.band_formation_rate", "1/s")),
+        guidance_weight_(p.get("schwann_repair.guidance_weight")),
+        persistence_weight_(p.get("schwann_repair.persistence_weight")),
+        random_weight_(p.get("schwann_repair.random_weight")),
         normal_per_voxel_(p.in("injury_site.schwann_density", "cells/mm^3") * 1e-9 * m.site->grid.voxel_volume_um3()),
         cells_per_agent_(p.get("injury_site.schwann_cells_per_agent")),
-        smoothing_radius_(static_cast<int>(std::lround(p.in("injury_site.agent_footprint", "um") / m.site->grid.dx_um))) {
+        smoothing_radius_(static_cast<int>(std::lround(p.in("injury_site.agent_footprint", "um") / m.site->grid.dx_um))),
+        schwann_(m.site->kind("schwann")),
+        cjun_(m.site->variable("schwann", "cjun")),
+        elongation_(m.site->variable("schwann", "elongation")) {
     const char* factors[] = {"ngf", "bdnf", "gdnf", "nt3"};
     for (int f = 0; f < 4; ++f)
       neurotrophin_[f] =
           site::pg_per_day_to_field(p.in(fmt::format("schwann_repair.{}_secretion", factors[f]), "pg/d")) * cells_per_agent_;
     ccl2_ = site::pg_per_day_to_field(p.in("schwann_repair.ccl2_secretion", "pg/d")) * cells_per_agent_;
+    const site::Layout& L = *m.site;
+    for (int f = 0; f < 4; ++f) neurotrophin_field_[f] = L.substrate(factors[f]);
+    ccl2_field_ = L.substrate("ccl2");
+    // Cells of other kinds with a Schwann-like phenotype (transplanted, differentiated cells) line
+    // bands too, as far as they keep it.
+    for (std::size_t k = 0; k < L.kinds.size(); ++k) {
+      const agents::CellKind& kind = L.kinds[k];
+      const bool lines_bands = k != schwann_ && !kind.phenotype.empty() && !kind.cells_variable.empty();
+      band_phenotype_.push_back(lines_bands ? static_cast<int>(kind.variable(kind.phenotype)) : -1);
+      band_cells_.push_back(lines_bands ? static_cast<int>(kind.variable(kind.cells_variable)) : -1);
+    }
   }
 
   std::string_view name() const override { return "schwann_repair"; }
@@ -54,33 +71,33 @@ class SchwannRepair final : public Process {
     // Cells per voxel before anyone moves or divides (two-phase: decisions read this).
     std::vector<double> crowd(g.voxels(), 0.0);
     for (std::size_t a = 0; a < c.size(); ++a)
-      if (c.kind[a] == site::schwann) crowd[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += cells_per_agent_;
+      if (c.kind[a] == schwann_) crowd[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += cells_per_agent_;
     crowd = site::smooth_over_nerve(L, crowd, smoothing_radius_);
     std::vector<fields::Exchange> secretion;
     std::vector<std::array<double, 5>> births;  // applied after every cell has decided
     const std::size_t n = c.size();
     for (std::size_t a = 0; a < n; ++a) {
-      if (c.kind[a] != site::schwann) continue;
+      if (c.kind[a] != schwann_) continue;
       const std::size_t v = site::voxel_at(g, c.x[a], c.y[a], c.z[a]);
       RandomStream stream(state.key, c.id[a], static_cast<std::uint64_t>(tick.step), purpose_id("schwann_repair"));
       // c-Jun rises where axons are gone, toward a ceiling that falls with time denervated, and
       // falls where regenerated axons are back (redifferentiation).
-      double& cj = c.variables[site::cjun][a];
+      double& cj = c.variables[cjun_][a];
       const double denervation = 1.0 - s.axon_integrity[v];
       const double target = denervation * capacity;
       const double up = activation_per_s_ * denervation;
       const double down = redifferentiation_per_s_ * std::min(1.0, s.regrown[v] + s.axon_integrity[v]);
       const double rate = up + down;
       if (rate > 0) cj = (up * target) / rate + (cj - (up * target) / rate) * std::exp(-rate * dt);
-      double& e = c.variables[site::elongation][a];
+      double& e = c.variables[elongation_][a];
       const double e_target = 1.0 + (elongation_max_ - 1.0) * cj;
       e = e_target + (e - e_target) * std::exp(-dt / elongation_tau_s_);
       if (cj < 0.5) continue;
       // Secretion by repair cells.
       for (std::size_t f = 0; f < 4; ++f)
-        secretion.push_back({.voxel = v, .substrate = site::ngf + f, .secretion = neurotrophin_[f] * cj});
+        secretion.push_back({.voxel = v, .substrate = neurotrophin_field_[f], .secretion = neurotrophin_[f] * cj});
       // The monocyte call goes out while there is myelin debris to clear.
-      secretion.push_back({.voxel = v, .substrate = site::ccl2, .secretion = ccl2_ * cj * s.myelin[v]});
+      secretion.push_back({.voxel = v, .substrate = ccl2_field_, .secretion = ccl2_ * cj * s.myelin[v]});
       // Proliferation up to the crowding limit (E50, E51).
       const double room = 1.0 - crowd[v] / (carrying_capacity_ * normal_per_voxel_);
       if (room > 0 && stream.bernoulli(1.0 - std::exp(-division_per_s_ * cj * room * dt))) {
@@ -97,13 +114,11 @@ class SchwannRepair final : public Process {
       if (h[0] == 0 && h[1] == 0 && h[2] == 0) h = site::random_direction(stream);
       const double along = h[0] * o[0] + h[1] * o[1] + h[2] * o[2] >= 0 ? 1.0 : -1.0;
       const auto noise = site::random_direction(stream);
-      std::array<double, 3> d{};
-      double norm = 0;
-      for (int q = 0; q < 3; ++q) {
-        d[q] = 0.6 * along * o[q] + 0.3 * h[q] + 0.4 * noise[q];
-        norm += d[q] * d[q];
-      }
-      norm = std::sqrt(norm);
+      const site::Steering steering = site::steer(std::array<site::Cue, 3>{{{.weight = guidance_weight_ * along, .direction = o},
+                                                                            {.weight = persistence_weight_, .direction = h},
+                                                                            {.weight = random_weight_, .direction = noise}}});
+      std::array<double, 3> d = steering.direction;
+      const double norm = std::sqrt(steering.norm2);
       const double step = speed_um_per_s_ * cj * dt;
       for (int q = 0; q < 3; ++q) d[q] *= step / norm;
       const bool moved = site::try_move(L, c, a, d, [&](std::size_t w) {
@@ -119,21 +134,24 @@ class SchwannRepair final : public Process {
       }
     }
     for (const auto& b : births) {
-      const std::size_t a = c.add(site::schwann, {b[0], b[1], b[2]});
-      c.variables[site::cjun][a] = b[3];
-      c.variables[site::elongation][a] = b[4];
+      const std::size_t a = c.add(schwann_, {b[0], b[1], b[2]});
+      c.variables[cjun_][a] = b[3];
+      c.variables[elongation_][a] = b[4];
     }
     fields::apply_exchange(s.fields, secretion, dt / 60.0);
     // Repair cells per voxel and the bands they form.
     std::vector<double> repair(g.voxels(), 0.0);
     for (std::size_t a = 0; a < c.size(); ++a) {
-      if (c.kind[a] == site::schwann && c.variables[site::cjun][a] >= 0.5)
+      const std::uint8_t k = c.kind[a];
+      if (k == schwann_ && c.variables[cjun_][a] >= 0.5)
         repair[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += cells_per_agent_ / normal_per_voxel_;
-      // Transplanted Schwann-like cells (differentiated MSCs) line bands while most of them keep
-      // the phenotype (the same majority rule as for repair cells).
-      else if (c.kind[a] == site::msc && c.variables[site::cjun][a] >= 0.5)
-        repair[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] +=
-            c.variables[site::cjun][a] * c.variables[site::polarisation][a] / normal_per_voxel_;
+      // Transplanted Schwann-like cells line bands while most of them keep the phenotype (the
+      // same majority rule as for repair cells), as many as keep it.
+      else if (const int phenotype = band_phenotype_[k];
+               phenotype >= 0 && c.variables[static_cast<std::size_t>(phenotype)][a] >= 0.5)
+        repair[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += c.variables[static_cast<std::size_t>(phenotype)][a] *
+                                                             c.variables[static_cast<std::size_t>(band_cells_[k])][a] /
+                                                             normal_per_voxel_;
     }
     s.schwann_density = site::smooth_over_nerve(L, repair, smoothing_radius_);
     for (std::size_t v = 0; v < g.voxels(); ++v) {
@@ -157,11 +175,21 @@ class SchwannRepair final : public Process {
   double speed_um_per_s_;
   double vessel_threshold_;
   double band_per_s_;
+  double guidance_weight_;
+  double persistence_weight_;
+  double random_weight_;
   double normal_per_voxel_;
   double cells_per_agent_;
   int smoothing_radius_;
   double neurotrophin_[4]{};
   double ccl2_ = 0;
+  std::uint8_t schwann_;
+  std::size_t cjun_;
+  std::size_t elongation_;
+  std::size_t neurotrophin_field_[4]{};  ///< NGF, BDNF, GDNF, NT-3
+  std::size_t ccl2_field_ = 0;
+  std::vector<int> band_phenotype_;  ///< per kind: the variable of a Schwann-like phenotype that lines bands, or -1
+  std::vector<int> band_cells_;      ///< per kind: the variable counting the cells an agent stands for
 };
 
 void declare(ParameterRegistry& r) {
@@ -238,6 +266,33 @@ void declare(ParameterRegistry& r) {
              .meaning = "migration speed of repair Schwann cells along vessels or bands",
              .source = "assumption, chosen so Schwann cords reach into a mouse bridge by day 4-5 (E17, E49)",
              .calibration = "E17, E49"});
+  // The steering of a migrating repair cell (site::steer): the local guidance (bands in the
+  // stumps, vessels in the bridge), its own heading and a random direction.
+  r.declare({.name = "schwann_repair.guidance_weight",
+             .unit = "1",
+             .default_value = 0.6,
+             .hard = {0, 10},
+             .plausible = {0.2, 2},
+             .species = "all",
+             .meaning = "weight of the local guidance (bands, vessels) in a repair cell's steering",
+             .source = "assumption (repair cells follow vessels across a bridge, Cattin et al., Cell 2015;162:1127, "
+                       "doi:10.1016/j.cell.2015.07.021; the weight against persistence and noise is not measured)"});
+  r.declare({.name = "schwann_repair.persistence_weight",
+             .unit = "1",
+             .default_value = 0.3,
+             .hard = {0, 10},
+             .plausible = {0, 2},
+             .species = "all",
+             .meaning = "weight of a repair cell's own heading in its steering (persistence)",
+             .source = "assumption"});
+  r.declare({.name = "schwann_repair.random_weight",
+             .unit = "1",
+             .default_value = 0.4,
+             .hard = {0, 10},
+             .plausible = {0, 2},
+             .species = "all",
+             .meaning = "weight of a random direction in a repair cell's steering",
+             .source = "assumption"});
   r.declare({.name = "schwann_repair.vessel_threshold",
              .unit = "1",
              .default_value = 0.2,

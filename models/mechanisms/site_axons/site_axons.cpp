@@ -49,7 +49,11 @@ class SiteAxons final : public Process {
                       m.repair == RepairType::decellularized_allograft)),
         gap_m_(m.injury == InjuryType::transection ? m.gap_m : 0.0),
         normal_axons_per_voxel_(static_cast<double>(m.motor_neurons + m.sensory_neurons) * m.site->grid.dx_um *
-                                m.site->grid.dx_um / (3.14159265358979 * m.site->nerve_radius_um * m.site->nerve_radius_um)) {}
+                                m.site->grid.dx_um / (3.14159265358979 * m.site->nerve_radius_um * m.site->nerve_radius_um)),
+        ngf_(m.site->substrate("ngf")),
+        bdnf_(m.site->substrate("bdnf")),
+        gdnf_(m.site->substrate("gdnf")),
+        nt3_(m.site->substrate("nt3")) {}
 
   std::string_view name() const override { return "site_axons"; }
 
@@ -129,19 +133,18 @@ class SiteAxons final : public Process {
         // Steering: bands/vessels (either sense), neurotrophin gradient, random wander.
         const auto& o = s.orientation[v];
         const double sense = a.heading[0] * o[0] + a.heading[1] * o[1] + a.heading[2] * o[2] >= 0 ? 1.0 : -1.0;
-        auto grad_a = s.fields.gradient(ijk[0], ijk[1], ijk[2], motor ? site::gdnf : site::ngf);
-        const auto grad_b = s.fields.gradient(ijk[0], ijk[1], ijk[2], motor ? site::bdnf : site::nt3);
+        auto grad_a = s.fields.gradient(ijk[0], ijk[1], ijk[2], motor ? gdnf_ : ngf_);
+        const auto grad_b = s.fields.gradient(ijk[0], ijk[1], ijk[2], motor ? bdnf_ : nt3_);
         for (int q = 0; q < 3; ++q) grad_a[q] += grad_b[q];
-        const double gn = std::sqrt(grad_a[0] * grad_a[0] + grad_a[1] * grad_a[1] + grad_a[2] * grad_a[2]);
         const auto noise = site::random_direction(stream);
         const double guide = L.zone[v] == Zone::bridge ? guidance_ * std::min(1.0, s.band[v] + s.vessel[v]) : guidance_;
-        std::array<double, 3> d{};
-        double norm = 0;
-        for (int q = 0; q < 3; ++q) {
-          d[q] = a.heading[q] + guide * sense * o[q] + (gn > 0 ? chemotropism_ * grad_a[q] / gn : 0.0) + wander_ * noise[q];
-          norm += d[q] * d[q];
-        }
-        norm = std::sqrt(norm);
+        const site::Steering steering =
+            site::steer(std::array<site::Cue, 4>{{{.weight = 1, .direction = a.heading},
+                                                  {.weight = guide * sense, .direction = o},
+                                                  {.weight = chemotropism_, .direction = grad_a, .unit = true},
+                                                  {.weight = wander_, .direction = noise}}});
+        std::array<double, 3> d = steering.direction;
+        const double norm = std::sqrt(steering.norm2);
         for (auto& x : d) x /= norm;
         const double step = v_own * f * h;
         std::array<double, 3> next{tip[0] + step * d[0], tip[1] + step * d[1], tip[2] + step * d[2]};
@@ -238,6 +241,7 @@ class SiteAxons final : public Process {
   bool crush_, suture_line_;
   double gap_m_;
   double normal_axons_per_voxel_;
+  std::size_t ngf_, bdnf_, gdnf_, nt3_;  ///< neurotrophin fields: motor axons climb GDNF + BDNF, sensory NGF + NT-3
 };
 
 void declare(ParameterRegistry& r) {

@@ -21,7 +21,9 @@ class WallerianDegeneration final : public Process {
         proximal_um_(p.in("wallerian_degeneration.proximal_dieback", "um")),
         autophagy_per_s_(p.in("wallerian_degeneration.autophagy_rate", "1/s")),
         normal_per_voxel_(p.in("injury_site.schwann_density", "cells/mm^3") * 1e-9 * m.site->grid.voxel_volume_um3()),
-        cells_per_agent_(p.get("injury_site.schwann_cells_per_agent")) {}
+        cells_per_agent_(p.get("injury_site.schwann_cells_per_agent")),
+        schwann_(m.site->kind("schwann")),
+        cjun_(m.site->variable("schwann", "cjun")) {}
 
   std::string_view name() const override { return "wallerian_degeneration"; }
   Phase phase() const override { return Phase::site; }
@@ -46,9 +48,9 @@ class WallerianDegeneration final : public Process {
     const double dt = static_cast<double>(tick.dt_s);
     // Repair programme of the Schwann cells in each voxel, relative to a normal nerve's cells.
     std::vector<double> activity(g.voxels(), 0.0);
-    const auto& cjun = s.cells.variables[site::cjun];
+    const auto& cjun = s.cells.variables[cjun_];
     for (std::size_t a = 0; a < s.cells.size(); ++a)
-      if (s.cells.kind[a] == site::schwann)
+      if (s.cells.kind[a] == schwann_)
         activity[site::voxel_at(g, s.cells.x[a], s.cells.y[a], s.cells.z[a])] += cjun[a] * cells_per_agent_ / normal_per_voxel_;
     for (int k = 0; k < g.nz; ++k)
       for (int j = 0; j < g.ny; ++j)
@@ -76,6 +78,8 @@ class WallerianDegeneration final : public Process {
   double autophagy_per_s_;
   double normal_per_voxel_;
   double cells_per_agent_;
+  std::uint8_t schwann_;
+  std::size_t cjun_;
 };
 
 void declare(ParameterRegistry& r) {

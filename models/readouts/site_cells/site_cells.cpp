@@ -31,24 +31,27 @@ class SiteCells final : public Readout {
     const site::Layout& L = *m.site;
     const fields::Grid& g = L.grid;
     const agents::Agents& c = s.cells;
+    const std::uint8_t schwann_kind = L.kind("schwann"), macrophage_kind = L.kind("macrophage");
+    const std::size_t cjun = L.variable("schwann", "cjun"), elongation = L.variable("schwann", "elongation");
+    const std::size_t m2_share = L.variable("macrophage", "m2_share");
     double schwann = 0, repair = 0, schwann_bridge = 0, macrophages = 0, m2 = 0, macrophages_distal = 0;
     double schwann_distal = 0, cjun_distal = 0, elongation_repair = 0;
     for (std::size_t a = 0; a < c.size(); ++a) {
       const Zone z = L.zone[site::voxel_at(g, c.x[a], c.y[a], c.z[a])];
-      if (c.kind[a] == site::schwann) {
+      if (c.kind[a] == schwann_kind) {
         schwann += schwann_per_agent_;
-        if (c.variables[site::cjun][a] >= 0.5) {
+        if (c.variables[cjun][a] >= 0.5) {
           repair += schwann_per_agent_;
-          elongation_repair += schwann_per_agent_ * c.variables[site::elongation][a];
+          elongation_repair += schwann_per_agent_ * c.variables[elongation][a];
         }
         if (z == Zone::bridge) schwann_bridge += schwann_per_agent_;
         if (z == Zone::distal_stump) {
           schwann_distal += schwann_per_agent_;
-          cjun_distal += schwann_per_agent_ * c.variables[site::cjun][a];
+          cjun_distal += schwann_per_agent_ * c.variables[cjun][a];
         }
-      } else if (c.kind[a] == site::macrophage) {
+      } else if (c.kind[a] == macrophage_kind) {
         macrophages += macrophage_per_agent_;
-        m2 += macrophage_per_agent_ * c.variables[site::polarisation][a];
+        m2 += macrophage_per_agent_ * c.variables[m2_share][a];
         if (z == Zone::distal_stump) macrophages_distal += macrophage_per_agent_;
       }
     }
@@ -101,16 +104,17 @@ class SiteCells final : public Readout {
         for (auto b : f) n += b;
         return slices > 0 ? 100 * n / slices : 0.0;
       };
+      const std::size_t oxygen = L.substrate("oxygen"), vegf_field = L.substrate("vegf");
       double po2 = 0, vegf = 0, fibrin = 0, voxels = 0, macrophages_bridge = 0;
       for (std::size_t v = 0; v < g.voxels(); ++v) {
         if (L.zone[v] != Zone::bridge) continue;
         voxels += 1;
-        po2 += s.fields.at(v, site::oxygen);
-        vegf += s.fields.at(v, site::vegf);
+        po2 += s.fields.at(v, oxygen);
+        vegf += s.fields.at(v, vegf_field);
         fibrin += s.fibrin[v];
       }
       for (std::size_t a = 0; a < c.size(); ++a)
-        if (c.kind[a] == site::macrophage && L.zone[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] == Zone::bridge)
+        if (c.kind[a] == macrophage_kind && L.zone[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] == Zone::bridge)
           macrophages_bridge += macrophage_per_agent_;
       out.push_back({"bridge_po2", voxels > 0 ? po2 / voxels : 0, "mmHg"});
       out.push_back({"bridge_vegf", voxels > 0 ? vegf / voxels : 0, "ng/mL"});

@@ -228,10 +228,16 @@ class MscTherapy final : public treatment::Therapy {
     std::vector<fields::Exchange> secretion;
     double cells = 0, trophic = 0, vegf = 0, il10 = 0;
     bool any_dead = false;
+    const std::uint8_t msc_kind = L.kind("msc");
+    const std::size_t schwann_like_share = L.variable("msc", "schwann_like_share"), early_loss = L.variable("msc", "early_loss");
+    const std::size_t cells_column = L.variable("msc", "cells");
+    const std::size_t oxygen_field = L.substrate("oxygen"), vegf_field = L.substrate("vegf"), il10_field = L.substrate("il10");
+    std::array<std::size_t, neurotrophins.size()> neurotrophin_field{};
+    for (std::size_t f = 0; f < neurotrophins.size(); ++f) neurotrophin_field[f] = L.substrate(neurotrophins[f]);
     for (std::size_t a = 0; a < c.size(); ++a) {
-      if (c.kind[a] != site::msc || c.id[a] < first || c.id[a] >= last) continue;
-      const double n = c.variables[site::polarisation][a];
-      const bool early = c.variables[site::elongation][a] > 0.5;
+      if (c.kind[a] != msc_kind || c.id[a] < first || c.id[a] >= last) continue;
+      const double n = c.variables[cells_column][a];
+      const bool early = c.variables[early_loss][a] > 0.5;
       const double hazard = (early ? 1.0 / early_s_ : 1.0 / persistent_s_) + rejection_rate_at(tick.time_s);
       RandomStream stream(state.key, c.id[a], static_cast<std::uint64_t>(tick.step), purpose_id("msc.death"));
       if (stream.bernoulli(1.0 - std::exp(-hazard * dt))) {
@@ -239,9 +245,9 @@ class MscTherapy final : public treatment::Therapy {
         any_dead = true;
         continue;
       }
-      c.variables[site::cjun][a] = on_[schwann_like] ? g.schwann_like : 0.0;
+      c.variables[schwann_like_share][a] = on_[schwann_like] ? g.schwann_like : 0.0;
       const std::size_t v = site::voxel_at(L.grid, c.x[a], c.y[a], c.z[a]);
-      const double po2 = s.fields.at(v, site::oxygen);
+      const double po2 = s.fields.at(v, oxygen_field);
       const double hypoxia = 1.0 / (1.0 + std::pow(po2 / hypoxia_half_po2_, 3));
       const double v_rate = vegf_pg_per_day_ * (1.0 + (hypoxic_gain_ - 1.0) * hypoxia) + hgf_weight_ * hgf_pg_per_day_;
       cells += n;
@@ -251,14 +257,14 @@ class MscTherapy final : public treatment::Therapy {
       if (on_[neurotrophic_cones])
         for (std::size_t f = 0; f < neurotrophins.size(); ++f)
           secretion.push_back({.voxel = v,
-                               .substrate = site::ngf + f,
+                               .substrate = neurotrophin_field[f],
                                .secretion = site::pg_per_day_to_field(factor_pg_per_day_[f] * expression) * n});
       if (on_[angiogenesis])
-        secretion.push_back({.voxel = v, .substrate = site::vegf, .secretion = site::pg_per_day_to_field(v_rate) * n});
+        secretion.push_back({.voxel = v, .substrate = vegf_field, .secretion = site::pg_per_day_to_field(v_rate) * n});
       // The IL-10 field is in pg/mL, the others in ng/mL.
       if (on_[immunomodulation])
         secretion.push_back(
-            {.voxel = v, .substrate = site::il10, .secretion = site::pg_per_day_to_field(il10_pg_per_day_) * 1e3 * n});
+            {.voxel = v, .substrate = il10_field, .secretion = site::pg_per_day_to_field(il10_pg_per_day_) * 1e3 * n});
     }
     if (any_dead) c.remove_flagged(dead);
     fields::apply_exchange(s.fields, secretion, dt / 60.0);
@@ -278,6 +284,9 @@ class MscTherapy final : public treatment::Therapy {
     const double radius = route_ == "conduit_lumen" && L.conduit ? L.lumen_radius_um : L.nerve_radius_um;
     const double inner = route_ == "graft_surface" ? 0.8 * radius : 0.0;
     const double reach = 1000.0;  // an injection spreads over the last millimetre of each stump
+    const std::uint8_t msc_kind = L.kind("msc");
+    const std::size_t schwann_like_share = L.variable("msc", "schwann_like_share"), early_loss = L.variable("msc", "early_loss");
+    const std::size_t cells_column = L.variable("msc", "cells");
     for (std::size_t k = 0; k < count; ++k) {
       RandomStream stream(state.key, graft, k, purpose_id("msc.place"));
       const bool early = stream.bernoulli(early_fraction_);
@@ -294,11 +303,11 @@ class MscTherapy final : public treatment::Therapy {
         const site::Zone zone = L.zone[site::voxel_at(L.grid, at[0], at[1], at[2])];
         if (stumps ? zone == site::Zone::proximal_stump || zone == site::Zone::distal_stump : zone == site::Zone::bridge) break;
       }
-      const std::size_t a = c.add(site::msc, at);
+      const std::size_t a = c.add(msc_kind, at);
       if (k == 0) g.agent_first_id = static_cast<double>(c.id[a]);
-      c.variables[site::cjun][a] = on_[schwann_like] ? schwann_like_0_ : 0.0;
-      c.variables[site::elongation][a] = early ? 1.0 : 0.0;
-      c.variables[site::polarisation][a] = per_agent;
+      c.variables[schwann_like_share][a] = on_[schwann_like] ? schwann_like_0_ : 0.0;
+      c.variables[early_loss][a] = early ? 1.0 : 0.0;
+      c.variables[cells_column][a] = per_agent;
     }
     g.agent_count = static_cast<double>(count);
   }
@@ -864,7 +873,16 @@ void register_msc(Registry& registry) {
                             .declare_parameters = declare,
                             .schema = std::move(item),
                             .create = treatment::make<MscTherapy>,
-                            .check = check});
+                            .check = check,
+                            .declare_site = [](SiteDeclaration& site) {
+                              // Transplanted cells: the share with a Schwann-like phenotype, whether
+                              // the agent is in the pool lost early (1) or persists (0), and the
+                              // number of cells it stands for (they die off).
+                              site.layout.kinds.push_back({.name = "msc",
+                                                           .variables = {"schwann_like_share", "early_loss", "cells"},
+                                                           .phenotype = "schwann_like_share",
+                                                           .cells_variable = "cells"});
+                            }});
 }
 
 }  // namespace bungner

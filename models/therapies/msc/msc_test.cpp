@@ -235,7 +235,7 @@ TEST(TherapyMsc, AgentsOnTheSiteBringVesselsIntoTheBridge) {
   std::size_t agents = 0;
   const auto& c = state.site->cells;
   for (std::size_t a = 0; a < c.size(); ++a) {
-    if (c.kind[a] != site::msc) continue;
+    if (c.kind[a] != model->site->kind("msc")) continue;
     ++agents;
     EXPECT_EQ(model->site->zone[site::voxel_at(model->site->grid, c.x[a], c.y[a], c.z[a])], site::Zone::bridge);
   }

@@ -31,7 +31,8 @@ TEST(Axons, LengthsAndPlaneCrossings) {
   EXPECT_DOUBLE_EQ(Axons::segment_length(all[0], 1), 50.0);
   EXPECT_DOUBLE_EQ(Axons::length(all[0]), 100.0);
   EXPECT_EQ(axons.crossing(45.0), 2u);  // each axon counts once
-  EXPECT_EQ(axons.crossing(10.0), 3u);
+  EXPECT_EQ(axons.crossing(25.0), 3u);
+  EXPECT_EQ(axons.crossing(10.0), 2u);  // the backward axon ends at x = 20
   EXPECT_EQ(axons.crossing(200.0), 0u);
 }
 

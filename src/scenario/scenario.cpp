@@ -101,7 +101,7 @@ Field build_core_schema() {
                       {0, 1e7}),
              quantity("body_weight",
                       "the animal's body weight (0: the reference); the normal conduction velocity scales as "
-                      "(body_weight / reference_body_weight)^b, b the parameter *.velocity_weight_exponent",
+                      "a power of body_weight / reference_body_weight (`bungner params velocity_weight` shows the exponent)",
                       "g", "0 g", {0, 1e7}),
              quantity("endoneurial_area", "endoneurial cross-section of the nerve at the readout section (0: unknown)", "mm^2",
                       "0 mm^2", {0, 1000})}),

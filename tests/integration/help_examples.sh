@@ -24,13 +24,13 @@ done
 "$BUNGNER" list readouts | grep -qF -- "${observation%%.*}" || fail "no readout gives $observation"
 grep -q -- "${observation#*.}" "$SCENARIO" "$SRC"/data/presets/rat-sciatic.toml || fail "no target ${observation#*.} in the rat sciatic preset"
 
-"$BUNGNER" --help-all >"$WORK/help.txt"
+for command in "" design sensitivity explain; do "$BUNGNER" $command --help; done >"$WORK/help.txt"
 for name in "$study" "$parameter=$range" "$explained" "$therapy" "$observation"; do
-  grep -qF -- "$name" "$WORK/help.txt" || fail "--help-all does not show $name"
+  grep -qF -- "$name" "$WORK/help.txt" || fail "--help does not show $name"
 done
 
 # Without the file (another data directory), placeholders.
 mkdir -p "$WORK/data"
-BUNGNER_DATA_DIR="$WORK/data" "$BUNGNER" --help-all >"$WORK/help-bare.txt" || fail "--help-all fails without $FILE"
+BUNGNER_DATA_DIR="$WORK/data" "$BUNGNER" explain --help >"$WORK/help-bare.txt" || fail "--help fails without $FILE"
 grep -qF "bungner explain THERAPY" "$WORK/help-bare.txt" || fail "no placeholder without $FILE: $(cat "$WORK/help-bare.txt")"
 echo "help_examples: ok"

@@ -17,11 +17,11 @@ class Electrophysiology final : public Readout {
  public:
   explicit Electrophysiology(const CompileContext& c)
       : maturation_(c),
-        quantile_(p.get("electrophysiology.fast_fibre_quantile")),
-        velocity_factor_(p.get("electrophysiology.normal_velocity_factor")),
-        amplitude_factor_(p.get("electrophysiology.normal_amplitude_factor")),
-        terminal_delay_factor_(p.get("electrophysiology.terminal_delay_factor")),
-        cmap_recording_factor_(p.get("electrophysiology.cmap_recording_factor")) {}
+        quantile_(c.parameters.get("electrophysiology.fast_fibre_quantile")),
+        velocity_factor_(c.parameters.get("electrophysiology.normal_velocity_factor")),
+        amplitude_factor_(c.parameters.get("electrophysiology.normal_amplitude_factor")),
+        terminal_delay_factor_(c.parameters.get("electrophysiology.terminal_delay_factor")),
+        cmap_recording_factor_(c.parameters.get("electrophysiology.cmap_recording_factor")) {}
   std::string_view name() const override { return "electrophysiology"; }
   void declare_state(StateLayout& layout) override { diameter_effect_ = signals::fibre_diameter_factor(layout); }
 

@@ -33,9 +33,9 @@ inline double normal_motor_velocity_m_per_s(const ModelSpec& spec, const Paramet
 class FibreMaturation {
  public:
   explicit FibreMaturation(const CompileContext& c)
-      : FibreMaturation(c.parameters, normal_motor_velocity_m_per_s(c.spec, c.parameters)) {}
-  FibreMaturation(const ParameterSet& p, double normal_motor_velocity_m_per_s)
-      : normal_motor_velocity_m_per_s_(normal_motor_velocity_m_per_s),
+      : FibreMaturation(c.parameters, maturation::normal_motor_velocity_m_per_s(c.spec, c.parameters)) {}
+  FibreMaturation(const ParameterSet& p, double normal_velocity_m_per_s)
+      : normal_motor_velocity_m_per_s_(normal_velocity_m_per_s),
         hursh_per_s_(p.in("nerve_morphometry.hursh_factor", "1/s")),
         sensory_ratio_(p.get("nerve_morphometry.sensory_diameter_ratio")),
         initial_fraction_(p.get("nerve_morphometry.initial_diameter_fraction")),

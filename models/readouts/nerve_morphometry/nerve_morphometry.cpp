@@ -15,9 +15,9 @@ class NerveMorphometry final : public Readout {
  public:
   explicit NerveMorphometry(const CompileContext& c)
       : maturation_(c),
-        section_m_(p.in("nerve_morphometry.section_distance", "m")),
-        sprouts_(p.get("nerve_morphometry.sprouts_per_axon")),
-        pruning_s_(p.in("nerve_morphometry.sprout_pruning_time", "s")) {}
+        section_m_(c.parameters.in("nerve_morphometry.section_distance", "m")),
+        sprouts_(c.parameters.get("nerve_morphometry.sprouts_per_axon")),
+        pruning_s_(c.parameters.in("nerve_morphometry.sprout_pruning_time", "s")) {}
   std::string_view name() const override { return "nerve_morphometry"; }
   void declare_state(StateLayout& layout) override { diameter_effect_ = signals::fibre_diameter_factor(layout); }
 

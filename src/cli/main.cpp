@@ -16,6 +16,7 @@
 
 #include "bungner/core/build_info.hpp"
 #include "bungner/core/errors.hpp"
+#include "bungner/scenario/scenario.hpp"
 #include "commands.hpp"
 
 namespace {
@@ -29,6 +30,36 @@ bool launched_by_mpi() {
 }
 
 int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common);
+
+/// Content names for the help's examples. The engine names no content item (issue 20), so they
+/// come from data/cli/help-examples.toml; placeholders stand in when that file cannot be read, so
+/// that --help never fails.
+struct HelpNames {
+  std::string study = "STUDY.toml";
+  std::string parameter = "PARAMETER";
+  std::string parameter_range = "LOW..HIGH UNIT";
+  std::string parameter_to_explain = "PARAMETER";
+  std::string therapy = "THERAPY";
+  std::string observation = "OBSERVATION";
+};
+
+HelpNames help_names() {
+  HelpNames names;
+  const std::filesystem::path file = std::filesystem::path(bungner::data_directory()) / "cli" / "help-examples.toml";
+  try {
+    const toml::table t = toml::parse_file(file.string());
+    for (auto [key, field] : {std::pair{"study", &names.study},
+                              {"parameter", &names.parameter},
+                              {"parameter_range", &names.parameter_range},
+                              {"parameter_to_explain", &names.parameter_to_explain},
+                              {"therapy", &names.therapy},
+                              {"observation", &names.observation}})
+      if (auto value = t[key].value<std::string>()) *field = *value;
+  } catch (const toml::parse_error&) {
+    // Missing or unreadable: the placeholders.
+  }
+  return names;
+}
 
 /// --help-all lists each subcommand as "Subcommand NAME:" with its description and one line per
 /// argument and option (help2man makes a subsection of each for the man page).
@@ -139,7 +170,8 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   sensitivity->add_option("scenario", sens.scenario, "Scenario file (TOML)")->required();
   sensitivity->add_option("--method", sens.method, "morris or sobol")->check(CLI::IsMember({"morris", "sobol"}));
   sensitivity->add_option("--param", sens.parameters, "name=low..high unit [log], repeatable")->required();
-  sensitivity->add_option("--readout", sens.readout, "observation, e.g. muscle_mass_ratio.gastrocnemius")->required();
+  const HelpNames names = help_names();
+  sensitivity->add_option("--readout", sens.readout, "observation, e.g. " + names.observation)->required();
   sensitivity->add_option("--at", sens.at, "time of the readout, e.g. \"12 weeks\"")->required();
   sensitivity->add_option("--trajectories", sens.trajectories, "Morris trajectories")->check(CLI::Range(2, 100000));
   sensitivity->add_option("--samples", sens.samples, "Sobol base samples N (N (k + 2) runs)")->check(CLI::Range(2, 10000000));
@@ -164,7 +196,8 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   params->add_flag("--markdown", markdown, "Markdown table (docs/parameters.md)");
   std::string name;
   auto* explain = app.add_subcommand("explain", "Show a parameter's value, unit, ranges and source, or a therapy's keys");
-  explain->add_option("name", name, "Parameter or therapy name, e.g. axon_regeneration.speed, vitamin_d")->required();
+  explain->add_option("name", name, fmt::format("Parameter or therapy name, e.g. {}, {}", names.parameter, names.therapy))
+      ->required();
   std::string list_what = "therapies";
   auto* list = app.add_subcommand("list", "List the registered therapies (with their keys), mechanisms or readouts");
   list->add_option("what", list_what, "therapies (default), mechanisms or readouts");
@@ -207,13 +240,13 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   const auto examples = [&](CLI::App* command, const std::string& lines) {
     command->footer("Examples:\n" + lines + "\n" + exit_codes);
   };
-  examples(&app,
-           "  bungner run scenarios/rat-sciatic-crush.toml --out runs/crush\n"
-           "  bungner study scenarios/studies/rat-sciatic-10mm-msc.toml -q\n"
-           "  bungner check my.toml --set 'repair.timing=\"8 weeks\"'\n"
-           "  bungner explain axon_regeneration.speed\n"
-           "  bungner validate --filter 'E2*' --json\n"
-           "  bungner <subcommand> --help   (options of one subcommand)\n");
+  examples(&app, fmt::format("  bungner run scenarios/rat-sciatic-crush.toml --out runs/crush\n"
+                             "  bungner study {} -q\n"
+                             "  bungner check my.toml --set 'repair.timing=\"8 weeks\"'\n"
+                             "  bungner explain {}\n"
+                             "  bungner validate --filter 'E2*' --json\n"
+                             "  bungner <subcommand> --help   (options of one subcommand)\n",
+                             names.study, names.parameter));
   examples(run,
            "  bungner run scenarios/rat-sciatic-crush.toml --out runs/crush --threads 2\n"
            "  bungner run my.toml --set 'injury.gap_length=\"10 mm\"' --seed 7\n"
@@ -223,14 +256,15 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
            "  bungner study scenarios/studies/alcar-dose-response.toml --out runs/alcar\n"
            "  bungner study scenarios/studies/alcar-dose-response.toml --resume runs/alcar\n"
            "  mpirun -n 2 bungner study STUDY.toml   (subjects spread over MPI processes)\n");
-  examples(design, "  bungner design --method lhs -n 20 --param 'axon_regeneration.speed=1..3 mm/day' -o design.csv\n");
-  examples(sensitivity,
-           "  bungner sensitivity my.toml --param 'axon_regeneration.speed=1..3 mm/day' \\\n"
-           "      --readout muscle_mass_ratio.gastrocnemius --at '12 weeks' --method morris\n");
+  examples(design, fmt::format("  bungner design --method lhs -n 20 --param '{}={}' -o design.csv\n", names.parameter,
+                               names.parameter_range));
+  examples(sensitivity, fmt::format("  bungner sensitivity my.toml --param '{}={}' \\\n"
+                                    "      --readout {} --at '12 weeks' --method morris\n",
+                                    names.parameter, names.parameter_range, names.observation));
   examples(check, "  bungner check my.toml\n  bungner check my.toml --set 'repair.type=\"autograft\"'\n");
   examples(print, "  bungner print-config my.toml > resolved.toml\n");
   examples(params, "  bungner params 'muscle_*'\n  bungner params --markdown > docs/parameters.md\n");
-  examples(explain, "  bungner explain schwann_support.decline_time_constant\n  bungner explain vitamin_d\n");
+  examples(explain, fmt::format("  bungner explain {}\n  bungner explain {}\n", names.parameter_to_explain, names.therapy));
   examples(list, "  bungner list therapies\n  bungner list readouts\n");
   examples(units, "  bungner units\n");
   examples(schema, "  bungner schema > docs/scenario-keys.md\n");

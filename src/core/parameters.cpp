@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 #include "bungner/core/units.hpp"
 
@@ -30,6 +31,22 @@ void ParameterRegistry::declare(ParameterSpec spec) {
     throw std::logic_error("parameter " + spec.name + ": a between-subject CV has unit \"1\"");
   index_.emplace(spec.name, specs_.size());
   specs_.push_back(std::move(spec));
+}
+
+void ParameterRegistry::declare_varying(ParameterSpec parameter, SubjectVariability variability) {
+  const std::string name = parameter.name;
+  declare(std::move(parameter));
+  declare({.name = name + "_between_subject_cv",
+           .unit = "1",
+           .default_value = variability.cv,
+           .hard = {0, 2},
+           .plausible = variability.plausible,
+           .species = std::move(variability.species),
+           .meaning = variability.meaning.empty() ? "between-subject CV of " + name + " (lognormal draw per subject in studies)"
+                                                  : std::move(variability.meaning),
+           .source = std::move(variability.source),
+           .calibration = std::move(variability.calibration),
+           .varies = name});
 }
 
 const ParameterSpec* ParameterRegistry::find(std::string_view name) const {

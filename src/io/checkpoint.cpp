@@ -266,7 +266,7 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   w.value(s.time_s);
   w.value(s.tick);
   neurons(w, s.neurons);
-  w.value(s.distal.schwann_support);
+  w.value(s.distal.stump_support);
   w.value(s.distal.support_at_contact);
   w.value(static_cast<std::uint8_t>(s.distal.contact_made));
   w.value(s.distal.regrowing_fraction);
@@ -376,7 +376,7 @@ Checkpoint parse_checkpoint(std::string bytes, const std::string& name) {
   s.time_s = r.value<std::int64_t>();
   s.tick = r.value<std::int64_t>();
   neurons(r, s.neurons);
-  s.distal.schwann_support = r.value<double>();
+  s.distal.stump_support = r.value<double>();
   s.distal.support_at_contact = r.value<double>();
   s.distal.contact_made = r.value<std::uint8_t>() != 0;
   s.distal.regrowing_fraction = r.value<double>();

@@ -125,14 +125,12 @@ ModelSpec ModelSpec::parse(const Scenario& scenario, const ParameterSet& paramet
   const toml::table& anatomy = section(s, "anatomy");
   m.motor_neurons = static_cast<std::uint32_t>(std::llround(schema::quantity(anatomy, "motor_neurons", "cells")));
   m.sensory_neurons = static_cast<std::uint32_t>(std::llround(schema::quantity(anatomy, "sensory_neurons", "cells")));
-  m.motor_conduction_velocity_m_per_s = schema::quantity(anatomy, "motor_conduction_velocity", "m/s");
-  // Fibres grow with the animal, and conduction with them (E58): a lighter or heavier animal than
-  // the one the preset's velocity was measured in conducts slower or faster.
+  m.reference_motor_velocity_m_per_s = schema::quantity(anatomy, "motor_conduction_velocity", "m/s");
+  // Fibres grow with the animal, and conduction with them (E58): content that observes conduction
+  // scales the preset's velocity by this ratio, with an exponent of its own.
   const double body_weight = schema::quantity(anatomy, "body_weight", "g");
   const double reference_weight = schema::quantity(anatomy, "reference_body_weight", "g");
-  if (body_weight > 0 && reference_weight > 0)
-    m.motor_conduction_velocity_m_per_s *=
-        std::pow(body_weight / reference_weight, reading.get("electrophysiology.velocity_weight_exponent"));
+  if (body_weight > 0 && reference_weight > 0) m.body_weight_ratio = body_weight / reference_weight;
   m.endoneurial_area_m2 = schema::quantity(anatomy, "endoneurial_area", "m^2");
   for (auto&& [name, node] : section(s, "targets")) {
     const toml::table& t = *node.as_table();

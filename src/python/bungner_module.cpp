@@ -150,7 +150,8 @@ PYBIND11_MODULE(bungner, m) {
   py::class_<PyScenario>(m, "Scenario", "A validated scenario file with overrides applied")
       .def(py::init<const std::string&, const py::dict&>(), py::arg("path"), py::arg("set") = py::dict(),
            "Loads and validates PATH; `set` overrides scenario keys exactly as --set does, e.g.\n"
-           "{'injury.gap_length': '10 mm', 'parameters.axon_regeneration.speed': '2 mm/day', 'seed': 7}")
+           "{'injury.gap_length': '10 mm', 'repair.timing': '8 weeks', 'seed': 7}; a model parameter is\n"
+           "'parameters.<name>' with a value and unit (`bungner params` lists the names)")
       .def_property_readonly("title", &PyScenario::title)
       .def_property_readonly("toml", &PyScenario::toml, "the resolved scenario, every default filled in")
       .def_property_readonly("sha256", &PyScenario::sha256)

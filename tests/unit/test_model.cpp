@@ -3,6 +3,9 @@
 // typed parameter overlay, giving what the same seed and values written in the scenario give.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cstring>
 
 #include "run_helpers.hpp"
@@ -55,9 +58,8 @@ TEST(ModelSpec, TimesAreSetBeforeTheContentIsBuilt) {
   EXPECT_EQ(model->muscle_denervation_time_s, 21 * seconds_per_day);
   EXPECT_EQ(model->contact_time_s, 21 * seconds_per_day);
   EXPECT_EQ(model->readout_times_s, (std::vector<std::int64_t>{30 * seconds_per_day, 60 * seconds_per_day}));
-  // The spec read the velocity-weight exponent (body weight given): a subject changing it needs its own spec.
-  EXPECT_NE(std::find(model->parameters_read.begin(), model->parameters_read.end(), "electrophysiology.velocity_weight_exponent"),
-            model->parameters_read.end());
+  // The spec carries the body weight relative to the preset's reference weight (300 / 260 g).
+  EXPECT_DOUBLE_EQ(model->body_weight_ratio, 300.0 / 260.0);
 }
 
 // Times that are not whole ticks are rounded to the tick (1 h here), and readout times that round
@@ -92,17 +94,25 @@ TEST(ModelForSubject, AParameterOverlayGivesWhatTheValueWrittenInTheScenarioGive
   EXPECT_FALSE(same(run_to(subject, 60), run_to(arm, 60)));
 }
 
-// A parameter that the spec itself reads (here the conduction velocity's weight exponent) gives
-// the subject a spec of its own.
+// A parameter that the spec itself reads (here a transport constant of the 3D site's layout)
+// gives the subject a spec of its own.
 TEST(ModelForSubject, AnOverlayOfAParameterTheSpecReadsParsesTheSpecAgain) {
-  const auto arm = compile(late_cross_suture);
-  const std::string name = "electrophysiology.velocity_weight_exponent";
+  const std::vector<Override> site = {{"site.model", "\"3d\""}};
+  const auto arm = compile(late_cross_suture, site);
+  ASSERT_TRUE(arm->site);
+  const std::string name = "injury_site.oxygen_diffusivity";
+  ASSERT_NE(std::find(arm->parameters_read.begin(), arm->parameters_read.end(), name), arm->parameters_read.end());
+  const double value = 2 * arm->parameters().get(name);
   const auto subject =
-      Model::for_subject(*arm, SubjectOverlay{.seed = 5, .parameters = {{name, 0.9, "test", "test"}}}, registry());
-  const auto written = compile(late_cross_suture, {{"parameters." + name, "0.9"}});
-  EXPECT_EQ(subject->motor_conduction_velocity_m_per_s, written->motor_conduction_velocity_m_per_s);
-  EXPECT_NE(subject->motor_conduction_velocity_m_per_s, arm->motor_conduction_velocity_m_per_s);
-  EXPECT_TRUE(same(run_to(subject, 60), run_to(written, 60)));
+      Model::for_subject(*arm, SubjectOverlay{.seed = 5, .parameters = {{name, value, "test", "test"}}}, registry());
+  std::vector<Override> written_overrides = site;
+  written_overrides.push_back({"parameters." + name, fmt::format("\"{} {}\"", value, arm->parameters().spec(name).unit)});
+  const auto written = compile(late_cross_suture, written_overrides);
+  ASSERT_TRUE(subject->site && written->site);
+  EXPECT_NE(subject->site, arm->site);
+  EXPECT_EQ(subject->site->substrates.at(0).name, "oxygen");
+  EXPECT_EQ(subject->site->substrates.at(0).diffusion_um2_per_min, written->site->substrates.at(0).diffusion_um2_per_min);
+  EXPECT_NE(subject->site->substrates.at(0).diffusion_um2_per_min, arm->site->substrates.at(0).diffusion_um2_per_min);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using bungner::ParameterRegistry;
 using bungner::ParameterSet;
@@ -144,6 +145,48 @@ TEST(ParameterRegistry, BuiltinDeclarationsAreComplete) {
     EXPECT_TRUE(s.hard.contains(s.plausible.low)) << "plausible low " << s.plausible.low << " outside hard range";
     EXPECT_TRUE(s.hard.contains(s.plausible.high)) << "plausible high " << s.plausible.high << " outside hard range";
   }
+}
+
+// A parameter that varies between subjects is declared with its CV in one call: the CV follows it,
+// named <parameter>_between_subject_cv, unit 1, hard range 0..2, varying the parameter.
+TEST(ParameterRegistry, DeclareVaryingAddsTheParameterAndItsCv) {
+  ParameterRegistry r;
+  r.declare_varying(valid_spec(), {.cv = 0.2, .plausible = {0.05, 0.5}, .species = "rat", .source = "assumption (test)"});
+  r.declare_varying(valid_spec("test.beta"), {.cv = 0.1,
+                                              .plausible = {0.05, 0.5},
+                                              .species = "all",
+                                              .meaning = "how beta varies",
+                                              .source = "assumption (test)",
+                                              .calibration = "E01"});
+  ASSERT_EQ(r.names(), (std::vector<std::string>{"test.alpha", "test.alpha_between_subject_cv", "test.beta",
+                                                 "test.beta_between_subject_cv"}));
+  const ParameterSpec& cv = *r.find("test.alpha_between_subject_cv");
+  EXPECT_EQ(cv.unit, "1");
+  EXPECT_EQ(cv.default_value, 0.2);
+  EXPECT_EQ(cv.hard.low, 0);
+  EXPECT_EQ(cv.hard.high, 2);
+  EXPECT_EQ(cv.varies, "test.alpha");
+  EXPECT_EQ(cv.meaning, "between-subject CV of test.alpha (lognormal draw per subject in studies)");
+  EXPECT_EQ(r.find("test.beta_between_subject_cv")->meaning, "how beta varies");
+  EXPECT_EQ(r.find("test.beta_between_subject_cv")->calibration, "E01");
+  EXPECT_THROW(
+      r.declare_varying(valid_spec("test.gamma"), {.cv = 3, .plausible = {0, 1}, .species = "rat", .source = "assumption"}),
+      std::logic_error);
+}
+
+// Every builtin CV is declared right after the parameter it varies, as declare_varying does.
+TEST(ParameterRegistry, BuiltinCvsFollowTheirParameter) {
+  const auto& all = builtin().parameters().all();
+  int cvs = 0;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].varies.empty()) continue;
+    ++cvs;
+    ASSERT_GT(i, 0u);
+    EXPECT_EQ(all[i - 1].name, all[i].varies);
+    EXPECT_EQ(all[i].name, all[i].varies + "_between_subject_cv");
+    EXPECT_EQ(all[i].hard.high, 2);
+  }
+  EXPECT_GE(cvs, 15);
 }
 
 TEST(ParameterSet, StartsAtTheDefaults) {

@@ -144,22 +144,6 @@ type = "crush"
   EXPECT_NE(human->parameters().value("axon_regeneration.speed").origin.find("human-ulnar.toml"), std::string::npos);
 }
 
-// Body weight scales the preset's normal conduction velocity by (W / W_ref)^b (E58); without the
-// key nothing changes, and a preset without a reference weight ignores it.
-TEST(Scenario, BodyWeightScalesTheNormalConductionVelocity) {
-  const auto velocity = [](const std::string& species, const std::string& nerve, const std::string& anatomy) {
-    const std::string text = "species = \"" + species + "\"\nnerve = \"" + nerve + "\"\n[injury]\ntype = \"crush\"\n" + anatomy;
-    return Model::compile(load_scenario_text(text, "w.toml", registry()), registry())->motor_conduction_velocity_m_per_s;
-  };
-  const double reference = velocity("rat", "sciatic", "");
-  EXPECT_DOUBLE_EQ(reference, 41.8);
-  EXPECT_DOUBLE_EQ(velocity("rat", "sciatic", "[anatomy]\nbody_weight = \"260 g\"\n"), 41.8);
-  const double b = 0.45;  // electrophysiology.velocity_weight_exponent
-  EXPECT_NEAR(velocity("rat", "sciatic", "[anatomy]\nbody_weight = \"520 g\"\n"), 41.8 * std::pow(2.0, b), 1e-12);
-  EXPECT_NEAR(velocity("rat", "sciatic", "[anatomy]\nbody_weight = \"125 g\"\n"), 30.1, 0.3);  // E58.1
-  EXPECT_DOUBLE_EQ(velocity("mouse", "sciatic", "[anatomy]\nbody_weight = \"50 g\"\n"), velocity("mouse", "sciatic", ""));
-}
-
 TEST(Scenario, CommandLineOverridesApplyBeforeValidation) {
   const Scenario s = load_scenario_text(base, "s.toml", registry(),
                                         {{"injury.type", "transection"},

@@ -34,8 +34,8 @@ bool same_state(const State& a, const State& b) {
   return a.time_s == b.time_s && same_bits(x.alive, y.alive) && same_bits(x.status, y.status) &&
          same_bits(x.position_m, y.position_m) && same_bits(x.arrival_s, y.arrival_s) &&
          same_bits(x.cumulative_hazard, y.cumulative_hazard) && same_bits(x.connection, y.connection) &&
-         same_bits(std::vector<double>{a.distal.schwann_support, a.distal.support_at_contact, a.distal.regrowing_fraction},
-                   std::vector<double>{b.distal.schwann_support, b.distal.support_at_contact, b.distal.regrowing_fraction}) &&
+         same_bits(std::vector<double>{a.distal.stump_support, a.distal.support_at_contact, a.distal.regrowing_fraction},
+                   std::vector<double>{b.distal.stump_support, b.distal.support_at_contact, b.distal.regrowing_fraction}) &&
          std::equal(a.blocks.begin(), a.blocks.end(), b.blocks.begin(), b.blocks.end(),
                     [](const StateBlock& p, const StateBlock& q) {
                       return p.name == q.name && p.type == q.type && p.width == q.width && p.bytes == q.bytes;

@@ -34,6 +34,18 @@ struct ParameterSpec {
   std::string varies;
 };
 
+/// How much a parameter varies between subjects: the declaration of its coefficient of variation
+/// (ParameterSpec::varies), less what ParameterRegistry::declare_varying fills in.
+struct SubjectVariability {
+  double cv = 0;        ///< default coefficient of variation [1]
+  Range plausible;      ///< plausible CVs
+  std::string species;  ///< the species the default CV is for
+  /// One line; empty: "between-subject CV of <parameter> (lognormal draw per subject in studies)".
+  std::string meaning;
+  std::string source;       ///< DOI / PMID / PMC reference, or starts with "assumption"
+  std::string calibration;  ///< evidence ids the CV was taken from or fitted to
+};
+
 /// True when a source string names a DOI, PMID, PMC id or ISBN, or says "assumption".
 bool is_acceptable_source(std::string_view source);
 
@@ -43,6 +55,11 @@ class ParameterRegistry {
   /// Adds a declaration; throws std::logic_error on a duplicate name, a bad unit, a missing
   /// source, or a default outside the hard range (programming errors, caught by tests).
   void declare(ParameterSpec spec);
+  /// Declares a parameter that varies between subjects and, right after it, its CV: named
+  /// `<parameter>_between_subject_cv`, unit 1, hard range 0..2, `varies` the parameter. Every item
+  /// declares its subject factors through this one place, so that the CV's name, unit and range,
+  /// which studies rely on (docs/studies.md), cannot drift between copies.
+  void declare_varying(ParameterSpec parameter, SubjectVariability variability);
   const ParameterSpec* find(std::string_view name) const;
   const std::vector<ParameterSpec>& all() const { return specs_; }
   std::vector<std::string> names() const;

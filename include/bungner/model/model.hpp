@@ -78,8 +78,13 @@ class ModelSpec {
   /// Sunderland grade 1-5 (I conduction block, II axonotmesis with intact endoneurial tubes, III
   /// endoneurium disrupted, IV fascicles disrupted in continuity, V transection).
   int sunderland_grade = 2;
-  double motor_conduction_velocity_m_per_s = 0;  ///< normal motor NCV; 0: unknown
-  double endoneurial_area_m2 = 0;                ///< 0: unknown
+  /// The preset's normal motor NCV, at its reference body weight; 0: unknown. Content that needs
+  /// this animal's velocity scales it by `body_weight_ratio` with an exponent it declares.
+  double reference_motor_velocity_m_per_s = 0;
+  /// The animal's body weight over the weight the preset's velocity belongs to; 0: not given or
+  /// no reference weight, so no scaling [1].
+  double body_weight_ratio = 0;
+  double endoneurial_area_m2 = 0;  ///< 0: unknown
   RepairType repair = RepairType::none;
   double gap_m = 0;
   ConduitSpec conduit;
@@ -100,8 +105,8 @@ class ModelSpec {
   std::shared_ptr<const site::Layout> site;
   std::uint32_t motor_neurons = 0;
   std::uint32_t sensory_neurons = 0;
-  /// The scenario's [[therapies]] in order (a therapy may depend on another, as a graft's
-  /// rejection on a cyclosporine course).
+  /// The scenario's [[therapies]] in order (a therapy may depend on another, as a cell graft's
+  /// rejection on a course of an immunosuppressant).
   std::vector<TherapyItem> therapies;
 
   std::int64_t duration_s = 0;
@@ -114,8 +119,8 @@ class ModelSpec {
     return readouts_included.empty() ||
            std::find(readouts_included.begin(), readouts_included.end(), name) != readouts_included.end();
   }
-  /// The parameters that parsing read (the site's layout, the conduction velocity): a subject
-  /// whose overlay changes one of them needs its own spec.
+  /// The parameters that parsing read (the site's layout): a subject whose overlay changes one of
+  /// them needs its own spec.
   std::vector<std::string> parameters_read;
 
  protected:

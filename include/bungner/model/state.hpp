@@ -72,7 +72,7 @@ struct NeuronPopulation {
 struct DistalNerve {
   /// Support of the first segment (the stump's proximal end) [1]; equals `segment_support[0]`
   /// when the nerve has segments.
-  double schwann_support = 1.0;
+  double stump_support = 1.0;
   /// Support when the proximal stump regained contact with the distal stump (repair or crush);
   /// it decides how many axons the stump accepts [1].
   double support_at_contact = 1.0;
@@ -86,7 +86,7 @@ struct DistalNerve {
   /// Support at a distance past the distal end of the repair site (the first segment for tips
   /// still in the bridge, the last for tips beyond it) [1].
   double support_at(double distal_position_m, double segments_per_m) const {
-    if (segment_support.empty()) return schwann_support;
+    if (segment_support.empty()) return stump_support;
     const double k = distal_position_m > 0 ? distal_position_m * segments_per_m : 0.0;
     const auto j = static_cast<std::size_t>(std::min(k, static_cast<double>(segment_support.size() - 1)));
     return segment_support[j];

@@ -177,7 +177,7 @@ class AxonRegeneration final : public Process {
     const double pass_bridge = 1.0 - std::clamp(bridge_loss_ * graft_loss * state.signal(bridge_loss_signal_), 0.0, 1.0);
     // Until schwann_support has recorded the contact (it runs later in the same tick), the
     // current support is the support at contact.
-    const double support = state.distal.contact_made ? state.distal.support_at_contact : state.distal.schwann_support;
+    const double support = state.distal.contact_made ? state.distal.support_at_contact : state.distal.stump_support;
     const auto& targets = m.targets();
     double farthest = 0;
     for (const auto& t : targets) farthest = std::max(farthest, t.distance_m);
@@ -189,8 +189,7 @@ class AxonRegeneration final : public Process {
     std::vector<double> deficit_of(last_segment + 1);
     std::vector<double> speed_of(last_segment + 1);
     for (std::size_t k = 0; k <= last_segment; ++k) {
-      deficit_of[k] =
-          support_deficit(distal.segment_support.empty() ? distal.schwann_support : distal.segment_support[k], support);
+      deficit_of[k] = support_deficit(distal.segment_support.empty() ? distal.stump_support : distal.segment_support[k], support);
       speed_of[k] = 1.0 - (1.0 - unsupported_speed_factor_) * deficit_of[k];
     }
     // Arrivals are events for the targets (State::arrivals): each thread collects its own, in id
@@ -382,26 +381,22 @@ void declare(ParameterRegistry& r) {
              .meaning = "delay from crush to outgrowth of the median motor axon",
              .source = forman,
              .calibration = "E01"});
-  r.declare({.name = "axon_regeneration.speed",
-             .unit = "mm/day",
-             .default_value = 3.0,
-             .hard = {0.01, 20},
-             .plausible = {0.5, 6},
-             .species = "rat",
-             .meaning = "elongation speed of the median motor axon",
-             .source = forman,
-             .calibration = "E02"});
-  r.declare({.name = "axon_regeneration.speed_between_subject_cv",
-             .unit = "1",
-             .default_value = 0.1,
-             .hard = {0, 2},
-             .plausible = {0.03, 0.3},
-             .species = "rat",
-             .meaning = "between-subject CV of axon_regeneration.speed (lognormal draw per subject in studies)",
-             .source = "assumption: no between-animal SD of the rat regeneration rate was found (McQuarrie 1977 and Forman & "
-                       "Berenberg 1978, PMID 81705, give only the error of a pooled fit); 0.1 lies between the crush-front SE "
-                       "and the upper bound 0.27 of Mackinnon 1985's regeneration distances (E69); docs/validation.md, spread",
-             .varies = "axon_regeneration.speed"});
+  r.declare_varying(
+      {.name = "axon_regeneration.speed",
+       .unit = "mm/day",
+       .default_value = 3.0,
+       .hard = {0.01, 20},
+       .plausible = {0.5, 6},
+       .species = "rat",
+       .meaning = "elongation speed of the median motor axon",
+       .source = forman,
+       .calibration = "E02"},
+      {.cv = 0.1,
+       .plausible = {0.03, 0.3},
+       .species = "rat",
+       .source = "assumption: no between-animal SD of the rat regeneration rate was found (McQuarrie 1977 and Forman & "
+                 "Berenberg 1978, PMID 81705, give only the error of a pooled fit); 0.1 lies between the crush-front SE "
+                 "and the upper bound 0.27 of Mackinnon 1985's regeneration distances (E69); docs/validation.md, spread"});
   r.declare({.name = "axon_regeneration.speed_spread",
              .unit = "1",
              .default_value = 0.1647,
@@ -420,27 +415,21 @@ void declare(ParameterRegistry& r) {
              .meaning = "log-SD of onset delay over neurons (fast axons start early)",
              .source = "fitted to Forman & Berenberg 1978 PMID 81705 (fastest axons start at 2.1 d)",
              .calibration = "E03"});
-  r.declare({.name = "axon_regeneration.suture_crossing_median",
-             .unit = "d",
-             .default_value = 21,
-             .hard = {0, 1000},
-             .plausible = {3, 60},
-             .species = "rat",
-             .meaning = "median delay for a motor axon to cross a suture line (staggered regeneration)",
-             .source = "assumption; spread set so 99% cross by 10 weeks (Al-Majed 2000 "
-                       "doi:10.1523/JNEUROSCI.20-07-02602.2000)",
-             .calibration = "E05"});
-  r.declare(
-      {.name = "axon_regeneration.suture_crossing_median_between_subject_cv",
-       .unit = "1",
-       .default_value = 0.25,
-       .hard = {0, 2},
-       .plausible = {0.05, 0.5},
-       .species = "rat",
-       .meaning = "between-subject CV of axon_regeneration.suture_crossing_median (lognormal draw per subject in studies)",
-       .source =
-           "assumption: how well a repair is made varies between surgeons and animals; no measured spread of the crossing delay",
-       .varies = "axon_regeneration.suture_crossing_median"});
+  r.declare_varying({.name = "axon_regeneration.suture_crossing_median",
+                     .unit = "d",
+                     .default_value = 21,
+                     .hard = {0, 1000},
+                     .plausible = {3, 60},
+                     .species = "rat",
+                     .meaning = "median delay for a motor axon to cross a suture line (staggered regeneration)",
+                     .source = "assumption; spread set so 99% cross by 10 weeks (Al-Majed 2000 "
+                               "doi:10.1523/JNEUROSCI.20-07-02602.2000)",
+                     .calibration = "E05"},
+                    {.cv = 0.25,
+                     .plausible = {0.05, 0.5},
+                     .species = "rat",
+                     .source = "assumption: how well a repair is made varies between surgeons and animals; no measured spread of "
+                               "the crossing delay"});
   r.declare({.name = "axon_regeneration.suture_crossing_spread",
              .unit = "1",
              .default_value = 0.497,
@@ -547,27 +536,21 @@ void declare(ParameterRegistry& r) {
              .meaning = "fraction of axons that enter a wrong endoneurial pathway in a Sunderland grade III injury "
                         "(endoneurium disrupted, perineurium intact: misrouting within the fascicle)",
              .source = "assumption (half the transection value: choice confined to the fascicle)"});
-  r.declare({.name = "axon_regeneration.misdirection_transection",
-             .unit = "1",
-             .default_value = 0.5,
-             .hard = {0, 1},
-             .plausible = {0.2, 0.8},
-             .species = "all",
-             .meaning = "fraction of axons that enter a wrong pathway after a grade IV or V injury or its repair",
-             .source = "assumption informed by P43 (preferential motor reinnervation at most 2-fold over random "
-                       "pathway choice, Madison 1999; random choice between motor and sensory pathways misroutes "
-                       "about half)"});
-  r.declare(
-      {.name = "axon_regeneration.misdirection_transection_between_subject_cv",
-       .unit = "1",
-       .default_value = 0.15,
-       .hard = {0, 2},
-       .plausible = {0.05, 0.4},
-       .species = "rat",
-       .meaning = "between-subject CV of axon_regeneration.misdirection_transection (lognormal draw per subject in studies)",
-       .source = "assumption: preferential motor reinnervation varies between animals by 10-25 % of its mean "
-                 "(retrograde-labelling studies, not yet an evidence entry)",
-       .varies = "axon_regeneration.misdirection_transection"});
+  r.declare_varying({.name = "axon_regeneration.misdirection_transection",
+                     .unit = "1",
+                     .default_value = 0.5,
+                     .hard = {0, 1},
+                     .plausible = {0.2, 0.8},
+                     .species = "all",
+                     .meaning = "fraction of axons that enter a wrong pathway after a grade IV or V injury or its repair",
+                     .source = "assumption informed by P43 (preferential motor reinnervation at most 2-fold over random "
+                               "pathway choice, Madison 1999; random choice between motor and sensory pathways misroutes "
+                               "about half)"},
+                    {.cv = 0.15,
+                     .plausible = {0.05, 0.4},
+                     .species = "rat",
+                     .source = "assumption: preferential motor reinnervation varies between animals by 10-25 % of its mean "
+                               "(retrograde-labelling studies, not yet an evidence entry)"});
   r.declare({.name = "axon_regeneration.motor_pathway_factor",
              .unit = "1",
              .default_value = 1,
@@ -611,31 +594,27 @@ void declare(ParameterRegistry& r) {
              .species = "all",
              .meaning = "axon speed in a decellularised allograft (bands without cells) relative to a stump",
              .source = "assumption"});
-  r.declare({.name = "axon_regeneration.allograft_crossing_length",
-             .unit = "mm",
-             .default_value = 4.6,
-             .hard = {0.01, 1000},
-             .plausible = {2, 50},
-             .species = "rat",
-             .meaning = "length over which the share of axons that cross a decellularised allograft falls by 1/e "
-                        "(share = exp(-gap / length); 1D model only)",
-             .source = "assumption, fitted to E32.2 (Mathot 2021: 10 mm rat sciatic decellularised allograft, CMAP "
-                       "13.5 +- 5.0 % vs autograft 53.8 % at 12 wk); direction from Whitlock 2009 "
-                       "doi:10.1002/mus.21220, identifier not verified (fewer axons through acellular than "
-                       "through cellular grafts, worse for longer gaps)",
-             .calibration = "E32"});
-  r.declare({.name = "axon_regeneration.allograft_crossing_length_between_subject_cv",
-             .unit = "1",
-             .default_value = 0.4,
-             .hard = {0, 2},
-             .plausible = {0.05, 0.8},
-             .species = "rat",
-             .meaning = "between-subject CV of axon_regeneration.allograft_crossing_length: how far axons get through "
-                        "an acellular graft differs between grafts and hosts (lognormal)",
-             .source = "assumption, fitted to the SD of E32.2 (Mathot 2021: CMAP ratio 13.5 +- 5.0 SEM % after a "
-                       "10 mm acellular allograft, about 10 rats: SD 15.8, larger than the mean)",
-             .calibration = "E32",
-             .varies = "axon_regeneration.allograft_crossing_length"});
+  r.declare_varying({.name = "axon_regeneration.allograft_crossing_length",
+                     .unit = "mm",
+                     .default_value = 4.6,
+                     .hard = {0.01, 1000},
+                     .plausible = {2, 50},
+                     .species = "rat",
+                     .meaning = "length over which the share of axons that cross a decellularised allograft falls by 1/e "
+                                "(share = exp(-gap / length); 1D model only)",
+                     .source = "assumption, fitted to E32.2 (Mathot 2021: 10 mm rat sciatic decellularised allograft, CMAP "
+                               "13.5 +- 5.0 % vs autograft 53.8 % at 12 wk); direction from Whitlock 2009 "
+                               "doi:10.1002/mus.21220, identifier not verified (fewer axons through acellular than "
+                               "through cellular grafts, worse for longer gaps)",
+                     .calibration = "E32"},
+                    {.cv = 0.4,
+                     .plausible = {0.05, 0.8},
+                     .species = "rat",
+                     .meaning = "between-subject CV of axon_regeneration.allograft_crossing_length: how far axons get through "
+                                "an acellular graft differs between grafts and hosts (lognormal)",
+                     .source = "assumption, fitted to the SD of E32.2 (Mathot 2021: CMAP ratio 13.5 +- 5.0 SEM % after a "
+                               "10 mm acellular allograft, about 10 rats: SD 15.8, larger than the mean)",
+                     .calibration = "E32"});
   r.declare({.name = "axon_regeneration.conduit_crossing_loss",
              .unit = "1",
              .default_value = 0.5,

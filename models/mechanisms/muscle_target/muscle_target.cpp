@@ -155,24 +155,19 @@ class MuscleTarget final : public Process {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "muscle_target.atrophy_time_constant",
-             .unit = "d",
-             .default_value = 11.0,
-             .hard = {0.5, 1000},
-             .plausible = {5, 60},
-             .species = "rat",
-             .meaning = "time constant of wet-weight loss of a denervated muscle",
-             .source = "assumption, fitted to E43 (gastrocnemius lost 55.8% by 15 d; attribution incomplete)",
-             .calibration = "E43"});
-  r.declare({.name = "muscle_target.atrophy_time_constant_between_subject_cv",
-             .unit = "1",
-             .default_value = 0.15,
-             .hard = {0, 2},
-             .plausible = {0.05, 0.4},
-             .species = "rat",
-             .meaning = "between-subject CV of muscle_target.atrophy_time_constant (lognormal draw per subject in studies)",
-             .source = "assumption: denervation atrophy rates differ between animals; no measured spread",
-             .varies = "muscle_target.atrophy_time_constant"});
+  r.declare_varying({.name = "muscle_target.atrophy_time_constant",
+                     .unit = "d",
+                     .default_value = 11.0,
+                     .hard = {0.5, 1000},
+                     .plausible = {5, 60},
+                     .species = "rat",
+                     .meaning = "time constant of wet-weight loss of a denervated muscle",
+                     .source = "assumption, fitted to E43 (gastrocnemius lost 55.8% by 15 d; attribution incomplete)",
+                     .calibration = "E43"},
+                    {.cv = 0.15,
+                     .plausible = {0.05, 0.4},
+                     .species = "rat",
+                     .source = "assumption: denervation atrophy rates differ between animals; no measured spread"});
   r.declare({.name = "muscle_target.mass_floor",
              .unit = "1",
              .default_value = 0.25,
@@ -225,29 +220,24 @@ void declare(ParameterRegistry& r) {
              .meaning = "largest factor by which reinnervating motor units enlarge when few axons arrive",
              .source = "Fu & Gordon 1995 doi:10.1523/JNEUROSCI.15-05-03886.1995 (regenerated axons innervate "
                        "3-5 times the normal number of fibres)"});
-  r.declare({.name = "muscle_target.maturation_time_constant",
-             .unit = "d",
-             .default_value = 70,
-             .hard = {0.01, 10000},
-             .plausible = {30, 240},
-             .species = "rat",
-             .meaning = "time constant with which reinnervated motor units mature and enlarge toward the innervation "
-                        "their connected axons can sustain",
-             .source =
-                 "fitted to E32.1 (Mathot 2021: 10 mm rat sciatic autograft, CMAP 53.8 +- 5.8 % at 12 wk), "
+  r.declare_varying(
+      {.name = "muscle_target.maturation_time_constant",
+       .unit = "d",
+       .default_value = 70,
+       .hard = {0.01, 10000},
+       .plausible = {30, 240},
+       .species = "rat",
+       .meaning = "time constant with which reinnervated motor units mature and enlarge toward the innervation "
+                  "their connected axons can sustain",
+       .source = "fitted to E32.1 (Mathot 2021: 10 mm rat sciatic autograft, CMAP 53.8 +- 5.8 % at 12 wk), "
                  "just above the range of Gordon & Stein 1982 doi:10.1113/jphysiol.1982.sp014074 (cat triceps "
                  "surae after nerve suture: tension recovers as a single exponential with a time constant of 1-2 months, by "
                  "growth of the reinnervated units after their number has settled)",
-             .calibration = "E32"});
-  r.declare({.name = "muscle_target.maturation_time_constant_between_subject_cv",
-             .unit = "1",
-             .default_value = 0.2,
-             .hard = {0, 2},
-             .plausible = {0.05, 0.5},
-             .species = "rat",
-             .meaning = "between-subject CV of muscle_target.maturation_time_constant (lognormal draw per subject in studies)",
-             .source = "assumption: motor-unit maturation after reinnervation varies between animals; no measured spread",
-             .varies = "muscle_target.maturation_time_constant"});
+       .calibration = "E32"},
+      {.cv = 0.2,
+       .plausible = {0.05, 0.5},
+       .species = "rat",
+       .source = "assumption: motor-unit maturation after reinnervation varies between animals; no measured spread"});
   r.declare({.name = "muscle_target.fibre_loss_time_constant",
              .unit = "d",
              .default_value = 180,

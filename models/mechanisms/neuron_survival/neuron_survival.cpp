@@ -97,44 +97,31 @@ class NeuronSurvival final : public Process {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "neuron_survival.sensory_vulnerable_fraction",
-             .unit = "1",
-             .default_value = 0.356,
-             .hard = {0, 1},
-             .plausible = {0.1, 0.6},
-             .species = "rat",
-             .meaning = "fraction of axotomised sensory (DRG) neurons that die without trophic support",
-             .source = "fitted to Vestergaard 1997 PMID 9368843 and Hart 2002 doi:10.1007/s00221-002-1100-2",
-             .calibration = "E24,E25,E26"});
-  r.declare(
-      {.name = "neuron_survival.sensory_vulnerable_fraction_between_subject_cv",
+  r.declare_varying(
+      {.name = "neuron_survival.sensory_vulnerable_fraction",
        .unit = "1",
-       .default_value = 0.15,
-       .hard = {0, 2},
+       .default_value = 0.356,
+       .hard = {0, 1},
+       .plausible = {0.1, 0.6},
+       .species = "rat",
+       .meaning = "fraction of axotomised sensory (DRG) neurons that die without trophic support",
+       .source = "fitted to Vestergaard 1997 PMID 9368843 and Hart 2002 doi:10.1007/s00221-002-1100-2",
+       .calibration = "E24,E25,E26"},
+      {.cv = 0.15,
        .plausible = {0.05, 0.4},
        .species = "rat",
-       .meaning = "between-subject CV of neuron_survival.sensory_vulnerable_fraction (lognormal draw per subject in studies)",
        .source = "assumption: the share of DRG neurons that die after axotomy varies between animals; normal DRG counts vary by "
-                 "0.07 (Schmalbruch 1987), loss estimates more",
-       .varies = "neuron_survival.sensory_vulnerable_fraction"});
-  r.declare({.name = "neuron_survival.motor_vulnerable_fraction",
-             .unit = "1",
-             .default_value = 0.0,
-             .hard = {0, 1},
-             .plausible = {0, 0.5},
-             .species = "rat",
-             .meaning = "fraction of axotomised adult motoneurons that die (distal axotomy spares them)",
-             .source = "assumption from E29 (adult distal motor axotomy: ~no loss; loss only <4 mm from the cord)",
-             .calibration = "E29"});
-  r.declare({.name = "neuron_survival.motor_vulnerable_fraction_between_subject_cv",
-             .unit = "1",
-             .default_value = 0.15,
-             .hard = {0, 2},
-             .plausible = {0.05, 0.4},
-             .species = "rat",
-             .meaning = "between-subject CV of neuron_survival.motor_vulnerable_fraction (lognormal draw per subject in studies)",
-             .source = "assumption, as for the sensory neurons",
-             .varies = "neuron_survival.motor_vulnerable_fraction"});
+                 "0.07 (Schmalbruch 1987), loss estimates more"});
+  r.declare_varying({.name = "neuron_survival.motor_vulnerable_fraction",
+                     .unit = "1",
+                     .default_value = 0.0,
+                     .hard = {0, 1},
+                     .plausible = {0, 0.5},
+                     .species = "rat",
+                     .meaning = "fraction of axotomised adult motoneurons that die (distal axotomy spares them)",
+                     .source = "assumption from E29 (adult distal motor axotomy: ~no loss; loss only <4 mm from the cord)",
+                     .calibration = "E29"},
+                    {.cv = 0.15, .plausible = {0.05, 0.4}, .species = "rat", .source = "assumption, as for the sensory neurons"});
   r.declare({.name = "neuron_survival.death_time_constant",
              .unit = "d",
              .default_value = 13.4,

@@ -25,7 +25,7 @@ class SchwannSupport final : public Process {
   void declare_state(StateLayout& layout) override { decline_ = signals::schwann_decline_factor(layout); }
 
   void check_numerics(const Model&, const State& state) const override {
-    const double support = state.distal.schwann_support;
+    const double support = state.distal.stump_support;
     if (!std::isfinite(support) || support < 0 || support > 1)
       numerical_failure(name(), state, "support", "the distal stump", support);
   }
@@ -73,7 +73,7 @@ class SchwannSupport final : public Process {
     // had at contact, as in the cross-suture experiments that measured the decline.
     const bool before_contact = tick.time_s < m.contact_time_s;
     if (!before_contact && !distal.contact_made) {
-      distal.support_at_contact = distal.schwann_support;
+      distal.support_at_contact = distal.stump_support;
       distal.contact_made = true;
     }
     const double decline = state.signal(decline_) / decline_tau_s_;
@@ -83,12 +83,12 @@ class SchwannSupport final : public Process {
     // share of axons that have come that far. Chronic denervation therefore grows with distance
     // from the repair: the farther a segment, the longer its cells wait for axons.
     for (std::size_t j = 0; j < std::max<std::size_t>(segments, 1); ++j) {
-      double& s = segments > 0 ? distal.segment_support[j] : distal.schwann_support;
+      double& s = segments > 0 ? distal.segment_support[j] : distal.stump_support;
       const double reached = j == 0 ? state.distal.regrowing_fraction : distal.segment_reached[j];
       const bool waiting = j == 0 ? before_contact : reached <= 0;
       s = relax(s, waiting ? decline : 0.0, waiting ? 0.0 : reached / recovery_tau_s_, dt);
     }
-    if (segments > 0) distal.schwann_support = distal.segment_support[0];
+    if (segments > 0) distal.stump_support = distal.segment_support[0];
   }
 
  private:
@@ -108,29 +108,24 @@ class SchwannSupport final : public Process {
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "schwann_support.decline_time_constant",
-             .unit = "d",
-             .default_value = 54,
-             .hard = {1, 10000},
-             .plausible = {20, 200},
-             .species = "rat",
-             .meaning = "time constant of the loss of Schwann-cell support in a denervated distal nerve segment",
-             .source = "fitted to E21 (Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5: motor units "
-                       "fall with time constant 49 d): in the 1D nerve segments beyond the first keep declining "
-                       "until axons reach them, so the whole nerve's measured decline is faster than each "
-                       "segment's; 54 d reproduces 49 d at delays of 49 and 98 d",
-             .calibration = "E21"});
-  r.declare(
-      {.name = "schwann_support.decline_time_constant_between_subject_cv",
-       .unit = "1",
-       .default_value = 0.2,
-       .hard = {0, 2},
+  r.declare_varying(
+      {.name = "schwann_support.decline_time_constant",
+       .unit = "d",
+       .default_value = 54,
+       .hard = {1, 10000},
+       .plausible = {20, 200},
+       .species = "rat",
+       .meaning = "time constant of the loss of Schwann-cell support in a denervated distal nerve segment",
+       .source = "fitted to E21 (Gordon lab cross-suture study, J Neurosci, PMC6622714 Fig. 5: motor units "
+                 "fall with time constant 49 d): in the 1D nerve segments beyond the first keep declining "
+                 "until axons reach them, so the whole nerve's measured decline is faster than each "
+                 "segment's; 54 d reproduces 49 d at delays of 49 and 98 d",
+       .calibration = "E21"},
+      {.cv = 0.2,
        .plausible = {0.05, 0.5},
        .species = "rat",
-       .meaning = "between-subject CV of schwann_support.decline_time_constant (lognormal draw per subject in studies)",
        .source =
-           "assumption: no between-animal data on the decline of distal support under chronic denervation (group fits only)",
-       .varies = "schwann_support.decline_time_constant"});
+           "assumption: no between-animal data on the decline of distal support under chronic denervation (group fits only)"});
   r.declare({.name = "schwann_support.floor",
              .unit = "1",
              .default_value = 0.05,

@@ -36,28 +36,24 @@ void register_muscle_force(Registry& registry) {
       .summary = "isometric tetanic force per muscle [% of contralateral, N]",
       .declare_parameters =
           [](ParameterRegistry& r) {
-            r.declare({.name = "muscle_force.normal_force_factor",
-                       .unit = "1",
-                       .default_value = 1,
-                       .hard = {0.1, 10},
-                       .plausible = {0.6, 1.6},
-                       .species = "all",
-                       .meaning = "this subject's normal tetanic force relative to the preset's "
-                                  "(a strong or weak animal); ratios to the contralateral "
-                                  "muscle do not depend on it",
-                       .source = "assumption (1: the preset's normal force)"});
-            r.declare({.name = "muscle_force.normal_force_factor_between_subject_cv",
-                       .unit = "1",
-                       .default_value = 0.17,
-                       .hard = {0, 2},
-                       .plausible = {0.05, 0.4},
-                       .species = "rat",
-                       .meaning = "between-subject CV of the normal tetanic force (lognormal)",
-                       .source = "taken from E60 (Schmoll et al. 2017: rat TA specific force "
-                                 "16.5 +- 3.0 SD, n = 11: CV 0.18); "
-                                 "assumption that force varies as specific force does",
-                       .calibration = "E60",
-                       .varies = "muscle_force.normal_force_factor"});
+            r.declare_varying({.name = "muscle_force.normal_force_factor",
+                               .unit = "1",
+                               .default_value = 1,
+                               .hard = {0.1, 10},
+                               .plausible = {0.6, 1.6},
+                               .species = "all",
+                               .meaning = "this subject's normal tetanic force relative to the preset's "
+                                          "(a strong or weak animal); ratios to the contralateral "
+                                          "muscle do not depend on it",
+                               .source = "assumption (1: the preset's normal force)"},
+                              {.cv = 0.17,
+                               .plausible = {0.05, 0.4},
+                               .species = "rat",
+                               .meaning = "between-subject CV of the normal tetanic force (lognormal)",
+                               .source = "taken from E60 (Schmoll et al. 2017: rat TA specific force "
+                                         "16.5 +- 3.0 SD, n = 11: CV 0.18); "
+                                         "assumption that force varies as specific force does",
+                               .calibration = "E60"});
           },
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> { return std::make_unique<MuscleForce>(c.parameters); },
       .observations = {"tetanic_force_ratio.*", "tetanic_force.*"},

@@ -41,27 +41,23 @@ void register_muscle_mass_ratio(Registry& registry) {
                    .summary = "muscle wet-weight ratio, innervation and receptivity [%], wet weight [g]; skin innervation",
                    .declare_parameters =
                        [](ParameterRegistry& r) {
-                         r.declare({.name = "muscle_mass_ratio.normal_weight_factor",
-                                    .unit = "1",
-                                    .default_value = 1,
-                                    .hard = {0.1, 10},
-                                    .plausible = {0.7, 1.4},
-                                    .species = "all",
-                                    .meaning = "this subject's normal muscle wet weight relative to the "
-                                               "preset's; ratios to the contralateral muscle do not depend on it",
-                                    .source = "assumption (1: the preset's normal weight)"});
-                         r.declare({.name = "muscle_mass_ratio.normal_weight_factor_between_subject_cv",
-                                    .unit = "1",
-                                    .default_value = 0.086,
-                                    .hard = {0, 2},
-                                    .plausible = {0.03, 0.3},
-                                    .species = "rat",
-                                    .meaning = "between-subject CV of the normal muscle wet weight (lognormal)",
-                                    .source = "taken from E59 (Sci Rep 2023: rat gastrocnemius 1.98 +- "
-                                              "0.17 g SD, CV 0.086); assumption that every muscle "
-                                              "varies as the gastrocnemius",
-                                    .calibration = "E59",
-                                    .varies = "muscle_mass_ratio.normal_weight_factor"});
+                         r.declare_varying({.name = "muscle_mass_ratio.normal_weight_factor",
+                                            .unit = "1",
+                                            .default_value = 1,
+                                            .hard = {0.1, 10},
+                                            .plausible = {0.7, 1.4},
+                                            .species = "all",
+                                            .meaning = "this subject's normal muscle wet weight relative to the "
+                                                       "preset's; ratios to the contralateral muscle do not depend on it",
+                                            .source = "assumption (1: the preset's normal weight)"},
+                                           {.cv = 0.086,
+                                            .plausible = {0.03, 0.3},
+                                            .species = "rat",
+                                            .meaning = "between-subject CV of the normal muscle wet weight (lognormal)",
+                                            .source = "taken from E59 (Sci Rep 2023: rat gastrocnemius 1.98 +- "
+                                                      "0.17 g SD, CV 0.086); assumption that every muscle "
+                                                      "varies as the gastrocnemius",
+                                            .calibration = "E59"});
                        },
                    .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
                      return std::make_unique<MuscleMassRatio>(c.parameters);

@@ -20,10 +20,23 @@ struct Fibre {
   double myelin_thickness_m() const { return 0.5 * diameter_m * (1.0 - g_ratio); }
 };
 
+/// This animal's normal motor conduction velocity: the preset's, times (W / W_ref)^b when the
+/// scenario gives a body weight W (fibres grow with the animal, E58; b is
+/// electrophysiology.velocity_weight_exponent) [m/s]; 0 if the preset gives none.
+inline double normal_motor_velocity_m_per_s(const ModelSpec& spec, const ParameterSet& p) {
+  double velocity = spec.reference_motor_velocity_m_per_s;
+  if (spec.body_weight_ratio > 0)
+    velocity *= std::pow(spec.body_weight_ratio, p.get("electrophysiology.velocity_weight_exponent"));
+  return velocity;
+}
+
 class FibreMaturation {
  public:
-  explicit FibreMaturation(const ParameterSet& p)
-      : hursh_per_s_(p.in("nerve_morphometry.hursh_factor", "1/s")),
+  explicit FibreMaturation(const CompileContext& c)
+      : FibreMaturation(c.parameters, maturation::normal_motor_velocity_m_per_s(c.spec, c.parameters)) {}
+  FibreMaturation(const ParameterSet& p, double normal_velocity_m_per_s)
+      : normal_motor_velocity_m_per_s_(normal_velocity_m_per_s),
+        hursh_per_s_(p.in("nerve_morphometry.hursh_factor", "1/s")),
         sensory_ratio_(p.get("nerve_morphometry.sensory_diameter_ratio")),
         initial_fraction_(p.get("nerve_morphometry.initial_diameter_fraction")),
         connected_fraction_(p.get("nerve_morphometry.connected_diameter_fraction")),
@@ -34,9 +47,11 @@ class FibreMaturation {
         myelin_tau_s_(p.in("nerve_morphometry.myelination_time", "s")),
         lag_s_(p.in("nerve_morphometry.myelination_lag", "s")) {}
 
-  /// Normal fibre diameter of a neuron kind, from the preset's normal motor NCV (Hursh); 0 if unknown.
-  double normal_diameter_m(const Model& m, NeuronKind kind) const {
-    const double motor = m.motor_conduction_velocity_m_per_s / hursh_per_s_;
+  /// This animal's normal motor NCV (normal_motor_velocity_m_per_s) [m/s]; 0 if unknown.
+  double normal_motor_velocity_m_per_s() const { return normal_motor_velocity_m_per_s_; }
+  /// Normal fibre diameter of a neuron kind, from the normal motor NCV (Hursh); 0 if unknown.
+  double normal_diameter_m(NeuronKind kind) const {
+    const double motor = normal_motor_velocity_m_per_s_ / hursh_per_s_;
     return kind == NeuronKind::motor ? motor : sensory_ratio_ * motor;
   }
   /// Time after its tip passed a point before a regenerated fibre is myelinated there [s].
@@ -61,6 +76,7 @@ class FibreMaturation {
   }
 
  private:
+  double normal_motor_velocity_m_per_s_;
   double hursh_per_s_;
   double sensory_ratio_;
   double initial_fraction_;

@@ -13,11 +13,11 @@ namespace {
 
 class NerveMorphometry final : public Readout {
  public:
-  explicit NerveMorphometry(const ParameterSet& p)
-      : maturation_(p),
-        section_m_(p.in("nerve_morphometry.section_distance", "m")),
-        sprouts_(p.get("nerve_morphometry.sprouts_per_axon")),
-        pruning_s_(p.in("nerve_morphometry.sprout_pruning_time", "s")) {}
+  explicit NerveMorphometry(const CompileContext& c)
+      : maturation_(c),
+        section_m_(c.parameters.in("nerve_morphometry.section_distance", "m")),
+        sprouts_(c.parameters.get("nerve_morphometry.sprouts_per_axon")),
+        pruning_s_(c.parameters.in("nerve_morphometry.sprout_pruning_time", "s")) {}
   std::string_view name() const override { return "nerve_morphometry"; }
   void declare_state(StateLayout& layout) override { diameter_effect_ = signals::fibre_diameter_factor(layout); }
 
@@ -28,7 +28,7 @@ class NerveMorphometry final : public Readout {
     double fibres = 0, diameter = 0, myelin = 0, g = 0;
     for (std::size_t i = 0; i < n.size(); ++i) {  // ascending ids: a fixed-order sum
       if (!n.alive[i]) continue;
-      const double normal = maturation_.normal_diameter_m(m, n.kind[i]);
+      const double normal = maturation_.normal_diameter_m(n.kind[i]);
       maturation::Fibre f;
       double weight = 1.0;
       if (m.injury == InjuryType::conduction_block) {
@@ -49,15 +49,15 @@ class NerveMorphometry final : public Readout {
     out.push_back({"myelinated_fibres_distal", fibres, "fibres"});
     out.push_back({"myelinated_fibres_distal_ratio", normal_count > 0 ? 100.0 * fibres / normal_count : 0.0, "%"});
     if (m.endoneurial_area_m2 > 0) out.push_back({"fibre_density_distal", fibres / (m.endoneurial_area_m2 * 1e6), "fibres/mm^2"});
-    if (fibres <= 0 || m.motor_conduction_velocity_m_per_s <= 0) return;
+    if (fibres <= 0 || maturation_.normal_motor_velocity_m_per_s() <= 0) return;
     out.push_back({"fibre_diameter_distal", 1e6 * diameter / fibres, "um"});
     out.push_back({"myelin_thickness_distal", 1e6 * myelin / fibres, "um"});
     out.push_back({"g_ratio_distal", g / fibres, "1"});
   }
 
   /// Fibre size and myelin once myelinated fibres cross the section.
-  void names_observed_later(const Model& m, std::vector<std::string>& out) const override {
-    if (m.motor_conduction_velocity_m_per_s <= 0) return;
+  void names_observed_later(const Model& /*m*/, std::vector<std::string>& out) const override {
+    if (maturation_.normal_motor_velocity_m_per_s() <= 0) return;
     out.insert(out.end(), {"fibre_diameter_distal", "myelin_thickness_distal", "g_ratio_distal"});
   }
 
@@ -184,16 +184,15 @@ void declare(ParameterRegistry& r) {
 }  // namespace
 
 void register_nerve_morphometry(Registry& registry) {
-  registry.add(ReadoutEntry{.name = "nerve_morphometry",
-                            .summary = "myelinated fibre count and density, fibre diameter, myelin thickness and "
-                                       "g-ratio at a distal section",
-                            .declare_parameters = declare,
-                            .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
-                              return std::make_unique<NerveMorphometry>(c.parameters);
-                            },
-                            .observations = {"myelinated_fibres_distal", "myelinated_fibres_distal_ratio", "fibre_density_distal",
-                                             "fibre_diameter_distal", "myelin_thickness_distal", "g_ratio_distal"},
-                            .headline = {{50, "myelinated_fibres_distal"}, {60, "g_ratio_distal"}}});
+  registry.add(ReadoutEntry{
+      .name = "nerve_morphometry",
+      .summary = "myelinated fibre count and density, fibre diameter, myelin thickness and "
+                 "g-ratio at a distal section",
+      .declare_parameters = declare,
+      .create = [](const CompileContext& c) -> std::unique_ptr<Readout> { return std::make_unique<NerveMorphometry>(c); },
+      .observations = {"myelinated_fibres_distal", "myelinated_fibres_distal_ratio", "fibre_density_distal",
+                       "fibre_diameter_distal", "myelin_thickness_distal", "g_ratio_distal"},
+      .headline = {{50, "myelinated_fibres_distal"}, {60, "g_ratio_distal"}}});
 }
 
 }  // namespace bungner

@@ -40,7 +40,7 @@ class RegenerationFront final : public Readout {
     const double leading = std::min(cap, quantile(positions, leading_quantile_));
     out.push_back({"regeneration_front", median * 1e3, "mm"});
     out.push_back({"leading_front", leading * 1e3, "mm"});
-    out.push_back({"distal_schwann_support", 100.0 * state.distal.schwann_support, "%"});
+    out.push_back({"distal_schwann_support", 100.0 * state.distal.stump_support, "%"});
     // Support along the 1D nerve where each target's branch leaves it: what the axons heading
     // there meet on the last stretch.
     for (const auto& t : m.targets())

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The guard that the engine names no content item (engine_names.sh, issue 20) can fail: in a
 # temporary copy of src/, include/ and the item folders of models/, an item's name planted in a
-# comment, in a string and in an excepted site file (an item the exception does not cover) is
+# comment, in a string and in a site source file is
 # each reported as FILE:LINE with the item, exit 1; a new item folder is guarded at once; a name
 # that is only part of an identifier (`msc_count`) is not a hit.
 # Usage: engine_names_catches_planted.sh SOURCE_DIR
@@ -55,7 +55,7 @@ printf '%s\n' '#pragma once' 'inline constexpr const char* planted = "electrophy
   >"$WORK/tree/include/bungner/planted.hpp"
 expect_caught include/bungner/planted.hpp electrophysiology
 
-# An excepted file lets through only the item its exception names.
+# The 3D site's sources are guarded like the rest of the engine.
 fresh_copy
 echo "// rejection as under cyclosporine" >>"$WORK/tree/src/site/site.cpp"
 expect_caught src/site/site.cpp cyclosporine

@@ -13,7 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "../../signals.hpp"
+#include "../../therapies/treatment_window.hpp"
 #include "bungner/io/checkpoint.hpp"
+#include "bungner/scenario/scenario.hpp"
 #include "cell_graft.hpp"
 #include "run_helpers.hpp"
 #include "site_helpers.hpp"
@@ -277,6 +280,73 @@ TEST(MechanismCellGraft, ImmunosuppressedTimeIsCheckpointed) {
   EXPECT_EQ(testing::block_named<CellGraft>(restored.state, "cell_graft.grafts")[0].suppressed_s, 5 * seconds_per_day);
   Simulation second(model, restored.state);
   EXPECT_EQ(sample(second, "msc_surviving", {14})[0], expected);
+}
+
+// The mechanism knows neither msc nor cyclosporine: a cell therapy and an immunosuppressant
+// defined only here, handing over the same graft and writing the same signal, give the same
+// cells to the last bit.
+class TestCells final : public treatment::Therapy {
+ public:
+  TestCells(const CompileContext& c, const toml::table&) {
+    // What msc gives for adipose cells, 1e6, seeded on the graft, from a human donor.
+    delivery_.given_s = static_cast<double>(c.spec.repair_time_s);
+    delivery_.cells = 1e6 * c.parameters.get("msc.graft_attachment_undifferentiated");
+    delivery_.source = static_cast<double>(GraftSource::adipose);
+    delivery_.donor = static_cast<double>(GraftDonor::xenogeneic);
+    delivery_.placement = static_cast<double>(GraftPlacement::graft_surface);
+  }
+  std::string_view name() const override { return "test_cells"; }
+  void declare_state(StateLayout& layout) override { slot_ = add_graft(layout); }
+  void initialize(const Model&, State& state) const override { state.block(slot_.deliveries)[slot_.index] = delivery_; }
+  void advance(const Model&, State&, const Tick&) const override {}
+
+ private:
+  GraftSlot slot_;
+  GraftDelivery delivery_;
+};
+
+class TestSuppressant final : public treatment::Therapy {
+ public:
+  std::string_view name() const override { return "test_suppressant"; }
+  void declare_state(StateLayout& layout) override { signal_ = signals::host_immunosuppressed(layout); }
+  void initialize(const Model&, State& state) const override { state.write(signal_, 1.0); }
+  void advance(const Model&, State& state, const Tick&) const override { state.write(signal_, 1.0); }
+
+ private:
+  SignalHandle signal_;
+};
+
+TEST(MechanismCellGraft, AnyCellTherapyAndAnyImmunosuppressantWillDo) {
+  Registry reg = make_builtin_registry();
+  reg.add(TherapyEntry{.name = "test_cells",
+                       .summary = "a cell therapy of the test suite",
+                       .schema = schema::Field{.key = "test_cells", .kind = schema::Kind::table, .doc = "test"},
+                       .create = [](const CompileContext& c, const toml::table& item) -> std::unique_ptr<Process> {
+                         return std::make_unique<TestCells>(c, item);
+                       }});
+  reg.add(TherapyEntry{.name = "test_suppressant",
+                       .summary = "an immunosuppressant of the test suite",
+                       .schema = schema::Field{.key = "test_suppressant", .kind = schema::Kind::table, .doc = "test"},
+                       .create = [](const CompileContext&, const toml::table&) -> std::unique_ptr<Process> {
+                         return std::make_unique<TestSuppressant>();
+                       }});
+  auto cells_at_day_7 = [&](const std::string& therapies) {
+    const std::string text = nerve("decellularized_allograft") + therapies;
+    Simulation sim(Model::compile(load_scenario_text(text, "test.toml", reg), reg));
+    sim.advance_to(7 * seconds_per_day);
+    return testing::block_named<CellGraft>(sim.state(), "cell_graft.grafts")[0].cells;
+  };
+  const std::string human_cells =
+      msc("source = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"graft_surface\"\ndonor = \"xenogeneic\"\n");
+  const std::string test_cells = "[[therapies]]\ntype = \"test_cells\"\n";
+  const std::string cyclosporine = "[[therapies]]\ntype = \"cyclosporine\"\n";
+  const std::string suppressant = "[[therapies]]\ntype = \"test_suppressant\"\n";
+  const double rejected = cells_at_day_7(human_cells);
+  EXPECT_EQ(cells_at_day_7(test_cells), rejected);
+  const double kept = cells_at_day_7(cyclosporine + human_cells);
+  EXPECT_GT(kept, 3 * rejected);
+  EXPECT_EQ(cells_at_day_7(suppressant + human_cells), kept);
+  EXPECT_EQ(cells_at_day_7(suppressant + test_cells), kept);
 }
 
 }  // namespace

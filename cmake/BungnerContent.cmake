@@ -1,29 +1,36 @@
 # Content registration: each bungner_add_<kind>(name) line adds models/<kind>s/<name>/ to the
 # library and to a registry source generated at configure time, as LAMMPS generates its style
 # lists. No static-initialisation tricks: the generated make_builtin_registry() calls each
-# register_<name>(Registry&) in the order the lines appear.
+# register_<name>(Registry&) in the order the lines appear. An item whose name another kind
+# already uses (the mechanism and the readout cell_graft) names its function instead:
+# bungner_add_mechanism(cell_graft REGISTER register_cell_graft_mechanism).
 set_property(GLOBAL PROPERTY BUNGNER_CONTENT "")
 set_property(GLOBAL PROPERTY BUNGNER_CONTENT_TESTS "")
 
 function(_bungner_add_content kind name)
+  cmake_parse_arguments(PARSE_ARGV 2 arg "" "REGISTER" "")
+  set(function "register_${name}")
+  if(arg_REGISTER)
+    set(function "${arg_REGISTER}")
+  endif()
   set(dir "${CMAKE_SOURCE_DIR}/models/${kind}/${name}")
   if(NOT EXISTS "${dir}/${name}.cpp")
     message(FATAL_ERROR "bungner: ${kind} '${name}' has no ${dir}/${name}.cpp")
   endif()
-  set_property(GLOBAL APPEND PROPERTY BUNGNER_CONTENT "${kind}:${name}")
+  set_property(GLOBAL APPEND PROPERTY BUNGNER_CONTENT "${kind}:${name}:${function}")
   if(EXISTS "${dir}/${name}_test.cpp")
     set_property(GLOBAL APPEND PROPERTY BUNGNER_CONTENT_TESTS "${dir}/${name}_test.cpp")
   endif()
 endfunction()
 
 function(bungner_add_mechanism name)
-  _bungner_add_content(mechanisms ${name})
+  _bungner_add_content(mechanisms ${name} ${ARGN})
 endfunction()
 function(bungner_add_therapy name)
-  _bungner_add_content(therapies ${name})
+  _bungner_add_content(therapies ${name} ${ARGN})
 endfunction()
 function(bungner_add_readout name)
-  _bungner_add_content(readouts ${name})
+  _bungner_add_content(readouts ${name} ${ARGN})
 endfunction()
 
 function(bungner_generate_registry target)
@@ -34,9 +41,10 @@ function(bungner_generate_registry target)
     string(REPLACE ":" ";" parts "${item}")
     list(GET parts 0 kind)
     list(GET parts 1 name)
+    list(GET parts 2 function)
     target_sources(${target} PRIVATE "${CMAKE_SOURCE_DIR}/models/${kind}/${name}/${name}.cpp")
-    string(APPEND decls "void register_${name}(Registry& registry);\n")
-    string(APPEND calls "  register_${name}(registry);\n")
+    string(APPEND decls "void ${function}(Registry& registry);\n")
+    string(APPEND calls "  ${function}(registry);\n")
   endforeach()
   set(out "${CMAKE_BINARY_DIR}/generated/builtin_registry.cpp")
   file(WRITE "${out}.in"

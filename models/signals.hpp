@@ -28,6 +28,11 @@ inline SignalHandle bridge_loss_factor(StateLayout& l) { return l.signal({"bridg
 /// Activity imposed on denervated muscles by direct stimulation, as a share of a normal muscle's:
 /// their mass tends to what this much innervation sustains [1].
 inline SignalHandle muscle_activity(StateLayout& l) { return l.signal({"muscle_activity", "1", 0.0, Combine::max}); }
+/// 1 while the host is immunosuppressed (cyclosporine), 0 otherwise: the immune rejection of cell
+/// grafts slows (cell_graft). Immunosuppressing therapies write it in every tick they are given,
+/// and once when the State is made for the host at the repair (read when cell_graft forecasts
+/// the conduit's cable, which axon_regeneration draws at the start) [1].
+inline SignalHandle host_immunosuppressed(StateLayout& l) { return l.signal({"host_immunosuppressed", "1", 0.0, Combine::max}); }
 /// IL-10 that cell grafts release into the injured nerve now [pg/day].
 inline SignalHandle graft_il10_release(StateLayout& l) { return l.signal({"graft_il10_release", "pg/d", 0.0, Combine::sum}); }
 

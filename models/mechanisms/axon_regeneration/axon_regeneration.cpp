@@ -12,7 +12,7 @@
 #include <omp.h>
 
 #include "../../signals.hpp"
-#include "../../therapies/msc/cell_graft.hpp"
+#include "../cell_graft/cell_graft.hpp"
 #include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"

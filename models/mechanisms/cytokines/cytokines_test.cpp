@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../../therapies/msc/cell_graft.hpp"
+#include "../cell_graft/cell_graft.hpp"
 #include "nerve_cytokines.hpp"
 #include "run_helpers.hpp"
 
@@ -145,7 +145,7 @@ TEST(Cytokines, MscGraftRaisesIl10AndTurnsMacrophagesToM2) {
   for (double d : {3.0, 7.0}) {
     plain.advance_to(static_cast<std::int64_t>(d * seconds_per_day));
     graft.advance_to(static_cast<std::int64_t>(d * seconds_per_day));
-    ASSERT_GT(testing::block_named<CellGraft>(graft.state(), "msc.grafts")[0].il10_release, 0.0);
+    ASSERT_GT(testing::block_named<CellGraft>(graft.state(), "cell_graft.grafts")[0].il10_release, 0.0);
     EXPECT_GT(observed(graft, "il10_ratio"), observed(plain, "il10_ratio") + 0.05) << d;
     EXPECT_GT(observed(graft, "nerve_m2_share"), observed(plain, "nerve_m2_share")) << d;
     EXPECT_LT(observed(graft, "tnf_alpha_ratio"), observed(plain, "tnf_alpha_ratio")) << d;
@@ -164,7 +164,7 @@ TEST(Cytokines, AblatedImmunomodulationLeavesTheCompartmentAsWithoutCells) {
   Simulation graft(compile(nerve("rat", "transection", repair + cells)));
   plain.advance_to(5 * seconds_per_day);
   graft.advance_to(5 * seconds_per_day);
-  ASSERT_GT(testing::block_named<CellGraft>(graft.state(), "msc.grafts")[0].il10_release, 0.0);
+  ASSERT_GT(testing::block_named<CellGraft>(graft.state(), "cell_graft.grafts")[0].il10_release, 0.0);
   EXPECT_EQ(testing::block_named<NerveCytokines>(graft.state(), "cytokines.nerve")[0].il10,
             testing::block_named<NerveCytokines>(plain.state(), "cytokines.nerve")[0].il10);
   EXPECT_EQ(testing::block_named<NerveCytokines>(graft.state(), "cytokines.nerve")[0].m2_share,

@@ -1,8 +1,9 @@
 // Cell-therapy readouts: what is left of each transplanted graft (cells, Schwann-like phenotype),
-// what it releases now, and the culture time it needed. Observes the block msc.grafts.
+// what it releases now, and the culture time it needed. Observes the blocks cell_graft.grafts
+// (the cell_graft mechanism) and cell_graft.deliveries (what the cell therapy gave).
 #include <fmt/format.h>
 
-#include "../../therapies/msc/cell_graft.hpp"
+#include "../../mechanisms/cell_graft/cell_graft.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 
@@ -12,10 +13,14 @@ namespace {
 class CellGraftReadout final : public Readout {
  public:
   std::string_view name() const override { return "cell_graft"; }
-  void declare_state(StateLayout& layout) override { grafts_ = cell_grafts(layout); }
+  void declare_state(StateLayout& layout) override {
+    grafts_ = cell_grafts(layout);
+    deliveries_ = graft_deliveries(layout);
+  }
 
   void observe(const Model&, const State& state, std::vector<Observation>& out) const override {
     const auto grafts = state.block(grafts_);
+    const auto deliveries = state.block(deliveries_);
     for (std::size_t k = 0; k < grafts.size(); ++k) {
       const CellGraft& g = grafts[k];
       // One graft: plain names; several: numbered in the order of their [[therapies]] items.
@@ -30,12 +35,13 @@ class CellGraftReadout final : public Readout {
       out.push_back({"msc_vegf_per_million_cells" + suffix, g.cells > 0 ? 1e6 * g.vegf_release / g.cells : 0.0, "pg/d"});
       out.push_back({"msc_il10_release" + suffix, g.il10_release, "pg/d"});
       out.push_back({"msc_bridge_speed_factor" + suffix, g.bridge_speed_factor, "1"});
-      out.push_back({"msc_preparation_time" + suffix, g.preparation_days, "d"});
+      out.push_back({"msc_preparation_time" + suffix, deliveries[k].preparation_days, "d"});
     }
   }
 
  private:
   BlockHandle<CellGraft> grafts_;
+  BlockHandle<GraftDelivery> deliveries_;
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Cyclosporine A given systemically through the study (the immunosuppression of xenogeneic cell
-// studies). It keeps transplanted cells from rejection (every msc graft of the scenario counts as
-// immunosuppressed) and has an effect of its own on regeneration through a gap: fewer axons are
-// lost in the bridge while it is given. The calcineurin/immunophilin mechanism behind the second
+// studies). It keeps transplanted cells from rejection: while it is given it signals
+// host_immunosuppressed, which the cell_graft mechanism reads for every graft. It has an effect of its own on regeneration
+// through a gap: fewer axons are lost in the bridge while it is given. The calcineurin/immunophilin mechanism behind the second
 // effect is not resolved; its size is fitted to one study (McGrath 2018, E64).
 // Equations and sources: README.md beside this file.
 #include "../../signals.hpp"
@@ -19,15 +19,25 @@ class Cyclosporine final : public treatment::Therapy {
 
   std::string_view name() const override { return "cyclosporine"; }
 
-  void declare_state(StateLayout& layout) override { loss_ = signals::bridge_loss_factor(layout); }
+  void declare_state(StateLayout& layout) override {
+    loss_ = signals::bridge_loss_factor(layout);
+    immunosuppressed_ = signals::host_immunosuppressed(layout);
+  }
+
+  // When the State is made: whether the host is immunosuppressed at the repair, for the forecast
+  // of a conduit's cable that cell_graft makes then (signals are reset before the first tick).
+  void initialize(const Model& m, State& state) const override {
+    if (window_.covers(m.repair_time_s)) state.write(immunosuppressed_, 1.0);
+  }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
     if (!window_.covers(tick.time_s)) return;
     state.write(loss_, loss_factor_);
+    state.write(immunosuppressed_, 1.0);
   }
 
  private:
-  SignalHandle loss_;
+  SignalHandle loss_, immunosuppressed_;
   treatment::Window window_;
   double loss_factor_;
 };

@@ -69,8 +69,8 @@ class NeuronSurvival final : public Process {
     NeuronPopulation& n = state.neurons;
     const auto count = static_cast<std::int64_t>(n.size());
     // Two passes without a branch per neuron (the statuses and the vulnerable neurons are mixed at
-    // random, so such a branch mostly mispredicts): the support of the segment at every tip, then,
-    // vectorised, the hazard. A neuron that is not exposed keeps its hazard (a select, not an
+    // random, so such a branch mostly mispredicts), both vectorised: the support of the segment at
+    // every tip, then the hazard. A neuron that is not exposed keeps its hazard (a select, not an
     // addition of 0); each exposed one gets the same operations as ever.
     std::uint8_t* alive = n.alive.data();
     auto* status = reinterpret_cast<std::uint8_t*>(n.status.data());  // bytes: enums do not vectorise
@@ -93,13 +93,13 @@ class NeuronSurvival final : public Process {
     constexpr auto failed = static_cast<std::uint8_t>(AxonStatus::failed);
 #pragma omp parallel if (count >= parallel::min_items)
     {
-#pragma omp for schedule(static)
+#pragma omp for simd schedule(static)
       for (std::int64_t k = 0; k < count; ++k) {
         const auto i = static_cast<std::size_t>(k);
         const double x = (position[i] - gap) * per_m;
         const double at = 0.0 < x ? x : 0.0;                          // std::max(0.0, x), by value
         const double capped = last_segment < at ? last_segment : at;  // std::min(at, last_segment)
-        tip[i] = segments[static_cast<std::size_t>(capped)];
+        tip[i] = segments[static_cast<std::int64_t>(capped)];
       }
 #pragma omp for simd schedule(static)
       for (std::int64_t k = 0; k < count; ++k) {

@@ -3,10 +3,12 @@
 // into a distal stump (in proportion to its Schwann-cell support) and fully at its target; on the
 // 3D injury site, growth cones touching repair Schwann cells convey part of it back already.
 // Equations and sources: README.md beside this file.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 #include <limits>
+#include <memory>
 
 #include "../../signals.hpp"
 #include "bungner/core/parallel.hpp"
@@ -66,23 +68,54 @@ class NeuronSurvival final : public Process {
     const double site_support = model.site ? state.scalar(retrograde_) : 0.0;
     NeuronPopulation& n = state.neurons;
     const auto count = static_cast<std::int64_t>(n.size());
-#pragma omp parallel for schedule(static) if (count >= parallel::min_items)
-    for (std::int64_t k = 0; k < count; ++k) {
-      const auto i = static_cast<std::size_t>(k);
-      if (!n.alive[i] || std::isinf(n.death_threshold[i])) continue;
-      // Target-derived support once arrived; while growing, the support of the Schwann cells
-      // around the tip, where the neurotrophins it carries back come from.
-      double support = 0.0;
-      if (n.status[i] == AxonStatus::arrived || n.status[i] == AxonStatus::intact)
-        support = 1.0;
-      else if (n.status[i] == AxonStatus::growing)
-        support = distal.support_at(n.position_m[i] - model.gap_m, model.distal_segments_per_m);
-      else if (n.status[i] == AxonStatus::waiting)
-        support = site_support;
-      n.cumulative_hazard[i] += base * (1.0 - support);
-      if (n.cumulative_hazard[i] >= n.death_threshold[i]) {
-        n.alive[i] = 0;
-        if (n.status[i] != AxonStatus::arrived) n.status[i] = AxonStatus::failed;
+    // Two passes without a branch per neuron (the statuses and the vulnerable neurons are mixed at
+    // random, so such a branch mostly mispredicts), both vectorised: the support of the segment at
+    // every tip, then the hazard. A neuron that is not exposed keeps its hazard (a select, not an
+    // addition of 0); each exposed one gets the same operations as ever.
+    std::uint8_t* alive = n.alive.data();
+    auto* status = reinterpret_cast<std::uint8_t*>(n.status.data());  // bytes: enums do not vectorise
+    double* hazard = n.cumulative_hazard.data();
+    const double* threshold = n.death_threshold.data();
+    const double* position = n.position_m.data();
+    const double gap = model.gap_m;
+    const double per_m = model.distal_segments_per_m;
+    // DistalNerve::support_at with the segments in locals (one "segment" of the whole-stump
+    // support when the nerve has none): the same segment for every tip, as x = (position - gap)
+    // per_m is above 0 exactly where position - gap is (or is 0 where support_at takes 0 anyway).
+    const double* segments = distal.segment_support.empty() ? &distal.schwann_support : distal.segment_support.data();
+    const double last_segment = distal.segment_support.empty() ? 0.0 : static_cast<double>(distal.segment_support.size() - 1);
+    const auto tip_support = std::make_unique_for_overwrite<double[]>(n.size());  // every entry written below
+    double* tip = tip_support.get();
+    constexpr auto intact = static_cast<std::uint8_t>(AxonStatus::intact);
+    constexpr auto waiting = static_cast<std::uint8_t>(AxonStatus::waiting);
+    constexpr auto growing = static_cast<std::uint8_t>(AxonStatus::growing);
+    constexpr auto arrived = static_cast<std::uint8_t>(AxonStatus::arrived);
+    constexpr auto failed = static_cast<std::uint8_t>(AxonStatus::failed);
+#pragma omp parallel if (count >= parallel::min_items)
+    {
+#pragma omp for simd schedule(static)
+      for (std::int64_t k = 0; k < count; ++k) {
+        const auto i = static_cast<std::size_t>(k);
+        const double x = (position[i] - gap) * per_m;
+        const double at = 0.0 < x ? x : 0.0;                          // std::max(0.0, x), by value
+        const double capped = last_segment < at ? last_segment : at;  // std::min(at, last_segment)
+        tip[i] = segments[static_cast<std::int64_t>(capped)];
+      }
+#pragma omp for simd schedule(static)
+      for (std::int64_t k = 0; k < count; ++k) {
+        const auto i = static_cast<std::size_t>(k);
+        const std::uint8_t st = status[i];
+        // Target-derived support once arrived; while growing, the support of the Schwann cells
+        // around the tip, where the neurotrophins it carries back come from.
+        double support = st == growing ? tip[i] : 0.0;
+        support = st == waiting ? site_support : support;
+        support = st == arrived || st == intact ? 1.0 : support;
+        const double h = hazard[i] + base * (1.0 - support);
+        const bool exposed_neuron = alive[i] != 0 && !std::isinf(threshold[i]);
+        const bool dies = exposed_neuron && h >= threshold[i];
+        hazard[i] = exposed_neuron ? h : hazard[i];
+        alive[i] = dies ? std::uint8_t{0} : alive[i];
+        status[i] = dies && st != arrived ? failed : st;
       }
     }
   }

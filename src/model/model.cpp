@@ -29,19 +29,6 @@ RepairType parse_repair(const std::string& s) {
 
 const toml::table& section(const toml::table& t, std::string_view key) { return *t[key].as_table(); }
 
-/// The parameters the spec reads, recorded (ModelSpec::parameters_read).
-struct Reading {
-  const ParameterSet& set;
-  std::vector<std::string>& read;
-  double get(const std::string& name) const {
-    read.push_back(name);
-    return set.get(name);
-  }
-  double in(const std::string& name, std::string_view unit) const {
-    read.push_back(name);
-    return set.in(name, unit);
-  }
-};
 
 /// The site's layout: the geometry from the scenario's [site] table, the injury and the repair;
 /// substrates, cell kinds and the geometry that parameters give from the content that owns them.
@@ -98,7 +85,6 @@ std::int64_t round_to_tick(double seconds, std::int64_t tick_s) {
 
 ModelSpec ModelSpec::parse(const Scenario& scenario, const ParameterSet& parameters, const Registry& registry) {
   ModelSpec m;
-  const Reading reading{parameters, m.parameters_read};
   const toml::table& s = scenario.resolved;
   m.species = schema::string(s, "species");
   m.nerve = schema::string(s, "nerve");

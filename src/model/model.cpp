@@ -29,7 +29,6 @@ RepairType parse_repair(const std::string& s) {
 
 const toml::table& section(const toml::table& t, std::string_view key) { return *t[key].as_table(); }
 
-
 /// The site's layout: the geometry from the scenario's [site] table, the injury and the repair;
 /// substrates, cell kinds and the geometry that parameters give from the content that owns them.
 std::shared_ptr<const site::Layout> compile_site(const ModelSpec& m, const toml::table& s, const Registry& registry,

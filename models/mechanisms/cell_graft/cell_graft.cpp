@@ -286,8 +286,9 @@ class CellGraftMechanism final : public Process {
       il10 += n * b.s.il10;
       if (d.on(neurotrophic_cones))
         for (std::size_t f = 0; f < neurotrophins.size(); ++f)
-          secretion.push_back(
-              {.voxel = v, .substrate = neurotrophin_field[f], .secretion = site::pg_per_day_to_field(b.s.factor[f] * expression) * n});
+          secretion.push_back({.voxel = v,
+                               .substrate = neurotrophin_field[f],
+                               .secretion = site::pg_per_day_to_field(b.s.factor[f] * expression) * n});
       if (d.on(angiogenesis))
         secretion.push_back({.voxel = v, .substrate = vegf_field, .secretion = site::pg_per_day_to_field(v_rate) * n});
       // The IL-10 field is in pg/mL, the others in ng/mL.
@@ -683,15 +684,16 @@ void register_cell_graft_mechanism(Registry& registry) {
       // Always present: it costs nothing without grafts, and a therapy that gives cells hands
       // them over through the State, so this mechanism need not know which items those are.
       .create = [](const CompileContext& c) -> std::unique_ptr<Process> { return std::make_unique<CellGraftMechanism>(c); },
-      .declare_site = [](SiteDeclaration& site) {
-        // Transplanted cells on the 3D site: the share with a Schwann-like phenotype, whether the
-        // agent is in the pool lost early (1) or persists (0), and the number of cells it stands
-        // for (they die off). Declared in every 3D site, used only where cells are given.
-        site.layout.kinds.push_back({.name = kind_name,
-                                     .variables = {"schwann_like_share", "early_loss", "cells"},
-                                     .phenotype = "schwann_like_share",
-                                     .cells_variable = "cells"});
-      }});
+      .declare_site =
+          [](SiteDeclaration& site) {
+            // Transplanted cells on the 3D site: the share with a Schwann-like phenotype, whether the
+            // agent is in the pool lost early (1) or persists (0), and the number of cells it stands
+            // for (they die off). Declared in every 3D site, used only where cells are given.
+            site.layout.kinds.push_back({.name = kind_name,
+                                         .variables = {"schwann_like_share", "early_loss", "cells"},
+                                         .phenotype = "schwann_like_share",
+                                         .cells_variable = "cells"});
+          }});
 }
 
 }  // namespace bungner

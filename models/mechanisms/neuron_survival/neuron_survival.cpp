@@ -82,7 +82,7 @@ class NeuronSurvival final : public Process {
     // DistalNerve::support_at with the segments in locals (one "segment" of the whole-stump
     // support when the nerve has none): the same segment for every tip, as x = (position - gap)
     // per_m is above 0 exactly where position - gap is (or is 0 where support_at takes 0 anyway).
-    const double* segments = distal.segment_support.empty() ? &distal.schwann_support : distal.segment_support.data();
+    const double* segments = distal.segment_support.empty() ? &distal.stump_support : distal.segment_support.data();
     const double last_segment = distal.segment_support.empty() ? 0.0 : static_cast<double>(distal.segment_support.size() - 1);
     const auto tip_support = std::make_unique_for_overwrite<double[]>(n.size());  // every entry written below
     double* tip = tip_support.get();

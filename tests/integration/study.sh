@@ -28,9 +28,15 @@ for r in rows:
 PY
 
 # Interrupted: kill the study part-way (or simulate it by removing finished subjects), resume.
+# Killed once it has written study.json, not after a fixed time: on a loaded machine (a fresh
+# `make test` under ASan) 0.4 s was too short to get that far.
 "$BUNGNER" -q study "$STUDY" --out "$WORK/killed" --threads 1 &
 pid=$!
-sleep 0.4
+for _ in $(seq 1 1200); do
+  [[ -f $WORK/killed/study.json ]] && break
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.05
+done
 kill -9 $pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
 [[ -f $WORK/killed/study.json ]] || fail "no study.json after the kill"

@@ -18,6 +18,7 @@
 #include "bungner/io/checkpoint.hpp"
 #include "bungner/scenario/scenario.hpp"
 #include "cell_graft.hpp"
+#include "graft_test_scenarios.hpp"
 #include "run_helpers.hpp"
 #include "site_helpers.hpp"
 
@@ -28,15 +29,9 @@ using testing::compile;
 using testing::observed;
 using testing::sample;
 
-std::string nerve(const std::string& repair, int seed = 3, const std::string& extra = "") {
-  return "species = \"rat\"\nnerve = \"sciatic\"\nseed = " + std::to_string(seed) +
-         "\n[injury]\ntype = \"transection\"\ngap_length = \"10 mm\"\n[repair]\ntype = \"" + repair + "\"\n" + extra +
-         "[simulation]\nduration = \"84 d\"\n[readouts]\ntimes = []\n";
-}
-
-std::string msc(const std::string& keys) { return "[[therapies]]\ntype = \"msc\"\n" + keys; }
-
-const std::string ad_on_graft = msc("source = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"graft_surface\"\n");
+using testing::ad_on_graft;
+using testing::msc;
+using testing::nerve;
 
 // E33 (Rbia 2019): autologous AD-MSCs on a 10 mm allograft: the signal falls over the first week
 // and the cells stay detectable up to 29 d. Detectable: >= 1e3 cells (assumption on the limit of

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../../mechanisms/cell_graft/cell_graft.hpp"
+#include "../../mechanisms/cell_graft/graft_test_scenarios.hpp"
 #include "bungner/scenario/scenario.hpp"
 #include "bungner/study/study.hpp"
 #include "run_helpers.hpp"
@@ -20,15 +21,9 @@ using testing::compile;
 using testing::observed;
 using testing::registry;
 
-std::string nerve(const std::string& repair, int seed = 3, const std::string& extra = "") {
-  return "species = \"rat\"\nnerve = \"sciatic\"\nseed = " + std::to_string(seed) +
-         "\n[injury]\ntype = \"transection\"\ngap_length = \"10 mm\"\n[repair]\ntype = \"" + repair + "\"\n" + extra +
-         "[simulation]\nduration = \"84 d\"\n[readouts]\ntimes = []\n";
-}
-
-std::string msc(const std::string& keys) { return "[[therapies]]\ntype = \"msc\"\n" + keys; }
-
-const std::string ad_on_graft = msc("source = \"adipose\"\ndose = \"1e6 cells\"\nroute = \"graft_surface\"\n");
+using testing::ad_on_graft;
+using testing::msc;
+using testing::nerve;
 
 // E66 (Mathot 2020): 80 % of undifferentiated and 94.5 % of differentiated cells attach.
 TEST(CalibrationE66, AttachedFractionAfterSeeding) {

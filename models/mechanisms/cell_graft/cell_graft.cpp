@@ -49,6 +49,7 @@ struct GraftBiology {
 class CellGraftMechanism final : public Process {
  public:
   explicit CellGraftMechanism(const CompileContext& c) {
+    if (c.spec.site) site_ = SiteHandles::of(*c.spec.site);
     const ParameterSet& p = c.parameters;
     for (std::size_t k = 0; k < graft_sources.size(); ++k) {
       const std::string prefix = std::string("msc.") + graft_sources[k] + ".";
@@ -240,6 +241,27 @@ class CellGraftMechanism final : public Process {
     return b;
   }
 
+  /// The graft's agent kind, its variables and the fields its cells breathe and secrete into on
+  /// the 3D site, looked up by name once.
+  struct SiteHandles {
+    std::uint8_t kind = 0;
+    std::size_t schwann_like_share = 0, early_loss = 0, cells = 0;
+    std::size_t oxygen = 0, vegf = 0, il10 = 0;
+    std::array<std::size_t, neurotrophins.size()> neurotrophin{};
+    static SiteHandles of(const site::Layout& L) {
+      SiteHandles h{.kind = L.kind(kind_name),
+                    .schwann_like_share = L.variable(kind_name, "schwann_like_share"),
+                    .early_loss = L.variable(kind_name, "early_loss"),
+                    .cells = L.variable(kind_name, "cells"),
+                    .oxygen = L.substrate("oxygen"),
+                    .vegf = L.substrate("vegf"),
+                    .il10 = L.substrate("il10")};
+      for (std::size_t f = 0; f < neurotrophins.size(); ++f) h.neurotrophin[f] = L.substrate(neurotrophins[f]);
+      return h;
+    }
+  };
+  SiteHandles site_;
+
   // All that touches the 3D site's agents is in the two functions below (advance_agents and
   // place), so that a change of the site's agent kinds or columns meets this item in one place.
 
@@ -257,12 +279,8 @@ class CellGraftMechanism final : public Process {
     std::vector<fields::Exchange> secretion;
     double cells = 0, trophic = 0, vegf = 0, il10 = 0;
     bool any_dead = false;
-    const std::uint8_t graft_kind = L.kind(kind_name);
-    const std::size_t schwann_like_share = L.variable(kind_name, "schwann_like_share");
-    const std::size_t early_loss = L.variable(kind_name, "early_loss"), cells_column = L.variable(kind_name, "cells");
-    const std::size_t oxygen_field = L.substrate("oxygen"), vegf_field = L.substrate("vegf"), il10_field = L.substrate("il10");
-    std::array<std::size_t, neurotrophins.size()> neurotrophin_field{};
-    for (std::size_t f = 0; f < neurotrophins.size(); ++f) neurotrophin_field[f] = L.substrate(neurotrophins[f]);
+    const std::uint8_t graft_kind = site_.kind;
+    const std::size_t schwann_like_share = site_.schwann_like_share, early_loss = site_.early_loss, cells_column = site_.cells;
     for (std::size_t a = 0; a < c.size(); ++a) {
       if (c.kind[a] != graft_kind || c.id[a] < first || c.id[a] >= last) continue;
       const double n = c.variables[cells_column][a];
@@ -277,7 +295,7 @@ class CellGraftMechanism final : public Process {
       }
       c.variables[schwann_like_share][a] = d.on(schwann_like) ? g.schwann_like : 0.0;
       const std::size_t v = site::voxel_at(L.grid, c.x[a], c.y[a], c.z[a]);
-      const double po2 = s.fields.at(v, oxygen_field);
+      const double po2 = s.fields.at(v, site_.oxygen);
       const double hypoxia = 1.0 / (1.0 + std::pow(po2 / hypoxia_half_po2_, 3));
       const double v_rate = b.s.vegf * (1.0 + (hypoxic_gain_ - 1.0) * hypoxia) + hgf_weight_ * b.s.hgf;
       cells += n;
@@ -287,13 +305,13 @@ class CellGraftMechanism final : public Process {
       if (d.on(neurotrophic_cones))
         for (std::size_t f = 0; f < neurotrophins.size(); ++f)
           secretion.push_back({.voxel = v,
-                               .substrate = neurotrophin_field[f],
+                               .substrate = site_.neurotrophin[f],
                                .secretion = site::pg_per_day_to_field(b.s.factor[f] * expression) * n});
       if (d.on(angiogenesis))
-        secretion.push_back({.voxel = v, .substrate = vegf_field, .secretion = site::pg_per_day_to_field(v_rate) * n});
+        secretion.push_back({.voxel = v, .substrate = site_.vegf, .secretion = site::pg_per_day_to_field(v_rate) * n});
       // The IL-10 field is in pg/mL, the others in ng/mL.
       if (d.on(immunomodulation))
-        secretion.push_back({.voxel = v, .substrate = il10_field, .secretion = site::pg_per_day_to_field(b.s.il10) * 1e3 * n});
+        secretion.push_back({.voxel = v, .substrate = site_.il10, .secretion = site::pg_per_day_to_field(b.s.il10) * 1e3 * n});
     }
     if (any_dead) c.remove_flagged(dead);
     fields::apply_exchange(s.fields, secretion, dt / 60.0);
@@ -315,9 +333,8 @@ class CellGraftMechanism final : public Process {
     const double radius = placement == GraftPlacement::conduit_lumen && L.conduit ? L.lumen_radius_um : L.nerve_radius_um;
     const double inner = placement == GraftPlacement::graft_surface ? 0.8 * radius : 0.0;
     const double reach = 1000.0;  // an injection spreads over the last millimetre of each stump
-    const std::uint8_t graft_kind = L.kind(kind_name);
-    const std::size_t schwann_like_share = L.variable(kind_name, "schwann_like_share");
-    const std::size_t early_loss = L.variable(kind_name, "early_loss"), cells_column = L.variable(kind_name, "cells");
+    const std::uint8_t graft_kind = site_.kind;
+    const std::size_t schwann_like_share = site_.schwann_like_share, early_loss = site_.early_loss, cells_column = site_.cells;
     for (std::size_t k = 0; k < count; ++k) {
       RandomStream stream(state.key, graft, k, purpose_id("msc.place"));
       const bool early = stream.bernoulli(early_fraction_);

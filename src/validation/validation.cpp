@@ -591,6 +591,19 @@ bool spread_agrees(double simulated_sd, std::size_t simulated_n, double observed
   return simulated_sd >= observed_sd / factor && simulated_sd <= observed_sd * factor;
 }
 
+bool checks_spread(const EvidenceRow& row, const Check& check) {
+  const bool ordering = check.criterion == Criterion::greater_than || check.criterion == Criterion::less_than;
+  return !ordering && check.other_arm.empty() && check.statistic != Statistic::share_at_least && observed_sd(row).has_value();
+}
+
+study::StudySpec case_study(const Case& c, const std::vector<const Check*>& checks,
+                            const std::map<std::string, const EvidenceRow*>& rows, const Registry& registry) {
+  study::StudySpec spec = study::load_study(c.study, registry);
+  if (std::any_of(checks.begin(), checks.end(), [&](const Check* k) { return checks_spread(*rows.at(k->evidence), *k); }))
+    for (auto& arm : spec.arms) arm.subjects = std::max(arm.subjects, minimum_subjects_for_spread);
+  return spec;
+}
+
 Tally Scorecard::entries(bool test) const {
   std::map<std::string, bool> all_pass;
   for (const auto& s : scores) {
@@ -761,24 +774,28 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
         (options.filter.empty() || text::glob_match(options.filter, r.id) || text::glob_match(options.filter, r.entry)))
       card.not_modelled.push_back(r.id);
 
+  auto selected_checks = [&](const Case& c) {
+    std::vector<const Check*> checks;
+    for (const auto& k : c.checks)
+      if (selected(c, k)) checks.push_back(&k);
+    return checks;
+  };
   // Progress over the subjects of the selected cases (their studies differ a lot in size).
   std::size_t subjects_total = 0, subjects_done = 0;
   std::map<std::string, std::size_t> case_subjects;
   for (const auto& c : cases) {
     if (std::none_of(c.checks.begin(), c.checks.end(), [&](const Check& k) { return selected(c, k); })) continue;
     std::size_t n = 0;
-    for (const auto& arm : study::load_study(c.study, registry).arms) n += arm.subjects;
+    for (const auto& arm : case_study(c, selected_checks(c), by_id, registry).arms) n += arm.subjects;
     case_subjects[c.name] = n;
     subjects_total += n;
   }
   io::Progress progress("validate", static_cast<double>(subjects_total),
                         options.cluster.rank == 0 ? options.progress : io::ProgressMode::none, "subjects");
   for (const auto& c : cases) {
-    std::vector<const Check*> checks;
-    for (const auto& k : c.checks)
-      if (selected(c, k)) checks.push_back(&k);
+    const std::vector<const Check*> checks = selected_checks(c);
     if (checks.empty()) continue;
-    const study::StudySpec spec = study::load_study(c.study, registry);
+    const study::StudySpec spec = case_study(c, checks, by_id, registry);
     study::StudyOptions study_options;
     study_options.progress = io::ProgressMode::none;
     study_options.output_dir = options.output_dir / "studies" / c.name;
@@ -859,13 +876,10 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       s.simulated = summarise(values);
       s.passed = passes(row, *k, s.simulated, other);
       s.test = row.test();
-      // The spread check compares like with like: a value of each subject (or its loss), not a
-      // ratio to another arm's mean nor a share of subjects.
-      if (!ordering && k->other_arm.empty() && k->statistic != Statistic::share_at_least)
-        if (const auto sd = observed_sd(row)) {
-          s.observed_sd = *sd;
-          s.spread_passed = spread_agrees(s.simulated.sd, s.simulated.n, *sd);
-        }
+      if (checks_spread(row, *k)) {
+        s.observed_sd = observed_sd(row);
+        s.spread_passed = spread_agrees(s.simulated.sd, s.simulated.n, *s.observed_sd);
+      }
       card.scores.push_back(std::move(s));
     }
   }

@@ -430,5 +430,35 @@ TEST(FrozenTestSet, DetectsAChangedCriterionAFitTestEntryAndAMoveToFit) {
   EXPECT_TRUE(names(frozen_disagreements(evidence, cases, forgotten, record, "")));
 }
 
+
+// A case judged on spread runs at least 40 subjects per arm (the SD of 10 is known to +- 24 %);
+// a case without a spread check, or with its spread checks not selected, runs its study as written.
+TEST(ValidationCases, SpreadChecksRunAtLeastFortySubjectsPerArm) {
+  const auto registry = make_builtin_registry();
+  const auto evidence = load_evidence(source_dir / "data/evidence/evidence.csv");
+  std::set<std::string> ids;
+  std::map<std::string, const EvidenceRow*> rows;
+  for (const auto& r : evidence) ids.insert(r.id), rows[r.id] = &r;
+  const auto cases = load_cases(source_dir / "validation", ids);
+  auto find = [&](const std::string& stem) {
+    const auto it = std::find_if(cases.begin(), cases.end(), [&](const Case& c) { return c.name == stem; });
+    EXPECT_NE(it, cases.end()) << stem;
+    return *it;
+  };
+  auto all = [](const Case& c) {
+    std::vector<const Check*> out;
+    for (const auto& k : c.checks) out.push_back(&k);
+    return out;
+  };
+  const Case yeo = find("human-radial-normal-values-yeo2017");
+  ASSERT_TRUE(checks_spread(*rows.at("E105.3"), yeo.checks.at(2)));
+  EXPECT_EQ(study::load_study(yeo.study, registry).arms.at(0).subjects, 10u);
+  for (const auto& arm : case_study(yeo, all(yeo), rows, registry).arms) EXPECT_EQ(arm.subjects, minimum_subjects_for_spread);
+  EXPECT_EQ(case_study(yeo, {}, rows, registry).arms.at(0).subjects, 10u);
+  const Case trojaborg = find("human-radial-crush-trojaborg1970");
+  EXPECT_FALSE(checks_spread(*rows.at("E111.1"), trojaborg.checks.at(0)));
+  EXPECT_EQ(case_study(trojaborg, all(trojaborg), rows, registry).arms.at(0).subjects, 3u);
+}
+
 }  // namespace
 }  // namespace bungner::validation

@@ -148,6 +148,18 @@ bool passes(const EvidenceRow& row, const Check& check, const Summary& simulated
 /// The spread check: a simulated between-subject SD within a factor of `factor` of the observed SD
 /// (needs at least two simulated subjects).
 bool spread_agrees(double simulated_sd, std::size_t simulated_n, double observed_sd, double factor = 2.0);
+/// Whether a check is also judged on spread: the row reports an SD (or an SE/SEM with n) and the
+/// check compares like with like, a value of each subject (not an ordering, a ratio to another
+/// arm's mean, nor a share of subjects).
+bool checks_spread(const EvidenceRow& row, const Check& check);
+/// The fewest virtual subjects per arm in a case with a spread check. An SD estimated from n
+/// subjects has a relative standard error of about 1/sqrt(2(n-1)): 24 % at n = 10, 11 % at n = 40,
+/// so a factor-2 check at the study's own n would often judge the seed rather than the model.
+inline constexpr std::size_t minimum_subjects_for_spread = 40;
+/// The study a case runs: its study file's, with every arm raised to minimum_subjects_for_spread
+/// when one of `checks` (those of the case that are selected) is judged on spread.
+study::StudySpec case_study(const Case& c, const std::vector<const Check*>& checks,
+                            const std::map<std::string, const EvidenceRow*>& rows, const Registry& registry);
 
 /// One line of the scorecard.
 struct Score {

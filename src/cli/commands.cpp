@@ -41,8 +41,8 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& raw) {
   return out;
 }
 
-void print_warnings(const Scenario& scenario) {
-  for (const auto& w : scenario.warnings) fmt::print(stderr, "{}\n", format_diagnostic(w));
+void print_warnings(const std::vector<Diagnostic>& warnings) {
+  for (const auto& w : warnings) fmt::print(stderr, "{}\n", format_diagnostic(w));
 }
 
 std::string range_text(const Range& r) {
@@ -179,7 +179,6 @@ int run(const RunArguments& args, const CommonOptions& common) {
   for (const auto& o : parse_overrides(args.overrides)) overrides.push_back(o);
   if (args.seed >= 0) overrides.push_back(Override{"seed", std::to_string(args.seed)});
   Scenario scenario = load_scenario(args.scenario, registry, overrides);
-  print_warnings(scenario);
   std::filesystem::path out = args.output_dir;
   if (out.empty()) {
     const std::string configured = *scenario.resolved["output"]["directory"].value<std::string>();
@@ -189,6 +188,7 @@ int run(const RunArguments& args, const CommonOptions& common) {
   }
   if (args.threads > 0) omp_set_num_threads(args.threads);
   const auto model = Model::compile(std::move(scenario), registry);
+  print_warnings(model->warnings());
   io::RunOptions options{out, args.force, omp_get_max_threads(), common.command_line, io::default_progress_mode(common.quiet)};
   spdlog::info("running {} ({} simulated days, {} threads)", args.scenario,
                static_cast<double>(model->duration_s) / seconds_per_day, options.threads);
@@ -550,9 +550,9 @@ int check(const std::string& file, const std::vector<std::string>& overrides, co
     return exit_code::ok;
   }
   Scenario scenario = load_scenario(file, registry, parse_overrides(overrides));
-  print_warnings(scenario);
-  // Compiling catches the combinations the schema cannot see.
-  (void)Model::compile(std::move(scenario), registry);
+  // Compiling catches the combinations the schema cannot see, and the parameters of another
+  // species that the model reads.
+  print_warnings(Model::compile(std::move(scenario), registry)->warnings());
   if (!common.quiet) fmt::print("{}: ok\n", file);
   return exit_code::ok;
 }
@@ -560,7 +560,7 @@ int check(const std::string& file, const std::vector<std::string>& overrides, co
 int print_config(const std::string& file, const std::vector<std::string>& overrides) {
   const Registry registry = make_builtin_registry();
   const Scenario scenario = load_scenario(file, registry, parse_overrides(overrides));
-  print_warnings(scenario);
+  print_warnings(scenario.warnings);
   fmt::print("# resolved scenario: {}\n# preset: {}\n# sha256: {}\n{}", file, scenario.preset_path, scenario.sha256(),
              scenario.canonical_toml());
   return exit_code::ok;

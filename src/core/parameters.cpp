@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cmath>
 #include <stdexcept>
 #include <utility>
@@ -61,16 +62,27 @@ std::vector<std::string> ParameterRegistry::names() const {
   return out;
 }
 
+// A subject's parameters are copied from its arm's while other threads may be reading (and so
+// marking) the arm's: the flag is copied atomically too.
+ParameterSet::Entry::Entry(const Entry& other)
+    : value(other.value), read(std::atomic_ref<unsigned char>(other.read).load(std::memory_order_relaxed)) {}
+
+ParameterSet::Entry& ParameterSet::Entry::operator=(const Entry& other) {
+  value = other.value;
+  read = std::atomic_ref<unsigned char>(other.read).load(std::memory_order_relaxed);
+  return *this;
+}
+
 ParameterSet::ParameterSet(const ParameterRegistry& registry) : registry_(&registry) {
   for (const auto& spec : registry.all()) {
-    values_.emplace(spec.name, ParameterValue{spec.default_value, spec.source, "default"});
+    values_.emplace(spec.name, Entry{ParameterValue{spec.default_value, spec.source, "default"}});
   }
 }
 
 const ParameterValue& ParameterSet::value(std::string_view name) const {
   const auto it = values_.find(name);
   if (it == values_.end()) throw std::out_of_range(fmt::format("no parameter named '{}'", name));
-  return it->second;
+  return it->second.value;
 }
 
 const ParameterSpec& ParameterSet::spec(std::string_view name) const {
@@ -79,7 +91,12 @@ const ParameterSpec& ParameterSet::spec(std::string_view name) const {
   return *s;
 }
 
-double ParameterSet::get(std::string_view name) const { return value(name).value; }
+double ParameterSet::get(std::string_view name) const {
+  const auto it = values_.find(name);
+  if (it == values_.end()) throw std::out_of_range(fmt::format("no parameter named '{}'", name));
+  std::atomic_ref<unsigned char>(it->second.read).store(1, std::memory_order_relaxed);
+  return it->second.value.value;
+}
 
 double ParameterSet::in(std::string_view name, std::string_view unit) const {
   const ParameterSpec& s = spec(name);
@@ -89,7 +106,15 @@ double ParameterSet::in(std::string_view name, std::string_view unit) const {
 void ParameterSet::set(std::string_view name, double v, std::string source, std::string origin) {
   auto it = values_.find(name);
   if (it == values_.end()) throw std::out_of_range(fmt::format("no parameter named '{}'", name));
-  it->second = ParameterValue{v, std::move(source), std::move(origin)};
+  it->second.value = ParameterValue{v, std::move(source), std::move(origin)};
+}
+
+std::vector<std::string> ParameterSet::read_names() const {
+  std::vector<std::string> out;
+  for (const auto& spec : registry_->all())
+    if (std::atomic_ref<unsigned char>(values_.find(spec.name)->second.read).load(std::memory_order_relaxed) != 0)
+      out.push_back(spec.name);
+  return out;
 }
 
 }  // namespace bungner

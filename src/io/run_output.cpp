@@ -218,7 +218,7 @@ std::filesystem::path run_and_write(const std::shared_ptr<const Model>& model_pt
   run["active_items"] = model.active_items();
   run["parameters"] = parameters_json(model);
   run["value_sources"] = model.scenario().value_sources;
-  run["warnings"] = diagnostics_json(model.scenario().warnings);
+  run["warnings"] = diagnostics_json(model.warnings());
   run["diagnostics"] = simulation.state().diagnostics.counts;
   run["outputs"] = {"timeseries.csv", "readouts.csv", "run.json"};
 

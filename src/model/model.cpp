@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
+#include <map>
 #include <tuple>
 
 #include "bungner/core/clock.hpp"
@@ -12,6 +14,45 @@
 
 namespace bungner {
 namespace {
+
+/// Where the scenario's species is written: the preset's `species` key (or the scenario's).
+SourceLocation species_location(const Scenario& scenario) {
+  for (const std::string& file : {scenario.path, scenario.preset_path}) {
+    if (file.empty() || !std::filesystem::exists(file)) continue;
+    try {
+      const toml::table t = toml::parse_file(file);
+      if (const toml::node* node = t.get("species"))
+        return SourceLocation{file, static_cast<int>(node->source().begin.line), static_cast<int>(node->source().begin.column)};
+    } catch (const toml::parse_error&) {  // already reported by the scenario loader
+    }
+  }
+  return SourceLocation{scenario.preset_path.empty() ? scenario.path : scenario.preset_path, 0, 0};
+}
+
+/// A parameter declared for another species and read at its default is an extrapolation the user
+/// should see (a rat constant in a human run): one warning per foreign species, naming them all.
+std::vector<Diagnostic> foreign_species_warnings(const Scenario& scenario, const ParameterSet& parameters,
+                                                 const std::string& species) {
+  std::map<std::string, std::vector<std::string>> foreign;
+  for (const std::string& name : parameters.read_names()) {
+    const ParameterSpec& spec = parameters.spec(name);
+    if (spec.species == "all" || spec.species == species || parameters.value(name).origin != "default") continue;
+    foreign[spec.species].push_back(name);
+  }
+  std::vector<Diagnostic> out;
+  if (foreign.empty()) return out;
+  const SourceLocation where = species_location(scenario);
+  for (const auto& [other, names] : foreign) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    out.push_back(Diagnostic{Diagnostic::Severity::warning, where, "species",
+                             fmt::format("{} parameter{} declared for the {} {} used at the {} default in this {} model: {} "
+                                         "(set a {} value in the preset or the scenario to silence this)",
+                                         names.size(), names.size() == 1 ? "" : "s", other, names.size() == 1 ? "is" : "are",
+                                         other, species, list, species)});
+  }
+  return out;
+}
 
 InjuryType parse_injury(const std::string& s) {
   if (s == "conduction_block") return InjuryType::conduction_block;
@@ -222,7 +263,10 @@ std::shared_ptr<const Model> Model::compile(Scenario scenario, const Registry& r
   ParameterSet parameters(registry.parameters());
   for (const auto& a : shared->assignments) parameters.set(a.name, a.value, a.source, a.origin);
   ModelSpec spec = ModelSpec::parse(*shared, parameters, registry);
-  return std::shared_ptr<const Model>(new Model(std::move(shared), std::move(spec), std::move(parameters), registry));
+  auto* model = new Model(std::move(shared), std::move(spec), std::move(parameters), registry);
+  std::shared_ptr<const Model> owned(model);
+  model->species_warnings_ = foreign_species_warnings(model->scenario(), model->parameters(), model->species);
+  return owned;
 }
 
 std::shared_ptr<const Model> Model::for_subject(const Model& arm, const SubjectOverlay& subject, const Registry& registry) {
@@ -234,7 +278,10 @@ std::shared_ptr<const Model> Model::for_subject(const Model& arm, const SubjectO
   }
   ModelSpec spec = spec_reads_one ? ModelSpec::parse(*arm.scenario_, parameters, registry) : ModelSpec(arm);
   spec.seed = subject.seed;
-  return std::shared_ptr<const Model>(new Model(arm.scenario_, std::move(spec), std::move(parameters), registry));
+  auto* model = new Model(arm.scenario_, std::move(spec), std::move(parameters), registry);
+  std::shared_ptr<const Model> owned(model);
+  model->species_warnings_ = arm.species_warnings_;
+  return owned;
 }
 
 Model::Model(std::shared_ptr<const Scenario> scenario, ModelSpec spec, ParameterSet parameters, const Registry& registry)
@@ -287,6 +334,12 @@ void Model::build_content(const Registry& registry) {
       readouts_.push_back(std::move(readout));
     }
   }
+}
+
+std::vector<Diagnostic> Model::warnings() const {
+  std::vector<Diagnostic> out = scenario_->warnings;
+  out.insert(out.end(), species_warnings_.begin(), species_warnings_.end());
+  return out;
 }
 
 std::vector<std::string> Model::used_parameters() const {

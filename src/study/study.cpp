@@ -765,9 +765,10 @@ void start_directory(const StudySpec& spec, const Registry& registry, const Stud
         study["base_scenario"] = spec.base_scenario;
         // What the arms are, for the report: the base scenario resolved and each arm's overrides.
         const Scenario base = load_scenario(spec.base_scenario, registry, {});
+        const auto base_model = Model::compile(base, registry);
         study["base_scenario_resolved"] = base.canonical_toml();
         study["base_scenario_warnings"] = nlohmann::ordered_json::array();
-        for (const auto& w : base.warnings) study["base_scenario_warnings"].push_back(format_diagnostic(w));
+        for (const auto& w : base_model->warnings()) study["base_scenario_warnings"].push_back(format_diagnostic(w));
         study["arms"] = nlohmann::ordered_json::array();
         for (const Arm& arm : spec.arms) {
           nlohmann::ordered_json overrides = nlohmann::ordered_json::object();
@@ -782,7 +783,6 @@ void start_directory(const StudySpec& spec, const Registry& registry, const Stud
         study["variability"] = nlohmann::ordered_json::array();
         for (const Variability& v : spec.variability)
           study["variability"].push_back({{"parameter", v.parameter}, {"cv", v.cv}, {"from", "study"}});
-        const auto base_model = Model::compile(base, registry);
         for (const Variability& v : default_variability(spec, registry, base_model->parameters()))
           study["variability"].push_back({{"parameter", v.parameter}, {"cv", v.cv}, {"from", "declared"}});
         study["command_line"] = options.command_line;

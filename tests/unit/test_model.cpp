@@ -115,5 +115,48 @@ TEST(ModelForSubject, AnOverlayOfAParameterTheSpecReadsParsesTheSpecAgain) {
   EXPECT_NE(subject->site->substrates.at(0).diffusion_um2_per_min, arm->site->substrates.at(0).diffusion_um2_per_min);
 }
 
+// Issue 22: a parameter declared for another species and read at its default is never used
+// silently. A rat run reads none; a human run names the rat constants it extrapolates (one
+// warning, at the preset's species key), and a value the scenario gives is no longer named.
+TEST(ModelWarnings, NameTheParametersOfAnotherSpeciesUsedAtTheirDefault) {
+  // A rat run names no rat parameter (the mouse constants it borrows are named: an extrapolation too).
+  const auto rat = compile(late_cross_suture);
+  for (const auto& w : rat->warnings()) EXPECT_EQ(w.message.find("declared for the rat"), std::string::npos) << w.message;
+  const char* human = R"(species = "human"
+nerve = "median"
+[injury]
+type = "transection"
+[repair]
+type = "direct_suture"
+[simulation]
+duration = "120 d"
+)";
+  const auto patient = compile(human);
+  const auto warnings = patient->warnings();
+  const auto it = std::find_if(warnings.begin(), warnings.end(), [](const Diagnostic& d) {
+    return d.key == "species" && d.message.find("declared for the rat") != std::string::npos;
+  });
+  ASSERT_NE(it, warnings.end());
+  EXPECT_EQ(it->severity, Diagnostic::Severity::warning);
+  EXPECT_NE(it->where.file.find("human-median.toml"), std::string::npos);
+  EXPECT_GT(it->where.line, 0);
+  EXPECT_NE(it->message.find("declared for the rat"), std::string::npos);
+  // Every parameter it names is a rat parameter the model read at its default, and every such
+  // parameter is named.
+  std::size_t named = 0;
+  for (const auto& name : patient->parameters().read_names()) {
+    const auto& spec = patient->parameters().spec(name);
+    const bool rat_default = spec.species == "rat" && patient->parameters().value(name).origin == "default";
+    EXPECT_EQ(it->message.find(" " + name + ",") != std::string::npos || it->message.find(" " + name + " (") != std::string::npos,
+              rat_default)
+        << name;
+    named += rat_default ? 1 : 0;
+  }
+  EXPECT_GT(named, 0u);
+  EXPECT_NE(it->message.find(fmt::format("{} parameters", named)), std::string::npos);
+  // The preset's own human values (regeneration speed) are not named.
+  EXPECT_EQ(it->message.find("axon_regeneration.speed,"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bungner

@@ -229,3 +229,22 @@ TEST(ParameterSet, InConvertsTimes) {
     EXPECT_DOUBLE_EQ(p.in(s.name, "h"), s.default_value * 24.0);
   }
 }
+
+TEST(ParameterSet, RecordsWhichValuesWereReadAndKeepsThatInACopy) {
+  ParameterRegistry registry;
+  registry.declare(valid_spec("test.alpha"));
+  registry.declare(valid_spec("test.beta"));
+  registry.declare(valid_spec("test.gamma"));
+  ParameterSet set(registry);
+  EXPECT_TRUE(set.read_names().empty());
+  (void)set.value("test.beta");  // provenance, not use
+  (void)set.in("test.gamma", "um/s");
+  (void)set.get("test.alpha");
+  EXPECT_EQ(set.read_names(), (std::vector<std::string>{"test.alpha", "test.gamma"}));
+  ParameterSet copy = set;
+  copy.set("test.alpha", 4, "assumption (test)", "scenario");  // setting is not reading
+  EXPECT_EQ(copy.read_names(), (std::vector<std::string>{"test.alpha", "test.gamma"}));
+  (void)copy.get("test.beta");
+  EXPECT_EQ(copy.read_names().size(), 3u);
+  EXPECT_EQ(set.read_names().size(), 2u);
+}

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bungner/core/errors.hpp"
@@ -90,10 +91,21 @@ class ParameterSet {
   /// knows where the value was written).
   void set(std::string_view name, double value, std::string source, std::string origin);
   const std::vector<ParameterSpec>& specs() const { return registry_->all(); }
+  /// Names of the parameters whose value was asked for (get/in) since construction or copy, in
+  /// declaration order: what a model actually uses, for the species check (Model::warnings).
+  /// Reading may happen on several threads at once; marking is an atomic store of one byte.
+  std::vector<std::string> read_names() const;
 
  private:
+  struct Entry {
+    ParameterValue value;
+    mutable unsigned char read = 0;  ///< set and copied through std::atomic_ref, never cleared
+    explicit Entry(ParameterValue v) : value(std::move(v)) {}
+    Entry(const Entry& other);
+    Entry& operator=(const Entry& other);
+  };
   const ParameterRegistry* registry_;
-  std::map<std::string, ParameterValue, std::less<>> values_;
+  std::map<std::string, Entry, std::less<>> values_;
 };
 
 }  // namespace bungner

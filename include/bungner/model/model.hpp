@@ -165,6 +165,9 @@ class Model : public ModelSpec {
   const std::vector<std::string>& active_items() const { return active_items_; }
   /// Parameters that the active items declare (what `explain` must cover).
   std::vector<std::string> used_parameters() const;
+  /// The scenario's warnings and the model's own: parameters declared for another species that
+  /// this model reads at their default (a rat constant in a human run), one warning per species.
+  std::vector<Diagnostic> warnings() const;
 
   std::int64_t tick_s = 0;  ///< base tick: gcd of the processes' periods [s]
 
@@ -177,6 +180,7 @@ class Model : public ModelSpec {
   std::vector<std::unique_ptr<Readout>> readouts_;
   std::vector<std::string> active_items_;
   StateLayout layout_;
+  std::vector<Diagnostic> species_warnings_;  ///< of the arm; a subject keeps its arm's
 };
 
 /// Rounds a time in seconds to a whole number of ticks.

@@ -67,7 +67,10 @@ marked = {(p["title"].replace(" ", "_"), v["time_days"], v["arm"]): v["significa
 assert marked == expected and len(expected) >= 6, (marked, expected)
 design = text[text.index("<h2>Design</h2>"):text.index("<h2>Arms compared</h2>")]
 assert design.count("<tr>") == 1 + 3 and "dose = &#39;50 mg/kg/day&#39;" in design, design
-assert "None: the base scenario raised no warning." in text
+# The base scenario's warnings are listed: a rat run borrows mouse constants (the species check).
+warnings = text[text.index("<h2>Warnings</h2>"):text.index("<h2>Provenance</h2>")]
+assert "warning of the base scenario" in warnings and "declared for the mouse" in warnings, warnings
+assert len(json.load(open(f"{study_dir}/study.json"))["base_scenario_warnings"]) == warnings.count("<tr>") - 1, warnings
 points = sum(len(p["data"]["values"]) for p in plots)
 assert points == len(summary["summary"]), (points, len(summary["summary"]))
 print(f"report content: {len(expected)} significance marks as expected")

@@ -33,11 +33,13 @@ SourceLocation where(const std::string& file, const toml::node& node) {
 void check_keys(const toml::table& table, const std::string& file, const std::string& prefix, const std::vector<std::string>& allowed,
                 std::vector<Diagnostic>& problems) {
   for (const auto& [key, value] : table) {
+    (void)value;
     const std::string k(key.str());
     if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
     std::string message = "unknown key";
     if (const auto guess = text::did_you_mean(k, allowed)) message += fmt::format(" (did you mean '{}'?)", *guess);
-    problems.push_back(problem(where(file, value), prefix + k, message));
+    const auto& at = key.source().begin;
+    problems.push_back(problem(SourceLocation{file, static_cast<int>(at.line), static_cast<int>(at.column)}, prefix + k, message));
   }
 }
 
@@ -224,7 +226,7 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
     e.entry = entry->get();
     e.where = where(file, *entry);
     e.weight = number<double>(*f, "weight", file, prefix + "weight", problems).value_or(1);
-    if (!(e.weight > 0)) problems.push_back(problem(e.where, prefix + "weight", "the weight must be positive"));
+    if (!(e.weight > 0)) problems.push_back(problem(where(file, *f->get("weight")), prefix + "weight", "the weight must be positive"));
     bool found = false, test = false;
     for (const auto& r : evidence)
       if (r.id == e.entry || r.entry == e.entry) found = true, test = test || r.test();

@@ -22,7 +22,7 @@ double standard_normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0
 /// The standard normal quantile: Acklam's rational approximation (relative error 1.15e-9),
 /// refined by one Halley step on erfc, which brings it to about machine precision.
 double standard_normal_quantile(double p) {
-  constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+  constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                           1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
   constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
                           -1.328068155288572e+01};
@@ -33,7 +33,8 @@ double standard_normal_quantile(double p) {
   double x = 0;
   if (p < p_low) {
     const double q = std::sqrt(-2 * std::log(p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   } else if (p <= 1 - p_low) {
     const double q = p - 0.5;
     const double r = q * q;
@@ -100,8 +101,7 @@ double Prior::density_z(double z) const {
   if (!(z >= z_low() && z <= z_high())) return 0;
   switch (kind) {
     case PriorKind::uniform:
-    case PriorKind::log_uniform:
-      return 1;
+    case PriorKind::log_uniform: return 1;
     case PriorKind::normal: {
       const double u = (z - mean) / sd;
       return std::exp(-0.5 * u * u);
@@ -118,10 +118,8 @@ double Prior::sample_z(RandomStream& stream) const {
   const double lo = z_low(), hi = z_high();
   switch (kind) {
     case PriorKind::uniform:
-    case PriorKind::log_uniform:
-      return std::clamp(lo + stream.uniform() * (hi - lo), lo, hi);
-    case PriorKind::normal:
-      return mean + sd * truncated_standard_normal((lo - mean) / sd, (hi - mean) / sd, stream);
+    case PriorKind::log_uniform: return std::clamp(lo + stream.uniform() * (hi - lo), lo, hi);
+    case PriorKind::normal: return mean + sd * truncated_standard_normal((lo - mean) / sd, (hi - mean) / sd, stream);
     case PriorKind::lognormal: {
       const double mu = std::log(mean);
       return std::clamp(mu + sd * truncated_standard_normal((lo - mu) / sd, (hi - mu) / sd, stream), lo, hi);
@@ -136,10 +134,12 @@ void Prior::check() const {
   if (log_scale() && !(low > 0)) fail("a log-scale prior needs low > 0");
   if (kind == PriorKind::normal || kind == PriorKind::lognormal) {
     if (!(sd > 0) || !std::isfinite(sd)) fail("the prior's sd must be positive");
-    if (!std::isfinite(mean) || (kind == PriorKind::lognormal && !(mean > 0))) fail("the prior's centre must be finite (and positive for lognormal)");
+    if (!std::isfinite(mean) || (kind == PriorKind::lognormal && !(mean > 0)))
+      fail("the prior's centre must be finite (and positive for lognormal)");
     const double centre = kind == PriorKind::lognormal ? std::log(mean) : mean;
     // The truncated distribution must keep some mass: bounds within 30 SD of the centre.
-    if ((z_high() - centre) / sd < -30 || (z_low() - centre) / sd > 30) fail("the prior's bounds lie more than 30 SD from its centre");
+    if ((z_high() - centre) / sd < -30 || (z_low() - centre) / sd > 30)
+      fail("the prior's bounds lie more than 30 SD from its centre");
   }
 }
 
@@ -230,7 +230,8 @@ Result run_abc_smc(const std::vector<Prior>& priors, const DistanceFunction& dis
             for (std::size_t k = 0; k < d; ++k) z[k] = priors[k].sample_z(stream);
           } else {
             const double u = stream.uniform() * cumulative.back();
-            const auto j = static_cast<std::size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
+            const auto j =
+                static_cast<std::size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
             const std::vector<double>& centre = z_prev[std::min(j, n - 1)];
             std::vector<double> e(d);
             for (std::size_t k = 0; k < d; ++k) e[k] = stream.normal();
@@ -278,7 +279,8 @@ Result run_abc_smc(const std::vector<Prior>& priors, const DistanceFunction& dis
       }
     }
     const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
-    if (!(total > 0) || !std::isfinite(total)) throw std::runtime_error(fmt::format("generation {}: the importance weights vanish", t));
+    if (!(total > 0) || !std::isfinite(total))
+      throw std::runtime_error(fmt::format("generation {}: the importance weights vanish", t));
     Generation g;
     g.index = t;
     g.tolerance = tolerance;
@@ -324,7 +326,8 @@ Marginal marginal(const Generation& generation, std::size_t parameter) {
   m.sd = std::sqrt(var / sum);
   std::vector<std::size_t> order(pop.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pop[a].x[parameter] < pop[b].x[parameter]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return pop[a].x[parameter] < pop[b].x[parameter]; });
   auto weighted_quantile = [&](double q) {
     double c = 0;
     for (const std::size_t i : order) {
@@ -355,7 +358,8 @@ std::string posterior_csv(const Generation& generation, const std::vector<Prior>
 std::string generations_csv(const Result& result) {
   std::string out = "generation,tolerance,evaluations,proposals,acceptance_rate,ess\n";
   for (const Generation& g : result.generations)
-    out += fmt::format("{},{:.17g},{},{},{:.17g},{:.17g}\n", g.index, g.tolerance, g.evaluations, g.proposals, g.acceptance_rate, g.ess);
+    out += fmt::format("{},{:.17g},{},{},{:.17g},{:.17g}\n", g.index, g.tolerance, g.evaluations, g.proposals, g.acceptance_rate,
+                       g.ess);
   return out;
 }
 

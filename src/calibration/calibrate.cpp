@@ -30,8 +30,8 @@ SourceLocation where(const std::string& file, const toml::node& node) {
   return {file, static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column)};
 }
 
-void check_keys(const toml::table& table, const std::string& file, const std::string& prefix, const std::vector<std::string>& allowed,
-                std::vector<Diagnostic>& problems) {
+void check_keys(const toml::table& table, const std::string& file, const std::string& prefix,
+                const std::vector<std::string>& allowed, std::vector<Diagnostic>& problems) {
   for (const auto& [key, value] : table) {
     (void)value;
     const std::string k(key.str());
@@ -39,7 +39,8 @@ void check_keys(const toml::table& table, const std::string& file, const std::st
     std::string message = "unknown key";
     if (const auto guess = text::did_you_mean(k, allowed)) message += fmt::format(" (did you mean '{}'?)", *guess);
     const auto& at = key.source().begin;
-    problems.push_back(problem(SourceLocation{file, static_cast<int>(at.line), static_cast<int>(at.column)}, prefix + k, message));
+    problems.push_back(
+        problem(SourceLocation{file, static_cast<int>(at.line), static_cast<int>(at.column)}, prefix + k, message));
   }
 }
 
@@ -74,7 +75,9 @@ std::optional<T> number(const toml::table& t, const std::string& name, const std
 
 /// The study seed of one proposal's run of one case: a Philox hash of its key.
 std::uint64_t proposal_seed(const ProposalKey& key, std::size_t case_index) {
-  return philox4x64_10({key.generation, key.slot, key.attempt, case_index}, {key.seed, purpose_id("calibration.study_seed")})[0] >> 1;
+  return philox4x64_10({key.generation, key.slot, key.attempt, case_index},
+                       {key.seed, purpose_id("calibration.study_seed")})[0] >>
+         1;
 }
 
 }  // namespace
@@ -106,11 +109,13 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
   o.particles = number<std::size_t>(t, "particles", file, "particles", problems).value_or(o.particles);
   o.alpha = number<double>(t, "alpha", file, "alpha", problems).value_or(o.alpha);
   if (o.particles < 2) problems.push_back(problem(where(file, *t.get("particles")), "particles", "at least 2 particles"));
-  if (!(o.alpha > 0 && o.alpha < 1)) problems.push_back(problem(where(file, *t.get("alpha")), "alpha", "alpha must lie in (0, 1)"));
+  if (!(o.alpha > 0 && o.alpha < 1))
+    problems.push_back(problem(where(file, *t.get("alpha")), "alpha", "alpha must lie in (0, 1)"));
   if (const toml::node* stop = t.get("stop")) {
     if (const auto* s = stop->as_table()) {
       check_keys(*s, file, "stop.", {"max_generations", "min_tolerance", "min_acceptance", "max_attempts"}, problems);
-      o.max_generations = number<std::size_t>(*s, "max_generations", file, "stop.max_generations", problems).value_or(o.max_generations);
+      o.max_generations =
+          number<std::size_t>(*s, "max_generations", file, "stop.max_generations", problems).value_or(o.max_generations);
       o.min_tolerance = number<double>(*s, "min_tolerance", file, "stop.min_tolerance", problems).value_or(o.min_tolerance);
       o.min_acceptance = number<double>(*s, "min_acceptance", file, "stop.min_acceptance", problems).value_or(o.min_acceptance);
       o.max_attempts = number<std::size_t>(*s, "max_attempts", file, "stop.max_attempts", problems).value_or(o.max_attempts);
@@ -164,33 +169,39 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
     if (const auto k = kinds.find(kind); k != kinds.end()) {
       prior.kind = k->second;
     } else {
-      problems.push_back(problem(where(file, *p->get("prior")), prefix + "prior", "expected uniform, log_uniform, normal or lognormal"));
+      problems.push_back(
+          problem(where(file, *p->get("prior")), prefix + "prior", "expected uniform, log_uniform, normal or lognormal"));
       continue;
     }
     const std::string& unit = declared->unit;
     if (const toml::node* n = p->get("low")) prior.low = quantity(*n, unit, file, prefix + "low", problems).value_or(prior.low);
-    if (const toml::node* n = p->get("high")) prior.high = quantity(*n, unit, file, prefix + "high", problems).value_or(prior.high);
+    if (const toml::node* n = p->get("high"))
+      prior.high = quantity(*n, unit, file, prefix + "high", problems).value_or(prior.high);
     auto need = [&](const char* key, bool wanted) -> const toml::node* {
       const toml::node* n = p->get(key);
-      if (wanted && n == nullptr) problems.push_back(problem(where(file, *p), prefix + key, "missing: the " + kind + " prior needs it"));
+      if (wanted && n == nullptr)
+        problems.push_back(problem(where(file, *p), prefix + key, "missing: the " + kind + " prior needs it"));
       if (!wanted && n != nullptr) problems.push_back(problem(where(file, *n), prefix + key, "not used by a " + kind + " prior"));
       return wanted ? n : nullptr;
     };
     const bool normal = prior.kind == PriorKind::normal, lognormal = prior.kind == PriorKind::lognormal;
     if (const toml::node* n = need("mean", normal)) prior.mean = quantity(*n, unit, file, prefix + "mean", problems).value_or(0);
     if (const toml::node* n = need("sd", normal)) prior.sd = quantity(*n, unit, file, prefix + "sd", problems).value_or(1);
-    if (const toml::node* n = need("median", lognormal)) prior.mean = quantity(*n, unit, file, prefix + "median", problems).value_or(1);
+    if (const toml::node* n = need("median", lognormal))
+      prior.mean = quantity(*n, unit, file, prefix + "median", problems).value_or(1);
     if (const toml::node* n = need("sigma", lognormal)) {
-      if (const auto v = n->value<double>()) prior.sd = *v;
-      else problems.push_back(problem(where(file, *n), prefix + "sigma", "expected a number (the SD of the logarithm)"));
+      if (const auto v = n->value<double>())
+        prior.sd = *v;
+      else
+        problems.push_back(problem(where(file, *n), prefix + "sigma", "expected a number (the SD of the logarithm)"));
     }
     try {
       prior.check();
     } catch (const std::invalid_argument& e) {
       std::string message = e.what();
       if (prior.low == declared->plausible.low || prior.high == declared->plausible.high)
-        message += fmt::format(" (the declared plausible range is {}..{} {}; give low and high)", text::format_double(declared->plausible.low),
-                               text::format_double(declared->plausible.high), unit);
+        message += fmt::format(" (the declared plausible range is {}..{} {}; give low and high)",
+                               text::format_double(declared->plausible.low), text::format_double(declared->plausible.high), unit);
       problems.push_back(problem(where(file, *p), prefix + "prior", message));
       continue;
     }
@@ -208,7 +219,8 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
   std::vector<std::string> known;
   for (const auto& r : evidence) known.push_back(r.id), known.push_back(r.entry);
   const auto* fit = t["fit"].as_array();
-  if (fit == nullptr || fit->empty()) problems.push_back(problem(SourceLocation{file, 1, 1}, "fit", "missing: at least one [[fit]] entry"));
+  if (fit == nullptr || fit->empty())
+    problems.push_back(problem(SourceLocation{file, 1, 1}, "fit", "missing: at least one [[fit]] entry"));
   for (std::size_t i = 0; fit != nullptr && i < fit->size(); ++i) {
     const std::string prefix = fmt::format("fit.{}.", i);
     const auto* f = fit->get(i)->as_table();
@@ -226,7 +238,8 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
     e.entry = entry->get();
     e.where = where(file, *entry);
     e.weight = number<double>(*f, "weight", file, prefix + "weight", problems).value_or(1);
-    if (!(e.weight > 0)) problems.push_back(problem(where(file, *f->get("weight")), prefix + "weight", "the weight must be positive"));
+    if (!(e.weight > 0))
+      problems.push_back(problem(where(file, *f->get("weight")), prefix + "weight", "the weight must be positive"));
     bool found = false, test = false;
     for (const auto& r : evidence)
       if (r.id == e.entry || r.entry == e.entry) found = true, test = test || r.test();
@@ -235,8 +248,9 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
       if (const auto guess = text::did_you_mean(e.entry, known)) message += fmt::format("; did you mean '{}'?", *guess);
       problems.push_back(problem(e.where, prefix + "entry", message));
     } else if (test) {
-      problems.push_back(problem(e.where, prefix + "entry",
-                                 e.entry + " is a test entry: no parameter may be fitted to it (docs/validation.md, the frozen test set)"));
+      problems.push_back(
+          problem(e.where, prefix + "entry",
+                  e.entry + " is a test entry: no parameter may be fitted to it (docs/validation.md, the frozen test set)"));
     }
     spec.fit.push_back(e);
   }
@@ -265,19 +279,24 @@ ValidationDistance::ValidationDistance(const CalibrationSpec& spec, const Regist
         term.check = k;
         term.evidence = row.id;
         term.observed = std::isfinite(row.value) ? row.value : 0.5 * (row.low + row.high);
-        if (const auto sd = validation::observed_sd(row)) term.scale = *sd;
-        else if (k.criterion == validation::Criterion::tolerance) term.scale = k.tolerance;
-        else if (k.criterion == validation::Criterion::range) term.scale = 0.5 * (row.high - row.low);
-        else continue;
+        if (const auto sd = validation::observed_sd(row))
+          term.scale = *sd;
+        else if (k.criterion == validation::Criterion::tolerance)
+          term.scale = k.tolerance;
+        else if (k.criterion == validation::Criterion::range)
+          term.scale = 0.5 * (row.high - row.low);
+        else
+          continue;
         if (!(term.scale > 0) || !std::isfinite(term.observed)) continue;
         if (!kept.count(c)) kept[c] = kept.size();
         term.case_index = kept[c];
         terms.push_back(term);
       }
     if (terms.empty()) {
-      problems.push_back(problem(f.where, "entry",
-                                 f.entry + " has no check in " + spec.cases_dir.string() +
-                                     " that compares a value with a spread, a tolerance or a range (orderings cannot be fitted)"));
+      problems.push_back(
+          problem(f.where, "entry",
+                  f.entry + " has no check in " + spec.cases_dir.string() +
+                      " that compares a value with a spread, a tolerance or a range (orderings cannot be fitted)"));
       continue;
     }
     for (DistanceTerm& term : terms) term.weight = f.weight / static_cast<double>(terms.size());
@@ -317,7 +336,8 @@ double ValidationDistance::operator()(const std::vector<double>& x, const Propos
   std::vector<Override> overrides;
   for (std::size_t k = 0; k < x.size(); ++k) {
     const bool bare = units_[k] == "1" || units_[k].empty();
-    overrides.push_back(Override{"parameters." + names_[k], bare ? fmt::format("\"{:.15g}\"", x[k]) : fmt::format("\"{:.15g} {}\"", x[k], units_[k])});
+    overrides.push_back(Override{"parameters." + names_[k],
+                                 bare ? fmt::format("\"{:.15g}\"", x[k]) : fmt::format("\"{:.15g} {}\"", x[k], units_[k])});
   }
   std::vector<double> contribution(terms_.size(), 0.0);
   for (std::size_t c = 0; c < cases_.size(); ++c) {
@@ -345,15 +365,16 @@ double ValidationDistance::operator()(const std::vector<double>& x, const Propos
 }
 
 std::string posterior_table(const Result& result, const std::vector<Prior>& priors, const std::vector<std::string>& units) {
-  std::string out = fmt::format("{:<48} {:>12} {:>12} {:>12} {:>12} {:>12}  {}\n", "parameter", "mean", "sd", "5%", "median", "95%", "unit");
+  std::string out =
+      fmt::format("{:<48} {:>12} {:>12} {:>12} {:>12} {:>12}  {}\n", "parameter", "mean", "sd", "5%", "median", "95%", "unit");
   for (std::size_t k = 0; k < priors.size(); ++k) {
     const Marginal m = marginal(result.posterior(), k);
-    out += fmt::format("{:<48} {:>12.5g} {:>12.5g} {:>12.5g} {:>12.5g} {:>12.5g}  {}\n", priors[k].name, m.mean, m.sd, m.q05, m.q50, m.q95,
-                       k < units.size() ? units[k] : "");
+    out += fmt::format("{:<48} {:>12.5g} {:>12.5g} {:>12.5g} {:>12.5g} {:>12.5g}  {}\n", priors[k].name, m.mean, m.sd, m.q05,
+                       m.q50, m.q95, k < units.size() ? units[k] : "");
   }
   const Generation& g = result.posterior();
-  out += fmt::format("{} generations, stopped by {}; last tolerance {:.4g}, acceptance {:.3g}, ESS {:.1f} of {}\n", result.generations.size(),
-                     result.stop_reason, g.tolerance, g.acceptance_rate, g.ess, g.population.size());
+  out += fmt::format("{} generations, stopped by {}; last tolerance {:.4g}, acceptance {:.3g}, ESS {:.1f} of {}\n",
+                     result.generations.size(), result.stop_reason, g.tolerance, g.acceptance_rate, g.ess, g.population.size());
   return out;
 }
 

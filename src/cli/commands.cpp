@@ -355,8 +355,8 @@ int validate(const ValidateArguments& args, const CommonOptions& common) {
 int calibrate(const CalibrateArguments& args, const CommonOptions& common) {
   const Registry registry = make_builtin_registry();
   const std::filesystem::path data = BUNGNER_DATA_DIR;
-  const calibration::CalibrationSpec spec =
-      calibration::load_calibration_spec(args.file, registry, data.parent_path() / "validation", data / "evidence" / "evidence.csv");
+  const calibration::CalibrationSpec spec = calibration::load_calibration_spec(
+      args.file, registry, data.parent_path() / "validation", data / "evidence" / "evidence.csv");
   const std::filesystem::path out = args.output_dir.empty()
                                         ? std::filesystem::path("runs") / "calibration" / std::filesystem::path(args.file).stem()
                                         : std::filesystem::path(args.output_dir);
@@ -370,8 +370,8 @@ int calibrate(const CalibrateArguments& args, const CommonOptions& common) {
   options.on_generation = [&](const calibration::Generation& g) {
     progress.generations.push_back(g);
     io::write_file_atomically(out / "generations.csv", calibration::generations_csv(progress));
-    spdlog::info("calibrate: generation {}: tolerance {:.4g}, {} evaluations, acceptance {:.3g}, ESS {:.1f}", g.index, g.tolerance,
-                 g.evaluations, g.acceptance_rate, g.ess);
+    spdlog::info("calibrate: generation {}: tolerance {:.4g}, {} evaluations, acceptance {:.3g}, ESS {:.1f}", g.index,
+                 g.tolerance, g.evaluations, g.acceptance_rate, g.ess);
   };
   spdlog::info("calibrate {}: {} parameters, {} fit entries ({} checks in {} cases), {} particles", args.file, spec.priors.size(),
                spec.fit.size(), distance.terms().size(), distance.cases().size(), options.particles);

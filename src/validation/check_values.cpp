@@ -30,7 +30,8 @@ std::vector<double> arm_statistic(const Case& c, const study::StudyResult& resul
                             : row.time_days >= k.from_days - 1e-6 && row.time_days <= k.to_days + 1e-6;
     if (in) per_subject[row.subject].first.push_back(row.time_days), per_subject[row.subject].second.push_back(v);
   }
-  if (!readout_seen) throw InputError(SourceLocation{c.path, 0, 0}, "readout", "the study reports no readout '" + k.readout + "'");
+  if (!readout_seen)
+    throw InputError(SourceLocation{c.path, 0, 0}, "readout", "the study reports no readout '" + k.readout + "'");
   std::vector<double> values;
   for (const auto& [subject, xy] : per_subject)
     if (const std::optional<double> v = subject_statistic(k, xy.first, xy.second)) values.push_back(k.scale * *v);

@@ -205,7 +205,9 @@ TEST(AbcSmcParts, QuantileEssCovarianceAndCholesky) {
 TEST(AbcSmcStopping, MaxAttemptsKeepsTheLastCompleteGeneration) {
   // A distance that is 1 in generation 0 and 2 afterwards: no proposal of generation 1 can reach
   // the tolerance 1, so the run ends with the prior generation.
-  const DistanceFunction distance = [](const std::vector<double>&, const ProposalKey& key) { return key.generation == 0 ? 1.0 : 2.0; };
+  const DistanceFunction distance = [](const std::vector<double>&, const ProposalKey& key) {
+    return key.generation == 0 ? 1.0 : 2.0;
+  };
   Options o;
   o.particles = 10;
   o.max_attempts = 20;
@@ -242,7 +244,9 @@ TEST(AbcSmcStopping, BadOptionsAndSimulatorErrorsAreReported) {
   EXPECT_THROW(run_abc_smc(problem.priors(), problem.distance(), o), std::invalid_argument);
   o.alpha = 0.5;
   EXPECT_THROW(run_abc_smc({}, problem.distance(), o), std::invalid_argument);
-  const DistanceFunction failing = [](const std::vector<double>&, const ProposalKey&) -> double { throw std::runtime_error("boom"); };
+  const DistanceFunction failing = [](const std::vector<double>&, const ProposalKey&) -> double {
+    throw std::runtime_error("boom");
+  };
   EXPECT_THROW(run_abc_smc(problem.priors(), failing, o), std::runtime_error);
 }
 

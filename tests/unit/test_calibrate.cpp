@@ -30,7 +30,8 @@ struct CalibrationFile {
 
 std::string all_messages(const InputError& e) {
   std::string out;
-  for (const Diagnostic& d : e.diagnostics()) out += fmt::format("{}:{}:{}: {}: {}\n", d.where.file, d.where.line, d.where.column, d.key, d.message);
+  for (const Diagnostic& d : e.diagnostics())
+    out += fmt::format("{}:{}:{}: {}: {}\n", d.where.file, d.where.line, d.where.column, d.key, d.message);
   return out;
 }
 

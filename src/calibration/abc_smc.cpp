@@ -193,8 +193,31 @@ Result run_abc_smc(const std::vector<Prior>& priors, const DistanceFunction& dis
   Result result;
   std::vector<std::vector<double>> z_prev;  // the previous population on the z scale
   std::vector<double> w_prev;
+  // Whether a complete generation ends the run (and why).
+  auto stops = [&](const Generation& last) {
+    if (last.tolerance <= options.min_tolerance)
+      result.stop_reason = "min_tolerance";
+    else if (last.index > 0 && last.acceptance_rate < options.min_acceptance)
+      result.stop_reason = "min_acceptance";
+    else if (last.index + 1 >= options.max_generations)
+      result.stop_reason = "max_generations";
+    return !result.stop_reason.empty();
+  };
+  std::size_t first = 0;
+  if (!options.resume_from.empty()) {
+    result.generations = options.resume_from;
+    const Generation& last = result.generations.back();
+    if (last.population.size() != n) throw std::invalid_argument("the checkpoint's population has another size");
+    for (const Particle& p : last.population) {
+      if (p.z.size() != d) throw std::invalid_argument("the checkpoint's particles have another number of parameters");
+      z_prev.push_back(p.z);
+      w_prev.push_back(p.weight);
+    }
+    if (stops(last)) return result;
+    first = last.index + 1;
+  }
 
-  for (std::size_t t = 0; t < options.max_generations; ++t) {
+  for (std::size_t t = first; t < options.max_generations; ++t) {
     double tolerance = infinity;
     std::vector<double> lower, cumulative;
     if (t > 0) {
@@ -291,6 +314,7 @@ Result run_abc_smc(const std::vector<Prior>& priors, const DistanceFunction& dis
       p.weight = weights[i] / total;
       p.distance = slots[i].distance;
       for (std::size_t k = 0; k < d; ++k) p.x.push_back(std::clamp(priors[k].to_x(slots[i].z[k]), priors[k].low, priors[k].high));
+      p.z = slots[i].z;
       z_prev[i] = slots[i].z;
       w_prev[i] = p.weight;
       g.evaluations += slots[i].evaluations;
@@ -302,14 +326,7 @@ Result run_abc_smc(const std::vector<Prior>& priors, const DistanceFunction& dis
     result.generations.push_back(std::move(g));
     const Generation& last = result.generations.back();
     if (options.on_generation) options.on_generation(last);
-    if (last.tolerance <= options.min_tolerance) {
-      result.stop_reason = "min_tolerance";
-      return result;
-    }
-    if (t > 0 && last.acceptance_rate < options.min_acceptance) {
-      result.stop_reason = "min_acceptance";
-      return result;
-    }
+    if (stops(last)) return result;
   }
   result.stop_reason = "max_generations";
   return result;
@@ -361,6 +378,60 @@ std::string generations_csv(const Result& result) {
     out += fmt::format("{},{:.17g},{},{},{:.17g},{:.17g}\n", g.index, g.tolerance, g.evaluations, g.proposals, g.acceptance_rate,
                        g.ess);
   return out;
+}
+
+std::string checkpoint_text(const Result& result, const std::string& fingerprint) {
+  std::string out = fmt::format("abc-smc checkpoint 1,{}\n", fingerprint);
+  for (const Generation& g : result.generations)
+    out += fmt::format("G,{},{:.17g},{},{},{:.17g},{:.17g}\n", g.index, g.tolerance, g.evaluations, g.proposals,
+                       g.acceptance_rate, g.ess);
+  for (const Particle& p : result.generations.back().population) {
+    out += fmt::format("P,{:.17g},{:.17g}", p.weight, p.distance);
+    for (const double z : p.z) out += fmt::format(",{:.17g}", z);
+    out += "\n";
+  }
+  return out;
+}
+
+std::vector<Generation> parse_checkpoint(const std::string& text, const std::string& fingerprint,
+                                         const std::vector<Prior>& priors) {
+  const std::vector<std::string> lines = text::split(text, '\n');
+  if (lines.empty() || lines[0] != "abc-smc checkpoint 1," + fingerprint)
+    throw std::invalid_argument("not a checkpoint of this calibration (the file or its format changed)");
+  auto number = [](const std::string& s) {
+    const auto v = text::parse_double(s);
+    if (!v) throw std::invalid_argument("checkpoint: '" + s + "' is not a number");
+    return *v;
+  };
+  auto count = [](const std::string& s) {
+    const auto v = text::parse_unsigned(s);
+    if (!v) throw std::invalid_argument("checkpoint: '" + s + "' is not a count");
+    return static_cast<std::size_t>(*v);
+  };
+  std::vector<Generation> generations;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].empty()) continue;
+    const std::vector<std::string> f = text::split(lines[i], ',');
+    if (f[0] == "G" && f.size() == 7) {
+      Generation g;
+      g.index = count(f[1]), g.tolerance = number(f[2]), g.evaluations = count(f[3]), g.proposals = count(f[4]);
+      g.acceptance_rate = number(f[5]), g.ess = number(f[6]);
+      if (g.index != generations.size()) throw std::invalid_argument("checkpoint: generations out of order");
+      generations.push_back(g);
+    } else if (f[0] == "P" && f.size() == 3 + priors.size() && !generations.empty()) {
+      Particle p;
+      p.weight = number(f[1]), p.distance = number(f[2]);
+      for (std::size_t k = 0; k < priors.size(); ++k) {
+        p.z.push_back(number(f[3 + k]));
+        p.x.push_back(std::clamp(priors[k].to_x(p.z.back()), priors[k].low, priors[k].high));
+      }
+      generations.back().population.push_back(std::move(p));
+    } else {
+      throw std::invalid_argument(fmt::format("checkpoint: line {} is not understood", i + 1));
+    }
+  }
+  if (generations.empty() || generations.back().population.empty()) throw std::invalid_argument("checkpoint: no population");
+  return generations;
 }
 
 }  // namespace bungner::calibration

@@ -18,6 +18,7 @@
 #include <sstream>
 #include "bungner/calibration/calibrate.hpp"
 #include "bungner/core/errors.hpp"
+#include "bungner/core/sha256.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/core/units.hpp"
 #include "bungner/io/atomic_file.hpp"
@@ -366,9 +367,32 @@ int calibrate(const CalibrateArguments& args, const CommonOptions& common) {
   const calibration::ValidationDistance distance(spec, registry, out / "work");
   calibration::Options options = spec.options;
   options.threads = args.threads;
+  // A checkpoint after every generation: the calibration file's SHA-256, every generation's
+  // figures and the last population; --resume continues from it to the same result.
+  std::ifstream spec_in(args.file, std::ios::binary);
+  const std::string fingerprint =
+      sha256_hex(std::string(std::istreambuf_iterator<char>(spec_in), std::istreambuf_iterator<char>()));
+  const std::filesystem::path checkpoint = out / "checkpoint.csv";
+  if (std::filesystem::exists(checkpoint)) {
+    if (args.resume) {
+      std::ifstream in(checkpoint, std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      try {
+        options.resume_from = calibration::parse_checkpoint(text, fingerprint, spec.priors);
+      } catch (const std::invalid_argument& e) {
+        throw InputError(SourceLocation{checkpoint.string(), 0, 0}, "--resume", e.what());
+      }
+      spdlog::info("calibrate: resuming after generation {}", options.resume_from.back().index);
+    } else if (!args.force) {
+      throw InputError(SourceLocation{out.string(), 0, 0}, "--out",
+                       "holds a calibration's checkpoint: --resume to continue it, --force to start again");
+    }
+  }
   calibration::Result progress;
+  progress.generations = options.resume_from;
   options.on_generation = [&](const calibration::Generation& g) {
     progress.generations.push_back(g);
+    io::write_file_atomically(checkpoint, calibration::checkpoint_text(progress, fingerprint));
     io::write_file_atomically(out / "generations.csv", calibration::generations_csv(progress));
     spdlog::info("calibrate: generation {}: tolerance {:.4g}, {} evaluations, acceptance {:.3g}, ESS {:.1f}", g.index,
                  g.tolerance, g.evaluations, g.acceptance_rate, g.ess);

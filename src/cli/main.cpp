@@ -230,6 +230,8 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   calibrate->add_option("-o,--out", calibrate_args.output_dir, "Output directory (default: runs/calibration/<file stem>)");
   calibrate->add_option("-t,--threads", calibrate_args.threads, "Proposals evaluated in parallel on this many threads")
       ->check(CLI::Range(1, 1024));
+  calibrate->add_flag("--resume", calibrate_args.resume, "Continue an interrupted calibration from its checkpoint (same result)");
+  calibrate->add_flag("-f,--force", calibrate_args.force, "Start again although the output directory holds a checkpoint");
 
   // Defaults that mean "not given" (an empty list, -1, 0 threads) say nothing useful in --help.
   for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
@@ -277,7 +279,9 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   examples(schema, "  bungner schema > docs/scenario-keys.md\n");
   examples(report, "  bungner report runs/crush\n");
   examples(validate, "  bungner validate\n  bungner validate --filter 'E2*' --json\n");
-  examples(calibrate, "  bungner calibrate examples/calibration/rat-crush-fronts.toml --threads 2\n");
+  examples(calibrate,
+           "  bungner calibrate examples/calibration/rat-neuron-loss.toml --threads 2\n"
+           "  bungner calibrate examples/calibration/rat-neuron-loss.toml --resume   (after a kill)\n");
 
   try {
     app.parse(argc, argv);

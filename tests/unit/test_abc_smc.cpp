@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <mutex>
 #include <numbers>
 #include <stdexcept>
 
@@ -82,6 +83,41 @@ TEST(AbcSmc, IdenticalPopulationsAtOneAndTwoThreads) {
   o.seed = 6;
   EXPECT_NE(posterior_csv(run_abc_smc(problem.priors(), problem.distance(), o).posterior(), problem.priors()),
             posterior_csv(one.posterior(), problem.priors()));
+}
+
+TEST(AbcSmc, ResumedFromACheckpointGivesTheUninterruptedResult) {
+  // Log-scale and normal priors both: the checkpoint keeps z, so nothing is recomputed from x.
+  const Conjugate problem;
+  std::vector<Prior> priors = problem.priors();
+  priors.push_back(Prior{"unused", PriorKind::log_uniform, 0.1, 10});
+  Options o;
+  o.particles = 100;
+  o.seed = 21;
+  o.max_generations = 5;
+  const Result straight = run_abc_smc(priors, problem.distance(), o);
+  ASSERT_EQ(straight.generations.size(), 5u);
+  o.max_generations = 2;  // "killed" after generation 1
+  const std::string saved = checkpoint_text(run_abc_smc(priors, problem.distance(), o), "fingerprint");
+  o.max_generations = 5;
+  o.resume_from = parse_checkpoint(saved, "fingerprint", priors);
+  ASSERT_EQ(o.resume_from.size(), 2u);
+  std::size_t calls = 0;
+  std::mutex m;
+  const DistanceFunction counted = [&](const std::vector<double>& x, const ProposalKey& key) {
+    const std::lock_guard lock(m);
+    ++calls;
+    EXPECT_GE(key.generation, 2u);  // the saved generations are not simulated again
+    return problem.distance()(x, key);
+  };
+  const Result resumed = run_abc_smc(priors, counted, o);
+  EXPECT_GT(calls, 0u);
+  EXPECT_EQ(posterior_csv(resumed.posterior(), priors), posterior_csv(straight.posterior(), priors));
+  EXPECT_EQ(generations_csv(resumed), generations_csv(straight));
+  EXPECT_EQ(resumed.stop_reason, straight.stop_reason);
+  // A checkpoint of another calibration, or a damaged one, is refused.
+  EXPECT_THROW(parse_checkpoint(saved, "another", priors), std::invalid_argument);
+  EXPECT_THROW(parse_checkpoint(saved.substr(0, saved.find("\nP,")), "fingerprint", priors), std::invalid_argument);
+  EXPECT_THROW(parse_checkpoint(saved, "fingerprint", problem.priors()), std::invalid_argument);
 }
 
 // y(t) = A exp(-t / tau) at t = 1..8, each the mean of 5 replicates with noise SD 0.2. The data

@@ -84,10 +84,15 @@ struct Options {
   int threads = 0;
   /// Called after each complete generation (e.g. to write a checkpoint or progress).
   std::function<void(const Generation&)> on_generation;
+  /// Generations already done (read back from a checkpoint): the run continues after the last
+  /// one, with the same result as a run that was never interrupted (the particles' `z` must be
+  /// the saved ones, not recomputed from x).
+  std::vector<Generation> resume_from;
 };
 
 struct Particle {
   std::vector<double> x;  ///< natural scale, in the priors' order
+  std::vector<double> z;  ///< the sampler's coordinates (ln x for the log-scale priors)
   double weight = 0;      ///< normalised over the population
   double distance = 0;
 };
@@ -134,5 +139,13 @@ Marginal marginal(const Generation& generation, std::size_t parameter);
 std::string posterior_csv(const Generation& generation, const std::vector<Prior>& priors);
 /// generations.csv: generation, tolerance, evaluations, proposals, acceptance_rate, ess.
 std::string generations_csv(const Result& result);
+/// A checkpoint of a run: every generation's figures and the last population (weights, distances
+/// and z, full precision), headed by `fingerprint` (what the run was started from).
+std::string checkpoint_text(const Result& result, const std::string& fingerprint);
+/// Reads a checkpoint back: the generations (only the last with its population) for
+/// Options::resume_from. Throws std::invalid_argument when the text is not a checkpoint of
+/// `parameters` parameters or its fingerprint differs.
+std::vector<Generation> parse_checkpoint(const std::string& text, const std::string& fingerprint,
+                                         const std::vector<Prior>& priors);
 
 }  // namespace bungner::calibration

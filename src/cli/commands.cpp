@@ -16,7 +16,9 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include "bungner/calibration/calibrate.hpp"
 #include "bungner/core/errors.hpp"
+#include "bungner/core/sha256.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/core/units.hpp"
 #include "bungner/io/atomic_file.hpp"
@@ -348,6 +350,64 @@ int validate(const ValidateArguments& args, const CommonOptions& common) {
     fmt::print("scorecard: {0}/scorecard.csv, {0}/scorecard.html\n", options.output_dir.string());
   }
   if (args.json) fmt::print("{}\n", validation::scorecard_json(card));
+  return exit_code::ok;
+}
+
+int calibrate(const CalibrateArguments& args, const CommonOptions& common) {
+  const Registry registry = make_builtin_registry();
+  const std::filesystem::path data = BUNGNER_DATA_DIR;
+  const calibration::CalibrationSpec spec = calibration::load_calibration_spec(
+      args.file, registry, data.parent_path() / "validation", data / "evidence" / "evidence.csv");
+  const std::filesystem::path out = args.output_dir.empty()
+                                        ? std::filesystem::path("runs") / "calibration" / std::filesystem::path(args.file).stem()
+                                        : std::filesystem::path(args.output_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) throw InputError(SourceLocation{out.string(), 0, 0}, "--out", "cannot create directory: " + ec.message());
+  const calibration::ValidationDistance distance(spec, registry, out / "work");
+  calibration::Options options = spec.options;
+  options.threads = args.threads;
+  // A checkpoint after every generation: the calibration file's SHA-256, every generation's
+  // figures and the last population; --resume continues from it to the same result.
+  std::ifstream spec_in(args.file, std::ios::binary);
+  const std::string fingerprint =
+      sha256_hex(std::string(std::istreambuf_iterator<char>(spec_in), std::istreambuf_iterator<char>()));
+  const std::filesystem::path checkpoint = out / "checkpoint.csv";
+  if (std::filesystem::exists(checkpoint)) {
+    if (args.resume) {
+      std::ifstream in(checkpoint, std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      try {
+        options.resume_from = calibration::parse_checkpoint(text, fingerprint, spec.priors);
+      } catch (const std::invalid_argument& e) {
+        throw InputError(SourceLocation{checkpoint.string(), 0, 0}, "--resume", e.what());
+      }
+      spdlog::info("calibrate: resuming after generation {}", options.resume_from.back().index);
+    } else if (!args.force) {
+      throw InputError(SourceLocation{out.string(), 0, 0}, "--out",
+                       "holds a calibration's checkpoint: --resume to continue it, --force to start again");
+    }
+  }
+  calibration::Result progress;
+  progress.generations = options.resume_from;
+  options.on_generation = [&](const calibration::Generation& g) {
+    progress.generations.push_back(g);
+    io::write_file_atomically(checkpoint, calibration::checkpoint_text(progress, fingerprint));
+    io::write_file_atomically(out / "generations.csv", calibration::generations_csv(progress));
+    spdlog::info("calibrate: generation {}: tolerance {:.4g}, {} evaluations, acceptance {:.3g}, ESS {:.1f}", g.index,
+                 g.tolerance, g.evaluations, g.acceptance_rate, g.ess);
+  };
+  spdlog::info("calibrate {}: {} parameters, {} fit entries ({} checks in {} cases), {} particles", args.file, spec.priors.size(),
+               spec.fit.size(), distance.terms().size(), distance.cases().size(), options.particles);
+  const calibration::Result result = calibration::run_abc_smc(
+      spec.priors, [&](const std::vector<double>& x, const calibration::ProposalKey& key) { return distance(x, key); }, options);
+  std::filesystem::remove_all(out / "work", ec);
+  io::write_file_atomically(out / "posterior.csv", calibration::posterior_csv(result.posterior(), spec.priors));
+  io::write_file_atomically(out / "generations.csv", calibration::generations_csv(result));
+  if (!common.quiet) {
+    fmt::print("{}", calibration::posterior_table(result, spec.priors, spec.units));
+    fmt::print("posterior: {0}/posterior.csv, generations: {0}/generations.csv\n", out.string());
+  }
   return exit_code::ok;
 }
 

@@ -87,6 +87,15 @@ struct ValidateArguments {
 };
 /// Runs the validation cases and writes the scorecard (docs/validation.md).
 int validate(const ValidateArguments& args, const CommonOptions& common);
+struct CalibrateArguments {
+  std::string file;        ///< the calibration file (docs/calibration-abc.md)
+  std::string output_dir;  ///< default runs/calibration/<file stem>
+  int threads = 0;         ///< proposals evaluated in parallel (0: OpenMP default); results do not depend on it
+  bool resume = false;     ///< continue from the output directory's checkpoint.csv
+  bool force = false;      ///< start again although the output directory holds a checkpoint
+};
+/// ABC-SMC of model parameters against fit entries: writes posterior.csv and generations.csv.
+int calibrate(const CalibrateArguments& args, const CommonOptions& common);
 /// Writes DIR/report.html for the run or study in DIR.
 int report(const std::string& dir, const CommonOptions& common);
 

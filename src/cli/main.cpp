@@ -224,6 +224,15 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   validate->add_option("-t,--threads", validate_args.threads, "Subjects run in parallel on this many threads")
       ->check(CLI::Range(1, 1024));
 
+  cli::CalibrateArguments calibrate_args;
+  auto* calibrate = app.add_subcommand("calibrate", "Calibrate model parameters to fit entries by ABC-SMC; write the posterior");
+  calibrate->add_option("file", calibrate_args.file, "Calibration file (TOML; docs/calibration-abc.md)")->required();
+  calibrate->add_option("-o,--out", calibrate_args.output_dir, "Output directory (default: runs/calibration/<file stem>)");
+  calibrate->add_option("-t,--threads", calibrate_args.threads, "Proposals evaluated in parallel on this many threads")
+      ->check(CLI::Range(1, 1024));
+  calibrate->add_flag("--resume", calibrate_args.resume, "Continue an interrupted calibration from its checkpoint (same result)");
+  calibrate->add_flag("-f,--force", calibrate_args.force, "Start again although the output directory holds a checkpoint");
+
   // Defaults that mean "not given" (an empty list, -1, 0 threads) say nothing useful in --help.
   for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
     for (CLI::Option* option : command->get_options())
@@ -270,6 +279,9 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   examples(schema, "  bungner schema > docs/scenario-keys.md\n");
   examples(report, "  bungner report runs/crush\n");
   examples(validate, "  bungner validate\n  bungner validate --filter 'E2*' --json\n");
+  examples(calibrate,
+           "  bungner calibrate examples/calibration/rat-neuron-loss.toml --threads 2\n"
+           "  bungner calibrate examples/calibration/rat-neuron-loss.toml --resume   (after a kill)\n");
 
   try {
     app.parse(argc, argv);
@@ -322,6 +334,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
     if (schema->parsed()) return cli::schema_doc();
     if (report->parsed()) return cli::report(report_dir, common);
     if (validate->parsed()) return cli::validate(validate_args, common);
+    if (calibrate->parsed()) return cli::calibrate(calibrate_args, common);
   } catch (const InputError& e) {
     for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", format_diagnostic(d));
     std::size_t errors = 0;

@@ -232,4 +232,13 @@ std::vector<std::string> frozen_disagreements(const std::vector<EvidenceRow>& ev
                                               const std::map<std::string, std::string>& frozen, const CalibrationRecord& record,
                                               const std::string& change_log);
 
+/// The compared values of one check, one per subject of its arm that has one: the statistic of
+/// each subject's samples (loss applied), times `scale`, related to the other arm's mean as the
+/// transform says (an ordering keeps the raw statistic). `other` receives the other arm's summary
+/// (or stays empty). The same computation as the scorecard's, for callers that run a case's study
+/// themselves (calibration, docs/calibration-abc.md). Throws InputError for an unknown arm or a
+/// readout the study does not report.
+std::vector<double> check_values(const Case& c, const study::StudySpec& spec, const study::StudyResult& result,
+                                 const Check& check, Summary* other = nullptr);
+
 }  // namespace bungner::validation

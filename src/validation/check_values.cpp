@@ -1,6 +1,5 @@
-// A check's simulated values from a finished study (the scorecard's computation, for callers that
-// run a case's study themselves: calibration). Kept apart from validation.cpp for now; `validate`
-// computes the same values inline and can call this function instead.
+// A check's simulated values from a finished study: what the scorecard (validate) summarises and
+// what calibration measures its distance on, computed in this one place.
 #include <cmath>
 #include <map>
 #include <utility>

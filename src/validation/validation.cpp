@@ -807,34 +807,6 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
     subjects_done += case_subjects[c.name];
     progress.update(static_cast<double>(subjects_done));
     if (options.cluster.rank != 0) continue;
-    auto arm_index = [&](const std::string& name, const std::string& key) -> std::size_t {
-      if (name.empty()) return 0;
-      for (std::size_t a = 0; a < spec.arms.size(); ++a)
-        if (spec.arms[a].name == name) return a;
-      throw InputError(SourceLocation{c.path, 0, 0}, key, "no arm '" + name + "' in " + c.study);
-    };
-    auto statistic = [&](const Check& k, std::size_t arm) {
-      std::map<std::size_t, std::pair<std::vector<double>, std::vector<double>>> per_subject;
-      bool readout_seen = false;
-      for (const auto& row : result.rows) {
-        if (row.arm != arm || row.readout != k.readout) continue;
-        readout_seen = true;
-        const double v = k.transform == Transform::loss ? 100 - row.value : row.value;
-        const bool at_time = k.statistic == Statistic::mean || k.statistic == Statistic::share_at_least;
-        const bool in = at_time ? std::abs(row.time_days - k.time_days) < 1e-6
-                                : row.time_days >= k.from_days - 1e-6 && row.time_days <= k.to_days + 1e-6;
-        if (in) per_subject[row.subject].first.push_back(row.time_days), per_subject[row.subject].second.push_back(v);
-      }
-      if (!readout_seen)
-        throw InputError(SourceLocation{c.path, 0, 0}, "readout", "the study reports no readout '" + k.readout + "'");
-      std::vector<double> values;
-      for (const auto& [subject, xy] : per_subject) {
-        const auto& [x, y] = xy;
-        const std::optional<double> v = subject_statistic(k, x, y);
-        if (v) values.push_back(k.scale * *v);  // a subject that never crosses has no value
-      }
-      return values;
-    };
     for (const Check* k : checks) {
       const EvidenceRow& row = *by_id.at(k->evidence);
       Score s;
@@ -854,24 +826,15 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       s.fitted = fitted.count(row.entry) > 0;
       const bool ordering = k->criterion == Criterion::greater_than || k->criterion == Criterion::less_than;
       Summary other;
-      if (!k->other_arm.empty()) {
-        Check at_other = *k;
-        at_other.time_days = k->other_time_days.value_or(k->time_days);
-        other = summarise(statistic(at_other, arm_index(k->other_arm, "other_arm")));
-      }
-      std::vector<double> values = statistic(*k, arm_index(k->arm, "arm"));
+      const std::vector<double> values = check_values(c, spec, result, *k, &other);
       if (!ordering && !k->other_arm.empty()) {
-        if (k->transform == Transform::time_constant) {
-          const double delay = k->time_days - k->other_time_days.value_or(k->time_days);
-          for (double& v : values) v = decline_time_constant(v, other.mean, delay, k->floor);
+        if (k->transform == Transform::time_constant)
           s.readout += fmt::format(" decline time constant vs [{}] @ {} d (floor {})", k->other_arm,
                                    fmt_num(k->other_time_days.value_or(k->time_days)), fmt_num(k->floor));
-        } else {
-          for (double& v : values) v = relate(k->transform, v, other.mean);
+        else
           s.readout += k->transform == Transform::change ? " % change vs [" + k->other_arm + "]"
                        : k->transform == Transform::fold ? " fold of [" + k->other_arm + "]"
                                                          : " as % of [" + k->other_arm + "]";
-        }
       }
       s.simulated = summarise(values);
       s.passed = passes(row, *k, s.simulated, other);

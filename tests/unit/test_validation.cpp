@@ -430,7 +430,6 @@ TEST(FrozenTestSet, DetectsAChangedCriterionAFitTestEntryAndAMoveToFit) {
   EXPECT_TRUE(names(frozen_disagreements(evidence, cases, forgotten, record, "")));
 }
 
-
 // A case judged on spread runs at least 40 subjects per arm (the SD of 10 is known to +- 24 %);
 // a case without a spread check, or with its spread checks not selected, runs its study as written.
 TEST(ValidationCases, SpreadChecksRunAtLeastFortySubjectsPerArm) {

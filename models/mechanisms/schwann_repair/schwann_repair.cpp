@@ -3,6 +3,7 @@
 // neurotrophins and CCL2, and migrate into the bridge only along vessels. The programme fades
 // with time denervated (chronic denervation) and when axons return.
 // Equations and sources: README.md beside this file and docs/model.md.
+#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -14,6 +15,14 @@ namespace bungner {
 namespace {
 
 using site::Zone;
+
+/// A daughter cell, added after every cell has decided.
+struct Birth {
+  std::array<double, 3> at{};
+  std::size_t voxel = 0;  ///< the mother's voxel in the occupancy table, which the daughter is placed in
+  double cjun = 0;
+  double elongation = 0;
+};
 
 class SchwannRepair final : public Process {
  public:
@@ -68,17 +77,16 @@ class SchwannRepair final : public Process {
     const double dt = static_cast<double>(tick.dt_s);
     const double denervated_for = std::max(0.0, static_cast<double>(tick.time_s - m.stump_denervation_time_s));
     const double capacity = std::exp(-denervated_for / chronic_tau_s_);  // E21, E23
-    // Cells per voxel before anyone moves or divides (two-phase: decisions read this).
-    std::vector<double> crowd(g.voxels(), 0.0);
-    for (std::size_t a = 0; a < c.size(); ++a)
-      if (c.kind[a] == schwann_) crowd[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += cells_per_agent_;
-    crowd = site::smooth_over_nerve(L, crowd, smoothing_radius_);
+    // Cells per voxel before anyone moves or divides (two-phase: decisions read this): the
+    // Schwann cells of the site's occupancy table, and each agent's voxel from it.
+    const site::Occupancy& occupancy = site::current_occupancy(s, state.tick);
+    const std::vector<double> crowd = site::smooth_over_nerve(L, occupancy.cells_of(schwann_), smoothing_radius_);
     std::vector<fields::Exchange> secretion;
-    std::vector<std::array<double, 5>> births;  // applied after every cell has decided
-    const std::size_t n = c.size();
+    std::vector<Birth> births;  // applied after every cell has decided
+    const std::size_t n = occupancy.voxel.size();
     for (std::size_t a = 0; a < n; ++a) {
       if (c.kind[a] != schwann_) continue;
-      const std::size_t v = site::voxel_at(g, c.x[a], c.y[a], c.z[a]);
+      const std::size_t v = occupancy.voxel[a];
       RandomStream stream(state.key, c.id[a], static_cast<std::uint64_t>(tick.step), purpose_id("schwann_repair"));
       // c-Jun rises where axons are gone, toward a ceiling that falls with time denervated, and
       // falls where regenerated axons are back (redifferentiation).
@@ -105,7 +113,7 @@ class SchwannRepair final : public Process {
         const double r = 0.25 * g.dx_um;
         std::array<double, 3> at{c.x[a] + r * dir[0], c.y[a] + r * dir[1], c.z[a] + r * dir[2]};
         if (site::voxel_at(g, at[0], at[1], at[2]) != v) at = {c.x[a], c.y[a], c.z[a]};  // daughters stay in the tissue
-        births.push_back({at[0], at[1], at[2], cj, e});
+        births.push_back({.at = at, .voxel = v, .cjun = cj, .elongation = e});
       }
       // Migration: persistent, along the local guidance (bands in the stumps, vessels in the
       // bridge); into the bridge only where vessels are (E17, E18).
@@ -134,9 +142,9 @@ class SchwannRepair final : public Process {
       }
     }
     for (const auto& b : births) {
-      const std::size_t a = c.add(schwann_, {b[0], b[1], b[2]});
-      c.variables[cjun_][a] = b[3];
-      c.variables[elongation_][a] = b[4];
+      const std::size_t a = c.add(schwann_, b.at);
+      c.variables[cjun_][a] = b.cjun;
+      c.variables[elongation_][a] = b.elongation;
     }
     fields::apply_exchange(s.fields, secretion, dt / 60.0);
     // Repair cells per voxel and the bands they form.

@@ -147,20 +147,26 @@ class SchwannRepair final : public Process {
       c.variables[elongation_][a] = b.elongation;
     }
     fields::apply_exchange(s.fields, secretion, dt / 60.0);
-    // Repair cells per voxel and the bands they form.
+    // Repair cells per voxel and the bands they form: each agent in its voxel of the occupancy
+    // table (where it was when the tick began; a cell that moved this hour counts there until the
+    // next), weighted by its c-Jun of the end of the step.
     std::vector<double> repair(g.voxels(), 0.0);
-    for (std::size_t a = 0; a < c.size(); ++a) {
+    for (std::size_t a = 0; a < n; ++a) {
       const std::uint8_t k = c.kind[a];
-      if (k == schwann_ && c.variables[cjun_][a] >= 0.5)
-        repair[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += cells_per_agent_ / normal_per_voxel_;
+      if (k == schwann_ && c.variables[cjun_][a] >= 0.5) repair[occupancy.voxel[a]] += cells_per_agent_ / normal_per_voxel_;
       // Transplanted Schwann-like cells line bands while most of them keep the phenotype (the
       // same majority rule as for repair cells), as many as keep it.
       else if (const int phenotype = band_phenotype_[k];
                phenotype >= 0 && c.variables[static_cast<std::size_t>(phenotype)][a] >= 0.5)
-        repair[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += c.variables[static_cast<std::size_t>(phenotype)][a] *
-                                                             c.variables[static_cast<std::size_t>(band_cells_[k])][a] /
-                                                             normal_per_voxel_;
+        repair[occupancy.voxel[a]] += c.variables[static_cast<std::size_t>(phenotype)][a] *
+                                      c.variables[static_cast<std::size_t>(band_cells_[k])][a] / normal_per_voxel_;
     }
+    // This step's daughters are not in the table until the next tick, but they are repair cells
+    // from now on (a mother divides only with c-Jun >= 0.5 and passes it on): counted here, in the
+    // mother's voxel of the table, where every daughter is placed, so a division shows in the
+    // bands in the hour it happens, as it did before the table.
+    for (const auto& b : births)
+      if (b.cjun >= 0.5) repair[b.voxel] += cells_per_agent_ / normal_per_voxel_;
     s.schwann_density = site::smooth_over_nerve(L, repair, smoothing_radius_);
     for (std::size_t v = 0; v < g.voxels(); ++v) {
       if (!L.in_nerve(v)) continue;

@@ -84,6 +84,12 @@ class SchwannRepair final : public Process {
     std::vector<fields::Exchange> secretion;
     std::vector<Birth> births;  // applied after every cell has decided
     const std::size_t n = occupancy.voxel.size();
+    // Each agent's voxel at the end of its own step: the table's, updated when it moves (with the
+    // voxel try_move checked). A local update, because the repair density below describes the cells
+    // where they are after this step: counted where they were when the tick began, the front of
+    // migrating repair cells would show in the bands an hour late, which delays bridging (about a
+    // day in a 6 mm conduit, docs/agents.md).
+    std::vector<std::uint32_t> voxel_now(occupancy.voxel.begin(), occupancy.voxel.begin() + static_cast<std::ptrdiff_t>(n));
     for (std::size_t a = 0; a < n; ++a) {
       if (c.kind[a] != schwann_) continue;
       const std::size_t v = occupancy.voxel[a];
@@ -129,11 +135,14 @@ class SchwannRepair final : public Process {
       const double norm = std::sqrt(steering.norm2);
       const double step = speed_um_per_s_ * cj * dt;
       for (int q = 0; q < 3; ++q) d[q] *= step / norm;
+      std::size_t landed = v;
       const bool moved = site::try_move(L, c, a, d, [&](std::size_t w) {
+        landed = w;
         if (!L.in_nerve(w) || s.axon_integrity[w] > 0.5) return false;  // intact nerve holds its own cells
         return L.zone[w] != Zone::bridge || L.graft || s.vessel[w] >= vessel_threshold_;
       });
       if (moved) {
+        voxel_now[a] = static_cast<std::uint32_t>(landed);
         c.mx[a] = d[0] / step;
         c.my[a] = d[1] / step;
         c.mz[a] = d[2] / step;
@@ -147,19 +156,18 @@ class SchwannRepair final : public Process {
       c.variables[elongation_][a] = b.elongation;
     }
     fields::apply_exchange(s.fields, secretion, dt / 60.0);
-    // Repair cells per voxel and the bands they form: each agent in its voxel of the occupancy
-    // table (where it was when the tick began; a cell that moved this hour counts there until the
-    // next), weighted by its c-Jun of the end of the step.
+    // Repair cells per voxel and the bands they form: each agent in its voxel after its step (the
+    // table's, or where it moved), weighted by its c-Jun of the end of the step.
     std::vector<double> repair(g.voxels(), 0.0);
     for (std::size_t a = 0; a < n; ++a) {
       const std::uint8_t k = c.kind[a];
-      if (k == schwann_ && c.variables[cjun_][a] >= 0.5) repair[occupancy.voxel[a]] += cells_per_agent_ / normal_per_voxel_;
+      if (k == schwann_ && c.variables[cjun_][a] >= 0.5) repair[voxel_now[a]] += cells_per_agent_ / normal_per_voxel_;
       // Transplanted Schwann-like cells line bands while most of them keep the phenotype (the
       // same majority rule as for repair cells), as many as keep it.
       else if (const int phenotype = band_phenotype_[k];
                phenotype >= 0 && c.variables[static_cast<std::size_t>(phenotype)][a] >= 0.5)
-        repair[occupancy.voxel[a]] += c.variables[static_cast<std::size_t>(phenotype)][a] *
-                                      c.variables[static_cast<std::size_t>(band_cells_[k])][a] / normal_per_voxel_;
+        repair[voxel_now[a]] += c.variables[static_cast<std::size_t>(phenotype)][a] *
+                                c.variables[static_cast<std::size_t>(band_cells_[k])][a] / normal_per_voxel_;
     }
     // This step's daughters are not in the table until the next tick, but they are repair cells
     // from now on (a mother divides only with c-Jun >= 0.5 and passes it on): counted here, in the

@@ -84,9 +84,16 @@ void Simulation::tick() {
   const Model& model = *model_;
   // Same size every tick: a copy, no allocation.
   std::copy(model.layout().neutral_signals().begin(), model.layout().neutral_signals().end(), state_.signals.begin());
+  bool site_phase_begun = false;
   for (const auto& process : model.processes()) {
     const std::int64_t period = process->period_s();
     if (!clock::due(state_.time_s, period)) continue;
+    // Who is where at the site, counted once per tick before its first mechanism runs and read by
+    // all of them (site::Occupancy: the start-of-tick occupancy).
+    if (!site_phase_begun && process->phase() == Phase::site && state_.site) {
+      site::build_occupancy(*model.site, *state_.site, state_.tick);
+      site_phase_begun = true;
+    }
     const std::int64_t dt = period == 0 ? model.tick_s : period;
     process->advance(model, state_, Tick{state_.time_s, dt, state_.time_s / dt});
   }

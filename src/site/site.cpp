@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "bungner/fields/geometry.hpp"
 
@@ -110,6 +111,18 @@ InjurySite make_site(const Layout& layout, agents::GrowthCone cone) {
   return s;
 }
 
+void build_occupancy(const Layout& layout, InjurySite& site, std::int64_t tick) {
+  build_occupancy(site.occupancy, layout.grid, layout.kinds, site.cells, tick);
+}
+
+const Occupancy& current_occupancy(const InjurySite& site, std::int64_t now) {
+  if (!site.occupancy.current(site.cells, now))
+    throw std::logic_error("site: the occupancy table is not that of tick " + std::to_string(now) +
+                           (site.occupancy.tick != now ? " (it was built in tick " + std::to_string(site.occupancy.tick) + ")"
+                                                       : " (agents were removed without site::remove_agents)"));
+  return site.occupancy;
+}
+
 std::array<double, 3> random_direction(RandomStream& stream) {
   const double cos_theta = 2 * stream.uniform() - 1;
   const double phi = 2 * 3.14159265358979323846 * stream.uniform();
@@ -117,7 +130,7 @@ std::array<double, 3> random_direction(RandomStream& stream) {
   return {sin_theta * std::cos(phi), sin_theta * std::sin(phi), cos_theta};
 }
 
-std::vector<double> smooth_over_nerve(const Layout& layout, const std::vector<double>& per_voxel, int radius) {
+std::vector<double> smooth_over_nerve(const Layout& layout, std::span<const double> per_voxel, int radius) {
   const fields::Grid& g = layout.grid;
   std::vector<double> sum(g.voxels(), 0.0), count(g.voxels(), 0.0);
   for (std::size_t v = 0; v < g.voxels(); ++v)

@@ -16,6 +16,11 @@ struct Grid {
   std::size_t index(int i, int j, int k) const {
     return (static_cast<std::size_t>(k) * ny + static_cast<std::size_t>(j)) * nx + static_cast<std::size_t>(i);
   }
+  /// (i, j, k) of a linear voxel index (the inverse of index()).
+  std::array<int, 3> ijk(std::size_t v) const {
+    const auto x = static_cast<std::size_t>(nx), y = static_cast<std::size_t>(ny);
+    return {static_cast<int>(v % x), static_cast<int>((v / x) % y), static_cast<int>(v / (x * y))};
+  }
   /// Centre of voxel (i, j, k) [um].
   std::array<double, 3> center(int i, int j, int k) const {
     return {origin_um[0] + (i + 0.5) * dx_um, origin_um[1] + (j + 0.5) * dx_um, origin_um[2] + (k + 0.5) * dx_um};

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "bungner/core/random.hpp"
 #include "bungner/fields/diffusion.hpp"
 #include "bungner/fields/fields.hpp"
+#include "bungner/site/occupancy.hpp"
 
 namespace bungner::site {
 
@@ -71,6 +73,9 @@ struct InjurySite {
   std::vector<std::uint32_t> neuron_of_axon;  ///< per axon in axons.all(); branches: their neuron
   std::vector<double> cone_start_s;           ///< per neuron: when its growth cone sets out [s]
   std::vector<double> suture_cross_s;         ///< per neuron: when its cone may cross a suture line [s]
+  /// Who is where at the start of this tick's site phase, built by the engine before the site's
+  /// mechanisms run (current_occupancy); derived, not checkpointed.
+  Occupancy occupancy;
   // Running totals for readouts and conservation checks.
   double myelin_initial = 0;              ///< total myelin at the start [voxel units]
   double myelin_autophagy = 0;            ///< cleared by Schwann cells [voxel units]
@@ -85,6 +90,20 @@ struct InjurySite {
 /// A fresh InjurySite on the layout: zero fields, no cells, no axons.
 InjurySite make_site(const Layout& layout, agents::GrowthCone cone);
 
+/// Builds the site's occupancy table for tick `tick` (State::tick) from where its agents are now.
+/// The engine calls it once per tick, before the first process of the site phase.
+void build_occupancy(const Layout& layout, InjurySite& site, std::int64_t tick);
+
+/// The site's occupancy table of tick `now` (State::tick), for a mechanism of the site phase;
+/// throws std::logic_error when it was not built in that tick or agents were removed other than
+/// through remove_agents (the table's per-agent voxels would belong to other agents).
+const Occupancy& current_occupancy(const InjurySite& site, std::int64_t now);
+
+/// Removes the flagged agents of the site, keeping its occupancy table in step (remove_agents).
+inline void remove_agents(InjurySite& site, const std::vector<std::uint8_t>& dead) {
+  remove_agents(site.cells, site.occupancy, dead);
+}
+
 /// The site's fields for viewing: every substrate, then the tissue columns (axon integrity,
 /// myelin, fibrin, vessels, bands, repair Schwann cells, regrown axons) as extra named arrays.
 fields::Fields snapshot_fields(const InjurySite& site, const Layout& layout, std::vector<std::string>& names);
@@ -92,7 +111,7 @@ fields::Fields snapshot_fields(const InjurySite& site, const Layout& layout, std
 /// Mean of a per-voxel quantity over the nerve voxels of the (2 radius + 1)^3 box around each
 /// nerve voxel (zero elsewhere): what coarse-grained agents stand for, spread over the tissue
 /// they represent. Separable, in a fixed order.
-std::vector<double> smooth_over_nerve(const Layout& layout, const std::vector<double>& per_voxel, int radius);
+std::vector<double> smooth_over_nerve(const Layout& layout, std::span<const double> per_voxel, int radius);
 
 /// Voxel index of a point (clamped to the grid).
 inline std::size_t voxel_at(const fields::Grid& grid, double x, double y, double z) {

@@ -129,6 +129,9 @@ class BridgeFormation final : public Process {
       c.variables[tip_age_][a] = 0;                            // age [s]
       c.variables[tip_direction_][a] = proximal ? 1.0 : -1.0;  // direction of growth along x
     }
+    // Each tip starts the step in its voxel of the site's occupancy table (no other mechanism moves
+    // tips), or, sprouted in this step, in the voxel it sprouted into.
+    const site::Occupancy& occupancy = site::current_occupancy(s, state.tick);
     std::vector<std::uint8_t> gone(c.size(), 0);
     for (std::size_t a = 0; a < c.size(); ++a) {
       if (c.kind[a] != tip_) continue;
@@ -139,8 +142,8 @@ class BridgeFormation final : public Process {
         continue;
       }
       RandomStream stream(state.key, c.id[a], static_cast<std::uint64_t>(tick.step), purpose_id("bridge_formation.tip"));
-      const auto ijk = g.voxel_of({c.x[a], c.y[a], c.z[a]});
-      const std::size_t from = g.index(ijk[0], ijk[1], ijk[2]);
+      const std::size_t from = occupancy.voxel_or_current(a, g, c);
+      const auto ijk = g.ijk(from);
       const auto grad = s.fields.gradient(ijk[0], ijk[1], ijk[2], vegf_field_);
       const auto noise = site::random_direction(stream);
       const std::array<double, 3> h{c.mx[a], c.my[a], c.mz[a]};
@@ -171,6 +174,7 @@ class BridgeFormation final : public Process {
         c.mx[a] = d[0] / step;
         c.my[a] = d[1] / step;
         c.mz[a] = d[2] / step;
+        // Where this tip has just moved to (its own step, not a count of the agents).
         const std::size_t to = site::voxel_at(g, c.x[a], c.y[a], c.z[a]);
         if (L.zone[to] == Zone::bridge) s.vessel_length_um += step;
         // A tip that reaches the other stump's vascular bed anastomoses and stops.
@@ -193,7 +197,7 @@ class BridgeFormation final : public Process {
         c.mz[a] = 0.5 * c.mz[a] + 0.5 * turn[2];
       }
     }
-    c.remove_flagged(gone);
+    site::remove_agents(s, gone);
   }
 
   std::shared_ptr<const site::Layout> layout_;

@@ -294,6 +294,9 @@ class CellGraftMechanism final : public Process {
         continue;
       }
       c.variables[schwann_like_share][a] = d.on(schwann_like) ? g.schwann_like : 0.0;
+      // This mechanism runs in the neurons phase, before the engine builds the site's occupancy
+      // table for the tick (site::Occupancy, at the start of the site phase), so it looks up the
+      // voxel of each of its own agents itself (they do not move).
       const std::size_t v = site::voxel_at(L.grid, c.x[a], c.y[a], c.z[a]);
       const double po2 = s.fields.at(v, site_.oxygen);
       const double hypoxia = 1.0 / (1.0 + std::pow(po2 / hypoxia_half_po2_, 3));

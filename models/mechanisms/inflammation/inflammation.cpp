@@ -67,6 +67,12 @@ class Inflammation final : public Process {
     const double stay = std::exp(-dt / epineurial_residence_s_);
     s.epineurial_macrophages =
         s.epineurial_macrophages * stay + epineurial_in_per_s_ * exudation * epineurial_residence_s_ * (1 - stay);
+    // Macrophages per voxel: those of the site's occupancy table (the start of the tick) and, kept
+    // up to date here, the monocytes recruited in this step, which phagocytose from the hour they
+    // arrive (they are not in the table until the next tick).
+    const site::Occupancy& occupancy = site::current_occupancy(s, state.tick);
+    const auto binned = occupancy.cells_of(macrophage_);
+    std::vector<double> present(binned.begin(), binned.end());
     // Recruitment: from perfused vessels toward CCL2, and with the exudate into a fresh clot.
     for (int k = 0; k < g.nz; ++k)
       for (int j = 0; j < g.ny; ++j)
@@ -87,10 +93,9 @@ class Inflammation final : public Process {
                                 centre[2] + (stream.uniform() - 0.5) * g.dx_um});
             ++s.monocytes_recruited;
           }
+          // Each is placed inside the voxel v.
+          present[v] += static_cast<double>(n) * cells_per_agent_;
         }
-    std::vector<double> present(g.voxels(), 0.0);
-    for (std::size_t a = 0; a < c.size(); ++a)
-      if (c.kind[a] == macrophage_) present[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += cells_per_agent_;
     // Phagocytosis: each voxel's macrophages clear a volume of debris per second.
     for (std::size_t v = 0; v < g.voxels(); ++v) {
       if (present[v] <= 0 || s.myelin[v] <= 0 || s.axon_integrity[v] > 0.5) continue;
@@ -102,7 +107,8 @@ class Inflammation final : public Process {
     std::vector<std::uint8_t> gone(c.size(), 0);
     for (std::size_t a = 0; a < c.size(); ++a) {
       if (c.kind[a] != macrophage_) continue;
-      const std::size_t v = site::voxel_at(g, c.x[a], c.y[a], c.z[a]);
+      // Its voxel in the table, or for a monocyte recruited in this step, where it was placed.
+      const std::size_t v = occupancy.voxel_or_current(a, g, c);
       RandomStream stream(state.key, c.id[a], static_cast<std::uint64_t>(tick.step), purpose_id("inflammation"));
       // M1 -> M2, faster with IL-10.
       double& m2 = c.variables[m2_share_][a];
@@ -122,7 +128,7 @@ class Inflammation final : public Process {
         continue;
       }
       // Chemotaxis up the CCL2 gradient, mixed with a random direction.
-      const auto ijk = g.voxel_of({c.x[a], c.y[a], c.z[a]});
+      const auto ijk = g.ijk(v);
       const auto grad = s.fields.gradient(ijk[0], ijk[1], ijk[2], ccl2_field_);
       const auto noise = site::random_direction(stream);
       const site::Steering steering = site::steer(std::array<site::Cue, 2>{
@@ -136,7 +142,7 @@ class Inflammation final : public Process {
       for (auto& x : d) x *= step;
       site::try_move(L, c, a, d, passable);
     }
-    c.remove_flagged(gone);
+    site::remove_agents(s, gone);
     fields::apply_exchange(s.fields, secretion, dt / 60.0);
   }
 

@@ -37,12 +37,9 @@ class InjurySiteCore final : public Process {
         macrophage_(m.site->kind("macrophage")),
         schwann_elongation_(m.site->variable("schwann", "elongation")) {
     // What an agent of each kind stands for in the oxygen balance: a fixed number of cells, a
-    // number it carries (agents::CellKind::cells_variable), or no cell at all.
-    for (const agents::CellKind& k : m.site->kinds) {
-      cells_per_agent_.push_back(k.cells_per_agent);
-      cells_column_.push_back(k.cells_variable.empty() ? -1 : static_cast<int>(k.variable(k.cells_variable)));
-      breathes_.push_back(k.cells_per_agent > 0 || !k.cells_variable.empty());
-    }
+    // number it carries (agents::CellKind::cells_variable), or no cell at all; the occupancy
+    // table counts the cells either way.
+    for (const agents::CellKind& k : m.site->kinds) breathes_.push_back(k.cells_per_agent > 0 || !k.cells_variable.empty());
   }
 
   std::string_view name() const override { return "injury_site"; }
@@ -106,15 +103,16 @@ class InjurySiteCore final : public Process {
     // Oxygen: every cell breathes (Michaelis-Menten) and vessels supply it, both in one
     // semi-implicit step per voxel, c' = (c + dt k v P) / (1 + dt k v + dt U / (Km + c)), whose
     // fixed point is the continuous balance k v (P - c) = U c / (Km + c); then it diffuses.
+    // The cells per voxel of every kind are the site's occupancy table (start of the tick).
+    const site::Occupancy& occupancy = site::current_occupancy(s, state.tick);
     std::vector<double> demand(g.voxels(), 0.0);  // sum of Vmax per volume [mmHg/min]
     const double volume = g.voxel_volume_um3();
-    for (std::size_t a = 0; a < s.cells.size(); ++a) {
-      const std::uint8_t kind = s.cells.kind[a];
-      if (!breathes_[kind]) continue;
-      const double cells =
-          cells_column_[kind] >= 0 ? s.cells.variables[static_cast<std::size_t>(cells_column_[kind])][a] : cells_per_agent_[kind];
-      demand[site::voxel_at(g, s.cells.x[a], s.cells.y[a], s.cells.z[a])] += uptake_max_ * cells / volume;
+    for (std::size_t k = 0; k < L.kinds.size(); ++k) {
+      if (!breathes_[k]) continue;
+      const auto cells = occupancy.cells_of(k);
+      for (std::size_t v = 0; v < g.voxels(); ++v) demand[v] += cells[v];
     }
+    for (double& d : demand) d *= uptake_max_ / volume;
     const double dt = 60.0 / substeps_;
     for (int step = 0; step < substeps_; ++step) {
       for (std::size_t v = 0; v < g.voxels(); ++v) {
@@ -143,9 +141,7 @@ class InjurySiteCore final : public Process {
   std::uint8_t schwann_;
   std::uint8_t macrophage_;
   std::size_t schwann_elongation_;
-  std::vector<double> cells_per_agent_;  ///< per kind
-  std::vector<int> cells_column_;        ///< per kind: the variable holding the count, or -1
-  std::vector<bool> breathes_;           ///< per kind
+  std::vector<bool> breathes_;  ///< per kind
 };
 
 void declare(ParameterRegistry& r) {

@@ -3,6 +3,7 @@
 // neurotrophins and CCL2, and migrate into the bridge only along vessels. The programme fades
 // with time denervated (chronic denervation) and when axons return.
 // Equations and sources: README.md beside this file and docs/model.md.
+#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -14,6 +15,14 @@ namespace bungner {
 namespace {
 
 using site::Zone;
+
+/// A daughter cell, added after every cell has decided.
+struct Birth {
+  std::array<double, 3> at{};
+  std::size_t voxel = 0;  ///< the mother's voxel in the occupancy table, which the daughter is placed in
+  double cjun = 0;
+  double elongation = 0;
+};
 
 class SchwannRepair final : public Process {
  public:
@@ -68,17 +77,22 @@ class SchwannRepair final : public Process {
     const double dt = static_cast<double>(tick.dt_s);
     const double denervated_for = std::max(0.0, static_cast<double>(tick.time_s - m.stump_denervation_time_s));
     const double capacity = std::exp(-denervated_for / chronic_tau_s_);  // E21, E23
-    // Cells per voxel before anyone moves or divides (two-phase: decisions read this).
-    std::vector<double> crowd(g.voxels(), 0.0);
-    for (std::size_t a = 0; a < c.size(); ++a)
-      if (c.kind[a] == schwann_) crowd[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += cells_per_agent_;
-    crowd = site::smooth_over_nerve(L, crowd, smoothing_radius_);
+    // Cells per voxel before anyone moves or divides (two-phase: decisions read this): the
+    // Schwann cells of the site's occupancy table, and each agent's voxel from it.
+    const site::Occupancy& occupancy = site::current_occupancy(s, state.tick);
+    const std::vector<double> crowd = site::smooth_over_nerve(L, occupancy.cells_of(schwann_), smoothing_radius_);
     std::vector<fields::Exchange> secretion;
-    std::vector<std::array<double, 5>> births;  // applied after every cell has decided
-    const std::size_t n = c.size();
+    std::vector<Birth> births;  // applied after every cell has decided
+    const std::size_t n = occupancy.voxel.size();
+    // Each agent's voxel at the end of its own step: the table's, updated when it moves (with the
+    // voxel try_move checked). A local update, because the repair density below describes the cells
+    // where they are after this step: counted where they were when the tick began, the front of
+    // migrating repair cells would show in the bands an hour late, which delays bridging (about a
+    // day in a 6 mm conduit, docs/agents.md).
+    std::vector<std::uint32_t> voxel_now(occupancy.voxel.begin(), occupancy.voxel.begin() + static_cast<std::ptrdiff_t>(n));
     for (std::size_t a = 0; a < n; ++a) {
       if (c.kind[a] != schwann_) continue;
-      const std::size_t v = site::voxel_at(g, c.x[a], c.y[a], c.z[a]);
+      const std::size_t v = occupancy.voxel[a];
       RandomStream stream(state.key, c.id[a], static_cast<std::uint64_t>(tick.step), purpose_id("schwann_repair"));
       // c-Jun rises where axons are gone, toward a ceiling that falls with time denervated, and
       // falls where regenerated axons are back (redifferentiation).
@@ -105,7 +119,7 @@ class SchwannRepair final : public Process {
         const double r = 0.25 * g.dx_um;
         std::array<double, 3> at{c.x[a] + r * dir[0], c.y[a] + r * dir[1], c.z[a] + r * dir[2]};
         if (site::voxel_at(g, at[0], at[1], at[2]) != v) at = {c.x[a], c.y[a], c.z[a]};  // daughters stay in the tissue
-        births.push_back({at[0], at[1], at[2], cj, e});
+        births.push_back({.at = at, .voxel = v, .cjun = cj, .elongation = e});
       }
       // Migration: persistent, along the local guidance (bands in the stumps, vessels in the
       // bridge); into the bridge only where vessels are (E17, E18).
@@ -121,11 +135,14 @@ class SchwannRepair final : public Process {
       const double norm = std::sqrt(steering.norm2);
       const double step = speed_um_per_s_ * cj * dt;
       for (int q = 0; q < 3; ++q) d[q] *= step / norm;
+      std::size_t landed = v;
       const bool moved = site::try_move(L, c, a, d, [&](std::size_t w) {
+        landed = w;
         if (!L.in_nerve(w) || s.axon_integrity[w] > 0.5) return false;  // intact nerve holds its own cells
         return L.zone[w] != Zone::bridge || L.graft || s.vessel[w] >= vessel_threshold_;
       });
       if (moved) {
+        voxel_now[a] = static_cast<std::uint32_t>(landed);
         c.mx[a] = d[0] / step;
         c.my[a] = d[1] / step;
         c.mz[a] = d[2] / step;
@@ -134,25 +151,30 @@ class SchwannRepair final : public Process {
       }
     }
     for (const auto& b : births) {
-      const std::size_t a = c.add(schwann_, {b[0], b[1], b[2]});
-      c.variables[cjun_][a] = b[3];
-      c.variables[elongation_][a] = b[4];
+      const std::size_t a = c.add(schwann_, b.at);
+      c.variables[cjun_][a] = b.cjun;
+      c.variables[elongation_][a] = b.elongation;
     }
     fields::apply_exchange(s.fields, secretion, dt / 60.0);
-    // Repair cells per voxel and the bands they form.
+    // Repair cells per voxel and the bands they form: each agent in its voxel after its step (the
+    // table's, or where it moved), weighted by its c-Jun of the end of the step.
     std::vector<double> repair(g.voxels(), 0.0);
-    for (std::size_t a = 0; a < c.size(); ++a) {
+    for (std::size_t a = 0; a < n; ++a) {
       const std::uint8_t k = c.kind[a];
-      if (k == schwann_ && c.variables[cjun_][a] >= 0.5)
-        repair[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += cells_per_agent_ / normal_per_voxel_;
+      if (k == schwann_ && c.variables[cjun_][a] >= 0.5) repair[voxel_now[a]] += cells_per_agent_ / normal_per_voxel_;
       // Transplanted Schwann-like cells line bands while most of them keep the phenotype (the
       // same majority rule as for repair cells), as many as keep it.
       else if (const int phenotype = band_phenotype_[k];
                phenotype >= 0 && c.variables[static_cast<std::size_t>(phenotype)][a] >= 0.5)
-        repair[site::voxel_at(g, c.x[a], c.y[a], c.z[a])] += c.variables[static_cast<std::size_t>(phenotype)][a] *
-                                                             c.variables[static_cast<std::size_t>(band_cells_[k])][a] /
-                                                             normal_per_voxel_;
+        repair[voxel_now[a]] += c.variables[static_cast<std::size_t>(phenotype)][a] *
+                                c.variables[static_cast<std::size_t>(band_cells_[k])][a] / normal_per_voxel_;
     }
+    // This step's daughters are not in the table until the next tick, but they are repair cells
+    // from now on (a mother divides only with c-Jun >= 0.5 and passes it on): counted here, in the
+    // mother's voxel of the table, where every daughter is placed, so a division shows in the
+    // bands in the hour it happens, as it did before the table.
+    for (const auto& b : births)
+      if (b.cjun >= 0.5) repair[b.voxel] += cells_per_agent_ / normal_per_voxel_;
     s.schwann_density = site::smooth_over_nerve(L, repair, smoothing_radius_);
     for (std::size_t v = 0; v < g.voxels(); ++v) {
       if (!L.in_nerve(v)) continue;

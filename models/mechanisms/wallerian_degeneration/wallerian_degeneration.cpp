@@ -46,12 +46,13 @@ class WallerianDegeneration final : public Process {
     const fields::Grid& g = L.grid;
     const double t1 = static_cast<double>(tick.time_s + tick.dt_s);
     const double dt = static_cast<double>(tick.dt_s);
-    // Repair programme of the Schwann cells in each voxel, relative to a normal nerve's cells.
+    // Repair programme of the Schwann cells in each voxel, relative to a normal nerve's cells: a
+    // c-Jun-weighted sum over the agents, each in its voxel of the occupancy table.
+    const site::Occupancy& occupancy = site::current_occupancy(s, state.tick);
     std::vector<double> activity(g.voxels(), 0.0);
     const auto& cjun = s.cells.variables[cjun_];
-    for (std::size_t a = 0; a < s.cells.size(); ++a)
-      if (s.cells.kind[a] == schwann_)
-        activity[site::voxel_at(g, s.cells.x[a], s.cells.y[a], s.cells.z[a])] += cjun[a] * cells_per_agent_ / normal_per_voxel_;
+    for (std::size_t a = 0; a < occupancy.voxel.size(); ++a)
+      if (s.cells.kind[a] == schwann_) activity[occupancy.voxel[a]] += cjun[a] * cells_per_agent_ / normal_per_voxel_;
     for (int k = 0; k < g.nz; ++k)
       for (int j = 0; j < g.ny; ++j)
         for (int i = 0; i < g.nx; ++i) {

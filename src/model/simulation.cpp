@@ -125,9 +125,15 @@ std::vector<ObservationName> observation_names(const std::shared_ptr<const Model
     for (const auto& o : values) names.push_back(o.name);
     readout->names_observed_later(*model, names);
     const std::string module(readout->name());
-    for (const auto& name : names)
-      if (std::none_of(out.begin(), out.end(), [&](const ObservationName& o) { return o.name == name && o.readout == module; }))
+    for (const auto& name : names) {
+      // One name, one meaning: two readouts reporting the same name would give one column two
+      // sources in every output.
+      const auto other = std::find_if(out.begin(), out.end(), [&](const ObservationName& o) { return o.name == name; });
+      if (other == out.end())
         out.push_back({name, module});
+      else if (other->readout != module)
+        throw ModelError("readouts '" + other->readout + "' and '" + module + "' both report '" + name + "'");
+    }
   }
   return out;
 }

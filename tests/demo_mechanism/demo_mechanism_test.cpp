@@ -117,5 +117,31 @@ TEST(DemoMechanism, CheckpointRestartIsBitIdentical) {
   }
 }
 
+// One name, one meaning: a readout defined here that reports a name another readout already
+// reports makes the model's observation list refuse it, naming both (until 2026-12-07 the 3D
+// site's histology and the 1D morphometry both wrote g_ratio_distal, at different sections).
+TEST(DemoMechanism, TwoReadoutsMayNotReportOneName) {
+  class Echo : public Readout {
+   public:
+    std::string_view name() const override { return "echo"; }
+    void observe(const Model&, const State&, std::vector<Observation>& out) const override {
+      out.push_back({"motor_neuron_survival", 100.0, "%"});
+    }
+  };
+  Registry registry = demo::demo_registry();
+  EXPECT_NO_THROW((void)observation_names(compile_with(registry)));
+  registry.add(ReadoutEntry{.name = "echo",
+                            .summary = "reports a name another readout reports (a test)",
+                            .declare_parameters = nullptr,
+                            .create = [](const CompileContext&) -> std::unique_ptr<Readout> { return std::make_unique<Echo>(); },
+                            .observations = {"motor_neuron_survival"}});
+  try {
+    (void)observation_names(compile_with(registry));
+    FAIL() << "a name reported twice was accepted";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("'echo' both report 'motor_neuron_survival'"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace bungner

@@ -63,26 +63,26 @@ class SiteHistology final : public Readout {
     out.push_back({"myelinated_share_distal",
                    distal.empty() ? 0.0 : 100.0 * static_cast<double>(g_ratio.size()) / static_cast<double>(distal.size()), "%"});
     out.push_back({"axon_diameter_distal", mean(diameter), "um"});
-    out.push_back({"myelin_thickness_distal", mean(myelin), "um"});
-    out.push_back({"g_ratio_distal", mean(g_ratio), "1"});
-    out.push_back({"g_ratio_distal_p10", quantile(g_ratio, 0.1), "1"});
-    out.push_back({"g_ratio_distal_p90", quantile(g_ratio, 0.9), "1"});
+    out.push_back({"site_myelin_thickness_distal", mean(myelin), "um"});
+    out.push_back({"site_g_ratio_distal", mean(g_ratio), "1"});
+    out.push_back({"site_g_ratio_distal_p10", quantile(g_ratio, 0.1), "1"});
+    out.push_back({"site_g_ratio_distal_p90", quantile(g_ratio, 0.9), "1"});
   }
 };
 
 }  // namespace
 
 void register_site_histology(Registry& registry) {
-  registry.add(
-      ReadoutEntry{.name = "site_histology",
-                   .summary = "axon counts at mid-gap and a distal section; myelination and g-ratio",
-                   .declare_parameters = nullptr,
-                   .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
-                     if (!c.spec.site) return nullptr;
-                     return std::make_unique<SiteHistology>();
-                   },
-                   .observations = {"axons_mid_gap", "axons_distal_section", "myelinated_share_distal", "axon_diameter_distal",
-                                    "myelin_thickness_distal", "g_ratio_distal", "g_ratio_distal_p10", "g_ratio_distal_p90"}});
+  registry.add(ReadoutEntry{.name = "site_histology",
+                            .summary = "axon counts at mid-gap and a distal section; myelination and g-ratio",
+                            .declare_parameters = nullptr,
+                            .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
+                              if (!c.spec.site) return nullptr;
+                              return std::make_unique<SiteHistology>();
+                            },
+                            .observations = {"axons_mid_gap", "axons_distal_section", "myelinated_share_distal",
+                                             "axon_diameter_distal", "site_myelin_thickness_distal", "site_g_ratio_distal",
+                                             "site_g_ratio_distal_p10", "site_g_ratio_distal_p90"}});
 }
 
 }  // namespace bungner

@@ -37,15 +37,15 @@ class PathwayAccuracy final : public Readout {
 }  // namespace
 
 void register_pathway_accuracy(Registry& registry) {
-  registry.add(ReadoutEntry{
-      .name = "pathway_accuracy",
-      .summary = "share of regenerating motor and sensory axons in a pathway of their own kind and target [%]",
-      .declare_parameters = nullptr,
-      .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
-        if (c.spec.sunderland_grade < 3) return nullptr;  // tubes intact: no choice of pathway
-        return std::make_unique<PathwayAccuracy>();
-      },
-      .observations = {"motor_pathway_accuracy", "sensory_pathway_accuracy"}});
+  registry.add(
+      ReadoutEntry{.name = "pathway_accuracy",
+                   .summary = "share of regenerating motor and sensory axons in a pathway of their own kind and target [%]",
+                   .declare_parameters = nullptr,
+                   .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
+                     if (c.spec.sunderland_grade < 3) return nullptr;  // tubes intact: no choice of pathway
+                     return std::make_unique<PathwayAccuracy>();
+                   },
+                   .observations = {"motor_pathway_accuracy", "sensory_pathway_accuracy"}});
 }
 
 }  // namespace bungner

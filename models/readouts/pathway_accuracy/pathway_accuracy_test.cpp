@@ -43,8 +43,8 @@ TEST(PathwayAccuracy, SharesAreBinomialAroundTheClosedForm) {
   simulation.advance_to(60 * seconds_per_day);
   const auto observed = simulation.observe();
   const auto& n = simulation.state().neurons;
-  for (const auto& [name, kind, expected] :
-       {std::tuple{"motor_pathway_accuracy", NeuronKind::motor, f * (1 - m)}, {"sensory_pathway_accuracy", NeuronKind::sensory, 1 - m}}) {
+  for (const auto& [name, kind, expected] : {std::tuple{"motor_pathway_accuracy", NeuronKind::motor, f * (1 - m)},
+                                             {"sensory_pathway_accuracy", NeuronKind::sensory, 1 - m}}) {
     std::size_t entered = 0;
     for (std::size_t i = 0; i < n.size(); ++i)
       entered += n.alive[i] && n.kind[i] == kind && (n.status[i] == AxonStatus::growing || n.status[i] == AxonStatus::arrived);
@@ -60,7 +60,8 @@ TEST(PathwayAccuracy, SharesAreBinomialAroundTheClosedForm) {
 TEST(PathwayAccuracy, CrushKeepsTheTubesAndReportsNothing) {
   std::string crush = transection;
   crush.replace(crush.find("transection"), std::string("transection").size(), "crush");
-  crush.replace(crush.find("[repair]\ntype = \"direct_suture\"\n"), std::string("[repair]\ntype = \"direct_suture\"\n").size(), "");
+  crush.replace(crush.find("[repair]\ntype = \"direct_suture\"\n"), std::string("[repair]\ntype = \"direct_suture\"\n").size(),
+                "");
   Simulation simulation(compile(crush));
   simulation.advance_to(60 * seconds_per_day);
   EXPECT_FALSE(find(simulation.observe(), "motor_pathway_accuracy"));

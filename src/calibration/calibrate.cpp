@@ -13,35 +13,14 @@
 #include "bungner/core/random.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/core/units.hpp"
+#include "bungner/scenario/schema.hpp"
 #include "bungner/study/study.hpp"
 
 namespace bungner::calibration {
 namespace {
 
-Diagnostic problem(SourceLocation where, std::string key, std::string message) {
-  Diagnostic d;
-  d.where = std::move(where);
-  d.key = std::move(key);
-  d.message = std::move(message);
-  return d;
-}
-
 SourceLocation where(const std::string& file, const toml::node& node) {
   return {file, static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column)};
-}
-
-void check_keys(const toml::table& table, const std::string& file, const std::string& prefix,
-                const std::vector<std::string>& allowed, std::vector<Diagnostic>& problems) {
-  for (const auto& [key, value] : table) {
-    (void)value;
-    const std::string k(key.str());
-    if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
-    std::string message = "unknown key";
-    if (const auto guess = text::did_you_mean(k, allowed)) message += fmt::format(" (did you mean '{}'?)", *guess);
-    const auto& at = key.source().begin;
-    problems.push_back(
-        problem(SourceLocation{file, static_cast<int>(at.line), static_cast<int>(at.column)}, prefix + k, message));
-  }
 }
 
 /// A quantity in `unit`: a string with a unit, or a bare number for a dimensionless unit.
@@ -51,9 +30,9 @@ std::optional<double> quantity(const toml::node& node, const std::string& unit, 
     if (const auto* s = node.as_string()) return units::from_si(units::parse_as(s->get(), unit), unit);
     if (node.is_number() && units::parse_unit(unit).dimension.dimensionless())
       return units::from_si(units::to_si(node.value<double>().value(), "1"), unit);
-    problems.push_back(problem(where(file, node), key, fmt::format("expected a quantity string such as \"1 {}\"", unit)));
+    schema::error(problems, where(file, node), key, fmt::format("expected a quantity string such as \"1 {}\"", unit));
   } catch (const units::UnitError& e) {
-    problems.push_back(problem(where(file, node), key, e.what()));
+    schema::error(problems, where(file, node), key, e.what());
   }
   return std::nullopt;
 }
@@ -65,10 +44,10 @@ std::optional<T> number(const toml::table& t, const std::string& name, const std
   if (node == nullptr) return std::nullopt;
   if constexpr (std::is_integral_v<T>) {
     if (const auto v = node->value<std::int64_t>(); v && *v >= 0) return static_cast<T>(*v);
-    problems.push_back(problem(where(file, *node), key, "expected a non-negative integer"));
+    schema::error(problems, where(file, *node), key, "expected a non-negative integer");
   } else {
     if (const auto v = node->value<double>(); v && std::isfinite(*v)) return *v;
-    problems.push_back(problem(where(file, *node), key, "expected a number"));
+    schema::error(problems, where(file, *node), key, "expected a number");
   }
   return std::nullopt;
 }
@@ -85,21 +64,16 @@ std::uint64_t proposal_seed(const ProposalKey& key, std::size_t case_index) {
 CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const Registry& registry,
                                       const std::filesystem::path& default_cases, const std::filesystem::path& default_evidence) {
   const std::string file = path.string();
-  toml::table t;
-  try {
-    t = toml::parse_file(file);
-  } catch (const toml::parse_error& e) {
-    throw InputError(SourceLocation{file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)}, "",
-                     std::string(e.description()));
-  }
+  const toml::table t = schema::parse_file(file);
   std::vector<Diagnostic> problems;
-  check_keys(t, file, "", {"title", "seed", "particles", "alpha", "evidence", "cases", "stop", "parameters", "fit"}, problems);
+  schema::check_keys(t, file, "", {"title", "seed", "particles", "alpha", "evidence", "cases", "stop", "parameters", "fit"},
+                     problems);
   CalibrationSpec spec;
   spec.path = file;
   const std::filesystem::path folder = path.parent_path();
   auto path_of = [&](const char* key, const std::filesystem::path& fallback) {
     if (const auto* s = t[key].as_string()) return (folder / s->get()).lexically_normal();
-    if (t.contains(key)) problems.push_back(problem(where(file, *t.get(key)), key, "expected a path (a string)"));
+    if (t.contains(key)) schema::error(problems, where(file, *t.get(key)), key, "expected a path (a string)");
     return fallback;
   };
   spec.cases_dir = path_of("cases", default_cases);
@@ -108,24 +82,23 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
   o.seed = number<std::uint64_t>(t, "seed", file, "seed", problems).value_or(1);
   o.particles = number<std::size_t>(t, "particles", file, "particles", problems).value_or(o.particles);
   o.alpha = number<double>(t, "alpha", file, "alpha", problems).value_or(o.alpha);
-  if (o.particles < 2) problems.push_back(problem(where(file, *t.get("particles")), "particles", "at least 2 particles"));
-  if (!(o.alpha > 0 && o.alpha < 1))
-    problems.push_back(problem(where(file, *t.get("alpha")), "alpha", "alpha must lie in (0, 1)"));
+  if (o.particles < 2) schema::error(problems, where(file, *t.get("particles")), "particles", "at least 2 particles");
+  if (!(o.alpha > 0 && o.alpha < 1)) schema::error(problems, where(file, *t.get("alpha")), "alpha", "alpha must lie in (0, 1)");
   if (const toml::node* stop = t.get("stop")) {
     if (const auto* s = stop->as_table()) {
-      check_keys(*s, file, "stop.", {"max_generations", "min_tolerance", "min_acceptance", "max_attempts"}, problems);
+      schema::check_keys(*s, file, "stop.", {"max_generations", "min_tolerance", "min_acceptance", "max_attempts"}, problems);
       o.max_generations =
           number<std::size_t>(*s, "max_generations", file, "stop.max_generations", problems).value_or(o.max_generations);
       o.min_tolerance = number<double>(*s, "min_tolerance", file, "stop.min_tolerance", problems).value_or(o.min_tolerance);
       o.min_acceptance = number<double>(*s, "min_acceptance", file, "stop.min_acceptance", problems).value_or(o.min_acceptance);
       o.max_attempts = number<std::size_t>(*s, "max_attempts", file, "stop.max_attempts", problems).value_or(o.max_attempts);
-      if (o.max_generations < 1) problems.push_back(problem(where(file, *stop), "stop.max_generations", "at least 1"));
-      if (o.max_attempts < 1) problems.push_back(problem(where(file, *stop), "stop.max_attempts", "at least 1"));
-      if (!(o.min_tolerance >= 0)) problems.push_back(problem(where(file, *stop), "stop.min_tolerance", "must be at least 0"));
+      if (o.max_generations < 1) schema::error(problems, where(file, *stop), "stop.max_generations", "at least 1");
+      if (o.max_attempts < 1) schema::error(problems, where(file, *stop), "stop.max_attempts", "at least 1");
+      if (!(o.min_tolerance >= 0)) schema::error(problems, where(file, *stop), "stop.min_tolerance", "must be at least 0");
       if (!(o.min_acceptance >= 0 && o.min_acceptance < 1))
-        problems.push_back(problem(where(file, *stop), "stop.min_acceptance", "must lie in [0, 1)"));
+        schema::error(problems, where(file, *stop), "stop.min_acceptance", "must lie in [0, 1)");
     } else {
-      problems.push_back(problem(where(file, *stop), "stop", "expected a table"));
+      schema::error(problems, where(file, *stop), "stop", "expected a table");
     }
   }
 
@@ -133,30 +106,30 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
   const std::vector<std::string> names = registry.parameters().names();
   const auto* parameters = t["parameters"].as_array();
   if (parameters == nullptr || parameters->empty())
-    problems.push_back(problem(SourceLocation{file, 1, 1}, "parameters", "missing: at least one [[parameters]] with a name"));
+    schema::error(problems, SourceLocation{file, 1, 1}, "parameters", "missing: at least one [[parameters]] with a name");
   std::set<std::string> seen;
   for (std::size_t i = 0; parameters != nullptr && i < parameters->size(); ++i) {
     const std::string prefix = fmt::format("parameters.{}.", i);
     const auto* p = parameters->get(i)->as_table();
     if (p == nullptr) {
-      problems.push_back(problem(where(file, *parameters->get(i)), prefix, "expected a table"));
+      schema::error(problems, where(file, *parameters->get(i)), prefix, "expected a table");
       continue;
     }
-    check_keys(*p, file, prefix, {"name", "prior", "low", "high", "mean", "sd", "median", "sigma"}, problems);
+    schema::check_keys(*p, file, prefix, {"name", "prior", "low", "high", "mean", "sd", "median", "sigma"}, problems);
     const auto* name = (*p)["name"].as_string();
     if (name == nullptr) {
-      problems.push_back(problem(where(file, *p), prefix + "name", "missing: the model parameter (`bungner params` lists them)"));
+      schema::error(problems, where(file, *p), prefix + "name", "missing: the model parameter (`bungner params` lists them)");
       continue;
     }
     const ParameterSpec* declared = registry.parameters().find(name->get());
     if (declared == nullptr) {
       std::string message = "unknown parameter";
       if (const auto guess = text::did_you_mean(name->get(), names)) message += fmt::format("; did you mean '{}'?", *guess);
-      problems.push_back(problem(where(file, *name), prefix + "name", message + " (`bungner params` lists them)"));
+      schema::error(problems, where(file, *name), prefix + "name", message + " (`bungner params` lists them)");
       continue;
     }
     if (!seen.insert(declared->name).second)
-      problems.push_back(problem(where(file, *name), prefix + "name", "parameter '" + declared->name + "' named twice"));
+      schema::error(problems, where(file, *name), prefix + "name", "parameter '" + declared->name + "' named twice");
     Prior prior;
     prior.name = declared->name;
     prior.low = declared->plausible.low;
@@ -169,8 +142,8 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
     if (const auto k = kinds.find(kind); k != kinds.end()) {
       prior.kind = k->second;
     } else {
-      problems.push_back(
-          problem(where(file, *p->get("prior")), prefix + "prior", "expected uniform, log_uniform, normal or lognormal"));
+      schema::error(problems, where(file, *p->get("prior")), prefix + "prior",
+                    "expected uniform, log_uniform, normal or lognormal");
       continue;
     }
     const std::string& unit = declared->unit;
@@ -180,8 +153,8 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
     auto need = [&](const char* key, bool wanted) -> const toml::node* {
       const toml::node* n = p->get(key);
       if (wanted && n == nullptr)
-        problems.push_back(problem(where(file, *p), prefix + key, "missing: the " + kind + " prior needs it"));
-      if (!wanted && n != nullptr) problems.push_back(problem(where(file, *n), prefix + key, "not used by a " + kind + " prior"));
+        schema::error(problems, where(file, *p), prefix + key, "missing: the " + kind + " prior needs it");
+      if (!wanted && n != nullptr) schema::error(problems, where(file, *n), prefix + key, "not used by a " + kind + " prior");
       return wanted ? n : nullptr;
     };
     const bool normal = prior.kind == PriorKind::normal, lognormal = prior.kind == PriorKind::lognormal;
@@ -193,7 +166,7 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
       if (const auto v = n->value<double>())
         prior.sd = *v;
       else
-        problems.push_back(problem(where(file, *n), prefix + "sigma", "expected a number (the SD of the logarithm)"));
+        schema::error(problems, where(file, *n), prefix + "sigma", "expected a number (the SD of the logarithm)");
     }
     try {
       prior.check();
@@ -202,7 +175,7 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
       if (prior.low == declared->plausible.low || prior.high == declared->plausible.high)
         message += fmt::format(" (the declared plausible range is {}..{} {}; give low and high)",
                                text::format_double(declared->plausible.low), text::format_double(declared->plausible.high), unit);
-      problems.push_back(problem(where(file, *p), prefix + "prior", message));
+      schema::error(problems, where(file, *p), prefix + "prior", message);
       continue;
     }
     spec.priors.push_back(prior);
@@ -220,18 +193,18 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
   for (const auto& r : evidence) known.push_back(r.id), known.push_back(r.entry);
   const auto* fit = t["fit"].as_array();
   if (fit == nullptr || fit->empty())
-    problems.push_back(problem(SourceLocation{file, 1, 1}, "fit", "missing: at least one [[fit]] entry"));
+    schema::error(problems, SourceLocation{file, 1, 1}, "fit", "missing: at least one [[fit]] entry");
   for (std::size_t i = 0; fit != nullptr && i < fit->size(); ++i) {
     const std::string prefix = fmt::format("fit.{}.", i);
     const auto* f = fit->get(i)->as_table();
     if (f == nullptr) {
-      problems.push_back(problem(where(file, *fit->get(i)), prefix, "expected a table"));
+      schema::error(problems, where(file, *fit->get(i)), prefix, "expected a table");
       continue;
     }
-    check_keys(*f, file, prefix, {"entry", "weight"}, problems);
+    schema::check_keys(*f, file, prefix, {"entry", "weight"}, problems);
     const auto* entry = (*f)["entry"].as_string();
     if (entry == nullptr) {
-      problems.push_back(problem(where(file, *f), prefix + "entry", "missing: an evidence entry (E24) or row (E24.3)"));
+      schema::error(problems, where(file, *f), prefix + "entry", "missing: an evidence entry (E24) or row (E24.3)");
       continue;
     }
     FitEntry e;
@@ -239,18 +212,17 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
     e.where = where(file, *entry);
     e.weight = number<double>(*f, "weight", file, prefix + "weight", problems).value_or(1);
     if (!(e.weight > 0))
-      problems.push_back(problem(where(file, *f->get("weight")), prefix + "weight", "the weight must be positive"));
+      schema::error(problems, where(file, *f->get("weight")), prefix + "weight", "the weight must be positive");
     bool found = false, test = false;
     for (const auto& r : evidence)
       if (r.id == e.entry || r.entry == e.entry) found = true, test = test || r.test();
     if (!found && !evidence.empty()) {
       std::string message = "no evidence row or entry '" + e.entry + "' in " + spec.evidence_csv.string();
       if (const auto guess = text::did_you_mean(e.entry, known)) message += fmt::format("; did you mean '{}'?", *guess);
-      problems.push_back(problem(e.where, prefix + "entry", message));
+      schema::error(problems, e.where, prefix + "entry", message);
     } else if (test) {
-      problems.push_back(
-          problem(e.where, prefix + "entry",
-                  e.entry + " is a test entry: no parameter may be fitted to it (docs/validation.md, the frozen test set)"));
+      schema::error(problems, e.where, prefix + "entry",
+                    e.entry + " is a test entry: no parameter may be fitted to it (docs/validation.md, the frozen test set)");
     }
     spec.fit.push_back(e);
   }
@@ -293,10 +265,9 @@ ValidationDistance::ValidationDistance(const CalibrationSpec& spec, const Regist
         terms.push_back(term);
       }
     if (terms.empty()) {
-      problems.push_back(
-          problem(f.where, "entry",
-                  f.entry + " has no check in " + spec.cases_dir.string() +
-                      " that compares a value with a spread, a tolerance or a range (orderings cannot be fitted)"));
+      schema::error(problems, f.where, "entry",
+                    f.entry + " has no check in " + spec.cases_dir.string() +
+                        " that compares a value with a spread, a tolerance or a range (orderings cannot be fitted)");
       continue;
     }
     for (DistanceTerm& term : terms) term.weight = f.weight / static_cast<double>(terms.size());

@@ -189,6 +189,28 @@ void error(std::vector<Diagnostic>& diagnostics, SourceLocation where, std::stri
   diagnostics.push_back(Diagnostic{Diagnostic::Severity::error, std::move(where), std::move(key), std::move(message)});
 }
 
+toml::table parse_file(const std::string& file) {
+  try {
+    return toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    throw InputError(SourceLocation{file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)}, "",
+                     std::string(e.description()));
+  }
+}
+
+void check_keys(const toml::table& table, const std::string& file, const std::string& prefix,
+                const std::vector<std::string>& allowed, std::vector<Diagnostic>& diagnostics) {
+  for (const auto& [key, value] : table) {
+    (void)value;
+    const std::string k(key.str());
+    if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+    std::string message = "unknown key";
+    if (const auto guess = text::did_you_mean(k, allowed)) message += fmt::format(" (did you mean '{}'?)", *guess);
+    const auto& at = key.source().begin;
+    error(diagnostics, SourceLocation{file, static_cast<int>(at.line), static_cast<int>(at.column)}, prefix + k, message);
+  }
+}
+
 void warning(std::vector<Diagnostic>& diagnostics, SourceLocation where, std::string key, std::string message) {
   diagnostics.push_back(Diagnostic{Diagnostic::Severity::warning, std::move(where), std::move(key), std::move(message)});
 }

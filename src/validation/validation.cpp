@@ -34,29 +34,8 @@ Diagnostic error_at(SourceLocation location, std::string key, std::string messag
   return d;
 }
 
-/// Parses a TOML file; a syntax error is an InputError at its file:line:column.
-toml::table parse_toml_file(const std::string& file) {
-  try {
-    return toml::parse_file(file);
-  } catch (const toml::parse_error& e) {
-    throw InputError(SourceLocation{file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)}, "",
-                     std::string(e.description()));
-  }
-}
-
 SourceLocation where(const std::string& file, const toml::node& node) {
   return {file, static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column)};
-}
-
-void check_keys(const toml::table& table, const std::string& file, const std::string& prefix,
-                const std::vector<std::string>& allowed, std::vector<Diagnostic>& problems) {
-  for (const auto& [key, value] : table) {
-    const std::string k(key.str());
-    if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
-    std::string message = "unknown key";
-    if (const auto guess = text::did_you_mean(k, allowed)) message += fmt::format(" (did you mean '{}'?)", *guess);
-    problems.push_back(error_at(where(file, value), prefix + k, message));
-  }
 }
 
 double days_of(const toml::node& node, const std::string& file, const std::string& key, std::vector<Diagnostic>& problems) {
@@ -232,9 +211,9 @@ std::set<std::string> entries_in(const std::string& field) {
 
 CalibrationRecord load_calibration(const std::filesystem::path& path) {
   const std::string file = path.string();
-  const toml::table t = parse_toml_file(file);
+  const toml::table t = schema::parse_file(file);
   std::vector<Diagnostic> problems;
-  check_keys(t, file, "", {"parameters", "presets", "unfitted"}, problems);
+  schema::check_keys(t, file, "", {"parameters", "presets", "unfitted"}, problems);
   auto strings = [&](const toml::node* node, const std::string& key) {
     std::set<std::string> out;
     const auto* array = node ? node->as_array() : nullptr;
@@ -278,7 +257,7 @@ std::set<std::string> preset_entries(const std::filesystem::path& dir) {
   std::error_code ec;
   for (const auto& f : std::filesystem::directory_iterator(dir, ec)) {
     if (f.path().extension() != ".toml") continue;
-    visit(parse_toml_file(f.path().string()));
+    visit(schema::parse_file(f.path().string()));
   }
   if (ec) throw InputError(SourceLocation{dir.string(), 0, 0}, "", "cannot read directory: " + ec.message());
   return out;
@@ -328,9 +307,9 @@ std::vector<std::string> calibration_disagreements(const CalibrationRecord& reco
 
 Case load_case(const std::filesystem::path& path, const std::set<std::string>& evidence_ids) {
   const std::string file = path.string();
-  const toml::table t = parse_toml_file(file);
+  const toml::table t = schema::parse_file(file);
   std::vector<Diagnostic> problems;
-  check_keys(t, file, "", {"study", "checks"}, problems);
+  schema::check_keys(t, file, "", {"study", "checks"}, problems);
   Case c;
   c.path = file;
   c.name = path.stem().string();
@@ -349,10 +328,10 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
       problems.push_back(error_at(where(file, *checks->get(i)), prefix, "expected a table"));
       continue;
     }
-    check_keys(*table, file, prefix,
-               {"evidence", "readout", "arm", "time", "from", "to", "statistic", "transform", "criterion", "tolerance", "bound",
-                "other_arm", "other_time", "scale", "threshold", "floor", "note"},
-               problems);
+    schema::check_keys(*table, file, prefix,
+                       {"evidence", "readout", "arm", "time", "from", "to", "statistic", "transform", "criterion", "tolerance",
+                        "bound", "other_arm", "other_time", "scale", "threshold", "floor", "note"},
+                       problems);
     Check k;
     const toml::table& ct = *table;
     if (const auto* e = ct["evidence"].as_string()) {
@@ -441,7 +420,7 @@ Case load_case(const std::filesystem::path& path, const std::set<std::string>& e
 }
 
 void check_case_names(const Case& c, const study::StudySpec& spec, const std::vector<std::string>& observations) {
-  const toml::table t = parse_toml_file(c.path);
+  const toml::table t = schema::parse_file(c.path);
   const toml::array* checks = t["checks"].as_array();
   std::vector<std::string> arms;
   for (const auto& a : spec.arms) arms.push_back(a.name);
@@ -890,7 +869,7 @@ std::string criteria_fingerprint(const std::string& entry, const std::vector<Cas
 
 std::map<std::string, std::string> load_frozen(const std::filesystem::path& path) {
   const std::string file = path.string();
-  const toml::table t = parse_toml_file(file);
+  const toml::table t = schema::parse_file(file);
   std::map<std::string, std::string> out;
   std::vector<Diagnostic> problems;
   for (const auto& [key, value] : t) {

@@ -90,6 +90,13 @@ std::vector<double> quantity_list(const toml::table& table, std::string_view key
 
 /// Appends an error diagnostic.
 void error(std::vector<Diagnostic>& diagnostics, SourceLocation where, std::string key, std::string message);
+/// Parses a TOML input file (case, calibration record, calibration file); a syntax error is an
+/// InputError at its file:line:column.
+toml::table parse_file(const std::string& file);
+/// Every key of `table` not in `allowed` is an error at the key (`prefix` + key), with a "did you
+/// mean" when one is close: for the small fixed tables that have no schema::Field.
+void check_keys(const toml::table& table, const std::string& file, const std::string& prefix,
+                const std::vector<std::string>& allowed, std::vector<Diagnostic>& diagnostics);
 void warning(std::vector<Diagnostic>& diagnostics, SourceLocation where, std::string key, std::string message);
 
 /// Documents a schema as Markdown (for docs/scenario.md and `bungner schema`).

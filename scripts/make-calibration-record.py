@@ -20,10 +20,17 @@ for f in sorted((root / "models").rglob("*.cpp")):
     starts = [m for m in re.finditer(r'\.name\s*=\s*"([^"]+)"', text)]
     for i, m in enumerate(starts):
         segment = text[m.end():starts[i + 1].start() if i + 1 < len(starts) else len(text)]
-        c = re.search(r'\.calibration\s*=\s*"([^"]*)"', segment)
-        entries = sorted(set(re.findall(r"\bE\d{2,}", c.group(1)))) if c else []
-        if entries:
-            params[m.group(1)] = entries
+        # declare_varying({...parameter...}, {...its between-subject CV...}): a `.calibration` in
+        # the second brace belongs to `<name>_between_subject_cv`.
+        split = re.search(r"\}\s*,\s*\{", segment)
+        parts = [(m.group(1), segment[:split.start()] if split else segment)]
+        if split:
+            parts.append((m.group(1) + "_between_subject_cv", segment[split.end():]))
+        for name, part in parts:
+            c = re.search(r'\.calibration\s*=\s*"([^"]*)"', part)
+            entries = sorted(set(re.findall(r"\bE\d{2,}", c.group(1)))) if c else []
+            if entries:
+                params[name] = entries
 entries = []
 with open(root / "data/evidence/evidence.csv", newline="") as f:
     for r in csv.DictReader(f):

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "../../models/mechanisms/muscle_target/fibre_types.hpp"
+#include "../../models/mechanisms/muscle_target/muscle_fibres.hpp"
 #include "run_helpers.hpp"
 
 namespace bungner {
@@ -257,7 +258,7 @@ TEST(CalibrationE32, GraftCmapAtTwelveWeeks) {
 
 // Motor-unit maturation (issue 6): once the connected axons can sustain full innervation
 // (I* = min(1, E C/N) = 1, reached within weeks), the denervated remainder 1 - I decays exactly
-// as exp(-t/tau_m): 70 d after a suture, 20 d after a crush (own end-plates). Before issue 6 it
+// as exp(-t/tau_m): 60 d after a suture, 20 d after a crush (own end-plates). Before issue 6 it
 // was 0 at once (the ratio would be 0/0, not the exponential).
 TEST(Functional, ReinnervatedMotorUnitsMatureExponentially) {
   const auto remainder_ratio = [](const std::string& injury, const std::string& repair, double t1, double t2) {
@@ -268,7 +269,7 @@ TEST(Functional, ReinnervatedMotorUnitsMatureExponentially) {
     EXPECT_GT(100.0 - i[0], 1.0) << "still maturing at day " << t1;
     return (100.0 - i[1]) / (100.0 - i[0]);
   };
-  EXPECT_NEAR(remainder_ratio("transection", "direct_suture", 60, 120), std::exp(-60.0 / 70.0), 1e-9);
+  EXPECT_NEAR(remainder_ratio("transection", "direct_suture", 60, 120), std::exp(-60.0 / 60.0), 1e-9);
   EXPECT_NEAR(remainder_ratio("crush", "none", 30, 60), std::exp(-30.0 / 20.0), 1e-9);
 }
 
@@ -317,7 +318,8 @@ TEST(Functional, SlowReinnervationGivesLessForceThanFastByTheTensionRatio) {
 
 // Issue 6, fibre types in a run: the type counts of a reinnervated muscle are those of the motor
 // neurons that connected (each drawn from its muscle's composition), and the force is the
-// innervated fraction times mass times the specific tension of that composition; with equal
+// innervated fraction times the innervated fibres' area times the specific tension of that
+// composition (issue 21: atrophy counted once, in the area); with equal
 // tensions for all types the innervation is unchanged and force differs by exactly that factor.
 TEST(Functional, ReinnervatedCompositionFollowsTheArrivingNeuronTypes) {
   const std::string text = scenario("rat", "sciatic", "transection", "direct_suture", "150 d");
@@ -337,6 +339,9 @@ TEST(Functional, ReinnervatedCompositionFollowsTheArrivingNeuronTypes) {
         ++counted[static_cast<std::size_t>(motor_neuron_type(s.key, i, m.targets()[t]))];
     const TargetState& a = s.targets[t];
     const TargetState& b = equal.state().targets[t];
+    const auto fibres = m.layout().find<muscle::Fibres>("muscle_target.fibres");
+    const muscle::Fibres& fa = s.block(fibres)[t];
+    const muscle::Fibres& fb = equal.state().block(fibres)[t];
     EXPECT_EQ(a.connected_by_type, counted) << m.targets()[t].name;
     EXPECT_GT(a.connected_axons, 50u) << m.targets()[t].name;
     EXPECT_EQ(a.connected_by_type[0] + a.connected_by_type[1] + a.connected_by_type[2], a.connected_axons);
@@ -346,8 +351,8 @@ TEST(Functional, ReinnervatedCompositionFollowsTheArrivingNeuronTypes) {
     const double expected = relative_specific_tension(
         counted, m.targets()[t].fibre_shares,
         {1.0, p.get("muscle_target.specific_tension_type_iia"), p.get("muscle_target.specific_tension_type_iix")});
-    EXPECT_NEAR(a.force_ratio(), a.innervation * a.mass_ratio * expected, 1e-12);
-    EXPECT_NEAR(a.force_ratio() / b.force_ratio(), expected, 1e-9);
+    EXPECT_NEAR(muscle::tetanic_force_ratio(a, fa), a.innervation * fa.innervated_area * expected, 1e-12);
+    EXPECT_NEAR(muscle::tetanic_force_ratio(a, fa) / muscle::tetanic_force_ratio(b, fb), expected, 1e-9);
   }
 }
 

@@ -132,12 +132,24 @@ times = []
 )";
 
 // With no axon ever arriving, muscle mass and stump support follow closed-form exponentials;
-// the exact per-step update must reproduce them to rounding error at any time.
+// the exact per-step update must reproduce them to rounding error at any time. Mass (issue 21):
+// fibre volume (1 - v0) a(t), a(t) = a_inf + (1 - a_inf) e^(-t/tau_a), plus the normal
+// non-contractile volume v0; after the fibre-loss lag L the viable fibres fall as
+// Phi = e^(-(t - L)/tau_Phi) and a share beta of the lost (fully atrophied) volume stays.
 TEST(Simulation, DenervatedMuscleAndStumpFollowTheirAnalyticSolutions) {
   Simulation sim(compile(unrepaired));
-  for (double day : {1.0, 15.0, 49.0, 100.0}) {
+  const ParameterSet& p = sim.model().parameters();
+  const double v0 = p.get("muscle_target.noncontractile_share"), floor = p.get("muscle_target.fibre_area_floor");
+  const double tau_a = p.get("muscle_target.atrophy_time_constant"), lag = p.get("muscle_target.fibre_loss_lag");
+  const double tau_phi = p.get("muscle_target.fibre_loss_time_constant"), beta = p.get("muscle_target.fibrosis_share");
+  EXPECT_EQ(v0, 0.132);
+  for (double day : {1.0, 15.0, 49.0, 89.0, 100.0}) {
     const double mass = sample(sim, "muscle_mass_ratio.tibialis_anterior", {day})[0] / 100;
-    EXPECT_NEAR(mass, 0.25 + 0.75 * std::exp(-day / 11.0), 1e-12) << day;
+    const double area = floor + (1 - floor) * std::exp(-day / tau_a);
+    const double viable = day <= lag ? 1.0 : std::exp(-(day - lag) / tau_phi);
+    // The lost fibres had the floor's area to within (1 - a_inf) e^(-L/tau_a) ~ 2e-5.
+    const double expected_mass = (1 - v0) * viable * area + v0 + beta * (1 - v0) * floor * (1 - viable);
+    EXPECT_NEAR(mass, expected_mass, day <= lag ? 1e-12 : 1e-6) << day;
     const double support = sample(sim, "distal_schwann_support", {day})[0] / 100;
     const double expected = 0.05 + 0.95 * std::exp(-day / 54.0);
     EXPECT_NEAR(support, expected, 1e-12) << day;

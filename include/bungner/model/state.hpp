@@ -108,9 +108,6 @@ struct TargetState {
   /// Specific tension of the innervated fibres relative to the normal muscle's, from the fibre
   /// types of the reinnervating motor neurons [1].
   double specific_force = 1.0;
-  /// Isometric tetanic force relative to contralateral: the innervated fraction of a muscle of
-  /// the current relative mass, times the specific tension of its current fibre types [1].
-  double force_ratio() const { return innervation * mass_ratio * specific_force; }
 };
 
 /// Counters of recoverable oddities, reported in provenance (MuJoCo-style warnings).

@@ -1,9 +1,10 @@
-// Targets: muscles atrophy while denervated and their end-plates lose receptivity; arriving motor
-// axons connect with the current receptivity, enlarged motor units make up for few axons, the
-// reinnervated units mature (new end-plates, unit growth) over weeks, and mass recovers toward
-// the innervated level. Fibres left without a unit too long stop being able to recover, and
-// reinnervated fibres take the type of their new motor neuron, which sets their specific tension.
-// Skin targets count connected sensory axons.
+// Targets: the fibres of a denervated muscle atrophy and their end-plates lose receptivity;
+// arriving motor axons connect with the current receptivity, enlarged motor units make up for few
+// axons, the reinnervated units mature (new end-plates, unit growth) over weeks, and reinnervated
+// fibres regrow their cross-section. Fibres left without a unit too long are lost and partly
+// replaced by connective tissue and fat; reinnervated fibres take the type of their new motor
+// neuron, which sets their specific tension. Wet weight is fibre plus non-contractile volume
+// (muscle_fibres.hpp). Skin targets count connected sensory axons.
 // Equations and sources: README.md beside this file.
 #include <algorithm>
 #include <cmath>
@@ -12,6 +13,7 @@
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 #include "fibre_types.hpp"
+#include "muscle_fibres.hpp"
 
 namespace bungner {
 namespace {
@@ -20,7 +22,9 @@ class MuscleTarget final : public Process {
  public:
   MuscleTarget(const ModelSpec& m, const ParameterSet& p)
       : atrophy_tau_s_(p.in("muscle_target.atrophy_time_constant", "s")),
-        mass_floor_(p.get("muscle_target.mass_floor")),
+        area_floor_(p.get("muscle_target.fibre_area_floor")),
+        noncontractile_(p.get("muscle_target.noncontractile_share")),
+        fibrosis_(p.get("muscle_target.fibrosis_share")),
         recovery_tau_s_(p.in("muscle_target.recovery_time_constant", "s")),
         receptivity_tau_s_(p.in("muscle_target.receptivity_time_constant", "s")),
         receptivity_floor_(p.get("muscle_target.receptivity_floor")),
@@ -38,13 +42,19 @@ class MuscleTarget final : public Process {
 
   std::string_view name() const override { return "muscle_target"; }
 
-  void declare_state(StateLayout& layout) override { activity_ = signals::muscle_activity(layout); }
+  void declare_state(StateLayout& layout) override {
+    activity_ = signals::muscle_activity(layout);
+    fibres_ = muscle::fibres(layout);
+  }
 
   void check_numerics(const Model& m, const State& state) const override {
     for (std::size_t t = 0; t < state.targets.size(); ++t) {
       const TargetState& g = state.targets[t];
-      for (const auto& [what, v] : {std::pair{"mass ratio", g.mass_ratio}, std::pair{"receptivity", g.receptivity},
-                                    std::pair{"innervation", g.innervation}})
+      const muscle::Fibres& f = state.block(fibres_)[t];
+      for (const auto& [what, v] :
+           {std::pair{"mass ratio", g.mass_ratio}, std::pair{"receptivity", g.receptivity},
+            std::pair{"innervation", g.innervation}, std::pair{"innervated fibre area", f.innervated_area},
+            std::pair{"denervated fibre area", f.denervated_area}, std::pair{"non-contractile volume", f.noncontractile}})
         if (!std::isfinite(v) || v < 0) numerical_failure(name(), state, what, "target " + m.targets()[t].name, v);
     }
   }
@@ -55,6 +65,7 @@ class MuscleTarget final : public Process {
     for (std::size_t t = 0; t < m.targets().size(); ++t) {
       state.targets[t] = TargetState{};
       state.targets[t].innervation = 1.0;
+      state.block(fibres_)[t] = muscle::Fibres{.noncontractile = noncontractile_};
     }
     state.arrivals.clear();
   }
@@ -109,14 +120,19 @@ class MuscleTarget final : public Process {
       // end-plates, so conduction returns at once.
       const double reach = std::min(1.0, enlargement_ * units);
       const double sustained = std::min(s.fibre_capacity, reach);
+      const double innervated_before = s.innervation;
       if (!denervated || sustained <= s.innervation)
         s.innervation = sustained;
       else
         s.innervation = sustained + (s.innervation - sustained) * std::exp(-dt / maturation_tau_s_);
+      muscle::Fibres& f = state.block(fibres_)[t];
       if (!denervated) {
         s.mass_ratio = 1.0;
         continue;
       }
+      // Fibres change pools with the area they have: newly innervated fibres bring their
+      // denervated area, newly denervated ones (the nerve's section) their innervated area.
+      muscle::move_fibres(s.fibre_capacity, innervated_before, s.innervation, f);
       // End-plate receptivity decays toward its floor while the muscle lacks innervation, after a
       // lag during which denervated muscle keeps its full restorative capacity (E44).
       const double lagged = static_cast<double>(tick.time_s - m.muscle_denervation_time_s) - receptivity_lag_s_;
@@ -126,23 +142,32 @@ class MuscleTarget final : public Process {
       // Viable fibres that no connected unit reaches start to degenerate beyond recovery once the
       // muscle has been denervated for a while (atrophy, fibrosis: Kobayashi 1997, Fu & Gordon
       // 1995); those reached, even while their units still mature, are spared. The loss applies
-      // from the next step on.
+      // from the next step on; a share of the lost fibres' volume stays as connective tissue and fat.
       const double fibre_lagged = static_cast<double>(tick.time_s - m.muscle_denervation_time_s) - fibre_loss_lag_s_;
       const double fibre_exposed = std::clamp(fibre_lagged + dt, 0.0, dt);
-      if (s.fibre_capacity > reach)
-        s.fibre_capacity = reach + (s.fibre_capacity - reach) * std::exp(-fibre_exposed / fibre_loss_tau_s_);
-      // Mass relaxes toward the level the current innervation, or the activity direct
-      // stimulation imposes (muscle_stimulation), can sustain.
-      const double target_mass = mass_floor_ + (1.0 - mass_floor_) * std::max(s.innervation, state.signal(activity_));
-      const double tau = s.mass_ratio > target_mass ? atrophy_tau_s_ : recovery_tau_s_;
-      s.mass_ratio = target_mass + (s.mass_ratio - target_mass) * std::exp(-dt / tau);
+      if (s.fibre_capacity > reach) {
+        const double viable = reach + (s.fibre_capacity - reach) * std::exp(-fibre_exposed / fibre_loss_tau_s_);
+        f.noncontractile += fibrosis_ * (1.0 - noncontractile_) * (s.fibre_capacity - viable) * f.denervated_area;
+        s.fibre_capacity = viable;
+      }
+      // Cross-sections: reinnervated fibres regrow toward normal; denervated fibres shrink toward
+      // the area floor, or toward what the activity of direct stimulation (muscle_stimulation)
+      // sustains.
+      f.innervated_area = 1.0 + (f.innervated_area - 1.0) * std::exp(-dt / recovery_tau_s_);
+      const double sustained_area = area_floor_ + (1.0 - area_floor_) * state.signal(activity_);
+      const double tau = f.denervated_area > sustained_area ? atrophy_tau_s_ : recovery_tau_s_;
+      f.denervated_area = sustained_area + (f.denervated_area - sustained_area) * std::exp(-dt / tau);
+      s.mass_ratio = muscle::wet_weight_ratio(s, f, noncontractile_);
     }
   }
 
  private:
   SignalHandle activity_;
+  BlockHandle<muscle::Fibres> fibres_;
   double atrophy_tau_s_;
-  double mass_floor_;
+  double area_floor_;
+  double noncontractile_;
+  double fibrosis_;
   double recovery_tau_s_;
   double receptivity_tau_s_;
   double receptivity_floor_;
@@ -155,35 +180,70 @@ class MuscleTarget final : public Process {
 };
 
 void declare(ParameterRegistry& r) {
+  // E43 (gastrocnemius wet weight -55.8 % at 15 d) and E138 (Dow 2004, denervated EDL at 5 weeks:
+  // mass -66 %, fibre area -76 %) fix the three denervation constants together: mass 0.34 with
+  // area 0.24 gives the non-contractile share v0 = 0.1/0.76; then the areas at 15 d (from E43's
+  // mass) and 35 d give the floor and the time constant (docs/calibration.md).
+  const std::string denervation_fit =
+      "fitted jointly to E43 (gastrocnemius lost 55.8% of its wet weight by 15 d; attribution incomplete) and "
+      "E138 (Dow et al. 2004 doi:10.1002/mus.20054: denervated rat EDL at 5 weeks, mass -66%, fibre area -76%); "
+      "two muscles of one species";
   r.declare_varying({.name = "muscle_target.atrophy_time_constant",
                      .unit = "d",
-                     .default_value = 11.0,
+                     .default_value = 8.4,
                      .hard = {0.5, 1000},
-                     .plausible = {5, 60},
+                     .plausible = {3, 60},
                      .species = "rat",
-                     .meaning = "time constant of wet-weight loss of a denervated muscle",
-                     .source = "assumption, fitted to E43 (gastrocnemius lost 55.8% by 15 d; attribution incomplete)",
-                     .calibration = "E43"},
+                     .meaning = "time constant with which the cross-section of denervated fibres shrinks toward its floor",
+                     .source = denervation_fit,
+                     .calibration = "E43,E138"},
                     {.cv = 0.15,
                      .plausible = {0.05, 0.4},
                      .species = "rat",
                      .source = "assumption: denervation atrophy rates differ between animals; no measured spread"});
-  r.declare({.name = "muscle_target.mass_floor",
+  r.declare({.name = "muscle_target.fibre_area_floor",
              .unit = "1",
-             .default_value = 0.25,
+             .default_value = 0.228,
              .hard = {0, 1},
              .plausible = {0.1, 0.5},
              .species = "rat",
-             .meaning = "wet-weight ratio a long-denervated muscle tends to",
-             .source = "assumption (long-term denervated rat hindlimb muscles keep ~20-30% of their mass)"});
+             .meaning = "cross-sectional area, relative to normal, that the fibres of a long-denervated muscle shrink to",
+             .source = denervation_fit,
+             .calibration = "E43,E138"});
+  r.declare({.name = "muscle_target.noncontractile_share",
+             .unit = "1",
+             .default_value = 0.132,
+             .hard = {0, 0.9},
+             .plausible = {0.03, 0.25},
+             .species = "rat",
+             .meaning = "share of a normal muscle's wet weight that is not contractile fibre (connective tissue, "
+                        "vessels, nerve, fat)",
+             .source = "fitted to E138 (Dow et al. 2004 doi:10.1002/mus.20054: denervated rat EDL at 5 weeks lost 66% of "
+                       "its mass but 76% of its fibre area: 0.34 = (1 - v0) 0.24 + v0 gives v0 = 0.132)",
+             .calibration = "E138"});
+  r.declare({.name = "muscle_target.fibrosis_share",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 1},
+             .plausible = {0, 1},
+             .species = "rat",
+             .meaning = "share of the volume of the fibres lost after long denervation that connective tissue and fat "
+                        "replace",
+             .source = "assumption (long-denervated muscle: fibres replaced by fibrous tissue and fat, Carlson 2014 "
+                       "doi:10.4081/ejtm.2014.3293; the share is not measured)"});
   r.declare({.name = "muscle_target.recovery_time_constant",
              .unit = "d",
-             .default_value = 30,
+             .default_value = 15,
              .hard = {1, 1000},
-             .plausible = {10, 120},
+             .plausible = {7, 120},
              .species = "rat",
-             .meaning = "time constant of mass recovery after reinnervation",
-             .source = "assumption"});
+             .meaning = "time constant with which reinnervated fibres regrow their cross-section (and stimulated "
+                        "denervated fibres theirs)",
+             .source = "fitted with muscle_target.maturation_time_constant to E133 (Saffari: 10 mm rat sciatic "
+                       "autograft, TA wet mass 66.6 +- 2.1 and 70.8 +- 1.8 % SEM at 12 and 16 wk) given E32.1's CMAP; "
+                       "faster than the 1-2 months of whole-muscle tension in the cat (Gordon & Stein 1982 "
+                       "doi:10.1113/jphysiol.1982.sp014074, E137), which include the units' maturation",
+             .calibration = "E133"});
   r.declare({.name = "muscle_target.receptivity_time_constant",
              .unit = "d",
              .default_value = 45,
@@ -223,17 +283,18 @@ void declare(ParameterRegistry& r) {
   r.declare_varying(
       {.name = "muscle_target.maturation_time_constant",
        .unit = "d",
-       .default_value = 70,
+       .default_value = 60,
        .hard = {0.01, 10000},
        .plausible = {30, 240},
        .species = "rat",
        .meaning = "time constant with which reinnervated motor units mature and enlarge toward the innervation "
                   "their connected axons can sustain",
-       .source = "fitted to E32.1 (Mathot 2021: 10 mm rat sciatic autograft, CMAP 53.8 +- 5.8 % at 12 wk), "
-                 "just above the range of Gordon & Stein 1982 doi:10.1113/jphysiol.1982.sp014074 (cat triceps "
+       .source = "fitted to E32.1 (Mathot 2021: 10 mm rat sciatic autograft, CMAP 53.8 +- 5.8 % at 12 wk, read "
+                 "through the CMAP's temporal dispersion) jointly with the TA mass of E133 (Saffari, same design), "
+                 "at the upper end of Gordon & Stein 1982 doi:10.1113/jphysiol.1982.sp014074 (cat triceps "
                  "surae after nerve suture: tension recovers as a single exponential with a time constant of 1-2 months, by "
                  "growth of the reinnervated units after their number has settled)",
-       .calibration = "E32"},
+       .calibration = "E32,E133"},
       {.cv = 0.2,
        .plausible = {0.05, 0.5},
        .species = "rat",

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "../../mechanisms/muscle_target/muscle_fibres.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 
@@ -21,6 +22,7 @@ class ClinicalGrades final : public Readout {
                  p.get("clinical_grades.sensory_s4")},
         tinel_quantile_(p.get("clinical_grades.tinel_quantile")) {}
   std::string_view name() const override { return "clinical_grades"; }
+  void declare_state(StateLayout& layout) override { fibres_ = muscle::fibres(layout); }
 
   /// Number of thresholds reached (thresholds ascending, in %).
   template <std::size_t N>
@@ -35,7 +37,8 @@ class ClinicalGrades final : public Readout {
       const TargetSpec& spec = m.targets()[t];
       const TargetState& s = state.targets[t];
       if (spec.is_muscle)
-        out.push_back({"mrc_motor_grade." + spec.name, grade(100.0 * s.force_ratio(), motor_), "M"});
+        out.push_back({"mrc_motor_grade." + spec.name,
+                       grade(100.0 * muscle::tetanic_force_ratio(s, state.block(fibres_)[t]), motor_), "M"});
       else
         out.push_back({"mrc_sensory_grade." + spec.name, grade(100.0 * s.innervation, sensory_), "S"});
     }
@@ -57,6 +60,7 @@ class ClinicalGrades final : public Readout {
   }
 
  private:
+  BlockHandle<muscle::Fibres> fibres_;
   double motor_[5];
   double sensory_[4];
   double tinel_quantile_;

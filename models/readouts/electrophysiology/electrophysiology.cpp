@@ -9,6 +9,7 @@
 #include "../nerve_morphometry/fibre_maturation.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "dispersion.hpp"
 
 namespace bungner {
 namespace {
@@ -21,7 +22,9 @@ class Electrophysiology final : public Readout {
         velocity_factor_(c.parameters.get("electrophysiology.normal_velocity_factor")),
         amplitude_factor_(c.parameters.get("electrophysiology.normal_amplitude_factor")),
         terminal_delay_factor_(c.parameters.get("electrophysiology.terminal_delay_factor")),
-        cmap_recording_factor_(c.parameters.get("electrophysiology.cmap_recording_factor")) {}
+        cmap_recording_factor_(c.parameters.get("electrophysiology.cmap_recording_factor")),
+        unit_potential_width_s_(c.parameters.in("electrophysiology.motor_unit_potential_width", "s")) {}
+
   std::string_view name() const override { return "electrophysiology"; }
   void declare_state(StateLayout& layout) override { diameter_effect_ = signals::fibre_diameter_factor(layout); }
 
@@ -45,9 +48,14 @@ class Electrophysiology final : public Readout {
       const TargetSpec& spec = m.targets()[t];
       if (!spec.is_muscle) continue;
       const TargetState& s = state.targets[t];
-      // Amplitude ~ innervated muscle fibres, as this subject's recording reads it (electrode
-      // placement and volume conduction differ between the two sides and between animals).
-      const double cmap = 100.0 * s.innervation;
+      // Amplitude ~ innervated muscle fibres, reduced by the temporal dispersion of the
+      // regenerated fibres' conduction over the regrown length (slow and fast units no longer
+      // summate in phase; tetanic force does not depend on it), as this subject's recording reads
+      // it (electrode placement and volume conduction differ between the two sides and animals).
+      std::vector<double>& v = velocities[t];
+      const double dispersion =
+          dispersion::peak_factor(dispersion::conduction_time_spread(v, m.gap_m + spec.distance_m), unit_potential_width_s_);
+      const double cmap = 100.0 * s.innervation * dispersion;
       out.push_back({"cmap_amplitude_ratio." + spec.name, cmap * cmap_recording_factor_, "%"});
       // Millivolts carry this subject's own normal amplitude (which holds what varies between
       // single recordings); the ratio compares two recordings of the same subject.
@@ -55,7 +63,6 @@ class Electrophysiology final : public Readout {
         out.push_back({"cmap_amplitude." + spec.name, 1e3 * spec.cmap_amplitude_v * amplitude_factor_ * cmap / 100, "mV"});
       out.push_back({"mune." + spec.name, static_cast<double>(s.connected_axons), "motor units"});
       out.push_back({"mune_ratio." + spec.name, spec.motor_axons > 0 ? 100.0 * s.connected_axons / spec.motor_axons : 0.0, "%"});
-      std::vector<double>& v = velocities[t];
       if (v.empty() || normal_diameter <= 0) continue;  // no response: velocity and latency not measurable
       // The fastest fibres set the measured velocity: the quantile of the connected fibres.
       const auto k = static_cast<std::size_t>(std::floor(quantile_ * static_cast<double>(v.size() - 1)));
@@ -90,6 +97,7 @@ class Electrophysiology final : public Readout {
   double amplitude_factor_;
   double terminal_delay_factor_;
   double cmap_recording_factor_;
+  double unit_potential_width_s_;
 };
 
 }  // namespace
@@ -173,6 +181,17 @@ void register_electrophysiology(Registry& registry) {
                                          "48.9 % with SEMs 5.8, 5.0, 7.2, 5.4, about 10 rats per group: SDs 16-23 points, "
                                          "where the model's biology alone gives 5-8)",
                                .calibration = "E32"});
+            r.declare({.name = "electrophysiology.motor_unit_potential_width",
+                       .unit = "ms",
+                       .default_value = 0.5,
+                       .hard = {0.01, 100},
+                       .plausible = {0.2, 2},
+                       .species = "rat",
+                       .meaning = "width (standard deviation of a Gaussian time course) of one motor unit's "
+                                  "potential in the CMAP: arrival-time spreads well below it leave the amplitude "
+                                  "intact, larger ones disperse it",
+                       .source = "assumption (rat muscle CMAPs last a few ms with a negative phase of about 1-2 ms; a "
+                                 "Gaussian of SD 0.5 ms has a half-width of 1.2 ms); not fitted"});
             r.declare_varying({.name = "electrophysiology.normal_amplitude_factor",
                                .unit = "1",
                                .default_value = 1,

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "../nerve_morphometry/fibre_maturation.hpp"
+#include "dispersion.hpp"
 #include "run_helpers.hpp"
 
 namespace bungner {
@@ -53,6 +54,64 @@ body_weight = "300 g"
   const auto written = compile(text, {{"parameters." + name, "0.9"}});
   EXPECT_EQ(velocity_of(*subject), velocity_of(*written));
   EXPECT_NE(velocity_of(*subject), velocity_of(*arm));
+}
+
+// Temporal dispersion (issue 21): the peak of many equal Gaussian unit potentials (width w) whose
+// arrival times are spread normally with SD s is w / sqrt(w^2 + s^2) of their synchronous peak.
+// Checked against a direct sum over 4001 arrival times at normal quantiles, and the spread of the
+// conduction times against its closed form for two velocities.
+TEST(Electrophysiology, DispersedUnitPotentialsPeakAsTheGaussianConvolution) {
+  const double w = 0.5e-3;
+  for (const double s : {0.0, 0.25e-3, 0.5e-3, 2e-3}) {
+    const int n = 4001;
+    std::vector<double> arrivals;
+    for (int k = 0; k < n; ++k) {
+      // Inverse normal CDF by bisection on erfc (no library quantile needed).
+      const double p = (k + 0.5) / n;
+      double lo = -10, hi = 10;
+      for (int it = 0; it < 200; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p ? lo : hi) = mid;
+      }
+      arrivals.push_back(s * 0.5 * (lo + hi));
+    }
+    double peak = 0;
+    for (int step = -400; step <= 400; ++step) {
+      const double t = step * 1e-5;
+      double sum = 0;
+      for (const double a : arrivals) sum += std::exp(-0.5 * (t - a) * (t - a) / (w * w));
+      peak = std::max(peak, sum / n);
+    }
+    EXPECT_NEAR(peak, dispersion::peak_factor(s, w), 2e-3) << s;
+  }
+  EXPECT_DOUBLE_EQ(dispersion::peak_factor(0, w), 1.0);
+  // Two fibres at 10 and 40 m/s over 50 mm: times 5 and 1.25 ms, SD half their difference.
+  EXPECT_NEAR(dispersion::conduction_time_spread({10.0, 40.0}, 0.05), 0.5 * (5e-3 - 1.25e-3), 1e-15);
+  EXPECT_EQ(dispersion::conduction_time_spread({30.0, 30.0, 30.0}, 0.05), 0.0);
+  EXPECT_EQ(dispersion::conduction_time_spread({30.0}, 0.05), 0.0);
+}
+
+// The CMAP falls behind the innervated fraction while the regenerated fibres conduct at spread
+// velocities, and the gap closes as they mature; a conduction block, whose fibres conduct
+// normally, has none.
+TEST(Electrophysiology, RegeneratedFibresDisperseTheCmapUntilTheyMature) {
+  const auto run = [](const std::string& injury, const std::string& repair) {
+    return compile("species = \"rat\"\nnerve = \"sciatic\"\n[injury]\ntype = \"" + injury + "\"\n[repair]\ntype = \"" + repair +
+                   "\"\n[simulation]\nduration = \"400 d\"\n[readouts]\ntimes = []\n");
+  };
+  // CMAP over innervation at a day (both in % of the other side).
+  const auto ratio = [](Simulation& sim, double day) {
+    sim.advance_to(static_cast<std::int64_t>(day * seconds_per_day));
+    return testing::observed(sim, "cmap_amplitude_ratio.gastrocnemius") /
+           testing::observed(sim, "muscle_innervation.gastrocnemius");
+  };
+  Simulation sim(run("transection", "direct_suture"));
+  const double early = ratio(sim, 60), late = ratio(sim, 400);
+  EXPECT_LT(early, 0.9);
+  EXPECT_GT(late, early);
+  EXPECT_GT(late, 0.97);
+  Simulation block(run("conduction_block", "none"));
+  EXPECT_NEAR(ratio(block, 60), 1.0, 1e-12);
 }
 
 }  // namespace

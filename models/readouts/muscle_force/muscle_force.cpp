@@ -1,6 +1,7 @@
 // Isometric tetanic force of each muscle relative to the contralateral muscle (and in newtons
-// where the preset gives the normal force): the innervated fraction of a muscle of the current
-// relative mass. Observation model: README.md beside this file.
+// where the preset gives the normal force): the innervated contractile area times the specific
+// tension of its fibres (muscle_target's fibre state). Observation model: README.md beside this file.
+#include "../../mechanisms/muscle_target/muscle_fibres.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 
@@ -11,12 +12,13 @@ class MuscleForce final : public Readout {
  public:
   explicit MuscleForce(const ParameterSet& p) : normal_force_factor_(p.get("muscle_force.normal_force_factor")) {}
   std::string_view name() const override { return "muscle_force"; }
+  void declare_state(StateLayout& layout) override { fibres_ = muscle::fibres(layout); }
 
   void observe(const Model& m, const State& state, std::vector<Observation>& out) const override {
     for (std::size_t t = 0; t < m.targets().size(); ++t) {
       const TargetSpec& spec = m.targets()[t];
       if (!spec.is_muscle) continue;
-      const double ratio = state.targets[t].force_ratio();
+      const double ratio = muscle::tetanic_force_ratio(state.targets[t], state.block(fibres_)[t]);
       out.push_back({"tetanic_force_ratio." + spec.name, 100.0 * ratio, "%"});
       // The ratio is to the same animal's contralateral muscle; newtons carry its own strength.
       if (spec.tetanic_force_n > 0)
@@ -25,6 +27,7 @@ class MuscleForce final : public Readout {
   }
 
  private:
+  BlockHandle<muscle::Fibres> fibres_;
   double normal_force_factor_;
 };
 

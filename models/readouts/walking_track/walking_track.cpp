@@ -1,6 +1,7 @@
 // Walking-track analysis of the rat: the sciatic functional index (Bain, Mackinnon & Hunter 1989,
 // E45) from print length, toe spread and intermediate toe spread, each mapped from the force
 // deficits of the tibial- and peroneal-innervated muscles. Mapping and sources: README.md.
+#include "../../mechanisms/muscle_target/muscle_fibres.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 
@@ -15,6 +16,7 @@ class WalkingTrack final : public Readout {
         toe_spread_(p.get("walking_track.toe_spread_factor_max")),
         intermediate_(p.get("walking_track.intermediate_toe_factor_max")) {}
   std::string_view name() const override { return "walking_track"; }
+  void declare_state(StateLayout& layout) override { fibres_ = muscle::fibres(layout); }
 
   /// Bain 1989: SFI = -38.3 PLF + 109.5 TSF + 13.3 ITF - 8.8.
   static double sfi(double plf, double tsf, double itf) { return -38.3 * plf + 109.5 * tsf + 13.3 * itf - 8.8; }
@@ -25,7 +27,7 @@ class WalkingTrack final : public Readout {
       const TargetSpec& spec = m.targets()[t];
       const int b = spec.branch == "tibial" ? 0 : spec.branch == "peroneal" ? 1 : -1;
       if (!spec.is_muscle || b < 0) continue;
-      force[b] += spec.motor_axons * state.targets[t].force_ratio();
+      force[b] += spec.motor_axons * muscle::tetanic_force_ratio(state.targets[t], state.block(fibres_)[t]);
       axons[b] += spec.motor_axons;
     }
     if (axons[0] <= 0 || axons[1] <= 0) return;  // the SFI needs both branches
@@ -35,6 +37,7 @@ class WalkingTrack final : public Readout {
   }
 
  private:
+  BlockHandle<muscle::Fibres> fibres_;
   double tibial_weight_;
   double print_length_;
   double toe_spread_;

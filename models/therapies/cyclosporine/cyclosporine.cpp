@@ -3,8 +3,12 @@
 // host_immunosuppressed, which the cell_graft mechanism reads for every graft. It has an effect of its own on regeneration
 // through a gap: fewer axons are lost in the bridge while it is given. The calcineurin/immunophilin mechanism behind the second
 // effect is not resolved; its size is fitted to one study (McGrath 2018, E64).
-// Equations and sources: README.md beside this file.
+// Both act with the onset and washout of the drug's pharmacokinetics (absorption, elimination,
+// effect site), at the size of an immunosuppressive dose. Equations and sources: README.md.
+#include <algorithm>
+
 #include "../../signals.hpp"
+#include "../pharmacokinetics.hpp"
 #include "../treatment_window.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
@@ -15,31 +19,46 @@ namespace {
 class Cyclosporine final : public treatment::Therapy {
  public:
   Cyclosporine(const CompileContext& c, const toml::table& item)
-      : window_(treatment::Window::of(item, c)), loss_factor_(c.parameters.get("cyclosporine.bridge_loss_factor")) {}
+      : course_(treatment::PkRates::from_half_lives(c.parameters.in("cyclosporine.absorption_half_life", "s"),
+                                                    c.parameters.in("cyclosporine.elimination_half_life", "s"),
+                                                    c.parameters.in("cyclosporine.effect_half_life", "s")),
+                schema::quantity(item, "dose", "mg/kg/day"), treatment::Window::of(item, c)),
+        loss_factor_(c.parameters.get("cyclosporine.bridge_loss_factor")),
+        threshold_(c.parameters.get("cyclosporine.immunosuppression_threshold")) {}
 
   std::string_view name() const override { return "cyclosporine"; }
 
   void declare_state(StateLayout& layout) override {
     loss_ = signals::bridge_loss_factor(layout);
     immunosuppressed_ = signals::host_immunosuppressed(layout);
+    course_.declare(layout, "cyclosporine.pk");
   }
 
   // When the State is made: whether the host is immunosuppressed at the repair, for the forecast
   // of a conduit's cable that cell_graft makes then (signals are reset before the first tick).
   void initialize(const Model& m, State& state) const override {
-    if (window_.covers(m.repair_time_s)) state.write(immunosuppressed_, 1.0);
+    if (share(course_.at(m.repair_time_s)) >= threshold_) state.write(immunosuppressed_, 1.0);
   }
 
   void advance(const Model&, State& state, const Tick& tick) const override {
-    if (!window_.covers(tick.time_s)) return;
-    state.write(loss_, loss_factor_);
-    state.write(immunosuppressed_, 1.0);
+    const double s = share(course_.advance(state, tick));
+    if (s <= 0) return;
+    state.write(loss_, 1.0 - (1.0 - loss_factor_) * s);
+    if (s >= threshold_) state.write(immunosuppressed_, 1.0);
   }
 
  private:
+  // The share of the steady-state exposure at the effect site [0, 1]: the effects are those of an
+  // immunosuppressive dose, whatever the dose, once it has built up.
+  double share(double equivalent_daily_dose) const {
+    const double dose = course_.daily_dose();
+    return dose > 0 ? std::clamp(equivalent_daily_dose / dose, 0.0, 1.0) : 0.0;
+  }
+
   SignalHandle loss_, immunosuppressed_;
-  treatment::Window window_;
+  treatment::Course course_;
   double loss_factor_;
+  double threshold_;
 };
 
 void declare(ParameterRegistry& r) {
@@ -57,6 +76,45 @@ void declare(ParameterRegistry& r) {
                        "immunophilin ligands promote "
                        "nerve regeneration (Gold BG, Mol Neurobiol 1997;15:285; not verified)",
              .calibration = "E64"});
+  const std::string wagner =
+      "'Apparent dose-dependent oral absorption of cyclosporin A in rats', Biopharm Drug Dispos 1984;5:141, "
+      "doi:10.1002/bdd.2510050207";
+  r.declare({.name = "cyclosporine.absorption_half_life",
+             .unit = "h",
+             .default_value = 1.5,
+             .hard = {0.001, 100},
+             .plausible = {0.25, 6},
+             .species = "rat",
+             .meaning = "half-time of absorption (first-order stand-in for the rat's 4-5 h of apparently zero-order "
+                        "oral absorption)",
+             .source = "assumption from " + wagner +
+                       " (oral cyclosporin A in rats: absorption lasting 4-5 h after a 1-2 h lag; i.p. and "
+                       "femoral-vein peaks are delayed like oral ones, Luke DR et al. Drug Metab Dispos 1990;18:158)"});
+  r.declare({.name = "cyclosporine.elimination_half_life",
+             .unit = "h",
+             .default_value = 24,
+             .hard = {0.1, 1000},
+             .plausible = {10, 40},
+             .species = "rat",
+             .meaning = "terminal elimination half-life of cyclosporin A",
+             .source = wagner + " (rats, oral and i.v.: t1/2 21-28 h, beta 0.030 /h)"});
+  r.declare({.name = "cyclosporine.effect_half_life",
+             .unit = "h",
+             .default_value = 2,
+             .hard = {0.001, 1000},
+             .plausible = {0.25, 24},
+             .species = "rat",
+             .meaning = "half-time of equilibration of the effect (calcineurin inhibition in lymphocytes and "
+                        "at the nerve) with blood (ln 2 / ke0)",
+             .source = "assumption (no measurement found)"});
+  r.declare({.name = "cyclosporine.immunosuppression_threshold",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 1},
+             .plausible = {0.2, 0.9},
+             .species = "rat",
+             .meaning = "share of the steady-state exposure from which the host counts as immunosuppressed",
+             .source = "assumption"});
 }
 
 }  // namespace

@@ -1,12 +1,13 @@
-// Cyclosporine: immunosuppression keeps xenogeneic cell grafts as the graft's own key does (while
-// the course runs), and
-// while the drug is given no axon is lost crossing a bridge (E64's fit); after the axons have
-// crossed it changes nothing.
+// Cyclosporine: immunosuppression keeps xenogeneic cell grafts as the graft's own key does (once
+// the drug has built up, until it has washed out), and while the drug acts no axon is lost
+// crossing a bridge (E64's fit); after the axons have crossed it changes nothing.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 
+#include "../pharmacokinetics.hpp"
 #include "run_helpers.hpp"
 
 namespace bungner {
@@ -26,33 +27,68 @@ const std::string xenograft =
     "[[therapies]]\ntype = \"msc\"\nsource = \"umbilical_cord\"\ndose = \"1e6 cells\"\n"
     "route = \"graft_surface\"\ndonor = \"xenogeneic\"\n";
 
-TEST(TherapyCyclosporine, KeepsXenogeneicCellsLikeTheGraftsOwnImmunosuppression) {
+// The ticks in [0, until) during which a course of the default dose from day 0, ending at `end_s`,
+// has built up to the immunosuppressive share at the end of the tick (when the therapy writes
+// the signal), in days. The PK is that of the therapy (treatment::Course, one exact step each).
+double suppressed_days(const Model& m, std::int64_t end_s, std::int64_t until_s) {
+  const ParameterSet& p = m.parameters();
+  const treatment::Course course(treatment::PkRates::from_half_lives(p.in("cyclosporine.absorption_half_life", "s"),
+                                                                     p.in("cyclosporine.elimination_half_life", "s"),
+                                                                     p.in("cyclosporine.effect_half_life", "s")),
+                                 15.0, treatment::Window{0, end_s});
+  const double threshold = p.get("cyclosporine.immunosuppression_threshold");
+  std::int64_t suppressed = 0;
+  for (std::int64_t t = 0; t < until_s; t += m.tick_s)
+    if (course.at(t + m.tick_s) / 15.0 >= threshold) suppressed += m.tick_s;
+  return static_cast<double>(suppressed) / 86400.0;
+}
+
+// Immunosuppression has an onset: until the drug has built up to the immunosuppressive share the
+// xenogeneic cells are rejected; from then on as under the graft's own key. At day 7 the drug's
+// survivors fall short of the key's by exactly exp(-(1 - f) t_onset / tau_xeno).
+TEST(TherapyCyclosporine, KeepsXenogeneicCellsLikeTheGraftsOwnImmunosuppressionOnceBuiltUp) {
   auto at_day_7 = [](const std::string& therapies) {
     Simulation sim(compile(allograft(therapies, "7 d")));
     return sample(sim, "msc_surviving", {7})[0];
   };
+  Simulation probe(compile(allograft(cyclosporine + xenograft, "7 d")));
+  const Model& m = probe.model();
+  const double f = m.parameters().get("msc.immunosuppression_factor");
+  const double tau_days = m.parameters().in("msc.xenogeneic_rejection_time_constant", "d");
+  // The survivors at day 7 count the ticks before the last one.
+  const std::int64_t counted = 7 * 86400 - m.tick_s;
+  const double onset_days = static_cast<double>(counted) / 86400.0 - suppressed_days(m, 7 * 86400 + 1, counted);
+  ASSERT_GT(onset_days, 0.1) << "the drug needs time to build up";
+  ASSERT_LT(onset_days, 3.0);
   const double rejected = at_day_7(xenograft);
   const double by_key = at_day_7(xenograft + "immunosuppression = true\n");
   const double by_drug = at_day_7(cyclosporine + xenograft);
-  EXPECT_GT(by_key, 3 * rejected);
-  EXPECT_DOUBLE_EQ(by_drug, by_key);
+  EXPECT_GT(by_drug, 3 * rejected);
+  EXPECT_LT(by_drug, by_key);
+  const double expected = std::exp(-(1 - f) * onset_days / tau_days);
+  EXPECT_NEAR(by_drug / by_key, expected, 1e-9 * expected);
 }
 
-// A 7-day course protects the cells for 7 days only: at day 14 the survivors exceed the
-// unprotected graft's by exactly exp((1 - f) 7 d / tau_xeno), the rejection spared during the course.
-TEST(TherapyCyclosporine, ACourseProtectsTheGraftOnlyWhileItRuns) {
+// A 7-day course protects the cells from the drug's onset until it has washed out below the
+// immunosuppressive share: at day 14 the survivors exceed the unprotected graft's by exactly
+// exp((1 - f) t_suppressed / tau_xeno), the rejection spared while the drug acted.
+TEST(TherapyCyclosporine, ACourseProtectsTheGraftOnlyWhileTheDrugActs) {
   auto at_day_14 = [](const std::string& therapies) {
     Simulation sim(compile(allograft(therapies, "14 d")));
     return sample(sim, "msc_surviving", {14})[0];
   };
-  Simulation probe(compile(allograft(xenograft, "1 d")));
-  const double f = probe.model().parameters().get("msc.immunosuppression_factor");
-  const double tau_days = probe.model().parameters().in("msc.xenogeneic_rejection_time_constant", "d");
+  Simulation probe(compile(allograft(cyclosporine + xenograft, "14 d")));
+  const Model& m = probe.model();
+  const double f = m.parameters().get("msc.immunosuppression_factor");
+  const double tau_days = m.parameters().in("msc.xenogeneic_rejection_time_constant", "d");
+  const double acting = suppressed_days(m, 7 * 86400, 14 * 86400 - m.tick_s);
+  EXPECT_GT(acting, 6.0);
+  EXPECT_LT(acting, 9.0) << "washes out within two days of the last dose";
   const double rejected = at_day_14(xenograft);
   const double week = at_day_14(cyclosporine + "duration = \"7 d\"\n" + xenograft);
   const double throughout = at_day_14(cyclosporine + xenograft);
   ASSERT_GT(rejected, 0);
-  EXPECT_NEAR(week / rejected, std::exp((1 - f) * 7 / tau_days), 1e-9 * std::exp((1 - f) * 7 / tau_days));
+  EXPECT_NEAR(week / rejected, std::exp((1 - f) * acting / tau_days), 1e-9 * std::exp((1 - f) * acting / tau_days));
   EXPECT_LT(week, throughout);
 }
 

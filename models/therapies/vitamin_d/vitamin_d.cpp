@@ -1,9 +1,11 @@
 // Vitamin D2 (ergocalciferol) or D3 (cholecalciferol), given daily: more and faster axon growth
-// while it is given, and thicker regenerated fibres (Chabas 2008, 2013). Acts through
-// signals.growth_speed_factor and effects.fibre_diameter_factor. Equations and sources: README.md.
+// while it acts, and thicker regenerated fibres (Chabas 2008, 2013), with the onset and washout
+// of its pharmacokinetics (25-hydroxyvitamin D). Acts through signals.growth_speed_factor and
+// effects.fibre_diameter_factor. Equations and sources: README.md.
 #include <algorithm>
 
 #include "../../signals.hpp"
+#include "../pharmacokinetics.hpp"
 #include "../treatment_window.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
@@ -13,13 +15,16 @@ namespace {
 
 class VitaminD final : public treatment::Therapy {
  public:
-  VitaminD(const CompileContext& c, const toml::table& item) : window_(treatment::Window::of(item, c)) {
+  VitaminD(const CompileContext& c, const toml::table& item)
+      : course_(treatment::PkRates::from_half_lives(c.parameters.in("vitamin_d.absorption_half_life", "s"),
+                                                    c.parameters.in("vitamin_d.elimination_half_life", "s"),
+                                                    c.parameters.in("vitamin_d.effect_half_life", "s")),
+                schema::quantity(item, "dose", "IU/kg/day"), treatment::Window::of(item, c)) {
     const ParameterSet& p = c.parameters;
-    const double potency = schema::string(item, "form") == "D2" ? p.get("vitamin_d.d2_relative_potency") : 1.0;
-    const double response =
-        potency * treatment::hill(schema::quantity(item, "dose", "IU/kg/day"), p.in("vitamin_d.ed50", "IU/kg/day"), 1.0);
-    speed_factor_ = 1.0 + p.get("vitamin_d.max_speed_gain") * response;
-    diameter_factor_ = 1.0 + p.get("vitamin_d.max_diameter_gain") * response;
+    potency_ = schema::string(item, "form") == "D2" ? p.get("vitamin_d.d2_relative_potency") : 1.0;
+    ed50_ = p.in("vitamin_d.ed50", "IU/kg/day");
+    speed_gain_ = p.get("vitamin_d.max_speed_gain");
+    diameter_gain_ = p.get("vitamin_d.max_diameter_gain");
   }
 
   std::string_view name() const override { return "vitamin_d"; }
@@ -27,21 +32,24 @@ class VitaminD final : public treatment::Therapy {
   void declare_state(StateLayout& layout) override {
     speed_ = signals::growth_speed_factor(layout);
     diameter_effect_ = signals::fibre_diameter_factor(layout);
+    course_.declare(layout, "vitamin_d.pk");
   }
 
+  // The response of the tick is the fitted dose-response at the effect site's equivalent daily
+  // dose: the same as before at steady state, less while it builds up, some after the course.
   void advance(const Model&, State& state, const Tick& tick) const override {
-    if (!window_.covers(tick.time_s)) return;
-    state.write(speed_, speed_factor_);
+    const double response = potency_ * treatment::hill(course_.advance(state, tick), ed50_, 1.0);
+    if (response <= 0) return;
+    state.write(speed_, 1.0 + speed_gain_ * response);
     double& diameter = state.scalar(diameter_effect_);
-    diameter = std::max(diameter, diameter_factor_);
+    diameter = std::max(diameter, 1.0 + diameter_gain_ * response);
   }
 
  private:
   SignalHandle speed_;
   BlockHandle<double> diameter_effect_;
-  treatment::Window window_;
-  double speed_factor_ = 1.0;
-  double diameter_factor_ = 1.0;
+  treatment::Course course_;
+  double potency_ = 1.0, ed50_ = 1.0, speed_gain_ = 0.0, diameter_gain_ = 0.0;
 };
 
 void declare(ParameterRegistry& r) {
@@ -83,6 +91,37 @@ void declare(ParameterRegistry& r) {
              .meaning = "largest fractional rise of the elongation speed (axogenesis) while vitamin D is given",
              .source = "assumption (direction only: increased axogenesis, " + chabas2008 + " and " + chabas2013 + ")",
              .calibration = "E46"});
+  // Pharmacokinetics: the body compartment stands for serum 25-hydroxyvitamin D, the long-lived
+  // circulating form; no rat half-life was found, so the human value is scaled by body weight.
+  r.declare({.name = "vitamin_d.absorption_half_life",
+             .unit = "d",
+             .default_value = 1,
+             .hard = {0.001, 100},
+             .plausible = {0.1, 5},
+             .species = "rat",
+             .meaning = "half-time of oral absorption and hepatic 25-hydroxylation of the vitamin given",
+             .source = "assumption (in humans serum 25(OH)D peaks about 4 h after an oral dose of 25(OH)D2 "
+                       "itself, Jones KS et al. Br J Nutr 2012;107:1128, doi:10.1017/S0007114511004132; the "
+                       "parent vitamin must first be hydroxylated in the liver)"});
+  r.declare({.name = "vitamin_d.elimination_half_life",
+             .unit = "d",
+             .default_value = 3,
+             .hard = {0.01, 1000},
+             .plausible = {1, 15},
+             .species = "rat",
+             .meaning = "elimination half-life of serum 25-hydroxyvitamin D",
+             .source = "assumption: human 25(OH)D t1/2 about 12 d ('Acute administration of 25-hydroxycholecalciferol in "
+                       "man', 1976; 2-3 weeks, Jones 2012 doi:10.1017/S0007114511004132) scaled to a 0.3 kg "
+                       "rat by body weight^0.25 (x 0.26); no rat measurement found"});
+  r.declare({.name = "vitamin_d.effect_half_life",
+             .unit = "d",
+             .default_value = 1,
+             .hard = {0.001, 100},
+             .plausible = {0.1, 7},
+             .species = "rat",
+             .meaning = "half-time of the nerve's response to a change of 25(OH)D (conversion to calcitriol, "
+                        "VDR-driven transcription; ln 2 / ke0)",
+             .source = "assumption (no measurement found)"});
 }
 
 }  // namespace

@@ -88,5 +88,32 @@ TEST(AdjunctVitaminD, DiameterEffectIsCheckpointed) {
   EXPECT_DOUBLE_EQ(sample(second, "fibre_diameter_distal", {84})[0], expected);
 }
 
+double diameter_factor_at(const std::string& therapy, double days) {
+  Simulation sim(compile(std::string(autograft) + therapy));
+  sim.advance_to(static_cast<std::int64_t>(days * seconds_per_day));
+  return testing::block_named<double>(sim.state(), "effects.fibre_diameter_factor")[0];
+}
+
+// At steady state (25(OH)D t1/2 3 d: weeks into the course) the diameter factor is the fitted
+// instantaneous one, 1 + G_d D / (D + ED50) = 1 + 0.36 x 500 / 600 for D3 500 IU/kg/day.
+TEST(AdjunctVitaminD, SteadyStateIsTheFittedDoseResponse) {
+  const auto model = compile(std::string(autograft) + vitamin("D3", "500 IU/kg/day"));
+  const ParameterSet& p = model->parameters();
+  const double fitted = 1 + p.get("vitamin_d.max_diameter_gain") * 500 / (500 + p.in("vitamin_d.ed50", "IU/kg/day"));
+  EXPECT_NEAR(diameter_factor_at(vitamin("D3", "500 IU/kg/day"), 84), fitted, 1e-6);
+}
+
+// The effect builds up with 25(OH)D: at day 10 a course started at day 5 has raised the diameter
+// factor less than one started at day 0, and a 3-day course never reaches the steady state's.
+TEST(AdjunctVitaminD, LateStartActsLessOverTheSameWindow) {
+  const std::string d3 = vitamin("D3", "500 IU/kg/day");
+  const double early = diameter_factor_at(d3, 10);
+  const double late = diameter_factor_at(d3 + "start = \"5 d\"\n", 10);
+  EXPECT_GT(early, late);
+  EXPECT_GT(late, 1.0);
+  const double short_course = diameter_factor_at(d3 + "duration = \"3 d\"\n", 84);
+  EXPECT_LT(short_course - 1, 0.9 * (diameter_factor_at(d3, 84) - 1));
+}
+
 }  // namespace
 }  // namespace bungner

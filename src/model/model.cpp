@@ -158,6 +158,7 @@ ModelSpec ModelSpec::parse(const Scenario& scenario, const ParameterSet& paramet
   const double reference_weight = schema::quantity(anatomy, "reference_body_weight", "g");
   if (body_weight > 0 && reference_weight > 0) m.body_weight_ratio = body_weight / reference_weight;
   m.endoneurial_area_m2 = schema::quantity(anatomy, "endoneurial_area", "m^2");
+  m.lesion_distance_from_cord_m = schema::quantity(anatomy, "lesion_distance_from_cord", "m");
   for (auto&& [name, node] : section(s, "targets")) {
     const toml::table& t = *node.as_table();
     TargetSpec spec{std::string(name.str()), schema::string(t, "kind") == "muscle", schema::quantity(t, "distance", "m"),

@@ -104,7 +104,11 @@ Field build_core_schema() {
                       "a power of body_weight / reference_body_weight (`bungner params velocity_weight` shows the exponent)",
                       "g", "0 g", {0, 1e7}),
              quantity("endoneurial_area", "endoneurial cross-section of the nerve at the readout section (0: unknown)", "mm^2",
-                      "0 mm^2", {0, 1000})}),
+                      "0 mm^2", {0, 1000}),
+             quantity("lesion_distance_from_cord",
+                      "distance along the nerve from the spinal cord (the motoneurons' cell bodies) to the injury; "
+                      "proximal lesions kill motoneurons (0: unknown, taken as distal)",
+                      "mm", "0 mm", {0, 2000})}),
       Field{
           .key = "targets",
           .kind = Kind::table_map,

@@ -158,7 +158,7 @@ expect 2 include-misspelt "readouts.include\[0\]: 'myelinated_fibres_distl' is n
   -- check "$SCENARIO" --set 'readouts.include=["myelinated_fibres_distl"]'
 short_study "$WORK/module.toml" '["neuron_counts"]'
 "$BUNGNER" study "$WORK/module.toml" --dry-run >"$WORK/module.out" 2>&1 || fail "a module in a study's readouts refused: $(cat "$WORK/module.out")"
-grep -q "3 observations:" "$WORK/module.out" && grep -qx "  sensory_neuron_survival" "$WORK/module.out" ||
+grep -q "5 observations:" "$WORK/module.out" && grep -qx "  sensory_neuron_survival" "$WORK/module.out" ||
   fail "the module did not select its observations: $(cat "$WORK/module.out")"
 short_study "$WORK/left-out.toml" '["mune.gastrocnemius"]'
 sed -i 's|"simulation.duration" = "2 weeks", "readouts.times"|"simulation.duration" = "2 weeks", "readouts.include" = ["neuron_counts"], "readouts.times"|' "$WORK/left-out.toml"

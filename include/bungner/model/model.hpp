@@ -85,6 +85,8 @@ class ModelSpec {
   /// no reference weight, so no scaling [1].
   double body_weight_ratio = 0;
   double endoneurial_area_m2 = 0;  ///< 0: unknown
+  /// Distance along the nerve from the spinal cord to the injury; 0: unknown (distal) [m].
+  double lesion_distance_from_cord_m = 0;
   RepairType repair = RepairType::none;
   double gap_m = 0;
   ConduitSpec conduit;

@@ -18,7 +18,7 @@ std::string scenario(const std::string& injury, const std::string& repair) {
          "\"\n[simulation]\nduration = \"120 d\"\n[readouts]\ntimes = []\n";
 }
 
-// Unrepaired transection: no motoneuron dies (f_m = 0) or reconnects, so every soma follows
+// Unrepaired transection: no motoneuron reconnects, so every surviving soma follows
 // a(t) = a_inf + (1 - a_inf) e^(-t/tau) exactly, and the motor profile count is the survival
 // times (T + D sqrt(a)) / (T + D).
 TEST(NeuronBody, UnconnectedSomataShrinkAsTheClosedFormAndProfilesUndercount) {
@@ -33,12 +33,13 @@ TEST(NeuronBody, UnconnectedSomataShrinkAsTheClosedFormAndProfilesUndercount) {
     const double expected = floor + (1 - floor) * std::exp(-day / tau);
     const State& s = sim.state();
     for (std::size_t i = 0; i < s.neurons.size(); ++i)
-      if (s.neurons.kind[i] == NeuronKind::motor) {
-        ASSERT_TRUE(s.neurons.alive[i]);
+      if (s.neurons.kind[i] == NeuronKind::motor && s.neurons.alive[i]) {
         ASSERT_NEAR(s.block(soma)[i], expected, 1e-12) << day;
       }
+    // A few motoneurons die after this lesion (45 mm from the cord, neuron_survival); the profile
+    // count weighs the survivors.
     const double survival = testing::observed(sim, "motor_neuron_survival");
-    EXPECT_EQ(survival, 100.0);
+    EXPECT_GT(survival, 95.0);
     EXPECT_NEAR(testing::observed(sim, "motor_neuron_profile_count"),
                 survival * (thickness + diameter * std::sqrt(expected)) / (thickness + diameter), 1e-9);
   }

@@ -20,11 +20,24 @@ namespace {
 
 class NeuronSurvival final : public Process {
  public:
-  explicit NeuronSurvival(const ParameterSet& p)
-      : motor_vulnerable_(p.get("neuron_survival.motor_vulnerable_fraction")),
+  NeuronSurvival(const ModelSpec& m, const ParameterSet& p)
+      : motor_vulnerable_(motor_vulnerable_fraction(m, p)),
         sensory_vulnerable_(p.get("neuron_survival.sensory_vulnerable_fraction")),
         hazard_per_s_(1.0 / p.in("neuron_survival.death_time_constant", "s")),
+        motor_hazard_per_s_(1.0 / p.in("neuron_survival.motor_death_time_constant", "s")),
         onset_s_(p.in("neuron_survival.death_onset", "s")) {}
+
+  /// Adult motoneurons die after proximal axotomy only (issue 21): the vulnerable share falls
+  /// exponentially with the lesion's distance from the cord, f(x) = min(1, f_15 e^(-(x - 15 mm)/lambda));
+  /// a lesion at an unknown distance counts as distal (no motoneuron dies, E29).
+  static double motor_vulnerable_fraction(const ModelSpec& m, const ParameterSet& p) {
+    if (m.lesion_distance_from_cord_m <= 0) return 0.0;
+    const double reference_m = 0.015;
+    const double f =
+        p.get("neuron_survival.motor_vulnerable_fraction") *
+        std::exp(-(m.lesion_distance_from_cord_m - reference_m) / p.in("neuron_survival.motor_vulnerability_length", "m"));
+    return std::min(1.0, f);
+  }
 
   std::string_view name() const override { return "neuron_survival"; }
 
@@ -62,6 +75,7 @@ class NeuronSurvival final : public Process {
         std::clamp(t0 + static_cast<double>(tick.dt_s) - std::max(t0, start), 0.0, static_cast<double>(tick.dt_s));
     if (exposed <= 0) return;
     const double base = hazard_per_s_ * state.signal(hazard_) * exposed;
+    const double motor_base = motor_hazard_per_s_ * state.signal(hazard_) * exposed;
     const DistalNerve& distal = state.distal;
     // On the 3D injury site, cones still in the site convey what the repair Schwann cells they
     // touch give them (retrograde neurotrophic support, set by site_axons in the previous tick).
@@ -86,6 +100,8 @@ class NeuronSurvival final : public Process {
     const double last_segment = distal.segment_support.empty() ? 0.0 : static_cast<double>(distal.segment_support.size() - 1);
     const auto tip_support = std::make_unique_for_overwrite<double[]>(n.size());  // every entry written below
     double* tip = tip_support.get();
+    const auto* kind = reinterpret_cast<const std::uint8_t*>(n.kind.data());
+    constexpr auto motor = static_cast<std::uint8_t>(NeuronKind::motor);
     constexpr auto intact = static_cast<std::uint8_t>(AxonStatus::intact);
     constexpr auto waiting = static_cast<std::uint8_t>(AxonStatus::waiting);
     constexpr auto growing = static_cast<std::uint8_t>(AxonStatus::growing);
@@ -110,7 +126,7 @@ class NeuronSurvival final : public Process {
         double support = st == growing ? tip[i] : 0.0;
         support = st == waiting ? site_support : support;
         support = st == arrived || st == intact ? 1.0 : support;
-        const double h = hazard[i] + base * (1.0 - support);
+        const double h = hazard[i] + (kind[i] == motor ? motor_base : base) * (1.0 - support);
         const bool exposed_neuron = alive[i] != 0 && !std::isinf(threshold[i]);
         const bool dies = exposed_neuron && h >= threshold[i];
         hazard[i] = exposed_neuron ? h : hazard[i];
@@ -126,6 +142,7 @@ class NeuronSurvival final : public Process {
   double motor_vulnerable_;
   double sensory_vulnerable_;
   double hazard_per_s_;
+  double motor_hazard_per_s_;
   double onset_s_;
 };
 
@@ -145,16 +162,42 @@ void declare(ParameterRegistry& r) {
        .species = "rat",
        .source = "assumption: the share of DRG neurons that die after axotomy varies between animals; normal DRG counts vary by "
                  "0.07 (Schmalbruch 1987), loss estimates more"});
+  const std::string ma2001 =
+      "Ma et al. 2001 doi:10.1007/s002210100769 (E151: rat C7 spinal nerve cut ~10 mm distal to the DRG, taken as 15 mm "
+      "from the cord; motoneuron loss 23% by disector at 16 weeks, and 14% at 8 weeks read from the 21% of fast-blue "
+      "profiles through neuron_counts' profile bias)";
   r.declare_varying({.name = "neuron_survival.motor_vulnerable_fraction",
                      .unit = "1",
-                     .default_value = 0.0,
+                     .default_value = 0.392,
                      .hard = {0, 1},
-                     .plausible = {0, 0.5},
+                     .plausible = {0.1, 0.8},
                      .species = "rat",
-                     .meaning = "fraction of axotomised adult motoneurons that die (distal axotomy spares them)",
-                     .source = "assumption from E29 (adult distal motor axotomy: ~no loss; loss only <4 mm from the cord)",
-                     .calibration = "E29"},
+                     .meaning = "fraction of adult motoneurons that die without support after an axotomy 15 mm from the "
+                                "spinal cord (scaled by the lesion's distance, neuron_survival.motor_vulnerability_length)",
+                     .source = "fitted with neuron_survival.motor_death_time_constant to " + ma2001,
+                     .calibration = "E151"},
                     {.cv = 0.15, .plausible = {0.05, 0.4}, .species = "rat", .source = "assumption, as for the sensory neurons"});
+  r.declare({.name = "neuron_survival.motor_vulnerability_length",
+             .unit = "mm",
+             .default_value = 10,
+             .hard = {0.1, 10000},
+             .plausible = {3, 30},
+             .species = "rat",
+             .meaning = "distance along the nerve over which the share of motoneurons that die after axotomy falls by "
+                        "a factor e",
+             .source = "assumption bounded by E29 (distal sciatic axotomy, ~45 mm from the cord: no motoneuron loss by "
+                       "60 d, at most 1%; needs a length of at most 11 mm given the Ma 2001 fit) and E151 (loss at 15 mm)",
+             .calibration = "E29"});
+  r.declare({.name = "neuron_survival.motor_death_time_constant",
+             .unit = "d",
+             .default_value = 126.7,
+             .hard = {0.1, 100000},
+             .plausible = {20, 500},
+             .species = "rat",
+             .meaning = "time constant of death of vulnerable unsupported motoneurons (slower than the sensory neurons')",
+             .source = "fitted with neuron_survival.motor_vulnerable_fraction to " + ma2001 +
+                       ": 14% at 56 d and 23% at 112 d give e^(-56/tau) = 0.643",
+             .calibration = "E151"});
   r.declare({.name = "neuron_survival.death_time_constant",
              .unit = "d",
              .default_value = 13.4,
@@ -183,7 +226,7 @@ void register_neuron_survival(Registry& registry) {
                               .declare_parameters = declare,
                               .create = [](const CompileContext& c) -> std::unique_ptr<Process> {
                                 if (c.spec.injury == InjuryType::conduction_block) return nullptr;
-                                return std::make_unique<NeuronSurvival>(c.parameters);
+                                return std::make_unique<NeuronSurvival>(c.spec, c.parameters);
                               }});
 }
 

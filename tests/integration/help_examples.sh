@@ -21,7 +21,10 @@ done
 "$BUNGNER" design --method grid -n 1 --param "$parameter=$range" >/dev/null 2>"$WORK/err" ||
   fail "design --param '$parameter=$range': $(cat "$WORK/err")"
 # The observation is one the default scenario gives (its readout module lists it).
-"$BUNGNER" list readouts | grep -qF -- "${observation%%.*}" || fail "no readout gives $observation"
+# (Into a file first: grep -q would stop reading early and, under pipefail, the writer's SIGPIPE
+# would fail the pipeline whenever the list outgrows the pipe's buffer.)
+"$BUNGNER" list readouts >"$WORK/readouts.txt"
+grep -qF -- "${observation%%.*}" "$WORK/readouts.txt" || fail "no readout gives $observation"
 grep -q -- "${observation#*.}" "$SCENARIO" "$SRC"/data/presets/rat-sciatic.toml || fail "no target ${observation#*.} in the rat sciatic preset"
 
 for command in "" design sensitivity explain; do "$BUNGNER" $command --help; done >"$WORK/help.txt"

@@ -23,7 +23,9 @@ class NeuronBody final : public Process {
   std::string_view name() const override { return "neuron_body"; }
   void declare_state(StateLayout& layout) override { soma_ = neuron_body::soma_area(layout); }
   Phase phase() const override { return Phase::targets; }
-  std::int64_t period_s() const override { return seconds_per_hour; }
+  // Daily: sizes change over weeks, and each step is exact for the status it starts with (a
+  // reconnection is credited up to a day late).
+  std::int64_t period_s() const override { return seconds_per_day; }
 
   void check_numerics(const Model&, const State& state) const override {
     const auto area = state.block(soma_);

@@ -38,6 +38,12 @@ struct PkRates {
     const double ln2 = std::log(2.0);
     return PkRates{ln2 / absorption_s, ln2 / elimination_s, ln2 / effect_s};
   }
+  /// From the half-lives a drug declares as `<drug>.absorption_half_life`,
+  /// `<drug>.elimination_half_life` and `<drug>.effect_half_life`.
+  static PkRates declared(const ParameterSet& p, const std::string& drug) {
+    return from_half_lives(p.in(drug + ".absorption_half_life", "s"), p.in(drug + ".elimination_half_life", "s"),
+                           p.in(drug + ".effect_half_life", "s"));
+  }
 };
 
 namespace pk_detail {
@@ -107,7 +113,9 @@ inline PkState pk_advance(const PkState& x, const PkRates& k, double input_per_s
 /// The effect-site amount expressed as the daily dose that gives it at steady state
 /// (ke × effect-site amount) [dose/day]. At steady state of a constant daily dose D it equals D,
 /// so a dose-response fitted to daily doses is unchanged at steady state.
-inline double equivalent_daily_dose(const PkState& x, const PkRates& k) { return k.elimination * x.effect * 86400.0; }
+inline double equivalent_daily_dose(const PkState& x, const PkRates& k) {
+  return k.elimination * x.effect * static_cast<double>(seconds_per_day);
+}
 
 /// One course's PK: its rates, its daily dose and window, and its element of a per-instance block
 /// that the therapy declares under its own name (`<therapy>.pk`).
@@ -125,7 +133,7 @@ class Course {
   /// covers the tick's start) and returns the equivalent daily dose at the end of the tick.
   double advance(State& state, const Tick& tick) const {
     PkState& x = state.block(handle_)[index_];
-    const double input = window_.covers(tick.time_s) ? daily_dose_ / 86400.0 : 0.0;
+    const double input = window_.covers(tick.time_s) ? daily_dose_ / static_cast<double>(seconds_per_day) : 0.0;
     x = pk_advance(x, rates_, input, static_cast<double>(tick.dt_s));
     return equivalent_daily_dose(x, rates_);
   }
@@ -135,7 +143,7 @@ class Course {
   double at(std::int64_t time_s) const {
     const std::int64_t on = std::min(time_s, window_.end_s) - window_.start_s;
     if (on <= 0) return 0.0;
-    PkState x = pk_advance(PkState{}, rates_, daily_dose_ / 86400.0, static_cast<double>(on));
+    PkState x = pk_advance(PkState{}, rates_, daily_dose_ / static_cast<double>(seconds_per_day), static_cast<double>(on));
     if (time_s > window_.end_s) x = pk_advance(x, rates_, 0.0, static_cast<double>(time_s - window_.end_s));
     return equivalent_daily_dose(x, rates_);
   }

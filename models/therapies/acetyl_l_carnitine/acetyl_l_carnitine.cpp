@@ -14,10 +14,8 @@ namespace {
 class AcetylLCarnitine final : public treatment::Therapy {
  public:
   AcetylLCarnitine(const CompileContext& c, const toml::table& item)
-      : course_(treatment::PkRates::from_half_lives(c.parameters.in("acetyl_l_carnitine.absorption_half_life", "s"),
-                                                    c.parameters.in("acetyl_l_carnitine.elimination_half_life", "s"),
-                                                    c.parameters.in("acetyl_l_carnitine.effect_half_life", "s")),
-                schema::quantity(item, "dose", "mg/kg/day"), treatment::Window::of(item, c)) {
+      : course_(treatment::PkRates::declared(c.parameters, "acetyl_l_carnitine"), schema::quantity(item, "dose", "mg/kg/day"),
+                treatment::Window::of(item, c)) {
     const ParameterSet& p = c.parameters;
     max_protection_ = p.get("acetyl_l_carnitine.max_protection");
     ed50_ = p.get("acetyl_l_carnitine.ed50");

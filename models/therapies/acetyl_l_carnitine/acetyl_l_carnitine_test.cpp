@@ -92,9 +92,7 @@ TEST(TherapyAcetylLCarnitine, SteadyStateIsTheFittedDoseResponse) {
   Simulation sim(model);
   sim.advance_to(static_cast<std::int64_t>(5 * day));
   const ParameterSet& p = model->parameters();
-  const PkRates k = PkRates::from_half_lives(p.in("acetyl_l_carnitine.absorption_half_life", "s"),
-                                             p.in("acetyl_l_carnitine.elimination_half_life", "s"),
-                                             p.in("acetyl_l_carnitine.effect_half_life", "s"));
+  const PkRates k = PkRates::declared(p, "acetyl_l_carnitine");
   const PkState x = testing::block_named<PkState>(sim.state(), "acetyl_l_carnitine.pk")[0];
   EXPECT_NEAR(treatment::equivalent_daily_dose(x, k), 5.0, 1e-9);
   // And the hazard factor the neurons read in the last tick is 1 - P(5 mg/kg/day).

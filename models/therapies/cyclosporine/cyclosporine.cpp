@@ -19,10 +19,8 @@ namespace {
 class Cyclosporine final : public treatment::Therapy {
  public:
   Cyclosporine(const CompileContext& c, const toml::table& item)
-      : course_(treatment::PkRates::from_half_lives(c.parameters.in("cyclosporine.absorption_half_life", "s"),
-                                                    c.parameters.in("cyclosporine.elimination_half_life", "s"),
-                                                    c.parameters.in("cyclosporine.effect_half_life", "s")),
-                schema::quantity(item, "dose", "mg/kg/day"), treatment::Window::of(item, c)),
+      : course_(treatment::PkRates::declared(c.parameters, "cyclosporine"), schema::quantity(item, "dose", "mg/kg/day"),
+                treatment::Window::of(item, c)),
         loss_factor_(c.parameters.get("cyclosporine.bridge_loss_factor")),
         threshold_(c.parameters.get("cyclosporine.immunosuppression_threshold")) {}
 

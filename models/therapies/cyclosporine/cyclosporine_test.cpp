@@ -32,10 +32,7 @@ const std::string xenograft =
 // the signal), in days. The PK is that of the therapy (treatment::Course, one exact step each).
 double suppressed_days(const Model& m, std::int64_t end_s, std::int64_t until_s) {
   const ParameterSet& p = m.parameters();
-  const treatment::Course course(treatment::PkRates::from_half_lives(p.in("cyclosporine.absorption_half_life", "s"),
-                                                                     p.in("cyclosporine.elimination_half_life", "s"),
-                                                                     p.in("cyclosporine.effect_half_life", "s")),
-                                 15.0, treatment::Window{0, end_s});
+  const treatment::Course course(treatment::PkRates::declared(p, "cyclosporine"), 15.0, treatment::Window{0, end_s});
   const double threshold = p.get("cyclosporine.immunosuppression_threshold");
   std::int64_t suppressed = 0;
   for (std::int64_t t = 0; t < until_s; t += m.tick_s)

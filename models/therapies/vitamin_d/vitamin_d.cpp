@@ -16,10 +16,8 @@ namespace {
 class VitaminD final : public treatment::Therapy {
  public:
   VitaminD(const CompileContext& c, const toml::table& item)
-      : course_(treatment::PkRates::from_half_lives(c.parameters.in("vitamin_d.absorption_half_life", "s"),
-                                                    c.parameters.in("vitamin_d.elimination_half_life", "s"),
-                                                    c.parameters.in("vitamin_d.effect_half_life", "s")),
-                schema::quantity(item, "dose", "IU/kg/day"), treatment::Window::of(item, c)) {
+      : course_(treatment::PkRates::declared(c.parameters, "vitamin_d"), schema::quantity(item, "dose", "IU/kg/day"),
+                treatment::Window::of(item, c)) {
     const ParameterSet& p = c.parameters;
     potency_ = schema::string(item, "form") == "D2" ? p.get("vitamin_d.d2_relative_potency") : 1.0;
     ed50_ = p.in("vitamin_d.ed50", "IU/kg/day");

@@ -23,20 +23,24 @@ class NeuronSurvival final : public Process {
   NeuronSurvival(const ModelSpec& m, const ParameterSet& p)
       : motor_vulnerable_(motor_vulnerable_fraction(m, p)),
         sensory_vulnerable_(p.get("neuron_survival.sensory_vulnerable_fraction")),
+        sensory_late_(proximal_share(m, p, p.get("neuron_survival.sensory_late_vulnerable_fraction"))),
         hazard_per_s_(1.0 / p.in("neuron_survival.death_time_constant", "s")),
         motor_hazard_per_s_(1.0 / p.in("neuron_survival.motor_death_time_constant", "s")),
         onset_s_(p.in("neuron_survival.death_onset", "s")) {}
 
-  /// Adult motoneurons die after proximal axotomy only (issue 21): the vulnerable share falls
+  /// The late deaths of proximal axotomy (issue 21): the share of a pool that dies slowly falls
   /// exponentially with the lesion's distance from the cord, f(x) = min(1, f_15 e^(-(x - 15 mm)/lambda));
-  /// a lesion at an unknown distance counts as distal (no motoneuron dies, E29).
-  static double motor_vulnerable_fraction(const ModelSpec& m, const ParameterSet& p) {
+  /// a lesion at an unknown distance counts as distal (none die late: E29 for the motoneurons).
+  static double proximal_share(const ModelSpec& m, const ParameterSet& p, double share_at_15_mm) {
     if (m.lesion_distance_from_cord_m <= 0) return 0.0;
     const double reference_m = 0.015;
-    const double f =
-        p.get("neuron_survival.motor_vulnerable_fraction") *
-        std::exp(-(m.lesion_distance_from_cord_m - reference_m) / p.in("neuron_survival.motor_vulnerability_length", "m"));
+    const double f = share_at_15_mm * std::exp(-(m.lesion_distance_from_cord_m - reference_m) /
+                                               p.in("neuron_survival.motor_vulnerability_length", "m"));
     return std::min(1.0, f);
+  }
+  /// Adult motoneurons die after proximal axotomy only, and slowly.
+  static double motor_vulnerable_fraction(const ModelSpec& m, const ParameterSet& p) {
+    return proximal_share(m, p, p.get("neuron_survival.motor_vulnerable_fraction"));
   }
 
   std::string_view name() const override { return "neuron_survival"; }
@@ -57,13 +61,20 @@ class NeuronSurvival final : public Process {
 
   void initialize(const Model&, State& state) const override {
     NeuronPopulation& n = state.neurons;
+    // A DRG neuron that dies late does so with the motoneurons' slow time constant: its threshold
+    // is scaled by tau_m / tau, since both accumulate the same hazard at the sensory rate.
+    const double late_scale = hazard_per_s_ / motor_hazard_per_s_;
     for (std::size_t i = 0; i < n.size(); ++i) {
       RandomStream stream(state.key, i, 0, purpose_id("neuron_survival.threshold"));
-      const double vulnerable = n.kind[i] == NeuronKind::motor ? motor_vulnerable_ : sensory_vulnerable_;
-      // Two draws always, so a change of one fraction does not shift the other neurons' draws.
+      const bool motor = n.kind[i] == NeuronKind::motor;
+      const double vulnerable = motor ? motor_vulnerable_ : sensory_vulnerable_;
+      // Three draws always, so a change of one fraction does not shift the other neurons' draws.
       const bool is_vulnerable = stream.bernoulli(vulnerable);
       const double threshold = stream.exponential(1.0);
-      n.death_threshold[i] = is_vulnerable ? threshold : std::numeric_limits<double>::infinity();
+      const bool dies_late = stream.bernoulli(motor ? 0.0 : sensory_late_);
+      n.death_threshold[i] = is_vulnerable ? threshold
+                             : dies_late   ? threshold * late_scale
+                                           : std::numeric_limits<double>::infinity();
     }
   }
 
@@ -141,6 +152,7 @@ class NeuronSurvival final : public Process {
   BlockHandle<double> retrograde_;
   double motor_vulnerable_;
   double sensory_vulnerable_;
+  double sensory_late_;
   double hazard_per_s_;
   double motor_hazard_per_s_;
   double onset_s_;
@@ -177,14 +189,28 @@ void declare(ParameterRegistry& r) {
                      .source = "fitted with neuron_survival.motor_death_time_constant to " + ma2001,
                      .calibration = "E151"},
                     {.cv = 0.15, .plausible = {0.05, 0.4}, .species = "rat", .source = "assumption, as for the sensory neurons"});
+  r.declare({.name = "neuron_survival.sensory_late_vulnerable_fraction",
+             .unit = "1",
+             .default_value = 0.409,
+             .hard = {0, 1},
+             .plausible = {0, 0.8},
+             .species = "rat",
+             .meaning = "share of the DRG neurons outside the early-dying fraction that die late (with the motoneurons' "
+                        "time constant) after an axotomy 15 mm from the spinal cord (scaled by the lesion's distance, "
+                        "neuron_survival.motor_vulnerability_length)",
+             .source = "fitted to Ma et al. 2001 doi:10.1007/s002210100769 (E151.6: DRG neuron loss 51% at 16 weeks after "
+                       "a C7 spinal nerve cut ~10 mm distal to the DRG, against 35% at 45-60 d after spinal-nerve and "
+                       "sciatic lesions, E24-E26): 0.356 + 0.644 f (1 - e^(-111.3/126.7)) = 0.51 gives f = 0.409; the time "
+                       "constant and the length are the motoneurons' (one late death of proximal axotomy; assumption)",
+             .calibration = "E151"});
   r.declare({.name = "neuron_survival.motor_vulnerability_length",
              .unit = "mm",
              .default_value = 10,
              .hard = {0.1, 10000},
              .plausible = {3, 30},
              .species = "rat",
-             .meaning = "distance along the nerve over which the share of motoneurons that die after axotomy falls by "
-                        "a factor e",
+             .meaning = "distance along the nerve over which the share of neurons that die late after axotomy "
+                        "(motoneurons; DRG neurons beyond the early-dying fraction) falls by a factor e",
              .source = "assumption bounded by E29 (distal sciatic axotomy, ~45 mm from the cord: no motoneuron loss by "
                        "60 d, at most 1%; needs a length of at most 11 mm given the Ma 2001 fit) and E151 (loss at 15 mm)",
              .calibration = "E29"});
@@ -194,7 +220,8 @@ void declare(ParameterRegistry& r) {
              .hard = {0.1, 100000},
              .plausible = {20, 500},
              .species = "rat",
-             .meaning = "time constant of death of vulnerable unsupported motoneurons (slower than the sensory neurons')",
+             .meaning = "time constant of death of vulnerable unsupported motoneurons, and of the DRG neurons that die "
+                        "late after a proximal axotomy (slower than the early sensory deaths)",
              .source = "fitted with neuron_survival.motor_vulnerable_fraction to " + ma2001 +
                        ": 14% at 56 d and 23% at 112 d give e^(-56/tau) = 0.643",
              .calibration = "E151"});

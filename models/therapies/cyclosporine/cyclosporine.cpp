@@ -22,6 +22,7 @@ class Cyclosporine final : public treatment::Therapy {
       : course_(treatment::PkRates::declared(c.parameters, "cyclosporine"), schema::quantity(item, "dose", "mg/kg/day"),
                 treatment::Window::of(item, c)),
         loss_factor_(c.parameters.get("cyclosporine.bridge_loss_factor")),
+        minimal_dose_(c.parameters.in("cyclosporine.immunosuppressive_dose", "mg/kg/day")),
         threshold_(c.parameters.get("cyclosporine.immunosuppression_threshold")) {}
 
   std::string_view name() const override { return "cyclosporine"; }
@@ -46,16 +47,17 @@ class Cyclosporine final : public treatment::Therapy {
   }
 
  private:
-  // The share of the steady-state exposure at the effect site [0, 1]: the effects are those of an
-  // immunosuppressive dose, whatever the dose, once it has built up.
+  // The exposure at the effect site as a share of the minimal immunosuppressive dose's [0, 1]:
+  // full effects from that dose on, proportionally less below it (Bain 1988: 5 mg/kg/day was the
+  // lowest dose that prevented rejection), so a small dose is no longer a full one.
   double share(double equivalent_daily_dose) const {
-    const double dose = course_.daily_dose();
-    return dose > 0 ? std::clamp(equivalent_daily_dose / dose, 0.0, 1.0) : 0.0;
+    return minimal_dose_ > 0 ? std::clamp(equivalent_daily_dose / minimal_dose_, 0.0, 1.0) : 1.0;
   }
 
   SignalHandle loss_, immunosuppressed_;
   treatment::Course course_;
   double loss_factor_;
+  double minimal_dose_;
   double threshold_;
 };
 
@@ -105,14 +107,28 @@ void declare(ParameterRegistry& r) {
              .meaning = "half-time of equilibration of the effect (calcineurin inhibition in lymphocytes and "
                         "at the nerve) with blood (ln 2 / ke0)",
              .source = "assumption (no measurement found)"});
+  r.declare({.name = "cyclosporine.immunosuppressive_dose",
+             .unit = "mg/kg/day",
+             .default_value = 5,
+             .hard = {0, 1000},
+             .plausible = {2, 15},
+             .species = "rat",
+             .meaning = "lowest daily dose (at steady state, as the equivalent daily dose at the effect site) with the "
+                        "full effects: immunosuppression and the bridge effect; lower exposures act proportionally",
+             .source = "taken from Bain JR, Mackinnon SE, Hudson AR, Falk RE, Falk JA, Hunter DA. Plast Reconstr Surg "
+                       "1988 (rat ACI to Lewis nerve allografts: 5 mg/kg/day was the minimal non-toxic dose that "
+                       "abolished the mixed lymphocyte reaction at 10, 20 and 40 d and prevented rejection; abstract "
+                       "read, route as in the study; E156) [no identifier on record: assumption]",
+             .calibration = "E156"});
   r.declare({.name = "cyclosporine.immunosuppression_threshold",
              .unit = "1",
-             .default_value = 0.5,
+             .default_value = 1.0,
              .hard = {0, 1},
-             .plausible = {0.2, 0.9},
+             .plausible = {0.5, 1},
              .species = "rat",
-             .meaning = "share of the steady-state exposure from which the host counts as immunosuppressed",
-             .source = "assumption"});
+             .meaning = "share of the minimal immunosuppressive dose's exposure (cyclosporine.immunosuppressive_dose) from "
+                        "which the host counts as immunosuppressed",
+             .source = "assumption (1: from the minimal effective dose of Bain 1988 on)"});
 }
 
 }  // namespace
@@ -128,8 +144,8 @@ void register_cyclosporine(Registry& registry) {
   item.children = {
       Field{.key = "dose",
             .kind = Kind::quantity,
-            .doc = "daily dose (recorded; the effects are those of an "
-                   "immunosuppressive dose)",
+            .doc = "daily dose; full effects from cyclosporine.immunosuppressive_dose (5 mg/kg/day) on, "
+                   "proportionally less below it",
             .unit = "mg/kg/day",
             .default_text = "15 mg/kg/day",
             .hard = {0, 1000},

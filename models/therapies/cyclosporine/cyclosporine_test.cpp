@@ -28,15 +28,17 @@ const std::string xenograft =
     "route = \"graft_surface\"\ndonor = \"xenogeneic\"\n";
 
 // The ticks in [0, until) during which a course of the default dose from day 0, ending at `end_s`,
-// has built up to the immunosuppressive share at the end of the tick (when the therapy writes
-// the signal), in days. The PK is that of the therapy (treatment::Course, one exact step each).
+// has built up to the immunosuppressive exposure at the end of the tick (when the therapy writes
+// the signal): the threshold's share of the minimal immunosuppressive dose, in days. The PK is
+// that of the therapy (treatment::Course, one exact step each).
 double suppressed_days(const Model& m, std::int64_t end_s, std::int64_t until_s) {
   const ParameterSet& p = m.parameters();
   const treatment::Course course(treatment::PkRates::declared(p, "cyclosporine"), 15.0, treatment::Window{0, end_s});
-  const double threshold = p.get("cyclosporine.immunosuppression_threshold");
+  const double threshold =
+      p.get("cyclosporine.immunosuppression_threshold") * p.in("cyclosporine.immunosuppressive_dose", "mg/kg/day");
   std::int64_t suppressed = 0;
   for (std::int64_t t = 0; t < until_s; t += m.tick_s)
-    if (course.at(t + m.tick_s) / 15.0 >= threshold) suppressed += m.tick_s;
+    if (course.at(t + m.tick_s) >= threshold) suppressed += m.tick_s;
   return static_cast<double>(suppressed) / 86400.0;
 }
 
@@ -108,6 +110,32 @@ TEST(TherapyCyclosporine, NoAxonLostInTheBridgeWhileGiven) {
   const double late = regenerating(cyclosporine + "start = \"80 d\"\n");
   EXPECT_GE(late, untreated);
   EXPECT_LT(late - untreated, 0.05 * (treated - untreated));
+}
+
+// Below the minimal immunosuppressive dose (Bain 1988, 5 mg/kg/day) the drug acts in proportion
+// to its exposure: half that dose never immunosuppresses (the xenogeneic cells are rejected exactly
+// as without it) and halves the bridge loss at steady state (share passing 1 - L/2 instead of
+// 1 - L), between no drug and a full dose.
+TEST(TherapyCyclosporine, ADoseBelowTheMinimalImmunosuppressiveDoseActsInProportion) {
+  const std::string half = "[[therapies]]\ntype = \"cyclosporine\"\ndose = \"2.5 mg/kg/day\"\n";
+  auto surviving = [](const std::string& therapies) {
+    Simulation sim(compile(allograft(therapies, "7 d")));
+    return sample(sim, "msc_surviving", {7})[0];
+  };
+  EXPECT_EQ(surviving(half + xenograft), surviving(xenograft));
+  auto regenerating = [](const std::string& therapies) {
+    Simulation sim(compile(allograft(therapies)));
+    return sample(sim, "regenerating_motor_axons", {84})[0];
+  };
+  const double untreated = regenerating("");
+  const double treated = regenerating(cyclosporine);
+  const double halved = regenerating(half);
+  const double pass = std::exp(-10.0 / 4.6);
+  const double relative_se = std::sqrt((1 - pass) / untreated);
+  // The exposure builds up over the first days, when few axons have reached the bridge yet.
+  EXPECT_NEAR(halved / untreated * pass / (1 - (1 - pass) / 2), 1.0, 3 * relative_se);
+  EXPECT_LT(untreated, halved);
+  EXPECT_LT(halved, treated);
 }
 
 }  // namespace

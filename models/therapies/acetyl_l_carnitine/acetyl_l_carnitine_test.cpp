@@ -100,6 +100,25 @@ TEST(TherapyAcetylLCarnitine, SteadyStateIsTheFittedDoseResponse) {
                             treatment::hill(5.0, p.get("acetyl_l_carnitine.ed50"), p.get("acetyl_l_carnitine.hill"));
   const SignalHandle hazard = model->layout().find_signal("neuron_death_hazard_factor");
   EXPECT_NEAR(sim.state().signal(hazard), 1.0 - protection, 1e-9);
+  // The elongation speed rises with the same dose-response (E157).
+  const double gain = p.get("acetyl_l_carnitine.max_speed_gain") *
+                      treatment::hill(5.0, p.get("acetyl_l_carnitine.ed50"), p.get("acetyl_l_carnitine.hill"));
+  const SignalHandle speed = model->layout().find_signal("growth_speed_factor");
+  EXPECT_NEAR(sim.state().signal(speed), 1.0 + gain, 1e-9);
+}
+
+// E157: at a dose on the plateau the median front after a crush advances max_speed_gain faster
+// (fitted over days 4-10, after the few hours the drug needs to build up).
+TEST(TherapyAcetylLCarnitine, ElongationFasterOnThePlateau) {
+  auto front_speed = [](const std::string& therapies) {
+    Simulation sim(compile(std::string(testing::rat_sciatic) + therapies));
+    const std::vector<double> x = {4, 5, 6, 7, 8, 9, 10};
+    return testing::fit_line(x, sample(sim, "regeneration_front", x)).second;
+  };
+  const auto model = compile(std::string(testing::rat_sciatic));
+  const double gain = model->parameters().get("acetyl_l_carnitine.max_speed_gain");
+  const double ratio = front_speed("[[therapies]]\ntype = \"acetyl_l_carnitine\"\ndose = \"200 mg/kg/day\"\n") / front_speed("");
+  EXPECT_NEAR(ratio, 1.0 + gain, 1e-3);
 }
 
 // The protection builds up: in the first hours of a course it is below the steady state's.

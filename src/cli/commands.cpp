@@ -296,6 +296,28 @@ int study(const StudyArguments& args, const CommonOptions& common) {
   }
   if (out.empty()) out = std::filesystem::path("runs") / std::filesystem::path(args.study).stem();
   if (args.threads > 0) omp_set_num_threads(args.threads);
+  std::size_t shard = 0, shards = 1;
+  if (!args.shard.empty()) {
+    const auto slash = args.shard.find('/');
+    const auto parse = [&](const std::string& text) -> std::size_t {
+      std::size_t used = 0;
+      long long v = -1;
+      try {
+        v = std::stoll(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != text.size() || text.empty() || v < 0)
+        throw InputError(SourceLocation{}, "--shard", fmt::format("'{}' is not K/N with 0 <= K < N", args.shard));
+      return static_cast<std::size_t>(v);
+    };
+    if (slash == std::string::npos)
+      throw InputError(SourceLocation{}, "--shard", fmt::format("'{}' is not K/N with 0 <= K < N", args.shard));
+    shard = parse(args.shard.substr(0, slash));
+    shards = parse(args.shard.substr(slash + 1));
+    if (shards == 0 || shard >= shards)
+      throw InputError(SourceLocation{}, "--shard", fmt::format("'{}' is not K/N with 0 <= K < N", args.shard));
+  }
   std::size_t subjects = 0;
   for (const auto& arm : spec.arms) subjects += arm.subjects;
   const bool quiet = common.quiet || common.rank != 0;
@@ -308,9 +330,19 @@ int study(const StudyArguments& args, const CommonOptions& common) {
                               quiet,
                               io::default_progress_mode(quiet),
                               common.command_line,
-                              {common.rank, common.ranks, common.barrier, common.all_ok}};
+                              {common.rank, common.ranks, common.barrier, common.all_ok},
+                              shard,
+                              shards};
   const auto result = study::run_study(spec, registry, options);
   if (common.rank != 0) return exit_code::ok;  // rank 0 wrote the outputs
+  if (shards > 1) {
+    if (!quiet)
+      fmt::print(
+          "shard {}/{} of the study written to {}/ ({} subjects computed, {} resumed); merge the {} shards with "
+          "`bungner gather DIR... --out DIR`\n",
+          shard, shards, out.string(), result.computed, result.resumed, shards);
+    return exit_code::ok;
+  }
   const auto report = io::write_report(out);
   if (!quiet && !spec.trial) print_study_table(out);
   if (!quiet)
@@ -319,6 +351,37 @@ int study(const StudyArguments& args, const CommonOptions& common) {
         "{} subjects computed{}, {} resumed\nreport: {}\n",
         out.string(), result.computed, common.ranks > 1 ? fmt::format(" by rank 0 of {}", common.ranks) : std::string(),
         result.resumed, report.string());
+  return exit_code::ok;
+}
+
+int gather(const GatherArguments& args, const CommonOptions& common) {
+  const Registry registry = make_builtin_registry();
+  std::string study_file = args.study;
+  if (study_file.empty()) {
+    // The study file the first shard recorded (as given to it, relative to where it ran).
+    const std::filesystem::path recorded = std::filesystem::path(args.dirs.front()) / "study.json";
+    std::ifstream in(recorded);
+    const auto json = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+    if (json.is_discarded() || !json.is_object() || !json.contains("study_file"))
+      throw InputError(SourceLocation{recorded.string(), 0, 0}, "gather", "no study recorded here; give --study FILE");
+    study_file = json["study_file"].get<std::string>();
+  }
+  const study::StudySpec spec = study::load_study(study_file, registry);
+  std::vector<std::filesystem::path> dirs(args.dirs.begin(), args.dirs.end());
+  study::StudyOptions options;
+  options.output_dir = args.output_dir;
+  options.force = args.force;
+  options.quiet = true;
+  options.command_line = common.command_line;
+  study::gather_study(spec, registry, dirs, options);
+  const auto report = io::write_report(args.output_dir);
+  if (!common.quiet) {
+    print_study_table(args.output_dir);
+    fmt::print(
+        "study gathered from {} shards into {}/ (summary.csv, comparisons.csv, summary.json, subjects.csv, "
+        "study.json)\nreport: {}\n",
+        dirs.size(), args.output_dir, report.string());
+  }
   return exit_code::ok;
 }
 

@@ -64,8 +64,17 @@ struct StudyArguments {
   bool dry_run = false;    ///< validate and print the plan; run and write nothing
   std::string resume_dir;  ///< --resume DIR: the study's output directory (else --out or the default)
   int threads = 0;
+  std::string shard;  ///< --shard K/N: one job of a job array
 };
 int study(const StudyArguments& args, const CommonOptions& common);
+struct GatherArguments {
+  std::vector<std::string> dirs;  ///< the shards' output directories
+  std::string output_dir;
+  std::string study;  ///< default: the study file the shards recorded
+  bool force = false;
+};
+/// `bungner gather DIR... --out OUT`: the shards of a job array merged into the study.
+int gather(const GatherArguments& args, const CommonOptions& common);
 int check(const std::string& scenario, const std::vector<std::string>& overrides, const CommonOptions& common);
 int print_config(const std::string& scenario, const std::vector<std::string>& overrides);
 int params(const std::string& pattern, bool markdown);

@@ -164,6 +164,18 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
       "Validate the study (every arm and readout) and print its plan: arms, subjects, readouts; run and write nothing");
   study->add_option("-t,--threads", study_args.threads, "Subjects run in parallel on this many threads")
       ->check(CLI::Range(1, 1024));
+  study
+      ->add_option("--shard", study_args.shard,
+                   "K/N: run only job K of N of a job array (subjects j with j mod N = K); `bungner gather` merges "
+                   "the N output directories")
+      ->type_name("K/N");
+
+  cli::GatherArguments gather_args;
+  auto* gather = app.add_subcommand("gather", "Merge the output directories of a study's job-array shards into the study");
+  gather->add_option("dirs", gather_args.dirs, "Output directories of the shards (study --shard K/N)")->required();
+  gather->add_option("-o,--out", gather_args.output_dir, "Output directory of the merged study")->required();
+  gather->add_option("--study", gather_args.study, "Study file (default: the one the shards recorded)");
+  gather->add_flag("-f,--force", gather_args.force, "Replace a previous study in the output directory");
 
   cli::SensitivityArguments sens;
   auto* sensitivity = app.add_subcommand("sensitivity", "Morris elementary effects or Sobol indices of a readout");
@@ -264,7 +276,9 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   examples(study,
            "  bungner study scenarios/studies/alcar-dose-response.toml --out runs/alcar\n"
            "  bungner study scenarios/studies/alcar-dose-response.toml --resume runs/alcar\n"
-           "  mpirun -n 2 bungner study STUDY.toml   (subjects spread over MPI processes)\n");
+           "  mpirun -n 2 bungner study STUDY.toml   (subjects spread over MPI processes)\n"
+           "  bungner study STUDY.toml --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT --out runs/s$SLURM_ARRAY_TASK_ID\n");
+  examples(gather, "  bungner gather runs/s0 runs/s1 runs/s2 runs/s3 --out runs/study   (after a 4-job array)\n");
   examples(design, fmt::format("  bungner design --method lhs -n 20 --param '{}={}' -o design.csv\n", names.parameter,
                                names.parameter_range));
   examples(sensitivity, fmt::format("  bungner sensitivity my.toml --param '{}={}' \\\n"
@@ -323,6 +337,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   try {
     if (run->parsed()) return cli::run(run_args, common);
     if (study->parsed()) return cli::study(study_args, common);
+    if (gather->parsed()) return cli::gather(gather_args, common);
     if (design->parsed()) return cli::design(design_args);
     if (sensitivity->parsed()) return cli::sensitivity(sens, common);
     if (check->parsed()) return cli::check(file, overrides, common);

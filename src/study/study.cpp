@@ -755,6 +755,11 @@ void start_directory(const StudySpec& spec, const Registry& registry, const Stud
           throw InputError(SourceLocation{(dir / "study.json").string(), 0, 0}, "--resume",
                            "the study or its base scenario changed since this directory was started; use --force to "
                            "start over");
+        const auto shard = previous.value("shard", nlohmann::json::object());
+        if (shard.value("index", std::size_t{0}) != options.shard || shard.value("count", std::size_t{1}) != options.shards)
+          throw InputError(SourceLocation{(dir / "study.json").string(), 0, 0}, "--shard",
+                           fmt::format("this directory holds shard {}/{} of the study; resume it with that --shard",
+                                       shard.value("index", std::size_t{0}), shard.value("count", std::size_t{1})));
       } else {
         prepare_study_directory(dir, options.force);
         nlohmann::ordered_json study;
@@ -787,6 +792,7 @@ void start_directory(const StudySpec& spec, const Registry& registry, const Stud
           study["variability"].push_back({{"parameter", v.parameter}, {"cv", v.cv}, {"from", "declared"}});
         study["command_line"] = options.command_line;
         study["ranks"] = cluster.ranks;
+        if (options.shards > 1) study["shard"] = {{"index", options.shard}, {"count", options.shards}};
         io::write_file_atomically(dir / "study.json", study.dump(2) + "\n");
       }
     } catch (...) {
@@ -812,13 +818,16 @@ std::vector<std::vector<SubjectRow>> execute(const StudySpec& spec, const Regist
   std::vector<std::vector<SubjectRow>> results(jobs.size());
   std::vector<std::string> errors(jobs.size());
   std::vector<std::uint8_t> done(jobs.size(), 0);
+  const std::size_t shards = std::max<std::size_t>(options.shards, 1);
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const fs::path file = checkpoints / (arm_file_stem(jobs[j].arm, jobs[j].subject) + ".csv");
-    if (resume && fs::exists(file)) {
+    if (j % shards != options.shard) {
+      done[j] = 3;  // another shard's subject: neither computed nor read here
+    } else if (resume && fs::exists(file)) {
       results[j] = parse_checkpoint(file.string(), jobs[j].arm);
       done[j] = 1;
       ++result.resumed;
-    } else if (j % static_cast<std::size_t>(cluster.ranks) != static_cast<std::size_t>(cluster.rank)) {
+    } else if ((j / shards) % static_cast<std::size_t>(cluster.ranks) != static_cast<std::size_t>(cluster.rank)) {
       done[j] = 2;  // another rank's subject
     }
   }
@@ -850,6 +859,7 @@ std::vector<std::vector<SubjectRow>> execute(const StudySpec& spec, const Regist
   if (!cluster.all_ok(first_error.empty()))
     throw RuntimeFailure(first_error.empty() ? "a subject failed on another rank" : first_error);
   result.computed = to_compute;
+  if (shards > 1) return {};  // a shard's subjects are saved; gather_study writes the study
   if (cluster.ranks > 1) {
     // Every rank has saved its subjects; rank 0 reads the others' back and writes the outputs.
     if (cluster.rank != 0) return {};
@@ -1018,7 +1028,76 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
   const StudyPlan study = plan(spec, registry);
   StudyResult result;
   const auto results = execute(spec, registry, study, options, result);
-  if (options.cluster.rank != 0) return result;
+  if (options.cluster.rank != 0 || options.shards > 1) return result;
+  for (const auto& r : results) result.rows.insert(result.rows.end(), r.begin(), r.end());
+  write_outputs(spec, results, analyse(spec, results, result), options.output_dir);
+  return result;
+}
+
+StudyResult gather_study(const StudySpec& spec, const Registry& registry, const std::vector<std::filesystem::path>& shard_dirs,
+                         const StudyOptions& options) {
+  namespace fs = std::filesystem;
+  // Every shard of this study, once: read and check everything before writing anything.
+  std::size_t count = 0;
+  std::vector<fs::path> by_index;
+  for (const fs::path& dir : shard_dirs) {
+    const fs::path file = dir / "study.json";
+    std::ifstream in(file);
+    if (!in) throw InputError(SourceLocation{file.string(), 0, 0}, "gather", "no study here (study.json missing)");
+    const auto json = nlohmann::json::parse(in, nullptr, false);
+    if (json.is_discarded()) throw InputError(SourceLocation{file.string(), 0, 0}, "gather", "study.json is not valid JSON");
+    if (json.value("study_sha256", "") != spec.sha256)
+      throw InputError(SourceLocation{file.string(), 0, 0}, "gather",
+                       fmt::format("this directory holds another study, or {} or its base scenario changed since", spec.path));
+    if (!json.contains("shard"))
+      throw InputError(SourceLocation{file.string(), 0, 0}, "gather", "not a shard (run with `study --shard K/N`)");
+    const auto index = json["shard"].value("index", std::size_t{0});
+    const auto shards = json["shard"].value("count", std::size_t{0});
+    if (count == 0) {
+      count = shards;
+      by_index.assign(count, fs::path());
+    } else if (shards != count) {
+      throw InputError(SourceLocation{file.string(), 0, 0}, "gather",
+                       fmt::format("shard of {} jobs, where the others are of {}", shards, count));
+    }
+    if (index >= count) throw InputError(SourceLocation{file.string(), 0, 0}, "gather", "shard index out of range");
+    if (!by_index[index].empty())
+      throw InputError(SourceLocation{file.string(), 0, 0}, "gather",
+                       fmt::format("shard {} given twice (also {})", index, by_index[index].string()));
+    by_index[index] = dir;
+  }
+  std::vector<std::string> missing;
+  for (std::size_t k = 0; k < count; ++k)
+    if (by_index[k].empty()) missing.push_back(fmt::format("{}/{}", k, count));
+  if (count == 0 || !missing.empty())
+    throw InputError(
+        SourceLocation{}, "gather",
+        count == 0 ? std::string("no shard directories given") : fmt::format("shards missing: {}", fmt::join(missing, ", ")));
+  const StudyPlan study = plan(spec, registry);
+  std::vector<fs::path> sources(study.jobs.size());
+  std::vector<std::string> absent;
+  for (std::size_t j = 0; j < study.jobs.size(); ++j) {
+    const std::string name = arm_file_stem(study.jobs[j].arm, study.jobs[j].subject) + ".csv";
+    sources[j] = by_index[j % count] / "subjects" / name;
+    if (!fs::exists(sources[j]) && absent.size() < 5) absent.push_back(sources[j].string());
+  }
+  if (!absent.empty())
+    throw InputError(SourceLocation{}, "gather",
+                     fmt::format("a shard is unfinished (resume it with `study --shard K/N --resume DIR`); missing: {}",
+                                 fmt::join(absent, ", ")));
+  // A fresh study directory holding every subject, then the outputs as a resumed study writes
+  // them (nothing is recomputed: every subject is there).
+  StudyOptions merged = options;
+  merged.resume = false;
+  merged.shard = 0;
+  merged.shards = 1;
+  start_directory(spec, registry, merged);
+  for (std::size_t j = 0; j < study.jobs.size(); ++j)
+    io::write_file_atomically(options.output_dir / "subjects" / sources[j].filename(), read_text(sources[j].string()));
+  merged.resume = true;
+  merged.quiet = true;
+  StudyResult result;
+  const auto results = execute(spec, registry, study, merged, result);
   for (const auto& r : results) result.rows.insert(result.rows.end(), r.begin(), r.end());
   write_outputs(spec, results, analyse(spec, results, result), options.output_dir);
   return result;

@@ -100,6 +100,11 @@ struct StudyOptions {
   io::ProgressMode progress = io::ProgressMode::log;
   std::string command_line;
   Cluster cluster;
+  /// One job of a job array (`--shard K/N`): this process computes the subjects j with
+  /// j mod N = K (spread over its ranks), saves them, and writes no summary; `gather_study`
+  /// merges the N directories into the study.
+  std::size_t shard = 0;
+  std::size_t shards = 1;
 };
 
 /// One observation of one subject.
@@ -124,5 +129,12 @@ struct StudyResult {
 /// ranks-th subject and rank 0 gathers the finished subjects and writes the outputs; the result
 /// is the same for any number of ranks and threads. Ranks other than 0 return an empty result.
 StudyResult run_study(const StudySpec& spec, const Registry& registry, const StudyOptions& options);
+
+/// Merges the directories of the N shards of one study (`run_study` with `shards` = N) into
+/// `options.output_dir` and writes the study's outputs, as if it had run at once: the subjects'
+/// checkpoints are copied, none is recomputed. Throws InputError (nothing written) when the
+/// directories are not every shard of `spec` exactly once or a shard lacks one of its subjects.
+StudyResult gather_study(const StudySpec& spec, const Registry& registry, const std::vector<std::filesystem::path>& shard_dirs,
+                         const StudyOptions& options);
 
 }  // namespace bungner::study

@@ -15,6 +15,8 @@ struct CommonOptions {
   int ranks = 1;
   std::function<void()> barrier = [] {};
   std::function<bool(bool)> all_ok = [](bool ok) { return ok; };
+  /// Non-empty (the reason) when srun started several copies without MPI (issue 24).
+  std::string uncoordinated_task;
 };
 
 struct RunArguments {

@@ -1,6 +1,7 @@
 // bungner: command-line entry point. Maps library exceptions to the documented exit codes:
 // 0 ok, 2 invalid input (scenario, options, output directory), 3 runtime failure.
 #include <mpi.h>
+#include <omp.h>
 #include <CLI/CLI.hpp>
 
 #include <fmt/format.h>
@@ -30,6 +31,31 @@ bool launched_by_mpi() {
 }
 
 int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common);
+
+/// A positive integer from the environment, or 0 when the variable is unset or not one.
+int environment_count(const char* name) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return 0;
+  char* end = nullptr;
+  const long value = std::strtol(text, &end, 10);
+  return *end == '\0' && value > 0 && value < 1 << 20 ? static_cast<int>(value) : 0;
+}
+
+/// Tasks started by `srun` without MPI (no PMI in the environment) do not know each other: each
+/// would run the whole job into the same output directory. Names the task, or returns empty.
+/// SLURM_STEP_NUM_TASKS, not SLURM_NTASKS: a batch script itself (one process) sees the job's
+/// SLURM_NTASKS too, but only the tasks of an srun step see their step's count.
+std::string uncoordinated_slurm_task() {
+  const int tasks = environment_count("SLURM_STEP_NUM_TASKS");
+  if (tasks <= 1) return {};
+  const char* id = std::getenv("SLURM_PROCID");
+  return fmt::format(
+      "started as task {} of {} by srun without MPI (SLURM_STEP_NUM_TASKS={}, and no OMPI_COMM_WORLD_SIZE, "
+      "PMI_SIZE or PMIX_RANK): the {} copies would each run everything into the same output "
+      "directory. Run under MPI (srun --mpi=pmix, or mpirun), or as a job array with "
+      "`study --shard K/N` and `bungner gather`",
+      id != nullptr ? id : "?", tasks, tasks, tasks);
+}
 
 /// Content names for the help's examples. The engine names no content item (issue 20), so they
 /// come from data/cli/help-examples.toml; placeholders stand in when that file cannot be read, so
@@ -100,6 +126,13 @@ int main(int argc, char** argv) {
       MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
       return all == 1;
     };
+  }
+  common.uncoordinated_task = mpi ? std::string() : uncoordinated_slurm_task();
+  // Threads per process: OMP_NUM_THREADS if set, else what Slurm gave the task (SLURM_CPUS_PER_TASK);
+  // --threads overrides both.
+  if (std::getenv("OMP_NUM_THREADS") == nullptr) {
+    const int cpus = environment_count("SLURM_CPUS_PER_TASK");
+    if (cpus > 0) omp_set_num_threads(cpus);
   }
   const int code = run_cli(argc, argv, common);
   if (mpi) MPI_Finalize();
@@ -333,6 +366,13 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("[%H:%M:%S] %^%l%$ %v");
   spdlog::set_level(common.quiet ? spdlog::level::warn : common.verbose ? spdlog::level::debug : spdlog::level::info);
+
+  // The commands that write outputs refuse to run as uncoordinated copies.
+  for (const auto* writes : {run, study, gather, sensitivity, validate, calibrate})
+    if (writes->parsed() && !common.uncoordinated_task.empty()) {
+      fmt::print(stderr, "error: {}; nothing was written\n", common.uncoordinated_task);
+      return exit_code::invalid_input;
+    }
 
   try {
     if (run->parsed()) return cli::run(run_args, common);

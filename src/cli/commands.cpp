@@ -285,17 +285,6 @@ int study(const StudyArguments& args, const CommonOptions& common) {
   if (!args.resume_dir.empty() && !args.output_dir.empty() &&
       std::filesystem::path(args.resume_dir) != std::filesystem::path(args.output_dir))
     throw InputError(SourceLocation{}, "--resume", "--resume DIR and --out name different directories");
-  std::filesystem::path out = !args.resume_dir.empty() ? args.resume_dir : args.output_dir;
-  if (args.dry_run) {
-    // Validated; say what would run, and write nothing.
-    if (common.rank == 0)
-      fmt::print("{}nothing was run or written (--dry-run); without it the outputs go to {}/\n",
-                 study::study_plan(spec, registry),
-                 (out.empty() ? std::filesystem::path("runs") / std::filesystem::path(args.study).stem() : out).string());
-    return exit_code::ok;
-  }
-  if (out.empty()) out = std::filesystem::path("runs") / std::filesystem::path(args.study).stem();
-  if (args.threads > 0) omp_set_num_threads(args.threads);
   std::size_t shard = 0, shards = 1;
   if (!args.shard.empty()) {
     const auto slash = args.shard.find('/');
@@ -317,7 +306,21 @@ int study(const StudyArguments& args, const CommonOptions& common) {
     shards = parse(args.shard.substr(slash + 1));
     if (shards == 0 || shard >= shards)
       throw InputError(SourceLocation{}, "--shard", fmt::format("'{}' is not K/N with 0 <= K < N", args.shard));
+    // Every job of the array needs its own directory: one shared default would mix the shards.
+    if (args.output_dir.empty() && args.resume_dir.empty())
+      throw InputError(SourceLocation{}, "--shard", "give each shard its own --out DIR (e.g. runs/s$SLURM_ARRAY_TASK_ID)");
   }
+  std::filesystem::path out = !args.resume_dir.empty() ? args.resume_dir : args.output_dir;
+  if (args.dry_run) {
+    // Validated; say what would run, and write nothing.
+    if (common.rank == 0)
+      fmt::print("{}nothing was run or written (--dry-run); without it the outputs go to {}/\n",
+                 study::study_plan(spec, registry),
+                 (out.empty() ? std::filesystem::path("runs") / std::filesystem::path(args.study).stem() : out).string());
+    return exit_code::ok;
+  }
+  if (out.empty()) out = std::filesystem::path("runs") / std::filesystem::path(args.study).stem();
+  if (args.threads > 0) omp_set_num_threads(args.threads);
   std::size_t subjects = 0;
   for (const auto& arm : spec.arms) subjects += arm.subjects;
   const bool quiet = common.quiet || common.rank != 0;
@@ -355,6 +358,8 @@ int study(const StudyArguments& args, const CommonOptions& common) {
 }
 
 int gather(const GatherArguments& args, const CommonOptions& common) {
+  if (common.ranks > 1)
+    throw InputError(SourceLocation{}, "gather", "run gather as one process (it only copies and summarises), not under MPI");
   const Registry registry = make_builtin_registry();
   std::string study_file = args.study;
   if (study_file.empty()) {
@@ -362,9 +367,15 @@ int gather(const GatherArguments& args, const CommonOptions& common) {
     const std::filesystem::path recorded = std::filesystem::path(args.dirs.front()) / "study.json";
     std::ifstream in(recorded);
     const auto json = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
-    if (json.is_discarded() || !json.is_object() || !json.contains("study_file"))
+    if (json.is_discarded() || !json.is_object() || !json["study_file"].is_string())
       throw InputError(SourceLocation{recorded.string(), 0, 0}, "gather", "no study recorded here; give --study FILE");
+    // As the shard was given it (relative to where it ran), else its absolute path then.
     study_file = json["study_file"].get<std::string>();
+    if (!std::filesystem::exists(study_file) && !json.value("study_file_absolute", "").empty())
+      study_file = json["study_file_absolute"].get<std::string>();
+    if (!std::filesystem::exists(study_file))
+      throw InputError(SourceLocation{recorded.string(), 0, 0}, "gather",
+                       fmt::format("the study file the shards recorded, {}, is not here; give --study FILE", study_file));
   }
   const study::StudySpec spec = study::load_study(study_file, registry);
   std::vector<std::filesystem::path> dirs(args.dirs.begin(), args.dirs.end());
@@ -376,7 +387,7 @@ int gather(const GatherArguments& args, const CommonOptions& common) {
   study::gather_study(spec, registry, dirs, options);
   const auto report = io::write_report(args.output_dir);
   if (!common.quiet) {
-    print_study_table(args.output_dir);
+    if (!spec.trial) print_study_table(args.output_dir);
     fmt::print(
         "study gathered from {} shards into {}/ (summary.csv, comparisons.csv, summary.json, subjects.csv, "
         "study.json)\nreport: {}\n",

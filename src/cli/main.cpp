@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -52,8 +53,8 @@ std::string uncoordinated_slurm_task() {
   return fmt::format(
       "started as task {} of {} by srun without MPI (SLURM_STEP_NUM_TASKS={}, and no OMPI_COMM_WORLD_SIZE, "
       "PMI_SIZE or PMIX_RANK): the {} copies would each run everything into the same output "
-      "directory. Run under MPI (srun --mpi=pmix, or mpirun), or as a job array with "
-      "`study --shard K/N` and `bungner gather`",
+      "directory. Run under MPI (srun --mpi=pmix, or mpirun), or give each task its own shard "
+      "(`study --shard $SLURM_PROCID/$SLURM_STEP_NUM_TASKS --out DIR` per task, then `bungner gather`)",
       id != nullptr ? id : "?", tasks, tasks, tasks);
 }
 
@@ -130,9 +131,11 @@ int main(int argc, char** argv) {
   common.uncoordinated_task = mpi ? std::string() : uncoordinated_slurm_task();
   // Threads per process: OMP_NUM_THREADS if set, else what Slurm gave the task (SLURM_CPUS_PER_TASK);
   // --threads overrides both.
+  // (At most what the process may run on: OpenMP's default already follows the affinity mask
+  // Slurm binds the task to, and an inherited SLURM_CPUS_PER_TASK can be larger.)
   if (std::getenv("OMP_NUM_THREADS") == nullptr) {
     const int cpus = environment_count("SLURM_CPUS_PER_TASK");
-    if (cpus > 0) omp_set_num_threads(cpus);
+    if (cpus > 0) omp_set_num_threads(std::min(cpus, omp_get_max_threads()));
   }
   const int code = run_cli(argc, argv, common);
   if (mpi) MPI_Finalize();
@@ -367,9 +370,11 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   spdlog::set_pattern("[%H:%M:%S] %^%l%$ %v");
   spdlog::set_level(common.quiet ? spdlog::level::warn : common.verbose ? spdlog::level::debug : spdlog::level::info);
 
-  // The commands that write outputs refuse to run as uncoordinated copies.
+  // The commands that write outputs refuse to run as uncoordinated copies; a shard of a study
+  // (`--shard $SLURM_PROCID/N` with its own --out) and a dry run are coordinated by construction.
+  const bool coordinated = study->parsed() && (!study_args.shard.empty() || study_args.dry_run);
   for (const auto* writes : {run, study, gather, sensitivity, validate, calibrate})
-    if (writes->parsed() && !common.uncoordinated_task.empty()) {
+    if (writes->parsed() && !coordinated && !common.uncoordinated_task.empty()) {
       fmt::print(stderr, "error: {}; nothing was written\n", common.uncoordinated_task);
       return exit_code::invalid_input;
     }

@@ -766,6 +766,7 @@ void start_directory(const StudySpec& spec, const Registry& registry, const Stud
         study["bungner_version"] = build_info::version;
         study["git_commit"] = build_info::git_commit;
         study["study_file"] = spec.path;
+        study["study_file_absolute"] = std::filesystem::absolute(spec.path).lexically_normal().string();
         study["title"] = spec.title;
         study["base_scenario"] = spec.base_scenario;
         // What the arms are, for the report: the base scenario resolved and each arm's overrides.
@@ -1040,7 +1041,20 @@ StudyResult gather_study(const StudySpec& spec, const Registry& registry, const 
   // Every shard of this study, once: read and check everything before writing anything.
   std::size_t count = 0;
   std::vector<fs::path> by_index;
+  std::string commit;
+  std::error_code ec;
+  const fs::path out = fs::weakly_canonical(options.output_dir, ec);
   for (const fs::path& dir : shard_dirs) {
+    // The merged study must not be written into (or over) a shard it reads.
+    const fs::path shard = fs::weakly_canonical(dir, ec);
+    const auto inside = [](const fs::path& a, const fs::path& b) {  // a is b or below it
+      const auto [ia, ib] = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
+      return ib == b.end();
+    };
+    if (inside(out, shard) || inside(shard, out))
+      throw InputError(SourceLocation{dir.string(), 0, 0}, "--out",
+                       fmt::format("the merged study would be written into a shard's directory ({}); give another --out",
+                                   options.output_dir.string()));
     const fs::path file = dir / "study.json";
     std::ifstream in(file);
     if (!in) throw InputError(SourceLocation{file.string(), 0, 0}, "gather", "no study here (study.json missing)");
@@ -1049,8 +1063,14 @@ StudyResult gather_study(const StudySpec& spec, const Registry& registry, const 
     if (json.value("study_sha256", "") != spec.sha256)
       throw InputError(SourceLocation{file.string(), 0, 0}, "gather",
                        fmt::format("this directory holds another study, or {} or its base scenario changed since", spec.path));
-    if (!json.contains("shard"))
+    if (!json.contains("shard") || !json["shard"].is_object())
       throw InputError(SourceLocation{file.string(), 0, 0}, "gather", "not a shard (run with `study --shard K/N`)");
+    // One build for the whole array: a binary rebuilt partway would mix two models.
+    const std::string built = json.value("git_commit", "");
+    if (commit.empty()) commit = built;
+    if (built != commit)
+      throw InputError(SourceLocation{file.string(), 0, 0}, "gather",
+                       fmt::format("this shard was run by bungner {}, the others by {}", built, commit));
     const auto index = json["shard"].value("index", std::size_t{0});
     const auto shards = json["shard"].value("count", std::size_t{0});
     if (count == 0) {
@@ -1085,6 +1105,14 @@ StudyResult gather_study(const StudySpec& spec, const Registry& registry, const 
     throw InputError(SourceLocation{}, "gather",
                      fmt::format("a shard is unfinished (resume it with `study --shard K/N --resume DIR`); missing: {}",
                                  fmt::join(absent, ", ")));
+  // Every checkpoint read before anything is written (a corrupt one stops the gather here).
+  for (std::size_t j = 0; j < study.jobs.size(); ++j) {
+    try {
+      parse_checkpoint(sources[j].string(), study.jobs[j].arm);
+    } catch (const RuntimeFailure& e) {
+      throw InputError(SourceLocation{sources[j].string(), 0, 0}, "gather", e.what());
+    }
+  }
   // A fresh study directory holding every subject, then the outputs as a resumed study writes
   // them (nothing is recomputed: every subject is there).
   StudyOptions merged = options;

@@ -32,11 +32,27 @@ grep -q "not a shard" "$WORK/err" || fail "a whole study taken as a shard: $(cat
 # A shard resumes as itself, not as another shard.
 expect_exit 2 "$WORK/err" "$BUNGNER" -q study "$STUDY" --shard 1/4 --resume "$WORK/s3"
 grep -q "shard 3/4" "$WORK/err" || fail "resuming shard 3 as shard 1 is not refused: $(cat "$WORK/err")"
-"$BUNGNER" -q study "$STUDY" --shard 3/4 --resume "$WORK/s3" || fail "shard 3/4 does not resume"
+"$BUNGNER" study "$STUDY" --shard 3/4 --resume "$WORK/s3" >"$WORK/resume.log" 2>&1 || fail "shard 3/4 does not resume"
+grep -q "0 subjects computed, 6 resumed" "$WORK/resume.log" || fail "a finished shard recomputed subjects: $(cat "$WORK/resume.log")"
 rm "$WORK/s3/subjects/$(ls "$WORK/s3/subjects" | head -1)"
 expect_exit 2 "$WORK/err" "$BUNGNER" -q gather "$WORK/s0" "$WORK/s1" "$WORK/s2" "$WORK/s3" --out "$WORK/unfinished"
 grep -q "unfinished" "$WORK/err" || fail "an unfinished shard is not refused: $(cat "$WORK/err")"
 for d in partial twice notshard unfinished; do [[ ! -e $WORK/$d ]] || fail "gather wrote $d after refusing"; done
+# A shard of another study, the merged study written into a shard, and shards sharing the default
+# output directory are refused too.
+OTHER="$WORK/other.toml"
+sed 's/^seed = .*/seed = 99/' "$STUDY" >"$OTHER"
+grep -q "^seed = 99" "$OTHER" || printf 'seed = 99\n%s\n' "$(cat "$STUDY")" >"$OTHER"
+sed -i "s|^base = \"\(\.\./\)\?|base = \"$(dirname "$STUDY")/\1|" "$OTHER"
+"$BUNGNER" -q study "$OTHER" --shard 2/4 --out "$WORK/foreign" --threads 1 || fail "the other study's shard failed"
+expect_exit 2 "$WORK/err" "$BUNGNER" -q gather "$WORK/s0" "$WORK/s1" "$WORK/foreign" "$WORK/s3" --study "$STUDY" --out "$WORK/mixed"
+grep -q "another study" "$WORK/err" || fail "a shard of another study is not refused: $(cat "$WORK/err")"
+expect_exit 2 "$WORK/err" "$BUNGNER" -q gather "$WORK/s0" "$WORK/s1" "$WORK/s2" "$WORK/s3" --out "$WORK/s0" --force
+grep -q "into a shard" "$WORK/err" || fail "gather into a shard's directory is not refused: $(cat "$WORK/err")"
+[[ $(ls "$WORK/s0/subjects" | wc -l) -eq 6 ]] || fail "the refused gather touched shard 0"
+expect_exit 2 "$WORK/err" "$BUNGNER" -q study "$STUDY" --shard 0/4
+grep -q "own --out" "$WORK/err" || fail "--shard without --out is not refused: $(cat "$WORK/err")"
+for d in mixed; do [[ ! -e $WORK/$d ]] || fail "gather wrote $d after refusing"; done
 expect_exit 2 "$WORK/err" "$BUNGNER" -q study "$STUDY" --shard 4/4 --out "$WORK/bad"
 grep -q "K/N" "$WORK/err" || fail "--shard 4/4 is not refused: $(cat "$WORK/err")"
 echo "study_shards: ok"

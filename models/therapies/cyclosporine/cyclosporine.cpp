@@ -110,7 +110,7 @@ void declare(ParameterRegistry& r) {
   r.declare({.name = "cyclosporine.immunosuppressive_dose",
              .unit = "mg/kg/day",
              .default_value = 5,
-             .hard = {0, 1000},
+             .hard = {1e-3, 1000},
              .plausible = {2, 15},
              .species = "rat",
              .meaning = "lowest daily dose (at steady state, as the equivalent daily dose at the effect site) with the "
@@ -122,13 +122,15 @@ void declare(ParameterRegistry& r) {
              .calibration = "E156"});
   r.declare({.name = "cyclosporine.immunosuppression_threshold",
              .unit = "1",
-             .default_value = 1.0,
+             .default_value = 0.9,
              .hard = {0, 1},
              .plausible = {0.5, 1},
              .species = "rat",
              .meaning = "share of the minimal immunosuppressive dose's exposure (cyclosporine.immunosuppressive_dose) from "
                         "which the host counts as immunosuppressed",
-             .source = "assumption (1: from the minimal effective dose of Bain 1988 on)"});
+             .source = "assumption (0.9: a course of the minimal effective dose of Bain 1988 immunosuppresses once "
+                       "built up to 90 % of its steady state, after 3.5 days; its exposure approaches the dose only "
+                       "asymptotically)"});
 }
 
 }  // namespace

@@ -123,6 +123,9 @@ TEST(TherapyCyclosporine, ADoseBelowTheMinimalImmunosuppressiveDoseActsInProport
     return sample(sim, "msc_surviving", {7})[0];
   };
   EXPECT_EQ(surviving(half + xenograft), surviving(xenograft));
+  // Exactly the minimal dose does immunosuppress, once built up (its exposure only approaches it).
+  const std::string minimal = "[[therapies]]\ntype = \"cyclosporine\"\ndose = \"5 mg/kg/day\"\n";
+  EXPECT_GT(surviving(minimal + xenograft), surviving(xenograft));
   auto regenerating = [](const std::string& therapies) {
     Simulation sim(compile(allograft(therapies)));
     return sample(sim, "regenerating_motor_axons", {84})[0];

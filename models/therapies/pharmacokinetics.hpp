@@ -148,7 +148,6 @@ class Course {
     return equivalent_daily_dose(x, rates_);
   }
 
-  double daily_dose() const { return daily_dose_; }
   const PkRates& rates() const { return rates_; }
 
  private:

@@ -288,24 +288,13 @@ int study(const StudyArguments& args, const CommonOptions& common) {
   std::size_t shard = 0, shards = 1;
   if (!args.shard.empty()) {
     const auto slash = args.shard.find('/');
-    const auto parse = [&](const std::string& text) -> std::size_t {
-      std::size_t used = 0;
-      long long v = -1;
-      try {
-        v = std::stoll(text, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != text.size() || text.empty() || v < 0)
-        throw InputError(SourceLocation{}, "--shard", fmt::format("'{}' is not K/N with 0 <= K < N", args.shard));
-      return static_cast<std::size_t>(v);
-    };
-    if (slash == std::string::npos)
+    const auto k = text::parse_unsigned(std::string_view(args.shard).substr(0, slash));
+    const auto n =
+        slash == std::string::npos ? std::nullopt : text::parse_unsigned(std::string_view(args.shard).substr(slash + 1));
+    if (!k || !n || *k >= *n)
       throw InputError(SourceLocation{}, "--shard", fmt::format("'{}' is not K/N with 0 <= K < N", args.shard));
-    shard = parse(args.shard.substr(0, slash));
-    shards = parse(args.shard.substr(slash + 1));
-    if (shards == 0 || shard >= shards)
-      throw InputError(SourceLocation{}, "--shard", fmt::format("'{}' is not K/N with 0 <= K < N", args.shard));
+    shard = *k;
+    shards = *n;
     // Every job of the array needs its own directory: one shared default would mix the shards.
     if (args.output_dir.empty() && args.resume_dir.empty())
       throw InputError(SourceLocation{}, "--shard", "give each shard its own --out DIR (e.g. runs/s$SLURM_ARRAY_TASK_ID)");

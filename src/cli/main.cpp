@@ -18,6 +18,7 @@
 
 #include "bungner/core/build_info.hpp"
 #include "bungner/core/errors.hpp"
+#include "bungner/core/text.hpp"
 #include "bungner/scenario/scenario.hpp"
 #include "commands.hpp"
 
@@ -36,10 +37,8 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common);
 /// A positive integer from the environment, or 0 when the variable is unset or not one.
 int environment_count(const char* name) {
   const char* text = std::getenv(name);
-  if (text == nullptr || *text == '\0') return 0;
-  char* end = nullptr;
-  const long value = std::strtol(text, &end, 10);
-  return *end == '\0' && value > 0 && value < 1 << 20 ? static_cast<int>(value) : 0;
+  const auto value = text != nullptr ? bungner::text::parse_unsigned(text) : std::nullopt;
+  return value && *value < (1U << 20U) ? static_cast<int>(*value) : 0;
 }
 
 /// Tasks started by `srun` without MPI (no PMI in the environment) do not know each other: each
@@ -129,10 +128,9 @@ int main(int argc, char** argv) {
     };
   }
   common.uncoordinated_task = mpi ? std::string() : uncoordinated_slurm_task();
-  // Threads per process: OMP_NUM_THREADS if set, else what Slurm gave the task (SLURM_CPUS_PER_TASK);
-  // --threads overrides both.
-  // (At most what the process may run on: OpenMP's default already follows the affinity mask
-  // Slurm binds the task to, and an inherited SLURM_CPUS_PER_TASK can be larger.)
+  // Threads per process: --threads, else OMP_NUM_THREADS, else what Slurm gave the task
+  // (SLURM_CPUS_PER_TASK), at most what the process may run on (OpenMP's default follows the
+  // affinity mask Slurm binds the task to; an inherited SLURM_CPUS_PER_TASK can be larger).
   if (std::getenv("OMP_NUM_THREADS") == nullptr) {
     const int cpus = environment_count("SLURM_CPUS_PER_TASK");
     if (cpus > 0) omp_set_num_threads(std::min(cpus, omp_get_max_threads()));

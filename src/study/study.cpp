@@ -1022,6 +1022,13 @@ void write_outputs(const StudySpec& spec, const std::vector<std::vector<SubjectR
   if (spec.trial) write_trial(spec, results, dir);
 }
 
+/// The study's outputs from every job's rows (in job order).
+void finish(const StudySpec& spec, const std::vector<std::vector<SubjectRow>>& results, StudyResult& result,
+            const std::filesystem::path& dir) {
+  for (const auto& r : results) result.rows.insert(result.rows.end(), r.begin(), r.end());
+  write_outputs(spec, results, analyse(spec, results, result), dir);
+}
+
 }  // namespace
 
 StudyResult run_study(const StudySpec& spec, const Registry& registry, const StudyOptions& options) {
@@ -1030,8 +1037,7 @@ StudyResult run_study(const StudySpec& spec, const Registry& registry, const Stu
   StudyResult result;
   const auto results = execute(spec, registry, study, options, result);
   if (options.cluster.rank != 0 || options.shards > 1) return result;
-  for (const auto& r : results) result.rows.insert(result.rows.end(), r.begin(), r.end());
-  write_outputs(spec, results, analyse(spec, results, result), options.output_dir);
+  finish(spec, results, result, options.output_dir);
   return result;
 }
 
@@ -1105,16 +1111,17 @@ StudyResult gather_study(const StudySpec& spec, const Registry& registry, const 
     throw InputError(SourceLocation{}, "gather",
                      fmt::format("a shard is unfinished (resume it with `study --shard K/N --resume DIR`); missing: {}",
                                  fmt::join(absent, ", ")));
-  // Every checkpoint read before anything is written (a corrupt one stops the gather here).
+  // Every checkpoint read before anything is written (a corrupt one stops the gather here); the
+  // rows read are the study's, as a resumed study reads them back.
+  std::vector<std::vector<SubjectRow>> results(study.jobs.size());
   for (std::size_t j = 0; j < study.jobs.size(); ++j) {
     try {
-      parse_checkpoint(sources[j].string(), study.jobs[j].arm);
+      results[j] = parse_checkpoint(sources[j].string(), study.jobs[j].arm);
     } catch (const RuntimeFailure& e) {
       throw InputError(SourceLocation{sources[j].string(), 0, 0}, "gather", e.what());
     }
   }
-  // A fresh study directory holding every subject, then the outputs as a resumed study writes
-  // them (nothing is recomputed: every subject is there).
+  // A fresh study directory holding every subject's checkpoint, then the outputs.
   StudyOptions merged = options;
   merged.resume = false;
   merged.shard = 0;
@@ -1122,12 +1129,9 @@ StudyResult gather_study(const StudySpec& spec, const Registry& registry, const 
   start_directory(spec, registry, merged);
   for (std::size_t j = 0; j < study.jobs.size(); ++j)
     io::write_file_atomically(options.output_dir / "subjects" / sources[j].filename(), read_text(sources[j].string()));
-  merged.resume = true;
-  merged.quiet = true;
   StudyResult result;
-  const auto results = execute(spec, registry, study, merged, result);
-  for (const auto& r : results) result.rows.insert(result.rows.end(), r.begin(), r.end());
-  write_outputs(spec, results, analyse(spec, results, result), options.output_dir);
+  result.resumed = study.jobs.size();
+  finish(spec, results, result, options.output_dir);
   return result;
 }
 

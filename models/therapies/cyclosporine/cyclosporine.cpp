@@ -51,7 +51,7 @@ class Cyclosporine final : public treatment::Therapy {
   // full effects from that dose on, proportionally less below it (Bain 1988: 5 mg/kg/day was the
   // lowest dose that prevented rejection), so a small dose is no longer a full one.
   double share(double equivalent_daily_dose) const {
-    return minimal_dose_ > 0 ? std::clamp(equivalent_daily_dose / minimal_dose_, 0.0, 1.0) : 1.0;
+    return std::clamp(equivalent_daily_dose / minimal_dose_, 0.0, 1.0);  // minimal_dose_ > 0 (hard bound)
   }
 
   SignalHandle loss_, immunosuppressed_;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "bungner/calibration/priors.hpp"
 #include "bungner/core/random.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/core/units.hpp"
@@ -21,20 +22,6 @@ namespace {
 
 SourceLocation where(const std::string& file, const toml::node& node) {
   return {file, static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column)};
-}
-
-/// A quantity in `unit`: a string with a unit, or a bare number for a dimensionless unit.
-std::optional<double> quantity(const toml::node& node, const std::string& unit, const std::string& file, const std::string& key,
-                               std::vector<Diagnostic>& problems) {
-  try {
-    if (const auto* s = node.as_string()) return units::from_si(units::parse_as(s->get(), unit), unit);
-    if (node.is_number() && units::parse_unit(unit).dimension.dimensionless())
-      return units::from_si(units::to_si(node.value<double>().value(), "1"), unit);
-    schema::error(problems, where(file, node), key, fmt::format("expected a quantity string such as \"1 {}\"", unit));
-  } catch (const units::UnitError& e) {
-    schema::error(problems, where(file, node), key, e.what());
-  }
-  return std::nullopt;
 }
 
 template <typename T>
@@ -103,7 +90,6 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
   }
 
   // Parameters and their priors.
-  const std::vector<std::string> names = registry.parameters().names();
   const auto* parameters = t["parameters"].as_array();
   if (parameters == nullptr || parameters->empty())
     schema::error(problems, SourceLocation{file, 1, 1}, "parameters", "missing: at least one [[parameters]] with a name");
@@ -115,71 +101,12 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
       schema::error(problems, where(file, *parameters->get(i)), prefix, "expected a table");
       continue;
     }
-    schema::check_keys(*p, file, prefix, {"name", "prior", "low", "high", "mean", "sd", "median", "sigma"}, problems);
-    const auto* name = (*p)["name"].as_string();
-    if (name == nullptr) {
-      schema::error(problems, where(file, *p), prefix + "name", "missing: the model parameter (`bungner params` lists them)");
-      continue;
-    }
-    const ParameterSpec* declared = registry.parameters().find(name->get());
-    if (declared == nullptr) {
-      std::string message = "unknown parameter";
-      if (const auto guess = text::did_you_mean(name->get(), names)) message += fmt::format("; did you mean '{}'?", *guess);
-      schema::error(problems, where(file, *name), prefix + "name", message + " (`bungner params` lists them)");
-      continue;
-    }
-    if (!seen.insert(declared->name).second)
-      schema::error(problems, where(file, *name), prefix + "name", "parameter '" + declared->name + "' named twice");
-    Prior prior;
-    prior.name = declared->name;
-    prior.low = declared->plausible.low;
-    prior.high = declared->plausible.high;
-    const std::string kind = (*p)["prior"].value_or(std::string("uniform"));
-    const std::map<std::string, PriorKind> kinds = {{"uniform", PriorKind::uniform},
-                                                    {"log_uniform", PriorKind::log_uniform},
-                                                    {"normal", PriorKind::normal},
-                                                    {"lognormal", PriorKind::lognormal}};
-    if (const auto k = kinds.find(kind); k != kinds.end()) {
-      prior.kind = k->second;
-    } else {
-      schema::error(problems, where(file, *p->get("prior")), prefix + "prior",
-                    "expected uniform, log_uniform, normal or lognormal");
-      continue;
-    }
-    const std::string& unit = declared->unit;
-    if (const toml::node* n = p->get("low")) prior.low = quantity(*n, unit, file, prefix + "low", problems).value_or(prior.low);
-    if (const toml::node* n = p->get("high"))
-      prior.high = quantity(*n, unit, file, prefix + "high", problems).value_or(prior.high);
-    auto need = [&](const char* key, bool wanted) -> const toml::node* {
-      const toml::node* n = p->get(key);
-      if (wanted && n == nullptr)
-        schema::error(problems, where(file, *p), prefix + key, "missing: the " + kind + " prior needs it");
-      if (!wanted && n != nullptr) schema::error(problems, where(file, *n), prefix + key, "not used by a " + kind + " prior");
-      return wanted ? n : nullptr;
-    };
-    const bool normal = prior.kind == PriorKind::normal, lognormal = prior.kind == PriorKind::lognormal;
-    if (const toml::node* n = need("mean", normal)) prior.mean = quantity(*n, unit, file, prefix + "mean", problems).value_or(0);
-    if (const toml::node* n = need("sd", normal)) prior.sd = quantity(*n, unit, file, prefix + "sd", problems).value_or(1);
-    if (const toml::node* n = need("median", lognormal))
-      prior.mean = quantity(*n, unit, file, prefix + "median", problems).value_or(1);
-    if (const toml::node* n = need("sigma", lognormal)) {
-      if (const auto v = n->value<double>())
-        prior.sd = *v;
-      else
-        schema::error(problems, where(file, *n), prefix + "sigma", "expected a number (the SD of the logarithm)");
-    }
-    try {
-      prior.check();
-    } catch (const std::invalid_argument& e) {
-      std::string message = e.what();
-      if (prior.low == declared->plausible.low || prior.high == declared->plausible.high)
-        message += fmt::format(" (the declared plausible range is {}..{} {}; give low and high)",
-                               text::format_double(declared->plausible.low), text::format_double(declared->plausible.high), unit);
-      schema::error(problems, where(file, *p), prefix + "prior", message);
-      continue;
-    }
-    spec.priors.push_back(prior);
-    spec.units.push_back(unit);
+    const auto read = read_prior(*p, file, prefix, registry, problems);
+    if (!read) continue;
+    if (!seen.insert(read->prior.name).second)
+      schema::error(problems, where(file, *p->get("name")), prefix + "name", "parameter '" + read->prior.name + "' named twice");
+    spec.priors.push_back(read->prior);
+    spec.units.push_back(read->unit);
   }
 
   // Fit entries: only entries of the fit split.

@@ -43,6 +43,24 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& raw) {
   return out;
 }
 
+/// --uncertainty N and --uncertainty-from FILE on a study: the parameter sets it draws. The study's
+/// identity (what --resume and gather compare) then includes them.
+void apply_uncertainty(study::StudySpec& spec, std::size_t draws, const std::string& from, const Registry& registry) {
+  if (draws == 0 && from.empty()) return;
+  if (spec.trial) throw InputError(SourceLocation{}, "--uncertainty", "a trial cannot draw parameter sets yet");
+  if (!from.empty()) {
+    spec.uncertainty = study::load_uncertainty(from, registry, draws, spec.seed);
+  } else if (spec.uncertainty.names.empty()) {
+    throw InputError(SourceLocation{spec.path, 0, 0}, "--uncertainty",
+                     "the study has no [uncertainty] table: say where the parameter sets come from with --uncertainty-from "
+                     "FILE (a posterior.csv of `bungner calibrate`, or a TOML file with an [uncertainty] table)");
+  } else {
+    spec.uncertainty.draw(draws);
+  }
+  spec.sha256 = sha256_hex(fmt::format("{}\n--- uncertainty (command line) ---\n{} draws {} seed {}", spec.sha256,
+                                       spec.uncertainty.sha256, spec.uncertainty.draws, spec.uncertainty.seed));
+}
+
 void print_warnings(const std::vector<Diagnostic>& warnings) {
   for (const auto& w : warnings) fmt::print(stderr, "{}\n", format_diagnostic(w));
 }
@@ -281,7 +299,8 @@ void print_study_table(const std::filesystem::path& dir) {
 
 int study(const StudyArguments& args, const CommonOptions& common) {
   const Registry registry = make_builtin_registry();
-  const study::StudySpec spec = study::load_study(args.study, registry);
+  study::StudySpec spec = study::load_study(args.study, registry);
+  apply_uncertainty(spec, args.uncertainty, args.uncertainty_from, registry);
   if (!args.resume_dir.empty() && !args.output_dir.empty() &&
       std::filesystem::path(args.resume_dir) != std::filesystem::path(args.output_dir))
     throw InputError(SourceLocation{}, "--resume", "--resume DIR and --out name different directories");
@@ -311,7 +330,7 @@ int study(const StudyArguments& args, const CommonOptions& common) {
   if (out.empty()) out = std::filesystem::path("runs") / std::filesystem::path(args.study).stem();
   if (args.threads > 0) omp_set_num_threads(args.threads);
   std::size_t subjects = 0;
-  for (const auto& arm : spec.arms) subjects += arm.subjects;
+  for (const auto& arm : spec.arms) subjects += study::subjects_run(spec, arm);
   const bool quiet = common.quiet || common.rank != 0;
   if (!quiet)
     spdlog::info("study {}: {} arms, {} subjects, {} ranks x {} threads", args.study, spec.arms.size(), subjects, common.ranks,
@@ -366,7 +385,8 @@ int gather(const GatherArguments& args, const CommonOptions& common) {
       throw InputError(SourceLocation{recorded.string(), 0, 0}, "gather",
                        fmt::format("the study file the shards recorded, {}, is not here; give --study FILE", study_file));
   }
-  const study::StudySpec spec = study::load_study(study_file, registry);
+  study::StudySpec spec = study::load_study(study_file, registry);
+  apply_uncertainty(spec, args.uncertainty, args.uncertainty_from, registry);
   std::vector<std::filesystem::path> dirs(args.dirs.begin(), args.dirs.end());
   study::StudyOptions options;
   options.output_dir = args.output_dir;
@@ -399,6 +419,12 @@ int validate(const ValidateArguments& args, const CommonOptions& common) {
   options.progress = common.rank == 0 ? io::default_progress_mode(common.quiet) : io::ProgressMode::none;
   options.cluster = {common.rank, common.ranks, common.barrier, common.all_ok};
   if (args.threads > 0) omp_set_num_threads(args.threads);
+  if (!args.uncertainty_from.empty())
+    options.uncertainty = study::load_uncertainty(args.uncertainty_from, registry, args.uncertainty, 1);
+  else if (args.uncertainty > 0)
+    throw InputError(SourceLocation{}, "--uncertainty",
+                     "say where the parameter sets come from with --uncertainty-from FILE (a posterior.csv of `bungner "
+                     "calibrate`, or a TOML file with an [uncertainty] table)");
   if (args.print_frozen) {
     const auto evidence = validation::load_evidence(options.evidence_csv);
     std::set<std::string> ids;
@@ -653,7 +679,7 @@ int check(const std::string& file, const std::vector<std::string>& overrides, co
     // Every arm's scenario and every readout, as `bungner study` checks them before it runs.
     const study::StudySpec spec = study::load_study(file, registry);
     std::size_t subjects = 0;
-    for (const auto& arm : spec.arms) subjects += arm.subjects;
+    for (const auto& arm : spec.arms) subjects += study::subjects_run(spec, arm);
     if (!common.quiet)
       fmt::print("{}: ok (study: {} arms, {} subjects; `bungner study {} --dry-run` shows the plan)\n", file, spec.arms.size(),
                  subjects, file);

@@ -66,7 +66,9 @@ struct StudyArguments {
   bool dry_run = false;    ///< validate and print the plan; run and write nothing
   std::string resume_dir;  ///< --resume DIR: the study's output directory (else --out or the default)
   int threads = 0;
-  std::string shard;  ///< --shard K/N: one job of a job array
+  std::string shard;             ///< --shard K/N: one job of a job array
+  std::size_t uncertainty = 0;   ///< --uncertainty N: parameter sets drawn (replaces the study's number)
+  std::string uncertainty_from;  ///< --uncertainty-from FILE: a posterior CSV or an [uncertainty] TOML file
 };
 int study(const StudyArguments& args, const CommonOptions& common);
 struct GatherArguments {
@@ -74,6 +76,8 @@ struct GatherArguments {
   std::string output_dir;
   std::string study;  ///< default: the study file the shards recorded
   bool force = false;
+  std::size_t uncertainty = 0;  ///< as the shards were run
+  std::string uncertainty_from;
 };
 /// `bungner gather DIR... --out OUT`: the shards of a job array merged into the study.
 int gather(const GatherArguments& args, const CommonOptions& common);
@@ -95,6 +99,8 @@ struct ValidateArguments {
   bool json = false;
   bool print_frozen = false;  ///< print the frozen record of the test entries and run nothing
   int threads = 0;
+  std::size_t uncertainty = 0;   ///< --uncertainty N: parameter sets drawn for every case
+  std::string uncertainty_from;  ///< a posterior CSV or an [uncertainty] TOML file
 };
 /// Runs the validation cases and writes the scorecard (docs/validation.md).
 int validate(const ValidateArguments& args, const CommonOptions& common);

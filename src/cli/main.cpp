@@ -203,6 +203,20 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
                    "K/N: run only job K of N of a job array (subjects j with j mod N = K); `bungner gather` merges "
                    "the N output directories")
       ->type_name("K/N");
+  const auto uncertainty_options = [](CLI::App* command, std::size_t& draws, std::string& from, const std::string& what) {
+    command
+        ->add_option("--uncertainty", draws,
+                     "Draw N parameter sets (from --uncertainty-from or the study's [uncertainty] table) and run " + what +
+                         " once per set; adds 5-95 % predictive intervals (docs/uncertainty.md)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 100000));
+    command
+        ->add_option("--uncertainty-from", from,
+                     "Where the parameter sets come from: a posterior.csv of `bungner calibrate` or a TOML file with an "
+                     "[uncertainty] table")
+        ->type_name("FILE");
+  };
+  uncertainty_options(study, study_args.uncertainty, study_args.uncertainty_from, "each arm's subjects");
 
   cli::GatherArguments gather_args;
   auto* gather = app.add_subcommand("gather", "Merge the output directories of a study's job-array shards into the study");
@@ -210,6 +224,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   gather->add_option("-o,--out", gather_args.output_dir, "Output directory of the merged study")->required();
   gather->add_option("--study", gather_args.study, "Study file (default: the one the shards recorded)");
   gather->add_flag("-f,--force", gather_args.force, "Replace a previous study in the output directory");
+  uncertainty_options(gather, gather_args.uncertainty, gather_args.uncertainty_from, "each arm's subjects (as the shards did)");
 
   cli::SensitivityArguments sens;
   auto* sensitivity = app.add_subcommand("sensitivity", "Morris elementary effects or Sobol indices of a readout");
@@ -269,6 +284,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
                        "Calibration record (default: data/evidence/calibration.toml)");
   validate->add_option("-t,--threads", validate_args.threads, "Subjects run in parallel on this many threads")
       ->check(CLI::Range(1, 1024));
+  uncertainty_options(validate, validate_args.uncertainty, validate_args.uncertainty_from, "every case's subjects");
 
   cli::CalibrateArguments calibrate_args;
   auto* calibrate = app.add_subcommand("calibrate", "Calibrate model parameters to fit entries by ABC-SMC; write the posterior");

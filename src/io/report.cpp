@@ -515,6 +515,9 @@ std::string study_report(const fs::path& dir) {
   std::map<std::string, std::string> unit_of;
   std::vector<std::vector<std::string>> summary_rows;
   const Json summaries = member(summary, "summary", Json::array());
+  // Under parameter uncertainty (docs/uncertainty.md) each arm also has a 5-95 % predictive band.
+  const bool predictive =
+      std::any_of(summaries.begin(), summaries.end(), [](const Json& s) { return s.contains("predictive_low"); });
   for (const auto& s : summaries) {
     const std::string readout = s.value("readout", "");
     const std::string arm = s.value("arm", "");
@@ -533,20 +536,46 @@ std::string study_report(const fs::path& dir) {
                                {"ci_low", plot_number(s.value("ci_low", Json()))},
                                {"ci_high", plot_number(s.value("ci_high", Json()))},
                                {"significance", p == p_vs_control.end() ? "" : stars(p->second)}});
+    if (predictive)
+      for (const char* key : {"predictive_low", "predictive_high"})
+        values[readout].back()[key] = plot_number(s.value(key, Json()));
     summary_rows.push_back({arm, format_value(time), readout, s.value("unit", ""), format_json_value(s.value("n", Json())),
                             format_json_value(s.value("mean", Json())), format_json_value(s.value("sem", Json())),
                             format_json_value(s.value("ci_low", Json())), format_json_value(s.value("ci_high", Json()))});
+    if (predictive)
+      for (const char* key : {"predictive_low", "predictive_high"})
+        summary_rows.back().push_back(format_json_value(s.value(key, Json())));
   }
   page.heading("h2", "Arms compared");
-  page.html(
-      fmt::format("<p class=\"note\">Mean and 95 % confidence interval (t-based) per arm. Stars mark a difference from "
-                  "<b>{}</b>: Welch's t-test, Holm-adjusted over the pairs of arms; * p &lt; 0.05, ** p &lt; 0.01, "
-                  "*** p &lt; 0.001.</p>\n<div class=\"plots\">\n",
-                  text::xml_escape(control)));
+  page.html(fmt::format(
+      "<p class=\"note\">Mean and 95 % confidence interval (t-based) per arm. Stars mark a difference from "
+      "<b>{}</b>: Welch's t-test, Holm-adjusted over the pairs of arms; * p &lt; 0.05, ** p &lt; 0.01, "
+      "*** p &lt; 0.001.{}</p>\n<div class=\"plots\">\n",
+      text::xml_escape(control),
+      predictive ? fmt::format(" Shaded bars: the 5-95 % predictive interval of the arm's mean over {} drawn "
+                               "parameter sets (parameter uncertainty; the tests pool the draws).",
+                               format_json_value(member(summary, "uncertainty", Json::object()).value("draws", Json())))
+                 : ""));
   const Json arm_order = arms;
   for (const auto& readout : readouts) {
     const std::string y_title = "mean ± 95 % CI" + (unit_of[readout].empty() ? "" : " [" + unit_of[readout] + "]");
     const Json y = {{"field", "mean"}, {"type", "quantitative"}, {"title", y_title}, {"scale", {{"zero", false}}}};
+    Json layers = Json::array();
+    if (predictive)
+      layers.push_back({{"mark", {{"type", "bar"}, {"opacity", 0.22}, {"width", 7}}},
+                        {"encoding",
+                         {{"y", {{"field", "predictive_low"}, {"type", "quantitative"}, {"title", y_title}}},
+                          {"y2", {{"field", "predictive_high"}}}}}});
+    layers.push_back(
+        {{"mark", {{"type", "rule"}, {"strokeWidth", 1.5}}},
+         {"encoding",
+          {{"y", {{"field", "ci_low"}, {"type", "quantitative"}, {"title", y_title}}}, {"y2", {{"field", "ci_high"}}}}}});
+    layers.push_back({{"mark", {{"type", "point"}, {"filled", true}, {"size", 45}, {"tooltip", {{"content", "data"}}}}},
+                      {"encoding", {{"y", y}}}});
+    layers.push_back(
+        {{"mark", {{"type", "text"}, {"dy", -8}, {"fontWeight", "bold"}}},
+         {"encoding",
+          {{"y", {{"field", "ci_high"}, {"type", "quantitative"}, {"title", y_title}}}, {"text", {{"field", "significance"}}}}}});
     page.plot(
         {{"title", words(readout)},
          {"width", 460},
@@ -557,16 +586,7 @@ std::string study_report(const fs::path& dir) {
             {{"field", "time_days"}, {"type", "ordinal"}, {"title", "time after injury [days]"}, {"axis", {{"labelAngle", 0}}}}},
            {"xOffset", {{"field", "arm"}, {"sort", arm_order}}},
            {"color", {{"field", "arm"}, {"type", "nominal"}, {"sort", arm_order}, {"title", "arm"}}}}},
-         {"layer",
-          {{{"mark", {{"type", "rule"}, {"strokeWidth", 1.5}}},
-            {"encoding",
-             {{"y", {{"field", "ci_low"}, {"type", "quantitative"}, {"title", y_title}}}, {"y2", {{"field", "ci_high"}}}}}},
-           {{"mark", {{"type", "point"}, {"filled", true}, {"size", 45}, {"tooltip", {{"content", "data"}}}}},
-            {"encoding", {{"y", y}}}},
-           {{"mark", {{"type", "text"}, {"dy", -8}, {"fontWeight", "bold"}}},
-            {"encoding",
-             {{"y", {{"field", "ci_high"}, {"type", "quantitative"}, {"title", y_title}}},
-              {"text", {{"field", "significance"}}}}}}}}});
+         {"layer", layers}});
   }
   page.html("</div>\n");
 
@@ -578,7 +598,9 @@ std::string study_report(const fs::path& dir) {
   page.html("</details>\n");
   page.heading("h2", "Summary per arm");
   page.html("<details><summary>n, mean, SEM and 95 % CI (" + std::to_string(summary_rows.size()) + " rows)</summary>\n");
-  page.table({"arm", "day", "readout", "unit", "n", "mean", "SEM", "CI low", "CI high"}, summary_rows, "numbers");
+  std::vector<std::string> summary_header = {"arm", "day", "readout", "unit", "n", "mean", "SEM", "CI low", "CI high"};
+  if (predictive) summary_header.insert(summary_header.end(), {"predictive 5 %", "predictive 95 %"});
+  page.table(summary_header, summary_rows, "numbers");
   page.html("</details>\n");
 
   page.heading("h2", "Warnings");

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include <set>
 #include <sstream>
 
 #include "bungner/core/build_info.hpp"
@@ -158,6 +159,11 @@ Field study_schema() {
             .doc = "also vary every parameter with a declared between-subject CV (bungner params --variability)",
             .default_text = "true"},
       trial,
+      Field{.key = "uncertainty",
+            .kind = Kind::free_table,
+            .doc = "parameter uncertainty: draws, seed, posterior, [[uncertainty.parameters]] (docs/uncertainty.md)",
+            // Read by study::read_uncertainty, which reports its own problems.
+            .free_validator = [](const toml::table&, const std::string&, std::vector<Diagnostic>&) {}},
   };
   for (Field& f : root.children) {
     if (f.key == "arms") {
@@ -321,6 +327,10 @@ struct ArmVariability {
 struct ArmPlan {
   std::shared_ptr<const Model> model;
   ArmVariability varied;
+  /// Per uncertain parameter: whether the draws apply in this arm. They do not where the arm's
+  /// scenario, a preset or an override sets the parameter: a value chosen on purpose (a human
+  /// preset's constant, an arm that varies a dose) is not replaced by a draw.
+  std::vector<bool> uncertain;
 };
 
 struct Job {
@@ -342,16 +352,31 @@ StudyPlan plan(const StudySpec& spec, const Registry& registry) {
     for (const auto& v : spec.variability) a.varied.centres.push_back(p.get(v.parameter));
     a.varied.defaults = default_variability(spec, registry, p);
     for (const auto& v : a.varied.defaults) a.varied.default_centres.push_back(p.get(v.parameter));
+    for (const std::string& name : spec.uncertainty.names) a.uncertain.push_back(p.value(name).origin == "default");
     out.arms.push_back(std::move(a));
   }
   for (std::size_t a = 0; a < spec.arms.size(); ++a)
-    for (std::size_t s = 0; s < spec.arms[a].subjects; ++s) out.jobs.push_back({a, s});
+    for (std::size_t s = 0; s < subjects_run(spec, spec.arms[a]); ++s) out.jobs.push_back({a, s});
   return out;
 }
 
 /// This subject's seed and parameter draws.
 SubjectOverlay subject_overlay(const StudySpec& spec, const Registry& registry, std::size_t arm, std::size_t subject,
-                               const ArmVariability& varied) {
+                               const ArmPlan& plan) {
+  const ArmVariability& varied = plan.varied;
+  // This subject's parameter set, where the study draws them: a varied parameter's draws are
+  // centred on it (and an uncertain CV is the CV), the others take it as it is.
+  std::map<std::string, double> drawn;
+  if (spec.uncertainty.enabled()) {
+    const std::vector<double>& set = spec.uncertainty.sets[draw_of_subject(subject, spec.arms[arm].subjects)];
+    for (std::size_t i = 0; i < set.size(); ++i)
+      if (plan.uncertain[i]) drawn[spec.uncertainty.names[i]] = set[i];
+  }
+  const auto drawn_or = [&](const std::string& name, double otherwise) {
+    const auto it = drawn.find(name);
+    return it == drawn.end() ? otherwise : it->second;
+  };
+  std::set<std::string> varied_names;
   // Common random numbers: every arm's subject s draws as the first arm's subject s does.
   const std::size_t draw_arm = spec.common_seeds ? 0 : arm;
   SubjectOverlay overlay;
@@ -365,24 +390,30 @@ SubjectOverlay subject_overlay(const StudySpec& spec, const Registry& registry, 
     const Variability& var = spec.variability[v];
     const ParameterSpec& p = *registry.parameters().find(var.parameter);
     const double z = stream.normal(), u = stream.uniform();
-    set(var.parameter, as_read(p, draw(var, p, varied.centres[v], z, u)), "study variability");
+    set(var.parameter, as_read(p, draw(var, p, drawn_or(var.parameter, varied.centres[v]), z, u)), "study variability");
+    varied_names.insert(var.parameter);
   }
   // Declared variability: one stream per parameter, keyed by its name, so that adding or removing
   // a declaration never shifts another parameter's draws.
   for (std::size_t v = 0; v < varied.defaults.size(); ++v) {
-    const Variability& var = varied.defaults[v];
+    Variability var = varied.defaults[v];
+    var.cv = drawn_or(var.cv_parameter, var.cv);
     const ParameterSpec& p = *registry.parameters().find(var.parameter);
     RandomStream own({spec.seed, 0}, entity, purpose_id(var.parameter), purpose_id("study.default_variability"));
     const double z = own.normal();
-    set(var.parameter, as_read(p, draw(var, p, varied.default_centres[v], z, 0.5)), "declared variability");
+    set(var.parameter, as_read(p, draw(var, p, drawn_or(var.parameter, varied.default_centres[v]), z, 0.5)),
+        "declared variability");
+    varied_names.insert(var.parameter);
   }
+  for (const auto& [name, value] : drawn)
+    if (!varied_names.count(name)) set(name, as_read(*registry.parameters().find(name), value), "parameter uncertainty");
   return overlay;
 }
 
 /// Runs one subject: a State of the arm's Model with this subject's seed and parameter draws.
 std::vector<SubjectRow> run_subject(const StudySpec& spec, const Registry& registry, const StudyPlan& plan, const Job& job) {
   const ArmPlan& arm = plan.arms[job.arm];
-  const SubjectOverlay overlay = subject_overlay(spec, registry, job.arm, job.subject, arm.varied);
+  const SubjectOverlay overlay = subject_overlay(spec, registry, job.arm, job.subject, arm);
   const auto model = Model::for_subject(*arm.model, overlay, registry);
   Simulation simulation(model);
   std::vector<SubjectRow> rows;
@@ -414,8 +445,9 @@ void prepare_study_directory(const std::filesystem::path& dir, bool force) {
   std::error_code ec;
   fs::create_directories(dir / "subjects", ec);
   if (ec) throw InputError(SourceLocation{dir.string(), 0, 0}, "--out", "cannot create directory: " + ec.message());
-  const std::vector<std::string> ours = {"study.json",  "subjects.csv", "summary.csv", "comparisons.csv",   "summary.json",
-                                         "report.html", "patients.csv", "km.csv",      "trial_summary.csv", "trial.json"};
+  const std::vector<std::string> ours = {"study.json",        "subjects.csv", "summary.csv",  "comparisons.csv",
+                                         "summary.json",      "report.html",  "patients.csv", "km.csv",
+                                         "trial_summary.csv", "trial.json",   "draws.csv"};
   bool non_empty = !fs::is_empty(dir / "subjects");
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
@@ -533,7 +565,7 @@ std::vector<Variability> default_variability(const StudySpec& spec, const Regist
                                    [&](const Variability& v) { return v.parameter == p.varies; });
     const double cv = resolved.get(p.name);
     if (named || !(cv > 0)) continue;
-    out.push_back({.parameter = p.varies, .distribution = Distribution::lognormal, .cv = cv});
+    out.push_back({.parameter = p.varies, .distribution = Distribution::lognormal, .cv = cv, .cv_parameter = p.name});
   }
   return out;
 }
@@ -569,6 +601,12 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
   spec.seed = static_cast<std::uint64_t>(resolved["seed"].value_or(std::int64_t{1}));
   spec.common_seeds = resolved["common_seeds"].value_or(false);
   spec.default_variability = resolved["default_variability"].value_or(true);
+  if (const toml::table* u = input["uncertainty"].as_table()) {
+    spec.uncertainty = read_uncertainty(*u, path, "uncertainty.", registry, spec.seed, diagnostics);
+    if (input.contains("trial"))
+      schema::error(diagnostics, schema::location_of(*u), "uncertainty",
+                    "a trial cannot draw parameter sets yet: leave out [uncertainty] or [trial]");
+  }
   const auto default_subjects =
       static_cast<std::size_t>(std::max<std::int64_t>(1, resolved["subjects"].value_or(std::int64_t{8})));
   if (const toml::array* r = resolved["readouts"].as_array())
@@ -670,6 +708,8 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
   }
   if (!diagnostics.empty()) throw InputError(diagnostics);
   spec.sha256 = sha256_hex(text_content + "\n--- base scenario ---\n" + read_text(spec.base_scenario));
+  // The posterior a study draws from is part of what it is (the table only names its file).
+  if (spec.uncertainty.enabled()) spec.sha256 = sha256_hex(spec.sha256 + "\n--- uncertainty ---\n" + spec.uncertainty.sha256);
   return spec;
 }
 
@@ -690,7 +730,7 @@ std::string study_plan(const StudySpec& spec, const Registry& registry) {
   out += fmt::format("base scenario: {}\nseed: {}{}\n", spec.base_scenario, spec.seed,
                      spec.common_seeds ? " (common random numbers: subject s of every arm draws alike)" : "");
   std::size_t subjects = 0;
-  for (const Arm& arm : spec.arms) subjects += arm.subjects;
+  for (const Arm& arm : spec.arms) subjects += subjects_run(spec, arm);
   out += fmt::format("arms: {}, {} subjects in all\n", spec.arms.size(), subjects);
   std::vector<std::string> observed;  // in first-seen order over the arms
   std::vector<std::string> times;
@@ -729,6 +769,18 @@ std::string study_plan(const StudySpec& spec, const Registry& registry) {
                ? fmt::format("varied: {} uniform from {} to {}\n", v.parameter, text::format_double(v.low),
                              text::format_double(v.high))
                : fmt::format("varied: {} {}, CV {} %\n", v.parameter, kind, text::format_double(100 * v.cv));
+  }
+  if (spec.uncertainty.enabled()) {
+    const Uncertainty& u = spec.uncertainty;
+    out += fmt::format("parameter uncertainty: {} draws (seed {}), each arm's subjects run once per draw\n", u.draws, u.seed);
+    if (!u.posterior.empty())
+      out += fmt::format("  from the posterior {} ({} particles): {}\n", u.posterior, u.particles.size(),
+                         fmt::join(u.posterior_names, ", "));
+    for (std::size_t i = 0; i < u.priors.size(); ++i) {
+      const calibration::Prior& p = u.priors[i];
+      out += fmt::format("  {} from a prior on {}..{} {}\n", p.name, text::format_double(p.low), text::format_double(p.high),
+                         u.units[u.posterior_names.size() + i]);
+    }
   }
   if (spec.trial) out += fmt::format("trial: phase {}, endpoint {}\n", spec.trial->phase, spec.trial->endpoint);
   out += fmt::format("readouts at days {} (first arm), {} observations{}:\n", fmt::join(times, ", "), observed.size(),
@@ -791,6 +843,21 @@ void start_directory(const StudySpec& spec, const Registry& registry, const Stud
           study["variability"].push_back({{"parameter", v.parameter}, {"cv", v.cv}, {"from", "study"}});
         for (const Variability& v : default_variability(spec, registry, base_model->parameters()))
           study["variability"].push_back({{"parameter", v.parameter}, {"cv", v.cv}, {"from", "declared"}});
+        if (spec.uncertainty.enabled()) {
+          const Uncertainty& u = spec.uncertainty;
+          study["uncertainty"] = {{"draws", u.draws},         {"seed", u.seed},
+                                  {"posterior", u.posterior}, {"parameters", u.names},
+                                  {"units", u.units},         {"subject_to_draw", "draw = subject / subjects of the arm"}};
+          std::string csv = "draw";
+          for (const std::string& name : u.names) csv += "," + text::csv_field(name);
+          csv += "\n";
+          for (std::size_t k = 0; k < u.sets.size(); ++k) {
+            csv += std::to_string(k);
+            for (const double v : u.sets[k]) csv += "," + text::format_double(v);
+            csv += "\n";
+          }
+          io::write_file_atomically(dir / "draws.csv", csv);
+        }
         study["command_line"] = options.command_line;
         study["ranks"] = cluster.ranks;
         if (options.shards > 1) study["shard"] = {{"index", options.shard}, {"count", options.shards}};
@@ -889,14 +956,48 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
   // Per (time, readout): the arms' samples in arm order.
   std::map<std::pair<double, std::string>, std::vector<std::vector<double>>> samples;
   std::map<std::string, std::string> unit_of;
+  // Under parameter uncertainty, per (time, readout), arm and draw: the sum and count of the
+  // draw's subjects, whose means give the predictive interval of an arm's mean.
+  const bool uncertain = spec.uncertainty.enabled();
+  const std::size_t draws = uncertain ? spec.uncertainty.draws : 1;
+  std::map<std::pair<double, std::string>, std::vector<std::vector<std::pair<double, std::size_t>>>> by_draw;
   for (const auto& r : result.rows) {
     auto& groups = samples[{r.time_days, r.readout}];
     groups.resize(spec.arms.size());
     groups[r.arm].push_back(r.value);
     unit_of[r.readout] = r.unit;
+    if (uncertain) {
+      auto& arms = by_draw[{r.time_days, r.readout}];
+      arms.resize(spec.arms.size(), std::vector<std::pair<double, std::size_t>>(draws, {0.0, 0}));
+      auto& [sum, count] = arms[r.arm][draw_of_subject(r.subject, spec.arms[r.arm].subjects)];
+      sum += r.value;
+      ++count;
+    }
   }
-  subjects_csv = "arm,subject,seed,time_days,readout,value,unit\n";
-  for (const auto& r : results) subjects_csv += rows_csv(r, spec);
+  // Per draw, the mean of an arm (NaN where the draw has no subject with the readout).
+  const auto draw_means = [&](const std::pair<double, std::string>& key, std::size_t arm) {
+    std::vector<double> means;
+    for (const auto& [sum, count] : by_draw.at(key)[arm])
+      means.push_back(count > 0 ? sum / static_cast<double>(count) : std::nan(""));
+    return means;
+  };
+  const auto finite_quantile = [](std::vector<double> values, double p) {
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
+    return values.empty() ? std::nan("") : calibration::quantile(std::move(values), p);
+  };
+  subjects_csv =
+      uncertain ? "arm,subject,seed,time_days,readout,value,unit,draw\n" : "arm,subject,seed,time_days,readout,value,unit\n";
+  for (const auto& r : results) {
+    if (!uncertain) {
+      subjects_csv += rows_csv(r, spec);
+      continue;
+    }
+    for (const SubjectRow& row : r) {
+      std::string line = rows_csv({row}, spec);
+      line.pop_back();
+      subjects_csv += fmt::format("{},{}\n", line, draw_of_subject(row.subject, spec.arms[row.arm].subjects));
+    }
+  }
   // Tukey's p values are most of the analysis (a double integral per pair): computed for every
   // (time, readout) in parallel, each into its own slot, before the tables are written in order.
   std::vector<const std::vector<std::vector<double>>*> keyed;
@@ -920,9 +1021,12 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
   }
   for (const auto& e : failed)
     if (e) std::rethrow_exception(e);
-  summary_csv = "arm,time_days,readout,unit,n,mean,sd,sem,ci_low,ci_high\n";
-  comparisons_csv = "time_days,readout,arm_a,arm_b,mean_difference,welch_t,welch_df,welch_p,holm_p,hedges_g,tukey_p,anova_p\n";
+  summary_csv = "arm,time_days,readout,unit,n,mean,sd,sem,ci_low,ci_high";
+  summary_csv += uncertain ? ",draws,predictive_low,predictive_high,subject_low,subject_high\n" : "\n";
+  comparisons_csv = "time_days,readout,arm_a,arm_b,mean_difference,welch_t,welch_df,welch_p,holm_p,hedges_g,tukey_p,anova_p";
+  comparisons_csv += uncertain ? ",difference_low,difference_high,share_of_draws_a_greater\n" : "\n";
   std::size_t index = 0;
+  nlohmann::ordered_json predictive = nlohmann::ordered_json::array();
   for (const auto& [key, all_groups] : samples) {
     const auto& [time, readout] = key;
     const std::vector<TukeyComparison>& tukey = tukey_of[index++];
@@ -943,9 +1047,24 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
         s = summarize(g);
       else
         s.sd = s.sem = s.ci_low = s.ci_high = std::nan("");
-      summary_csv += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", text::csv_field(spec.arms[arm_of[a]].name), number(time),
+      summary_csv += fmt::format("{},{},{},{},{},{},{},{},{},{}", text::csv_field(spec.arms[arm_of[a]].name), number(time),
                                  text::csv_field(readout), text::csv_field(unit), s.n, number(s.mean), number(s.sd),
                                  number(s.sem), number(s.ci_low), number(s.ci_high));
+      if (!uncertain) {
+        summary_csv += "\n";
+      } else {
+        // The 5-95 % predictive interval of the arm's mean over its subjects per draw (what an
+        // experiment of that size would report), and of one more subject (the pooled values).
+        const std::vector<double> means = draw_means(key, arm_of[a]);
+        const double p_low = finite_quantile(means, 0.05), p_high = finite_quantile(means, 0.95);
+        const double s_low = finite_quantile(g, 0.05), s_high = finite_quantile(g, 0.95);
+        summary_csv += fmt::format(",{},{},{},{},{}\n", draws, number(p_low), number(p_high), number(s_low), number(s_high));
+        predictive.push_back({{"draws", draws},
+                              {"predictive_low", json_number(p_low)},
+                              {"predictive_high", json_number(p_high)},
+                              {"subject_low", json_number(s_low)},
+                              {"subject_high", json_number(s_high)}});
+      }
       summary_json.push_back({{"arm", spec.arms[arm_of[a]].name},
                               {"time_days", time},
                               {"readout", readout},
@@ -956,6 +1075,8 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
                               {"sem", json_number(s.sem)},
                               {"ci_low", json_number(s.ci_low)},
                               {"ci_high", json_number(s.ci_high)}});
+      if (uncertain)
+        for (const auto& [name, value] : predictive.back().items()) summary_json.back()[name] = value;
     }
     const std::size_t k = groups.size();
     if (k < 2) continue;
@@ -976,11 +1097,28 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
       for (std::size_t b = a + 1; b < k; ++b, ++pair) {
         const WelchTTest& w = welch[pair];
         const double tukey_p = testable ? tukey[pair].p : std::nan("");
-        comparisons_csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", number(time), text::csv_field(readout),
+        comparisons_csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", number(time), text::csv_field(readout),
                                        text::csv_field(spec.arms[arm_of[a]].name), text::csv_field(spec.arms[arm_of[b]].name),
                                        number(mean(groups[a]) - mean(groups[b])), number(w.t), number(w.df),
                                        number(testable ? w.p : std::nan("")), number(testable ? holm[pair] : std::nan("")),
                                        number(effect[pair].hedges_g), number(tukey_p), number(anova_p));
+        // Under uncertainty the tests above pool the draws; what the parameter uncertainty leaves
+        // of the difference is the spread of the per-draw differences of the arms' means.
+        double d_low = std::nan(""), d_high = std::nan(""), share_greater = std::nan("");
+        if (uncertain) {
+          const std::vector<double> ma = draw_means(key, arm_of[a]), mb = draw_means(key, arm_of[b]);
+          std::vector<double> differences;
+          for (std::size_t d = 0; d < draws; ++d)
+            if (std::isfinite(ma[d]) && std::isfinite(mb[d])) differences.push_back(ma[d] - mb[d]);
+          d_low = finite_quantile(differences, 0.05);
+          d_high = finite_quantile(differences, 0.95);
+          if (!differences.empty())
+            share_greater =
+                static_cast<double>(std::count_if(differences.begin(), differences.end(), [](double d) { return d > 0; })) /
+                static_cast<double>(differences.size());
+          comparisons_csv += fmt::format(",{},{},{}", number(d_low), number(d_high), number(share_greater));
+        }
+        comparisons_csv += "\n";
         comparison_json.push_back({{"time_days", time},
                                    {"readout", readout},
                                    {"arm_a", spec.arms[arm_of[a]].name},
@@ -993,6 +1131,11 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
                                    {"hedges_g", json_number(effect[pair].hedges_g)},
                                    {"tukey_p", json_number(tukey_p)},
                                    {"anova_p", json_number(anova_p)}});
+        if (uncertain) {
+          comparison_json.back()["difference_low"] = json_number(d_low);
+          comparison_json.back()["difference_high"] = json_number(d_high);
+          comparison_json.back()["share_of_draws_a_greater"] = json_number(share_greater);
+        }
       }
   }
   return out;
@@ -1013,6 +1156,9 @@ void write_outputs(const StudySpec& spec, const std::vector<std::vector<SubjectR
   nlohmann::ordered_json arms = nlohmann::ordered_json::array();
   for (const auto& a : spec.arms) arms.push_back({{"name", a.name}, {"subjects", a.subjects}});
   summary["arms"] = arms;
+  if (spec.uncertainty.enabled())
+    summary["uncertainty"] = {
+        {"draws", spec.uncertainty.draws}, {"parameters", spec.uncertainty.names}, {"posterior", spec.uncertainty.posterior}};
   summary["summary"] = summary_json;
   summary["comparisons"] = comparison_json;
   io::write_file_atomically(dir / "subjects.csv", subjects_csv);

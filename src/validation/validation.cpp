@@ -12,6 +12,7 @@
 #include <limits>
 #include <sstream>
 
+#include "bungner/calibration/abc_smc.hpp"
 #include "bungner/core/errors.hpp"
 #include "bungner/core/sha256.hpp"
 #include "bungner/core/text.hpp"
@@ -583,6 +584,28 @@ study::StudySpec case_study(const Case& c, const std::vector<const Check*>& chec
   return spec;
 }
 
+bool Scorecard::uncertain() const {
+  return std::any_of(scores.begin(), scores.end(), [](const Score& s) { return s.predictive.has_value(); });
+}
+
+Coverage Scorecard::coverage(bool test) const {
+  Coverage c;
+  double width = 0;
+  std::size_t widths = 0;
+  for (const auto& s : scores) {
+    if (s.test != test || !s.predictive) continue;
+    ++c.total;
+    c.inside += s.inside_predictive ? 1 : 0;
+    if (s.observed_value != 0) {
+      width += (s.predictive->high - s.predictive->low) / std::abs(s.observed_value);
+      ++widths;
+    }
+  }
+  c.coverage_90 = c.total > 0 ? static_cast<double>(c.inside) / static_cast<double>(c.total) : std::nan("");
+  c.sharpness = widths > 0 ? width / static_cast<double>(widths) : std::nan("");
+  return c;
+}
+
 Tally Scorecard::entries(bool test) const {
   std::map<std::string, bool> all_pass;
   for (const auto& s : scores) {
@@ -651,15 +674,24 @@ std::string rate(const Tally& t) { return rate(t.passed, t.total); }
 std::string scorecard_csv(const Scorecard& card) {
   std::string out =
       "evidence,entry,case,split,species,condition,readout,criterion,observed,observed_n,simulated_mean,simulated_sd,"
-      "simulated_n,fitted,result,observed_sd,spread_result,note\n";
-  for (const auto& s : card.scores)
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.evidence, s.entry, s.case_name, split_name(s),
+      "simulated_n,fitted,result,observed_sd,spread_result,note";
+  const bool uncertain = card.uncertain();
+  out += uncertain ? ",predictive_low,predictive_high,inside_90\n" : "\n";
+  for (const auto& s : card.scores) {
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", s.evidence, s.entry, s.case_name, split_name(s),
                        text::csv_field(s.species), text::csv_field(s.condition), text::csv_field(s.readout), s.criterion,
                        text::csv_field(s.observed), s.observed_n > 0 ? text::format_double(s.observed_n) : "",
                        text::format_double(s.simulated.mean), text::format_double(s.simulated.sd), s.simulated.n,
                        s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail",
                        s.observed_sd ? text::format_double(*s.observed_sd) : "", spread_result(s), text::csv_field(s.note));
-  for (const auto& e : card.not_modelled) out += fmt::format("{},{},,,,,,,,,,,,,not yet modelled,,,\n", e, e);
+    if (uncertain)
+      out += s.predictive ? fmt::format(",{},{},{}", text::format_double(s.predictive->low),
+                                        text::format_double(s.predictive->high), s.inside_predictive ? "yes" : "no")
+                          : ",,,";
+    out += "\n";
+  }
+  for (const auto& e : card.not_modelled)
+    out += fmt::format("{},{},,,,,,,,,,,,,not yet modelled,,,{}\n", e, e, uncertain ? ",,," : "");
   return out;
 }
 
@@ -678,16 +710,33 @@ std::string scorecard_table(const Scorecard& card) {
   out += fmt::format("checks passed {} | fitted {} | unfitted {} | not yet modelled: {} evidence rows ({})\n",
                      rate(card.passed(), card.scores.size()), rate(card.passed(true), card.total(true)),
                      rate(card.passed(false), card.total(false)), card.not_modelled.size(), fmt::join(card.not_modelled, " "));
+  if (card.uncertain()) {
+    const Coverage test = card.coverage(true), fit = card.coverage(false);
+    out += fmt::format(
+        "predictive intervals (5-95 %): TEST checks with the observed value inside {}/{} (coverage_90 {}), sharpness {} | "
+        "fit {}/{} (coverage_90 {}), sharpness {}\n",
+        test.inside, test.total, fmt_num(test.coverage_90), fmt_num(test.sharpness), fit.inside, fit.total,
+        fmt_num(fit.coverage_90), fmt_num(fit.sharpness));
+  }
   return out;
 }
 
 std::string scorecard_json(const Scorecard& card) {
   const Tally test = card.entries(true), fit = card.entries(false), spread = card.spread_entries();
+  std::string coverage;
+  if (card.uncertain()) {
+    const auto json = [](double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string("null"); };
+    const Coverage t = card.coverage(true), f = card.coverage(false);
+    coverage =
+        fmt::format(R"(, "coverage_90": {}, "sharpness": {}, "coverage_checks": {}, "fit_coverage_90": {}, "fit_sharpness": {}, )"
+                    R"("fit_coverage_checks": {})",
+                    json(t.coverage_90), json(t.sharpness), t.total, json(f.coverage_90), json(f.sharpness), f.total);
+  }
   return fmt::format(
       R"({{"passed": {}, "total": {}, "test_passed": {}, "test_total": {}, "fit_passed": {}, "fit_total": {}, )"
-      R"("spread_passed": {}, "spread_total": {}, "fitted": {{"passed": {}, "total": {}}}, "unfitted": {{"passed": {}, "total": {}}}, "not_modelled": {}}})",
+      R"("spread_passed": {}, "spread_total": {}, "fitted": {{"passed": {}, "total": {}}}, "unfitted": {{"passed": {}, "total": {}}}, "not_modelled": {}{}}})",
       card.passed(), card.scores.size(), test.passed, test.total, fit.passed, fit.total, spread.passed, spread.total,
-      card.passed(true), card.total(true), card.passed(false), card.total(false), card.not_modelled.size());
+      card.passed(true), card.total(true), card.passed(false), card.total(false), card.not_modelled.size(), coverage);
 }
 
 std::string scorecard_html(const Scorecard& card, const std::string& title) {
@@ -706,20 +755,38 @@ std::string scorecard_html(const Scorecard& card, const std::string& title) {
       "of the observed SD): {} entries. Checks: {}; fitted {}; unfitted {}; not yet modelled: {} evidence rows.</p>\n",
       rate(card.entries(true)), rate(card.entries(false)), rate(card.spread_entries()), rate(card.passed(), card.scores.size()),
       rate(card.passed(true), card.total(true)), rate(card.passed(false), card.total(false)), card.not_modelled.size());
+  if (card.uncertain()) {
+    const Coverage t = card.coverage(true), f = card.coverage(false);
+    out += fmt::format(
+        "<p>Parameter uncertainty: the observed value lies inside the simulated 5-95 % predictive interval of {} of {} "
+        "test checks (coverage_90 {}; sharpness, the mean interval width over the observed value, {}) and of {} of {} "
+        "fit checks (coverage_90 {}, sharpness {}).</p>\n",
+        t.inside, t.total, fmt_num(t.coverage_90), fmt_num(t.sharpness), f.inside, f.total, fmt_num(f.coverage_90),
+        fmt_num(f.sharpness));
+  }
   out +=
       "<table><tr><th>evidence</th><th>split</th><th>case</th><th>species</th><th>condition</th><th>readout</th>"
       "<th>criterion</th><th>observed</th><th>n</th><th>simulated mean</th><th>SD</th><th>n</th><th>fitted</th>"
-      "<th>result</th><th>observed SD</th><th>spread</th><th>note</th></tr>\n";
-  for (const auto& s : card.scores)
+      "<th>result</th><th>observed SD</th><th>spread</th><th>note</th>";
+  const bool uncertain = card.uncertain();
+  out += uncertain ? "<th>predictive 5-95 %</th><th>observed inside</th></tr>\n" : "</tr>\n";
+  for (const auto& s : card.scores) {
     out += fmt::format(
         "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>"
-        "<td class=\"r\">{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td><td>{}</td></tr>\n",
+        "<td class=\"r\">{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td><td>{}</td>",
         s.passed ? "pass" : "fail", xml_escape(s.evidence), split_name(s), xml_escape(s.case_name), xml_escape(s.species),
         xml_escape(s.condition), xml_escape(s.readout), s.criterion, xml_escape(s.observed),
         s.observed_n > 0 ? text::format_double(s.observed_n) : "", fmt_num(s.simulated.mean), fmt_num(s.simulated.sd),
         s.simulated.n, s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail", s.observed_sd ? fmt_num(*s.observed_sd) : "",
         s.observed_sd ? (s.spread_passed ? "sp" : "sf") : "", spread_result(s), xml_escape(s.note));
+    if (uncertain)
+      out += s.predictive
+                 ? fmt::format("<td class=\"num\">{} - {}</td><td class=\"{}\">{}</td>", fmt_num(s.predictive->low),
+                               fmt_num(s.predictive->high), s.inside_predictive ? "sp" : "sf", s.inside_predictive ? "yes" : "no")
+                 : "<td></td><td></td>";
+    out += "</tr>\n";
+  }
   out += "</table>\n<h2>Not yet modelled</h2>\n<p>" + xml_escape(fmt::format("{}", fmt::join(card.not_modelled, ", "))) +
          "</p>\n</body></html>\n";
   return out;
@@ -759,13 +826,24 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       if (selected(c, k)) checks.push_back(&k);
     return checks;
   };
+  // Under parameter uncertainty every case runs its own subjects once per draw, and the pooled
+  // subjects of all draws (at least 40 for 5 draws of 8) judge the spread.
+  const bool uncertain = options.uncertainty.enabled();
+  auto study_of = [&](const Case& c) {
+    if (!uncertain) return case_study(c, selected_checks(c), by_id, registry);
+    study::StudySpec spec = study::load_study(c.study, registry);
+    if (spec.trial) throw InputError(SourceLocation{c.path, 0, 0}, "--uncertainty", "a trial cannot draw parameter sets yet");
+    spec.uncertainty = options.uncertainty;
+    return spec;
+  };
   // Progress over the subjects of the selected cases (their studies differ a lot in size).
   std::size_t subjects_total = 0, subjects_done = 0;
   std::map<std::string, std::size_t> case_subjects;
   for (const auto& c : cases) {
     if (std::none_of(c.checks.begin(), c.checks.end(), [&](const Check& k) { return selected(c, k); })) continue;
     std::size_t n = 0;
-    for (const auto& arm : case_study(c, selected_checks(c), by_id, registry).arms) n += arm.subjects;
+    const study::StudySpec spec = study_of(c);
+    for (const auto& arm : spec.arms) n += study::subjects_run(spec, arm);
     case_subjects[c.name] = n;
     subjects_total += n;
   }
@@ -774,7 +852,7 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
   for (const auto& c : cases) {
     const std::vector<const Check*> checks = selected_checks(c);
     if (checks.empty()) continue;
-    const study::StudySpec spec = case_study(c, checks, by_id, registry);
+    const study::StudySpec spec = study_of(c);
     study::StudyOptions study_options;
     study_options.progress = io::ProgressMode::none;
     study_options.output_dir = options.output_dir / "studies" / c.name;
@@ -786,6 +864,10 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
     subjects_done += case_subjects[c.name];
     progress.update(static_cast<double>(subjects_done));
     if (options.cluster.rank != 0) continue;
+    // The subjects of each draw, for the predictive intervals.
+    std::vector<study::StudyResult> per_draw(uncertain ? options.uncertainty.draws : 0);
+    for (const auto& row : result.rows)
+      if (uncertain) per_draw[study::draw_of_subject(row.subject, spec.arms[row.arm].subjects)].rows.push_back(row);
     for (const Check* k : checks) {
       const EvidenceRow& row = *by_id.at(k->evidence);
       Score s;
@@ -821,6 +903,18 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
       if (checks_spread(row, *k)) {
         s.observed_sd = observed_sd(row);
         s.spread_passed = spread_agrees(s.simulated.sd, s.simulated.n, *s.observed_sd);
+      }
+      s.observed_value = std::isfinite(row.value) ? row.value : 0.5 * (row.low + row.high);
+      if (uncertain && !ordering && std::isfinite(s.observed_value)) {
+        std::vector<double> means;
+        for (const study::StudyResult& draw : per_draw) {
+          const double m = draw.rows.empty() ? std::nan("") : summarise(check_values(c, spec, draw, *k)).mean;
+          if (std::isfinite(m)) means.push_back(m);
+        }
+        if (!means.empty()) {
+          s.predictive = Interval{calibration::quantile(means, 0.05), calibration::quantile(means, 0.95)};
+          s.inside_predictive = s.observed_value >= s.predictive->low && s.observed_value <= s.predictive->high;
+        }
       }
       card.scores.push_back(std::move(s));
     }

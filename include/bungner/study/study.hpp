@@ -16,6 +16,7 @@
 #include "bungner/model/registry.hpp"
 #include "bungner/scenario/scenario.hpp"
 #include "bungner/study/trial.hpp"
+#include "bungner/study/uncertainty.hpp"
 
 namespace bungner::study {
 
@@ -29,6 +30,8 @@ struct Variability {
   Distribution distribution = Distribution::lognormal;
   double cv = 0;
   double low = 0, high = 0;
+  /// Declared variability: the parameter that holds the CV (so that an uncertain CV is drawn too).
+  std::string cv_parameter;
 };
 
 struct Arm {
@@ -55,7 +58,15 @@ struct StudySpec {
   std::vector<std::string> readouts;  ///< observation names to summarise (empty: all)
   std::string sha256;                 ///< of the study file's text and the base scenario's
   std::optional<TrialSpec> trial;     ///< a [trial] table: arms' subjects come from its design
+  /// Parameter uncertainty (an [uncertainty] table, or --uncertainty): each arm runs its subjects
+  /// once per drawn parameter set; subject j belongs to draw j / subjects (docs/uncertainty.md).
+  Uncertainty uncertainty;
 };
+
+/// Subjects an arm runs: its subjects once per parameter set when the study draws them.
+inline std::size_t subjects_run(const StudySpec& spec, const Arm& arm) {
+  return arm.subjects * (spec.uncertainty.enabled() ? spec.uncertainty.draws : 1);
+}
 
 /// Reads and validates a study file; every problem is reported with file:line:column (InputError).
 StudySpec load_study(const std::string& path, const Registry& registry);

@@ -172,6 +172,21 @@ struct Score {
   /// (not an ordering): the observed SD, and whether the simulated SD is within a factor of 2.
   std::optional<double> observed_sd;
   bool spread_passed = false;
+  /// Under parameter uncertainty (validate --uncertainty), for a check on a value: the 5-95 %
+  /// predictive interval of the simulated mean (its quantiles over the parameter draws, each
+  /// draw's mean over the case's subjects), the observed value, and whether it lies inside.
+  std::optional<Interval> predictive;
+  double observed_value = 0;
+  bool inside_predictive = false;
+};
+
+/// Coverage of the 90 % predictive intervals over the checks that have one, of one split.
+struct Coverage {
+  std::size_t inside = 0, total = 0;
+  double coverage_90 = 0;  ///< inside / total (NaN without checks)
+  /// Mean width of the interval relative to the observed value, (high - low) / |observed|, over
+  /// the checks with a non-zero observed value: smaller is sharper.
+  double sharpness = 0;
 };
 
 /// Passed and total, counted by entry: an entry passes when every one of its checks passes.
@@ -189,6 +204,9 @@ struct Scorecard {
   Tally entries(bool test) const;
   /// Entries with at least one spread check, each passing when all its spread checks do.
   Tally spread_entries() const;
+  /// Coverage of the predictive intervals over the checks of the test (or fit) split.
+  Coverage coverage(bool test) const;
+  bool uncertain() const;
 };
 
 std::string scorecard_csv(const Scorecard& card);
@@ -196,7 +214,9 @@ std::string scorecard_html(const Scorecard& card, const std::string& title);
 std::string scorecard_table(const Scorecard& card);
 /// One line of JSON: {"passed": P, "total": T (checks), "test_passed", "test_total", "fit_passed",
 /// "fit_total" (entries by split), "spread_passed", "spread_total" (entries), "fitted": {...},
-/// "unfitted": {...} (checks by calibration record), "not_modelled": N}.
+/// "unfitted": {...} (checks by calibration record), "not_modelled": N}; under parameter
+/// uncertainty also "draws", "coverage_90", "sharpness", "coverage_checks" (test split) and
+/// "fit_coverage_90", "fit_sharpness", "fit_coverage_checks".
 std::string scorecard_json(const Scorecard& card);
 
 struct ValidateOptions {
@@ -205,6 +225,9 @@ struct ValidateOptions {
   bool quiet = true;
   io::ProgressMode progress = io::ProgressMode::none;  ///< over the cases, with an ETA (rank 0)
   study::Cluster cluster;                              ///< under MPI: subjects spread over ranks; rank 0 scores and writes
+  /// Parameter uncertainty: every case runs its subjects once per drawn parameter set (the same
+  /// sets in every case) and the scorecard reports predictive intervals and their coverage.
+  study::Uncertainty uncertainty;
 };
 
 /// Runs every case with a matching check through the study layer and scores it; writes

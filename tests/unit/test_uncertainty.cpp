@@ -1,0 +1,162 @@
+// Parameter uncertainty (include/bungner/study/uncertainty.hpp, docs/uncertainty.md): how
+// parameter sets are drawn from a posterior and from priors, and how the scorecard counts the
+// coverage of its predictive intervals. tests/integration/study_uncertainty.sh runs studies.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "bungner/study/uncertainty.hpp"
+#include "bungner/validation/validation.hpp"
+
+namespace bungner::study {
+namespace {
+
+struct TempFile {
+  std::filesystem::path path;
+  TempFile(const std::string& name, const std::string& text) {
+    const auto dir = std::filesystem::temp_directory_path() / "bungner-uncertainty-test";
+    std::filesystem::create_directories(dir);
+    path = dir / name;
+    std::ofstream(path) << text;
+  }
+  ~TempFile() { std::filesystem::remove(path); }
+};
+
+TEST(Uncertainty, PosteriorParticlesAreDrawnInProportionToTheirWeights) {
+  const Registry registry = make_builtin_registry();
+  // Weights 7 : 3 : 0 (not normalised, as a reader may be given them).
+  const TempFile posterior("weights.csv",
+                           "particle,weight,distance,neuron_survival.death_time_constant\n"
+                           "0,0.7,1,10\n1,0.3,1,20\n2,0,1,30\n");
+  const Uncertainty u = load_uncertainty(posterior.path, registry, 4000, 5);
+  ASSERT_EQ(u.sets.size(), 4000U);
+  std::map<double, int> count;
+  for (const auto& set : u.sets) ++count[set.at(0)];
+  EXPECT_EQ(count.count(30.0), 0U) << "a particle of weight 0 was drawn";
+  // Binomial SD of the share at n = 4000: sqrt(0.21 / 4000) = 0.0072; 4 SD.
+  EXPECT_NEAR(count[10.0] / 4000.0, 0.7, 0.029);
+  EXPECT_NEAR(count[20.0] / 4000.0, 0.3, 0.029);
+}
+
+TEST(Uncertainty, PriorDrawsFollowThePrior) {
+  const Registry registry = make_builtin_registry();
+  const TempFile file("priors.toml", R"([uncertainty]
+draws = 4000
+seed = 3
+[[uncertainty.parameters]]
+name = "neuron_survival.sensory_vulnerable_fraction"
+low = "0.2"
+high = "0.5"
+[[uncertainty.parameters]]
+name = "neuron_survival.death_time_constant"
+prior = "lognormal"
+median = "13.4 d"
+sigma = 0.3
+low = "3 d"
+high = "100 d"
+)");
+  const Uncertainty u = load_uncertainty(file.path, registry, 0, 1);
+  ASSERT_EQ(u.names.size(), 2U);
+  EXPECT_EQ(u.units[1], "d");
+  double sum = 0, sum2 = 0, log_sum = 0;
+  for (const auto& set : u.sets) {
+    ASSERT_GE(set[0], 0.2);
+    ASSERT_LE(set[0], 0.5);
+    sum += set[0], sum2 += set[0] * set[0];
+    log_sum += std::log(set[1]);
+  }
+  const double n = 4000, mean = sum / n, sd = std::sqrt(sum2 / n - mean * mean);
+  // Uniform(0.2, 0.5): mean 0.35, SD 0.3 / sqrt(12) = 0.0866; the mean's SE is 0.0014.
+  EXPECT_NEAR(mean, 0.35, 0.006);
+  EXPECT_NEAR(sd, 0.0866, 0.004);
+  // Lognormal, median 13.4 d, sigma 0.3 (the truncation at 3 and 100 d is 5 and 7 sigma away).
+  EXPECT_NEAR(log_sum / n, std::log(13.4), 0.3 / std::sqrt(n) * 4);
+}
+
+TEST(Uncertainty, EachDrawDependsOnlyOnTheSeedAndItsIndex) {
+  const Registry registry = make_builtin_registry();
+  const TempFile file("index.toml", R"([uncertainty]
+draws = 5
+seed = 11
+[[uncertainty.parameters]]
+name = "neuron_survival.sensory_vulnerable_fraction"
+)");
+  Uncertainty five = load_uncertainty(file.path, registry, 0, 1);
+  Uncertainty ten = load_uncertainty(file.path, registry, 10, 1);
+  for (std::size_t k = 0; k < 5; ++k) EXPECT_EQ(five.sets[k], ten.sets[k]) << "draw " << k;
+  EXPECT_NE(ten.sets[5], ten.sets[6]);
+  five.seed = 12;
+  const auto before = five.sets;
+  five.draw(5);
+  EXPECT_NE(five.sets, before) << "another seed drew the same sets";
+}
+
+TEST(Uncertainty, ProblemsAreReportedAtTheirPlace) {
+  const Registry registry = make_builtin_registry();
+  const TempFile file("problems.toml", R"([uncertainty]
+draw = 5
+[[uncertainty.parameters]]
+name = "neuron_survival.sensory_vulnerable_fraction"
+low = "0.5"
+high = "0.4"
+[[uncertainty.parameters]]
+name = "neuron_survival.sensory_vulnerable_fraction"
+)");
+  try {
+    (void)load_uncertainty(file.path, registry, 0, 1);
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    std::string all;
+    for (const Diagnostic& d : e.diagnostics()) all += d.key + ": " + d.message + "\n";
+    EXPECT_NE(all.find("draws"), std::string::npos) << all;                           // missing, and 'draw' unknown
+    EXPECT_NE(all.find("uncertainty.parameters.0.prior"), std::string::npos) << all;  // low > high
+    EXPECT_NE(all.find("named twice"), std::string::npos) << all;
+  }
+  const TempFile header("header.csv", "particle,weight,neuron_survival.death_time_constant\n0,1,10\n");
+  EXPECT_THROW((void)load_uncertainty(header.path, registry, 3, 1), InputError);
+  const TempFile weights("zero.csv", "particle,weight,distance,neuron_survival.death_time_constant\n0,0,1,10\n");
+  EXPECT_THROW((void)load_uncertainty(weights.path, registry, 3, 1), InputError);
+}
+
+}  // namespace
+}  // namespace bungner::study
+
+namespace bungner::validation {
+namespace {
+
+TEST(ScorecardCoverage, CountsObservedValuesInsideTheIntervalsPerSplit) {
+  Scorecard card;
+  const auto score = [&](bool test, double observed, double low, double high) {
+    Score s;
+    s.test = test;
+    s.observed_value = observed;
+    s.predictive = Interval{low, high};
+    s.inside_predictive = observed >= low && observed <= high;
+    card.scores.push_back(s);
+  };
+  score(true, 10, 8, 12);   // inside, width 0.4
+  score(true, 20, 21, 25);  // outside, width 0.2
+  score(true, 50, 40, 60);  // inside, width 0.4
+  score(false, 5, 0, 1);    // fit: outside, width 0.2
+  Score ordering;           // no interval: not counted
+  ordering.test = true;
+  card.scores.push_back(ordering);
+  ASSERT_TRUE(card.uncertain());
+  const Coverage test = card.coverage(true), fit = card.coverage(false);
+  EXPECT_EQ(test.total, 3U);
+  EXPECT_EQ(test.inside, 2U);
+  EXPECT_DOUBLE_EQ(test.coverage_90, 2.0 / 3.0);
+  EXPECT_NEAR(test.sharpness, (0.4 + 0.2 + 0.4) / 3, 1e-12);
+  EXPECT_EQ(fit.inside, 0U);
+  EXPECT_DOUBLE_EQ(fit.sharpness, 0.2);
+  const std::string json = scorecard_json(card);
+  EXPECT_NE(json.find("\"coverage_90\": 0.666667"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"coverage_checks\": 3"), std::string::npos) << json;
+  EXPECT_EQ(scorecard_json(Scorecard{}).find("coverage"), std::string::npos) << "coverage without uncertainty";
+}
+
+}  // namespace
+}  // namespace bungner::validation

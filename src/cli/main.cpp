@@ -136,6 +136,14 @@ int main(int argc, char** argv) {
     if (cpus > 0) omp_set_num_threads(std::min(cpus, omp_get_max_threads()));
   }
   const int code = run_cli(argc, argv, common);
+  if (mpi && code != bungner::exit_code::ok && common.ranks > 1) {
+    // The other ranks may be waiting for this one in a collective (a barrier, the exchange of
+    // finished subjects) and would wait forever: end them all, with this rank's exit code. Its
+    // message is out already.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, code);
+  }
   if (mpi) MPI_Finalize();
   return code;
 }

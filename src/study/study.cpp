@@ -193,6 +193,12 @@ Distribution parse_distribution(const std::string& s) {
   return Distribution::lognormal;
 }
 
+std::vector<std::string> posterior_paths(const Uncertainty& u) {
+  std::vector<std::string> out;
+  for (const Posterior& p : u.posteriors) out.push_back(p.path);
+  return out;
+}
+
 std::string arm_file_stem(std::size_t arm, std::size_t subject) { return fmt::format("arm{:03}-subject{:05}", arm, subject); }
 
 /// Rows of one subject as CSV (the checkpoint format and a slice of subjects.csv).
@@ -773,13 +779,15 @@ std::string study_plan(const StudySpec& spec, const Registry& registry) {
   if (spec.uncertainty.enabled()) {
     const Uncertainty& u = spec.uncertainty;
     out += fmt::format("parameter uncertainty: {} draws (seed {}), each arm's subjects run once per draw\n", u.draws, u.seed);
-    if (!u.posterior.empty())
-      out += fmt::format("  from the posterior {} ({} particles): {}\n", u.posterior, u.particles.size(),
-                         fmt::join(u.posterior_names, ", "));
+    std::size_t from_posteriors = 0;
+    for (const Posterior& p : u.posteriors) {
+      out += fmt::format("  from the posterior {} ({} particles): {}\n", p.path, p.particles.size(), fmt::join(p.names, ", "));
+      from_posteriors += p.names.size();
+    }
     for (std::size_t i = 0; i < u.priors.size(); ++i) {
       const calibration::Prior& p = u.priors[i];
       out += fmt::format("  {} from a prior on {}..{} {}\n", p.name, text::format_double(p.low), text::format_double(p.high),
-                         u.units[u.posterior_names.size() + i]);
+                         u.units[from_posteriors + i]);
     }
   }
   if (spec.trial) out += fmt::format("trial: phase {}, endpoint {}\n", spec.trial->phase, spec.trial->endpoint);
@@ -845,9 +853,9 @@ void start_directory(const StudySpec& spec, const Registry& registry, const Stud
           study["variability"].push_back({{"parameter", v.parameter}, {"cv", v.cv}, {"from", "declared"}});
         if (spec.uncertainty.enabled()) {
           const Uncertainty& u = spec.uncertainty;
-          study["uncertainty"] = {{"draws", u.draws},         {"seed", u.seed},
-                                  {"posterior", u.posterior}, {"parameters", u.names},
-                                  {"units", u.units},         {"subject_to_draw", "draw = subject / subjects of the arm"}};
+          study["uncertainty"] = {
+              {"draws", u.draws},      {"seed", u.seed},   {"posteriors", posterior_paths(u)},
+              {"parameters", u.names}, {"units", u.units}, {"subject_to_draw", "draw = subject / subjects of the arm"}};
           std::string csv = "draw";
           for (const std::string& name : u.names) csv += "," + text::csv_field(name);
           csv += "\n";
@@ -1157,8 +1165,9 @@ void write_outputs(const StudySpec& spec, const std::vector<std::vector<SubjectR
   for (const auto& a : spec.arms) arms.push_back({{"name", a.name}, {"subjects", a.subjects}});
   summary["arms"] = arms;
   if (spec.uncertainty.enabled())
-    summary["uncertainty"] = {
-        {"draws", spec.uncertainty.draws}, {"parameters", spec.uncertainty.names}, {"posterior", spec.uncertainty.posterior}};
+    summary["uncertainty"] = {{"draws", spec.uncertainty.draws},
+                              {"parameters", spec.uncertainty.names},
+                              {"posteriors", posterior_paths(spec.uncertainty)}};
   summary["summary"] = summary_json;
   summary["comparisons"] = comparison_json;
   io::write_file_atomically(dir / "subjects.csv", subjects_csv);

@@ -33,16 +33,21 @@ std::string read_all(const std::filesystem::path& path) {
 void Uncertainty::draw(std::size_t n) {
   draws = n;
   sets.assign(n, {});
-  std::vector<double> cumulative(posterior_weights.size());
-  std::partial_sum(posterior_weights.begin(), posterior_weights.end(), cumulative.begin());
+  std::vector<std::vector<double>> cumulative;
+  for (const Posterior& p : posteriors) {
+    cumulative.emplace_back(p.weights.size());
+    std::partial_sum(p.weights.begin(), p.weights.end(), cumulative.back().begin());
+  }
   for (std::size_t k = 0; k < n; ++k) {
     RandomStream stream({seed, 0}, k, 0, purpose_id("study.uncertainty"));
     std::vector<double>& set = sets[k];
-    if (!particles.empty()) {
+    for (std::size_t i = 0; i < posteriors.size(); ++i) {
       // Inverse transform on the cumulative weights; the last particle takes what rounding leaves.
-      const double u = stream.uniform() * cumulative.back();
-      const auto at = std::upper_bound(cumulative.begin(), cumulative.end() - 1, u) - cumulative.begin();
-      set = particles[static_cast<std::size_t>(at)];
+      const std::vector<double>& c = cumulative[i];
+      const double u = stream.uniform() * c.back();
+      const auto at = std::upper_bound(c.begin(), c.end() - 1, u) - c.begin();
+      const std::vector<double>& particle = posteriors[i].particles[static_cast<std::size_t>(at)];
+      set.insert(set.end(), particle.begin(), particle.end());
     }
     for (const calibration::Prior& prior : priors) set.push_back(prior.to_x(prior.sample_z(stream)));
   }
@@ -72,6 +77,8 @@ void read_posterior(const std::filesystem::path& csv, const Registry& registry, 
     return;
   }
   const std::size_t before = problems.size();
+  Posterior posterior;
+  posterior.path = file;
   std::vector<const ParameterSpec*> specs;
   for (std::size_t c = 3; c < records[0].size(); ++c) {
     const text::CsvField& f = records[0][c];
@@ -83,8 +90,14 @@ void read_posterior(const std::filesystem::path& csv, const Registry& registry, 
       schema::error(problems, SourceLocation{file, f.line, f.column}, "posterior", message);
       continue;
     }
+    if (std::find(u.names.begin(), u.names.end(), p->name) != u.names.end() ||
+        std::find(posterior.names.begin(), posterior.names.end(), p->name) != posterior.names.end()) {
+      schema::error(problems, SourceLocation{file, f.line, f.column}, "posterior",
+                    fmt::format("'{}' is named twice (here or by another posterior)", p->name));
+      continue;
+    }
     specs.push_back(p);
-    u.posterior_names.push_back(p->name);
+    posterior.names.push_back(p->name);
   }
   if (problems.size() > before) return;
   double total = 0;
@@ -112,8 +125,8 @@ void read_posterior(const std::filesystem::path& csv, const Registry& registry, 
       }
       values.push_back(*v);
     }
-    u.particles.push_back(values);
-    u.posterior_weights.push_back(*weight);
+    posterior.particles.push_back(values);
+    posterior.weights.push_back(*weight);
     total += *weight;
   }
   if (problems.size() > before) return;
@@ -121,8 +134,10 @@ void read_posterior(const std::filesystem::path& csv, const Registry& registry, 
     schema::error(problems, SourceLocation{file, 2, 1}, "weight", "no particle has a positive weight");
     return;
   }
-  for (double& w : u.posterior_weights) w /= total;
-  u.posterior = file;
+  for (double& w : posterior.weights) w /= total;
+  for (const std::string& name : posterior.names)
+    u.names.push_back(name), u.units.push_back(registry.parameters().find(name)->unit);
+  u.posteriors.push_back(std::move(posterior));
   u.sha256 = sha256_hex(u.sha256 + "\n--- posterior ---\n" + content);
 }
 
@@ -153,19 +168,25 @@ Uncertainty read_uncertainty(const toml::table& table, const std::string& file, 
   }
   u.sha256 = sha256_hex(text_of_table);
   if (const toml::node* posterior = table.get("posterior")) {
-    if (const auto* s = posterior->as_string()) {
-      const std::filesystem::path path = (std::filesystem::path(file).parent_path() / s->get()).lexically_normal();
-      std::vector<Diagnostic> found;
-      read_posterior(path, registry, u, found);
-      for (Diagnostic& d : found) {
-        if (d.where.line == 0) d.where = where(file, *posterior), d.key = prefix + "posterior", d.message += ": " + path.string();
-        problems.push_back(std::move(d));
+    std::vector<const toml::node*> files;
+    if (posterior->is_string()) files.push_back(posterior);
+    if (const toml::array* list = posterior->as_array())
+      for (const toml::node& item : *list) files.push_back(&item);
+    if (files.empty() || std::any_of(files.begin(), files.end(), [](const toml::node* n) { return !n->is_string(); }))
+      schema::error(problems, where(file, *posterior), prefix + "posterior", "expected a path or a list of paths (strings)");
+    else
+      for (const toml::node* node : files) {
+        const std::filesystem::path path =
+            (std::filesystem::path(file).parent_path() / node->as_string()->get()).lexically_normal();
+        std::vector<Diagnostic> found;
+        read_posterior(path, registry, u, found);
+        for (Diagnostic& d : found) {
+          if (d.where.line == 0) d.where = where(file, *node), d.key = prefix + "posterior", d.message += ": " + path.string();
+          problems.push_back(std::move(d));
+        }
       }
-    } else {
-      schema::error(problems, where(file, *posterior), prefix + "posterior", "expected a path (a string)");
-    }
   }
-  std::set<std::string> named(u.posterior_names.begin(), u.posterior_names.end());
+  std::set<std::string> named(u.names.begin(), u.names.end());
   if (const toml::node* parameters = table.get("parameters")) {
     const toml::array* list = parameters->as_array();
     if (list == nullptr)
@@ -199,8 +220,6 @@ Uncertainty read_uncertainty(const toml::table& table, const std::string& file, 
     schema::error(
         problems, where(file, table), prefix + "parameters",
         "no uncertain parameter: give a posterior (of `bungner calibrate`) or [[" + prefix + "parameters]] with priors");
-  for (const std::string& name : u.posterior_names)
-    u.names.push_back(name), u.units.push_back(registry.parameters().find(name)->unit);
   for (const calibration::Prior& p : u.priors)
     u.names.push_back(p.name), u.units.push_back(registry.parameters().find(p.name)->unit);
   if (u.draws > 0 && !u.names.empty()) u.draw(u.draws);
@@ -215,8 +234,6 @@ Uncertainty load_uncertainty(const std::filesystem::path& path, const Registry& 
   if (path.extension() == ".csv") {
     u.seed = default_seed;
     read_posterior(path, registry, u, problems);
-    for (const std::string& name : u.posterior_names)
-      u.names.push_back(name), u.units.push_back(registry.parameters().find(name)->unit);
     if (draws == 0 && problems.empty())
       schema::error(problems, SourceLocation{file, 0, 0}, "--uncertainty", "a posterior file needs the number of draws");
   } else {

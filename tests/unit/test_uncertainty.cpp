@@ -41,6 +41,22 @@ TEST(Uncertainty, PosteriorParticlesAreDrawnInProportionToTheirWeights) {
   EXPECT_NEAR(count[20.0] / 4000.0, 0.3, 0.029);
 }
 
+TEST(Uncertainty, SeparatePosteriorsAreDrawnIndependently) {
+  const Registry registry = make_builtin_registry();
+  const TempFile a("a.csv", "particle,weight,distance,neuron_survival.death_time_constant\n0,1,0,10\n1,1,0,20\n");
+  const TempFile b("b.csv", "particle,weight,distance,neuron_survival.death_onset\n0,1,0,1\n1,1,0,2\n");
+  const TempFile file("two.toml", "[uncertainty]\ndraws = 4000\nposterior = [\"a.csv\", \"b.csv\"]\n");
+  const Uncertainty u = load_uncertainty(file.path, registry, 0, 1);
+  ASSERT_EQ(u.names, (std::vector<std::string>{"neuron_survival.death_time_constant", "neuron_survival.death_onset"}));
+  std::map<std::pair<double, double>, int> count;
+  for (const auto& set : u.sets) ++count[{set.at(0), set.at(1)}];
+  ASSERT_EQ(count.size(), 4U) << "a combination of the two posteriors' particles never occurs";
+  for (const auto& [pair, n] : count) EXPECT_NEAR(n / 4000.0, 0.25, 0.03);  // 4 SD of a share of 1/4 at n = 4000
+  const TempFile again("again.csv", "particle,weight,distance,neuron_survival.death_onset\n0,1,0,3\n");
+  const TempFile both("both.toml", "[uncertainty]\ndraws = 2\nposterior = [\"b.csv\", \"again.csv\"]\n");
+  EXPECT_THROW((void)load_uncertainty(both.path, registry, 0, 1), InputError) << "a parameter in two posteriors";
+}
+
 TEST(Uncertainty, PriorDrawsFollowThePrior) {
   const Registry registry = make_builtin_registry();
   const TempFile file("priors.toml", R"([uncertainty]

@@ -18,20 +18,26 @@
 
 namespace bungner::study {
 
-/// Where the parameter sets come from and the sets drawn. Parameters named by the posterior come
-/// from it, the others from their priors; draw k of every study that shares this source (the
-/// cases of a validation) is the same parameter set.
+/// A weighted sample of parameter sets: the posterior.csv of `bungner calibrate`.
+struct Posterior {
+  std::string path;
+  std::vector<std::string> names;              ///< its parameters, in its column order
+  std::vector<double> weights;                 ///< normalised to sum 1
+  std::vector<std::vector<double>> particles;  ///< [particle][parameter], declared units
+};
+
+/// Where the parameter sets come from and the sets drawn. Parameters named by a posterior come
+/// from it (the posteriors of separate calibrations drawn independently), the others from their
+/// priors; draw k of every study that shares this source (the cases of a validation) is the same
+/// parameter set.
 struct Uncertainty {
   std::size_t draws = 0;  ///< parameter sets; 0: no parameter uncertainty
   std::uint64_t seed = 1;
-  std::string posterior;                       ///< the posterior CSV read, if any
-  std::vector<std::string> posterior_names;    ///< its parameters, in its column order
-  std::vector<double> posterior_weights;       ///< normalised to sum 1
-  std::vector<std::vector<double>> particles;  ///< [particle][posterior parameter], declared units
-  std::vector<calibration::Prior> priors;      ///< parameters drawn from a prior
-  std::vector<std::string> names, units;       ///< every uncertain parameter: the posterior's, then the priors'
-  std::vector<std::vector<double>> sets;       ///< [draw][parameter], in declared units
-  std::string sha256;                          ///< of the source (the table's text, the posterior file)
+  std::vector<Posterior> posteriors;
+  std::vector<calibration::Prior> priors;  ///< parameters drawn from a prior
+  std::vector<std::string> names, units;   ///< every uncertain parameter: the posteriors', then the priors'
+  std::vector<std::vector<double>> sets;   ///< [draw][parameter], in declared units
+  std::string sha256;                      ///< of the source (the table's text, the posterior files)
 
   bool enabled() const { return draws > 0 && !names.empty(); }
   /// (Re)draws `n` parameter sets: set k from its own stream keyed by (seed, k); a posterior
@@ -39,14 +45,15 @@ struct Uncertainty {
   void draw(std::size_t n);
 };
 
-/// Reads an `[uncertainty]` table (keys draws, seed, posterior, parameters = [[...]] as in a
-/// calibration file). Paths are relative to `file`'s folder. Problems are appended at
+/// Reads an `[uncertainty]` table (keys draws, seed, posterior = a file or a list of files,
+/// parameters = [[...]] as in a calibration file). Paths are relative to `file`'s folder. Problems are appended at
 /// file:line:column under `prefix` ("uncertainty.").
 Uncertainty read_uncertainty(const toml::table& table, const std::string& file, const std::string& prefix,
                              const Registry& registry, std::uint64_t default_seed, std::vector<Diagnostic>& problems);
 
-/// Reads a posterior CSV of `bungner calibrate` (particle,weight,distance,<parameters>...) into
-/// `u`. Problems (unknown parameters, bad numbers, no positive weight) are appended.
+/// Reads a posterior CSV of `bungner calibrate` (particle,weight,distance,<parameters>...) and adds
+/// it to `u`. Problems (unknown parameters or one another posterior names, bad numbers, no positive
+/// weight) are appended.
 void read_posterior(const std::filesystem::path& csv, const Registry& registry, Uncertainty& u,
                     std::vector<Diagnostic>& problems);
 

@@ -49,5 +49,15 @@ out = ["# The calibration record: which evidence entries (data/evidence/evidence
        "# Parameter -> entries it was taken from or fitted to (docs/calibration.md says how).",
        "[parameters]"]
 out += [f'"{n}" = {q(es)}' for n, es in sorted(params.items())]
+# Joint refits (docs/calibration-abc.md): each calibration file of data/calibration/ with the
+# posterior it produced next to it; tests/unit/test_calibrate.cpp checks that the declared values
+# are the posterior's medians.
+import tomllib
+for f in sorted((root / "data/calibration").glob("*.toml")):
+    spec = tomllib.loads(f.read_text())
+    rel = f.relative_to(root).as_posix()
+    out += ["", f'[joint."{rel}"]', f'posterior = "{rel[:-len(".toml")]}.posterior.csv"',
+            f"parameters = {q([p['name'] for p in spec['parameters']])}",
+            f"entries = {q(sorted({e['entry'] for e in spec['fit']}))}"]
 (root / "data/evidence/calibration.toml").write_text("\n".join(out) + "\n")
 print(len(params), "parameters,", len(fitted), "fitted entries")

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -910,8 +911,29 @@ std::vector<std::vector<SubjectRow>> execute(const StudySpec& spec, const Regist
   const auto to_compute = static_cast<std::size_t>(std::count(done.begin(), done.end(), 0));
   std::size_t finished = 0;
   std::mutex progress;
-  io::Progress bar("study", static_cast<double>(to_compute),
-                   options.quiet || to_compute == 0 ? io::ProgressMode::none : options.progress, "subjects");
+  // Under several ranks the progress (shown by rank 0) counts every rank's subjects: the
+  // checkpoints in the shared directory, looked at no more than once a second.
+  const bool across_ranks = cluster.ranks > 1;
+  const std::size_t resumed_before = result.resumed;
+  const auto all_to_compute =
+      across_ranks ? to_compute + static_cast<std::size_t>(std::count(done.begin(), done.end(), 2)) : to_compute;
+  std::size_t seen_across = 0;
+  auto last_look = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  const auto finished_across_ranks = [&] {
+    if (std::chrono::steady_clock::now() - last_look < std::chrono::seconds(1)) return seen_across;
+    last_look = std::chrono::steady_clock::now();
+    std::size_t files = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(checkpoints, ec)) {
+      const std::string name = entry.path().filename().string();
+      files += name.size() > 4 && name.ends_with(".csv") && !io::is_partial_name(name) ? 1 : 0;
+    }
+    // Checkpoints of other shards (a shard on several ranks) are in other directories.
+    seen_across = std::min(all_to_compute, files > resumed_before ? files - resumed_before : 0);
+    return seen_across;
+  };
+  io::Progress bar("study", static_cast<double>(all_to_compute),
+                   options.quiet || all_to_compute == 0 ? io::ProgressMode::none : options.progress, "subjects");
   const auto count = static_cast<std::int64_t>(jobs.size());
   // Subjects are independent: each writes only its own slot and its own checkpoint file.
 #pragma omp parallel for schedule(dynamic)
@@ -925,15 +947,18 @@ std::vector<std::vector<SubjectRow>> execute(const StudySpec& spec, const Regist
       errors[j] = e.what();
     }
     const std::lock_guard lock(progress);
-    bar.update(static_cast<double>(++finished));
+    ++finished;
+    bar.update(static_cast<double>(across_ranks ? std::max(finished, finished_across_ranks()) : finished));
   }
-  bar.finish();
+  // Rank 0 may be done before the others: its bar then stops where the directory stood.
+  if (!across_ranks) bar.finish();
   std::string first_error;
   for (std::size_t j = 0; j < jobs.size() && first_error.empty(); ++j)
     if (!errors[j].empty())
       first_error = fmt::format("arm '{}' subject {}: {}", spec.arms[jobs[j].arm].name, jobs[j].subject, errors[j]);
   if (!cluster.all_ok(first_error.empty()))
     throw RuntimeFailure(first_error.empty() ? "a subject failed on another rank" : first_error);
+  if (across_ranks) bar.finish();  // every rank is done now
   result.computed = to_compute;
   if (shards > 1) return {};  // a shard's subjects are saved; gather_study writes the study
   if (cluster.ranks > 1) {

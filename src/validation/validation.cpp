@@ -214,7 +214,7 @@ CalibrationRecord load_calibration(const std::filesystem::path& path) {
   const std::string file = path.string();
   const toml::table t = schema::parse_file(file);
   std::vector<Diagnostic> problems;
-  schema::check_keys(t, file, "", {"parameters", "presets", "unfitted"}, problems);
+  schema::check_keys(t, file, "", {"parameters", "presets", "unfitted", "joint"}, problems);
   auto strings = [&](const toml::node* node, const std::string& key) {
     std::set<std::string> out;
     const auto* array = node ? node->as_array() : nullptr;
@@ -237,6 +237,24 @@ CalibrationRecord load_calibration(const std::filesystem::path& path) {
       record.parameters[std::string(name.str())] = strings(&value, "parameters." + std::string(name.str()));
   record.presets = strings(t.get("presets"), "presets");
   record.unfitted = strings(t.get("unfitted"), "unfitted");
+  if (const auto* joint = t["joint"].as_table())
+    for (const auto& [name, value] : *joint) {
+      const std::string key = "joint." + std::string(name.str());
+      CalibrationRecord::Joint j;
+      j.file = std::string(name.str());
+      const auto* table = value.as_table();
+      if (table == nullptr) {
+        problems.push_back(error_at(where(file, value), key, "expected a table (posterior, parameters, entries)"));
+        continue;
+      }
+      schema::check_keys(*table, file, key + ".", {"posterior", "parameters", "entries"}, problems);
+      j.posterior = (*table)["posterior"].value_or(std::string());
+      if (j.posterior.empty())
+        problems.push_back(error_at(where(file, value), key + ".posterior", "missing: the posterior file"));
+      for (const std::string& p : strings(table->get("parameters"), key + ".parameters")) j.parameters.push_back(p);
+      j.entries = strings(table->get("entries"), key + ".entries");
+      record.joint.push_back(std::move(j));
+    }
   if (!problems.empty()) throw InputError(problems);
   return record;
 }

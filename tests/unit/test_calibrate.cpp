@@ -4,10 +4,15 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "bungner/calibration/calibrate.hpp"
+#include "bungner/study/uncertainty.hpp"
+#include "bungner/validation/validation.hpp"
 
 namespace bungner::calibration {
 namespace {
@@ -134,6 +139,52 @@ weight = -1
     EXPECT_NE(all.find("parameters.1.sd: missing: the normal prior needs it"), std::string::npos) << all;
     EXPECT_NE(all.find("fit.0.entry: no evidence row or entry 'E2400'"), std::string::npos) << all;
     EXPECT_NE(all.find(":11:10: fit.0.weight: the weight must be positive"), std::string::npos) << all;
+  }
+}
+
+// Joint refits (docs/calibration-abc.md "Joint refits"): every calibration file the record names
+// loads, fits exactly the parameters and entries the record says, left its posterior next to it,
+// and the declared value of each of its parameters is the posterior's weighted median (to the
+// 4 significant digits the declarations carry), fitted to exactly those entries.
+TEST(JointRefit, DeclaredValuesAreThePosteriorMedians) {
+  const Registry registry = make_builtin_registry();
+  const auto record = validation::load_calibration(source_dir / "data" / "evidence" / "calibration.toml");
+  ASSERT_FALSE(record.joint.empty()) << "no joint refit in the calibration record";
+  for (const auto& joint : record.joint) {
+    SCOPED_TRACE(joint.file);
+    const CalibrationSpec spec = load_calibration_spec(source_dir / joint.file, registry, source_dir / "validation",
+                                                       source_dir / "data" / "evidence" / "evidence.csv");
+    std::vector<std::string> names;
+    for (const Prior& p : spec.priors) names.push_back(p.name);
+    EXPECT_EQ(names, joint.parameters);
+    std::set<std::string> entries;
+    for (const FitEntry& f : spec.fit) entries.insert(f.entry);
+    EXPECT_EQ(entries, joint.entries);
+    study::Uncertainty u;
+    std::vector<Diagnostic> problems;
+    study::read_posterior(source_dir / joint.posterior, registry, u, problems);
+    ASSERT_TRUE(problems.empty()) << problems.front().message;
+    ASSERT_EQ(u.posteriors.size(), 1U);
+    const study::Posterior& posterior = u.posteriors.front();
+    EXPECT_EQ(posterior.names, joint.parameters);
+    EXPECT_EQ(posterior.particles.size(), spec.options.particles);
+    for (std::size_t k = 0; k < posterior.names.size(); ++k) {
+      std::vector<std::pair<double, double>> weighted;
+      for (std::size_t i = 0; i < posterior.particles.size(); ++i)
+        weighted.emplace_back(posterior.particles[i][k], posterior.weights[i]);
+      std::sort(weighted.begin(), weighted.end());
+      double cumulative = 0, median = weighted.back().first;
+      for (const auto& [value, weight] : weighted)
+        if ((cumulative += weight) >= 0.5) {
+          median = value;
+          break;
+        }
+      const ParameterSpec& declared = *registry.parameters().find(posterior.names[k]);
+      EXPECT_NEAR(declared.default_value, median, 5e-4 * std::abs(median)) << declared.name;
+      EXPECT_EQ(validation::entries_in(declared.calibration), joint.entries) << declared.name;
+      EXPECT_NE(declared.source.find(std::filesystem::path(joint.file).filename().string()), std::string::npos)
+          << declared.name << ": the source does not name the calibration file";
+    }
   }
 }
 

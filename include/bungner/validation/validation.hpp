@@ -40,6 +40,15 @@ struct CalibrationRecord {
   std::map<std::string, std::set<std::string>> parameters;  ///< parameter -> entries
   std::set<std::string> presets;                            ///< entries whose values the presets take
   std::set<std::string> unfitted;
+  /// A joint refit (docs/calibration-abc.md): the calibration file (data/calibration/*.toml,
+  /// relative to the source tree), the posterior it produced, the parameters it sets (their
+  /// declared values are the posterior's weighted medians) and the entries it was fitted to.
+  struct Joint {
+    std::string file, posterior;
+    std::vector<std::string> parameters;
+    std::set<std::string> entries;
+  };
+  std::vector<Joint> joint;
   /// Every entry used to set a value (parameters and presets).
   std::set<std::string> fitted() const;
 };

@@ -162,7 +162,9 @@ TEST(Simulation, DenervatedMuscleAndStumpFollowTheirAnalyticSolutions) {
 // the simulated fraction lies within 4 binomial standard errors.
 TEST(Simulation, NeuronDeathMatchesTheHazardModel) {
   Simulation sim(compile(unrepaired));
-  const double n = 5990, f = 0.356, tau = 13.4, onset = 0.7;
+  const auto declared = [](const char* name) { return make_builtin_registry().parameters().find(name)->default_value; };
+  const double n = 5990, f = declared("neuron_survival.sensory_vulnerable_fraction"),
+               tau = declared("neuron_survival.death_time_constant"), onset = declared("neuron_survival.death_onset");
   for (double day : {5.0, 20.0, 60.0}) {
     const double expected = 1 - f * (1 - std::exp(-(day - onset) / tau));
     const double observed = sample(sim, "sensory_neuron_survival", {day})[0] / 100;

@@ -162,12 +162,13 @@ void declare(ParameterRegistry& r) {
   r.declare_varying(
       {.name = "neuron_survival.sensory_vulnerable_fraction",
        .unit = "1",
-       .default_value = 0.356,
+       .default_value = 0.34929,
        .hard = {0, 1},
        .plausible = {0.1, 0.6},
        .species = "rat",
        .meaning = "fraction of axotomised sensory (DRG) neurons that die without trophic support",
-       .source = "fitted to Vestergaard 1997 PMID 9368843 and Hart 2002 doi:10.1007/s00221-002-1100-2",
+       .source = "joint ABC-SMC posterior median (data/calibration/neuron-survival-sensory.toml; fitted with the other two "
+                 "parameters of sensory death) to Vestergaard 1997 PMID 9368843 and Hart 2002 doi:10.1007/s00221-002-1100-2",
        .calibration = "E24,E25,E26"},
       {.cv = 0.15,
        .plausible = {0.05, 0.4},
@@ -191,7 +192,7 @@ void declare(ParameterRegistry& r) {
                     {.cv = 0.15, .plausible = {0.05, 0.4}, .species = "rat", .source = "assumption, as for the sensory neurons"});
   r.declare({.name = "neuron_survival.sensory_late_vulnerable_fraction",
              .unit = "1",
-             .default_value = 0.409,
+             .default_value = 0.4225,
              .hard = {0, 1},
              .plausible = {0, 0.8},
              .species = "rat",
@@ -200,7 +201,8 @@ void declare(ParameterRegistry& r) {
                         "neuron_survival.motor_vulnerability_length)",
              .source = "fitted to Ma et al. 2001 doi:10.1007/s002210100769 (E151.6: DRG neuron loss 51% at 16 weeks after "
                        "a C7 spinal nerve cut ~10 mm distal to the DRG, against 35% at 45-60 d after spinal-nerve and "
-                       "sciatic lesions, E24-E26): 0.356 + 0.644 f (1 - e^(-111.3/126.7)) = 0.51 gives f = 0.409; the time "
+                       "sciatic lesions, E24-E26): 0.34929 + 0.65071 f (1 - e^(-111.3/126.7)) = 0.51 gives f = 0.4225 (with the "
+                       "joint refit of the early deaths); the time "
                        "constant and the length are the motoneurons' (one late death of proximal axotomy; assumption)",
              .calibration = "E151"});
   r.declare({.name = "neuron_survival.motor_vulnerability_length",
@@ -227,21 +229,25 @@ void declare(ParameterRegistry& r) {
              .calibration = "E151"});
   r.declare({.name = "neuron_survival.death_time_constant",
              .unit = "d",
-             .default_value = 13.4,
+             .default_value = 12.606,
              .hard = {0.1, 10000},
              .plausible = {3, 100},
              .species = "rat",
              .meaning = "time constant of death of vulnerable unsupported neurons",
-             .source = "fitted to Vestergaard 1997 PMID 9368843 and Hart 2002 doi:10.1007/s00221-002-1100-2",
+             .source =
+                 "joint ABC-SMC posterior median (data/calibration/neuron-survival-sensory.toml; fitted with the other two "
+                 "parameters of sensory death) to Vestergaard 1997 PMID 9368843 and Hart 2002 doi:10.1007/s00221-002-1100-2",
              .calibration = "E24,E25,E26"});
   r.declare({.name = "neuron_survival.death_onset",
              .unit = "d",
-             .default_value = 0.7,
+             .default_value = 2.0442,
              .hard = {0, 60},
              .plausible = {0, 7},
              .species = "rat",
              .meaning = "delay after axotomy before neurons start to die",
-             .source = "fitted to Vestergaard 1997 PMID 9368843 and Hart 2002 doi:10.1007/s00221-002-1100-2",
+             .source =
+                 "joint ABC-SMC posterior median (data/calibration/neuron-survival-sensory.toml; fitted with the other two "
+                 "parameters of sensory death) to Vestergaard 1997 PMID 9368843 and Hart 2002 doi:10.1007/s00221-002-1100-2",
              .calibration = "E24,E25,E26"});
 }
 

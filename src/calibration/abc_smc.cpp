@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -81,6 +82,8 @@ void check_options(const std::vector<Prior>& priors, const Options& o) {
   if (o.max_attempts < 1) throw std::invalid_argument("max_attempts must be at least 1");
   if (!(o.min_tolerance >= 0)) throw std::invalid_argument("min_tolerance must be at least 0");
   if (!(o.min_acceptance >= 0 && o.min_acceptance < 1)) throw std::invalid_argument("min_acceptance must lie in [0, 1)");
+  if (o.ranks.ranks < 1 || o.ranks.rank < 0 || o.ranks.rank >= o.ranks.ranks || !o.ranks.all_or)
+    throw std::invalid_argument("the rank must lie in [0, ranks) and the ranks need an all_or");
 }
 
 /// One slot's outcome in a generation.
@@ -91,6 +94,44 @@ struct SlotResult {
   std::size_t evaluations = 0, proposals = 0;
   std::exception_ptr error;
 };
+
+/// Every rank ends up with every slot's outcome: each packs the slots it ran into a word buffer
+/// (zeros elsewhere), the ranks OR the buffers together, and each unpacks the rest. An error
+/// travels as a flag; the rank that ran the slot keeps the exception itself.
+void gather_slots(std::vector<SlotResult>& slots, std::size_t d, const Ranks& ranks) {
+  if (ranks.ranks == 1) return;
+  const std::size_t stride = 4 + d, n = slots.size();
+  const auto mine = [&](std::size_t slot) {
+    return slot % static_cast<std::size_t>(ranks.ranks) == static_cast<std::size_t>(ranks.rank);
+  };
+  std::vector<std::uint64_t> words(n * stride, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!mine(i)) continue;
+    const SlotResult& s = slots[i];
+    std::uint64_t* w = &words[i * stride];
+    w[0] = (s.accepted ? 1U : 0U) | (s.error ? 2U : 0U);
+    w[1] = s.evaluations;
+    w[2] = s.proposals;
+    w[3] = std::bit_cast<std::uint64_t>(s.distance);
+    for (std::size_t k = 0; k < d && s.accepted; ++k) w[4 + k] = std::bit_cast<std::uint64_t>(s.z[k]);
+  }
+  ranks.all_or(words);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (mine(i)) continue;
+    SlotResult& s = slots[i];
+    const std::uint64_t* w = &words[i * stride];
+    s.accepted = (w[0] & 1U) != 0;
+    if ((w[0] & 2U) != 0)
+      s.error = std::make_exception_ptr(
+          std::runtime_error(fmt::format("the evaluation of slot {} failed on rank {} (its message is in that rank's output)", i,
+                                         i % static_cast<std::size_t>(ranks.ranks))));
+    s.evaluations = w[1];
+    s.proposals = w[2];
+    s.distance = std::bit_cast<double>(w[3]);
+    s.z.clear();
+    for (std::size_t k = 0; k < d && s.accepted; ++k) s.z.push_back(std::bit_cast<double>(w[4 + k]));
+  }
+}
 
 }  // namespace
 
@@ -242,6 +283,7 @@ Result run_abc_smc(const std::vector<Prior>& priors, const DistanceFunction& dis
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
     for (std::int64_t s = 0; s < count; ++s) {
       const auto slot = static_cast<std::size_t>(s);
+      if (slot % static_cast<std::size_t>(options.ranks.ranks) != static_cast<std::size_t>(options.ranks.rank)) continue;
       SlotResult& out = slots[slot];
       try {
         std::vector<double> z(d), x(d);
@@ -275,6 +317,7 @@ Result run_abc_smc(const std::vector<Prior>& priors, const DistanceFunction& dis
         out.error = std::current_exception();
       }
     }
+    gather_slots(slots, d, options.ranks);
     for (const SlotResult& s : slots)
       if (s.error) std::rethrow_exception(s.error);
     if (std::any_of(slots.begin(), slots.end(), [](const SlotResult& s) { return !s.accepted; })) {

@@ -57,6 +57,7 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
                      problems);
   CalibrationSpec spec;
   spec.path = file;
+  if (const auto* title = t["title"].as_string()) spec.title = title->get();
   const std::filesystem::path folder = path.parent_path();
   auto path_of = [&](const char* key, const std::filesystem::path& fallback) {
     if (const auto* s = t[key].as_string()) return (folder / s->get()).lexically_normal();
@@ -260,6 +261,18 @@ double ValidationDistance::operator()(const std::vector<double>& x, const Propos
   double sum = 0;
   for (const double v : contribution) sum += v;
   return sum;
+}
+
+std::size_t ValidationDistance::subjects_per_evaluation() const {
+  std::size_t n = 0;
+  for (const study::StudySpec& s : studies_) {
+    if (s.trial) {
+      n += s.trial->patients;
+      continue;
+    }
+    for (const study::Arm& arm : s.arms) n += arm.subjects;
+  }
+  return n;
 }
 
 std::string posterior_table(const Result& result, const std::vector<Prior>& priors, const std::vector<std::string>& units) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include <iterator>
 #include <sstream>
 #include "bungner/calibration/calibrate.hpp"
+#include "bungner/calibration/report.hpp"
 #include "bungner/core/errors.hpp"
 #include "bungner/core/sha256.hpp"
 #include "bungner/core/text.hpp"
@@ -450,52 +452,77 @@ int calibrate(const CalibrateArguments& args, const CommonOptions& common) {
   const std::filesystem::path out = args.output_dir.empty()
                                         ? std::filesystem::path("runs") / "calibration" / std::filesystem::path(args.file).stem()
                                         : std::filesystem::path(args.output_dir);
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  if (ec) throw InputError(SourceLocation{out.string(), 0, 0}, "--out", "cannot create directory: " + ec.message());
-  const calibration::ValidationDistance distance(spec, registry, out / "work");
+  // Under MPI every rank runs its share of each generation's slots and receives the others'; only
+  // rank 0 writes outputs. All ranks see the output directory (a shared file system): each
+  // checks it, and reads a checkpoint to resume, before any rank writes there, since rank 0's
+  // first write follows a generation that needs every rank.
+  const bool lead = common.rank == 0;
   calibration::Options options = spec.options;
   options.threads = args.threads;
+  options.ranks = {common.rank, common.ranks, common.all_or};
   // A checkpoint after every generation: the calibration file's SHA-256, every generation's
   // figures and the last population; --resume continues from it to the same result.
   std::ifstream spec_in(args.file, std::ios::binary);
   const std::string fingerprint =
       sha256_hex(std::string(std::istreambuf_iterator<char>(spec_in), std::istreambuf_iterator<char>()));
   const std::filesystem::path checkpoint = out / "checkpoint.csv";
-  if (std::filesystem::exists(checkpoint)) {
-    if (args.resume) {
-      std::ifstream in(checkpoint, std::ios::binary);
-      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      try {
-        options.resume_from = calibration::parse_checkpoint(text, fingerprint, spec.priors);
-      } catch (const std::invalid_argument& e) {
-        throw InputError(SourceLocation{checkpoint.string(), 0, 0}, "--resume", e.what());
+  std::exception_ptr setup_error;
+  try {
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    if (ec) throw InputError(SourceLocation{out.string(), 0, 0}, "--out", "cannot create directory: " + ec.message());
+    if (std::filesystem::exists(checkpoint)) {
+      if (args.resume) {
+        std::ifstream in(checkpoint, std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        try {
+          options.resume_from = calibration::parse_checkpoint(text, fingerprint, spec.priors);
+        } catch (const std::invalid_argument& e) {
+          throw InputError(SourceLocation{checkpoint.string(), 0, 0}, "--resume", e.what());
+        }
+        if (lead) spdlog::info("calibrate: resuming after generation {}", options.resume_from.back().index);
+      } else if (!args.force) {
+        throw InputError(SourceLocation{out.string(), 0, 0}, "--out",
+                         "holds a calibration's checkpoint: --resume to continue it, --force to start again");
       }
-      spdlog::info("calibrate: resuming after generation {}", options.resume_from.back().index);
-    } else if (!args.force) {
-      throw InputError(SourceLocation{out.string(), 0, 0}, "--out",
-                       "holds a calibration's checkpoint: --resume to continue it, --force to start again");
     }
+  } catch (...) {
+    setup_error = std::current_exception();
   }
+  if (!common.all_ok(setup_error == nullptr)) {
+    if (setup_error) std::rethrow_exception(setup_error);
+    throw RuntimeFailure("another rank could not start the calibration in " + out.string());
+  }
+  const calibration::ValidationDistance distance(spec, registry, out / "work");
   calibration::Result progress;
   progress.generations = options.resume_from;
   options.on_generation = [&](const calibration::Generation& g) {
+    if (!lead) return;
     progress.generations.push_back(g);
     io::write_file_atomically(checkpoint, calibration::checkpoint_text(progress, fingerprint));
     io::write_file_atomically(out / "generations.csv", calibration::generations_csv(progress));
     spdlog::info("calibrate: generation {}: tolerance {:.4g}, {} evaluations, acceptance {:.3g}, ESS {:.1f}", g.index,
                  g.tolerance, g.evaluations, g.acceptance_rate, g.ess);
   };
-  spdlog::info("calibrate {}: {} parameters, {} fit entries ({} checks in {} cases), {} particles", args.file, spec.priors.size(),
-               spec.fit.size(), distance.terms().size(), distance.cases().size(), options.particles);
+  if (lead)
+    spdlog::info("calibrate {}: {} parameters, {} fit entries ({} checks in {} cases), {} particles{}", args.file,
+                 spec.priors.size(), spec.fit.size(), distance.terms().size(), distance.cases().size(), options.particles,
+                 common.ranks > 1 ? fmt::format(" on {} MPI ranks", common.ranks) : std::string());
   const calibration::Result result = calibration::run_abc_smc(
       spec.priors, [&](const std::vector<double>& x, const calibration::ProposalKey& key) { return distance(x, key); }, options);
+  if (!lead) return exit_code::ok;
+  // Every rank's proposals are finished (the last generation gathered them): no study folder is
+  // still being written.
+  std::error_code ec;
   std::filesystem::remove_all(out / "work", ec);
   io::write_file_atomically(out / "posterior.csv", calibration::posterior_csv(result.posterior(), spec.priors));
   io::write_file_atomically(out / "generations.csv", calibration::generations_csv(result));
+  io::write_file_atomically(out / "calibration.json",
+                            calibration::calibration_json(result, spec, fingerprint, distance.subjects_per_evaluation()));
+  io::write_file_atomically(out / "report.html", calibration::calibration_report_html(result, spec, fingerprint));
   if (!common.quiet) {
     fmt::print("{}", calibration::posterior_table(result, spec.priors, spec.units));
-    fmt::print("posterior: {0}/posterior.csv, generations: {0}/generations.csv\n", out.string());
+    fmt::print("outputs in {}: posterior.csv, generations.csv, calibration.json, report.html\n", out.string());
   }
   return exit_code::ok;
 }

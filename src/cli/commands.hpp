@@ -15,6 +15,8 @@ struct CommonOptions {
   int ranks = 1;
   std::function<void()> barrier = [] {};
   std::function<bool(bool)> all_ok = [](bool ok) { return ok; };
+  /// Bitwise OR of the words over all ranks, in place (calibrate gathers its slots with it).
+  std::function<void(std::vector<std::uint64_t>&)> all_or = [](std::vector<std::uint64_t>&) {};
   /// Non-empty (the reason) when srun started several copies without MPI (issue 24).
   std::string uncoordinated_task;
 };
@@ -111,7 +113,8 @@ struct CalibrateArguments {
   bool resume = false;     ///< continue from the output directory's checkpoint.csv
   bool force = false;      ///< start again although the output directory holds a checkpoint
 };
-/// ABC-SMC of model parameters against fit entries: writes posterior.csv and generations.csv.
+/// ABC-SMC of model parameters against fit entries: writes posterior.csv, generations.csv,
+/// calibration.json and report.html. Under MPI the slots of a generation are shared by the ranks.
 int calibrate(const CalibrateArguments& args, const CommonOptions& common);
 /// Writes DIR/report.html for the run or study in DIR.
 int report(const std::string& dir, const CommonOptions& common);

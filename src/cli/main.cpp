@@ -11,10 +11,13 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "bungner/core/build_info.hpp"
 #include "bungner/core/errors.hpp"
@@ -125,6 +128,11 @@ int main(int argc, char** argv) {
       int mine = ok ? 1 : 0, all = 0;
       MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
       return all == 1;
+    };
+    common.all_or = [](std::vector<std::uint64_t>& words) {
+      if (words.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        throw std::length_error("all_or: more words than one MPI call carries");
+      MPI_Allreduce(MPI_IN_PLACE, words.data(), static_cast<int>(words.size()), MPI_UINT64_T, MPI_BOR, MPI_COMM_WORLD);
     };
   }
   common.uncoordinated_task = mpi ? std::string() : uncoordinated_slurm_task();

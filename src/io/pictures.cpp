@@ -51,14 +51,14 @@ struct View {
   double v(double um) const { return margin + (high_v - um) * scale; }
 };
 
+}  // namespace
+
 std::string svg_open(double width, double height, std::string_view title) {
   return fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0:.0f}\" height=\"{1:.0f}\" viewBox=\"0 0 {0:.1f} {1:.1f}\" "
       "font-family=\"sans-serif\" font-size=\"12\">\n<title>{2}</title>\n",
       width, height, text::xml_escape(title));
 }
-
-}  // namespace
 
 std::string kind_colour(std::size_t kind) {
   // Tableau 10, without grey (the heat map's neutral) and red (kept for emphasis).

@@ -620,6 +620,8 @@ std::string study_report(const fs::path& dir) {
 
 }  // namespace
 
+std::string_view report_style() { return style; }
+
 std::string report_html(const fs::path& dir) {
   if (fs::exists(dir / "run.json")) return run_report(dir);
   if (fs::exists(dir / "study.json") && fs::exists(dir / "summary.json")) return study_report(dir);

@@ -3,10 +3,14 @@
 // at 1 and 2 threads, and the building blocks (priors, quantile, ESS, Cholesky, stopping rules).
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <barrier>
 #include <cmath>
+#include <exception>
 #include <mutex>
 #include <numbers>
 #include <stdexcept>
+#include <thread>
 
 #include "bungner/calibration/abc_smc.hpp"
 #include "bungner/core/random.hpp"
@@ -284,6 +288,112 @@ TEST(AbcSmcStopping, BadOptionsAndSimulatorErrorsAreReported) {
     throw std::runtime_error("boom");
   };
   EXPECT_THROW(run_abc_smc(problem.priors(), failing, o), std::runtime_error);
+}
+
+/// Two MPI ranks played by two threads: all_or posts each rank's words, waits for the other's,
+/// and ORs them, as MPI_Allreduce with MPI_BOR does.
+class TwoRanks {
+ public:
+  Ranks rank(int r) {
+    return Ranks{r, 2, [this, r](std::vector<std::uint64_t>& words) {
+                   posted_[r] = words;
+                   sync_.arrive_and_wait();
+                   for (std::size_t i = 0; i < words.size(); ++i) words[i] = posted_[0][i] | posted_[1][i];
+                   sync_.arrive_and_wait();  // neither posts again before both have read
+                 }};
+  }
+
+ private:
+  std::barrier<> sync_{2};
+  std::vector<std::uint64_t> posted_[2];
+};
+
+/// Runs the calibration on two simulated ranks; each rank's result and error.
+struct OnTwoRanks {
+  Result result[2];
+  std::exception_ptr error[2];
+  OnTwoRanks(const std::vector<Prior>& priors, const DistanceFunction& distance, Options o) {
+    TwoRanks ranks;
+    std::vector<std::thread> threads;
+    for (int r = 0; r < 2; ++r)
+      threads.emplace_back([&, r, o]() mutable {
+        o.ranks = ranks.rank(r);
+        try {
+          result[r] = run_abc_smc(priors, distance, o);
+        } catch (...) {
+          error[r] = std::current_exception();
+        }
+      });
+    for (auto& t : threads) t.join();
+  }
+};
+
+TEST(AbcSmc, IdenticalPopulationsOnOneAndTwoRanks) {
+  // Log-scale and normal priors: z and x both travel between the ranks.
+  const Conjugate problem;
+  std::vector<Prior> priors = problem.priors();
+  priors.push_back(Prior{"unused", PriorKind::log_uniform, 0.1, 10});
+  Options o;
+  o.particles = 101;  // odd: the ranks get 51 and 50 slots
+  o.seed = 17;
+  o.max_generations = 4;
+  o.threads = 1;
+  const Result one = run_abc_smc(priors, problem.distance(), o);
+  std::atomic<std::size_t> calls[2] = {0, 0};
+  std::atomic<bool> foreign_slot = false;
+  const DistanceFunction counted = [&](const std::vector<double>& x, const ProposalKey& key) {
+    // Which rank is calling: the slot tells, since rank r runs the slots i with i mod 2 = r.
+    ++calls[key.slot % 2];
+    if (key.slot >= o.particles) foreign_slot = true;
+    return problem.distance()(x, key);
+  };
+  const OnTwoRanks two(priors, counted, o);
+  ASSERT_FALSE(two.error[0] || two.error[1]);
+  EXPECT_FALSE(foreign_slot);
+  std::size_t evaluations = 0;
+  for (const Generation& g : one.generations) evaluations += g.evaluations;
+  // Each slot is simulated once, by its own rank: together exactly the one-rank run's evaluations.
+  EXPECT_GT(calls[0], 0u);
+  EXPECT_GT(calls[1], 0u);
+  EXPECT_EQ(calls[0] + calls[1], evaluations);
+  for (int r = 0; r < 2; ++r) {
+    const Result& res = two.result[r];
+    ASSERT_EQ(res.generations.size(), one.generations.size()) << "rank " << r;
+    for (std::size_t g = 0; g < one.generations.size(); ++g)
+      for (std::size_t i = 0; i < o.particles; ++i) {
+        EXPECT_EQ(res.generations[g].population[i].z, one.generations[g].population[i].z);
+        EXPECT_EQ(res.generations[g].population[i].x, one.generations[g].population[i].x);
+      }
+    EXPECT_EQ(posterior_csv(res.posterior(), priors), posterior_csv(one.posterior(), priors)) << "rank " << r;
+    EXPECT_EQ(generations_csv(res), generations_csv(one)) << "rank " << r;
+    EXPECT_EQ(checkpoint_text(res, "f"), checkpoint_text(one, "f")) << "rank " << r;
+    EXPECT_EQ(res.stop_reason, one.stop_reason);
+  }
+}
+
+TEST(AbcSmc, AnErrorOnOneRankStopsBoth) {
+  // Slot 3 belongs to rank 1: rank 1 reports the simulator's message, rank 0 names the slot and rank.
+  const DistanceFunction failing = [](const std::vector<double>& x, const ProposalKey& key) -> double {
+    if (key.slot == 3) throw std::runtime_error("simulator failed");
+    return x[0];
+  };
+  Options o;
+  o.particles = 6;
+  o.threads = 1;
+  const OnTwoRanks two({Prior{"a", PriorKind::uniform, 0, 1}}, failing, o);
+  auto message = [](const std::exception_ptr& e) -> std::string {
+    if (!e) return "(no error)";
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      return x.what();
+    }
+  };
+  EXPECT_EQ(message(two.error[1]), "simulator failed");
+  EXPECT_NE(message(two.error[0]).find("slot 3 failed on rank 1"), std::string::npos) << message(two.error[0]);
+  // A rank outside [0, ranks) is refused.
+  o.ranks = Ranks{2, 2};
+  EXPECT_THROW(run_abc_smc({Prior{"a", PriorKind::uniform, 0, 1}}, failing, o), std::invalid_argument);
 }
 
 }  // namespace

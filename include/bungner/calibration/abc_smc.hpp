@@ -66,6 +66,18 @@ using DistanceFunction = std::function<double(const std::vector<double>& x, cons
 
 struct Generation;
 
+/// Where this process stands among the processes (MPI ranks) that share one calibration. The
+/// library knows no MPI: the command-line tool fills this in under mpirun. Rank r runs the slots
+/// i with i mod ranks = r; after each generation every rank holds the whole population.
+struct Ranks {
+  int rank = 0;
+  int ranks = 1;
+  /// Bitwise OR of `words` over all ranks, in place on every rank (a collective). Each rank fills
+  /// in the slots it ran and leaves zeros elsewhere, so the OR hands every rank the other ranks'
+  /// doubles bit for bit, which no arithmetic reduction would guarantee (-0.0 + 0.0 is +0.0).
+  std::function<void(std::vector<std::uint64_t>& words)> all_or = [](std::vector<std::uint64_t>&) {};
+};
+
 struct Options {
   std::size_t particles = 200;
   std::uint64_t seed = 1;
@@ -82,6 +94,8 @@ struct Options {
   std::size_t max_attempts = 10000;
   /// OpenMP threads for the slots (0: the OpenMP default). Results do not depend on it.
   int threads = 0;
+  /// MPI ranks sharing the slots. Results do not depend on it either.
+  Ranks ranks;
   /// Called after each complete generation (e.g. to write a checkpoint or progress).
   std::function<void(const Generation&)> on_generation;
   /// Generations already done (read back from a checkpoint): the run continues after the last

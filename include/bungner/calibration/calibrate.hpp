@@ -23,6 +23,7 @@ struct FitEntry {
 /// A validated calibration file.
 struct CalibrationSpec {
   std::string path;
+  std::string title;
   std::vector<Prior> priors;       ///< names are model parameters; numbers in their declared units
   std::vector<std::string> units;  ///< the declared unit of each parameter
   std::vector<FitEntry> fit;
@@ -57,6 +58,8 @@ class ValidationDistance {
   double operator()(const std::vector<double>& x, const ProposalKey& key) const;
   const std::vector<DistanceTerm>& terms() const { return terms_; }
   const std::vector<validation::Case>& cases() const { return cases_; }
+  /// Model runs (subjects) one evaluation simulates, over every case's study.
+  std::size_t subjects_per_evaluation() const;
 
  private:
   const Registry* registry_;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bungner/agents/agents.hpp"
@@ -68,6 +69,10 @@ std::vector<AxonCrossing> axon_crossings(const agents::Axons& axons, double x_um
 void write_pictures(const std::filesystem::path& directory, std::size_t index, const fields::Fields* fields,
                     const agents::Agents* agents, const agents::Axons* axons, const LongitudinalSection& section,
                     const CrossSection& cross);
+
+/// The opening tag of a standalone SVG picture of width x height pixels, with its title (what a
+/// screen reader and a hover show).
+std::string svg_open(double width, double height, std::string_view title);
 
 /// Colour of cell kind k ("#rrggbb"), from a qualitative palette that repeats after 8 kinds.
 std::string kind_colour(std::size_t kind);

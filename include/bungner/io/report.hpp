@@ -18,6 +18,9 @@ std::string scenario_description(const std::string& resolved_toml, const std::st
 /// Writes dir/report.html atomically and returns its path.
 std::filesystem::path write_report(const std::filesystem::path& dir);
 
+/// The style sheet of every report, for pages that share their look (the calibration's).
+std::string_view report_style();
+
 /// The JavaScript libraries inlined into every report (Vega, Vega-Lite, vega-embed), embedded in
 /// the binary when it is built from web/node_modules (installed by `npm ci` from the lock file).
 struct ReportLibraries {

@@ -497,12 +497,24 @@ int calibrate(const CalibrateArguments& args, const CommonOptions& common) {
   calibration::Result progress;
   progress.generations = options.resume_from;
   options.on_generation = [&](const calibration::Generation& g) {
-    if (!lead) return;
-    progress.generations.push_back(g);
-    io::write_file_atomically(checkpoint, calibration::checkpoint_text(progress, fingerprint));
-    io::write_file_atomically(out / "generations.csv", calibration::generations_csv(progress));
-    spdlog::info("calibrate: generation {}: tolerance {:.4g}, {} evaluations, acceptance {:.3g}, ESS {:.1f}", g.index,
-                 g.tolerance, g.evaluations, g.acceptance_rate, g.ess);
+    std::exception_ptr failed;
+    if (lead) {
+      try {
+        progress.generations.push_back(g);
+        io::write_file_atomically(checkpoint, calibration::checkpoint_text(progress, fingerprint));
+        io::write_file_atomically(out / "generations.csv", calibration::generations_csv(progress));
+        spdlog::info("calibrate: generation {}: tolerance {:.4g}, {} evaluations, acceptance {:.3g}, ESS {:.1f}", g.index,
+                     g.tolerance, g.evaluations, g.acceptance_rate, g.ess);
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    }
+    // A failed write on rank 0 (a full disk) stops the other ranks too: they would otherwise wait
+    // for rank 0 at the next generation's exchange for ever.
+    if (!common.all_ok(failed == nullptr)) {
+      if (failed) std::rethrow_exception(failed);
+      throw RuntimeFailure("rank 0 could not write the checkpoint in " + out.string());
+    }
   };
   if (lead)
     spdlog::info("calibrate {}: {} parameters, {} fit entries ({} checks in {} cases), {} particles{}", args.file,

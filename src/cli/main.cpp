@@ -361,7 +361,8 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   examples(validate, "  bungner validate\n  bungner validate --filter 'E2*' --json\n");
   examples(calibrate,
            "  bungner calibrate examples/calibration/rat-neuron-loss.toml --threads 2\n"
-           "  bungner calibrate examples/calibration/rat-neuron-loss.toml --resume   (after a kill)\n");
+           "  bungner calibrate examples/calibration/rat-neuron-loss.toml --resume   (after a kill)\n"
+           "  mpirun -n 4 bungner calibrate FILE --threads 1   (each generation's particles spread over MPI processes)\n");
 
   try {
     app.parse(argc, argv);

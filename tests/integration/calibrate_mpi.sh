@@ -85,6 +85,13 @@ for _ in $(seq 1 1200); do
 done
 kill -TERM "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
+# The launcher may return before its ranks are gone; a rank still running would work in the same
+# proposal folders as the resumed run (the proposals are the same ones) and remove them under it.
+for _ in $(seq 1 300); do
+  pgrep -f -- "--out $WORK/killed " >/dev/null || break
+  sleep 0.1
+done
+pgrep -f -- "--out $WORK/killed " >/dev/null && fail "the killed run's ranks are still running after 30 s"
 [[ -f $WORK/killed/checkpoint.csv ]] || { cat "$WORK/killed.log"; fail "no checkpoint after a generation on 2 ranks"; }
 [[ ! -f $WORK/killed/posterior.csv ]] || fail "the run finished before it was killed: the resume below would test nothing"
 "${MPIRUN[@]}" -n 2 "$BUNGNER" -q calibrate "$WORK/tiny.toml" --out "$WORK/killed" --threads 1 --resume >"$WORK/resumed.log" 2>&1 ||

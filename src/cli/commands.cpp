@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <exception>
@@ -19,6 +20,7 @@
 #include <sstream>
 #include "bungner/calibration/calibrate.hpp"
 #include "bungner/calibration/report.hpp"
+#include "bungner/core/build_info.hpp"
 #include "bungner/core/errors.hpp"
 #include "bungner/core/sha256.hpp"
 #include "bungner/core/text.hpp"
@@ -647,14 +649,88 @@ int sensitivity(const SensitivityArguments& args, const CommonOptions& common) {
   std::vector<double> outputs(points.size(), std::nan(""));
   std::vector<std::string> errors(points.size());
   const auto count = static_cast<std::int64_t>(points.size());
-  if (!common.quiet) spdlog::info("sensitivity: {} model runs ({}), readout {} at {}", count, args.method, args.readout, args.at);
-  io::Progress progress("sensitivity", static_cast<double>(count), io::default_progress_mode(common.quiet), "runs");
+  // Saved runs (--work): each run's value in its own file, named by its index in the design, and
+  // sensitivity.json with what the analysis is, so that a resume cannot mix two analyses.
+  const std::filesystem::path work = args.work_dir;
+  const auto run_file = [&](std::size_t i) { return work / "runs" / fmt::format("run{:07}.txt", i); };
+  std::vector<std::uint8_t> have(points.size(), 0);
+  if (args.resume && work.empty()) throw InputError(SourceLocation{}, "--resume", "--resume needs --work DIR");
+  if (!work.empty()) {
+    std::string identity = fmt::format("bungner sensitivity v1\nmethod {}\nreadout {}\nat {}\nseed {}\n", args.method,
+                                       args.readout, args.at, args.seed);
+    identity +=
+        args.method == "morris" ? fmt::format("trajectories {}\n", args.trajectories) : fmt::format("samples {}\n", args.samples);
+    for (const auto& p : args.parameters) identity += "param " + p + "\n";
+    for (const auto& o : args.overrides) identity += "set " + o + "\n";
+    std::ifstream scenario_in(args.scenario, std::ios::binary);
+    identity += "scenario\n" + std::string(std::istreambuf_iterator<char>(scenario_in), std::istreambuf_iterator<char>());
+    const std::string sha = sha256_hex(identity);
+    const std::filesystem::path manifest = work / "sensitivity.json";
+    std::exception_ptr refused;
+    try {
+      if (args.resume) {
+        std::ifstream in(manifest);
+        const auto previous = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+        if (!previous.is_object() || previous.value("sha256", "") != sha)
+          throw InputError(SourceLocation{manifest.string(), 0, 0}, "--resume",
+                           in ? "this directory holds another analysis (its scenario, parameters, design or readout differ); "
+                                "use --force to start over"
+                              : "no analysis to resume here");
+      } else if (common.rank == 0) {
+        // Rank 0 alone decides on a fresh directory: the others would see its new manifest.
+        if (std::filesystem::exists(manifest) && !args.force)
+          throw InputError(SourceLocation{work.string(), 0, 0}, "--work",
+                           "holds an analysis; pass --resume to continue it or --force to start over");
+        std::error_code ec;
+        std::filesystem::remove_all(work / "runs", ec);
+        std::filesystem::create_directories(work / "runs", ec);
+        if (ec) throw InputError(SourceLocation{work.string(), 0, 0}, "--work", "cannot create directory: " + ec.message());
+        nlohmann::ordered_json m;
+        m["sha256"] = sha;
+        m["method"] = args.method;
+        m["runs"] = points.size();
+        m["readout"] = args.readout;
+        m["at"] = args.at;
+        m["git_commit"] = build_info::git_commit;
+        m["command_line"] = common.command_line;
+        io::write_file_atomically(manifest, m.dump(2) + "\n");
+      }
+    } catch (...) {
+      refused = std::current_exception();
+    }
+    if (!common.all_ok(refused == nullptr)) {
+      if (refused) std::rethrow_exception(refused);
+      throw InputError(SourceLocation{work.string(), 0, 0}, "--work", "refused on rank 0");
+    }
+    if (args.resume)
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        std::ifstream in(run_file(i));
+        std::string text;
+        if (!in || !std::getline(in, text)) continue;
+        const auto value = text::parse_double(text);
+        if (!value) throw RuntimeFailure("corrupt saved run " + run_file(i).string());
+        outputs[i] = *value;
+        have[i] = 1;
+      }
+  }
+  // Runs are dealt to the ranks round-robin; every rank then holds all outputs (below).
+  const auto mine = [&](std::size_t i) {
+    return !have[i] && i % static_cast<std::size_t>(common.ranks) == static_cast<std::size_t>(common.rank);
+  };
+  std::size_t to_run = 0;
+  for (std::size_t i = 0; i < points.size(); ++i) to_run += mine(i) ? 1 : 0;
+  if (!common.quiet && common.rank == 0)
+    spdlog::info("sensitivity: {} model runs ({}), readout {} at {}{}", count, args.method, args.readout, args.at,
+                 args.resume ? fmt::format(", {} saved", std::count(have.begin(), have.end(), 1)) : "");
+  io::Progress progress("sensitivity", static_cast<double>(to_run),
+                        common.rank == 0 ? io::default_progress_mode(common.quiet) : io::ProgressMode::none, "runs");
   std::size_t finished = 0;
   std::mutex progress_lock;
-  // Model runs are independent; each writes only its own output slot.
+  // Model runs are independent; each writes only its own output slot (and its own file).
 #pragma omp parallel for schedule(dynamic)
   for (std::int64_t k = 0; k < count; ++k) {
     const auto i = static_cast<std::size_t>(k);
+    if (!mine(i)) continue;
     try {
       std::vector<Override> overrides = base;
       for (const auto& o : range_overrides(ranges, points[i], registry)) overrides.push_back(o);
@@ -664,6 +740,7 @@ int sensitivity(const SensitivityArguments& args, const CommonOptions& common) {
       for (const auto& o : simulation.observe())
         if (o.name == args.readout) outputs[i] = o.value;
       if (std::isnan(outputs[i])) errors[i] = fmt::format("readout '{}' was not observed", args.readout);
+      if (errors[i].empty() && !work.empty()) io::write_file_atomically(run_file(i), fmt::format("{:.17g}\n", outputs[i]));
     } catch (const std::exception& e) {
       errors[i] = e.what();
     }
@@ -671,8 +748,21 @@ int sensitivity(const SensitivityArguments& args, const CommonOptions& common) {
     progress.update(static_cast<double>(++finished));
   }
   progress.finish();
+  std::string first_error;
   for (const auto& e : errors)
-    if (!e.empty()) throw RuntimeFailure("sensitivity run failed: " + e);
+    if (!e.empty() && first_error.empty()) first_error = e;
+  if (!common.all_ok(first_error.empty()))
+    throw RuntimeFailure("sensitivity run failed: " + (first_error.empty() ? std::string("on another rank") : first_error));
+  if (common.ranks > 1) {
+    // Each run's bits from the rank that ran it (zeros elsewhere; a saved run is read alike by
+    // every rank): a bitwise OR gives every rank every output, bit for bit.
+    std::vector<std::uint64_t> words(points.size(), 0);
+    for (std::size_t i = 0; i < points.size(); ++i)
+      if (have[i] || mine(i)) words[i] = std::bit_cast<std::uint64_t>(outputs[i]);
+    common.all_or(words);
+    for (std::size_t i = 0; i < points.size(); ++i) outputs[i] = std::bit_cast<double>(words[i]);
+    if (common.rank != 0) return exit_code::ok;
+  }
   std::ostringstream table;
   if (args.method == "morris")
     study::write_morris_csv(table, ranges, study::morris_analyze(morris, outputs));

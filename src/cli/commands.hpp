@@ -55,6 +55,9 @@ struct SensitivityArguments {
   std::uint64_t seed = 1;
   int threads = 0;
   std::string output;
+  std::string work_dir;  ///< --work DIR: every model run saved there as it finishes
+  bool resume = false;   ///< continue the analysis saved in work_dir
+  bool force = false;    ///< start again although work_dir holds an analysis
 };
 int sensitivity(const SensitivityArguments& args, const CommonOptions& common);
 

@@ -254,6 +254,13 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   sensitivity->add_option("--samples", sens.samples, "Sobol base samples N (N (k + 2) runs)")->check(CLI::Range(2, 10000000));
   sensitivity->add_option("--seed", sens.seed, "seed of the design");
   sensitivity->add_option("--set", sens.overrides, "Override a scenario key");
+  sensitivity
+      ->add_option("--work", sens.work_dir,
+                   "Save every model run in DIR as it finishes (on a shared file system under MPI), so that a killed "
+                   "analysis resumes with --resume")
+      ->type_name("DIR");
+  sensitivity->add_flag("--resume", sens.resume, "Continue the analysis saved in --work DIR; only the missing runs are run");
+  sensitivity->add_flag("-f,--force", sens.force, "Start again although --work DIR holds an analysis");
   sensitivity->add_option("-t,--threads", sens.threads, "model runs in parallel")->check(CLI::Range(1, 1024));
   sensitivity->add_option("-o,--out", sens.output, "CSV table (default: standard output)");
 

@@ -77,6 +77,7 @@ fuzz-check: deps
 docs: build
 	@build/bin/bungner params --markdown > docs/parameters.md
 	@build/bin/bungner schema > docs/scenario-keys.md
+	@build/bin/bungner schema --json > docs/scenario.schema.json
 
 # Rewrite every golden regression file (models/*/*/golden/expected.csv) from the current build;
 # explain each changed file in the commit message (docs/reliability.md).

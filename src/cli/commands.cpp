@@ -32,6 +32,7 @@
 #include "bungner/io/run_output.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/simulation.hpp"
+#include "bungner/scenario/json_schema.hpp"
 #include "bungner/scenario/scenario.hpp"
 #include "bungner/study/designs.hpp"
 #include "bungner/study/sensitivity.hpp"
@@ -989,7 +990,11 @@ int units_table(bool markdown) {
   return exit_code::ok;
 }
 
-int schema_doc() {
+int schema_doc(bool json) {
+  if (json) {
+    fmt::print("{}", schema::scenario_json_schema(make_builtin_registry()));
+    return exit_code::ok;
+  }
   fmt::print("{}", schema::to_markdown(core_schema()));
   const Registry registry = make_builtin_registry();
   for (const auto& t : registry.therapies()) {

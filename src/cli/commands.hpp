@@ -94,7 +94,8 @@ int explain(const std::string& name, const std::string& scenario);
 /// `bungner list therapies|mechanisms|readouts`.
 int list_items(const std::string& what);
 int units_table(bool markdown);
-int schema_doc();
+/// The scenario keys as Markdown (docs/scenario-keys.md), or as a JSON Schema (docs/scenario.schema.json).
+int schema_doc(bool json);
 struct ValidateArguments {
   std::string filter;       ///< glob on evidence ids, entries and case names
   std::string output_dir;   ///< default runs/validation

@@ -288,7 +288,11 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   explain->add_option("--scenario", file, "Show the value this scenario resolves to");
   auto* units = app.add_subcommand("units", "List the unit table");
   units->add_flag("--markdown", markdown, "Markdown table");
-  auto* schema = app.add_subcommand("schema", "Document the scenario keys (Markdown)");
+  auto* schema = app.add_subcommand("schema", "Document the scenario keys (Markdown, or a JSON Schema for editors)");
+  bool json_schema = false;
+  schema->add_flag("--json", json_schema,
+                   "Print the scenario language as a JSON Schema (docs/scenario.schema.json: editors complete and check TOML "
+                   "with it)");
   std::string report_dir;
   auto* report = app.add_subcommand("report", "Write DIR/report.html: plots, tables and provenance of a run or study");
   report->add_option("dir", report_dir, "Output directory of a run or a study")->required();
@@ -429,7 +433,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
     if (explain->parsed()) return cli::explain(name, file);
     if (list->parsed()) return cli::list_items(list_what);
     if (units->parsed()) return cli::units_table(markdown);
-    if (schema->parsed()) return cli::schema_doc();
+    if (schema->parsed()) return cli::schema_doc(json_schema);
     if (report->parsed()) return cli::report(report_dir, common);
     if (validate->parsed()) return cli::validate(validate_args, common);
     if (calibrate->parsed()) return cli::calibrate(calibrate_args, common);

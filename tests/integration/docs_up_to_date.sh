@@ -16,4 +16,5 @@ check() {
 }
 check docs/parameters.md params --markdown
 check docs/scenario-keys.md schema
+check docs/scenario.schema.json schema --json
 exit $status

@@ -171,6 +171,12 @@ std::filesystem::path run_and_write(const std::shared_ptr<const Model>& model_pt
     const fields::Fields view = site::snapshot_fields(*site, *model.site, names);
     if (!paraview) paraview.emplace(options.output_dir / "paraview");
     paraview->add(days, schedule.next_readout, Snapshot3d{&view, names, &site->cells, &site->axons});
+    // The regenerated axons as SWC, for the morphology tools of the field (NeuroMorpho.Org's).
+    std::filesystem::create_directories(options.output_dir / "swc");
+    write_file_atomically(options.output_dir / "swc" / fmt::format("axons_{:06d}.swc", schedule.next_readout),
+                          axons_swc_text(site->axons, {fmt::format("bungner {}: axons of the injury site, day {:g}, scenario {}",
+                                                                   build_info::version, days, model.scenario().path),
+                                                       "coordinates of the site's grid (as in the ParaView files), um"}));
     // Vessels as the heat map: the picture then shows the bridge's vascular tracks, the cells that
     // follow them and the axons (oxygen and every other field are in the ParaView files).
     const auto field = static_cast<int>(std::find(names.begin(), names.end(), "vessel") - names.begin());

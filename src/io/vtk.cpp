@@ -4,6 +4,8 @@
 
 #include <bit>
 #include <cstdint>
+#include <limits>
+#include <map>
 #include <stdexcept>
 #include <type_traits>
 
@@ -178,6 +180,44 @@ std::string axons_vtp_text(const agents::Axons& axons) {
   poly_points(out, xyz);
   poly_cells(out, "Lines", connectivity, offsets);
   out += "    </Piece>\n  </PolyData>\n</VTKFile>\n";
+  return out;
+}
+
+std::string axons_swc_text(const agents::Axons& axons, const std::vector<std::string>& comment) {
+  std::string out;
+  for (const std::string& line : comment) out += "# " + line + "\n";
+  out += "# id type x y z radius parent (um; type 2 = axon)\n";
+  std::map<std::uint64_t, std::size_t> first_sample;  // axon id -> SWC id of its first point
+  std::map<std::uint64_t, const agents::Axon*> by_id;
+  for (const agents::Axon& axon : axons.all()) by_id[axon.id] = &axon;
+  std::size_t next = 1;
+  for (const agents::Axon& axon : axons.all()) {
+    if (axon.points.empty()) continue;
+    first_sample[axon.id] = next;
+    // A branch hangs from the parent's point nearest to its origin (a parent precedes its
+    // branches: it was added first).
+    long long root_parent = -1;
+    if (const auto parent = by_id.find(axon.parent); parent != by_id.end() && first_sample.count(axon.parent)) {
+      const auto& points = parent->second->points;
+      std::size_t nearest = 0;
+      double best = std::numeric_limits<double>::infinity();
+      for (std::size_t k = 0; k < points.size(); ++k) {
+        double d2 = 0;
+        for (int c = 0; c < 3; ++c) d2 += (points[k][c] - axon.points[0][c]) * (points[k][c] - axon.points[0][c]);
+        if (d2 < best) best = d2, nearest = k;
+      }
+      root_parent = static_cast<long long>(first_sample[axon.parent] + nearest);
+    }
+    for (std::size_t k = 0; k < axon.points.size(); ++k) {
+      const std::size_t segment = k == 0 ? 0 : k - 1;
+      const double diameter = segment < axon.diameter_um.size() ? axon.diameter_um[segment] : axons.cone().initial_diameter_um;
+      const auto& p = axon.points[k];
+      out += fmt::format("{} 2 {} {} {} {} {}\n", next, text::format_double(p[0]), text::format_double(p[1]),
+                         text::format_double(p[2]), text::format_double(diameter / 2),
+                         k == 0 ? root_parent : static_cast<long long>(next - 1));
+      ++next;
+    }
+  }
   return out;
 }
 

@@ -67,8 +67,8 @@ std::filesystem::path run_and_write(const std::shared_ptr<const Model>& model, c
 
 /// The names of the files a run writes (checkpoint.bin only while it runs, with checkpoints on;
 /// report.html by `bungner report`, which run calls at the end), and of its folders of pictures
-/// (io::write_pictures) and ParaView files (io::VtkSeries).
+/// (io::write_pictures), ParaView files (io::VtkSeries) and SWC axons (io::axons_swc_text).
 inline constexpr const char* run_files[] = {"timeseries.csv", "readouts.csv", "run.json", "checkpoint.bin",
-                                            "report.html",    "pictures",     "paraview"};
+                                            "report.html",    "pictures",     "paraview", "swc"};
 
 }  // namespace bungner::io

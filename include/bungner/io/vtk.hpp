@@ -28,6 +28,14 @@ std::string agents_vtp_text(const agents::Agents& agents);
 /// diameter_um, myelin_um and g_ratio (axon diameter / fibre diameter; 1 when unmyelinated).
 std::string axons_vtp_text(const agents::Axons& axons);
 
+/// The axons in the SWC format of NeuroMorpho.Org and neuron-tracing tools (Cannon et al. 1998,
+/// doi:10.1016/S0165-0270(98)00091-0): one sample per polyline point, "id type x y z radius
+/// parent", ids from 1 in axon order, type 2 (axon), coordinates and radius in um (the radius of
+/// the segment that ends at the point; a first point takes its first segment's). An axon's first
+/// point hangs from the nearest point of the axon it branched from, or is a root (parent -1): the
+/// file is a forest of one tree per axon that enters the site. `comment` lines come first, as #.
+std::string axons_swc_text(const agents::Axons& axons, const std::vector<std::string>& comment = {});
+
 /// One file of a time series; `part` distinguishes the layers written at the same time.
 struct PvdEntry {
   double time_days = 0;

@@ -206,7 +206,8 @@ std::string axons_swc_text(const agents::Axons& axons, const std::vector<std::st
         for (int c = 0; c < 3; ++c) d2 += (points[k][c] - axon.points[0][c]) * (points[k][c] - axon.points[0][c]);
         if (d2 < best) best = d2, nearest = k;
       }
-      root_parent = static_cast<long long>(first_sample[axon.parent] + nearest);
+      const std::size_t hung_from = first_sample[axon.parent] + nearest;
+      root_parent = static_cast<long long>(hung_from);
     }
     for (std::size_t k = 0; k < axon.points.size(); ++k) {
       const std::size_t segment = k == 0 ? 0 : k - 1;

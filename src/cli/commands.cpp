@@ -27,6 +27,7 @@
 #include "bungner/core/units.hpp"
 #include "bungner/io/atomic_file.hpp"
 #include "bungner/io/checkpoint.hpp"
+#include "bungner/io/omex.hpp"
 #include "bungner/io/progress.hpp"
 #include "bungner/io/report.hpp"
 #include "bungner/io/run_output.hpp"
@@ -987,6 +988,18 @@ int units_table(bool markdown) {
     else
       fmt::print("{:<10} {:<28} {:<28} {}\n", u.symbol, u.name, units::describe(u.dimension), text::format_double(u.factor));
   }
+  return exit_code::ok;
+}
+
+int export_archive(const std::string& dir, const std::string& output, const CommonOptions& common) {
+  const std::filesystem::path source = std::filesystem::path(dir).lexically_normal();
+  std::filesystem::path archive = output;
+  if (archive.empty()) {
+    const std::string name = (source.filename().empty() ? source.parent_path() : source).filename().string();
+    archive = std::filesystem::path(source).parent_path() / (name + ".omex");
+  }
+  io::write_omex(source, archive);
+  if (!common.quiet) fmt::print("COMBINE archive: {}\n", archive.string());
   return exit_code::ok;
 }
 

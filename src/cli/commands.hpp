@@ -120,6 +120,8 @@ struct CalibrateArguments {
 /// ABC-SMC of model parameters against fit entries: writes posterior.csv, generations.csv,
 /// calibration.json and report.html. Under MPI the slots of a generation are shared by the ranks.
 int calibrate(const CalibrateArguments& args, const CommonOptions& common);
+/// `bungner export DIR --omex [--out FILE]`: the run or study in DIR as a COMBINE archive.
+int export_archive(const std::string& dir, const std::string& output, const CommonOptions& common);
 /// Writes DIR/report.html for the run or study in DIR.
 int report(const std::string& dir, const CommonOptions& common);
 

@@ -293,6 +293,13 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   schema->add_flag("--json", json_schema,
                    "Print the scenario language as a JSON Schema (docs/scenario.schema.json: editors complete and check TOML "
                    "with it)");
+  std::string export_dir, export_out;
+  auto* export_command =
+      app.add_subcommand("export", "Write a run or study as a COMBINE archive (OMEX): inputs, outputs, manifest, provenance");
+  export_command->add_option("dir", export_dir, "Output directory of a run or a study")->required();
+  bool omex = true;  // the only format so far: the flag states it
+  export_command->add_flag("--omex", omex, "The format: a COMBINE archive (the only one so far; the default)");
+  export_command->add_option("-o,--out", export_out, "Archive file (default: DIR.omex next to DIR)");
   std::string report_dir;
   auto* report = app.add_subcommand("report", "Write DIR/report.html: plots, tables and provenance of a run or study");
   report->add_option("dir", report_dir, "Output directory of a run or a study")->required();
@@ -435,6 +442,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
     if (units->parsed()) return cli::units_table(markdown);
     if (schema->parsed()) return cli::schema_doc(json_schema);
     if (report->parsed()) return cli::report(report_dir, common);
+    if (export_command->parsed()) return cli::export_archive(export_dir, export_out, common);
     if (validate->parsed()) return cli::validate(validate_args, common);
     if (calibrate->parsed()) return cli::calibrate(calibrate_args, common);
   } catch (const InputError& e) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "bungner/io/omex.hpp"
 #include "bungner/io/vtk.hpp"
 
 namespace bungner::io {
@@ -67,6 +68,31 @@ TEST(Swc, AxonsAsAForestOfSamplesWithEarlierParents) {
   EXPECT_EQ(samples[6][6], 6);
   EXPECT_EQ(samples[6][3], 11.0);  // y of the branch tip
   (void)branch;
+}
+
+// The zip container of COMBINE archives: a stored entry with its CRC-32 (of "hello": 0x3610a686),
+// sizes and name, the central directory and the end record; a repeated name is refused.
+TEST(Omex, StoredZipEntryWithItsCrcAndTheEndRecord) {
+  const std::string zip = zip_stored({{"a.txt", "hello"}, {"b/c.csv", ""}});
+  const auto u16 = [&](std::size_t at) {
+    return static_cast<unsigned>(static_cast<unsigned char>(zip[at])) |
+           static_cast<unsigned>(static_cast<unsigned char>(zip[at + 1])) << 8;
+  };
+  const auto u32 = [&](std::size_t at) { return u16(at) | u16(at + 2) << 16; };
+  EXPECT_EQ(u32(0), 0x04034b50U);
+  EXPECT_EQ(u16(8), 0U);  // stored
+  EXPECT_EQ(u32(14), 0x3610a686U);
+  EXPECT_EQ(u32(18), 5U);
+  EXPECT_EQ(u32(22), 5U);
+  EXPECT_EQ(zip.substr(30, 5), "a.txt");
+  EXPECT_EQ(zip.substr(35, 5), "hello");
+  const std::size_t end = zip.size() - 22;
+  EXPECT_EQ(u32(end), 0x06054b50U);
+  EXPECT_EQ(u16(end + 10), 2U);                // entries
+  EXPECT_EQ(u32(u32(end + 16)), 0x02014b50U);  // the central directory starts where the end record says
+  EXPECT_THROW((void)zip_stored({{"x", "1"}, {"x", "2"}}), std::invalid_argument);
+  EXPECT_EQ(omex_format("summary.csv"), "http://purl.org/NET/mediatypes/text/csv");
+  EXPECT_EQ(omex_format("manifest.xml"), "http://identifiers.org/combine.specifications/omex-manifest");
 }
 
 }  // namespace

@@ -543,8 +543,8 @@ int calibrate(const CalibrateArguments& args, const CommonOptions& common) {
   return exit_code::ok;
 }
 
-int report(const std::string& dir, const CommonOptions& common) {
-  const auto path = io::write_report(dir);
+int report(const std::string& dir, bool static_plots, const CommonOptions& common) {
+  const auto path = io::write_report(dir, static_plots);
   if (!common.quiet) fmt::print("report: {}\n", path.string());
   return exit_code::ok;
 }

@@ -123,6 +123,6 @@ int calibrate(const CalibrateArguments& args, const CommonOptions& common);
 /// `bungner export DIR --omex [--out FILE]`: the run or study in DIR as a COMBINE archive.
 int export_archive(const std::string& dir, const std::string& output, const CommonOptions& common);
 /// Writes DIR/report.html for the run or study in DIR.
-int report(const std::string& dir, const CommonOptions& common);
+int report(const std::string& dir, bool static_plots, const CommonOptions& common);
 
 }  // namespace bungner::cli

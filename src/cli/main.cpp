@@ -303,6 +303,10 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   std::string report_dir;
   auto* report = app.add_subcommand("report", "Write DIR/report.html: plots, tables and provenance of a run or study");
   report->add_option("dir", report_dir, "Output directory of a run or a study")->required();
+  bool static_plots = false;
+  report->add_flag("--static", static_plots,
+                   "Draw the plots as static SVG: no JavaScript in the page (the only way in a build without the "
+                   "plotting libraries)");
 
   cli::ValidateArguments validate_args;
   auto* validate = app.add_subcommand("validate", "Run the validation cases against the evidence base; write a scorecard");
@@ -441,7 +445,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
     if (list->parsed()) return cli::list_items(list_what);
     if (units->parsed()) return cli::units_table(markdown);
     if (schema->parsed()) return cli::schema_doc(json_schema);
-    if (report->parsed()) return cli::report(report_dir, common);
+    if (report->parsed()) return cli::report(report_dir, static_plots, common);
     if (export_command->parsed()) return cli::export_archive(export_dir, export_out, common);
     if (validate->parsed()) return cli::validate(validate_args, common);
     if (calibrate->parsed()) return cli::calibrate(calibrate_args, common);

@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -114,6 +116,156 @@ std::string words(std::string_view name) {
   return out;
 }
 
+// ---- Static plots ---------------------------------------------------------------------------
+// Without the plotting libraries (a build configured offline, or `bungner report --static`) the
+// two kinds of plot a report has are drawn here as inline SVG: lines of time courses (a spec with
+// a line mark), and per arm and time a mean with its CI (and a predictive band) (a layered spec).
+
+double nice_step(double span) {
+  const double raw = span / 5;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  for (const double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+    if (raw <= m * magnitude) return m * magnitude;
+  return 10 * magnitude;
+}
+
+constexpr std::array<const char*, 10> tableau = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                                                 "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+
+std::string static_plot_svg(const Json& spec) {
+  const Json values = spec.value("data", Json::object()).value("values", Json::array());
+  const Json encoding = spec.value("encoding", Json::object());
+  const Json x_encoding = encoding.value("x", Json::object());
+  const std::string x_field = x_encoding.value("field", std::string("x"));
+  const bool ordinal = x_encoding.value("type", std::string()) == "ordinal";
+  const std::string colour_field = encoding.value("color", Json::object()).value("field", std::string());
+  const bool layered = spec.contains("layer");
+  const std::string y_field = layered ? "mean" : encoding.value("y", Json::object()).value("field", std::string("value"));
+  std::string y_title;
+  const auto title_of = [](const Json& y) {
+    return y.contains("title") && y["title"].is_string() ? y["title"].get<std::string>() : "";
+  };
+  if (layered) {
+    for (const Json& layer : spec["layer"])
+      if (y_title.empty()) y_title = title_of(layer.value("encoding", Json::object()).value("y", Json::object()));
+  } else {
+    y_title = title_of(encoding.value("y", Json::object()));
+  }
+  const auto number = [](const Json& row, const std::string& key) {
+    const auto it = row.find(key);
+    return it != row.end() && it->is_number() ? it->get<double>() : std::nan("");
+  };
+  // Series (colours) and x positions in order of appearance; the y range over every drawn value.
+  std::vector<std::string> series, xs_ordinal;
+  std::vector<double> xs;
+  double y_low = std::numeric_limits<double>::infinity(), y_high = -y_low;
+  for (const Json& row : values) {
+    const std::string name = row.value(colour_field, std::string());
+    if (std::find(series.begin(), series.end(), name) == series.end()) series.push_back(name);
+    const double x = number(row, x_field);
+    if (ordinal && std::find(xs_ordinal.begin(), xs_ordinal.end(), format_value(x)) == xs_ordinal.end())
+      xs_ordinal.push_back(format_value(x));
+    if (std::isfinite(x)) xs.push_back(x);
+    for (const char* key : {"mean", "ci_low", "ci_high", "predictive_low", "predictive_high", "value"})
+      if (const double v = number(row, key); std::isfinite(v) && (layered || key == y_field))
+        y_low = std::min(y_low, v), y_high = std::max(y_high, v);
+  }
+  const double width = 460, height = 220, left = 60, top = 28, legend = 150;
+  std::string out =
+      fmt::format(R"(<figure class="plot static-plot"><svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" )"
+                  R"(font-family="system-ui, sans-serif" font-size="11">)"
+                  "\n"
+                  R"(<text x="{}" y="16" font-size="13" font-weight="bold">{}</text>)"
+                  "\n",
+                  left + width + legend, top + height + 42, left, text::xml_escape(spec.value("title", std::string())));
+  if (values.empty() || !std::isfinite(y_low)) return out + R"(<text x="60" y="60">no values</text></svg></figure>)" + "\n";
+  if (y_high == y_low) y_low -= 1, y_high += 1;
+  const double step = nice_step(y_high - y_low);
+  y_low = std::floor(y_low / step) * step, y_high = std::ceil(y_high / step) * step;
+  const double x_min = xs.empty() ? 0 : *std::min_element(xs.begin(), xs.end());
+  const double x_max = xs.empty() ? 1 : std::max(*std::max_element(xs.begin(), xs.end()), x_min + 1e-9);
+  const auto py = [&](double y) { return top + height * (1 - (y - y_low) / (y_high - y_low)); };
+  const double band = ordinal ? width / static_cast<double>(std::max<std::size_t>(1, xs_ordinal.size())) : 0;
+  const auto px = [&](double x, const std::string& name) {
+    if (!ordinal) return left + width * (x - x_min) / (x_max - x_min);
+    const auto slot = static_cast<double>(std::find(xs_ordinal.begin(), xs_ordinal.end(), format_value(x)) - xs_ordinal.begin());
+    const auto arm = static_cast<double>(std::find(series.begin(), series.end(), name) - series.begin());
+    return left + band * slot + band * (arm + 1) / (static_cast<double>(series.size()) + 1);
+  };
+  // Axes, grid and ticks.
+  out += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#888"/>)"
+                     "\n",
+                     left, top, width, height);
+  for (double y = y_low; y <= y_high + step / 2; y += step)
+    out += fmt::format(R"(<line x1="{0}" x2="{1}" y1="{2:.1f}" y2="{2:.1f}" stroke="#e5e5e5"/>)"
+                       R"(<text x="{3}" y="{4:.1f}" text-anchor="end">{5}</text>)"
+                       "\n",
+                       left, left + width, py(y), left - 4, py(y) + 4, format_value(y));
+  const auto x_label = [&](double at, const std::string& label) {
+    out += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)"
+                       "\n",
+                       at, top + height + 14, label);
+  };
+  if (ordinal) {
+    for (std::size_t i = 0; i < xs_ordinal.size(); ++i) x_label(left + band * (static_cast<double>(i) + 0.5), xs_ordinal[i]);
+  } else {
+    const double x_step = nice_step(x_max - x_min);
+    for (double x = std::ceil(x_min / x_step) * x_step; x <= x_max + 1e-9; x += x_step) x_label(px(x, ""), format_value(x));
+  }
+  out += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)"
+                     "\n"
+                     R"svg(<text transform="translate(14,{}) rotate(-90)" text-anchor="middle">{}</text>)svg"
+                     "\n",
+                     left + width / 2, top + height + 32, text::xml_escape(x_encoding.value("title", std::string())),
+                     top + height / 2, text::xml_escape(y_title));
+  // The marks, one colour per series.
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    const char* colour = tableau[k % tableau.size()];
+    std::vector<std::pair<double, double>> line;
+    for (const Json& row : values) {
+      if (row.value(colour_field, std::string()) != series[k]) continue;
+      const double x = number(row, x_field), y = number(row, y_field);
+      if (!std::isfinite(x)) continue;
+      if (!layered) {
+        if (std::isfinite(y)) line.emplace_back(px(x, series[k]), py(y));
+        continue;
+      }
+      const double cx = px(x, series[k]);
+      const double p_low = number(row, "predictive_low"), p_high = number(row, "predictive_high");
+      if (std::isfinite(p_low) && std::isfinite(p_high))
+        out +=
+            fmt::format(R"(<rect class="predictive" x="{:.1f}" y="{:.1f}" width="7" height="{:.1f}" fill="{}" opacity="0.22"/>)"
+                        "\n",
+                        cx - 3.5, py(p_high), py(p_low) - py(p_high), colour);
+      const double c_low = number(row, "ci_low"), c_high = number(row, "ci_high");
+      if (std::isfinite(c_low) && std::isfinite(c_high))
+        out += fmt::format(
+            R"(<line class="ci" x1="{0:.1f}" x2="{0:.1f}" y1="{1:.1f}" y2="{2:.1f}" stroke="{3}" stroke-width="1.5"/>)"
+            "\n",
+            cx, py(c_low), py(c_high), colour);
+      if (std::isfinite(y))
+        out += fmt::format(R"(<circle class="mean" cx="{:.1f}" cy="{:.1f}" r="3.5" fill="{}"/>)"
+                           "\n",
+                           cx, py(y), colour);
+      if (const std::string stars = row.value("significance", std::string()); !stars.empty())
+        out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-weight="bold">{}</text>)"
+                           "\n",
+                           cx, py(std::isfinite(c_high) ? c_high : y) - 5, stars);
+    }
+    if (!layered && !line.empty()) {
+      std::sort(line.begin(), line.end());
+      out += fmt::format(R"(<polyline class="series" fill="none" stroke="{}" stroke-width="1.5" points=")", colour);
+      for (const auto& [x, y] : line) out += fmt::format("{:.1f},{:.1f} ", x, y);
+      out += "\"/>\n";
+    }
+    out += fmt::format(R"(<rect x="{}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}">{}</text>)"
+                       "\n",
+                       left + width + 12, top + 14 * static_cast<double>(k), colour, left + width + 26,
+                       top + 9 + 14 * static_cast<double>(k), text::xml_escape(series[k]));
+  }
+  return out + "</svg></figure>\n";
+}
+
 /// A document in the making: sections of HTML and the Vega-Lite specifications of its plots.
 class Page {
  public:
@@ -122,8 +274,15 @@ class Page {
   }
   void html(std::string_view raw) { body_ += raw; }
   void paragraph(std::string_view content) { body_ += fmt::format("<p>{}</p>\n", text::xml_escape(content)); }
-  /// A plot: its specification travels as JSON in a script element next to its container.
+  explicit Page(bool static_plots) : static_plots_(static_plots) {}
+  /// A plot: its specification travels as JSON in a script element next to its container (or,
+  /// with static plots, is drawn here as SVG).
   void plot(const Json& spec) {
+    if (static_plots_) {
+      body_ += static_plot_svg(spec);
+      ++plots_;
+      return;
+    }
     std::string json = spec.dump();
     // "</" only occurs inside JSON strings, where "<\/" means the same: the script element
     // cannot be closed early by a name in the data.
@@ -151,6 +310,7 @@ class Page {
  private:
   std::string body_;
   int plots_ = 0;
+  bool static_plots_ = false;
 };
 
 constexpr std::string_view style = R"(
@@ -193,6 +353,7 @@ std::string Page::finish(std::string_view title) const {
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n"
       "<style>{}</style>\n",
       text::xml_escape(title), style);
+  if (static_plots_) return out + "</head>\n<body>\n" + body_ + "</body>\n</html>\n";
   // Vega, Vega-Lite and vega-embed (BSD-3-Clause, University of Washington Interactive Data Lab).
   out += script_element(libraries.vega);
   out += script_element(libraries.vega_lite);
@@ -353,7 +514,7 @@ struct PlotGroup {
   Json values = Json::array();
 };
 
-std::string run_report(const fs::path& dir) {
+std::string run_report(const fs::path& dir, bool static_plots) {
   const Json run = read_json(dir / "run.json");
   const std::string title = run.value("resolved_scenario", "").empty() ? "bungner run" : [&] {
     try {
@@ -363,7 +524,7 @@ std::string run_report(const fs::path& dir) {
       return std::string("bungner run");
     }
   }();
-  Page page;
+  Page page(static_plots);
   page.heading("h1", title);
   page.html(fmt::format("<p class=\"subtitle\">bungner {} run of {}, finished {}</p>\n",
                         text::xml_escape(run.value("bungner_version", "?")), text::xml_escape(run.value("scenario_file", "?")),
@@ -458,7 +619,7 @@ std::string run_report(const fs::path& dir) {
 
 // ---- Study reports ------------------------------------------------------------------------
 
-std::string study_report(const fs::path& dir) {
+std::string study_report(const fs::path& dir, bool static_plots) {
   const Json study = read_json(dir / "study.json");
   const Json summary = read_json(dir / "summary.json");
   const std::string title = summary.value("study", study.value("title", "bungner study"));
@@ -467,7 +628,7 @@ std::string study_report(const fs::path& dir) {
   for (const auto& arm : summary_arms) arms.push_back(arm.value("name", ""));
   const std::string control = arms.empty() ? "" : arms.front();
 
-  Page page;
+  Page page(static_plots);
   page.heading("h1", title);
   page.html(fmt::format("<p class=\"subtitle\">bungner {} virtual cohort study of {}</p>\n",
                         text::xml_escape(study.value("bungner_version", "?")), text::xml_escape(study.value("study_file", "?"))));
@@ -622,16 +783,19 @@ std::string study_report(const fs::path& dir) {
 
 std::string_view report_style() { return style; }
 
-std::string report_html(const fs::path& dir) {
-  if (fs::exists(dir / "run.json")) return run_report(dir);
-  if (fs::exists(dir / "study.json") && fs::exists(dir / "summary.json")) return study_report(dir);
+bool plotting_libraries_embedded() { return !report_libraries().vega.empty(); }
+
+std::string report_html(const fs::path& dir, bool static_plots) {
+  static_plots = static_plots || !plotting_libraries_embedded();
+  if (fs::exists(dir / "run.json")) return run_report(dir, static_plots);
+  if (fs::exists(dir / "study.json") && fs::exists(dir / "summary.json")) return study_report(dir, static_plots);
   throw InputError(SourceLocation{dir.string(), 0, 0}, "report",
                    "holds neither a finished run (run.json) nor a finished study (study.json and summary.json)");
 }
 
-fs::path write_report(const fs::path& dir) {
+fs::path write_report(const fs::path& dir, bool static_plots) {
   fs::path path = dir / "report.html";
-  write_file_atomically(path, report_html(dir));
+  write_file_atomically(path, report_html(dir, static_plots));
   return path;
 }
 

@@ -22,16 +22,22 @@
   extern "C" const char symbol##_begin[];   \
   extern "C" const char symbol##_end[];
 
+#if BUNGNER_WEB_BUNDLES
 BUNGNER_EMBED_FILE(bungner_vega_js, BUNGNER_VEGA_JS)
 BUNGNER_EMBED_FILE(bungner_vega_lite_js, BUNGNER_VEGA_LITE_JS)
 BUNGNER_EMBED_FILE(bungner_vega_embed_js, BUNGNER_VEGA_EMBED_JS)
+#endif
 
 namespace bungner::io {
 
 ReportLibraries report_libraries() {
+#if !BUNGNER_WEB_BUNDLES
+  return {};  // configured without web/node_modules: reports draw static SVG plots
+#else
   return {{bungner_vega_js_begin, static_cast<std::size_t>(bungner_vega_js_end - bungner_vega_js_begin)},
           {bungner_vega_lite_js_begin, static_cast<std::size_t>(bungner_vega_lite_js_end - bungner_vega_lite_js_begin)},
           {bungner_vega_embed_js_begin, static_cast<std::size_t>(bungner_vega_embed_js_end - bungner_vega_embed_js_begin)}};
+#endif
 }
 
 }  // namespace bungner::io

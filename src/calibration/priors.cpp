@@ -12,20 +12,16 @@
 namespace bungner::calibration {
 namespace {
 
-SourceLocation where(const std::string& file, const toml::node& node) {
-  return {file, static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column)};
-}
-
 /// A quantity in `unit`: a string with a unit, or a bare number for a dimensionless unit.
-std::optional<double> quantity(const toml::node& node, const std::string& unit, const std::string& file, const std::string& key,
+std::optional<double> quantity(const toml::node& node, const std::string& unit, const std::string& key,
                                std::vector<Diagnostic>& problems) {
   try {
     if (const auto* s = node.as_string()) return units::from_si(units::parse_as(s->get(), unit), unit);
     if (node.is_number() && units::parse_unit(unit).dimension.dimensionless())
       return units::from_si(units::to_si(node.value<double>().value(), "1"), unit);
-    schema::error(problems, where(file, node), key, fmt::format("expected a quantity string such as \"1 {}\"", unit));
+    schema::error(problems, schema::location_of(node), key, fmt::format("expected a quantity string such as \"1 {}\"", unit));
   } catch (const units::UnitError& e) {
-    schema::error(problems, where(file, node), key, e.what());
+    schema::error(problems, schema::location_of(node), key, e.what());
   }
   return std::nullopt;
 }
@@ -37,7 +33,8 @@ std::optional<ParameterPrior> read_prior(const toml::table& p, const std::string
   schema::check_keys(p, file, prefix, {"name", "prior", "low", "high", "mean", "sd", "median", "sigma"}, problems);
   const auto* name = p["name"].as_string();
   if (name == nullptr) {
-    schema::error(problems, where(file, p), prefix + "name", "missing: the model parameter (`bungner params` lists them)");
+    schema::error(problems, schema::location_of(p), prefix + "name",
+                  "missing: the model parameter (`bungner params` lists them)");
     return std::nullopt;
   }
   const ParameterSpec* declared = registry.parameters().find(name->get());
@@ -45,7 +42,7 @@ std::optional<ParameterPrior> read_prior(const toml::table& p, const std::string
     std::string message = "unknown parameter";
     if (const auto guess = text::did_you_mean(name->get(), registry.parameters().names()))
       message += fmt::format("; did you mean '{}'?", *guess);
-    schema::error(problems, where(file, *name), prefix + "name", message + " (`bungner params` lists them)");
+    schema::error(problems, schema::location_of(*name), prefix + "name", message + " (`bungner params` lists them)");
     return std::nullopt;
   }
   Prior prior;
@@ -60,29 +57,31 @@ std::optional<ParameterPrior> read_prior(const toml::table& p, const std::string
   if (const auto k = kinds.find(kind); k != kinds.end()) {
     prior.kind = k->second;
   } else {
-    schema::error(problems, where(file, *p.get("prior")), prefix + "prior", "expected uniform, log_uniform, normal or lognormal");
+    schema::error(problems, schema::location_of(*p.get("prior")), prefix + "prior",
+                  "expected uniform, log_uniform, normal or lognormal");
     return std::nullopt;
   }
   const std::string& unit = declared->unit;
   const std::size_t problems_before = problems.size();
-  if (const toml::node* n = p.get("low")) prior.low = quantity(*n, unit, file, prefix + "low", problems).value_or(prior.low);
-  if (const toml::node* n = p.get("high")) prior.high = quantity(*n, unit, file, prefix + "high", problems).value_or(prior.high);
+  if (const toml::node* n = p.get("low")) prior.low = quantity(*n, unit, prefix + "low", problems).value_or(prior.low);
+  if (const toml::node* n = p.get("high")) prior.high = quantity(*n, unit, prefix + "high", problems).value_or(prior.high);
   auto need = [&](const char* key, bool wanted) -> const toml::node* {
     const toml::node* n = p.get(key);
-    if (wanted && n == nullptr) schema::error(problems, where(file, p), prefix + key, "missing: the " + kind + " prior needs it");
-    if (!wanted && n != nullptr) schema::error(problems, where(file, *n), prefix + key, "not used by a " + kind + " prior");
+    if (wanted && n == nullptr)
+      schema::error(problems, schema::location_of(p), prefix + key, "missing: the " + kind + " prior needs it");
+    if (!wanted && n != nullptr)
+      schema::error(problems, schema::location_of(*n), prefix + key, "not used by a " + kind + " prior");
     return wanted ? n : nullptr;
   };
   const bool normal = prior.kind == PriorKind::normal, lognormal = prior.kind == PriorKind::lognormal;
-  if (const toml::node* n = need("mean", normal)) prior.mean = quantity(*n, unit, file, prefix + "mean", problems).value_or(0);
-  if (const toml::node* n = need("sd", normal)) prior.sd = quantity(*n, unit, file, prefix + "sd", problems).value_or(1);
-  if (const toml::node* n = need("median", lognormal))
-    prior.mean = quantity(*n, unit, file, prefix + "median", problems).value_or(1);
+  if (const toml::node* n = need("mean", normal)) prior.mean = quantity(*n, unit, prefix + "mean", problems).value_or(0);
+  if (const toml::node* n = need("sd", normal)) prior.sd = quantity(*n, unit, prefix + "sd", problems).value_or(1);
+  if (const toml::node* n = need("median", lognormal)) prior.mean = quantity(*n, unit, prefix + "median", problems).value_or(1);
   if (const toml::node* n = need("sigma", lognormal)) {
     if (const auto v = n->value<double>())
       prior.sd = *v;
     else
-      schema::error(problems, where(file, *n), prefix + "sigma", "expected a number (the SD of the logarithm)");
+      schema::error(problems, schema::location_of(*n), prefix + "sigma", "expected a number (the SD of the logarithm)");
   }
   if (problems.size() > problems_before) return std::nullopt;
   try {
@@ -92,7 +91,7 @@ std::optional<ParameterPrior> read_prior(const toml::table& p, const std::string
     if (prior.low == declared->plausible.low || prior.high == declared->plausible.high)
       message += fmt::format(" (the declared plausible range is {}..{} {}; give low and high)",
                              text::format_double(declared->plausible.low), text::format_double(declared->plausible.high), unit);
-    schema::error(problems, where(file, p), prefix + "prior", message);
+    schema::error(problems, schema::location_of(p), prefix + "prior", message);
     return std::nullopt;
   }
   return ParameterPrior{prior, unit};

@@ -1014,9 +1014,10 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
       means.push_back(count > 0 ? sum / static_cast<double>(count) : std::nan(""));
     return means;
   };
+  // calibration::quantile gives NaN for no values.
   const auto finite_quantile = [](std::vector<double> values, double p) {
     values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
-    return values.empty() ? std::nan("") : calibration::quantile(std::move(values), p);
+    return calibration::quantile(std::move(values), p);
   };
   subjects_csv =
       uncertain ? "arm,subject,seed,time_days,readout,value,unit,draw\n" : "arm,subject,seed,time_days,readout,value,unit\n";
@@ -1059,7 +1060,6 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
   comparisons_csv = "time_days,readout,arm_a,arm_b,mean_difference,welch_t,welch_df,welch_p,holm_p,hedges_g,tukey_p,anova_p";
   comparisons_csv += uncertain ? ",difference_low,difference_high,share_of_draws_a_greater\n" : "\n";
   std::size_t index = 0;
-  nlohmann::ordered_json predictive = nlohmann::ordered_json::array();
   for (const auto& [key, all_groups] : samples) {
     const auto& [time, readout] = key;
     const std::vector<TukeyComparison>& tukey = tukey_of[index++];
@@ -1083,6 +1083,7 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
       summary_csv += fmt::format("{},{},{},{},{},{},{},{},{},{}", text::csv_field(spec.arms[arm_of[a]].name), number(time),
                                  text::csv_field(readout), text::csv_field(unit), s.n, number(s.mean), number(s.sd),
                                  number(s.sem), number(s.ci_low), number(s.ci_high));
+      nlohmann::ordered_json predictive;
       if (!uncertain) {
         summary_csv += "\n";
       } else {
@@ -1092,11 +1093,11 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
         const double p_low = finite_quantile(means, 0.05), p_high = finite_quantile(means, 0.95);
         const double s_low = finite_quantile(g, 0.05), s_high = finite_quantile(g, 0.95);
         summary_csv += fmt::format(",{},{},{},{},{}\n", draws, number(p_low), number(p_high), number(s_low), number(s_high));
-        predictive.push_back({{"draws", draws},
-                              {"predictive_low", json_number(p_low)},
-                              {"predictive_high", json_number(p_high)},
-                              {"subject_low", json_number(s_low)},
-                              {"subject_high", json_number(s_high)}});
+        predictive = {{"draws", draws},
+                      {"predictive_low", json_number(p_low)},
+                      {"predictive_high", json_number(p_high)},
+                      {"subject_low", json_number(s_low)},
+                      {"subject_high", json_number(s_high)}};
       }
       summary_json.push_back({{"arm", spec.arms[arm_of[a]].name},
                               {"time_days", time},
@@ -1108,8 +1109,7 @@ Analysis analyse(const StudySpec& spec, const std::vector<std::vector<SubjectRow
                               {"sem", json_number(s.sem)},
                               {"ci_low", json_number(s.ci_low)},
                               {"ci_high", json_number(s.ci_high)}});
-      if (uncertain)
-        for (const auto& [name, value] : predictive.back().items()) summary_json.back()[name] = value;
+      if (uncertain) summary_json.back().update(predictive);
     }
     const std::size_t k = groups.size();
     if (k < 2) continue;

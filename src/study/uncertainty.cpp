@@ -19,10 +19,6 @@
 namespace bungner::study {
 namespace {
 
-SourceLocation where(const std::string& file, const toml::node& node) {
-  return {file, static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column)};
-}
-
 std::string read_all(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -148,17 +144,17 @@ Uncertainty read_uncertainty(const toml::table& table, const std::string& file, 
   u.seed = default_seed;
   const toml::node* draws = table.get("draws");
   if (draws == nullptr) {
-    schema::error(problems, where(file, table), prefix + "draws", "missing: the number of parameter sets to draw");
+    schema::error(problems, schema::location_of(table), prefix + "draws", "missing: the number of parameter sets to draw");
   } else if (const auto n = draws->value<std::int64_t>(); n && *n >= 1 && *n <= 100000) {
     u.draws = static_cast<std::size_t>(*n);
   } else {
-    schema::error(problems, where(file, *draws), prefix + "draws", "expected an integer from 1 to 100000");
+    schema::error(problems, schema::location_of(*draws), prefix + "draws", "expected an integer from 1 to 100000");
   }
   if (const toml::node* seed = table.get("seed")) {
     if (const auto s = seed->value<std::int64_t>(); s && *s >= 0)
       u.seed = static_cast<std::uint64_t>(*s);
     else
-      schema::error(problems, where(file, *seed), prefix + "seed", "expected a non-negative integer");
+      schema::error(problems, schema::location_of(*seed), prefix + "seed", "expected a non-negative integer");
   }
   std::string text_of_table;
   {
@@ -173,7 +169,8 @@ Uncertainty read_uncertainty(const toml::table& table, const std::string& file, 
     if (const toml::array* list = posterior->as_array())
       for (const toml::node& item : *list) files.push_back(&item);
     if (files.empty() || std::any_of(files.begin(), files.end(), [](const toml::node* n) { return !n->is_string(); }))
-      schema::error(problems, where(file, *posterior), prefix + "posterior", "expected a path or a list of paths (strings)");
+      schema::error(problems, schema::location_of(*posterior), prefix + "posterior",
+                    "expected a path or a list of paths (strings)");
     else
       for (const toml::node* node : files) {
         const std::filesystem::path path =
@@ -181,7 +178,8 @@ Uncertainty read_uncertainty(const toml::table& table, const std::string& file, 
         std::vector<Diagnostic> found;
         read_posterior(path, registry, u, found);
         for (Diagnostic& d : found) {
-          if (d.where.line == 0) d.where = where(file, *node), d.key = prefix + "posterior", d.message += ": " + path.string();
+          if (d.where.line == 0)
+            d.where = schema::location_of(*node), d.key = prefix + "posterior", d.message += ": " + path.string();
           problems.push_back(std::move(d));
         }
       }
@@ -190,16 +188,16 @@ Uncertainty read_uncertainty(const toml::table& table, const std::string& file, 
   if (const toml::node* parameters = table.get("parameters")) {
     const toml::array* list = parameters->as_array();
     if (list == nullptr)
-      schema::error(problems, where(file, *parameters), prefix + "parameters", "expected [[...parameters]] tables");
+      schema::error(problems, schema::location_of(*parameters), prefix + "parameters", "expected [[...parameters]] tables");
     for (std::size_t i = 0; list != nullptr && i < list->size(); ++i) {
       const std::string item = fmt::format("{}parameters.{}.", prefix, i);
       const toml::table* p = list->get(i)->as_table();
       if (p == nullptr) {
-        schema::error(problems, where(file, *list->get(i)), item, "expected a table");
+        schema::error(problems, schema::location_of(*list->get(i)), item, "expected a table");
         continue;
       }
       if (const auto* name = (*p)["name"].as_string(); name != nullptr && !named.insert(name->get()).second) {
-        schema::error(problems, where(file, *name), item + "name",
+        schema::error(problems, schema::location_of(*name), item + "name",
                       fmt::format("'{}' is named twice (by the posterior or another table)", name->get()));
         continue;
       }
@@ -207,7 +205,7 @@ Uncertainty read_uncertainty(const toml::table& table, const std::string& file, 
       if (!read) continue;
       const ParameterSpec& declared = *registry.parameters().find(read->prior.name);
       if (!declared.hard.contains(read->prior.low) || !declared.hard.contains(read->prior.high)) {
-        schema::error(problems, where(file, *p), item + "prior",
+        schema::error(problems, schema::location_of(*p), item + "prior",
                       fmt::format("the support {}..{} leaves the hard range {}..{} {}", text::format_double(read->prior.low),
                                   text::format_double(read->prior.high), text::format_double(declared.hard.low),
                                   text::format_double(declared.hard.high), declared.unit));
@@ -218,7 +216,7 @@ Uncertainty read_uncertainty(const toml::table& table, const std::string& file, 
   }
   if (table.get("posterior") == nullptr && table.get("parameters") == nullptr)
     schema::error(
-        problems, where(file, table), prefix + "parameters",
+        problems, schema::location_of(table), prefix + "parameters",
         "no uncertain parameter: give a posterior (of `bungner calibrate`) or [[" + prefix + "parameters]] with priors");
   for (const calibration::Prior& p : u.priors)
     u.names.push_back(p.name), u.units.push_back(registry.parameters().find(p.name)->unit);

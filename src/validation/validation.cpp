@@ -613,7 +613,7 @@ Coverage Scorecard::coverage(bool test) const {
   for (const auto& s : scores) {
     if (s.test != test || !s.predictive) continue;
     ++c.total;
-    c.inside += s.inside_predictive ? 1 : 0;
+    c.inside += s.inside_predictive() ? 1 : 0;
     if (s.observed_value != 0) {
       width += (s.predictive->high - s.predictive->low) / std::abs(s.observed_value);
       ++widths;
@@ -704,7 +704,7 @@ std::string scorecard_csv(const Scorecard& card) {
                        s.observed_sd ? text::format_double(*s.observed_sd) : "", spread_result(s), text::csv_field(s.note));
     if (uncertain)
       out += s.predictive ? fmt::format(",{},{},{}", text::format_double(s.predictive->low),
-                                        text::format_double(s.predictive->high), s.inside_predictive ? "yes" : "no")
+                                        text::format_double(s.predictive->high), s.inside_predictive() ? "yes" : "no")
                           : ",,,";
     out += "\n";
   }
@@ -799,10 +799,10 @@ std::string scorecard_html(const Scorecard& card, const std::string& title) {
         s.simulated.n, s.fitted ? "fitted" : "unfitted", s.passed ? "pass" : "fail", s.observed_sd ? fmt_num(*s.observed_sd) : "",
         s.observed_sd ? (s.spread_passed ? "sp" : "sf") : "", spread_result(s), xml_escape(s.note));
     if (uncertain)
-      out += s.predictive
-                 ? fmt::format("<td class=\"num\">{} - {}</td><td class=\"{}\">{}</td>", fmt_num(s.predictive->low),
-                               fmt_num(s.predictive->high), s.inside_predictive ? "sp" : "sf", s.inside_predictive ? "yes" : "no")
-                 : "<td></td><td></td>";
+      out += s.predictive ? fmt::format("<td class=\"num\">{} - {}</td><td class=\"{}\">{}</td>", fmt_num(s.predictive->low),
+                                        fmt_num(s.predictive->high), s.inside_predictive() ? "sp" : "sf",
+                                        s.inside_predictive() ? "yes" : "no")
+                          : "<td></td><td></td>";
     out += "</tr>\n";
   }
   out += "</table>\n<h2>Not yet modelled</h2>\n<p>" + xml_escape(fmt::format("{}", fmt::join(card.not_modelled, ", "))) +
@@ -929,10 +929,7 @@ Scorecard validate(const ValidateOptions& options, const Registry& registry) {
           const double m = draw.rows.empty() ? std::nan("") : summarise(check_values(c, spec, draw, *k)).mean;
           if (std::isfinite(m)) means.push_back(m);
         }
-        if (!means.empty()) {
-          s.predictive = Interval{calibration::quantile(means, 0.05), calibration::quantile(means, 0.95)};
-          s.inside_predictive = s.observed_value >= s.predictive->low && s.observed_value <= s.predictive->high;
-        }
+        if (!means.empty()) s.predictive = Interval{calibration::quantile(means, 0.05), calibration::quantile(means, 0.95)};
       }
       card.scores.push_back(std::move(s));
     }

@@ -150,7 +150,6 @@ TEST(ScorecardCoverage, CountsObservedValuesInsideTheIntervalsPerSplit) {
     s.test = test;
     s.observed_value = observed;
     s.predictive = Interval{low, high};
-    s.inside_predictive = observed >= low && observed <= high;
     card.scores.push_back(s);
   };
   score(true, 10, 8, 12);   // inside, width 0.4

@@ -186,7 +186,7 @@ struct Score {
   /// draw's mean over the case's subjects), the observed value, and whether it lies inside.
   std::optional<Interval> predictive;
   double observed_value = 0;
-  bool inside_predictive = false;
+  bool inside_predictive() const { return predictive && observed_value >= predictive->low && observed_value <= predictive->high; }
 };
 
 /// Coverage of the 90 % predictive intervals over the checks that have one, of one split.

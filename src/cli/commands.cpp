@@ -53,7 +53,6 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& raw) {
 /// identity (what --resume and gather compare) then includes them.
 void apply_uncertainty(study::StudySpec& spec, std::size_t draws, const std::string& from, const Registry& registry) {
   if (draws == 0 && from.empty()) return;
-  if (spec.trial) throw InputError(SourceLocation{}, "--uncertainty", "a trial cannot draw parameter sets yet");
   if (!from.empty()) {
     spec.uncertainty = study::load_uncertainty(from, registry, draws, spec.seed);
   } else if (spec.uncertainty.names.empty()) {

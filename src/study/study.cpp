@@ -454,7 +454,7 @@ void prepare_study_directory(const std::filesystem::path& dir, bool force) {
   if (ec) throw InputError(SourceLocation{dir.string(), 0, 0}, "--out", "cannot create directory: " + ec.message());
   const std::vector<std::string> ours = {"study.json",        "subjects.csv", "summary.csv",  "comparisons.csv",
                                          "summary.json",      "report.html",  "patients.csv", "km.csv",
-                                         "trial_summary.csv", "trial.json",   "draws.csv"};
+                                         "trial_summary.csv", "trial.json",   "draws.csv",    "trial_draws.csv"};
   bool non_empty = !fs::is_empty(dir / "subjects");
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
@@ -543,22 +543,38 @@ void read_trial(const toml::table& input, const toml::table& resolved, const Reg
 }
 
 /// The trial's outputs from the finished subjects: each subject's endpoint at the visits.
+/// Under parameter uncertainty the trial is analysed once per parameter set, with the same
+/// patients, enrolment and dropout (the design's draws come from the study seed): the usual tables
+/// are those of draw 0, trial_draws.csv has every draw's results and trial.json their summary.
 void write_trial(const StudySpec& spec, const std::vector<std::vector<SubjectRow>>& results, const std::filesystem::path& dir) {
-  std::vector<std::vector<PatientCourse>> courses(spec.arms.size());
-  for (std::size_t a = 0; a < spec.arms.size(); ++a) courses[a].resize(spec.arms[a].subjects);
+  const std::size_t draws = spec.uncertainty.enabled() ? spec.uncertainty.draws : 1;
+  std::vector<std::vector<std::vector<PatientCourse>>> courses(draws, std::vector<std::vector<PatientCourse>>(spec.arms.size()));
+  for (auto& draw : courses)
+    for (std::size_t a = 0; a < spec.arms.size(); ++a) draw[a].resize(spec.arms[a].subjects);
   for (const auto& rows : results)
     for (const SubjectRow& r : rows)
       if (r.readout == spec.trial->endpoint) {
-        courses[r.arm][r.subject].days.push_back(r.time_days);
-        courses[r.arm][r.subject].values.push_back(r.value);
+        const std::size_t per_draw = spec.arms[r.arm].subjects;
+        PatientCourse& c = courses.at(draw_of_subject(r.subject, per_draw)).at(r.arm).at(r.subject % per_draw);
+        c.days.push_back(r.time_days);
+        c.values.push_back(r.value);
       }
   std::vector<std::string> names;
   for (const Arm& arm : spec.arms) names.push_back(arm.name);
-  const TrialOutputs out = analyse_trial(*spec.trial, names, courses, spec.seed);
-  io::write_file_atomically(dir / "patients.csv", out.patients_csv);
-  io::write_file_atomically(dir / "km.csv", out.km_csv);
-  io::write_file_atomically(dir / "trial_summary.csv", out.summary_csv);
-  io::write_file_atomically(dir / "trial.json", out.json);
+  std::vector<TrialOutputs> outs;
+  for (const auto& draw : courses) outs.push_back(analyse_trial(*spec.trial, names, draw, spec.seed));
+  std::string json = outs[0].json;
+  if (spec.uncertainty.enabled()) {
+    const TrialUncertainty u = summarise_trial_draws(*spec.trial, names, outs);
+    io::write_file_atomically(dir / "trial_draws.csv", u.draws_csv);
+    auto merged = nlohmann::ordered_json::parse(json);
+    merged["uncertainty"] = nlohmann::ordered_json::parse(u.json);
+    json = merged.dump(2) + "\n";
+  }
+  io::write_file_atomically(dir / "patients.csv", outs[0].patients_csv);
+  io::write_file_atomically(dir / "km.csv", outs[0].km_csv);
+  io::write_file_atomically(dir / "trial_summary.csv", outs[0].summary_csv);
+  io::write_file_atomically(dir / "trial.json", json);
 }
 
 }  // namespace
@@ -610,9 +626,6 @@ StudySpec load_study_text(const std::string& text_content, const std::string& pa
   spec.default_variability = resolved["default_variability"].value_or(true);
   if (const toml::table* u = input["uncertainty"].as_table()) {
     spec.uncertainty = read_uncertainty(*u, path, "uncertainty.", registry, spec.seed, diagnostics);
-    if (input.contains("trial"))
-      schema::error(diagnostics, schema::location_of(*u), "uncertainty",
-                    "a trial cannot draw parameter sets yet: leave out [uncertainty] or [trial]");
   }
   const auto default_subjects =
       static_cast<std::size_t>(std::max<std::int64_t>(1, resolved["subjects"].value_or(std::int64_t{8})));

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "bungner/calibration/abc_smc.hpp"
 #include "bungner/core/random.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/study/statistics.hpp"
@@ -304,6 +305,11 @@ std::unique_ptr<bool[]> flags_of(const std::vector<bool>& v) {
   return flags;
 }
 
+/// Responders among the patients followed to the horizon.
+double share(const ArmOutcomes& o) {
+  return o.completed ? static_cast<double>(o.responders) / static_cast<double>(o.completed) : nan;
+}
+
 Comparison compare(const ArmOutcomes& control, const ArmOutcomes& arm) {
   std::vector<double> time = arm.time;
   std::vector<bool> event = arm.event;
@@ -345,7 +351,7 @@ TrialOutputs analyse_trial(const TrialSpec& trial, std::span<const std::string> 
   }
 
   // Empirical power: the trial repeated with patients drawn from each arm's simulated ones.
-  std::vector<std::size_t> significant_lr(arms, 0), significant_prop(arms, 0);
+  std::vector<std::size_t> significant_lr(arms, 0), significant_prop(arms, 0), favour_lr(arms, 0), favour_prop(arms, 0);
   for (std::size_t r = 0; r < trial.replicates && trial.phase != 1; ++r) {
     std::vector<ArmOutcomes> rep(arms);
     for (std::size_t i = 0; i < assignment.size(); ++i) {
@@ -365,6 +371,8 @@ TrialOutputs analyse_trial(const TrialSpec& trial, std::span<const std::string> 
       const Comparison c = compare(rep[0], rep[a]);
       significant_lr[a] += c.log_rank.p < trial.alpha ? 1 : 0;
       significant_prop[a] += c.proportion_p < trial.alpha ? 1 : 0;
+      favour_lr[a] += c.log_rank.p < trial.alpha && c.log_rank.hazard_ratio > 1 ? 1 : 0;
+      favour_prop[a] += c.proportion_p < trial.alpha && share(rep[a]) > share(rep[0]) ? 1 : 0;
     }
   }
 
@@ -407,6 +415,7 @@ TrialOutputs analyse_trial(const TrialSpec& trial, std::span<const std::string> 
     Comparison c;
     c.log_rank = LogRank{.chi2 = nan, .p = nan, .hazard_ratio = nan, .hr_ci_low = nan, .hr_ci_high = nan};
     double pow_prop = nan, pow_lr = nan, sim_prop = nan, sim_lr = nan, n_needed = nan, events_needed = nan, patients_needed = nan;
+    double favourable_lr = nan, favourable_prop = nan;
     if (a > 0 && trial.phase != 1) {
       c = compare(outcome[0], o);
       const double n0 = static_cast<double>(outcome[0].completed), na = static_cast<double>(o.completed);
@@ -421,6 +430,11 @@ TrialOutputs analyse_trial(const TrialSpec& trial, std::span<const std::string> 
       if (trial.replicates > 0) {
         sim_prop = static_cast<double>(significant_prop[a]) / static_cast<double>(trial.replicates);
         sim_lr = static_cast<double>(significant_lr[a]) / static_cast<double>(trial.replicates);
+        favourable_prop = static_cast<double>(favour_prop[a]) / static_cast<double>(trial.replicates);
+        favourable_lr = static_cast<double>(favour_lr[a]) / static_cast<double>(trial.replicates);
+      } else {  // the trial as run
+        favourable_prop = c.proportion_p < trial.alpha && prop > p0 ? 1 : 0;
+        favourable_lr = c.log_rank.p < trial.alpha && c.log_rank.hazard_ratio > 1 ? 1 : 0;
       }
     }
     const LogRank& lr = c.log_rank;
@@ -430,6 +444,15 @@ TrialOutputs analyse_trial(const TrialSpec& trial, std::span<const std::string> 
                     num(median.ci_low), num(median.ci_high), num(c.proportion_p), num(lr.chi2), num(lr.p), num(lr.hazard_ratio),
                     num(lr.hr_ci_low), num(lr.hr_ci_high), num(pow_prop), num(sim_prop), num(pow_lr), num(sim_lr), num(n_needed),
                     num(events_needed), num(patients_needed));
+    out.arms.push_back({.proportion = prop,
+                        .median_days = median.median,
+                        .hazard_ratio = lr.hazard_ratio,
+                        .logrank_p = lr.p,
+                        .proportion_p = c.proportion_p,
+                        .power_logrank_simulated = sim_lr,
+                        .power_proportion_simulated = sim_prop,
+                        .favourable_logrank = favourable_lr,
+                        .favourable_proportion = favourable_prop});
     json["arms"].push_back({{"name", arm_names[a]},
                             {"n", o.time.size()},
                             {"events", events},
@@ -459,9 +482,62 @@ TrialOutputs analyse_trial(const TrialSpec& trial, std::span<const std::string> 
     for (const auto& c : e.cohorts)
       json["cohorts"].push_back({{"dose", arm_names[c.dose]}, {"patients", c.patients}, {"toxicities", c.toxicities}});
   }
+  out.selected = trial.phase == 2 ? winner : -1;
   if (trial.phase == 2)
     json["selected_dose"] = winner >= 0 ? nlohmann::ordered_json(arm_names[static_cast<std::size_t>(winner)]) : nullptr;
   out.json = json.dump(2) + "\n";
+  return out;
+}
+
+TrialUncertainty summarise_trial_draws(const TrialSpec& trial, std::span<const std::string> arm_names,
+                                       const std::vector<TrialOutputs>& draws) {
+  TrialUncertainty out;
+  out.draws_csv =
+      "draw,arm,proportion,median_days,hazard_ratio,logrank_p,proportion_p,power_logrank_simulated,"
+      "power_proportion_simulated,selected\n";
+  for (std::size_t k = 0; k < draws.size(); ++k)
+    for (std::size_t a = 0; a < arm_names.size(); ++a) {
+      const TrialArmResult& r = draws[k].arms.at(a);
+      out.draws_csv += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", k, text::csv_field(arm_names[a]), num(r.proportion),
+                                   num(r.median_days), num(r.hazard_ratio), num(r.logrank_p), num(r.proportion_p),
+                                   num(r.power_logrank_simulated), num(r.power_proportion_simulated),
+                                   trial.phase == 2 ? (draws[k].selected == static_cast<int>(a) ? "1" : "0") : "NA");
+    }
+  // The 5-95 % range over draws of one arm's statistic, NaN draws (a median not reached) left out.
+  const auto range = [&](std::size_t a, double TrialArmResult::*field) {
+    std::vector<double> v;
+    for (const TrialOutputs& d : draws)
+      if (std::isfinite(d.arms.at(a).*field)) v.push_back(d.arms.at(a).*field);
+    const std::size_t reached = v.size();
+    return nlohmann::ordered_json{{"low", jnum(calibration::quantile(v, 0.05))},
+                                  {"median", jnum(calibration::quantile(v, 0.5))},
+                                  {"high", jnum(calibration::quantile(std::move(v), 0.95))},
+                                  {"finite_draws", reached}};
+  };
+  const auto mean_of = [&](std::size_t a, double TrialArmResult::*field) {
+    double sum = 0;
+    for (const TrialOutputs& d : draws) sum += d.arms.at(a).*field;
+    return draws.empty() ? nan : sum / static_cast<double>(draws.size());
+  };
+  nlohmann::ordered_json json{{"draws", draws.size()}, {"arms", nlohmann::ordered_json::array()}};
+  for (std::size_t a = 0; a < arm_names.size(); ++a) {
+    nlohmann::ordered_json arm{{"name", arm_names[a]},
+                               {"proportion", range(a, &TrialArmResult::proportion)},
+                               {"median_days", range(a, &TrialArmResult::median_days)}};
+    if (a > 0 && trial.phase != 1) arm["hazard_ratio"] = range(a, &TrialArmResult::hazard_ratio);
+    if (a > 0 && trial.phase == 3) {
+      arm["assurance_logrank"] = jnum(mean_of(a, &TrialArmResult::favourable_logrank));
+      arm["assurance_proportion"] = jnum(mean_of(a, &TrialArmResult::favourable_proportion));
+    }
+    if (trial.phase == 2) {
+      const auto picked =
+          std::count_if(draws.begin(), draws.end(), [&](const TrialOutputs& d) { return d.selected == static_cast<int>(a); });
+      arm["share_of_draws_selected"] =
+          jnum(draws.empty() ? nan : static_cast<double>(picked) / static_cast<double>(draws.size()));
+    }
+    json["arms"].push_back(arm);
+  }
+  out.json = json.dump();
   return out;
 }
 

@@ -2,7 +2,8 @@
 # In-silico trials (`bungner study` with a [trial] table): identical outputs at 1 and 2 threads and
 # on 2 MPI ranks, a resumed trial equals an uninterrupted one, the per-patient file agrees with
 # the design (block balance, dropout censoring) and with the Kaplan-Meier curves and log-rank test
-# recomputed here with scipy; phase 1 and 2 designs; a mistyped endpoint is reported (exit 2).
+# recomputed here with scipy; under parameter uncertainty each draw's results follow from its
+# subjects; phase 1 and 2 designs; a mistyped endpoint is reported (exit 2).
 . "$(dirname "$0")/common.sh" "$@"
 PY=/usr/bin/python3
 make_trial() {  # make_trial FILE PHASE PATIENTS [extra [trial] lines]
@@ -120,6 +121,53 @@ assert [c['patients'] for c in j['cohorts']] == [3, 3] and j['cohorts'][1]['toxi
 make_trial "$WORK/phase2.toml" 2 8
 "$BUNGNER" -q study "$WORK/phase2.toml" --out "$WORK/phase2" --threads 2 || fail "phase 2 trial failed"
 grep -q '"selected_dose": "suture + ALCAR"' "$WORK/phase2/trial.json" || fail "phase 2 selected no dose"
+
+# Parameter uncertainty: the trial is analysed once per parameter set with the same design; draw
+# k's patients are subjects k*n..k*n+n-1 of their arm; draw 0 gives the usual tables; the
+# summary's ranges are the quantiles of the per-draw results; the thread count changes nothing.
+printf 'particle,weight,distance,axon_regeneration.speed\n0,1,0,0.8\n1,1,0,1.6\n' >"$WORK/speeds.csv"
+for t in 1 2; do
+  "$BUNGNER" -q study "$WORK/trial.toml" --out "$WORK/u$t" --threads $t --uncertainty 3 --uncertainty-from "$WORK/speeds.csv" ||
+    fail "trial with parameter uncertainty at $t threads failed"
+done
+for f in $OUTS trial_draws.csv draws.csv; do cmp -s "$WORK/u1/$f" "$WORK/u2/$f" || fail "$f under uncertainty differs between 1 and 2 threads"; done
+$PY - "$WORK/u1" <<'PY' || fail "the trial's per-draw results are inconsistent"
+import csv, json, math, sys
+d = sys.argv[1]
+def q7(values, p):
+    v = sorted(values); h = (len(v) - 1) * p; lo = math.floor(h)
+    return v[lo] + (h - lo) * (v[min(lo + 1, len(v) - 1)] - v[lo])
+horizon = 5 * 365.25 / 12
+patients = list(csv.DictReader(open(f"{d}/patients.csv")))
+n = {a: sum(p["arm"] == a for p in patients) for a in ("suture", "suture + ALCAR")}
+at_horizon = {}
+for r in csv.DictReader(open(f"{d}/subjects.csv")):
+    if float(r["time_days"]) <= horizon + 1e-6:
+        at_horizon[(r["arm"], int(r["subject"]))] = float(r["value"])  # the last visit up to the horizon
+    assert int(r["draw"]) == int(r["subject"]) // n[r["arm"]], r
+rows = list(csv.DictReader(open(f"{d}/trial_draws.csv")))
+assert len(rows) == 3 * 2, len(rows)
+first = {r["arm"]: r for r in csv.DictReader(open(f"{d}/trial_summary.csv"))}
+proportions = {}
+for r in rows:
+    k, a = int(r["draw"]), r["arm"]
+    if k == 0:
+        for key in ("proportion", "median_days", "hazard_ratio", "logrank_p"):
+            assert r[key] == first[a][key], (key, r, first[a])
+    done = [p for p in patients if p["arm"] == a and float(p["dropout_day"]) - float(p["enrolment_day"]) >= horizon]
+    responders = sum(at_horizon[(a, k * n[a] + int(p["subject"]))] >= 1 for p in done)
+    assert math.isclose(float(r["proportion"]), responders / len(done), rel_tol=1e-12), (r, responders, len(done))
+    proportions.setdefault(a, []).append(float(r["proportion"]))
+u = json.load(open(f"{d}/trial.json"))["uncertainty"]
+assert u["draws"] == 3
+for arm in u["arms"]:
+    v = proportions[arm["name"]]
+    for key, p in (("low", 0.05), ("median", 0.5), ("high", 0.95)):
+        assert math.isclose(arm["proportion"][key], q7(v, p), rel_tol=1e-12), (arm, v)
+treated = u["arms"][1]
+assert 0 <= treated["assurance_logrank"] <= 1 and 0 <= treated["assurance_proportion"] <= 1, treated
+assert "assurance_logrank" not in u["arms"][0]
+PY
 
 # A mistyped endpoint: file:line:column, did you mean, exit 2, nothing written.
 make_trial "$WORK/typo.toml" 3 12

@@ -122,9 +122,36 @@ struct PatientOutcome {
 };
 PatientOutcome patient_outcome(const PatientCourse& course, double dropout, const TrialSpec& trial);
 
+/// One arm's results of one analysed trial, for summaries over parameter sets (NaN where the
+/// phase or arm has none: the control has no comparison).
+struct TrialArmResult {
+  double proportion = 0;  ///< responders / completed
+  double median_days = 0;
+  double hazard_ratio = 0;  ///< against the control; > 1: faster recovery
+  double logrank_p = 0, proportion_p = 0;
+  double power_logrank_simulated = 0, power_proportion_simulated = 0;
+  /// Shares of the simulated replicates significant in the arm's favour (assurance per draw).
+  double favourable_logrank = 0, favourable_proportion = 0;
+};
+
 struct TrialOutputs {
   std::string patients_csv, km_csv, summary_csv, json;
+  std::vector<TrialArmResult> arms;
+  int selected = -1;  ///< phase 2: the arm picked; -1: none
 };
+
+/// A trial run once per parameter set (docs/uncertainty.md, "Trials"): the per-draw results and,
+/// per arm, their 5-95 % range and the assurance, the probability of success averaged over the
+/// parameter uncertainty (O'Hagan A, Stevens JW, Campbell MJ. Pharm Stat 2005;4:187,
+/// doi:10.1002/pst.175): the mean over draws of the simulated power (the share of draws in
+/// which the trial as run was significant when it simulates no replicates), counting only
+/// differences in the arm's favour.
+struct TrialUncertainty {
+  std::string draws_csv;  ///< draw,arm,proportion,median_days,hazard_ratio,logrank_p,proportion_p,...
+  std::string json;       ///< the "uncertainty" member of trial.json
+};
+TrialUncertainty summarise_trial_draws(const TrialSpec& trial, std::span<const std::string> arm_names,
+                                       const std::vector<TrialOutputs>& draws);
 /// Analyses a finished trial: `courses[arm][subject]` are the simulated patients; the patient
 /// order, enrolment and dropout come from the seed. Comparisons are of each arm against the
 /// first (control); the empirical power repeats the trial `replicates` times by drawing patients

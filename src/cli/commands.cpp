@@ -177,6 +177,32 @@ int resume_run(const RunArguments& args, const CommonOptions& common, const std:
   return exit_code::ok;
 }
 
+/// --uncertainty on a run: the run's scenario (with its overrides) once per drawn parameter set,
+/// as a one-arm study with one subject per draw, each with the run's seed and no between-subject
+/// variability, so that its
+/// summary's predictive interval is the 5-95 % range of the scenario's readouts over the
+/// parameter uncertainty (docs/uncertainty.md, "Single runs").
+study::StudySpec run_uncertainty_study(const RunArguments& args, const std::vector<Override>& overrides, const Scenario& scenario,
+                                       const Registry& registry) {
+  study::StudySpec spec;
+  spec.path = args.scenario;
+  spec.title = fmt::format("parameter uncertainty of {}", args.scenario);
+  spec.base_scenario = args.scenario;
+  spec.seed = scenario.resolved["seed"].value_or(std::int64_t{1});
+  spec.default_variability = false;
+  spec.scenario_seed_for_all = true;
+  spec.arms = {study::Arm{.name = "run", .overrides = overrides, .subjects = 1}};
+  spec.sha256 = scenario.sha256();
+  if (args.uncertainty_from.empty())
+    throw InputError(SourceLocation{}, "--uncertainty",
+                     "say where the parameter sets come from with --uncertainty-from FILE (a posterior.csv of `bungner "
+                     "calibrate`, or a TOML file with an [uncertainty] table)");
+  spec.uncertainty = study::load_uncertainty(args.uncertainty_from, registry, args.uncertainty, spec.seed);
+  spec.sha256 = sha256_hex(fmt::format("{}\n--- uncertainty (command line) ---\n{} draws {} seed {}", spec.sha256,
+                                       spec.uncertainty.sha256, spec.uncertainty.draws, spec.uncertainty.seed));
+  return spec;
+}
+
 int run(const RunArguments& args, const CommonOptions& common) {
   if (args.resume_requested || !args.resume.empty()) {
     // The directory: --resume DIR, else --out, else the scenario's output directory.
@@ -204,6 +230,10 @@ int run(const RunArguments& args, const CommonOptions& common) {
   for (const auto& o : parse_overrides(args.overrides)) overrides.push_back(o);
   if (args.seed >= 0) overrides.push_back(Override{"seed", std::to_string(args.seed)});
   Scenario scenario = load_scenario(args.scenario, registry, overrides);
+  // Read before anything runs, so that a bad source leaves nothing written.
+  std::optional<study::StudySpec> uncertain;
+  if (args.uncertainty > 0 || !args.uncertainty_from.empty())
+    uncertain = run_uncertainty_study(args, overrides, scenario, registry);
   std::filesystem::path out = args.output_dir;
   if (out.empty()) {
     const std::string configured = *scenario.resolved["output"]["directory"].value<std::string>();
@@ -222,6 +252,20 @@ int run(const RunArguments& args, const CommonOptions& common) {
   if (!common.quiet) {
     print_readout_table(dir);
     fmt::print("outputs written to {}/ (run.json, timeseries.csv, readouts.csv)\nreport: {}\n", dir.string(), report.string());
+  }
+  if (uncertain) {
+    if (!common.quiet)
+      spdlog::info("parameter uncertainty: the scenario once per parameter set ({} draws)", uncertain->uncertainty.draws);
+    study::StudyOptions study_options{.output_dir = dir / "uncertainty",
+                                      .force = true,  // the run's directory was just prepared
+                                      .quiet = common.quiet,
+                                      .progress = io::default_progress_mode(common.quiet),
+                                      .command_line = common.command_line};
+    study::run_study(*uncertain, registry, study_options);
+    const auto band = io::write_report(dir / "uncertainty");
+    if (!common.quiet)
+      fmt::print("predictive intervals written to {}/ (summary.csv: predictive_low, predictive_high; draws.csv)\nreport: {}\n",
+                 (dir / "uncertainty").string(), band.string());
   }
   return exit_code::ok;
 }

@@ -32,6 +32,8 @@ struct RunArguments {
   std::string resume;             ///< --resume DIR: the run's output directory (else --out or the default)
   std::string design;             ///< design table CSV; with `row`, that row's values override the scenario
   long long row = -1;
+  std::size_t uncertainty = 0;   ///< --uncertainty N: also run the scenario once per drawn parameter set
+  std::string uncertainty_from;  ///< --uncertainty-from FILE: a posterior CSV or an [uncertainty] TOML file
 };
 
 struct DesignArguments {

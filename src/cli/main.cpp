@@ -233,6 +233,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
         ->type_name("FILE");
   };
   uncertainty_options(study, study_args.uncertainty, study_args.uncertainty_from, "each arm's subjects");
+  uncertainty_options(run, run_args.uncertainty, run_args.uncertainty_from, "the scenario (into DIR/uncertainty/)");
 
   cli::GatherArguments gather_args;
   auto* gather = app.add_subcommand("gather", "Merge the output directories of a study's job-array shards into the study");

@@ -387,7 +387,7 @@ SubjectOverlay subject_overlay(const StudySpec& spec, const Registry& registry, 
   // Common random numbers: every arm's subject s draws as the first arm's subject s does.
   const std::size_t draw_arm = spec.common_seeds ? 0 : arm;
   SubjectOverlay overlay;
-  overlay.seed = subject_seed(spec.seed, draw_arm, subject);
+  overlay.seed = spec.scenario_seed_for_all ? spec.seed : subject_seed(spec.seed, draw_arm, subject);
   const auto set = [&](const std::string& name, double value, const char* source) {
     overlay.parameters.push_back({name, value, source, fmt::format("study arm {} subject {}", arm, subject)});
   };

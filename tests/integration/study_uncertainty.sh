@@ -3,7 +3,8 @@
 # particle at the declared values changes nothing; draws from a two-particle posterior reach the
 # subjects of their draw; the predictive intervals are the quantiles of the per-draw means; the
 # result does not depend on the thread count; a resume with other draws is refused; bad input
-# exits 2 with file:line:column; validate reports coverage_90 and sharpness.
+# exits 2 with file:line:column; a single run under uncertainty repeats itself per draw; validate
+# reports coverage_90 and sharpness.
 . "$(dirname "$0")/common.sh" "$@"
 BASE="$SRC/scenarios/examples/rat-sciatic-transection-unrepaired.toml"
 study_file() {  # study_file FILE [UNCERTAINTY TABLE...]
@@ -103,7 +104,42 @@ printf 'particle,weight,distance,no_such.parameter\n0,1,0,1\n' >"$WORK/badpost.c
 expect_exit 2 "$WORK/badpost.err" "$BUNGNER" -q study "$WORK/plain.toml" --out "$WORK/bp" --uncertainty 2 --uncertainty-from "$WORK/badpost.csv"
 grep -q "badpost.csv:1:26" "$WORK/badpost.err" || fail "posterior problem not located: $(cat "$WORK/badpost.err")"
 
-# 5. Validation: predictive intervals per check and their coverage.
+# 5. A single run (run --uncertainty): the main run is as without it; DIR/uncertainty/ holds the
+# scenario once per draw at the run's own seed, so a posterior at the declared values repeats the
+# run exactly, and the predictive interval is the range of the draws' values.
+"$BUNGNER" -q run "$BASE" --out "$WORK/run" || fail "plain run failed"
+"$BUNGNER" -q run "$BASE" --out "$WORK/run1" --uncertainty 2 --uncertainty-from "$WORK/one.csv" || fail "run --uncertainty failed"
+cmp -s "$WORK/run/readouts.csv" "$WORK/run1/readouts.csv" || fail "run --uncertainty changed the run itself"
+"$BUNGNER" -q run "$BASE" --out "$WORK/run8" --uncertainty 8 --uncertainty-from "$WORK/two.csv" --threads 2 ||
+  fail "run --uncertainty with two particles failed"
+python3 - "$WORK/run" "$WORK/run1/uncertainty" "$WORK/run8/uncertainty" <<'PY' || fail "run --uncertainty is inconsistent"
+import csv, math, sys
+def q7(values, p):
+    v = sorted(values); h = (len(v) - 1) * p; lo = math.floor(h)
+    return v[lo] + (h - lo) * (v[min(lo + 1, len(v) - 1)] - v[lo])
+run = {(float(r["time_days"]), r["readout"]): float(r["value"]) for r in csv.DictReader(open(f"{sys.argv[1]}/readouts.csv"))}
+same = [r for r in csv.DictReader(open(f"{sys.argv[2]}/subjects.csv"))]
+assert len(same) == 2 * len(run), (len(same), len(run))
+for r in same:
+    want = run[(float(r["time_days"]), r["readout"])]
+    assert float(r["value"]) == want or (math.isnan(want) and r["value"] == "nan"), (r, want)
+d = sys.argv[3]
+draws = {int(r["draw"]): float(r["neuron_survival.sensory_vulnerable_fraction"]) for r in csv.DictReader(open(f"{d}/draws.csv"))}
+values = {}
+for r in csv.DictReader(open(f"{d}/subjects.csv")):
+    values.setdefault((float(r["time_days"]), r["readout"]), {})[int(r["draw"])] = float(r["value"])
+last = max(t for t, name in values if name == "sensory_neuron_survival")
+at = values[(last, "sensory_neuron_survival")]
+assert max(v for k, v in at.items() if draws[k] == 0.55) < min(v for k, v in at.items() if draws[k] == 0.15), at
+for r in csv.DictReader(open(f"{d}/summary.csv")):
+    v = [values[(float(r["time_days"]), r["readout"])][k] for k in range(8)]
+    for name, p in (("predictive_low", 0.05), ("predictive_high", 0.95)):
+        assert math.isclose(float(r[name]), q7(v, p), rel_tol=1e-12, abs_tol=1e-12), (name, r, v)
+PY
+expect_exit 2 "$WORK/runbad.err" "$BUNGNER" -q run "$BASE" --out "$WORK/runbad" --uncertainty 2 --uncertainty-from "$WORK/badpost.csv"
+[[ ! -e $WORK/runbad ]] || fail "run --uncertainty with a bad source wrote its directory"
+
+# 6. Validation: predictive intervals per check and their coverage.
 "$BUNGNER" -q validate --filter 'E25*' --uncertainty 3 --uncertainty-from "$WORK/two.csv" --json --out "$WORK/val" \
   --threads 2 >"$WORK/val.json" || fail "validate --uncertainty failed"
 python3 - "$WORK/val" "$WORK/val.json" <<'PY' || fail "scorecard coverage wrong"

@@ -67,8 +67,9 @@ std::filesystem::path run_and_write(const std::shared_ptr<const Model>& model, c
 
 /// The names of the files a run writes (checkpoint.bin only while it runs, with checkpoints on;
 /// report.html by `bungner report`, which run calls at the end), and of its folders of pictures
-/// (io::write_pictures), ParaView files (io::VtkSeries) and SWC axons (io::axons_swc_text).
-inline constexpr const char* run_files[] = {"timeseries.csv", "readouts.csv", "run.json", "checkpoint.bin",
-                                            "report.html",    "pictures",     "paraview", "swc"};
+/// (io::write_pictures), ParaView files (io::VtkSeries), SWC axons (io::axons_swc_text) and the
+/// runs under parameter uncertainty (`run --uncertainty`, a study's outputs).
+inline constexpr const char* run_files[] = {"timeseries.csv", "readouts.csv", "run.json", "checkpoint.bin", "report.html",
+                                            "pictures",       "paraview",     "swc",      "uncertainty"};
 
 }  // namespace bungner::io

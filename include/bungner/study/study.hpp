@@ -50,6 +50,9 @@ struct StudySpec {
   /// Common random numbers: subject s of every arm runs with the seed and parameter draws of
   /// subject s of the first arm, so arms differ only by their overrides (a paired design).
   bool common_seeds = false;
+  /// Every subject runs with `seed` itself, so that subjects differ only by their parameters
+  /// (`run --uncertainty`: each draw is the run under another parameter set). Not a study key.
+  bool scenario_seed_for_all = false;
   std::vector<Arm> arms;
   std::vector<Variability> variability;
   /// Draw every parameter with a declared between-subject CV (ParameterSpec::varies) per subject,

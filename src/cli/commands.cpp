@@ -906,7 +906,9 @@ int params(const std::string& pattern, bool markdown) {
     ++shown;
     if (markdown) {
       fmt::print("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", s.name, text::format_double(s.default_value), s.unit,
-                 range_text(s.hard), range_text(s.plausible), s.species, s.meaning, s.source, s.calibration);
+                 range_text(s.hard), range_text(s.plausible), s.species,
+                 s.numerical ? s.meaning + " *(numerical setting: never drawn as uncertain)*" : s.meaning, s.source,
+                 s.calibration);
     } else {
       fmt::print("{:<48} {:>10} {:<10} {}\n", s.name, text::format_double(s.default_value), s.unit == "1" ? "" : s.unit,
                  s.meaning);

@@ -162,7 +162,8 @@ Field study_schema() {
       trial,
       Field{.key = "uncertainty",
             .kind = Kind::free_table,
-            .doc = "parameter uncertainty: draws, seed, posterior, [[uncertainty.parameters]] (docs/uncertainty.md)",
+            .doc = "parameter uncertainty: draws, seed, posterior, [[uncertainty.parameters]], declared, declared_prior, sources "
+                   "(docs/uncertainty.md)",
             // Read by study::read_uncertainty, which reports its own problems.
             .free_validator = [](const toml::table&, const std::string&, std::vector<Diagnostic>&) {}},
   };

@@ -137,9 +137,83 @@ void read_posterior(const std::filesystem::path& csv, const Registry& registry, 
   u.sha256 = sha256_hex(u.sha256 + "\n--- posterior ---\n" + content);
 }
 
+namespace {
+
+/// `declared = ["glob", ...]`: every parameter a pattern matches that `named` does not hold yet,
+/// restricted by `sources` and never a numerical setting (ParameterSpec::numerical), gets a prior over its declared plausible
+/// range: uniform, or with `declared_prior = "log_uniform"` log-uniform where the range is positive (uniform where it reaches
+/// zero).
+void read_declared(const toml::table& table, const std::string& prefix, const Registry& registry, std::set<std::string>& named,
+                   Uncertainty& u, std::vector<Diagnostic>& problems) {
+  const toml::node* declared = table.get("declared");
+  const std::string kind = table["declared_prior"].value_or(std::string("uniform"));
+  if (kind != "uniform" && kind != "log_uniform")
+    schema::error(problems, schema::location_of(*table.get("declared_prior")), prefix + "declared_prior",
+                  "expected uniform or log_uniform");
+  const std::string sources = table["sources"].value_or(std::string("any"));
+  if (sources != "any" && sources != "assumption" && sources != "fitted")
+    schema::error(problems, schema::location_of(*table.get("sources")), prefix + "sources",
+                  "expected any, assumption (declared `assumption` and fitted to no entry) or fitted (taken from or "
+                  "fitted to an evidence entry)");
+  if (declared == nullptr) {
+    for (const char* key : {"declared_prior", "sources"})
+      if (const toml::node* n = table.get(key))
+        schema::error(problems, schema::location_of(*n), prefix + key, "only used with declared = [...]");
+    return;
+  }
+  const toml::array* patterns = declared->as_array();
+  if (patterns == nullptr || patterns->empty() ||
+      std::any_of(patterns->begin(), patterns->end(), [](const toml::node& n) { return !n.is_string(); })) {
+    schema::error(problems, schema::location_of(*declared), prefix + "declared",
+                  "expected a list of parameter names or patterns such as [\"muscle_target.*\"]");
+    return;
+  }
+  const auto wanted = [&](const ParameterSpec& p) {
+    const bool assumption = p.source.rfind("assumption", 0) == 0 && p.calibration.empty();
+    return sources == "any" || (sources == "assumption" && assumption) || (sources == "fitted" && !p.calibration.empty());
+  };
+  for (const toml::node& item : *patterns) {
+    const std::string pattern = item.as_string()->get();
+    std::size_t matched = 0, of_other_sources = 0;
+    for (const ParameterSpec& p : registry.parameters().all()) {
+      if (!text::glob_match(pattern, p.name) || p.numerical) continue;
+      if (!wanted(p)) {
+        ++of_other_sources;
+        continue;
+      }
+      ++matched;
+      if (!named.insert(p.name).second) continue;  // a posterior or an explicit prior names it
+      calibration::Prior prior;
+      prior.name = p.name;
+      prior.low = p.plausible.low;
+      prior.high = p.plausible.high;
+      prior.kind = kind == "log_uniform" && prior.low > 0 ? calibration::PriorKind::log_uniform : calibration::PriorKind::uniform;
+      if (!std::isfinite(prior.low) || !std::isfinite(prior.high) || !(prior.low < prior.high)) {
+        schema::error(
+            problems, schema::location_of(item), prefix + "declared",
+            fmt::format("'{}' has no finite plausible range to draw from; give it a [[{}parameters]] prior", p.name, prefix));
+        continue;
+      }
+      u.priors.push_back(prior);
+    }
+    if (matched == 0 && of_other_sources > 0) {
+      schema::error(problems, schema::location_of(item), prefix + "declared",
+                    fmt::format("'{}' matches {} parameter(s), none of sources = \"{}\"", pattern, of_other_sources, sources));
+    } else if (matched == 0) {
+      std::string message = fmt::format("'{}' matches no parameter", pattern);
+      if (const auto guess = text::did_you_mean(pattern, registry.parameters().names()))
+        message += fmt::format("; did you mean '{}'?", *guess);
+      schema::error(problems, schema::location_of(item), prefix + "declared", message + " (`bungner params` lists them)");
+    }
+  }
+}
+
+}  // namespace
+
 Uncertainty read_uncertainty(const toml::table& table, const std::string& file, const std::string& prefix,
                              const Registry& registry, std::uint64_t default_seed, std::vector<Diagnostic>& problems) {
-  schema::check_keys(table, file, prefix, {"draws", "seed", "posterior", "parameters"}, problems);
+  schema::check_keys(table, file, prefix, {"draws", "seed", "posterior", "parameters", "declared", "declared_prior", "sources"},
+                     problems);
   Uncertainty u;
   u.seed = default_seed;
   const toml::node* draws = table.get("draws");
@@ -214,10 +288,11 @@ Uncertainty read_uncertainty(const toml::table& table, const std::string& file, 
       u.priors.push_back(read->prior);
     }
   }
-  if (table.get("posterior") == nullptr && table.get("parameters") == nullptr)
-    schema::error(
-        problems, schema::location_of(table), prefix + "parameters",
-        "no uncertain parameter: give a posterior (of `bungner calibrate`) or [[" + prefix + "parameters]] with priors");
+  read_declared(table, prefix, registry, named, u, problems);
+  if (table.get("posterior") == nullptr && table.get("parameters") == nullptr && table.get("declared") == nullptr)
+    schema::error(problems, schema::location_of(table), prefix + "parameters",
+                  "no uncertain parameter: give a posterior (of `bungner calibrate`), [[" + prefix +
+                      "parameters]] with priors, or declared = [\"pattern\", ...]");
   for (const calibration::Prior& p : u.priors)
     u.names.push_back(p.name), u.units.push_back(registry.parameters().find(p.name)->unit);
   if (u.draws > 0 && !u.names.empty()) u.draw(u.draws);

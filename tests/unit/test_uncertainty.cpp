@@ -1,12 +1,15 @@
 // Parameter uncertainty (include/bungner/study/uncertainty.hpp, docs/uncertainty.md): how
 // parameter sets are drawn from a posterior and from priors, and how the scorecard counts the
 // coverage of its predictive intervals. tests/integration/study_uncertainty.sh runs studies.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <numeric>
 
 #include "bungner/study/uncertainty.hpp"
 #include "bungner/validation/validation.hpp"
@@ -135,6 +138,88 @@ name = "neuron_survival.sensory_vulnerable_fraction"
   EXPECT_THROW((void)load_uncertainty(header.path, registry, 3, 1), InputError);
   const TempFile weights("zero.csv", "particle,weight,distance,neuron_survival.death_time_constant\n0,0,1,10\n");
   EXPECT_THROW((void)load_uncertainty(weights.path, registry, 3, 1), InputError);
+}
+
+TEST(Uncertainty, DeclaredPatternsDrawFromThePlausibleRanges) {
+  const Registry registry = make_builtin_registry();
+  // maturation_time_constant (fitted, plausible 30..240 d) is named explicitly and keeps its
+  // lognormal prior; the pattern adds the crush constant (assumption, 7..60 d) and the CV
+  // (assumption, 0.05..0.5), log-uniform over their plausible ranges.
+  const TempFile file("declared.toml", R"([uncertainty]
+draws = 4000
+declared = ["muscle_target.maturation_time_constant*"]
+declared_prior = "log_uniform"
+[[uncertainty.parameters]]
+name = "muscle_target.maturation_time_constant"
+prior = "lognormal"
+median = "60 d"
+sigma = 0.1
+)");
+  const Uncertainty u = load_uncertainty(file.path, registry, 0, 1);
+  ASSERT_EQ(u.names, (std::vector<std::string>{"muscle_target.maturation_time_constant",
+                                               "muscle_target.maturation_time_constant_between_subject_cv",
+                                               "muscle_target.maturation_time_constant_crush"}));
+  std::vector<double> explicit_log, cv, crush;
+  for (const auto& set : u.sets) {
+    explicit_log.push_back(std::log(set.at(0)));
+    cv.push_back(set.at(1));
+    crush.push_back(set.at(2));
+  }
+  const auto mean = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); };
+  EXPECT_NEAR(mean(explicit_log), std::log(60.0), 0.01) << "the explicit prior was replaced by the pattern's";
+  EXPECT_GE(*std::min_element(crush.begin(), crush.end()), 7.0);
+  EXPECT_LE(*std::max_element(crush.begin(), crush.end()), 60.0);
+  // Log-uniform on [a, b]: ln x uniform, mean (ln a + ln b) / 2, SD (ln b - ln a) / sqrt(12).
+  std::vector<double> log_crush;
+  for (double x : crush) log_crush.push_back(std::log(x));
+  const double sd = (std::log(60.0) - std::log(7.0)) / std::sqrt(12.0);
+  EXPECT_NEAR(mean(log_crush), (std::log(7.0) + std::log(60.0)) / 2, 4 * sd / std::sqrt(4000.0));
+  const double cv_sd = (std::log(0.5) - std::log(0.05)) / std::sqrt(12.0);
+  std::vector<double> log_cv;
+  for (double x : cv) log_cv.push_back(std::log(x));
+  EXPECT_NEAR(mean(log_cv), (std::log(0.05) + std::log(0.5)) / 2, 4 * cv_sd / std::sqrt(4000.0));
+
+  // sources: only the parameters declared `assumption`; a pattern that then matches nothing is
+  // an error, as are a mistyped pattern and an unknown prior kind, each at its place.
+  const TempFile only("assumptions.toml", R"([uncertainty]
+draws = 2
+declared = ["muscle_target.maturation_time_constant*"]
+sources = "assumption"
+)");
+  const Uncertainty a = load_uncertainty(only.path, registry, 0, 1);
+  EXPECT_EQ(a.names, (std::vector<std::string>{"muscle_target.maturation_time_constant_between_subject_cv",
+                                               "muscle_target.maturation_time_constant_crush"}));
+  // Numerical settings are never drawn: a pattern over the site leaves its time step and
+  // coarse-graining alone.
+  const TempFile site("site.toml", "[uncertainty]\ndraws = 1\ndeclared = [\"injury_site.*\"]\n");
+  const Uncertainty s = load_uncertainty(site.path, registry, 0, 1);
+  EXPECT_GT(s.names.size(), 10U);
+  for (const char* numerical : {"injury_site.transport_steps_per_hour", "injury_site.schwann_cells_per_agent"})
+    EXPECT_EQ(std::count(s.names.begin(), s.names.end(), numerical), 0) << numerical;
+  EXPECT_EQ(std::count(s.names.begin(), s.names.end(), "injury_site.oxygen_diffusivity"), 1);
+  const TempFile bad("declared-bad.toml", R"([uncertainty]
+draws = 2
+sources = "fitted"
+declared = ["muscle_target.maturation_time_constant_crush", "muscle_target.maturaton_time_constant"]
+declared_prior = "normal"
+)");
+  try {
+    (void)load_uncertainty(bad.path, registry, 0, 1);
+    FAIL() << "bad declared patterns were accepted";
+  } catch (const InputError& e) {
+    std::string all;
+    for (const Diagnostic& d : e.diagnostics())
+      all += fmt::format("{}:{}: {}: {}\n", d.where.line, d.where.column, d.key, d.message);
+    EXPECT_NE(all.find("4:13: uncertainty.declared: 'muscle_target.maturation_time_constant_crush' matches 1 parameter(s), "
+                       "none of sources = \"fitted\""),
+              std::string::npos)
+        << all;
+    EXPECT_NE(all.find("4:61: uncertainty.declared: 'muscle_target.maturaton_time_constant' matches no parameter; did you "
+                       "mean 'muscle_target.maturation_time_constant'?"),
+              std::string::npos)
+        << all;
+    EXPECT_NE(all.find("5:18: uncertainty.declared_prior"), std::string::npos) << all;
+  }
 }
 
 }  // namespace

@@ -33,6 +33,10 @@ struct ParameterSpec {
   /// per subject, lognormal around the value the arm resolves, unless the study says otherwise
   /// (docs/studies.md). Species presets override the CV like any other value.
   std::string varies;
+  /// A numerical or representational setting, or part of a readout's definition (time steps,
+  /// cells per agent, a histological section, grade thresholds, a therapy's validity window): not
+  /// a property of the biology, so parameter uncertainty never draws it (docs/uncertainty.md).
+  bool numerical = false;
 };
 
 /// How much a parameter varies between subjects: the declaration of its coefficient of variation

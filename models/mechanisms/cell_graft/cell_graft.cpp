@@ -690,7 +690,8 @@ void declare(ParameterRegistry& r) {
              .species = "all",
              .meaning = "most agents a graft places on the 3D site; larger doses are coarse-grained (one agent stands "
                         "for dose / max_agents cells)",
-             .source = "assumption (numerical: cost against resolution)"});
+             .source = "assumption (numerical: cost against resolution)",
+             .numerical = true});
 }
 }  // namespace
 

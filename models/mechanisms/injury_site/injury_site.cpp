@@ -208,7 +208,8 @@ void declare(ParameterRegistry& r) {
              .plausible = {1, 12},
              .species = "all",
              .meaning = "implicit diffusion steps per hour of the site (numerical setting)",
-             .source = "assumption (numerical; docs/fields.md gives the splitting error)"});
+             .source = "assumption (numerical; docs/fields.md gives the splitting error)",
+             .numerical = true});
   r.declare({.name = "injury_site.conduit_wall_thickness",
              .unit = "um",
              .default_value = 250,
@@ -250,7 +251,8 @@ void declare(ParameterRegistry& r) {
              .plausible = {1, 1000},
              .species = "all",
              .meaning = "Schwann cells one agent stands for (coarse graining)",
-             .source = "assumption (numerical)"});
+             .source = "assumption (numerical)",
+             .numerical = true});
   r.declare({.name = "injury_site.macrophage_cells_per_agent",
              .unit = "1",
              .default_value = 100,
@@ -258,7 +260,8 @@ void declare(ParameterRegistry& r) {
              .plausible = {1, 1000},
              .species = "all",
              .meaning = "macrophages one agent stands for (coarse graining)",
-             .source = "assumption (numerical)"});
+             .source = "assumption (numerical)",
+             .numerical = true});
   r.declare({.name = "injury_site.agent_footprint",
              .unit = "um",
              .default_value = 200,
@@ -267,7 +270,8 @@ void declare(ParameterRegistry& r) {
              .species = "all",
              .meaning = "half-width of the tissue a coarse-grained agent's cells are spread over when densities "
                         "are computed",
-             .source = "assumption (numerical; 100 cells of ~14 per 100 um voxel fill about 7 voxels)"});
+             .source = "assumption (numerical; 100 cells of ~14 per 100 um voxel fill about 7 voxels)",
+             .numerical = true});
   r.declare({.name = "injury_site.vessel_po2",
              .unit = "mmHg",
              .default_value = 40,

@@ -94,7 +94,8 @@ void declare(ParameterRegistry& r) {
                .plausible = {0, 100},
                .species = "human",
                .meaning = g.meaning,
-               .source = g.source});
+               .source = g.source,
+               .numerical = true});
   r.declare({.name = "clinical_grades.tinel_quantile",
              .unit = "1",
              .default_value = 0.9,
@@ -102,7 +103,8 @@ void declare(ParameterRegistry& r) {
              .plausible = {0.5, 1},
              .species = "human",
              .meaning = "quantile of regenerating sensory tip positions at which the Tinel sign is elicited",
-             .source = "assumption (the sign is felt over the most advanced sensory sprouts)"});
+             .source = "assumption (the sign is felt over the most advanced sensory sprouts)",
+             .numerical = true});
 }
 
 }  // namespace

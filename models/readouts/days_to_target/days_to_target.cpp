@@ -56,7 +56,8 @@ void register_days_to_target(Registry& registry) {
                        .plausible = {0.01, 0.5},
                        .species = "all",
                        .meaning = "fraction of a target's axons that must have arrived for it to count as reached",
-                       .source = "assumption (observation model: first functional contacts)"});
+                       .source = "assumption (observation model: first functional contacts)",
+                       .numerical = true});
           },
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> { return std::make_unique<DaysToTarget>(c.parameters); },
       .observations = {"days_to_target.*"},

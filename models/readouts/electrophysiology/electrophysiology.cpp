@@ -117,7 +117,8 @@ void register_electrophysiology(Registry& registry) {
                        .species = "all",
                        .meaning = "quantile of the connected fibres' conduction velocities that a nerve-conduction "
                                   "study measures (onset latency: the fastest fibres)",
-                       .source = "assumption (observation model: the CMAP onset is set by the fastest fibres)"});
+                       .source = "assumption (observation model: the CMAP onset is set by the fastest fibres)",
+                       .numerical = true});
             r.declare({.name = "electrophysiology.velocity_weight_exponent",
                        .unit = "1",
                        .default_value = 0.45,

@@ -77,7 +77,8 @@ void declare(ParameterRegistry& r) {
              .plausible = {1, 20},
              .species = "all",
              .meaning = "distance of the histological section distal to the distal end of the injury or gap",
-             .source = "assumption (usual sampling 5 mm distal to the repair)"});
+             .source = "assumption (usual sampling 5 mm distal to the repair)",
+             .numerical = true});
   r.declare({.name = "nerve_morphometry.hursh_factor",
              .unit = "m/s/um",
              .default_value = 5.7,

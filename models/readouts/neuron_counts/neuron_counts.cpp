@@ -62,7 +62,8 @@ void declare(ParameterRegistry& r) {
              .species = "all",
              .meaning = "thickness of the sections in which neuron profiles are counted (a protocol choice of the "
                         "profile-count readouts)",
-             .source = "assumption (typical cryostat sections of spinal cord and DRG, 10-20 um)"});
+             .source = "assumption (typical cryostat sections of spinal cord and DRG, 10-20 um)",
+             .numerical = true});
   r.declare({.name = "neuron_counts.motor_soma_diameter",
              .unit = "um",
              .default_value = 40,

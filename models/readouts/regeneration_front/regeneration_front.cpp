@@ -68,7 +68,8 @@ void register_regeneration_front(Registry& registry) {
                        .plausible = {0.9, 1},
                        .species = "all",
                        .meaning = "quantile of motor-axon positions reported as the leading ('fastest axons') front",
-                       .source = "assumption (observation model of the radiolabel leading edge, E03/E04)"});
+                       .source = "assumption (observation model of the radiolabel leading edge, E03/E04)",
+                       .numerical = true});
           },
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
         return std::make_unique<RegenerationFront>(c.parameters);

@@ -153,7 +153,8 @@ void declare(ParameterRegistry& r) {
              .species = "all",
              .meaning = "section thickness plus profile diameter when cell densities are counted per area "
                         "(Abercrombie: N_A = N_V (T + D))",
-             .source = "assumption (10 um cryosections, ~10 um macrophage profiles)"});
+             .source = "assumption (10 um cryosections, ~10 um macrophage profiles)",
+             .numerical = true});
 }
 
 }  // namespace

@@ -75,7 +75,8 @@ void declare(ParameterRegistry& r) {
              .plausible = {500, 700},
              .species = "all",
              .meaning = "shortest wavelength that acts (red light)",
-             .source = "assumption (the red to near-infrared window of photobiomodulation)"});
+             .source = "assumption (the red to near-infrared window of photobiomodulation)",
+             .numerical = true});
   r.declare({.name = "low_level_laser.max_wavelength",
              .unit = "nm",
              .default_value = 1000,
@@ -83,7 +84,8 @@ void declare(ParameterRegistry& r) {
              .plausible = {850, 1100},
              .species = "all",
              .meaning = "longest wavelength that acts (near infrared)",
-             .source = "assumption (the red to near-infrared window of photobiomodulation)"});
+             .source = "assumption (the red to near-infrared window of photobiomodulation)",
+             .numerical = true});
 }
 
 }  // namespace

@@ -79,7 +79,8 @@ void declare(ParameterRegistry& r) {
              .plausible = {0.1, 50},
              .species = "rat",
              .meaning = "lowest field frequency that acts",
-             .source = "assumption (only 50 Hz tested, " + rusovan + ")"});
+             .source = "assumption (only 50 Hz tested, " + rusovan + ")",
+             .numerical = true});
   r.declare({.name = "magnetic_stimulation.max_frequency",
              .unit = "Hz",
              .default_value = 1000,
@@ -89,7 +90,8 @@ void declare(ParameterRegistry& r) {
              .meaning = "highest field frequency that acts",
              .source = "assumption (50 Hz in " + rusovan +
                        "; 250-1000 Hz acted, 2000 Hz did not, in Rusovan, Kanje "
-                       "& Mild 1992, whose 50 Hz arm showed no effect: frequency dependence is not modelled)"});
+                       "& Mild 1992, whose 50 Hz arm showed no effect: frequency dependence is not modelled)",
+             .numerical = true});
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <omp.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -177,6 +178,88 @@ int resume_run(const RunArguments& args, const CommonOptions& common, const std:
   return exit_code::ok;
 }
 
+/// The whole text of a file; InputError when it cannot be read.
+std::string text_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open file");
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// `gather --design FILE DIR...`: the runs of a job array over a design table (`run --design FILE
+/// --row N`, one directory per row) put back into one table. Each directory's run.json must name
+/// this design (by the sha256 of its text) and a row; every row must come exactly once. Writes
+/// OUT/design_results.csv (row, the design's columns, time_days, readout, value, unit: one line
+/// per row and readout) and OUT/design.json, atomically; nothing when a check fails.
+int gather_design(const GatherArguments& args, const CommonOptions& common) {
+  const std::string design_text = text_of(args.design);
+  const std::string design_sha = sha256_hex(design_text);
+  std::istringstream design_in(design_text);
+  const study::DesignTable table = study::read_design_csv(design_in, args.design);
+  std::vector<std::filesystem::path> by_row(table.rows.size());
+  std::string scenario_file;
+  for (const std::string& d : args.dirs) {
+    const std::filesystem::path run_json = std::filesystem::path(d) / "run.json";
+    std::ifstream in(run_json);
+    const auto json = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+    if (json.is_discarded() || !json.is_object())
+      throw InputError(SourceLocation{run_json.string(), 0, 0}, "gather",
+                       "no finished run here (run.json missing or unreadable)");
+    if (!json.contains("design") || !json["design"].is_object() || json["design"].value("sha256", "") != design_sha)
+      throw InputError(
+          SourceLocation{run_json.string(), 0, 0}, "--design",
+          fmt::format("this run was not made from {} (run --design FILE --row N records the design's sha256)", args.design));
+    const long long row = json["design"].value("row", -1LL);
+    if (row < 0 || static_cast<std::size_t>(row) >= table.rows.size())
+      throw InputError(SourceLocation{run_json.string(), 0, 0}, "--design", fmt::format("row {} is not in the design", row));
+    if (!by_row[static_cast<std::size_t>(row)].empty())
+      throw InputError(SourceLocation{run_json.string(), 0, 0}, "--design",
+                       fmt::format("row {} is also in {}", row, by_row[static_cast<std::size_t>(row)].string()));
+    const std::string scenario = json.value("scenario_file", "");
+    if (!scenario_file.empty() && scenario != scenario_file)
+      throw InputError(SourceLocation{run_json.string(), 0, 0}, "--design",
+                       fmt::format("ran {}, the other runs {}", scenario, scenario_file));
+    scenario_file = scenario;
+    by_row[static_cast<std::size_t>(row)] = d;
+  }
+  std::vector<std::string> missing;
+  for (std::size_t r = 0; r < by_row.size(); ++r)
+    if (by_row[r].empty()) missing.push_back(std::to_string(r));
+  if (!missing.empty())
+    throw InputError(SourceLocation{args.design, 0, 0}, "--design",
+                     fmt::format("{} of {} rows have no run among the directories: {}", missing.size(), by_row.size(),
+                                 fmt::format("{}", fmt::join(missing, ", "))));
+
+  std::string csv = "row";
+  for (const std::string& c : table.columns) csv += fmt::format(",{}", text::csv_field(c));
+  csv += ",time_days,readout,value,unit\n";
+  for (std::size_t r = 0; r < by_row.size(); ++r) {
+    std::string values;
+    for (const double v : table.rows[r]) values += fmt::format(",{}", text::format_double(v));
+    std::istringstream readouts(text_of((by_row[r] / "readouts.csv").string()));
+    std::string line;
+    std::getline(readouts, line);  // time_days,readout,value,unit
+    while (std::getline(readouts, line))
+      if (!line.empty()) csv += fmt::format("{}{},{}\n", r, values, line);
+  }
+  const std::filesystem::path out = args.output_dir;
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  for (const char* name : {"design_results.csv", "design.json"})
+    if (std::filesystem::exists(out / name) && !args.force)
+      throw InputError(SourceLocation{out.string(), 0, 0}, "--out", "holds a gathered design; pass --force to replace it");
+  nlohmann::ordered_json summary{
+      {"design_file", args.design},         {"design_sha256", design_sha}, {"scenario_file", scenario_file},
+      {"columns", table.columns},           {"rows", by_row.size()},       {"runs", nlohmann::ordered_json::array()},
+      {"command_line", common.command_line}};
+  for (const auto& dir : by_row) summary["runs"].push_back(dir.string());
+  io::write_file_atomically(out / "design_results.csv", csv);
+  io::write_file_atomically(out / "design.json", summary.dump(2) + "\n");
+  if (!common.quiet)
+    fmt::print("{} runs of {} gathered into {}/design_results.csv (a line per row and readout) and design.json\n", by_row.size(),
+               args.design, out.string());
+  return exit_code::ok;
+}
+
 /// --uncertainty on a run: the run's scenario (with its overrides) once per drawn parameter set,
 /// as a one-arm study with one subject per draw, each with the run's seed and no between-subject
 /// variability, so that its
@@ -245,6 +328,7 @@ int run(const RunArguments& args, const CommonOptions& common) {
   const auto model = Model::compile(std::move(scenario), registry);
   print_warnings(model->warnings());
   io::RunOptions options{out, args.force, omp_get_max_threads(), common.command_line, io::default_progress_mode(common.quiet)};
+  if (!args.design.empty()) options.design = io::RunOptions::DesignRow{args.design, sha256_hex(text_of(args.design)), args.row};
   spdlog::info("running {} ({} simulated days, {} threads)", args.scenario,
                static_cast<double>(model->duration_s) / seconds_per_day, options.threads);
   const auto dir = io::run_and_write(model, options);
@@ -417,6 +501,12 @@ int study(const StudyArguments& args, const CommonOptions& common) {
 int gather(const GatherArguments& args, const CommonOptions& common) {
   if (common.ranks > 1)
     throw InputError(SourceLocation{}, "gather", "run gather as one process (it only copies and summarises), not under MPI");
+  if (!args.design.empty()) {
+    if (!args.study.empty() || args.uncertainty > 0 || !args.uncertainty_from.empty())
+      throw InputError(SourceLocation{}, "--design",
+                       "gathers the runs of a design table; --study and --uncertainty are for studies");
+    return gather_design(args, common);
+  }
   const Registry registry = make_builtin_registry();
   std::string study_file = args.study;
   if (study_file.empty()) {

@@ -85,6 +85,7 @@ struct GatherArguments {
   bool force = false;
   std::size_t uncertainty = 0;  ///< as the shards were run
   std::string uncertainty_from;
+  std::string design;  ///< --design FILE: the DIRs are `run --design FILE --row N` runs, one per row
 };
 /// `bungner gather DIR... --out OUT`: the shards of a job array merged into the study.
 int gather(const GatherArguments& args, const CommonOptions& common);

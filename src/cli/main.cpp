@@ -240,6 +240,9 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   gather->add_option("dirs", gather_args.dirs, "Output directories of the shards (study --shard K/N)")->required();
   gather->add_option("-o,--out", gather_args.output_dir, "Output directory of the merged study")->required();
   gather->add_option("--study", gather_args.study, "Study file (default: the one the shards recorded)");
+  gather->add_option("--design", gather_args.design,
+                     "Design table: the DIRs are the runs of `run --design FILE --row N`, one per row; writes "
+                     "design_results.csv (rows with their values and readouts) and design.json");
   gather->add_flag("-f,--force", gather_args.force, "Replace a previous study in the output directory");
   uncertainty_options(gather, gather_args.uncertainty, gather_args.uncertainty_from, "each arm's subjects (as the shards did)");
 

@@ -227,6 +227,8 @@ std::filesystem::path run_and_write(const std::shared_ptr<const Model>& model_pt
   run["warnings"] = diagnostics_json(model.warnings());
   run["diagnostics"] = simulation.state().diagnostics.counts;
   run["outputs"] = {"timeseries.csv", "readouts.csv", "run.json"};
+  if (options.design)
+    run["design"] = {{"file", options.design->file}, {"sha256", options.design->sha256}, {"row", options.design->row}};
 
   if (resume != nullptr) run["resumed_from_checkpoint_at_days"] = static_cast<double>(resume->state.time_s) / seconds_per_day;
   // Final names appear only now, run.json last so that its presence means a complete run.

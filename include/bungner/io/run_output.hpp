@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,13 @@ struct RunOptions {
   ProgressMode progress = ProgressMode::none;
   /// Continue from this checkpoint (written by an interrupted run of the same model).
   const Checkpoint* resume_from = nullptr;
+  /// `run --design FILE --row N`: recorded in run.json ("design": file, sha256 of its text, row) so
+  /// that `bungner gather --design` can put the job array's runs back together.
+  struct DesignRow {
+    std::string file, sha256;
+    long long row = -1;
+  };
+  std::optional<DesignRow> design;
 };
 
 /// Checks that the directory may receive a run's outputs: it is created if missing; a non-empty

@@ -15,6 +15,7 @@
 #include "bungner/core/build_info.hpp"
 #include "bungner/core/text.hpp"
 #include "bungner/io/atomic_file.hpp"
+#include "bungner/io/physicell.hpp"
 #include "bungner/io/pictures.hpp"
 #include "bungner/io/vtk.hpp"
 #include "bungner/model/simulation.hpp"
@@ -171,6 +172,17 @@ std::filesystem::path run_and_write(const std::shared_ptr<const Model>& model_pt
     const fields::Fields view = site::snapshot_fields(*site, *model.site, names);
     if (!paraview) paraview.emplace(options.output_dir / "paraview");
     paraview->add(days, schedule.next_readout, Snapshot3d{&view, names, &site->cells, &site->axons});
+    // The same cells and fields in PhysiCell's layout, for its users' loaders (pyMCDS, pcdl).
+    std::vector<fields::Substrate> substrates = model.site->substrates;
+    for (std::size_t s = substrates.size(); s < names.size(); ++s) substrates.push_back({.name = names[s]});
+    write_physicell(options.output_dir / "physicell",
+                    PhysiCellSnapshot{.fields = &view,
+                                      .substrates = std::move(substrates),
+                                      .cells = &site->cells,
+                                      .time_days = days,
+                                      .index = schedule.next_readout,
+                                      .description = fmt::format("bungner {}: injury site of {}, day {:g}", build_info::version,
+                                                                 model.scenario().path, days)});
     // The regenerated axons as SWC, for the morphology tools of the field (NeuroMorpho.Org's).
     std::filesystem::create_directories(options.output_dir / "swc");
     write_file_atomically(options.output_dir / "swc" / fmt::format("axons_{:06d}.swc", schedule.next_readout),

@@ -16,8 +16,9 @@ namespace bungner::fields {
 /// One diffusing substance.
 struct Substrate {
   std::string name;
-  double diffusion_um2_per_min = 0;  ///< in tissue [um^2/min]
-  double decay_per_min = 0;          ///< first-order decay (degradation, clearance) [1/min]
+  double diffusion_um2_per_min = 0;    ///< in tissue [um^2/min]
+  double decay_per_min = 0;            ///< first-order decay (degradation, clearance) [1/min]
+  std::string unit = "dimensionless";  ///< of the concentration (for exported files)
 };
 
 /// Allocator giving 64-byte aligned storage (cache lines, AVX-512 loads).

@@ -78,6 +78,6 @@ std::filesystem::path run_and_write(const std::shared_ptr<const Model>& model, c
 /// (io::write_pictures), ParaView files (io::VtkSeries), SWC axons (io::axons_swc_text) and the
 /// runs under parameter uncertainty (`run --uncertainty`, a study's outputs).
 inline constexpr const char* run_files[] = {"timeseries.csv", "readouts.csv", "run.json", "checkpoint.bin", "report.html",
-                                            "pictures",       "paraview",     "swc",      "uncertainty"};
+                                            "pictures",       "paraview",     "swc",      "uncertainty",    "physicell"};
 
 }  // namespace bungner::io

@@ -328,9 +328,16 @@ void declare_site(SiteDeclaration& site) {
     layout.lumen_radius_um = layout.nerve_radius_um * site.parameter("injury_site.wound_bed_radius_factor");
   else if (layout.conduit)
     layout.wall_thickness_um = site.parameter("injury_site.conduit_wall_thickness", "um");
-  for (const char* name : {"oxygen", "vegf", "ccl2", "ngf", "bdnf", "gdnf", "nt3", "il10", "fibrinogen"})
+  // Oxygen as partial pressure; secreted factors in ng/mL (site::pg_per_day_to_field); the exudate's
+  // fibrinogen in mg/mL.
+  for (const char* name : {"oxygen", "vegf", "ccl2", "ngf", "bdnf", "gdnf", "nt3", "il10", "fibrinogen"}) {
+    const std::string_view n = name;
     layout.substrates.push_back({name, site.parameter(fmt::format("injury_site.{}_diffusivity", name), "um^2/min"),
-                                 site.parameter(fmt::format("injury_site.{}_decay", name), "1/min")});
+                                 site.parameter(fmt::format("injury_site.{}_decay", name), "1/min"),
+                                 n == "oxygen"       ? "mmHg"
+                                 : n == "fibrinogen" ? "mg/mL"
+                                                     : "ng/mL"});
+  }
   layout.kinds.push_back({.name = "schwann",
                           .variables = {"cjun", "elongation"},
                           .phenotype = "cjun",

@@ -50,23 +50,6 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& raw) {
   return out;
 }
 
-/// --uncertainty N and --uncertainty-from FILE on a study: the parameter sets it draws. The study's
-/// identity (what --resume and gather compare) then includes them.
-void apply_uncertainty(study::StudySpec& spec, std::size_t draws, const std::string& from, const Registry& registry) {
-  if (draws == 0 && from.empty()) return;
-  if (!from.empty()) {
-    spec.uncertainty = study::load_uncertainty(from, registry, draws, spec.seed);
-  } else if (spec.uncertainty.names.empty()) {
-    throw InputError(SourceLocation{spec.path, 0, 0}, "--uncertainty",
-                     "the study has no [uncertainty] table: say where the parameter sets come from with --uncertainty-from "
-                     "FILE (a posterior.csv of `bungner calibrate`, or a TOML file with an [uncertainty] table)");
-  } else {
-    spec.uncertainty.draw(draws);
-  }
-  spec.sha256 = sha256_hex(fmt::format("{}\n--- uncertainty (command line) ---\n{} draws {} seed {}", spec.sha256,
-                                       spec.uncertainty.sha256, spec.uncertainty.draws, spec.uncertainty.seed));
-}
-
 void print_warnings(const std::vector<Diagnostic>& warnings) {
   for (const auto& w : warnings) fmt::print(stderr, "{}\n", format_diagnostic(w));
 }
@@ -433,7 +416,7 @@ void print_study_table(const std::filesystem::path& dir) {
 int study(const StudyArguments& args, const CommonOptions& common) {
   const Registry registry = make_builtin_registry();
   study::StudySpec spec = study::load_study(args.study, registry);
-  apply_uncertainty(spec, args.uncertainty, args.uncertainty_from, registry);
+  study::apply_uncertainty(spec, args.uncertainty, args.uncertainty_from, registry);
   if (!args.resume_dir.empty() && !args.output_dir.empty() &&
       std::filesystem::path(args.resume_dir) != std::filesystem::path(args.output_dir))
     throw InputError(SourceLocation{}, "--resume", "--resume DIR and --out name different directories");
@@ -525,7 +508,7 @@ int gather(const GatherArguments& args, const CommonOptions& common) {
                        fmt::format("the study file the shards recorded, {}, is not here; give --study FILE", study_file));
   }
   study::StudySpec spec = study::load_study(study_file, registry);
-  apply_uncertainty(spec, args.uncertainty, args.uncertainty_from, registry);
+  study::apply_uncertainty(spec, args.uncertainty, args.uncertainty_from, registry);
   std::vector<std::filesystem::path> dirs(args.dirs.begin(), args.dirs.end());
   study::StudyOptions options;
   options.output_dir = args.output_dir;

@@ -110,6 +110,11 @@ RunResult run_in_memory(std::shared_ptr<const Model> model) {
   };
   observer.readouts = [&](double days, const std::vector<Observation>& values) {
     for (const auto& o : values) result.readouts.push_back({days, o});
+    const auto& site = simulation.state().site;
+    if (!site || !simulation.model().site) return;
+    SiteSnapshot snapshot{.time_days = days, .cells = site->cells};
+    snapshot.fields = site::snapshot_fields(*site, *simulation.model().site, snapshot.field_names);
+    result.site.push_back(std::move(snapshot));
   };
   advance_and_observe(simulation, schedule, observer);
   return result;

@@ -600,6 +600,21 @@ std::uint64_t subject_seed(std::uint64_t study_seed, std::size_t arm, std::size_
   return block[0] >> 1;  // keep it within a TOML integer
 }
 
+void apply_uncertainty(StudySpec& spec, std::size_t draws, const std::string& from, const Registry& registry) {
+  if (draws == 0 && from.empty()) return;
+  if (!from.empty()) {
+    spec.uncertainty = load_uncertainty(from, registry, draws, spec.seed);
+  } else if (spec.uncertainty.names.empty()) {
+    throw InputError(SourceLocation{spec.path, 0, 0}, "--uncertainty",
+                     "the study has no [uncertainty] table: say where the parameter sets come from with --uncertainty-from "
+                     "FILE (a posterior.csv of `bungner calibrate`, or a TOML file with an [uncertainty] table)");
+  } else {
+    spec.uncertainty.draw(draws);
+  }
+  spec.sha256 = sha256_hex(fmt::format("{}\n--- uncertainty (command line) ---\n{} draws {} seed {}", spec.sha256,
+                                       spec.uncertainty.sha256, spec.uncertainty.draws, spec.uncertainty.seed));
+}
+
 StudySpec load_study(const std::string& path, const Registry& registry) {
   return load_study_text(read_text(path), path, registry);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The dependency guard (scripts/check-deps, issue 28) passes on the real scripts/install-deps and
-# fails, naming the package, on copies that leave one out: python3-scipy (trial.sh imports scipy;
+# fails, naming the package, on copies that leave one out: python3-scipy (physicell_export.sh and trial.sh import scipy;
 # no other listed package depends on it, pandas only recommends it), chromium (the browser test's
 # /usr/bin/chromium) and, once something is built, libspdlog-dev (the executables link libspdlog).
 # Usage: check_deps_catches_missing.sh SOURCE_DIR
@@ -37,7 +37,7 @@ expect_caught() {
   echo "without $pkg: $(grep -F "$named" "$log" | head -n1)"
 }
 
-expect_caught python3-scipy python3-scipy "tests/integration/trial.sh:" "imports scipy"
+expect_caught python3-scipy python3-scipy "tests/integration/physicell_export.sh:" "imports scipy"
 expect_caught chromium chromium "names /usr/bin/chromium"
 if compgen -G "$SRC/build/bin/bungner" >/dev/null || compgen -G "$SRC/build/*/bin/bungner" >/dev/null; then
   expect_caught libspdlog-dev libspdlog1.10 "links libspdlog.so"

@@ -63,6 +63,34 @@ class PythonModule(unittest.TestCase):
         with self.assertRaises(KeyError):
             self.result.series("no_such_variable")
 
+    def test_site_snapshots_are_views_equal_to_the_files(self):
+        """The 3D site at readout times: fields as (z, y, x) arrays and cells, equal to the
+        PhysiCell-layout files of the same run (read with scipy), still valid once the Result is
+        gone, read-only; a run without the site has none."""
+        import scipy.io as sio
+        scenario = os.path.join(SRC, "models", "mechanisms", "site_axons", "golden", "scenario.toml")
+        out = tempfile.mkdtemp()
+        subprocess.run([BUNGNER, "-q", "run", scenario, "--out", out, "--force"], check=True)
+        result = bungner.run(scenario)
+        self.assertEqual(result.site_times, [7.0, 14.0])
+        site = result.site(1)
+        del result
+        env = sio.loadmat(os.path.join(out, "physicell", "output00000001_microenvironment0.mat"))["multiscale_microenvironment"]
+        names = list(site["fields"])
+        oxygen = site["fields"]["oxygen"]
+        self.assertFalse(oxygen.flags.writeable)
+        nz, ny, nx = oxygen.shape
+        self.assertEqual(env.shape[1], nx * ny * nz)
+        for name in ("oxygen", "vegf", "vessel"):
+            row = 4 + names.index(name)  # the files list the fields in the same order
+            np.testing.assert_array_equal(site["fields"][name], env[row].reshape(nz, ny, nx))
+        cells = sio.loadmat(os.path.join(out, "physicell", "output00000001_cells.mat"))["cells"]
+        np.testing.assert_array_equal(site["cells"]["x"], cells[1])
+        np.testing.assert_array_equal(site["cells"]["id"].astype(float), cells[0])
+        self.assertEqual(self.result.site_times, [])
+        with self.assertRaises(IndexError):
+            self.result.site(0)
+
     def test_invalid_input_raises_value_error_with_the_diagnostic(self):
         with self.assertRaisesRegex(ValueError, r"injury\.typo: unknown key; did you mean 'injury\.type'"):
             bungner.Scenario(SCENARIO, set={"injury.typo": "crush"})

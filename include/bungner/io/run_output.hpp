@@ -64,9 +64,19 @@ struct ObservedValue {
   Observation observation;
 };
 /// A whole run (run index 0) in memory: the rows timeseries.csv and readouts.csv would hold.
+/// The 3D injury site at one readout time, copied out of the State: its fields (the solved
+/// substrates and the tissue layers, named) and its cells.
+struct SiteSnapshot {
+  double time_days = 0;
+  std::vector<std::string> field_names;
+  fields::Fields fields{fields::Grid{}, 0};
+  agents::Agents cells{std::vector<agents::CellKind>{}};
+};
+
 struct RunResult {
   std::vector<ObservedValue> timeseries;
   std::vector<ObservedValue> readouts;
+  std::vector<SiteSnapshot> site;  ///< at each readout time, for runs with the 3D site
 };
 RunResult run_in_memory(std::shared_ptr<const Model> model);
 

@@ -66,6 +66,12 @@ struct StudySpec {
   Uncertainty uncertainty;
 };
 
+/// `--uncertainty N` and `--uncertainty-from FILE` (or their Python arguments) on a study: draw N
+/// sets from FILE, or N sets from the study's own [uncertainty] table; nothing when both are
+/// unset. The study's identity (what resume and gather compare) then includes them. Throws
+/// InputError when there is no source.
+void apply_uncertainty(StudySpec& spec, std::size_t draws, const std::string& from, const Registry& registry);
+
 /// Subjects an arm runs: its subjects once per parameter set when the study draws them.
 inline std::size_t subjects_run(const StudySpec& spec, const Arm& arm) {
   return arm.subjects * (spec.uncertainty.enabled() ? spec.uncertainty.draws : 1);

@@ -165,7 +165,7 @@ void read_declared(const toml::table& table, const std::string& prefix, const Re
   if (patterns == nullptr || patterns->empty() ||
       std::any_of(patterns->begin(), patterns->end(), [](const toml::node& n) { return !n.is_string(); })) {
     schema::error(problems, schema::location_of(*declared), prefix + "declared",
-                  "expected a list of parameter names or patterns such as [\"muscle_target.*\"]");
+                  "expected a list of parameter names or shell patterns such as [\"<item>.*\"]");
     return;
   }
   const auto wanted = [&](const ParameterSpec& p) {

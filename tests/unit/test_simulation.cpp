@@ -190,9 +190,14 @@ TEST(Simulation, MultiRateClockRunsEachProcessAtItsPeriod) {
   };
   int every_20_min = 0, every_30_min = 0;
   Registry registry;
+  // The species presets set parameters of the real content: declare them all, run only the stubs.
   registry.add(MechanismEntry{.name = "a",
                               .summary = "",
-                              .declare_parameters = nullptr,
+                              .declare_parameters =
+                                  [](ParameterRegistry& r) {
+                                    const Registry builtin = make_builtin_registry();
+                                    for (const ParameterSpec& p : builtin.parameters().all()) r.declare(p);
+                                  },
                               .create = [&](const CompileContext&) -> std::unique_ptr<Process> {
                                 return std::make_unique<Counter>("a", 1200, &every_20_min);
                               }});

@@ -2,7 +2,8 @@
 
 The package is python/bungner (pure Python) plus, copied in at build time, the C++ extension
 `_bungner`, the command-line tool (bungner/bin/bungner, which design, sensitivity, calibrate and
-`python -m bungner` run) and the data (presets, evidence: bungner/data). They come from a CMake
+`python -m bungner` run), the data (presets, evidence: bungner/data) and the validation cases
+(bungner/validation, for calibrate and validate, with the scenarios they name: bungner/scenarios). They come from a CMake
 build tree: $BUNGNER_BUILD_DIR when set (an existing build, e.g. build/release: nothing is
 compiled), else the `portable` preset (no -march=native), configured and built here. Offline
 with Debian's tools:
@@ -49,6 +50,10 @@ class BuildWithCMake(build_py):
         (target / "bin").mkdir(exist_ok=True)
         shutil.copy2(where["EXECUTABLE"], target / "bin" / "bungner")
         shutil.copytree(ROOT / "data", target / "data", dirs_exist_ok=True)
+        # The validation cases beside the data, where validate and calibrate look for them, and the
+        # example scenarios that some of their studies name (../../scenarios/examples).
+        for folder in ("validation", "scenarios"):
+            shutil.copytree(ROOT / folder, target / folder, dirs_exist_ok=True)
 
 
 class BinaryDistribution(Distribution):

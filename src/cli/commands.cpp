@@ -529,7 +529,7 @@ int gather(const GatherArguments& args, const CommonOptions& common) {
 
 int validate(const ValidateArguments& args, const CommonOptions& common) {
   const Registry registry = make_builtin_registry();
-  const std::filesystem::path data = BUNGNER_DATA_DIR;
+  const std::filesystem::path data = data_directory();  // $BUNGNER_DATA_DIR (an installed Python package) or the source tree
   validation::ValidateOptions options;
   options.cases_dir = args.cases_dir.empty() ? data.parent_path() / "validation" : std::filesystem::path(args.cases_dir);
   options.evidence_csv = args.evidence.empty() ? data / "evidence" / "evidence.csv" : std::filesystem::path(args.evidence);
@@ -566,7 +566,7 @@ int validate(const ValidateArguments& args, const CommonOptions& common) {
 
 int calibrate(const CalibrateArguments& args, const CommonOptions& common) {
   const Registry registry = make_builtin_registry();
-  const std::filesystem::path data = BUNGNER_DATA_DIR;
+  const std::filesystem::path data = data_directory();  // $BUNGNER_DATA_DIR (an installed Python package) or the source tree
   const calibration::CalibrationSpec spec = calibration::load_calibration_spec(
       args.file, registry, data.parent_path() / "validation", data / "evidence" / "evidence.csv");
   const std::filesystem::path out = args.output_dir.empty()
@@ -934,7 +934,7 @@ int check(const std::string& file, const std::vector<std::string>& overrides, co
   }
   if (kind == InputKind::validation_case) {
     // The case's checks against the evidence base, then the study it runs.
-    const std::filesystem::path evidence = std::filesystem::path(BUNGNER_DATA_DIR) / "evidence" / "evidence.csv";
+    const std::filesystem::path evidence = std::filesystem::path(data_directory()) / "evidence" / "evidence.csv";
     std::set<std::string> ids;
     for (const auto& r : validation::load_evidence(evidence)) ids.insert(r.id);
     const validation::Case c = validation::load_case(file, ids);

@@ -270,6 +270,13 @@ study::StudySpec run_uncertainty_study(const RunArguments& args, const std::vect
 }
 
 int run(const RunArguments& args, const CommonOptions& common) {
+  // One run is one process: under several ranks every copy would write the same directory.
+  if (common.ranks > 1)
+    throw InputError(SourceLocation{}, "run",
+                     fmt::format("a single run is one process, not {} MPI ranks; spread runs over ranks with `bungner "
+                                 "study` (a one-arm study of one subject per row), or one `run --design FILE --row N` per "
+                                 "job of a job array (docs/cluster.md)",
+                                 common.ranks));
   if (args.resume_requested || !args.resume.empty()) {
     // The directory: --resume DIR, else --out, else the scenario's output directory.
     if (!args.resume.empty() && !args.output_dir.empty() &&

@@ -2,7 +2,8 @@
 # An error on one MPI rank ends every rank (issue 24): rank 1 gets a study whose base scenario does
 # not exist while rank 0 runs a good one and would wait for rank 1 in the study's first
 # collective. Both must end with exit code 2 within seconds, rank 1's message shown, and no
-# summary written. The same for validate with a missing cases folder on rank 1.
+# summary written. The same for validate with a missing cases folder on rank 1; and `run`, one
+# process, refuses to run under two ranks.
 . "$(dirname "$0")/common.sh" "$@"
 command -v mpirun >/dev/null || fail "mpirun not found (scripts/install-deps installs openmpi-bin)"
 MPIRUN=(timeout 60 mpirun --allow-run-as-root --oversubscribe)
@@ -25,4 +26,10 @@ code=0
 [[ $code -ne 124 ]] || fail "validate hung after an error on rank 1: $(cat "$WORK/val.log")"
 [[ $code -eq 2 ]] || fail "validate: exit code $code after an input error on rank 1, expected 2: $(cat "$WORK/val.log")"
 [[ ! -e $WORK/val/scorecard.csv ]] || fail "a scorecard was written although rank 1 failed"
+# `run` is one process: under two ranks it refuses (exit 2) instead of two copies writing one directory.
+code=0
+"${MPIRUN[@]}" -n 2 "$BUNGNER" -q run "$SCENARIO" --out "$WORK/run" --threads 1 >"$WORK/run.log" 2>&1 || code=$?
+[[ $code -eq 2 ]] || fail "run under 2 ranks: exit code $code, expected 2: $(cat "$WORK/run.log")"
+grep -q "a single run is one process, not 2 MPI ranks" "$WORK/run.log" || fail "no explanation: $(cat "$WORK/run.log")"
+[[ ! -e $WORK/run/run.json ]] || fail "run under 2 ranks wrote a run"
 echo "mpi_abort: ok"

@@ -1,9 +1,14 @@
 // Walking-track analysis of the rat: the sciatic functional index (Bain, Mackinnon & Hunter 1989,
-// E45) from print length, toe spread and intermediate toe spread, each mapped from the force
-// deficits of the tibial- and peroneal-innervated muscles. Mapping and sources: README.md.
+// E45) from print length, toe spread and intermediate toe spread, each mapped from the deficit of
+// the footprint's motor control: the force the tibial- and peroneal-innervated muscles can give
+// for walking (saturating: walking needs a fraction of the maximal force) and the share of motor
+// axons that regenerated along their own pathway (misrouted ones drive the wrong muscles).
+// Mapping and sources: README.md.
 #include "../../mechanisms/muscle_target/muscle_fibres.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+
+#include <algorithm>
 
 namespace bungner {
 namespace {
@@ -14,9 +19,24 @@ class WalkingTrack final : public Readout {
       : tibial_weight_(p.get("walking_track.tibial_weight")),
         print_length_(p.get("walking_track.print_length_factor_max")),
         toe_spread_(p.get("walking_track.toe_spread_factor_max")),
-        intermediate_(p.get("walking_track.intermediate_toe_factor_max")) {}
+        intermediate_(p.get("walking_track.intermediate_toe_factor_max")),
+        walking_force_(p.get("walking_track.walking_force_share")) {}
   std::string_view name() const override { return "walking_track"; }
   void declare_state(StateLayout& layout) override { fibres_ = muscle::fibres(layout); }
+
+  /// Share of the motor axons in the distal nerve that chose their own pathway (as the
+  /// pathway_accuracy readout counts them); 1 when none is there.
+  static double motor_pathway_accuracy(const NeuronPopulation& n) {
+    std::size_t entered = 0, correct = 0;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      if (n.kind[i] != NeuronKind::motor || !n.alive[i] ||
+          (n.status[i] != AxonStatus::growing && n.status[i] != AxonStatus::arrived))
+        continue;
+      ++entered;
+      if (n.connection[i] != Connection::misdirected) ++correct;
+    }
+    return entered == 0 ? 1.0 : static_cast<double>(correct) / static_cast<double>(entered);
+  }
 
   /// Bain 1989: SFI = -38.3 PLF + 109.5 TSF + 13.3 ITF - 8.8.
   static double sfi(double plf, double tsf, double itf) { return -38.3 * plf + 109.5 * tsf + 13.3 * itf - 8.8; }
@@ -31,7 +51,13 @@ class WalkingTrack final : public Readout {
       axons[b] += spec.motor_axons;
     }
     if (axons[0] <= 0 || axons[1] <= 0) return;  // the SFI needs both branches
-    const double deficit = tibial_weight_ * (1 - force[0] / axons[0]) + (1 - tibial_weight_) * (1 - force[1] / axons[1]);
+    // Control of the footprint per branch: the force available for walking, saturating at the
+    // share of the maximal force walking needs, times the share of the regenerated motor axons
+    // that took their own pathway (1 while none has entered a disrupted one: crush, no repair).
+    const double accuracy = motor_pathway_accuracy(state.neurons);
+    const auto control = [&](double f) { return accuracy * std::min(1.0, f / walking_force_); };
+    const double deficit =
+        tibial_weight_ * (1 - control(force[0] / axons[0])) + (1 - tibial_weight_) * (1 - control(force[1] / axons[1]));
     out.push_back(
         {"sciatic_functional_index", sfi(print_length_ * deficit, -toe_spread_ * deficit, -intermediate_ * deficit), "SFI"});
   }
@@ -42,6 +68,7 @@ class WalkingTrack final : public Readout {
   double print_length_;
   double toe_spread_;
   double intermediate_;
+  double walking_force_;
 };
 
 void declare(ParameterRegistry& r) {
@@ -53,6 +80,19 @@ void declare(ParameterRegistry& r) {
              .species = "rat",
              .meaning = "weight of the tibial (vs peroneal) force deficit in the footprint changes",
              .source = "assumption (plantar flexors and intrinsic foot muscles are tibial-innervated)"});
+  r.declare({.name = "walking_track.walking_force_share",
+             .unit = "1",
+             .default_value = 0.25,
+             .hard = {0.01, 1},
+             .plausible = {0.1, 0.6},
+             .species = "rat",
+             .meaning = "share of a muscle's maximal force that normal walking needs: above it, weakness no longer "
+                        "shows in the footprint",
+             .source = "assumption: walking recruits a muscle's small, slow and fatigue-resistant motor units first "
+                       "and rarely its largest (the size principle); rat ankle extensors and flexors are active "
+                       "well below their maximal EMG in treadmill walking (Roy RR et al., J Appl Physiol "
+                       "1991;70:2522, doi:10.1152/jappl.1991.70.6.2522, identifier not verified); not fitted to "
+                       "any walking-track entry"});
   r.declare({.name = "walking_track.print_length_factor_max",
              .unit = "1",
              .default_value = 0.35,

@@ -38,6 +38,10 @@ class WalkingTrack final : public Readout {
     return entered == 0 ? 1.0 : static_cast<double>(correct) / static_cast<double>(entered);
   }
 
+  /// Bervar 2000, the index of the standing rat's footprint (no print length, which needs a
+  /// walking rat): SSI = 108.44 TSF + 31.85 ITF - 5.49.
+  static double ssi(double tsf, double itf) { return 108.44 * tsf + 31.85 * itf - 5.49; }
+
   /// Bain 1989: SFI = -38.3 PLF + 109.5 TSF + 13.3 ITF - 8.8.
   static double sfi(double plf, double tsf, double itf) { return -38.3 * plf + 109.5 * tsf + 13.3 * itf - 8.8; }
 
@@ -60,6 +64,7 @@ class WalkingTrack final : public Readout {
         tibial_weight_ * (1 - control(force[0] / axons[0])) + (1 - tibial_weight_) * (1 - control(force[1] / axons[1]));
     out.push_back(
         {"sciatic_functional_index", sfi(print_length_ * deficit, -toe_spread_ * deficit, -intermediate_ * deficit), "SFI"});
+    out.push_back({"sciatic_static_index", ssi(-toe_spread_ * deficit, -intermediate_ * deficit), "SSI"});
   }
 
  private:
@@ -128,10 +133,10 @@ void declare(ParameterRegistry& r) {
 void register_walking_track(Registry& registry) {
   registry.add(ReadoutEntry{
       .name = "walking_track",
-      .summary = "sciatic functional index (Bain 1989) from tibial and peroneal muscle force",
+      .summary = "sciatic functional (Bain 1989) and static (Bervar 2000) indices from the motor control of the two branches",
       .declare_parameters = declare,
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> { return std::make_unique<WalkingTrack>(c.parameters); },
-      .observations = {"sciatic_functional_index"},
+      .observations = {"sciatic_functional_index", "sciatic_static_index"},
       .headline = {{130, "sciatic_functional_index"}}});
 }
 

@@ -3,6 +3,7 @@
 // branches and Bain's formula maps it to the index. After a crush every axon keeps its pathway,
 // so once both muscles pass the walking force the index is the intact foot's -8.8; after a
 // suture about half the axons are misrouted and the index stays far from normal at full force.
+// The static index (Bervar 2000) follows from the same deficit.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -51,8 +52,19 @@ TEST(WalkingTrack, ControlIsRoutedShareTimesForceUpToTheWalkingForce) {
     const double peroneal = value(o, "tetanic_force_ratio.tibialis_anterior");
     const bool crush = std::string(injury) == "crush";
     const double accuracy = crush ? 100.0 : value(o, "motor_pathway_accuracy");
-    EXPECT_NEAR(value(o, "sciatic_functional_index"), closed_form(sim.model(), tibial, peroneal, accuracy), 1e-9)
-        << injury << " " << days << " d";
+    const double sfi = closed_form(sim.model(), tibial, peroneal, accuracy);
+    EXPECT_NEAR(value(o, "sciatic_functional_index"), sfi, 1e-9) << injury << " " << days << " d";
+    // The static index (Bervar 2000) from the same deficit, without the print length: the deficit
+    // back from the SFI, then 108.44 TSF + 31.85 ITF - 5.49.
+    const ParameterSet& p = sim.model().parameters();
+    const double per_deficit = 38.3 * p.get("walking_track.print_length_factor_max") +
+                               109.5 * p.get("walking_track.toe_spread_factor_max") +
+                               13.3 * p.get("walking_track.intermediate_toe_factor_max");
+    const double deficit = (-8.8 - sfi) / per_deficit;
+    EXPECT_NEAR(value(o, "sciatic_static_index"),
+                -108.44 * p.get("walking_track.toe_spread_factor_max") * deficit -
+                    31.85 * p.get("walking_track.intermediate_toe_factor_max") * deficit - 5.49,
+                1e-9);
     if (crush && days == 28) {
       ASSERT_GE(std::min(tibial, peroneal), 25.0);  // past the walking force: normal footprint
       EXPECT_DOUBLE_EQ(value(o, "sciatic_functional_index"), -8.8);

@@ -210,7 +210,7 @@ int gather_design(const GatherArguments& args, const CommonOptions& common) {
   if (!missing.empty())
     throw InputError(SourceLocation{args.design, 0, 0}, "--design",
                      fmt::format("{} of {} rows have no run among the directories: {}", missing.size(), by_row.size(),
-                                 fmt::format("{}", fmt::join(missing, ", "))));
+                                 fmt::join(missing, ", ")));
 
   std::string csv = "row";
   for (const std::string& c : table.columns) csv += fmt::format(",{}", text::csv_field(c));
@@ -225,11 +225,11 @@ int gather_design(const GatherArguments& args, const CommonOptions& common) {
       if (!line.empty()) csv += fmt::format("{}{},{}\n", r, values, line);
   }
   const std::filesystem::path out = args.output_dir;
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
   for (const char* name : {"design_results.csv", "design.json"})
     if (std::filesystem::exists(out / name) && !args.force)
       throw InputError(SourceLocation{out.string(), 0, 0}, "--out", "holds a gathered design; pass --force to replace it");
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
   nlohmann::ordered_json summary{
       {"design_file", args.design},         {"design_sha256", design_sha}, {"scenario_file", scenario_file},
       {"columns", table.columns},           {"rows", by_row.size()},       {"runs", nlohmann::ordered_json::array()},
@@ -263,9 +263,7 @@ study::StudySpec run_uncertainty_study(const RunArguments& args, const std::vect
     throw InputError(SourceLocation{}, "--uncertainty",
                      "say where the parameter sets come from with --uncertainty-from FILE (a posterior.csv of `bungner "
                      "calibrate`, or a TOML file with an [uncertainty] table)");
-  spec.uncertainty = study::load_uncertainty(args.uncertainty_from, registry, args.uncertainty, spec.seed);
-  spec.sha256 = sha256_hex(fmt::format("{}\n--- uncertainty (command line) ---\n{} draws {} seed {}", spec.sha256,
-                                       spec.uncertainty.sha256, spec.uncertainty.draws, spec.uncertainty.seed));
+  study::apply_uncertainty(spec, args.uncertainty, args.uncertainty_from, registry);
   return spec;
 }
 

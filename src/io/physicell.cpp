@@ -64,7 +64,7 @@ void write_physicell(const std::filesystem::path& dir, const PhysiCellSnapshot& 
     throw std::invalid_argument(fmt::format("write_physicell: {} substrates for {} fields", s.substrates.size(), f.substrates()));
   const fields::Grid& g = f.grid();
   const std::size_t voxels = g.voxels(), S = f.substrates();
-  const double volume = g.dx_um * g.dx_um * g.dx_um;
+  const double volume = g.voxel_volume_um3();
   std::filesystem::create_directories(dir);
   const std::string stem = fmt::format("output{:08d}", s.index);
 

@@ -113,8 +113,8 @@ bungner::io::RunResult run_scenario(const PyScenario& scenario) {
   return bungner::io::run_in_memory(bungner::Model::compile(*loaded, registry));
 }
 
-/// A read-only NumPy view of `count` doubles from `data` with `stride` doubles between them,
-/// kept alive by `owner` (the Result): no copy of the snapshot.
+/// A read-only NumPy view of doubles at `data` with the given shape and byte strides, kept alive
+/// by `owner` (the Result): no copy of the snapshot.
 py::array view(const double* data, std::vector<py::ssize_t> shape, std::vector<py::ssize_t> strides, const py::object& owner) {
   py::array out(py::dtype::of<double>(), std::move(shape), std::move(strides), data, owner);
   py::detail::array_proxy(out.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;

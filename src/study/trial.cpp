@@ -393,8 +393,7 @@ TrialOutputs analyse_trial(const TrialSpec& trial, std::span<const std::string> 
   json["replicates"] = trial.phase == 1 ? 0 : trial.replicates;
   json["accrual_days"] = entry.empty() ? 0.0 : entry.back();
   json["arms"] = nlohmann::ordered_json::array();
-  const double p0 =
-      outcome[0].completed ? static_cast<double>(outcome[0].responders) / static_cast<double>(outcome[0].completed) : nan;
+  const double p0 = share(outcome[0]);
   int winner = -1;
   double best = -1;
   for (std::size_t a = 0; a < arms; ++a) {
@@ -406,7 +405,7 @@ TrialOutputs analyse_trial(const TrialSpec& trial, std::span<const std::string> 
       out.km_csv += fmt::format("{},{},{},{},{},{},{},{},{}\n", text::csv_field(arm_names[a]), num(p.time), p.at_risk, p.events,
                                 p.censored, num(p.survival), num(p.se), num(p.ci_low), num(p.ci_high));
     const std::size_t events = static_cast<std::size_t>(std::count(o.event.begin(), o.event.end(), true));
-    const double prop = o.completed ? static_cast<double>(o.responders) / static_cast<double>(o.completed) : nan;
+    const double prop = share(o);
     const auto [lo, hi] = wilson_interval(o.responders, o.completed);
     if (a > 0 && prop > best) {
       best = prop;

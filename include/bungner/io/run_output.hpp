@@ -63,7 +63,6 @@ struct ObservedValue {
   double time_days = 0;
   Observation observation;
 };
-/// A whole run (run index 0) in memory: the rows timeseries.csv and readouts.csv would hold.
 /// The 3D injury site at one readout time, copied out of the State: its fields (the solved
 /// substrates and the tissue layers, named) and its cells.
 struct SiteSnapshot {
@@ -73,6 +72,7 @@ struct SiteSnapshot {
   agents::Agents cells{std::vector<agents::CellKind>{}};
 };
 
+/// A whole run (run index 0) in memory: the rows timeseries.csv and readouts.csv would hold.
 struct RunResult {
   std::vector<ObservedValue> timeseries;
   std::vector<ObservedValue> readouts;

@@ -5,6 +5,7 @@
 // motoneurons) and of Madison 1999's motor-unit counts.
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "pathway_counts.hpp"
 
 namespace bungner {
 namespace {
@@ -14,19 +15,12 @@ class PathwayAccuracy final : public Readout {
   std::string_view name() const override { return "pathway_accuracy"; }
 
   void observe(const Model&, const State& state, std::vector<Observation>& out) const override {
-    const NeuronPopulation& n = state.neurons;
-    std::size_t entered[2] = {0, 0}, correct[2] = {0, 0};
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      if (!n.alive[i] || (n.status[i] != AxonStatus::growing && n.status[i] != AxonStatus::arrived)) continue;
-      const std::size_t k = n.kind[i] == NeuronKind::motor ? 0 : 1;
-      ++entered[k];
-      if (n.connection[i] != Connection::misdirected) ++correct[k];
-    }
+    const pathway::Counts c = pathway::count(state.neurons);
     // Reported once an axon of the kind has entered the distal nerve: a share of nothing is no value.
     const char* names[2] = {"motor_pathway_accuracy", "sensory_pathway_accuracy"};
     for (std::size_t k = 0; k < 2; ++k)
-      if (entered[k] > 0)
-        out.push_back({names[k], 100.0 * static_cast<double>(correct[k]) / static_cast<double>(entered[k]), "%"});
+      if (c.entered[k] > 0)
+        out.push_back({names[k], 100.0 * static_cast<double>(c.correct[k]) / static_cast<double>(c.entered[k]), "%"});
   }
 
   void names_observed_later(const Model&, std::vector<std::string>& out) const override {

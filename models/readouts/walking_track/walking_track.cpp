@@ -5,6 +5,7 @@
 // axons that regenerated along their own pathway (misrouted ones drive the wrong muscles).
 // Mapping and sources: README.md.
 #include "../../mechanisms/muscle_target/muscle_fibres.hpp"
+#include "../pathway_accuracy/pathway_counts.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 
@@ -27,15 +28,8 @@ class WalkingTrack final : public Readout {
   /// Share of the motor axons in the distal nerve that chose their own pathway (as the
   /// pathway_accuracy readout counts them); 1 when none is there.
   static double motor_pathway_accuracy(const NeuronPopulation& n) {
-    std::size_t entered = 0, correct = 0;
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      if (n.kind[i] != NeuronKind::motor || !n.alive[i] ||
-          (n.status[i] != AxonStatus::growing && n.status[i] != AxonStatus::arrived))
-        continue;
-      ++entered;
-      if (n.connection[i] != Connection::misdirected) ++correct;
-    }
-    return entered == 0 ? 1.0 : static_cast<double>(correct) / static_cast<double>(entered);
+    const pathway::Counts c = pathway::count(n);
+    return c.entered[0] == 0 ? 1.0 : static_cast<double>(c.correct[0]) / static_cast<double>(c.entered[0]);
   }
 
   /// Bervar 2000, the index of the standing rat's footprint (no print length, which needs a

@@ -184,6 +184,9 @@ constexpr UnitEntry table[] = {
     {"mN", "millinewton", FORCE, 1e-3},
     {"uN", "micronewton", FORCE, 1e-6},
     {"µN", "micronewton", FORCE, 1e-6},
+    // Gram-force: crush loads are reported as the mass on the jaws ("a 100 g crush").
+    {"gf", "gram-force", FORCE, 9.80665e-3},
+    {"kgf", "kilogram-force", FORCE, 9.80665},
     // Pressure, stress, elastic modulus
     {"Pa", "pascal", PRESSURE, 1.0},
     {"kPa", "kilopascal", PRESSURE, 1e3},

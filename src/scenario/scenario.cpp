@@ -67,7 +67,15 @@ Field build_core_schema() {
                     "tubes intact, and III endoneurium disrupted (type crush); IV fascicles disrupted, nerve in "
                     "continuity, and V transection (type transection); auto: I, II or V from the type",
                     {"auto", "I", "II", "III", "IV", "V"}, "auto"),
-             quantity("gap_length", "length of nerve missing after a transection", "mm", "0 mm", {0, 300}, {0, 60})}),
+             quantity("gap_length", "length of nerve missing after a transection", "mm", "0 mm", {0, 300}, {0, 60}),
+             quantity("crush_force",
+                      "load on the jaws of a crush (type crush); 0: not given, every axon is cut and its endoneurial "
+                      "tube kept (Sunderland II). Given, it sets with crush_duration and crush_length how many axons "
+                      "are only blocked, cut, or cut with their tube disrupted",
+                      "N", "0 N", {0, 5000}, {0, 300}),
+             quantity("crush_duration", "how long the crush load is held (with crush_force)", "s", "30 s", {0.1, 86400},
+                      {1, 21600}),
+             quantity("crush_length", "length of nerve under the jaws (with crush_force)", "mm", "2 mm", {0.05, 30}, {0.2, 10})}),
       table("repair", "the surgical repair",
             {choice("type", "repair technique", {"none", "direct_suture", "autograft", "decellularized_allograft", "conduit"},
                     "none"),
@@ -615,6 +623,14 @@ void check_consistency(const toml::table& input, const toml::table& resolved, co
                   fmt::format("Sunderland grade {} does not fit injury type '{}' (I: conduction_block; II, III: "
                               "crush; IV, V: transection)",
                               grade, injury));
+  }
+  const double crush_force = schema::quantity(*resolved["injury"].as_table(), "crush_force", "N");
+  if (crush_force > 0 && injury != "crush") {
+    schema::error(diagnostics, where_or(input, {"injury", "crush_force"}, name), "injury.crush_force",
+                  fmt::format("only a crush has a crush load (injury type is '{}')", injury));
+  } else if (crush_force > 0 && grade != "auto") {
+    schema::error(diagnostics, where_or(input, {"injury", "sunderland_grade"}, name), "injury.sunderland_grade",
+                  "a crush load sets the share of axons at each Sunderland grade: leave sunderland_grade at 'auto'");
   }
   if (grade == "IV" && gap > 0) {
     schema::error(diagnostics, where_or(input, {"injury", "gap_length"}, name), "injury.gap_length",

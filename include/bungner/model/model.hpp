@@ -78,6 +78,14 @@ class ModelSpec {
   /// Sunderland grade 1-5 (I conduction block, II axonotmesis with intact endoneurial tubes, III
   /// endoneurium disrupted, IV fascicles disrupted in continuity, V transection).
   int sunderland_grade = 2;
+  /// A crush's load, how long it was held and the length of nerve under the jaws; a force of 0
+  /// means not given (every axon cut, tubes intact) [N, s, m].
+  struct Crush {
+    double force_n = 0;
+    double duration_s = 30;
+    double length_m = 2e-3;
+    bool given() const { return force_n > 0; }
+  } crush;
   /// The preset's normal motor NCV, at its reference body weight; 0: unknown. Content that needs
   /// this animal's velocity scales it by `body_weight_ratio` with an exponent it declares.
   double reference_motor_velocity_m_per_s = 0;

@@ -17,6 +17,7 @@
 #include "bungner/core/parallel.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
+#include "crush_severity.hpp"
 
 namespace bungner {
 namespace {
@@ -41,6 +42,16 @@ class AxonRegeneration final : public Process {
         unsupported_loss_length_m_(p.in("axon_regeneration.unsupported_loss_length", "m")),
         unguided_speed_factor_(p.get("axon_regeneration.unguided_speed_factor")),
         scar_maturation_s_(p.in("axon_regeneration.scar_maturation_time", "s")) {
+    // A crush with a given load: each axon is blocked only, cut, or cut in a zone whose Schwann
+    // cells the compression killed, by the compression dose (crush_severity.hpp).
+    if (m.injury == InjuryType::crush && m.crush.given()) {
+      const double dose = crush_severity::dose(m.crush.force_n, m.crush.duration_s, m.crush.length_m, m.endoneurial_area_m2,
+                                               p.get("axon_regeneration.crush_duration_exponent"));
+      crush_fates_ =
+          crush_severity::fates(dose, p.get("axon_regeneration.crush_axonotmesis_dose"), m.crush.duration_s,
+                                p.in("axon_regeneration.crush_depletion_time", "s"), p.get("axon_regeneration.crush_dose_hill"));
+      graded_crush_ = true;
+    }
     // Structural meaning of the Sunderland grade: with the endoneurium (III) or the fascicles (IV, V)
     // disrupted, axons choose among pathways at the injury site and some choose wrongly; in an
     // unrepaired grade III or IV injury they must also cross the intraneural scar, which stops some
@@ -103,6 +114,7 @@ class AxonRegeneration final : public Process {
     delay_ = signals::crossing_delay_factor(layout);
     speed_ = signals::growth_speed_factor(layout);
     bridge_loss_signal_ = signals::bridge_loss_factor(layout);
+    end_plates_ = crush_severity::end_plates(layout);
   }
   Phase phase() const override { return Phase::axons; }
   std::int64_t period_s() const override { return seconds_per_hour; }
@@ -132,7 +144,13 @@ class AxonRegeneration final : public Process {
       const double z = n.vigour[i];
       n.speed_m_per_s[i] = speed_m_per_s_ * std::exp(speed_spread_ * z);
       const double onset = onset_s_ * std::exp(-onset_spread_ * z);
-      if (m.injury == InjuryType::conduction_block) {
+      crush_severity::Fate fate = crush_severity::Fate::cut;
+      if (graded_crush_) {
+        RandomStream fate_stream(state.key, i, 0, purpose_id("axon_regeneration.crush_fate"));
+        fate = crush_severity::fate_of(fate_stream.uniform(), crush_fates_);
+        state.block(end_plates_)[i].kept = fate == crush_severity::Fate::block ? 1.0 : 0.0;
+      }
+      if (m.injury == InjuryType::conduction_block || fate == crush_severity::Fate::block) {
         // Axons stay in continuity; conduction returns when the local demyelination is repaired.
         n.status[i] = AxonStatus::intact;
         n.growth_start_s[i] = block_median_s_ * std::exp(block_spread_ * zeta);
@@ -148,6 +166,10 @@ class AxonRegeneration final : public Process {
         n.growth_start_s[i] = never;
       } else if (scar_crossing_) {
         // In continuity across a scar (grade III, unrepaired IV): staggered like a suture line.
+        n.growth_start_s[i] = axotomy + onset + crossing_median_s_ * std::exp(crossing_spread_ * zeta);
+      } else if (fate == crush_severity::Fate::depleted_zone) {
+        // The crushed zone lost its Schwann cells: axons wait for them to return and cross it
+        // staggered, as they cross a suture line.
         n.growth_start_s[i] = axotomy + onset + crossing_median_s_ * std::exp(crossing_spread_ * zeta);
       } else if (m.injury == InjuryType::crush) {
         n.growth_start_s[i] = axotomy + onset;
@@ -388,6 +410,9 @@ class AxonRegeneration final : public Process {
   double scar_maturation_s_;
   bool unguided_outgrowth_ = false;
   double misdirection_ = 0.0;
+  crush_severity::Fates crush_fates_;
+  BlockHandle<crush_severity::EndPlates> end_plates_;
+  bool graded_crush_ = false;
   double motor_pathway_factor_ = 1.0;
   double scar_loss_ = 0.0;
   bool scar_crossing_ = false;
@@ -555,6 +580,52 @@ void declare(ParameterRegistry& r) {
                        "repair (Mackinnon, Hudson & Hunter, Plast Reconstr Surg 1985;75:384-388); the slowing law "
                        "itself is an assumption",
              .calibration = "E69"});
+  r.declare({.name = "axon_regeneration.crush_duration_exponent",
+             .unit = "1",
+             .default_value = 0.5,
+             .hard = {0, 2},
+             .plausible = {0.3, 1},
+             .species = "all",
+             .meaning = "exponent a of the crush dose D = (pressure / 1 MPa) (duration / 1 min)^a: how much a longer "
+                        "crush adds to a heavier one",
+             .source = "assumption (a square root of time, as for an injury spreading by diffusion or ischaemia; "
+                       "E164, Chen 1993, would give 0.45 and is kept as a test, not fitted)"});
+  r.declare({.name = "axon_regeneration.crush_axonotmesis_dose",
+             .unit = "1",
+             .default_value = 1.0,
+             .hard = {1e-3, 1e4},
+             .plausible = {0.5, 15},
+             .species = "rat",
+             .meaning = "crush dose at which half of the axons are cut (axonotmesis); the others are only blocked "
+                        "(local demyelination) and conduct again after axon_regeneration.block_recovery_median",
+             .source =
+                 "fitted to E163.1 (Chen 1992, PMID 1500979: a 100 g, 10 min crush, dose 0.66, recovers by day 14, faster than "
+                 "regrowth allows); bracketed by cuff compression that mostly blocks (Ochoa 1972, 1000 mmHg for "
+                 "1-3 h, dose about 1) and forceps crushes that cut every axon (about 20 N on 1 mm for 30 s, "
+                 "dose about 15)",
+             .calibration = "E163"});
+  r.declare({.name = "axon_regeneration.crush_depletion_time",
+             .unit = "min",
+             .default_value = 1.5,
+             .hard = {0.01, 10000},
+             .plausible = {0.5, 60},
+             .species = "rat",
+             .meaning = "time a crush load must be held for half of the cut axons to lie in a zone whose Schwann "
+                        "cells died of the ischaemia; they cross it after a staggered delay like a suture line's "
+                        "(suture_crossing_median)",
+             .source = "fitted to E163.2 (Chen 1992, PMID 1500979: 39 d to a normal SFI after 500 g for 10 min); "
+                       "that crushes of seconds leave the Schwann cells and crushes of minutes do not is an "
+                       "assumption (forceps crushes of about 30 s recover in 3-4 weeks, E160)",
+             .calibration = "E163"});
+  r.declare({.name = "axon_regeneration.crush_dose_hill",
+             .unit = "1",
+             .default_value = 2,
+             .hard = {0.1, 20},
+             .plausible = {1, 4},
+             .species = "all",
+             .meaning = "Hill exponent of the shares of axons cut (by crush dose) and in a depleted zone (by "
+                        "crush duration): how sharply the fates change",
+             .source = "assumption"});
   r.declare({.name = "axon_regeneration.misdirection_grade3",
              .unit = "1",
              .default_value = 0.25,

@@ -1,11 +1,16 @@
 // A cut nerve left unrepaired: the stump's axons sprout into the wound bed and grow there,
-// unguided, ever more slowly as the scar matures; none finds the distal stump (E69).
+// unguided, ever more slowly as the scar matures; none finds the distal stump (E69). Crush
+// severity (README.md, "Crush severity"): the dose's closed form, the shares of the three fates,
+// and the simulated fates of one run against those shares.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
+#include <string>
 #include <vector>
 
+#include "crush_severity.hpp"
 #include "run_helpers.hpp"
 
 namespace bungner {
@@ -69,6 +74,93 @@ TEST(UnguidedOutgrowth, LeadingAxonsReachAboutTwoCentimetresInFiveMonths) {
   EXPECT_NEAR(leading_mm, 23.7, 6.4);
   EXPECT_LT(median_mm, leading_mm);
   EXPECT_GT(median_mm, 0.5 * leading_mm);
+}
+
+// Chen 1992's crush: 100 g (0.980665 N) on 5 mm of a rat sciatic nerve of 0.7 mm^2 endoneurial
+// area (diameter 0.9441 mm), held 10 min: p = 0.20775 MPa, D = p sqrt(10) = 0.6570.
+TEST(CrushSeverity, DoseIsPressureTimesARootOfTheDuration) {
+  const double d = crush_severity::dose(0.980665, 600, 5e-3, 0.7e-6, 0.5);
+  const double diameter = 2 * std::sqrt(0.7 / std::numbers::pi);  // mm
+  EXPECT_NEAR(d, 0.980665 / (5 * diameter) * std::sqrt(10.0), 1e-12);
+  EXPECT_NEAR(d, 0.6570, 1e-3);
+  // Five times the load equals 25 times the time at a = 0.5, and the time exponent matters.
+  EXPECT_NEAR(crush_severity::dose(5 * 0.980665, 600, 5e-3, 0.7e-6, 0.5),
+              crush_severity::dose(0.980665, 25 * 600, 5e-3, 0.7e-6, 0.5), 1e-12);
+  EXPECT_NEAR(crush_severity::dose(1, 60, 1e-3, 1e-6 * std::numbers::pi / 4, 0.7), 1.0, 1e-12);
+}
+
+TEST(CrushSeverity, FatesAreHillSharesAndTheDepletedNeverExceedTheCut) {
+  EXPECT_DOUBLE_EQ(crush_severity::share_above(0, 1, 2), 0.0);
+  EXPECT_DOUBLE_EQ(crush_severity::share_above(1, 1, 2), 0.5);
+  EXPECT_NEAR(crush_severity::share_above(3, 1, 2), 0.9, 1e-12);
+  // A light long crush: few cut, though the time would deplete most.
+  const auto light = crush_severity::fates(0.5, 1.0, 600, 90, 2);
+  EXPECT_NEAR(light.cut, 0.2, 1e-12);
+  EXPECT_DOUBLE_EQ(light.depleted_zone, light.cut);
+  // A heavy brief crush: all cut, few depleted.
+  const auto brief = crush_severity::fates(100, 1.0, 30, 90, 2);
+  EXPECT_NEAR(brief.cut, 1e4 / (1e4 + 1), 1e-12);
+  EXPECT_NEAR(brief.depleted_zone, 0.1, 1e-12);
+  EXPECT_EQ(crush_severity::fate_of(0.05, brief), crush_severity::Fate::depleted_zone);
+  EXPECT_EQ(crush_severity::fate_of(0.5, brief), crush_severity::Fate::cut);
+  EXPECT_EQ(crush_severity::fate_of(0.99999, brief), crush_severity::Fate::block);
+}
+
+std::string crush(const std::string& force, const std::string& duration) {
+  return R"(
+species = "rat"
+nerve = "sciatic"
+seed = 163
+[injury]
+type = "crush"
+crush_force = ")" +
+         force + R"("
+crush_duration = ")" +
+         duration + R"("
+crush_length = "5 mm"
+[simulation]
+duration = "40 d"
+[readouts]
+times = []
+)";
+}
+
+// The blocked share of the simulated axons matches 1 - cut within 4 binomial SDs; blocked axons
+// conduct again without regrowing, cut ones regrow, and those in a depleted zone start late.
+TEST(CrushSeverity, SimulatedFatesMatchTheShares) {
+  Simulation sim(compile(crush("100 gf", "10 min")));
+  const ParameterSet& p = sim.model().parameters();
+  const double dose = crush_severity::dose(0.980665, 600, 5e-3, sim.model().endoneurial_area_m2,
+                                           p.get("axon_regeneration.crush_duration_exponent"));
+  const auto f =
+      crush_severity::fates(dose, p.get("axon_regeneration.crush_axonotmesis_dose"), 600,
+                            p.in("axon_regeneration.crush_depletion_time", "s"), p.get("axon_regeneration.crush_dose_hill"));
+  ASSERT_GT(f.cut, 0.05);
+  ASSERT_LT(f.cut, 0.95);
+  const NeuronPopulation& n = sim.state().neurons;
+  std::size_t blocked = 0;
+  for (std::size_t i = 0; i < n.size(); ++i) blocked += n.status[i] == AxonStatus::intact ? 1 : 0;
+  const double N = static_cast<double>(n.size());
+  EXPECT_NEAR(static_cast<double>(blocked) / N, 1 - f.cut, 4 * std::sqrt(f.cut * (1 - f.cut) / N));
+}
+
+// Heavier and longer crushes recover later: the day the gastrocnemius' innervation first reaches
+// half, for 100 g x 10 min < 500 g x 10 min, and 100 g x 6 h later than 100 g x 10 min.
+TEST(CrushSeverity, HeavierAndLongerCrushesReinnervateLater) {
+  auto half_day = [](const std::string& force, const std::string& duration) {
+    Simulation sim(compile(crush(force, duration)));
+    for (int day = 1; day <= 40; ++day) {
+      sim.advance_to(day * seconds_per_day);
+      if (sim.state().targets[0].innervation >= 0.5) return day;
+    }
+    return 41;
+  };
+  const int light = half_day("100 gf", "10 min");
+  const int heavy = half_day("500 gf", "10 min");
+  const int long_light = half_day("100 gf", "6 h");
+  EXPECT_LT(light, heavy);
+  EXPECT_LT(light, long_light);
+  EXPECT_GE(heavy - light, 7) << "a week or more apart (Chen 1992: 14 vs 39 d to a normal SFI)";
 }
 
 }  // namespace

@@ -19,6 +19,9 @@ struct Fibres {
   /// Non-contractile volume (connective tissue, fat), relative to the normal muscle's volume;
   /// muscle_target sets the normal share when it initialises the State [1].
   double noncontractile = 0.0;
+  /// Connected motor axons whose end-plates a crush never took (only blocked): their units
+  /// transmit at once, without maturing [cells].
+  double kept_units = 0.0;
 };
 
 /// The block muscle_target writes and the muscle readouts read (declared alike by each).

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "../../signals.hpp"
+#include "../axon_regeneration/crush_severity.hpp"
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 #include "fibre_types.hpp"
@@ -45,6 +46,7 @@ class MuscleTarget final : public Process {
   void declare_state(StateLayout& layout) override {
     activity_ = signals::muscle_activity(layout);
     fibres_ = muscle::fibres(layout);
+    end_plates_ = crush_severity::end_plates(layout);
   }
 
   void check_numerics(const Model& m, const State& state) const override {
@@ -85,6 +87,15 @@ class MuscleTarget final : public Process {
         n.connection[i] = Connection::connected;
         continue;
       }
+      if (m.targets()[t].is_muscle && state.block(end_plates_)[i].kept > 0) {
+        // Only blocked by a crush: the unit never lost its end-plates or its fibres' types.
+        n.connection[i] = Connection::connected;
+        if (n.alive[i]) {
+          ++state.targets[t].connected_axons;
+          state.block(fibres_)[t].kept_units += 1.0;
+        }
+        continue;
+      }
       const double receptivity = m.targets()[t].is_muscle ? state.targets[t].receptivity : 1.0;
       RandomStream stream(state.key, i, 0, purpose_id("muscle_target.connect"));
       n.connection[i] = stream.uniform() < receptivity ? Connection::connected : Connection::rejected;
@@ -121,11 +132,14 @@ class MuscleTarget final : public Process {
       const double reach = std::min(1.0, enlargement_ * units);
       const double sustained = std::min(s.fibre_capacity, reach);
       const double innervated_before = s.innervation;
-      if (!denervated || sustained <= s.innervation)
-        s.innervation = sustained;
-      else
-        s.innervation = sustained + (s.innervation - sustained) * std::exp(-dt / maturation_tau_s_);
       muscle::Fibres& f = state.block(fibres_)[t];
+      if (!denervated || sustained <= s.innervation) {
+        s.innervation = sustained;
+      } else {
+        // Units that were only blocked transmit at once; the reinnervated ones mature.
+        const double kept = std::min(s.fibre_capacity, f.kept_units / supplied);
+        s.innervation = std::max(kept, sustained + (s.innervation - sustained) * std::exp(-dt / maturation_tau_s_));
+      }
       if (!denervated) {
         s.mass_ratio = 1.0;
         continue;
@@ -164,6 +178,7 @@ class MuscleTarget final : public Process {
  private:
   SignalHandle activity_;
   BlockHandle<muscle::Fibres> fibres_;
+  BlockHandle<crush_severity::EndPlates> end_plates_;
   double atrophy_tau_s_;
   double area_floor_;
   double noncontractile_;

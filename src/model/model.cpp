@@ -136,6 +136,7 @@ ModelSpec ModelSpec::parse(const Scenario& scenario, const ParameterSet& paramet
   else
     m.sunderland_grade = grade == "I" ? 1 : grade == "II" ? 2 : grade == "III" ? 3 : grade == "IV" ? 4 : 5;
   m.gap_m = schema::quantity(section(s, "injury"), "gap_length", "m");
+  if (const std::string branch = schema::string(section(s, "injury"), "branch"); branch != "whole") m.injured_branch = branch;
   m.crush.force_n = schema::quantity(section(s, "injury"), "crush_force", "N");
   m.crush.duration_s = schema::quantity(section(s, "injury"), "crush_duration", "s");
   m.crush.length_m = schema::quantity(section(s, "injury"), "crush_length", "m");

@@ -68,6 +68,10 @@ Field build_core_schema() {
                     "continuity, and V transection (type transection); auto: I, II or V from the type",
                     {"auto", "I", "II", "III", "IV", "V"}, "auto"),
              quantity("gap_length", "length of nerve missing after a transection", "mm", "0 mm", {0, 300}, {0, 60}),
+             choice("branch",
+                    "the branch injured: the whole nerve, or only the neurons of one branch's targets (the "
+                    "preset's targets.<name>.branch); the others keep their axons",
+                    {"whole", "tibial", "peroneal"}, "whole"),
              quantity("crush_force",
                       "load on the jaws of a crush (type crush); 0: not given, every axon is cut and its endoneurial "
                       "tube kept (Sunderland II). Given, it sets with crush_duration and crush_length how many axons "
@@ -635,6 +639,19 @@ void check_consistency(const toml::table& input, const toml::table& resolved, co
   if (grade == "IV" && gap > 0) {
     schema::error(diagnostics, where_or(input, {"injury", "gap_length"}, name), "injury.gap_length",
                   "a Sunderland grade IV injury leaves the nerve in continuity: it has no gap");
+  }
+  const std::string injured_branch = schema::string(*resolved["injury"].as_table(), "branch");
+  if (injured_branch != "whole") {
+    bool found = false;
+    if (const toml::table* targets = resolved["targets"].as_table())
+      for (auto&& [k, v] : *targets)
+        if (const toml::table* t = v.as_table()) found = found || (*t)["branch"].value_or(std::string()) == injured_branch;
+    if (!found)
+      schema::error(diagnostics, where_or(input, {"injury", "branch"}, name), "injury.branch",
+                    fmt::format("no target of this nerve lies in the {} branch (targets.<name>.branch)", injured_branch));
+    if (injury == "conduction_block")
+      schema::error(diagnostics, where_or(input, {"injury", "branch"}, name), "injury.branch",
+                    "a branch lesion is a crush or a transection");
   }
   if (gap > 0 && repair == "direct_suture") {
     schema::error(diagnostics, where_or(input, {"repair", "type"}, name), "repair.type",

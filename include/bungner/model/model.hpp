@@ -78,6 +78,9 @@ class ModelSpec {
   /// Sunderland grade 1-5 (I conduction block, II axonotmesis with intact endoneurial tubes, III
   /// endoneurium disrupted, IV fascicles disrupted in continuity, V transection).
   int sunderland_grade = 2;
+  /// The branch injured ("tibial", "peroneal"), or empty for the whole nerve: only the neurons of
+  /// that branch's targets are injured.
+  std::string injured_branch;
   /// A crush's load, how long it was held and the length of nerve under the jaws; a force of 0
   /// means not given (every axon cut, tubes intact) [N, s, m].
   struct Crush {

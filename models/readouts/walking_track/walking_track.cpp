@@ -38,6 +38,10 @@ class WalkingTrack final : public Readout {
 
   /// Bain 1989: SFI = -38.3 PLF + 109.5 TSF + 13.3 ITF - 8.8.
   static double sfi(double plf, double tsf, double itf) { return -38.3 * plf + 109.5 * tsf + 13.3 * itf - 8.8; }
+  /// Bain 1989: TFI = -37.2 PLF + 104.4 TSF + 45.6 ITF - 8.8, for tibial lesions.
+  static double tfi(double plf, double tsf, double itf) { return -37.2 * plf + 104.4 * tsf + 45.6 * itf - 8.8; }
+  /// Bain 1989: PFI = 174.9 PLF + 80.3 TSF - 13.4, for peroneal lesions.
+  static double pfi(double plf, double tsf) { return 174.9 * plf + 80.3 * tsf - 13.4; }
 
   void observe(const Model& m, const State& state, std::vector<Observation>& out) const override {
     double force[2] = {0, 0}, axons[2] = {0, 0};  // tibial, peroneal
@@ -56,9 +60,11 @@ class WalkingTrack final : public Readout {
     const auto control = [&](double f) { return accuracy * std::min(1.0, f / walking_force_); };
     const double deficit =
         tibial_weight_ * (1 - control(force[0] / axons[0])) + (1 - tibial_weight_) * (1 - control(force[1] / axons[1]));
-    out.push_back(
-        {"sciatic_functional_index", sfi(print_length_ * deficit, -toe_spread_ * deficit, -intermediate_ * deficit), "SFI"});
-    out.push_back({"sciatic_static_index", ssi(-toe_spread_ * deficit, -intermediate_ * deficit), "SSI"});
+    const double plf = print_length_ * deficit, tsf = -toe_spread_ * deficit, itf = -intermediate_ * deficit;
+    out.push_back({"sciatic_functional_index", sfi(plf, tsf, itf), "SFI"});
+    out.push_back({"sciatic_static_index", ssi(tsf, itf), "SSI"});
+    out.push_back({"tibial_functional_index", tfi(plf, tsf, itf), "TFI"});
+    out.push_back({"peroneal_functional_index", pfi(plf, tsf), "PFI"});
   }
 
  private:
@@ -127,10 +133,12 @@ void declare(ParameterRegistry& r) {
 void register_walking_track(Registry& registry) {
   registry.add(ReadoutEntry{
       .name = "walking_track",
-      .summary = "sciatic functional (Bain 1989) and static (Bervar 2000) indices from the motor control of the two branches",
+      .summary = "sciatic, tibial and peroneal functional indices (Bain 1989) and the static index (Bervar 2000) from "
+                 "the motor control of the two branches",
       .declare_parameters = declare,
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> { return std::make_unique<WalkingTrack>(c.parameters); },
-      .observations = {"sciatic_functional_index", "sciatic_static_index"},
+      .observations = {"sciatic_functional_index", "sciatic_static_index", "tibial_functional_index",
+                       "peroneal_functional_index"},
       .headline = {{130, "sciatic_functional_index"}}});
 }
 

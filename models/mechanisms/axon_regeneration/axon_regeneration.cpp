@@ -144,6 +144,14 @@ class AxonRegeneration final : public Process {
       const double z = n.vigour[i];
       n.speed_m_per_s[i] = speed_m_per_s_ * std::exp(speed_spread_ * z);
       const double onset = onset_s_ * std::exp(-onset_spread_ * z);
+      if (outside_lesion(m, n, i)) {
+        // A branch lesion spares the other branches' axons: they conduct from the start and their
+        // units never lose their end-plates.
+        n.status[i] = AxonStatus::intact;
+        n.growth_start_s[i] = 0;
+        state.block(end_plates_)[i].kept = 1.0;
+        continue;
+      }
       crush_severity::Fate fate = crush_severity::Fate::cut;
       if (graded_crush_) {
         RandomStream fate_stream(state.key, i, 0, purpose_id("axon_regeneration.crush_fate"));
@@ -182,6 +190,13 @@ class AxonRegeneration final : public Process {
         n.growth_start_s[i] = ready_to_cross_s(m, z) + crossing_median_s_ * std::exp(crossing_spread_ * zeta);
       }
     }
+  }
+
+  /// Whether a branch lesion spares neuron i: its target lies in another branch, or is not
+  /// modelled (neurons of unmodelled targets count as outside the injured branch).
+  static bool outside_lesion(const Model& m, const NeuronPopulation& n, std::size_t i) {
+    if (m.injured_branch.empty()) return false;
+    return n.target[i] == no_target || m.targets()[n.target[i]].branch != m.injured_branch;
   }
 
   void advance(const Model& m, State& state, const Tick& tick) const override {

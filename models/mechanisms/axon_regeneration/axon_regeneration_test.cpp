@@ -163,5 +163,52 @@ TEST(CrushSeverity, HeavierAndLongerCrushesReinnervateLater) {
   EXPECT_GE(heavy - light, 7) << "a week or more apart (Chen 1992: 14 vs 39 d to a normal SFI)";
 }
 
+// A tibial lesion (injury.branch) injures only the neurons of the tibial branch's targets: the
+// peroneal muscle keeps its force and its axons conduct throughout, the tibial muscle and the
+// (tibial) plantar skin lose theirs, and the neurons of unmodelled targets are spared.
+TEST(BranchLesion, TibialLesionSparesThePeronealBranch) {
+  Simulation sim(compile(R"(
+species = "rat"
+nerve = "sciatic"
+seed = 171
+[injury]
+type = "transection"
+branch = "tibial"
+[repair]
+type = "direct_suture"
+[simulation]
+duration = "20 d"
+[readouts]
+times = []
+)"));
+  sim.advance_to(10 * seconds_per_day);
+  const Model& m = sim.model();
+  const NeuronPopulation& n = sim.state().neurons;
+  std::size_t injured = 0, spared = 0;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const bool tibial = n.target[i] != no_target && m.targets()[n.target[i]].branch == "tibial";
+    if (tibial) {
+      EXPECT_NE(n.status[i], AxonStatus::arrived) << "neuron " << i << ": cut 10 d ago, not back yet";
+      ++injured;
+    } else {
+      EXPECT_EQ(n.status[i], AxonStatus::arrived) << "neuron " << i << ": spared, conducting";
+      ++spared;
+    }
+  }
+  EXPECT_GT(injured, 1000u);
+  EXPECT_GT(spared, 1000u);
+  const auto o = sim.observe();
+  const auto value = [&](const std::string& name) {
+    for (const Observation& x : o)
+      if (x.name == name) return x.value;
+    ADD_FAILURE() << name;
+    return std::nan("");
+  };
+  EXPECT_NEAR(value("muscle_innervation.tibialis_anterior"), 100.0, 1e-9);
+  EXPECT_LT(value("muscle_innervation.gastrocnemius"), 1.0);
+  EXPECT_LT(value("skin_innervation.plantar_skin"), 1.0);
+  EXPECT_LT(value("tibial_functional_index"), -90.0);
+}
+
 }  // namespace
 }  // namespace bungner

@@ -13,15 +13,21 @@ struct Counts {
   std::array<std::size_t, 2> entered{}, correct{};  ///< [0] motor, [1] sensory
 };
 
-inline Counts count(const NeuronPopulation& n) {
+/// Counts of the neurons for which keep(i) holds.
+template <typename Keep>
+Counts count(const NeuronPopulation& n, Keep keep) {
   Counts c;
   for (std::size_t i = 0; i < n.size(); ++i) {
-    if (!n.alive[i] || (n.status[i] != AxonStatus::growing && n.status[i] != AxonStatus::arrived)) continue;
+    if (!keep(i) || !n.alive[i] || (n.status[i] != AxonStatus::growing && n.status[i] != AxonStatus::arrived)) continue;
     const std::size_t k = n.kind[i] == NeuronKind::motor ? 0 : 1;
     ++c.entered[k];
     if (n.connection[i] != Connection::misdirected) ++c.correct[k];
   }
   return c;
+}
+
+inline Counts count(const NeuronPopulation& n) {
+  return count(n, [](std::size_t) { return true; });
 }
 
 }  // namespace bungner::pathway

@@ -17,18 +17,19 @@ namespace {
 class WalkingTrack final : public Readout {
  public:
   explicit WalkingTrack(const ParameterSet& p)
-      : tibial_weight_(p.get("walking_track.tibial_weight")),
-        print_length_(p.get("walking_track.print_length_factor_max")),
-        toe_spread_(p.get("walking_track.toe_spread_factor_max")),
-        intermediate_(p.get("walking_track.intermediate_toe_factor_max")),
+      : print_length_{p.get("walking_track.print_length_factor_tibial"), p.get("walking_track.print_length_factor_peroneal")},
+        toe_spread_{p.get("walking_track.toe_spread_factor_tibial"), p.get("walking_track.toe_spread_factor_peroneal")},
+        intermediate_(p.get("walking_track.intermediate_toe_factor_tibial")),
         walking_force_(p.get("walking_track.walking_force_share")) {}
   std::string_view name() const override { return "walking_track"; }
   void declare_state(StateLayout& layout) override { fibres_ = muscle::fibres(layout); }
 
-  /// Share of the motor axons in the distal nerve that chose their own pathway (as the
-  /// pathway_accuracy readout counts them); 1 when none is there.
-  static double motor_pathway_accuracy(const NeuronPopulation& n) {
-    const pathway::Counts c = pathway::count(n);
+  /// Share of the motor axons of a branch's muscles, among those in the distal nerve, that chose
+  /// their own pathway (as the pathway_accuracy readout counts them); 1 when none is there.
+  static double motor_pathway_accuracy(const Model& m, const NeuronPopulation& n, const std::string& branch) {
+    const pathway::Counts c = pathway::count(n, [&](std::size_t i) {
+      return n.kind[i] == NeuronKind::motor && n.target[i] != no_target && m.targets()[n.target[i]].branch == branch;
+    });
     return c.entered[0] == 0 ? 1.0 : static_cast<double>(c.correct[0]) / static_cast<double>(c.entered[0]);
   }
 
@@ -54,13 +55,19 @@ class WalkingTrack final : public Readout {
     }
     if (axons[0] <= 0 || axons[1] <= 0) return;  // the SFI needs both branches
     // Control of the footprint per branch: the force available for walking, saturating at the
-    // share of the maximal force walking needs, times the share of the regenerated motor axons
-    // that took their own pathway (1 while none has entered a disrupted one: crush, no repair).
-    const double accuracy = motor_pathway_accuracy(state.neurons);
-    const auto control = [&](double f) { return accuracy * std::min(1.0, f / walking_force_); };
-    const double deficit =
-        tibial_weight_ * (1 - control(force[0] / axons[0])) + (1 - tibial_weight_) * (1 - control(force[1] / axons[1]));
-    const double plf = print_length_ * deficit, tsf = -toe_spread_ * deficit, itf = -intermediate_ * deficit;
+    // share of the maximal force walking needs, times the share of the branch's regenerated motor
+    // axons that took their own pathway (1 while none has entered a disrupted one: crush, no repair).
+    const auto control = [&](double f, const char* branch) {
+      return motor_pathway_accuracy(m, state.neurons, branch) * std::min(1.0, f / walking_force_);
+    };
+    // Each footprint factor from the branches whose muscles shape it (README): print length grows
+    // with a tibial deficit (no push-off) and shrinks with a peroneal one; both spread the toes
+    // less; only the tibial branch's intrinsic muscles hold the intermediate toes apart.
+    const double tibial = 1 - control(force[0] / axons[0], "tibial");
+    const double peroneal = 1 - control(force[1] / axons[1], "peroneal");
+    const double plf = print_length_[0] * tibial + print_length_[1] * peroneal;
+    const double tsf = -(toe_spread_[0] * tibial + toe_spread_[1] * peroneal);
+    const double itf = -intermediate_ * tibial;
     out.push_back({"sciatic_functional_index", sfi(plf, tsf, itf), "SFI"});
     out.push_back({"sciatic_static_index", ssi(tsf, itf), "SSI"});
     out.push_back({"tibial_functional_index", tfi(plf, tsf, itf), "TFI"});
@@ -69,22 +76,13 @@ class WalkingTrack final : public Readout {
 
  private:
   BlockHandle<muscle::Fibres> fibres_;
-  double tibial_weight_;
-  double print_length_;
-  double toe_spread_;
+  double print_length_[2];  // tibial, peroneal
+  double toe_spread_[2];
   double intermediate_;
   double walking_force_;
 };
 
 void declare(ParameterRegistry& r) {
-  r.declare({.name = "walking_track.tibial_weight",
-             .unit = "1",
-             .default_value = 0.6,
-             .hard = {0, 1},
-             .plausible = {0.3, 0.9},
-             .species = "rat",
-             .meaning = "weight of the tibial (vs peroneal) force deficit in the footprint changes",
-             .source = "assumption (plantar flexors and intrinsic foot muscles are tibial-innervated)"});
   r.declare({.name = "walking_track.walking_force_share",
              .unit = "1",
              .default_value = 0.25,
@@ -98,33 +96,63 @@ void declare(ParameterRegistry& r) {
                        "well below their maximal EMG in treadmill walking (Roy RR et al., J Appl Physiol "
                        "1991;70:2522, doi:10.1152/jappl.1991.70.6.2522, identifier not verified); not fitted to "
                        "any walking-track entry"});
-  r.declare({.name = "walking_track.print_length_factor_max",
+  // The five factors solve Bain's three formulas: complete loss of both branches gives the SFI's
+  // -100 with the factors of the earlier combined model (0.35, -0.65, -0.5), of the tibial branch
+  // alone the TFI's -100, of the peroneal branch alone the PFI's -100; the peroneal branch has no
+  // intermediate-toe term (the PFI has none; after peroneal repair only print length changes, Hare
+  // et al. 1993).
+  const std::string bain =
+      "derived from Bain, Mackinnon & Hunter 1989 (PMID 2909054, E45): the value that makes "
+      "complete loss of both branches, of the tibial branch alone and of the peroneal branch "
+      "alone give SFI, TFI and PFI of -100 (README, 'Footprint factors per branch')";
+  r.declare({.name = "walking_track.print_length_factor_tibial",
              .unit = "1",
-             .default_value = 0.35,
-             .hard = {0, 2},
+             .default_value = 0.728,
+             .hard = {-2, 2},
+             .plausible = {0.3, 1.2},
+             .species = "rat",
+             .meaning = "relative change of print length (PLF) with complete loss of the tibial branch's control "
+                        "(longer: no push-off)",
+             .source = bain,
+             .calibration = "E45"});
+  r.declare({.name = "walking_track.print_length_factor_peroneal",
+             .unit = "1",
+             .default_value = -0.378,
+             .hard = {-2, 2},
+             .plausible = {-0.8, 0},
+             .species = "rat",
+             .meaning = "relative change of print length (PLF) with complete loss of the peroneal branch's control "
+                        "(shorter)",
+             .source = bain,
+             .calibration = "E45"});
+  r.declare({.name = "walking_track.toe_spread_factor_tibial",
+             .unit = "1",
+             .default_value = 0.396,
+             .hard = {0, 1},
              .plausible = {0.1, 0.8},
              .species = "rat",
-             .meaning = "relative increase of print length (PLF) with complete sciatic denervation",
-             .source = "assumption, set with the two toe factors so complete denervation gives SFI = -100 "
-                       "(Bain, Mackinnon & Hunter 1989 PMID 2909054, E45)",
+             .meaning = "relative decrease of toe spread 1-5 (TSF) with complete loss of the tibial branch's control",
+             .source = bain,
              .calibration = "E45"});
-  r.declare({.name = "walking_track.toe_spread_factor_max",
+  r.declare({.name = "walking_track.toe_spread_factor_peroneal",
              .unit = "1",
-             .default_value = 0.65,
+             .default_value = 0.254,
              .hard = {0, 1},
-             .plausible = {0.3, 0.9},
+             .plausible = {0.05, 0.6},
              .species = "rat",
-             .meaning = "relative decrease of toe spread 1-5 (TSF) with complete sciatic denervation",
-             .source = "assumption, set so complete denervation gives SFI = -100 (Bain 1989, E45)",
+             .meaning = "relative decrease of toe spread 1-5 (TSF) with complete loss of the peroneal branch's control",
+             .source = bain,
              .calibration = "E45"});
-  r.declare({.name = "walking_track.intermediate_toe_factor_max",
+  r.declare({.name = "walking_track.intermediate_toe_factor_tibial",
              .unit = "1",
              .default_value = 0.5,
              .hard = {0, 1},
              .plausible = {0.2, 0.9},
              .species = "rat",
-             .meaning = "relative decrease of intermediate toe spread 2-4 (ITF) with complete sciatic denervation",
-             .source = "assumption, set so complete denervation gives SFI = -100 (Bain 1989, E45)",
+             .meaning = "relative decrease of intermediate toe spread 2-4 (ITF) with complete loss of the tibial "
+                        "branch's control (its intrinsic foot muscles)",
+             .source = "assumption, kept from the combined model (complete sciatic loss gives SFI = -100 with it; "
+                       "Bain 1989 PMID 2909054, E45)",
              .calibration = "E45"});
 }
 

@@ -137,6 +137,7 @@ ModelSpec ModelSpec::parse(const Scenario& scenario, const ParameterSet& paramet
     m.sunderland_grade = grade == "I" ? 1 : grade == "II" ? 2 : grade == "III" ? 3 : grade == "IV" ? 4 : 5;
   m.gap_m = schema::quantity(section(s, "injury"), "gap_length", "m");
   if (const std::string branch = schema::string(section(s, "injury"), "branch"); branch != "whole") m.injured_branch = branch;
+  m.injured_share = schema::quantity(section(s, "injury"), "injured_share", "1");
   m.crush.force_n = schema::quantity(section(s, "injury"), "crush_force", "N");
   m.crush.duration_s = schema::quantity(section(s, "injury"), "crush_duration", "s");
   m.crush.length_m = schema::quantity(section(s, "injury"), "crush_length", "m");

@@ -72,6 +72,10 @@ Field build_core_schema() {
                     "the branch injured: the whole nerve, or only the neurons of one branch's targets (the "
                     "preset's targets.<name>.branch); the others keep their axons",
                     {"whole", "tibial", "peroneal"}, "whole"),
+             quantity("injured_share",
+                      "share of the axons (of the injured branch) that the injury reaches; the others keep their "
+                      "axons: a partial transection or crush",
+                      "%", "100 %", {0, 100}, {1, 100}),
              quantity("crush_force",
                       "load on the jaws of a crush (type crush); 0: not given, every axon is cut and its endoneurial "
                       "tube kept (Sunderland II). Given, it sets with crush_duration and crush_length how many axons "
@@ -653,6 +657,9 @@ void check_consistency(const toml::table& input, const toml::table& resolved, co
       schema::error(diagnostics, where_or(input, {"injury", "branch"}, name), "injury.branch",
                     "a branch lesion is a crush or a transection");
   }
+  if (schema::quantity(*resolved["injury"].as_table(), "injured_share", "%") < 100 && injury == "conduction_block")
+    schema::error(diagnostics, where_or(input, {"injury", "injured_share"}, name), "injury.injured_share",
+                  "a partial lesion is a crush or a transection");
   if (gap > 0 && repair == "direct_suture") {
     schema::error(diagnostics, where_or(input, {"repair", "type"}, name), "repair.type",
                   "a gap cannot be closed by direct suture; use autograft, decellularized_allograft or conduit");

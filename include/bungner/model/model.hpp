@@ -81,6 +81,9 @@ class ModelSpec {
   /// The branch injured ("tibial", "peroneal"), or empty for the whole nerve: only the neurons of
   /// that branch's targets are injured.
   std::string injured_branch;
+  /// Share of the axons (of the injured branch) that the injury reaches; the others are spared
+  /// (a partial lesion) [1].
+  double injured_share = 1.0;
   /// A crush's load, how long it was held and the length of nerve under the jaws; a force of 0
   /// means not given (every axon cut, tubes intact) [N, s, m].
   struct Crush {

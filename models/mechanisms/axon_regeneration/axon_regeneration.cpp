@@ -144,9 +144,9 @@ class AxonRegeneration final : public Process {
       const double z = n.vigour[i];
       n.speed_m_per_s[i] = speed_m_per_s_ * std::exp(speed_spread_ * z);
       const double onset = onset_s_ * std::exp(-onset_spread_ * z);
-      if (outside_lesion(m, n, i)) {
-        // A branch lesion spares the other branches' axons: they conduct from the start and their
-        // units never lose their end-plates.
+      if (outside_lesion(m, n, i) || spared_by_partial_lesion(m, state, i)) {
+        // A branch lesion spares the other branches' axons, a partial lesion some of its own: they
+        // conduct from the start and their units never lose their end-plates.
         n.status[i] = AxonStatus::intact;
         n.growth_start_s[i] = 0;
         state.block(end_plates_)[i].kept = 1.0;
@@ -197,6 +197,14 @@ class AxonRegeneration final : public Process {
   static bool outside_lesion(const Model& m, const NeuronPopulation& n, std::size_t i) {
     if (m.injured_branch.empty()) return false;
     return n.target[i] == no_target || m.targets()[n.target[i]].branch != m.injured_branch;
+  }
+
+  /// Whether a partial lesion (injury.injured_share < 1) leaves neuron i's axon uninjured: one
+  /// draw per neuron.
+  static bool spared_by_partial_lesion(const Model& m, const State& state, std::size_t i) {
+    if (m.injured_share >= 1.0) return false;
+    RandomStream stream(state.key, i, 0, purpose_id("axon_regeneration.partial_lesion"));
+    return stream.uniform() >= m.injured_share;
   }
 
   void advance(const Model& m, State& state, const Tick& tick) const override {

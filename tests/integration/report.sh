@@ -7,7 +7,7 @@
 # outside its plausible range; the study reads no walking track), for the report's warning list.
 mkdir -p "$WORK/scenarios/studies" "$WORK/scenarios/examples"
 cp "$SRC/scenarios/studies/alcar-dose-response.toml" "$WORK/scenarios/studies/"
-{ cat "$SRC/scenarios/examples/rat-sciatic-transection-unrepaired.toml"; printf '\n[parameters]\n"walking_track.tibial_weight" = 0.95\n'; } \
+{ cat "$SRC/scenarios/examples/rat-sciatic-transection-unrepaired.toml"; printf '\n[parameters]\n"walking_track.toe_spread_factor_peroneal" = 0.95\n'; } \
   >"$WORK/scenarios/examples/rat-sciatic-transection-unrepaired.toml"
 STUDY="$WORK/scenarios/studies/alcar-dose-response.toml"
 
@@ -75,7 +75,7 @@ design = text[text.index("<h2>Design</h2>"):text.index("<h2>Arms compared</h2>")
 assert design.count("<tr>") == 1 + 3 and "dose = &#39;50 mg/kg/day&#39;" in design, design
 # The base scenario's warnings are listed (here a constant outside its plausible range).
 warnings = text[text.index("<h2>Warnings</h2>"):text.index("<h2>Provenance</h2>")]
-assert "warning of the base scenario" in warnings and "walking_track.tibial_weight" in warnings, warnings
+assert "warning of the base scenario" in warnings and "walking_track.toe_spread_factor_peroneal" in warnings, warnings
 assert len(json.load(open(f"{study_dir}/study.json"))["base_scenario_warnings"]) == warnings.count("<tr>") - 1, warnings
 points = sum(len(p["data"]["values"]) for p in plots)
 assert points == len(summary["summary"]), (points, len(summary["summary"]))

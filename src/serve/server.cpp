@@ -318,6 +318,24 @@ struct Workbench::Impl {
       send_file(*file, response);
       response.set_header("Content-Security-Policy", "sandbox allow-scripts");
     });
+    // The 3D viewer's time-lapse: one PNG frame per request, into DIR/timelapse/.
+    http.Post("/api/timelapse", [this](const httplib::Request& request, httplib::Response& response) {
+      const auto folder = inside(request.get_param_value("dir"), response);
+      if (!folder) return;
+      const auto frame = text::parse_unsigned(request.get_param_value("frame"));
+      std::error_code error;
+      if (!fs::is_directory(*folder, error) || !frame || *frame > 99999U)
+        return send_error(response, 400, "expected ?dir=OUTPUT&frame=N (0 .. 99999) of an existing output folder");
+      constexpr std::string_view png_signature = "\x89PNG\r\n\x1a\n";
+      if (!request.body.starts_with(png_signature)) return send_error(response, 400, "a frame is a PNG image");
+      const fs::path file = *folder / "timelapse" / fmt::format("frame_{:04}.png", *frame);
+      fs::create_directories(file.parent_path(), error);
+      std::ofstream out(file, std::ios::binary | std::ios::trunc);
+      out << request.body;
+      out.close();
+      if (error || !out) return send_error(response, 500, "cannot write the frame");
+      send_json(response, json{{"saved", workspace_relative(workspace, file)}});
+    });
     http.Get("/api/jobs", [this](const httplib::Request&, httplib::Response& response) {
       json list = json::array();
       for (const auto& status : jobs.list()) list.push_back(job_json(status));

@@ -68,14 +68,19 @@ try {
   await dose.waitFor();
   const doc = await page.locator('#form tr', { has: page.locator(doseField) }).locator('td.doc').textContent();
   if (!doc.includes('mg/kg/day')) failures.push(`the dose's row does not give its unit: '${doc}'`);
+  const subjectsDoc = await page.locator('#form tr', { has: page.locator('input[data-key="subjects"]') }).locator('td.doc').textContent();
+  if (!subjectsDoc.includes('subjects per arm')) failures.push(`the study's own keys are not documented: '${subjectsDoc}'`);
   await dose.fill('50 furlongs/kg/day');
   await dose.dispatchEvent('change');
   const diagnostic = page.locator('#diagnostics li.error', { hasText: 'furlongs' });
   await diagnostic.waitFor();
   const message = await diagnostic.textContent();
   if (!/dose-study\.toml:\d+:\d+: error: .*unknown unit 'furlongs'/.test(message)) failures.push(`unexpected check message: ${message}`);
-  if (!(await page.locator('#toml').inputValue()).includes('dose = "50 furlongs/kg/day"')) failures.push('the TOML text did not follow the form');
+  if (!(await page.locator(`#form ${doseField}.invalid`).count())) failures.push('the dose field is not marked invalid');
   await page.screenshot({ path: join(shots, 'workbench-1-bad-unit.png'), fullPage: true });
+  const edited = await page.locator('#toml').inputValue();
+  if (!edited.includes('set = { therapies = [{ type = "acetyl_l_carnitine", dose = "50 furlongs/kg/day" }] }'))
+    failures.push(`the TOML text did not follow the form: ${edited}`);
   step(`bad unit reported: ${message.split('\n')[0]}`);
   await page.locator('#form input[data-key="arms[1].set.therapies[0].dose"]').fill('20 mg/kg/day');
   await page.locator('#form input[data-key="arms[1].set.therapies[0].dose"]').dispatchEvent('change');

@@ -20,11 +20,13 @@
 #include "bungner/core/errors.hpp"
 #include "bungner/core/random.hpp"
 #include "bungner/core/text.hpp"
+#include "bungner/io/atomic_file.hpp"
 #include "bungner/io/report.hpp"
 #include "bungner/model/registry.hpp"
 #include "bungner/scenario/json_schema.hpp"
 #include "bungner/serve/jobs.hpp"
 #include "bungner/serve/workspace.hpp"
+#include "bungner/study/study.hpp"
 #include "bungner/validation/check_input.hpp"
 
 namespace bungner::serve {
@@ -149,6 +151,7 @@ struct Workbench::Impl {
   httplib::Server http;
   Registry registry = make_builtin_registry();
   std::string schema_json;
+  std::string study_schema_json;
   std::vector<Asset> assets = workbench_assets();
   JobRunner jobs;
 
@@ -159,6 +162,7 @@ struct Workbench::Impl {
         jobs(options.executable, workspace, options.max_jobs) {
     if (!fs::is_directory(workspace)) throw std::runtime_error(fmt::format("{} is no folder", workspace.string()));
     schema_json = schema::scenario_json_schema(registry);
+    study_schema_json = schema::table_json_schema(study::study_file_schema(), registry, "bungner study");
     http.set_payload_max_length(options.max_body_bytes);
     http.set_default_headers({{"Cache-Control", "no-store"},
                               {"Referrer-Policy", "no-referrer"},
@@ -242,8 +246,8 @@ struct Workbench::Impl {
                                {"viewer", std::any_of(assets.begin(), assets.end(),
                                                       [](const Asset& a) { return a.path == "/lib/three.module.js"; })}});
     });
-    http.Get("/api/schema", [this](const httplib::Request&, httplib::Response& response) {
-      response.set_content(schema_json, "application/json");
+    http.Get("/api/schema", [this](const httplib::Request& request, httplib::Response& response) {
+      response.set_content(request.get_param_value("kind") == "study" ? study_schema_json : schema_json, "application/json");
     });
     http.Get("/api/parameters", [this](const httplib::Request& request, httplib::Response& response) {
       const std::string pattern = request.get_param_value("q");
@@ -304,10 +308,8 @@ struct Workbench::Impl {
       if (file->extension() != ".toml") return send_error(response, 400, "only .toml files are saved from the workbench");
       std::error_code error;
       if (!fs::is_directory(file->parent_path(), error)) return send_error(response, 404, "no such folder");
-      std::ofstream out(*file, std::ios::binary | std::ios::trunc);
-      out << request.body;
-      out.close();
-      if (!out) return send_error(response, 500, "cannot write the file");
+      // Atomically, as every file bungner writes: a run started meanwhile reads the old text or the new.
+      io::write_file_atomically(*file, request.body);
       send_json(response, json{{"saved", workspace_relative(workspace, *file)}});
     });
     // Raw workspace files for frames (a run's report.html): sandboxed, so that a page in the
@@ -329,11 +331,8 @@ struct Workbench::Impl {
       constexpr std::string_view png_signature = "\x89PNG\r\n\x1a\n";
       if (!request.body.starts_with(png_signature)) return send_error(response, 400, "a frame is a PNG image");
       const fs::path file = *folder / "timelapse" / fmt::format("frame_{:04}.png", *frame);
-      fs::create_directories(file.parent_path(), error);
-      std::ofstream out(file, std::ios::binary | std::ios::trunc);
-      out << request.body;
-      out.close();
-      if (error || !out) return send_error(response, 500, "cannot write the frame");
+      fs::create_directories(file.parent_path());
+      io::write_file_atomically(file, request.body);
       send_json(response, json{{"saved", workspace_relative(workspace, file)}});
     });
     http.Get("/api/jobs", [this](const httplib::Request&, httplib::Response& response) {

@@ -8,10 +8,12 @@ import { openViewer } from './viewer.js';
 const $ = (selector) => document.querySelector(selector);
 const state = {
   info: null,
-  schema: null,
+  schema: null,       // JSON Schema of scenarios
+  studySchema: null,  // and of study files
   path: null,        // workspace-relative path of the input being edited
   kind: null,        // scenario, study or validation case, from the last check
   outline: [],       // the leaves of the TOML text with their spans
+  outlineText: null, // the text they were read from
   diagnostics: [],
   files: [],
   jobs: [],
@@ -114,7 +116,10 @@ async function refreshEditor() {
   if (text !== $('#toml').value) return;  // typed on meanwhile: a newer check follows
   state.diagnostics = check.diagnostics;
   state.kind = check.ok ? check.kind : state.kind;
-  if (outline.parsed) state.outline = outline.keys;
+  if (outline.parsed) {
+    state.outline = outline.keys;
+    state.outlineText = text;
+  }
   showCheck(check);
   renderForm();
 }
@@ -161,30 +166,43 @@ function selectLine(line) {
 const plainKey = (key) => key.replace(/\[(\d+)\]/g, '.$1');
 
 function renderForm() {
-  const bad = new Set(state.diagnostics.filter((d) => d.severity === 'error').map((d) => plainKey(d.key)));
+  const bad = new Set();
+  for (const d of state.diagnostics.filter((e) => e.severity === 'error')) {
+    bad.add(plainKey(d.key));
+    // A study arm's problem names the arm, then the scenario key in its message:
+    // key "arms[1] (ALCAR)", message "therapies[0].dose: unknown unit ...".
+    const arm = /^(arms\[\d+\])/.exec(d.key);
+    const inner = /^([\w.[\]]+): /.exec(d.message);
+    if (arm && inner) bad.add(plainKey(`${arm[1]}.set.${inner[1]}`));
+  }
   const rows = state.outline.map((leaf) => {
     const editable = leaf.line === leaf.end_line && leaf.type !== 'other';
     const shown = leaf.type === 'string' ? JSON.parse(leaf.value) : leaf.value;
     const input = element('input', { value: shown, 'data-key': leaf.key, 'aria-label': leaf.key, size: 18 });
     input.disabled = !editable;
     if (bad.has(plainKey(leaf.key))) input.classList.add('invalid');
-    input.addEventListener('change', () => editValue(leaf, input.value));
+    input.addEventListener('change', () => editValue(leaf.key, input.value).catch(showError));
     return element('tr', {}, element('td', { class: 'key', text: leaf.key }), element('td', {}, input),
                    element('td', { class: 'doc', text: documentation(leaf.key) }));
   });
   $('#form').replaceChildren(element('table', {}, ...rows));
 }
 
-/// Replaces the value's span in the text with the edited value and checks again.
-function editValue(leaf, value) {
+/// Replaces the value's span in the text with the edited value and checks again. The spans are
+/// those of the text the outline was read from: after any other change (typing, an edit of
+/// another field, a second change event of the same field) the outline is read again first.
+async function editValue(key, value) {
   const area = $('#toml');
+  if (area.value !== state.outlineText) await refreshEditor();
+  const leaf = state.outline.find((l) => l.key === key);
+  if (!leaf || area.value !== state.outlineText) return;
   let replacement = value.trim();
   if (leaf.type === 'string') replacement = JSON.stringify(value);
   else if (leaf.type === 'number' && !/^[-+]?(\d[\d_]*\.?\d*([eE][-+]?\d+)?|inf|nan)$/.test(replacement)) replacement = JSON.stringify(value);
   const begin = offsetOf(area.value, leaf.line, leaf.column);
   const end = offsetOf(area.value, leaf.end_line, leaf.end_column);
   area.value = area.value.slice(0, begin) + replacement + area.value.slice(end);
-  refreshEditor().catch(showError);
+  await refreshEditor();
 }
 
 /// Unit, default, allowed range and meaning of a key, from the JSON Schema the server generates
@@ -192,13 +210,16 @@ function editValue(leaf, value) {
 function documentation(key) {
   let parts = plainKey(key).split('.');
   let prefix = [];
-  // A study arm's `set` holds scenario keys.
-  if (parts[0] === 'arms' && parts[2] === 'set') { prefix = parts.slice(0, 3); parts = parts.slice(3); }
+  let node = state.schema;
+  const isStudy = state.kind === 'study' ||
+    (state.outline.some((l) => l.key === 'base' || l.key.startsWith('arms[')) && !state.outline.some((l) => l.key === 'species'));
+  // A study's own keys, but an arm's `set` holds scenario keys.
+  if (isStudy && parts[0] === 'arms' && parts[2] === 'set') { prefix = parts.slice(0, 3); parts = parts.slice(3); }
+  else if (isStudy) node = state.studySchema;
   if (parts[0] === 'parameters' && parts.length > 1) {
     const p = state.parameters.get(parts.slice(1).join('.'));
     return p ? `${p.meaning} [${p.unit}] (default ${p.default}; plausible ${p.plausible[0]} .. ${p.plausible[1]}; ${p.source})` : '';
   }
-  let node = state.schema;
   const walked = [...prefix];
   for (const part of parts) {
     if (!node) return '';
@@ -403,6 +424,7 @@ async function main() {
   $('#workspace').textContent = state.info.workspace;
   if (state.info.plots) for (const lib of ['vega', 'vega-lite', 'vega-embed']) await loadScript(`/lib/${lib}.js`);
   state.schema = await api('/api/schema');
+  state.studySchema = await api('/api/schema?kind=study');
   for (const p of await api('/api/parameters')) state.parameters.set(p.name, p);
   $('#toml').addEventListener('input', refreshEditorSoon);
   $('#save').addEventListener('click', () => save().then(refreshFiles).catch(showError));

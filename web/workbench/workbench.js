@@ -385,7 +385,9 @@ function openReport() {
   if (!dir) return;
   const frame = $('#report');
   frame.hidden = false;
-  frame.src = `/workspace/${dir.split('/').map(encodeURIComponent).join('/')}/report.html`;
+  // A run's or study's report.html, the validation's scorecard.html (observed against simulated).
+  const page = state.files.some((f) => f.path === `${dir}/scorecard.html`) ? 'scorecard.html' : 'report.html';
+  frame.src = `/workspace/${dir.split('/').map(encodeURIComponent).join('/')}/${page}`;
 }
 
 // ---------------------------------------------------------------------------------------------

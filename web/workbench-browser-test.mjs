@@ -140,6 +140,16 @@ try {
     await page.screenshot({ path: join(shots, `workbench-4-site-frame${frame}.png`) });
     step(`3D frame ${frame}: day ${await page.locator('#viewer').getAttribute('data-day')}, ${colours} colours`);
   }
+  // Cells by a state variable: a kind's own variable, the other kinds grey.
+  const states = await page.locator('#viewer-colour option').evaluateAll((options) => options.map((o) => o.value).filter(Boolean));
+  if (states.length === 0) failures.push('no cell state variable to colour by');
+  else {
+    const state = states.includes('schwann.cjun') ? 'schwann.cjun' : states[0];
+    await page.selectOption('#viewer-colour', state);
+    await page.waitForFunction((name) => document.querySelector('#viewer-legend').textContent.startsWith(name), state);
+    await page.screenshot({ path: join(shots, 'workbench-5-site-cell-state.png') });
+    step(`cells coloured by ${await page.locator('#viewer-legend').textContent()}`);
+  }
   await page.click('#viewer-save');
   await page.waitForFunction(() => document.querySelector('#viewer-status').textContent.startsWith('time-lapse saved'));
   const saved = readdirSync(join(workspace, 'runs/site3d/timelapse')).filter((f) => f.endsWith('.png'));

@@ -1,6 +1,6 @@
 // The 3D viewer of the injury site (docs/workbench.md): the ParaView series a run writes with
 // [site] model = "3d" (paraview/series.pvd: fields_*.vti, agents_*.vtp, axons_*.vtp), drawn with
-// three.js: cells as points coloured by kind, axons as line segments, and a slice of any field
+// three.js: cells as points coloured by kind or by a state variable, axons as line segments, and a slice of any field
 // across the nerve; a time slider, play, and a time-lapse saved as PNG frames into the run folder.
 let THREE = null;
 let view = null;  // the one viewer of the page
@@ -119,7 +119,9 @@ async function loadFrame(v, index) {
     const kinds = [];
     let current = '';
     for (const c of names) { if (c === 0) { kinds.push(current); current = ''; } else current += String.fromCharCode(c); }
-    loaded.cells = { points: decodeArray(xml, 'Points'), kind: decodeArray(xml, 'kind'), kinds };
+    // The cells' state variables (a kind's own, named kind.variable).
+    const states = arrayNames(xml, 'PointData').filter((n) => n.includes('.'));
+    loaded.cells = { points: decodeArray(xml, 'Points'), kind: decodeArray(xml, 'kind'), kinds, xml, states };
   }
   if (frame.axons && frame.axonsBytes <= axonsDrawnUpTo) {
     const xml = await text(v.ui, frame.axons);
@@ -139,21 +141,41 @@ async function loadFrame(v, index) {
   return loaded;
 }
 
+/// Cells coloured by kind, or by one state variable (the cells of other kinds grey).
 function drawCells(v, cells) {
   if (!cells) return replaceLayer(v, 'cells', null);
   const n = cells.kind.length;
   const positions = Float32Array.from(cells.points);
   const colors = new Float32Array(n * 3);
   const color = new THREE.Color();
+  const stateName = v.ui.colour.value;
+  const values = stateName && cells.states.includes(stateName) ? decodeArray(cells.xml, stateName) : null;
+  // "schwann.cjun" belongs to the kind schwann; the file holds 0 for the cells of other kinds.
+  const owner = values ? cells.kinds.indexOf(stateName.slice(0, stateName.indexOf('.'))) : -1;
+  const owns = (i) => cells.kind[i] === owner && Number.isFinite(values[i]);
+  let low = Infinity, high = -Infinity;
+  if (values) for (let i = 0; i < n; ++i) if (owns(i)) { low = Math.min(low, values[i]); high = Math.max(high, values[i]); }
   for (let i = 0; i < n; ++i) {
-    color.set(palette[cells.kind[i] % palette.length]);
+    if (!values) {
+      color.set(palette[cells.kind[i] % palette.length]);
+    } else if (owns(i)) {
+      const [r, g, b] = ramp(high > low ? (values[i] - low) / (high - low) : 1);
+      color.setRGB(r / 255, g / 255, b / 255);
+    } else {
+      color.setRGB(0.3, 0.3, 0.3);
+    }
     colors.set([color.r, color.g, color.b], i * 3);
+  }
+  if (values) {
+    v.ui.legend.replaceChildren(v.ui.element('span', { text: low <= high
+      ? `${stateName}: ${low.toPrecision(3)} (dark) .. ${high.toPrecision(3)} (yellow); other kinds grey`
+      : `${stateName}: no ${cells.kinds[owner] ?? 'such'} cells at this time` }));
   }
   const geometry = new THREE.BufferGeometry();
   geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
   geometry.setAttribute('color', new THREE.BufferAttribute(colors, 3));
   replaceLayer(v, 'cells', new THREE.Points(geometry, new THREE.PointsMaterial({ size: 3, vertexColors: true, sizeAttenuation: false })));
-  v.ui.legend.replaceChildren(...cells.kinds.map((name, i) => {
+  if (!values) v.ui.legend.replaceChildren(...cells.kinds.map((name, i) => {
     const swatch = v.ui.element('i');
     swatch.style.background = palette[i % palette.length];
     return v.ui.element('span', {}, swatch, name);
@@ -209,6 +231,12 @@ async function showFrame(v, index) {
     }
     v.ui.slice.max = String(frame.fields.cells[2] - 1);
   }
+  if (frame.cells && v.ui.colour.options.length !== frame.cells.states.length + 1) {
+    const chosen = v.ui.colour.value;
+    v.ui.colour.replaceChildren(v.ui.element('option', { value: '', text: 'kind' }),
+      ...frame.cells.states.map((n) => v.ui.element('option', { value: n, text: n })));
+    v.ui.colour.value = frame.cells.states.includes(chosen) ? chosen : '';
+  }
   drawCells(v, frame.cells);
   drawAxons(v, frame.axons);
   drawSlice(v, frame.fields);
@@ -240,6 +268,7 @@ export async function openViewer(dir, ui) {
     ui.field.addEventListener('change', () => showFrame(view, view.index).catch(report));
     ui.slice.addEventListener('input', () => showFrame(view, view.index).catch(report));
     ui.axons.addEventListener('change', () => showFrame(view, view.index).catch(report));
+    ui.colour.addEventListener('change', () => showFrame(view, view.index).catch(report));
     ui.play.addEventListener('click', () => {
       if (view.timer) { clearInterval(view.timer); view.timer = null; ui.play.textContent = 'Play'; return; }
       ui.play.textContent = 'Pause';

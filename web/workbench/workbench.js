@@ -102,6 +102,7 @@ async function openInput(path) {
   const stem = path.replace(/^.*\//, '').replace(/\.toml$/, '');
   $('#out').value = `runs/${stem}`;
   $('#save').disabled = false;
+  $('#calibrate').disabled = false;
   for (const li of document.querySelectorAll('#inputs li')) li.classList.toggle('selected', li.dataset.path === path);
   await refreshEditor();
 }
@@ -407,7 +408,7 @@ async function searchParameters() {
 function viewerControls() {
   return {
     container: $('#viewer'), time: $('#viewer-time'), day: $('#viewer-day'), play: $('#viewer-play'),
-    field: $('#viewer-field'), slice: $('#viewer-slice'), axons: $('#viewer-axons'), save: $('#viewer-save'),
+    field: $('#viewer-field'), slice: $('#viewer-slice'), axons: $('#viewer-axons'), save: $('#viewer-save'), colour: $('#viewer-colour'),
     legend: $('#viewer-legend'), status: $('#viewer-status'), api, element,
   };
 }
@@ -431,6 +432,7 @@ async function main() {
   $('#toml').addEventListener('input', refreshEditorSoon);
   $('#save').addEventListener('click', () => save().then(refreshFiles).catch(showError));
   $('#start').addEventListener('click', () => startEdited().catch(showError));
+  $('#calibrate').addEventListener('click', () => save().then(() => start('calibrate', { input: state.path, out: $('#out').value, force: $('#force').checked })).catch(showError));
   $('#validate').addEventListener('click', () => start('validate', { out: 'runs/validation' }).catch(showError));
   $('#result-dirs').addEventListener('change', () => showResults([...$('#result-dirs').selectedOptions].map((o) => o.value)).catch(showError));
   $('#quantity').addEventListener('change', () => drawPlot().catch(showError));

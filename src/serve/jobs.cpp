@@ -17,6 +17,8 @@
 #include <tuple>
 #include <utility>
 
+#include "bungner/core/text.hpp"
+
 extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX declares it nowhere
 
 namespace bungner::serve {
@@ -71,7 +73,7 @@ std::optional<std::pair<double, std::string>> last_progress(const std::string& l
       if (digits < percent_sign) {
         const std::size_t eta_start = eta + 6;
         const std::size_t eta_end = log.find_first_of("\r\n", eta_start);
-        return std::pair{std::atof(log.substr(digits, percent_sign - digits).c_str()),
+        return std::pair{text::parse_double(std::string_view(log).substr(digits, percent_sign - digits)).value_or(0.0),
                          log.substr(eta_start, eta_end == std::string::npos ? std::string::npos : eta_end - eta_start)};
       }
     }

@@ -92,23 +92,27 @@ try {
   const job = page.locator('#jobs tbody tr').first();
   await job.waitFor();
   const seen = new Set();
+  const percents = new Set();
   const deadline = Date.now() + 45000;
   while (Date.now() < deadline) {
     const jobState = await job.getAttribute('data-state');
     seen.add(jobState);
-    if (jobState === 'running' && !seen.has('shot')) {
-      await page.screenshot({ path: join(shots, 'workbench-2-progress.png'), fullPage: true });
-      seen.add('shot');
-    }
     if (jobState !== 'running') break;
-    await page.waitForTimeout(200);
+    // The first progress line with a percent and an ETA, or else the job as it starts.
+    const shown = await job.locator('.progress-text').textContent();
+    if (/\d+% ETA/.test(shown) && !percents.has(shown)) {
+      if (percents.size === 0) await page.screenshot({ path: join(shots, 'workbench-2-progress.png'), fullPage: true });
+      percents.add(shown.trim());
+    }
+    await page.waitForTimeout(100);
   }
+  if (percents.size === 0) step('the study was too quick for a progress line to be seen running');
   const finalState = await job.getAttribute('data-state');
   if (finalState !== 'succeeded') failures.push(`the study ended ${finalState}: ${await page.locator('#job-log').textContent()}`);
   if (!seen.has('running')) failures.push('the study was never seen running');
   const progressText = await job.locator('.progress-text').textContent();
   if (!progressText.includes('100%')) failures.push(`progress at the end: '${progressText}'`);
-  step(`study ${finalState} (states seen: ${[...seen].join(', ')}; ${progressText.trim()})`);
+  step(`study ${finalState} (states seen: ${[...seen].join(', ')}; progress seen: ${[...percents].join(', ')}; at the end ${progressText.trim()})`);
   await page.waitForFunction(() => document.querySelector('#plot svg .mark-line path, #plot svg .mark-symbol path') !== null);
   const series = await page.locator('#plot svg .mark-line path').count();
   if (series < 2) failures.push(`the plot shows ${series} lines; expected one per arm`);

@@ -263,3 +263,26 @@ TEST_F(ServeServer, BoundsTheJobsRunningAtOnce) {
   const json missing = {{"kind", "run"}, {"input", "scenarios/none.toml"}};
   EXPECT_EQ(status_of(client_->Post("/api/jobs", with_token(), missing.dump(), "application/json")), 404);
 }
+
+TEST_F(ServeServer, WritesOnlyTomlInputsAndPngFramesInsideTheWorkspace) {
+  const fs::path workspace = folder_.path() / "workspace";
+  EXPECT_EQ(status_of(client_->Put("/api/file?path=scenarios/new.toml", with_token(), "title = \"new\"\n", "text/plain")), 200);
+  std::ifstream saved(workspace / "scenarios" / "new.toml");
+  std::string line;
+  std::getline(saved, line);
+  EXPECT_EQ(line, "title = \"new\"");
+  EXPECT_EQ(status_of(client_->Put("/api/file?path=scenarios/run.sh", with_token(), "rm -rf ~", "text/plain")), 400);
+  EXPECT_EQ(status_of(client_->Put("/api/file?path=no-such-folder/a.toml", with_token(), "x = 1", "text/plain")), 404);
+  EXPECT_FALSE(fs::exists(workspace / "scenarios" / "run.sh"));
+
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "frame";
+  EXPECT_EQ(status_of(client_->Post("/api/timelapse?dir=scenarios&frame=3", with_token(), png, "image/png")), 200);
+  EXPECT_TRUE(fs::exists(workspace / "scenarios" / "timelapse" / "frame_0003.png"));
+  EXPECT_EQ(status_of(client_->Post("/api/timelapse?dir=scenarios&frame=4", with_token(), "<html>", "image/png")), 400);
+  EXPECT_EQ(status_of(client_->Post("/api/timelapse?dir=..&frame=5", with_token(), png, "image/png")), 403);
+
+  // Workspace files go to frames sandboxed: a page there cannot call the API as the workbench.
+  const auto raw = client_->Get("/workspace/scenarios/crush.toml", with_token());
+  ASSERT_EQ(status_of(raw), 200);
+  EXPECT_EQ(raw->get_header_value("Content-Security-Policy"), "sandbox allow-scripts");
+}

@@ -62,7 +62,7 @@ namespace {
 
 /// Files the API hands out whole; larger ones are outputs no page needs at once.
 constexpr std::uintmax_t max_file_bytes = std::uintmax_t{512} << 20U;
-constexpr std::size_t max_listed_entries = 5000;
+constexpr std::size_t max_listed_entries = 20000;
 
 void send_json(httplib::Response& response, const json& body, int status = 200) {
   response.status = status;
@@ -196,11 +196,22 @@ struct Workbench::Impl {
       send_error(response, 403, "unexpected Host header: the workbench answers only http://127.0.0.1:PORT/");
       return false;
     }
-    const bool authorised = token_matches(token, request.get_param_value("token")) ||
-                            token_matches(token, request.get_header_value("X-Bungner-Token")) ||
-                            token_matches(token, cookie_value(request.get_header_value("Cookie"), cookie_name));
-    if (!authorised) {
+    const bool given = token_matches(token, request.get_param_value("token")) ||
+                       token_matches(token, request.get_header_value("X-Bungner-Token"));
+    const bool by_cookie = !given && token_matches(token, cookie_value(request.get_header_value("Cookie"), cookie_name));
+    if (!given && !by_cookie) {
       send_error(response, 403, "missing or wrong access token: open the URL `bungner serve` printed");
+      return false;
+    }
+    // The cookie alone is sent by the browser whoever asks: SameSite counts every page on
+    // 127.0.0.1, whatever its port, as the same site. So a request it authorises must come from
+    // the workbench's own pages (Sec-Fetch-Site and Origin, which a page cannot forge), or
+    // another local page could start jobs or write files through the user's browser (CSRF).
+    const std::string fetch_site = request.get_header_value("Sec-Fetch-Site");
+    const std::string origin = request.get_header_value("Origin");
+    if (by_cookie && ((!fetch_site.empty() && fetch_site != "same-origin" && fetch_site != "none") ||
+                      (!origin.empty() && origin != "http://" + host))) {
+      send_error(response, 403, "a request from another page refused (cross-site)");
       return false;
     }
     return true;

@@ -159,6 +159,20 @@ TEST_F(ServeServer, RefusesRequestsWithoutTheToken) {
   EXPECT_EQ(status_of(client_->Get("/api/info", with_token())), 200);
   EXPECT_EQ(status_of(client_->Get("/api/info", {{"Cookie", cookie.substr(0, cookie.find(';'))}})), 200);
   EXPECT_EQ(status_of(client_->Get("/api/info", {{"Cookie", fmt::format("bungner_token_{}=nope", workbench_->port())}})), 403);
+  // The browser sends the cookie to this port from any page on 127.0.0.1 (the same site): only
+  // the workbench's own pages may use it.
+  const std::string cookie_pair = cookie.substr(0, cookie.find(';'));
+  const std::string own = fmt::format("http://127.0.0.1:{}", workbench_->port());
+  EXPECT_EQ(status_of(client_->Post("/api/jobs", {{"Cookie", cookie_pair}, {"Sec-Fetch-Site", "same-origin"}, {"Origin", own}},
+                                    R"({"kind":"none","input":"scenarios/crush.toml"})", "application/json")),
+            400);  // admitted, then refused for what it asks
+  EXPECT_EQ(status_of(client_->Post("/api/jobs", {{"Cookie", cookie_pair}, {"Sec-Fetch-Site", "same-site"}},
+                                    R"({"kind":"run","input":"scenarios/crush.toml"})", "application/json")),
+            403);
+  EXPECT_EQ(status_of(client_->Post("/api/jobs", {{"Cookie", cookie_pair}, {"Origin", "http://127.0.0.1:1"}},
+                                    R"({"kind":"run","input":"scenarios/crush.toml"})", "application/json")),
+            403);
+  EXPECT_EQ(status_of(client_->Get("/api/info", {{"Cookie", cookie_pair}, {"Sec-Fetch-Site", "cross-site"}})), 403);
 }
 
 TEST_F(ServeServer, RefusesAnotherHostName) {

@@ -97,6 +97,9 @@ function outputFolders() {
 async function openInput(path) {
   const text = await api(`/api/file?path=${encodeURIComponent(path)}`);
   state.path = path;
+  state.kind = null;  // until this file's check says
+  state.outline = [];
+  state.outlineText = null;
   $('#edit-path').textContent = path;
   $('#toml').value = text;
   const stem = path.replace(/^.*\//, '').replace(/\.toml$/, '');

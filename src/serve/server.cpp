@@ -214,6 +214,12 @@ struct Workbench::Impl {
       send_error(response, 403, "a request from another page refused (cross-site)");
       return false;
     }
+    // cpp-httplib bounds a body by its Content-Length only: a chunked body could grow without
+    // limit, so none is taken (browsers send the length of what fetch() posts).
+    if (request.has_header("Transfer-Encoding")) {
+      send_error(response, 411, fmt::format("a request body needs a Content-Length (at most {} bytes)", options.max_body_bytes));
+      return false;
+    }
     return true;
   }
 

@@ -1,7 +1,11 @@
 // The workbench server's security (issue 26): loopback only, a token on every request, no file
 // outside the workspace, bounded bodies; and the pieces it is built from.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -136,6 +140,28 @@ class ServeServer : public ::testing::Test {
   }
   httplib::Headers with_token() const { return {{"X-Bungner-Token", workbench_->token()}}; }
   int status_of(const httplib::Result& result) const { return result ? result->status : -1; }
+  /// The status of a response to `head` ({port} and {token} filled in) sent alone over a socket of
+  /// its own: a request's headers without the body they announce.
+  int raw_status(const std::string& head) const {
+    const int socket_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(workbench_->port()));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string request = head;
+    for (const auto& [name, value] :
+         {std::pair<std::string, std::string>{"{port}", std::to_string(workbench_->port())}, {"{token}", workbench_->token()}})
+      request.replace(request.find(name), name.size(), value);
+    std::string reply(4096, '\0');
+    ssize_t got = -1;
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+    if (::connect(socket_fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0 &&
+        ::send(socket_fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()))
+      got = ::recv(socket_fd, reply.data(), reply.size(), 0);
+    ::close(socket_fd);
+    if (got < 12 || !reply.starts_with("HTTP/1.1 ")) return -1;
+    return std::stoi(reply.substr(9, 3));
+  }
 
   TemporaryFolder folder_;
   std::unique_ptr<bungner::serve::Workbench> workbench_;
@@ -205,6 +231,12 @@ TEST_F(ServeServer, ServesOnlyFilesInsideTheWorkspace) {
 TEST_F(ServeServer, RefusesBodiesOverTheLimit) {
   const std::string body(std::size_t{100} << 20U, 'x');  // 100 MB
   EXPECT_EQ(status_of(client_->Post("/api/check", with_token(), body, "application/json")), 413);
+  // Nor a body without a length (chunked), which would otherwise have no bound: refused on its
+  // headers, before any of it is read.
+  EXPECT_EQ(raw_status("POST /api/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Bungner-Token: {token}\r\n"
+                       "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            411);
+  EXPECT_EQ(status_of(client_->Get("/api/info", with_token())), 200);
   // Just under the limit it is read (and refused for what it says).
   EXPECT_EQ(status_of(client_->Post("/api/check", with_token(), std::string(4000000, 'x'), "application/json")), 400);
 }

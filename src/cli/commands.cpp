@@ -39,6 +39,7 @@
 #include "bungner/study/designs.hpp"
 #include "bungner/study/sensitivity.hpp"
 #include "bungner/study/study.hpp"
+#include "bungner/validation/check_input.hpp"
 #include "bungner/validation/validation.hpp"
 
 namespace bungner::cli {
@@ -898,63 +899,16 @@ int sensitivity(const SensitivityArguments& args, const CommonOptions& common) {
   return exit_code::ok;
 }
 
-namespace {
-
-enum class InputKind { scenario, study, validation_case };
-
-/// What a TOML input file holds, from its top-level keys: a validation case has `checks`, a study
-/// `base` or `arms` (and no `species`); anything else, and text that is no TOML, is taken for a
-/// scenario (whose loader reports what is wrong with it).
-InputKind input_kind(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return InputKind::scenario;
-  std::ostringstream text;
-  text << in.rdbuf();
-  try {
-    const toml::table t = toml::parse(text.str(), file);
-    if (t.contains("checks") && t.contains("study")) return InputKind::validation_case;
-    if (!t.contains("species") && (t.contains("base") || t.contains("arms"))) return InputKind::study;
-  } catch (const std::exception&) {
-  }
-  return InputKind::scenario;
-}
-
-}  // namespace
-
 int check(const std::string& file, const std::vector<std::string>& overrides, const CommonOptions& common) {
-  const Registry registry = make_builtin_registry();
-  const InputKind kind = input_kind(file);
-  if (kind != InputKind::scenario && !overrides.empty())
-    throw InputError(SourceLocation{file, 0, 0}, "--set",
-                     "--set overrides scenario keys; this file is a study or a validation case");
-  if (kind == InputKind::study) {
-    // Every arm's scenario and every readout, as `bungner study` checks them before it runs.
-    const study::StudySpec spec = study::load_study(file, registry);
-    std::size_t subjects = 0;
-    for (const auto& arm : spec.arms) subjects += study::subjects_run(spec, arm);
-    if (!common.quiet)
-      fmt::print("{}: ok (study: {} arms, {} subjects; `bungner study {} --dry-run` shows the plan)\n", file, spec.arms.size(),
-                 subjects, file);
-    return exit_code::ok;
-  }
-  if (kind == InputKind::validation_case) {
-    // The case's checks against the evidence base, then the study it runs.
-    const std::filesystem::path evidence = std::filesystem::path(data_directory()) / "evidence" / "evidence.csv";
-    std::set<std::string> ids;
-    for (const auto& r : validation::load_evidence(evidence)) ids.insert(r.id);
-    const validation::Case c = validation::load_case(file, ids);
-    const study::StudySpec spec = study::load_study(c.study, registry);
-    validation::check_case_names(c, spec, study::study_observations(spec, registry));
-    if (!common.quiet)
-      fmt::print("{}: ok (validation case: {} checks; study {} with {} arms)\n", file, c.checks.size(), c.study,
-                 spec.arms.size());
-    return exit_code::ok;
-  }
-  Scenario scenario = load_scenario(file, registry, parse_overrides(overrides));
-  // Compiling catches the combinations the schema cannot see, and the parameters of another
-  // species that the model reads.
-  print_warnings(Model::compile(std::move(scenario), registry)->warnings());
-  if (!common.quiet) fmt::print("{}: ok\n", file);
+  const validation::CheckedInput checked = validation::check_input(file, parse_overrides(overrides), make_builtin_registry());
+  print_warnings(checked.warnings);
+  if (common.quiet) return exit_code::ok;
+  if (checked.kind == validation::InputKind::study)
+    fmt::print("{}: ok ({}; `bungner study {} --dry-run` shows the plan)\n", file, checked.summary, file);
+  else if (checked.kind == validation::InputKind::validation_case)
+    fmt::print("{}: ok ({})\n", file, checked.summary);
+  else
+    fmt::print("{}: ok\n", file);
   return exit_code::ok;
 }
 

@@ -128,4 +128,13 @@ int export_archive(const std::string& dir, const std::string& output, const Comm
 /// Writes DIR/report.html for the run or study in DIR.
 int report(const std::string& dir, bool static_plots, const CommonOptions& common);
 
+struct ServeArguments {
+  std::string workspace = ".";  ///< the folder served
+  int port = 0;                 ///< 0: a free port the system picks
+  std::size_t jobs = 2;         ///< jobs running at once
+};
+/// `bungner serve [--port N] [DIR]`: the local web workbench (docs/workbench.md) until SIGINT or
+/// SIGTERM.
+int serve(const ServeArguments& args, const CommonOptions& common);
+
 }  // namespace bungner::cli

@@ -337,6 +337,16 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   calibrate->add_flag("--resume", calibrate_args.resume, "Continue an interrupted calibration from its checkpoint (same result)");
   calibrate->add_flag("-f,--force", calibrate_args.force, "Start again although the output directory holds a checkpoint");
 
+  cli::ServeArguments serve_args;
+  auto* serve = app.add_subcommand(
+      "serve", "Open the local web workbench: edit, check and run scenarios and studies, see their plots and 3D site");
+  serve->add_option("dir", serve_args.workspace, "Workspace folder: the only files the workbench reads and writes")
+      ->check(CLI::ExistingDirectory);
+  serve->add_option("-p,--port", serve_args.port, "Port on 127.0.0.1 (the only address it listens on); 0: any free port")
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("-j,--jobs", serve_args.jobs, "Jobs (runs, studies, validation) running at once; more are refused")
+      ->check(CLI::Range(1, 64));
+
   // Defaults that mean "not given" (an empty list, -1, 0 threads) say nothing useful in --help.
   for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
     for (CLI::Option* option : command->get_options())
@@ -385,6 +395,9 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
   examples(schema, "  bungner schema > docs/scenario-keys.md\n");
   examples(report, "  bungner report runs/crush\n");
   examples(validate, "  bungner validate\n  bungner validate --filter 'E2*' --json\n");
+  examples(serve,
+           "  bungner serve                 (this folder; open the printed http://127.0.0.1:PORT/?token=... URL)\n"
+           "  bungner serve --port 8765 ~/nerve-work\n");
   examples(calibrate,
            "  bungner calibrate examples/calibration/rat-neuron-loss.toml --threads 2\n"
            "  bungner calibrate examples/calibration/rat-neuron-loss.toml --resume   (after a kill)\n"
@@ -453,6 +466,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
     if (export_command->parsed()) return cli::export_archive(export_dir, export_out, common);
     if (validate->parsed()) return cli::validate(validate_args, common);
     if (calibrate->parsed()) return cli::calibrate(calibrate_args, common);
+    if (serve->parsed()) return cli::serve(serve_args, common);
   } catch (const InputError& e) {
     for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", format_diagnostic(d));
     std::size_t errors = 0;

@@ -1,26 +1,8 @@
 // The plotting libraries, embedded byte for byte with the assembler's .incbin: no generated
 // source, no size limit on string literals, and the build redoes this object when a file changes
 // (OBJECT_DEPENDS in CMakeLists.txt). The paths come from the build (BUNGNER_*_JS).
+#include "bungner/core/embed_file.hpp"
 #include "bungner/io/report.hpp"
-
-#define BUNGNER_EMBED_FILE(symbol, path)    \
-  __asm__(                                  \
-      ".pushsection .rodata\n"              \
-      ".balign 16\n"                        \
-      ".globl " #symbol                     \
-      "_begin\n"                            \
-      ".hidden " #symbol "_begin\n" #symbol \
-      "_begin:\n"                           \
-      ".incbin \"" path                     \
-      "\"\n"                                \
-      ".globl " #symbol                     \
-      "_end\n"                              \
-      ".hidden " #symbol "_end\n" #symbol   \
-      "_end:\n"                             \
-      ".byte 0\n"                           \
-      ".popsection\n");                     \
-  extern "C" const char symbol##_begin[];   \
-  extern "C" const char symbol##_end[];
 
 #if BUNGNER_WEB_BUNDLES
 BUNGNER_EMBED_FILE(bungner_vega_js, BUNGNER_VEGA_JS)

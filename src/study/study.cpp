@@ -615,6 +615,11 @@ void apply_uncertainty(StudySpec& spec, std::size_t draws, const std::string& fr
                                        spec.uncertainty.sha256, spec.uncertainty.draws, spec.uncertainty.seed));
 }
 
+const schema::Field& study_file_schema() {
+  static const schema::Field schema = study_schema();
+  return schema;
+}
+
 StudySpec load_study(const std::string& path, const Registry& registry) {
   return load_study_text(read_text(path), path, registry);
 }

@@ -13,4 +13,8 @@ namespace bungner::schema {
 /// model parameter under [parameters], as pretty-printed JSON.
 std::string scenario_json_schema(const Registry& registry);
 
+/// The JSON Schema of another input file whose keys a schema table describes (a study file), with
+/// its title.
+std::string table_json_schema(const Field& table, const Registry& registry, const std::string& title);
+
 }  // namespace bungner::schema

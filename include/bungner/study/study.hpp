@@ -81,6 +81,9 @@ inline std::size_t subjects_run(const StudySpec& spec, const Arm& arm) {
 StudySpec load_study(const std::string& path, const Registry& registry);
 /// Same, from text; `name` stands in for the file (the base scenario is relative to its folder).
 StudySpec load_study_text(const std::string& text, const std::string& name, const Registry& registry);
+/// The keys of a study file as load_study checks them (an arm's `set` holds scenario keys), for
+/// the workbench's form (`bungner serve`).
+const schema::Field& study_file_schema();
 
 /// What the study would run, in words, for `bungner study --dry-run`: the arms with their
 /// overrides and subjects, the varied parameters, the readout times and the observations it

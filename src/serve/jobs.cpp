@@ -1,0 +1,238 @@
+#include "bungner/serve/jobs.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <system_error>
+#include <thread>
+#include <tuple>
+#include <utility>
+
+#include "bungner/core/text.hpp"
+
+extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX declares it nowhere
+
+namespace bungner::serve {
+
+namespace {
+
+/// What a job's log keeps: its progress lines and final messages are near the end.
+constexpr std::size_t log_capacity = 64 * 1024;
+constexpr std::size_t log_tail_length = 4 * 1024;
+
+/// A file descriptor closed when it goes out of scope.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd = -1) : fd_(fd) {}
+  ~FileDescriptor() { reset(); }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_;
+};
+
+[[noreturn]] void throw_errno(int error, const char* what) { throw std::system_error(error, std::generic_category(), what); }
+
+}  // namespace
+
+const char* job_state_name(JobState state) {
+  switch (state) {
+    case JobState::running: return "running";
+    case JobState::succeeded: return "succeeded";
+    case JobState::failed: return "failed";
+    case JobState::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+std::optional<std::pair<double, std::string>> last_progress(const std::string& log) {
+  // The lines of io::Progress in log mode, the only mode of a child whose stderr is a pipe.
+  std::size_t eta = log.rfind(", ETA ");
+  while (eta != std::string::npos) {
+    const std::size_t line_start = log.rfind('\n', eta) == std::string::npos ? 0 : log.rfind('\n', eta) + 1;
+    const std::size_t percent_sign = log.rfind('%', eta);
+    if (percent_sign != std::string::npos && percent_sign > line_start) {
+      std::size_t digits = percent_sign;
+      while (digits > line_start && std::isdigit(static_cast<unsigned char>(log[digits - 1]))) --digits;
+      if (digits < percent_sign) {
+        const std::size_t eta_start = eta + 6;
+        const std::size_t eta_end = log.find_first_of("\r\n", eta_start);
+        return std::pair{text::parse_double(std::string_view(log).substr(digits, percent_sign - digits)).value_or(0.0),
+                         log.substr(eta_start, eta_end == std::string::npos ? std::string::npos : eta_end - eta_start)};
+      }
+    }
+    eta = eta == 0 ? std::string::npos : log.rfind(", ETA ", eta - 1);
+  }
+  return std::nullopt;
+}
+
+struct JobRunner::Job {
+  int id = 0;
+  JobSpec spec;
+  pid_t pid = -1;
+  FileDescriptor output;  // read end of the child's stdout and stderr
+  JobState state = JobState::running;
+  bool cancel_requested = false;
+  int exit_code = -1;
+  std::string log;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point finished;
+  std::thread watcher;
+};
+
+JobRunner::JobRunner(std::filesystem::path executable, std::filesystem::path workspace, std::size_t max_running)
+    : executable_(std::move(executable)), workspace_(std::move(workspace)), max_running_(max_running) {}
+
+JobRunner::~JobRunner() {
+  std::vector<Job*> all;
+  {
+    const std::lock_guard lock(mutex_);
+    for (auto& [id, job] : jobs_) {
+      if (job->state == JobState::running) {
+        job->cancel_requested = true;
+        ::kill(job->pid, SIGTERM);
+      }
+      all.push_back(job.get());
+    }
+  }
+  for (Job* job : all)
+    if (job->watcher.joinable()) job->watcher.join();
+}
+
+std::optional<int> JobRunner::start(const JobSpec& spec) {
+  const std::lock_guard lock(mutex_);
+  const auto running =
+      std::count_if(jobs_.begin(), jobs_.end(), [](const auto& j) { return j.second->state == JobState::running; });
+  if (static_cast<std::size_t>(running) >= max_running_) return std::nullopt;
+
+  std::array<int, 2> pipe_ends{};
+  if (::pipe2(pipe_ends.data(), O_CLOEXEC) != 0) throw_errno(errno, "pipe2");
+  FileDescriptor read_end(pipe_ends[0]);
+  FileDescriptor write_end(pipe_ends[1]);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attributes;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_init(&attributes);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDERR_FILENO);
+  // Not the server's sockets: a job outliving the server must not keep its port.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
+  posix_spawn_file_actions_addchdir_np(&actions, workspace_.c_str());
+  // The server blocks SIGINT and SIGTERM for its signal watcher and ignores SIGPIPE; a job gets
+  // the defaults back, so that cancel (SIGTERM) ends it.
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  for (int signal_number : {SIGINT, SIGTERM, SIGPIPE}) sigaddset(&defaults, signal_number);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  std::vector<std::string> words{executable_.string()};
+  words.insert(words.end(), spec.arguments.begin(), spec.arguments.end());
+  std::vector<char*> argv;
+  for (std::string& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int spawn_error = posix_spawn(&pid, executable_.c_str(), &actions, &attributes, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (spawn_error != 0) throw_errno(spawn_error, "posix_spawn");
+
+  auto job = std::make_unique<Job>();
+  job->id = next_id_++;
+  job->spec = spec;
+  job->pid = pid;
+  job->output.reset(read_end.release());
+  Job& started = *job;
+  jobs_.emplace(started.id, std::move(job));
+  started.watcher = std::thread([this, &started] { watch(started); });
+  return started.id;
+}
+
+void JobRunner::watch(Job& job) {
+  std::array<char, 4096> buffer{};
+  for (;;) {
+    const ssize_t n = ::read(job.output.get(), buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    const std::lock_guard lock(mutex_);
+    job.log.append(buffer.data(), static_cast<std::size_t>(n));
+    if (job.log.size() > log_capacity) job.log.erase(0, job.log.size() - log_capacity);
+  }
+  // Wait for the exit without reaping, so that cancel() (under the lock) never signals a process
+  // id that the system may already have given to another process.
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(job.pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
+  }
+  const std::lock_guard lock(mutex_);
+  int status = 0;
+  while (::waitpid(job.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  job.finished = std::chrono::steady_clock::now();
+  job.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  job.state = job.cancel_requested ? JobState::cancelled : job.exit_code == 0 ? JobState::succeeded : JobState::failed;
+  job.output.reset();
+}
+
+bool JobRunner::cancel(int id) {
+  const std::lock_guard lock(mutex_);
+  const auto found = jobs_.find(id);
+  if (found == jobs_.end() || found->second->state != JobState::running) return false;
+  found->second->cancel_requested = true;
+  ::kill(found->second->pid, SIGTERM);
+  return true;
+}
+
+JobStatus JobRunner::status_of(const Job& job) const {
+  JobStatus out;
+  out.id = job.id;
+  out.kind = job.spec.kind;
+  out.input = job.spec.input;
+  out.output = job.spec.output;
+  out.state = job.state;
+  out.exit_code = job.exit_code;
+  const auto end = job.state == JobState::running ? std::chrono::steady_clock::now() : job.finished;
+  out.elapsed_s = std::chrono::duration<double>(end - job.started).count();
+  if (const auto progress = last_progress(job.log)) std::tie(out.percent, out.eta) = *progress;
+  if (job.state == JobState::succeeded) {
+    out.percent = 100;
+    out.eta.clear();
+  }
+  out.log_tail = job.log.size() > log_tail_length ? job.log.substr(job.log.size() - log_tail_length) : job.log;
+  return out;
+}
+
+std::vector<JobStatus> JobRunner::list() const {
+  const std::lock_guard lock(mutex_);
+  std::vector<JobStatus> out;
+  for (const auto& [id, job] : jobs_) out.push_back(status_of(*job));
+  return out;
+}
+
+std::optional<JobStatus> JobRunner::status(int id) const {
+  const std::lock_guard lock(mutex_);
+  const auto found = jobs_.find(id);
+  if (found == jobs_.end()) return std::nullopt;
+  return status_of(*found->second);
+}
+
+}  // namespace bungner::serve

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The workbench (`bungner serve`, issue 26) end to end in Debian's Chromium driven by
+# playwright-core (web/workbench-browser-test.mjs): edit a dose, see the check's message for a bad
+# unit, run a short study and watch its progress and plot, step the 3D viewer through time and
+# save a time-lapse. Screenshots are kept in $BUNGNER_SCREENSHOT_DIR (build/release/screenshots).
+. "$(dirname "$0")/common.sh" "$@"
+SHOTS=${BUNGNER_SCREENSHOT_DIR:-$WORK/shots}
+mkdir -p "$SHOTS" "$WORK/workspace/scenarios"
+cp "$SRC/scenarios/examples/rat-sciatic-transection-unrepaired.toml" "$WORK/workspace/scenarios/base.toml"
+cat >"$WORK/workspace/scenarios/dose-study.toml" <<'TOML'
+# A short study for the browser test: two arms, a few subjects each.
+title = "ALCAR dose, workbench test"
+base = "base.toml"
+seed = 7
+subjects = 12
+readouts = ["sensory_neuron_survival"]
+
+[[arms]]
+name = "untreated"
+
+[[arms]]
+name = "ALCAR"
+set = { therapies = [{ type = "acetyl_l_carnitine", dose = "50 mg/kg/day" }] }
+TOML
+# A 3D run of three days with two snapshots, for the viewer (its axons stay small so early).
+"$BUNGNER" -q run "$SRC/scenarios/examples/rat-sciatic-conduit-10mm-3d.toml" --out "$WORK/workspace/runs/site3d" \
+  --set 'simulation.duration="3 d"' --set 'readouts.times=["1 d", "3 d"]' 2>"$WORK/run.err" ||
+  fail "3D run failed: $(cat "$WORK/run.err")"
+node "$SRC/web/workbench-browser-test.mjs" "$BUNGNER" "$WORK/workspace" "$SHOTS" || fail "workbench in the browser"

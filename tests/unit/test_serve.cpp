@@ -1,0 +1,334 @@
+// The workbench server's security (issue 26): loopback only, a token on every request, no file
+// outside the workspace, bounded bodies; and the pieces it is built from.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "bungner/serve/jobs.hpp"
+#include "bungner/serve/server.hpp"
+#include "bungner/serve/workspace.hpp"
+
+namespace fs = std::filesystem;
+using bungner::serve::resolve_in_workspace;
+using nlohmann::json;
+
+namespace {
+
+/// A fresh folder under the system's temporary folder, removed at the end of the test.
+class TemporaryFolder {
+ public:
+  TemporaryFolder() {
+    std::string pattern = (fs::temp_directory_path() / "bungner-serve-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = fs::canonical(pattern);
+  }
+  ~TemporaryFolder() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TemporaryFolder(const TemporaryFolder&) = delete;
+  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+void write(const fs::path& file, const std::string& text) {
+  fs::create_directories(file.parent_path());
+  std::ofstream(file, std::ios::binary) << text;
+}
+
+}  // namespace
+
+TEST(ServeWorkspace, ResolvesPathsInsideAndRefusesEveryWayOut) {
+  TemporaryFolder outside;
+  const fs::path workspace = outside.path() / "workspace";
+  write(workspace / "scenarios" / "a.toml", "title = \"a\"\n");
+  write(outside.path() / "secret.txt", "secret");
+  fs::create_directory_symlink(outside.path(), workspace / "escape");
+
+  EXPECT_EQ(resolve_in_workspace(workspace, "scenarios/a.toml"), workspace / "scenarios" / "a.toml");
+  EXPECT_EQ(resolve_in_workspace(workspace, "runs/not-yet-written"), workspace / "runs" / "not-yet-written");
+  EXPECT_EQ(resolve_in_workspace(workspace, ""), workspace);
+  EXPECT_EQ(resolve_in_workspace(workspace, "scenarios/./a.toml"), workspace / "scenarios" / "a.toml");
+  for (const std::string& refused :
+       std::vector<std::string>{"../secret.txt", "scenarios/../../secret.txt", "scenarios/../a.toml", "..", "/etc/passwd",
+                                "escape/secret.txt", "escape", std::string("a\0b", 3)})
+    EXPECT_FALSE(resolve_in_workspace(workspace, refused)) << refused;
+}
+
+TEST(ServeToken, IsLongRandomAndComparedWhole) {
+  std::set<std::string> tokens;
+  for (int i = 0; i < 16; ++i) {
+    const std::string token = bungner::serve::make_access_token();
+    EXPECT_EQ(token.size(), 64U);
+    EXPECT_EQ(token.find_first_not_of("0123456789abcdef"), std::string::npos) << token;
+    tokens.insert(token);
+  }
+  EXPECT_EQ(tokens.size(), 16U);
+  const std::string token = *tokens.begin();
+  EXPECT_TRUE(bungner::serve::token_matches(token, token));
+  EXPECT_FALSE(bungner::serve::token_matches(token, token.substr(0, 63)));
+  EXPECT_FALSE(bungner::serve::token_matches(token, token + "0"));
+  EXPECT_FALSE(bungner::serve::token_matches(token, ""));
+  EXPECT_FALSE(bungner::serve::token_matches("", ""));
+  std::string changed = token;
+  changed.back() = changed.back() == '0' ? '1' : '0';
+  EXPECT_FALSE(bungner::serve::token_matches(token, changed));
+}
+
+TEST(ServeJobs, ProgressIsTheLastProgressLine) {
+  EXPECT_FALSE(bungner::serve::last_progress("[12:00:00] info loading\n"));
+  const std::string log =
+      "[12:00:00] info study: 8/64 subjects (12%), elapsed 1s, ETA 7s\n"
+      "[12:00:01] info study: 25/64 subjects (39%), elapsed 3s, ETA 5s\n"
+      "[12:00:01] info writing summary.csv\n";
+  const auto progress = bungner::serve::last_progress(log);
+  ASSERT_TRUE(progress);
+  EXPECT_DOUBLE_EQ(progress->first, 39);
+  EXPECT_EQ(progress->second, "5s");
+  const auto run = bungner::serve::last_progress("[12:00:00] info run: 40% done, elapsed 2s, ETA 3s");
+  ASSERT_TRUE(run);
+  EXPECT_DOUBLE_EQ(run->first, 40);
+  EXPECT_EQ(run->second, "3s");
+}
+
+/// A workbench answering on its own thread, over a temporary workspace; jobs would run /bin/false.
+class ServeServer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    write(folder_.path() / "workspace" / "scenarios" / "crush.toml", scenario_text());
+    write(folder_.path() / "secret.txt", "secret");
+    bungner::serve::ServerOptions options;
+    options.workspace = folder_.path() / "workspace";
+    options.executable = "/bin/false";
+    options.max_body_bytes = std::size_t{4} << 20U;
+    workbench_ = std::make_unique<bungner::serve::Workbench>(options);
+    thread_ = std::thread([this] { workbench_->serve(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", workbench_->port());
+    client_->set_read_timeout(std::chrono::seconds(30));
+    client_->set_write_timeout(std::chrono::seconds(30));
+    // Until it answers (the socket is bound already: requests queue until serve() runs).
+    for (int attempt = 0; attempt < 100 && !client_->Get("/api/info", with_token()); ++attempt)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  void TearDown() override {
+    workbench_->stop();
+    thread_.join();
+  }
+  static std::string scenario_text() {
+    std::ifstream in(fs::path(BUNGNER_SOURCE_DIR) / "scenarios" / "rat-sciatic-crush.toml");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  httplib::Headers with_token() const { return {{"X-Bungner-Token", workbench_->token()}}; }
+  int status_of(const httplib::Result& result) const { return result ? result->status : -1; }
+  /// The status of a response to `head` ({port} and {token} filled in) sent alone over a socket of
+  /// its own: a request's headers without the body they announce.
+  int raw_status(const std::string& head) const {
+    const int socket_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(workbench_->port()));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string request = head;
+    for (const auto& [name, value] :
+         {std::pair<std::string, std::string>{"{port}", std::to_string(workbench_->port())}, {"{token}", workbench_->token()}})
+      request.replace(request.find(name), name.size(), value);
+    std::string reply(4096, '\0');
+    ssize_t got = -1;
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+    if (::connect(socket_fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0 &&
+        ::send(socket_fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()))
+      got = ::recv(socket_fd, reply.data(), reply.size(), 0);
+    ::close(socket_fd);
+    if (got < 12 || !reply.starts_with("HTTP/1.1 ")) return -1;
+    return std::stoi(reply.substr(9, 3));
+  }
+
+  TemporaryFolder folder_;
+  std::unique_ptr<bungner::serve::Workbench> workbench_;
+  std::thread thread_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(ServeServer, RefusesRequestsWithoutTheToken) {
+  EXPECT_EQ(workbench_->url(), fmt::format("http://127.0.0.1:{}/?token={}", workbench_->port(), workbench_->token()));
+  for (const char* path : {"/", "/api/info", "/api/schema", "/api/files", "/api/file?path=scenarios/crush.toml", "/api/jobs",
+                           "/workbench.js", "/workspace/scenarios/crush.toml", "/no-such-page"})
+    EXPECT_EQ(status_of(client_->Get(path)), 403) << path;
+  EXPECT_EQ(status_of(client_->Get("/api/info", {{"X-Bungner-Token", "wrong"}})), 403);
+  EXPECT_EQ(status_of(client_->Get("/api/info?token=" + workbench_->token().substr(1))), 403);
+  EXPECT_EQ(status_of(client_->Post("/api/jobs", R"({"kind":"run","input":"scenarios/crush.toml"})", "application/json")), 403);
+  // The token in the query, a header or the cookie the first page sets.
+  const auto page = client_->Get("/?token=" + workbench_->token());
+  ASSERT_EQ(status_of(page), 200);
+  const std::string cookie = page->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_EQ(status_of(client_->Get("/api/info", with_token())), 200);
+  EXPECT_EQ(status_of(client_->Get("/api/info", {{"Cookie", cookie.substr(0, cookie.find(';'))}})), 200);
+  EXPECT_EQ(status_of(client_->Get("/api/info", {{"Cookie", fmt::format("bungner_token_{}=nope", workbench_->port())}})), 403);
+  // The browser sends the cookie to this port from any page on 127.0.0.1 (the same site): only
+  // the workbench's own pages may use it.
+  const std::string cookie_pair = cookie.substr(0, cookie.find(';'));
+  const std::string own = fmt::format("http://127.0.0.1:{}", workbench_->port());
+  EXPECT_EQ(status_of(client_->Post("/api/jobs", {{"Cookie", cookie_pair}, {"Sec-Fetch-Site", "same-origin"}, {"Origin", own}},
+                                    R"({"kind":"none","input":"scenarios/crush.toml"})", "application/json")),
+            400);  // admitted, then refused for what it asks
+  EXPECT_EQ(status_of(client_->Post("/api/jobs", {{"Cookie", cookie_pair}, {"Sec-Fetch-Site", "same-site"}},
+                                    R"({"kind":"run","input":"scenarios/crush.toml"})", "application/json")),
+            403);
+  EXPECT_EQ(status_of(client_->Post("/api/jobs", {{"Cookie", cookie_pair}, {"Origin", "http://127.0.0.1:1"}},
+                                    R"({"kind":"run","input":"scenarios/crush.toml"})", "application/json")),
+            403);
+  EXPECT_EQ(status_of(client_->Get("/api/info", {{"Cookie", cookie_pair}, {"Sec-Fetch-Site", "cross-site"}})), 403);
+}
+
+TEST_F(ServeServer, RefusesAnotherHostName) {
+  // A page of another site whose name resolves to 127.0.0.1 (DNS rebinding) sends its own Host.
+  httplib::Headers headers = with_token();
+  headers.emplace("Host", fmt::format("attacker.example:{}", workbench_->port()));
+  EXPECT_EQ(status_of(client_->Get("/api/info", headers)), 403);
+}
+
+TEST_F(ServeServer, ServesOnlyFilesInsideTheWorkspace) {
+  const auto inside = client_->Get("/api/file?path=scenarios/crush.toml", with_token());
+  ASSERT_EQ(status_of(inside), 200);
+  EXPECT_EQ(inside->body, scenario_text());
+  for (const char* path : {"/api/file?path=../secret.txt", "/api/file?path=scenarios/../../secret.txt",
+                           "/api/file?path=%2E%2E%2Fsecret.txt", "/api/file?path=/etc/passwd", "/api/files?dir=..",
+                           "/workspace/../secret.txt", "/workspace/scenarios/%2E%2E/%2E%2E/secret.txt"}) {
+    const auto result = client_->Get(path, with_token());
+    EXPECT_TRUE(status_of(result) == 403 || status_of(result) == 400) << path << ": " << status_of(result);
+    if (result) {
+      EXPECT_EQ(result->body.find("secret\""), std::string::npos) << path;
+    }
+  }
+  EXPECT_EQ(status_of(client_->Put("/api/file?path=../evil.toml", "x = 1", "text/plain")), 403);
+  EXPECT_EQ(status_of(client_->Put("/api/file?path=../evil.toml", with_token(), "x = 1", "text/plain")), 403);
+  EXPECT_FALSE(fs::exists(folder_.path() / "evil.toml"));
+  const json start = {{"kind", "run"}, {"input", "scenarios/crush.toml"}, {"out", "../runs"}};
+  EXPECT_EQ(status_of(client_->Post("/api/jobs", with_token(), start.dump(), "application/json")), 403);
+}
+
+TEST_F(ServeServer, RefusesBodiesOverTheLimit) {
+  const std::string body(std::size_t{100} << 20U, 'x');  // 100 MB
+  EXPECT_EQ(status_of(client_->Post("/api/check", with_token(), body, "application/json")), 413);
+  // Nor a body without a length (chunked), which would otherwise have no bound: refused on its
+  // headers, before any of it is read.
+  EXPECT_EQ(raw_status("POST /api/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Bungner-Token: {token}\r\n"
+                       "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            411);
+  EXPECT_EQ(status_of(client_->Get("/api/info", with_token())), 200);
+  // Just under the limit it is read (and refused for what it says).
+  EXPECT_EQ(status_of(client_->Post("/api/check", with_token(), std::string(4000000, 'x'), "application/json")), 400);
+}
+
+TEST_F(ServeServer, ListensOnLoopbackOnly) {
+  // The kernel's table of TCP sockets: the listening one (state 0A) on this port has the address
+  // 127.0.0.1 (0100007F, little-endian hex), and no other listens on the port.
+  std::ifstream table("/proc/net/tcp");
+  ASSERT_TRUE(table) << "no /proc/net/tcp";
+  const std::string port = fmt::format(":{:04X}", workbench_->port());
+  std::string line;
+  std::vector<std::string> listening;
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    if (state == "0A" && local.ends_with(port)) listening.push_back(local);
+  }
+  EXPECT_EQ(listening, std::vector<std::string>{"0100007F" + port});
+  std::ifstream table6("/proc/net/tcp6");
+  while (table6 && std::getline(table6, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    EXPECT_FALSE(state == "0A" && local.ends_with(port)) << line;
+  }
+}
+
+TEST_F(ServeServer, ChecksTheTextAsBungnerCheckDoes) {
+  std::string text = scenario_text();
+  const auto check = [&](const std::string& edited) {
+    const auto result = client_->Post("/api/check", with_token(), json{{"path", "scenarios/crush.toml"}, {"text", edited}}.dump(),
+                                      "application/json");
+    EXPECT_EQ(status_of(result), 200);
+    return result ? json::parse(result->body) : json();
+  };
+  const json good = check(text);
+  EXPECT_TRUE(good["ok"].get<bool>()) << good.dump();
+  EXPECT_EQ(good["kind"], "scenario");
+  text.replace(text.find("\"12 weeks\""), 10, "\"12 furlongs\"");
+  const json bad = check(text);
+  EXPECT_FALSE(bad["ok"].get<bool>()) << bad.dump();
+  ASSERT_FALSE(bad["diagnostics"].empty());
+  const json& diagnostic = bad["diagnostics"][0];
+  EXPECT_EQ(diagnostic["file"], "scenarios/crush.toml");
+  EXPECT_EQ(diagnostic["key"], "simulation.duration");
+  EXPECT_EQ(diagnostic["severity"], "error");
+  EXPECT_GT(diagnostic["line"].get<int>(), 1);
+  EXPECT_GT(diagnostic["column"].get<int>(), 1);
+}
+
+TEST_F(ServeServer, OutlinesTheTomlWithTheSpanOfEachValue) {
+  const auto result = client_->Post(
+      "/api/outline", with_token(),
+      json{{"text", "title = \"x\"\n[[arms]]\nset = { therapies = [{ dose = \"5 mg/kg/day\" }] }\n"}}.dump(), "application/json");
+  ASSERT_EQ(status_of(result), 200);
+  const json outline = json::parse(result->body);
+  ASSERT_EQ(outline["keys"].size(), 2U) << outline.dump();
+  const json& dose = outline["keys"][1];
+  EXPECT_EQ(dose["key"], "arms[0].set.therapies[0].dose");
+  EXPECT_EQ(dose["value"], "\"5 mg/kg/day\"");
+  EXPECT_EQ(dose["line"], 3);
+  EXPECT_EQ(dose["column"], 31);
+  EXPECT_EQ(dose["end_column"], 44);  // one past the closing quote
+}
+
+TEST_F(ServeServer, BoundsTheJobsRunningAtOnce) {
+  const json unknown = {{"kind", "rm"}, {"input", "scenarios/crush.toml"}};
+  EXPECT_EQ(status_of(client_->Post("/api/jobs", with_token(), unknown.dump(), "application/json")), 400);
+  const json missing = {{"kind", "run"}, {"input", "scenarios/none.toml"}};
+  EXPECT_EQ(status_of(client_->Post("/api/jobs", with_token(), missing.dump(), "application/json")), 404);
+}
+
+TEST_F(ServeServer, WritesOnlyTomlInputsAndPngFramesInsideTheWorkspace) {
+  const fs::path workspace = folder_.path() / "workspace";
+  EXPECT_EQ(status_of(client_->Put("/api/file?path=scenarios/new.toml", with_token(), "title = \"new\"\n", "text/plain")), 200);
+  std::ifstream saved(workspace / "scenarios" / "new.toml");
+  std::string line;
+  std::getline(saved, line);
+  EXPECT_EQ(line, "title = \"new\"");
+  EXPECT_EQ(status_of(client_->Put("/api/file?path=scenarios/run.sh", with_token(), "rm -rf ~", "text/plain")), 400);
+  EXPECT_EQ(status_of(client_->Put("/api/file?path=no-such-folder/a.toml", with_token(), "x = 1", "text/plain")), 404);
+  EXPECT_FALSE(fs::exists(workspace / "scenarios" / "run.sh"));
+
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "frame";
+  EXPECT_EQ(status_of(client_->Post("/api/timelapse?dir=scenarios&frame=3", with_token(), png, "image/png")), 200);
+  EXPECT_TRUE(fs::exists(workspace / "scenarios" / "timelapse" / "frame_0003.png"));
+  EXPECT_EQ(status_of(client_->Post("/api/timelapse?dir=scenarios&frame=4", with_token(), "<html>", "image/png")), 400);
+  EXPECT_EQ(status_of(client_->Post("/api/timelapse?dir=..&frame=5", with_token(), png, "image/png")), 403);
+
+  // Workspace files go to frames sandboxed: a page there cannot call the API as the workbench.
+  const auto raw = client_->Get("/workspace/scenarios/crush.toml", with_token());
+  ASSERT_EQ(status_of(raw), 200);
+  EXPECT_EQ(raw->get_header_value("Content-Security-Policy"), "sandbox allow-scripts");
+}

@@ -1,0 +1,174 @@
+// The workbench end to end in a real browser (issue 26): Debian's Chromium, driven by
+// playwright-core, against `bungner serve` on a prepared workspace. Opens the workbench, changes a
+// study arm's dose in the form, sees the check's message for a bad unit, fixes it, runs the study,
+// watches its progress, sees the plot drawn from its summary, opens the 3D viewer of a prepared 3D
+// run, steps through time and saves a time-lapse. No console error, no failed request, no request
+// leaving 127.0.0.1. Screenshots of each step are kept in SHOTS.
+//
+// usage: node workbench-browser-test.mjs BUNGNER WORKSPACE SHOTS
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [bungner, workspace, shots] = process.argv.slice(2);
+if (!bungner || !workspace || !shots) {
+  console.error('usage: node workbench-browser-test.mjs BUNGNER WORKSPACE SHOTS');
+  process.exit(2);
+}
+const failures = [];
+const step = (message) => console.log(`workbench test: ${message}`);
+
+const server = spawn(bungner, ['serve', workspace, '--jobs', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (chunk) => {
+    out += chunk;
+    const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/.exec(out);
+    if (match) resolve(match[1]);
+  });
+  server.on('exit', (code) => reject(new Error(`bungner serve exited with ${code} before printing its URL`)));
+  setTimeout(() => reject(new Error('bungner serve printed no URL within 20 s')), 20000);
+});
+const origin = new URL(url).origin;
+step(`server at ${origin}`);
+
+const profile = mkdtempSync(join(tmpdir(), 'bungner-chromium-'));
+// WebGL without a GPU: ANGLE on SwiftShader, Chromium's software renderer.
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1400, height: 1000 },
+  args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic',
+         '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = context.pages()[0] ?? await context.newPage();
+  page.setDefaultTimeout(30000);
+  page.on('console', (message) => {
+    if (message.type() === 'error') failures.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => failures.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => failures.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+  // Offline: nothing but the workbench's own server.
+  await page.route((requestUrl) => requestUrl.origin !== origin, (route) => {
+    failures.push(`request leaving the workbench: ${route.request().url()}`);
+    return route.abort();
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="1"]');
+  if (page.url().includes('token=')) failures.push('the token stayed in the address bar');
+  step('opened');
+
+  // Edit: the study's dose, in the form, with a bad unit first.
+  await page.click('#inputs li[data-path="scenarios/dose-study.toml"]');
+  const doseField = 'input[data-key="arms[1].set.therapies[0].dose"]';
+  const dose = page.locator(`#form ${doseField}`);
+  await dose.waitFor();
+  const doc = await page.locator('#form tr', { has: page.locator(doseField) }).locator('td.doc').textContent();
+  if (!doc.includes('mg/kg/day')) failures.push(`the dose's row does not give its unit: '${doc}'`);
+  const subjectsDoc = await page.locator('#form tr', { has: page.locator('input[data-key="subjects"]') }).locator('td.doc').textContent();
+  if (!subjectsDoc.includes('subjects per arm')) failures.push(`the study's own keys are not documented: '${subjectsDoc}'`);
+  await dose.fill('50 furlongs/kg/day');
+  await dose.dispatchEvent('change');
+  const diagnostic = page.locator('#diagnostics li.error', { hasText: 'furlongs' });
+  await diagnostic.waitFor();
+  const message = await diagnostic.textContent();
+  if (!/dose-study\.toml:\d+:\d+: error: .*unknown unit 'furlongs'/.test(message)) failures.push(`unexpected check message: ${message}`);
+  if (!(await page.locator(`#form ${doseField}.invalid`).count())) failures.push('the dose field is not marked invalid');
+  await page.screenshot({ path: join(shots, 'workbench-1-bad-unit.png'), fullPage: true });
+  const edited = await page.locator('#toml').inputValue();
+  if (!edited.includes('set = { therapies = [{ type = "acetyl_l_carnitine", dose = "50 furlongs/kg/day" }] }'))
+    failures.push(`the TOML text did not follow the form: ${edited}`);
+  step(`bad unit reported: ${message.split('\n')[0]}`);
+  await page.locator('#form input[data-key="arms[1].set.therapies[0].dose"]').fill('20 mg/kg/day');
+  await page.locator('#form input[data-key="arms[1].set.therapies[0].dose"]').dispatchEvent('change');
+  await page.waitForSelector('#check-status.ok');
+  if (await page.locator('#diagnostics li.error').count() !== 0) failures.push('errors remain after the fix');
+
+  // Run: the study, its progress, its plot.
+  await page.click('#start');
+  const job = page.locator('#jobs tbody tr').first();
+  await job.waitFor();
+  const seen = new Set();
+  const percents = new Set();
+  const deadline = Date.now() + 45000;
+  while (Date.now() < deadline) {
+    const jobState = await job.getAttribute('data-state');
+    seen.add(jobState);
+    if (jobState !== 'running') break;
+    // The first progress line with a percent and an ETA, or else the job as it starts.
+    const shown = await job.locator('.progress-text').textContent();
+    if (/\d+% ETA/.test(shown) && !percents.has(shown)) {
+      if (percents.size === 0) await page.screenshot({ path: join(shots, 'workbench-2-progress.png'), fullPage: true });
+      percents.add(shown.trim());
+    }
+    await page.waitForTimeout(100);
+  }
+  if (percents.size === 0) step('the study was too quick for a progress line to be seen running');
+  const finalState = await job.getAttribute('data-state');
+  if (finalState !== 'succeeded') failures.push(`the study ended ${finalState}: ${await page.locator('#job-log').textContent()}`);
+  if (!seen.has('running')) failures.push('the study was never seen running');
+  const progressText = await job.locator('.progress-text').textContent();
+  if (!progressText.includes('100%')) failures.push(`progress at the end: '${progressText}'`);
+  step(`study ${finalState} (states seen: ${[...seen].join(', ')}; progress seen: ${[...percents].join(', ')}; at the end ${progressText.trim()})`);
+  await page.waitForFunction(() => document.querySelector('#plot svg .mark-line path, #plot svg .mark-symbol path') !== null);
+  const series = await page.locator('#plot svg .mark-line path').count();
+  if (series < 2) failures.push(`the plot shows ${series} lines; expected one per arm`);
+  await page.screenshot({ path: join(shots, 'workbench-3-plot.png'), fullPage: true });
+  step(`plot drawn (${series} lines)`);
+
+  // Look: the 3D viewer of the prepared 3D run, stepped through time, and a time-lapse.
+  await page.click('#outputs li[data-path="runs/site3d"]');
+  await page.waitForSelector('#viewer[data-frames]');
+  const frames = Number(await page.locator('#viewer').getAttribute('data-frames'));
+  if (frames < 2) failures.push(`the 3D series has ${frames} times`);
+  const drawn = () => page.evaluate(() => {
+    // Distinct colours on the canvas: more than the background once something is drawn.
+    const canvas = document.querySelector('#viewer canvas');
+    const copy = document.createElement('canvas');
+    copy.width = 200; copy.height = 120;
+    const context2d = copy.getContext('2d');
+    context2d.drawImage(canvas, 0, 0, copy.width, copy.height);
+    const data = context2d.getImageData(0, 0, copy.width, copy.height).data;
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return colours.size;
+  });
+  for (let frame = 0; frame < frames; ++frame) {
+    await page.locator('#viewer-time').fill(String(frame));
+    await page.waitForSelector(`#viewer[data-frame="${frame}"]`);
+    const colours = await drawn();
+    if (colours < 10) failures.push(`frame ${frame} of the 3D viewer looks empty (${colours} colours)`);
+    await page.screenshot({ path: join(shots, `workbench-4-site-frame${frame}.png`) });
+    step(`3D frame ${frame}: day ${await page.locator('#viewer').getAttribute('data-day')}, ${colours} colours`);
+  }
+  // Cells by a state variable: a kind's own variable, the other kinds grey.
+  const states = await page.locator('#viewer-colour option').evaluateAll((options) => options.map((o) => o.value).filter(Boolean));
+  if (states.length === 0) failures.push('no cell state variable to colour by');
+  else {
+    const state = states.includes('schwann.cjun') ? 'schwann.cjun' : states[0];
+    await page.selectOption('#viewer-colour', state);
+    await page.waitForFunction((name) => document.querySelector('#viewer-legend').textContent.startsWith(name), state);
+    await page.screenshot({ path: join(shots, 'workbench-5-site-cell-state.png') });
+    step(`cells coloured by ${await page.locator('#viewer-legend').textContent()}`);
+  }
+  await page.click('#viewer-save');
+  await page.waitForFunction(() => document.querySelector('#viewer-status').textContent.startsWith('time-lapse saved'));
+  const saved = readdirSync(join(workspace, 'runs/site3d/timelapse')).filter((f) => f.endsWith('.png'));
+  if (saved.length !== frames) failures.push(`time-lapse: ${saved.length} frames saved, expected ${frames}`);
+  step(`time-lapse: ${saved.length} frames`);
+  if (!existsSync(join(workspace, 'runs/dose-study/summary.csv'))) failures.push('the study wrote no summary.csv');
+} catch (error) {
+  failures.push(`${error.message}`);
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+  server.kill('SIGTERM');
+}
+const code = await new Promise((resolve) => (server.exitCode !== null ? resolve(server.exitCode) : server.on('exit', (c) => resolve(c))));
+if (code !== 0) failures.push(`bungner serve exited with ${code} on SIGTERM`);
+for (const failure of failures) console.error(`FAIL: ${failure}`);
+console.log(failures.length === 0 ? 'workbench browser test: passed' : `workbench browser test: ${failures.length} failed`);
+process.exit(failures.length === 0 ? 0 : 1);

@@ -1,0 +1,449 @@
+// The workbench page (docs/workbench.md): edit an input with a form generated from the schema and
+// the TOML side by side, checked as you type by the server (the checks of `bungner check`); start
+// runs, studies and the validation and follow them; plot outputs; view the 3D site over time.
+// Every request goes to the server that served this page; the access token travels in the
+// HttpOnly cookie the first page load set.
+import { openViewer } from './viewer.js';
+
+const $ = (selector) => document.querySelector(selector);
+const state = {
+  info: null,
+  schema: null,       // JSON Schema of scenarios
+  studySchema: null,  // and of study files
+  path: null,        // workspace-relative path of the input being edited
+  kind: null,        // scenario, study or validation case, from the last check
+  outline: [],       // the leaves of the TOML text with their spans
+  outlineText: null, // the text they were read from
+  diagnostics: [],
+  files: [],
+  jobs: [],
+  parameters: new Map(),
+};
+
+async function api(path, options = {}) {
+  const response = await fetch(path, { credentials: 'same-origin', ...options });
+  const type = response.headers.get('Content-Type') || '';
+  const body = type.startsWith('application/json') ? await response.json() : await response.text();
+  if (!response.ok) throw new Error(body && body.error ? body.error : `${response.status} ${path}`);
+  return body;
+}
+const postJson = (path, body) => api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else if (name === 'text') node.textContent = value;
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function debounce(action, ms) {
+  let timer = null;
+  return (...args) => { clearTimeout(timer); timer = setTimeout(() => action(...args), ms); };
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = element('script', { src });
+    script.addEventListener('load', resolve);
+    script.addEventListener('error', () => reject(new Error(`cannot load ${src}`)));
+    document.head.append(script);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+async function refreshFiles() {
+  state.files = await api('/api/files?depth=8');
+  const inputs = state.files.filter((f) => !f.directory && f.path.endsWith('.toml') && !f.path.startsWith('runs/'));
+  $('#inputs').replaceChildren(...inputs.map((f) => element('li', {
+    text: f.path, 'data-path': f.path, class: f.path === state.path ? 'selected' : '', onclick: () => openInput(f.path),
+  })));
+  const outputs = outputFolders();
+  const selected = new Set([...$('#result-dirs').selectedOptions].map((o) => o.value));
+  $('#outputs').replaceChildren(...outputs.map((o) => element('li', {
+    text: `${o.path} (${o.kind})`, 'data-path': o.path, onclick: () => showResults([o.path]),
+  })));
+  $('#result-dirs').replaceChildren(...outputs.map((o) => {
+    const option = element('option', { value: o.path, text: `${o.path} (${o.kind})` });
+    option.selected = selected.has(o.path);
+    return option;
+  }));
+}
+
+/// Output folders: those holding run.json (a run) or study.json (a study) or scorecard.json.
+function outputFolders() {
+  const kinds = { 'run.json': 'run', 'study.json': 'study', 'scorecard.json': 'validation' };
+  const out = [];
+  for (const f of state.files) {
+    const slash = f.path.lastIndexOf('/');
+    const name = f.path.slice(slash + 1);
+    if (!f.directory && kinds[name] && slash > 0) {
+      const dir = f.path.slice(0, slash);
+      const has3d = state.files.some((g) => g.path === `${dir}/paraview/series.pvd`);
+      out.push({ path: dir, kind: kinds[name], has3d });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editing: the text is the truth; the form is its outline, re-read after every change.
+
+async function openInput(path) {
+  const text = await api(`/api/file?path=${encodeURIComponent(path)}`);
+  state.path = path;
+  state.kind = null;  // until this file's check says
+  state.outline = [];
+  state.outlineText = null;
+  $('#edit-path').textContent = path;
+  $('#toml').value = text;
+  const stem = path.replace(/^.*\//, '').replace(/\.toml$/, '');
+  $('#out').value = `runs/${stem}`;
+  $('#save').disabled = false;
+  $('#calibrate').disabled = false;
+  for (const li of document.querySelectorAll('#inputs li')) li.classList.toggle('selected', li.dataset.path === path);
+  await refreshEditor();
+}
+
+async function refreshEditor() {
+  if (!state.path) return;
+  const text = $('#toml').value;
+  const [check, outline] = await Promise.all([
+    postJson('/api/check', { path: state.path, text }),
+    postJson('/api/outline', { text }),
+  ]);
+  if (text !== $('#toml').value) return;  // typed on meanwhile: a newer check follows
+  state.diagnostics = check.diagnostics;
+  state.kind = check.ok ? check.kind : state.kind;
+  if (outline.parsed) {
+    state.outline = outline.keys;
+    state.outlineText = text;
+  }
+  showCheck(check);
+  renderForm();
+}
+const refreshEditorSoon = debounce(() => refreshEditor().catch(showError), 250);
+
+/// Where (line, column) of the text is, as an index; toml++ counts columns from 1.
+function offsetOf(text, line, column) {
+  let offset = 0;
+  for (let l = 1; l < line; ++l) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return text.length;
+    offset = next + 1;
+  }
+  return offset + column - 1;
+}
+
+function showCheck(check) {
+  const status = $('#check-status');
+  const errors = check.diagnostics.filter((d) => d.severity === 'error').length;
+  status.className = check.ok ? 'ok' : 'bad';
+  status.textContent = check.ok ? `ok: ${check.summary}` : `${errors} error${errors === 1 ? '' : 's'}`;
+  const lines = $('#toml').value.split('\n');
+  $('#diagnostics').replaceChildren(...check.diagnostics.map((d) => {
+    // As `bungner check` prints it: the place, the message, the line and a caret under the column.
+    const place = `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.key ? `${d.key}: ` : ''}${d.message}`;
+    const source = d.file === state.path && d.line > 0 && d.line <= lines.length
+      ? `\n${String(d.line).padStart(5)} | ${lines[d.line - 1]}\n      | ${' '.repeat(Math.max(0, d.column - 1))}^` : '';
+    return element('li', { class: d.severity, text: place + source, onclick: () => selectLine(d.line) });
+  }));
+  $('#edit-kind').textContent = state.kind ? `(${state.kind})` : '';
+  $('#start').disabled = !check.ok || !['scenario', 'study'].includes(check.kind);
+  $('#start').textContent = check.kind === 'study' ? 'Save and run the study' : 'Save and run';
+}
+
+function selectLine(line) {
+  const area = $('#toml');
+  const start = offsetOf(area.value, line, 1);
+  const end = area.value.indexOf('\n', start);
+  area.focus();
+  area.setSelectionRange(start, end < 0 ? area.value.length : end);
+}
+
+/// Diagnostic keys and outline keys written alike: arms[2].set -> arms.2.set.
+const plainKey = (key) => key.replace(/\[(\d+)\]/g, '.$1');
+
+function renderForm() {
+  const bad = new Set();
+  for (const d of state.diagnostics.filter((e) => e.severity === 'error')) {
+    bad.add(plainKey(d.key));
+    // A study arm's problem names the arm, then the scenario key in its message:
+    // key "arms[1] (ALCAR)", message "therapies[0].dose: unknown unit ...".
+    const arm = /^(arms\[\d+\])/.exec(d.key);
+    const inner = /^([\w.[\]]+): /.exec(d.message);
+    if (arm && inner) bad.add(plainKey(`${arm[1]}.set.${inner[1]}`));
+  }
+  const rows = state.outline.map((leaf) => {
+    const editable = leaf.line === leaf.end_line && leaf.type !== 'other';
+    const shown = leaf.type === 'string' ? JSON.parse(leaf.value) : leaf.value;
+    const input = element('input', { value: shown, 'data-key': leaf.key, 'aria-label': leaf.key, size: 18 });
+    input.disabled = !editable;
+    if (bad.has(plainKey(leaf.key))) input.classList.add('invalid');
+    input.addEventListener('change', () => editValue(leaf.key, input.value).catch(showError));
+    return element('tr', {}, element('td', { class: 'key', text: leaf.key }), element('td', {}, input),
+                   element('td', { class: 'doc', text: documentation(leaf.key) }));
+  });
+  $('#form').replaceChildren(element('table', {}, ...rows));
+}
+
+/// Replaces the value's span in the text with the edited value and checks again. The spans are
+/// those of the text the outline was read from: after any other change (typing, an edit of
+/// another field, a second change event of the same field) the outline is read again first.
+async function editValue(key, value) {
+  const area = $('#toml');
+  if (area.value !== state.outlineText) await refreshEditor();
+  const leaf = state.outline.find((l) => l.key === key);
+  if (!leaf || area.value !== state.outlineText) return;
+  let replacement = value.trim();
+  if (leaf.type === 'string') replacement = JSON.stringify(value);
+  else if (leaf.type === 'number' && !/^[-+]?(\d[\d_]*\.?\d*([eE][-+]?\d+)?|inf|nan)$/.test(replacement)) replacement = JSON.stringify(value);
+  const begin = offsetOf(area.value, leaf.line, leaf.column);
+  const end = offsetOf(area.value, leaf.end_line, leaf.end_column);
+  area.value = area.value.slice(0, begin) + replacement + area.value.slice(end);
+  await refreshEditor();
+}
+
+/// Unit, default, allowed range and meaning of a key, from the JSON Schema the server generates
+/// from the same registry that checks scenarios, or from the parameter registry.
+function documentation(key) {
+  let parts = plainKey(key).split('.');
+  let prefix = [];
+  let node = state.schema;
+  const isStudy = state.kind === 'study' ||
+    (state.outline.some((l) => l.key === 'base' || l.key.startsWith('arms[')) && !state.outline.some((l) => l.key === 'species'));
+  // A study's own keys, but an arm's `set` holds scenario keys.
+  if (isStudy && parts[0] === 'arms' && parts[2] === 'set') { prefix = parts.slice(0, 3); parts = parts.slice(3); }
+  else if (isStudy) node = state.studySchema;
+  if (parts[0] === 'parameters' && parts.length > 1) {
+    const p = state.parameters.get(parts.slice(1).join('.'));
+    return p ? `${p.meaning} [${p.unit}] (default ${p.default}; plausible ${p.plausible[0]} .. ${p.plausible[1]}; ${p.source})` : '';
+  }
+  const walked = [...prefix];
+  for (const part of parts) {
+    if (!node) return '';
+    if (/^\d+$/.test(part)) { node = node.items; walked.push(part); continue; }
+    if (node.oneOf) {
+      // A therapy: the branch of its `type`.
+      const typeLeaf = state.outline.find((l) => plainKey(l.key) === [...walked, 'type'].join('.'));
+      const type = typeLeaf ? JSON.parse(typeLeaf.value) : null;
+      node = node.oneOf.find((b) => b.properties && b.properties.type && b.properties.type.const === type) || null;
+      if (!node) return '';
+    }
+    node = node.properties ? node.properties[part] : null;
+    walked.push(part);
+  }
+  return node && node.description ? node.description : '';
+}
+
+async function save() {
+  await api(`/api/file?path=${encodeURIComponent(state.path)}`, { method: 'PUT', headers: { 'Content-Type': 'text/plain' }, body: $('#toml').value });
+}
+
+async function start(kind, extra = {}) {
+  const threads = Number($('#threads').value) || 1;
+  const job = await postJson('/api/jobs', { kind, threads, ...extra });
+  await refreshJobs();
+  return job;
+}
+
+async function startEdited() {
+  await save();
+  const kind = state.kind === 'study' ? 'study' : 'run';
+  await start(kind, { input: state.path, out: $('#out').value, force: $('#force').checked });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+
+let jobsTimer = null;
+const finishedSeen = new Set();
+
+async function refreshJobs() {
+  state.jobs = await api('/api/jobs');
+  $('#jobs tbody').replaceChildren(...state.jobs.map((j) => {
+    const progress = element('progress', { max: 100 });
+    if (j.percent >= 0) progress.value = j.percent;
+    const label = j.percent >= 0 ? ` ${Math.round(j.percent)}%${j.eta && j.state === 'running' ? ` ETA ${j.eta}` : ''}` : '';
+    const actions = element('td');
+    if (j.state === 'running') actions.append(element('button', { text: 'Cancel', onclick: () => postJson(`/api/jobs/${j.id}/cancel`, {}).then(refreshJobs) }));
+    if ((j.state === 'cancelled' || j.state === 'failed') && (j.kind === 'run' || j.kind === 'study'))
+      actions.append(element('button', { text: 'Resume', onclick: () => start(j.kind, { input: j.input, out: j.output, resume: true }).catch(showError) }));
+    actions.append(element('button', { text: 'Log', onclick: () => { $('#job-log').textContent = j.log; } }));
+    return element('tr', { 'data-job': j.id, 'data-state': j.state },
+      element('td', { text: j.id }), element('td', { text: j.kind }), element('td', { text: j.input }),
+      element('td', { text: j.output }), element('td', { class: 'state', text: j.state }),
+      element('td', {}, progress, element('span', { class: 'progress-text', text: label })), actions);
+  }));
+  const running = state.jobs.filter((j) => j.state === 'running');
+  if (running.length > 0) $('#job-log').textContent = running[running.length - 1].log;
+  // Results appear as they are written: the file list while jobs run, the plots when they end.
+  await refreshFiles();
+  for (const j of state.jobs) {
+    if (j.state !== 'running' && !finishedSeen.has(j.id)) {
+      finishedSeen.add(j.id);
+      if (j.state === 'succeeded') {
+        $('#job-log').textContent = j.log;
+        if (j.kind === 'run' || j.kind === 'study') await showResults([j.output]);
+      }
+    }
+  }
+  clearTimeout(jobsTimer);
+  jobsTimer = setTimeout(() => refreshJobs().catch(showError), running.length > 0 ? 500 : 3000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results: plots of timeseries.csv (runs, overlaid) and summary.csv (studies: arms overlaid).
+
+function parseCsv(text) {
+  const lines = text.trim().split('\n');
+  const header = splitCsvLine(lines[0]);
+  return lines.slice(1).map((line) => {
+    const cells = splitCsvLine(line);
+    const row = {};
+    header.forEach((name, i) => { row[name] = cells[i]; });
+    return row;
+  });
+}
+function splitCsvLine(line) {
+  const cells = [];
+  let cell = '', quoted = false;
+  for (let i = 0; i < line.length; ++i) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') { cell += '"'; ++i; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { cells.push(cell); cell = ''; } else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+const resultRows = new Map();  // output folder -> rows {source, series, time_days, quantity, value, low, high, unit}
+
+async function rowsOf(dir) {
+  const has = (name) => state.files.some((f) => f.path === `${dir}/${name}`);
+  if (has('summary.csv')) {
+    const rows = parseCsv(await api(`/api/file?path=${encodeURIComponent(`${dir}/summary.csv`)}`));
+    return rows.map((r) => ({ source: dir, series: `${dir}: ${r.arm}`, time_days: +r.time_days, quantity: r.readout,
+      value: +r.mean, low: +r.ci_low, high: +r.ci_high, unit: r.unit }));
+  }
+  if (has('timeseries.csv')) {
+    const rows = parseCsv(await api(`/api/file?path=${encodeURIComponent(`${dir}/timeseries.csv`)}`));
+    return rows.map((r) => ({ source: dir, series: dir, time_days: +r.time_days, quantity: r.variable, value: +r.value, unit: r.unit }));
+  }
+  return [];
+}
+
+async function showResults(dirs) {
+  const select = $('#result-dirs');
+  for (const option of select.options) option.selected = dirs.includes(option.value);
+  for (const dir of dirs) resultRows.set(dir, await rowsOf(dir));
+  const rows = dirs.flatMap((d) => resultRows.get(d) || []);
+  const quantities = [...new Set(rows.map((r) => r.quantity))];
+  const quantity = $('#quantity');
+  const previous = quantity.value;
+  quantity.replaceChildren(...quantities.map((q) => element('option', { value: q, text: q })));
+  if (quantities.includes(previous)) quantity.value = previous;
+  await drawPlot();
+  showPictures(dirs[0]);
+  const viewable = outputFolders().find((o) => dirs.includes(o.path) && o.has3d);
+  if (viewable && state.info.viewer) await openViewer(viewable.path, viewerControls()).catch(showError);
+}
+
+async function drawPlot() {
+  const dirs = [...$('#result-dirs').selectedOptions].map((o) => o.value);
+  const quantity = $('#quantity').value;
+  const rows = dirs.flatMap((d) => resultRows.get(d) || []).filter((r) => r.quantity === quantity);
+  const plot = $('#plot');
+  if (rows.length === 0) { plot.replaceChildren(element('p', { class: 'hint', text: 'Nothing to plot yet.' })); return; }
+  if (!window.vegaEmbed) { plot.replaceChildren(element('p', { class: 'hint', text: 'This build has no plotting library.' })); return; }
+  const unit = rows[0].unit;
+  const x = { field: 'time_days', type: 'quantitative', title: 'time after injury [d]' };
+  const y = { field: 'value', type: 'quantitative', title: `${quantity} [${unit}]`, scale: { zero: false } };
+  const color = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2 } };
+  const layers = [{ mark: { type: 'line', point: rows.length < 200 }, encoding: { x, y, color } }];
+  if (rows.some((r) => Number.isFinite(r.low)))
+    layers.unshift({ mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color } });
+  const spec = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', height: 260,
+    data: { values: rows }, layer: layers };
+  plot.replaceChildren();
+  await window.vegaEmbed(plot, spec, { actions: false, renderer: 'svg' });
+}
+
+/// The last distal cross-section and longitudinal section a 3D run drew (pictures/*.svg).
+function showPictures(dir) {
+  const pictures = state.files.filter((f) => dir && f.path.startsWith(`${dir}/pictures/`) && f.path.endsWith('.svg')).map((f) => f.path);
+  const last = (prefix) => pictures.filter((p) => p.includes(`/${prefix}_`)).sort().pop();
+  $('#pictures').replaceChildren(...['cross_section', 'section'].map(last).filter(Boolean).map((p) =>
+    element('img', { src: `/workspace/${p.split('/').map(encodeURIComponent).join('/')}`, alt: p, title: p })));
+}
+
+function openReport() {
+  const dir = [...$('#result-dirs').selectedOptions].map((o) => o.value)[0];
+  if (!dir) return;
+  const frame = $('#report');
+  frame.hidden = false;
+  // A run's or study's report.html, the validation's scorecard.html (observed against simulated).
+  const page = state.files.some((f) => f.path === `${dir}/scorecard.html`) ? 'scorecard.html' : 'report.html';
+  frame.src = `/workspace/${dir.split('/').map(encodeURIComponent).join('/')}/${page}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+async function searchParameters() {
+  const query = $('#parameter-search').value.trim();
+  const list = await api(`/api/parameters?q=${encodeURIComponent(query)}`);
+  $('#parameters tbody').replaceChildren(...list.slice(0, 300).map((p) => element('tr', {},
+    element('td', { text: p.name }), element('td', { text: String(p.default) }), element('td', { text: p.unit }),
+    element('td', { text: `${p.plausible[0]} .. ${p.plausible[1]}` }), element('td', { text: p.meaning }),
+    element('td', { text: p.source }))));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function viewerControls() {
+  return {
+    container: $('#viewer'), time: $('#viewer-time'), day: $('#viewer-day'), play: $('#viewer-play'),
+    field: $('#viewer-field'), slice: $('#viewer-slice'), axons: $('#viewer-axons'), save: $('#viewer-save'), colour: $('#viewer-colour'),
+    legend: $('#viewer-legend'), status: $('#viewer-status'), api, element,
+  };
+}
+
+function showError(error) {
+  // Shown, not thrown: the page stays usable.
+  $('#check-status').className = 'bad';
+  $('#check-status').textContent = String(error.message || error);
+}
+
+async function main() {
+  // The token has done its work (the cookie carries it): keep it out of the address bar.
+  if (location.search.includes('token=')) history.replaceState(null, '', '/');
+  state.info = await api('/api/info');
+  $('#version').textContent = `bungner ${state.info.version} (${state.info.commit})`;
+  $('#workspace').textContent = state.info.workspace;
+  if (state.info.plots) for (const lib of ['vega', 'vega-lite', 'vega-embed']) await loadScript(`/lib/${lib}.js`);
+  state.schema = await api('/api/schema');
+  state.studySchema = await api('/api/schema?kind=study');
+  for (const p of await api('/api/parameters')) state.parameters.set(p.name, p);
+  $('#toml').addEventListener('input', refreshEditorSoon);
+  $('#save').addEventListener('click', () => save().then(refreshFiles).catch(showError));
+  $('#start').addEventListener('click', () => startEdited().catch(showError));
+  $('#calibrate').addEventListener('click', () => save().then(() => start('calibrate', { input: state.path, out: $('#out').value, force: $('#force').checked })).catch(showError));
+  $('#validate').addEventListener('click', () => start('validate', { out: 'runs/validation' }).catch(showError));
+  $('#result-dirs').addEventListener('change', () => showResults([...$('#result-dirs').selectedOptions].map((o) => o.value)).catch(showError));
+  $('#quantity').addEventListener('change', () => drawPlot().catch(showError));
+  $('#open-report').addEventListener('click', openReport);
+  $('#parameter-search').addEventListener('input', debounce(() => searchParameters().catch(showError), 200));
+  await searchParameters();
+  await refreshJobs();
+  document.body.dataset.ready = '1';
+}
+
+main().catch(showError);

@@ -197,17 +197,10 @@ times = []
   }
   EXPECT_GT(injured, 1000u);
   EXPECT_GT(spared, 1000u);
-  const auto o = sim.observe();
-  const auto value = [&](const std::string& name) {
-    for (const Observation& x : o)
-      if (x.name == name) return x.value;
-    ADD_FAILURE() << name;
-    return std::nan("");
-  };
-  EXPECT_NEAR(value("muscle_innervation.tibialis_anterior"), 100.0, 1e-9);
-  EXPECT_LT(value("muscle_innervation.gastrocnemius"), 1.0);
-  EXPECT_LT(value("skin_innervation.plantar_skin"), 1.0);
-  EXPECT_LT(value("tibial_functional_index"), -90.0);
+  EXPECT_NEAR(observed(sim, "muscle_innervation.tibialis_anterior"), 100.0, 1e-9);
+  EXPECT_LT(observed(sim, "muscle_innervation.gastrocnemius"), 1.0);
+  EXPECT_LT(observed(sim, "skin_innervation.plantar_skin"), 1.0);
+  EXPECT_LT(observed(sim, "tibial_functional_index"), -90.0);
 }
 
 // A partial transection (injury.injured_share) reaches each axon with that probability: the spared
@@ -234,10 +227,7 @@ times = []
         const NeuronPopulation& n = sim.state().neurons;
         std::size_t spared = 0;
         for (std::size_t i = 0; i < n.size(); ++i) spared += n.status[i] == AxonStatus::arrived ? 1 : 0;
-        double sfi = std::nan("");
-        for (const Observation& o : sim.observe())
-          if (o.name == "sciatic_functional_index") sfi = o.value;
-        return std::pair{static_cast<double>(spared) / static_cast<double>(n.size()), sfi};
+        return std::pair{static_cast<double>(spared) / static_cast<double>(n.size()), observed(sim, "sciatic_functional_index")};
       };
   const auto [half_spared, half_sfi] = run("50 %");
   const auto [none_spared, full_sfi] = run("100 %");

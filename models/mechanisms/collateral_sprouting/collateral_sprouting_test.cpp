@@ -13,12 +13,7 @@ namespace bungner {
 namespace {
 
 using testing::compile;
-
-double value(const std::vector<Observation>& observations, const std::string& name) {
-  const auto it = std::find_if(observations.begin(), observations.end(), [&](const Observation& o) { return o.name == name; });
-  EXPECT_NE(it, observations.end()) << name;
-  return it == observations.end() ? std::nan("") : it->value;
-}
+using testing::observed;
 
 std::string scenario(const std::string& injury, const std::string& repair) {
   return "species = \"rat\"\nnerve = \"sciatic\"\nseed = 7\n[injury]\ntype = \"" + injury + "\"\n[repair]\ntype = \"" + repair +
@@ -34,10 +29,9 @@ TEST(CollateralSprouting, SproutsApproachTheCeilingAfterTheLagWhenTheNerveNeverR
   const double lag = p.in("collateral_sprouting.lag", "d"), tau = p.in("collateral_sprouting.time_constant", "d");
   for (const int day : {3, 7, 10, 30, 100, 200}) {
     sim.advance_to(day * seconds_per_day);
-    const auto o = sim.observe();
-    ASSERT_EQ(value(o, "skin_innervation.plantar_skin"), 0.0) << "day " << day;
+    ASSERT_EQ(observed(sim, "skin_innervation.plantar_skin"), 0.0) << "day " << day;
     const double expected = day <= lag ? 0.0 : c * (1 - std::exp(-(day - lag) / tau));
-    EXPECT_NEAR(value(o, "collateral_share.plantar_skin") / 100, expected, 1e-9) << "day " << day;
+    EXPECT_NEAR(observed(sim, "collateral_share.plantar_skin") / 100, expected, 1e-9) << "day " << day;
   }
 }
 
@@ -48,18 +42,17 @@ TEST(CollateralSprouting, SproutsWithdrawAsTheNerveReturnsAndNeverGrowAfterABloc
   double peak = 0;
   for (int day = 5; day <= 200; day += 5) {
     sim.advance_to(day * seconds_per_day);
-    peak = std::max(peak, value(sim.observe(), "collateral_share.plantar_skin"));
+    peak = std::max(peak, observed(sim, "collateral_share.plantar_skin"));
   }
-  const auto o = sim.observe();
-  const double last = value(o, "collateral_share.plantar_skin");
-  const double own = value(o, "skin_innervation.plantar_skin") / 100;
+  const double last = observed(sim, "collateral_share.plantar_skin");
+  const double own = observed(sim, "skin_innervation.plantar_skin") / 100;
   EXPECT_GT(own, 0.2);
   EXPECT_LT(last, peak - 3.0) << "withdrawn by at least 3 points of the territory";
   // Months after the return the share has caught up with its goal c (1 - own) to a few points.
   EXPECT_NEAR(last / 100, sim.model().parameters().get("collateral_sprouting.ceiling") * (1 - own), 0.03);
   Simulation block(compile(scenario("conduction_block", "none")));
   block.advance_to(60 * seconds_per_day);
-  EXPECT_EQ(value(block.observe(), "collateral_share.plantar_skin"), 0.0);
+  EXPECT_EQ(observed(block, "collateral_share.plantar_skin"), 0.0);
 }
 
 }  // namespace

@@ -13,12 +13,7 @@ namespace bungner {
 namespace {
 
 using testing::compile;
-
-double value(const std::vector<Observation>& observations, const std::string& name) {
-  const auto it = std::find_if(observations.begin(), observations.end(), [&](const Observation& o) { return o.name == name; });
-  EXPECT_NE(it, observations.end()) << name;
-  return it == observations.end() ? std::nan("") : it->value;
-}
+using testing::observed;
 
 std::string scenario(const std::string& injury, const std::string& repair) {
   return "species = \"rat\"\nnerve = \"sciatic\"\nseed = 7\n[injury]\ntype = \"" + injury + "\"\n[repair]\ntype = \"" + repair +
@@ -36,15 +31,15 @@ TEST(SensoryTests, TestsFollowTheResponseShareOfTheTestSite) {
     bool partial = false;
     for (const int day : {10, 20, 30, 60, 200}) {
       sim.advance_to(day * seconds_per_day);
-      const auto o = sim.observe();
-      const double own = value(o, "skin_innervation.plantar_skin") / 100;
-      const double sprouted = value(o, "collateral_share.plantar_skin") / 100;
+      const double own = observed(sim, "skin_innervation.plantar_skin") / 100;
+      const double sprouted = observed(sim, "collateral_share.plantar_skin") / 100;
       const double response = std::min(1.0, (1 - (1 - own) * (1 - sprouted)) / full);
       partial = partial || (response > 0.05 && response < 0.95);
       const std::string at = std::string(injury) + " + " + repair + ", day " + std::to_string(day);
-      EXPECT_NEAR(value(o, "pinprick_score.plantar_skin"), 3 * response, 1e-12) << at;
-      EXPECT_NEAR(value(o, "thermal_withdrawal_latency.plantar_skin"), l0 + (l1 - l0) * (1 - response), 1e-12) << at;
-      EXPECT_NEAR(value(o, "von_frey_threshold.plantar_skin"), std::pow(f0, response) * std::pow(f1, 1 - response), 1e-9) << at;
+      EXPECT_NEAR(observed(sim, "pinprick_score.plantar_skin"), 3 * response, 1e-12) << at;
+      EXPECT_NEAR(observed(sim, "thermal_withdrawal_latency.plantar_skin"), l0 + (l1 - l0) * (1 - response), 1e-12) << at;
+      EXPECT_NEAR(observed(sim, "von_frey_threshold.plantar_skin"), std::pow(f0, response) * std::pow(f1, 1 - response), 1e-9)
+          << at;
     }
     EXPECT_TRUE(partial) << injury << ": some day between no and full response";
   }

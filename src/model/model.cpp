@@ -56,7 +56,9 @@ std::vector<Diagnostic> foreign_species_warnings(const Scenario& scenario, const
 
 InjuryType parse_injury(const std::string& s) {
   if (s == "conduction_block") return InjuryType::conduction_block;
-  if (s == "crush") return InjuryType::crush;
+  // A stretch below the nerve's failure strain keeps it in continuity, as a crush does; how its
+  // axons fare is the content's (ModelSpec::stretch).
+  if (s == "crush" || s == "stretch") return InjuryType::crush;
   return InjuryType::transection;
 }
 
@@ -141,6 +143,11 @@ ModelSpec ModelSpec::parse(const Scenario& scenario, const ParameterSet& paramet
   m.crush.force_n = schema::quantity(section(s, "injury"), "crush_force", "N");
   m.crush.duration_s = schema::quantity(section(s, "injury"), "crush_duration", "s");
   m.crush.length_m = schema::quantity(section(s, "injury"), "crush_length", "m");
+  m.stretch.applied = schema::string(section(s, "injury"), "type") == "stretch";
+  m.stretch.strain = schema::quantity(section(s, "injury"), "stretch_strain", "1");
+  m.stretch.force_n = schema::quantity(section(s, "injury"), "stretch_force", "N");
+  m.stretch.duration_s = schema::quantity(section(s, "injury"), "stretch_duration", "s");
+  m.stretch.length_m = schema::quantity(section(s, "injury"), "stretch_length", "m");
   const toml::table& repair_table = section(s, "repair");
   m.repair = parse_repair(schema::string(repair_table, "type"));
   const toml::table& conduit_table = section(repair_table, "conduit");

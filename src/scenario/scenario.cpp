@@ -61,7 +61,10 @@ Field build_core_schema() {
             .default_text = "1",
             .hard = {0, 9223372036854775807.0}},
       table("injury", "the injury",
-            {choice("type", "Seddon class of the injury", {"conduction_block", "crush", "transection"}, ""),
+            {choice("type",
+                    "Seddon class of the injury; stretch: a traction injury in continuity (stretch_strain or "
+                    "stretch_force)",
+                    {"conduction_block", "crush", "stretch", "transection"}, ""),
              choice("sunderland_grade",
                     "Sunderland grade: I conduction block (type conduction_block); II axonotmesis, endoneurial "
                     "tubes intact, and III endoneurium disrupted (type crush); IV fascicles disrupted, nerve in "
@@ -83,7 +86,17 @@ Field build_core_schema() {
                       "N", "0 N", {0, 5000}, {0, 300}),
              quantity("crush_duration", "how long the crush load is held (with crush_force)", "s", "30 s", {0.1, 86400},
                       {1, 21600}),
-             quantity("crush_length", "length of nerve under the jaws (with crush_force)", "mm", "2 mm", {0.05, 30}, {0.2, 10})}),
+             quantity("crush_length", "length of nerve under the jaws (with crush_force)", "mm", "2 mm", {0.05, 30}, {0.2, 10}),
+             quantity("stretch_strain",
+                      "elongation of the stretched segment over its resting length (type stretch); sets with "
+                      "stretch_duration how many axons are blocked, demyelinated, cut or torn",
+                      "%", "0 %", {0, 100}, {0, 40}),
+             quantity("stretch_force",
+                      "traction force on the nerve (type stretch), instead of stretch_strain: turned into a strain by "
+                      "the nerve's stiffness",
+                      "N", "0 N", {0, 100}, {0, 10}),
+             quantity("stretch_duration", "how long the stretch is held (type stretch)", "s", "10 min", {0.01, 86400}, {1, 7200}),
+             quantity("stretch_length", "length of nerve stretched (type stretch)", "mm", "10 mm", {0.5, 300}, {2, 60})}),
       table("repair", "the surgical repair",
             {choice("type", "repair technique", {"none", "direct_suture", "autograft", "decellularized_allograft", "conduit"},
                     "none"),
@@ -639,6 +652,23 @@ void check_consistency(const toml::table& input, const toml::table& resolved, co
   } else if (crush_force > 0 && grade != "auto") {
     schema::error(diagnostics, where_or(input, {"injury", "sunderland_grade"}, name), "injury.sunderland_grade",
                   "a crush load sets the share of axons at each Sunderland grade: leave sunderland_grade at 'auto'");
+  }
+  const toml::table& injury_table = *resolved["injury"].as_table();
+  const double stretch_strain = schema::quantity(injury_table, "stretch_strain", "%");
+  const double stretch_force = schema::quantity(injury_table, "stretch_force", "N");
+  if (injury == "stretch") {
+    if (grade != "auto")
+      schema::error(diagnostics, where_or(input, {"injury", "sunderland_grade"}, name), "injury.sunderland_grade",
+                    "a stretch's strain sets the share of axons at each Sunderland grade: leave sunderland_grade at "
+                    "'auto'");
+    if ((stretch_strain > 0) == (stretch_force > 0))
+      schema::error(diagnostics, where_or(input, {"injury", "type"}, name), "injury.type",
+                    "a stretch needs exactly one of injury.stretch_strain and injury.stretch_force");
+  } else {
+    for (const auto& [key, value] : {std::pair{"stretch_strain", stretch_strain}, std::pair{"stretch_force", stretch_force}})
+      if (value > 0)
+        schema::error(diagnostics, where_or(input, {"injury", key}, name), std::string("injury.") + key,
+                      fmt::format("only a stretch has a {} (injury type is '{}')", key, injury));
   }
   if (grade == "IV" && gap > 0) {
     schema::error(diagnostics, where_or(input, {"injury", "gap_length"}, name), "injury.gap_length",

@@ -3,7 +3,7 @@
 # the same timeseries.csv and readouts.csv as a run that was never interrupted.
 . "$(dirname "$0")/common.sh" "$@"
 LONG="$SRC/scenarios/examples/human-median-suture.toml"
-ARGS=(--set 'simulation.duration="3 years"' --set 'output.timeseries_interval="1 d"' --set 'output.checkpoint_interval="30 d"' --threads 1)
+ARGS=(--set 'simulation.duration="18 months"' --set 'output.timeseries_interval="1 d"' --set 'output.checkpoint_interval="30 d"' --threads 1)
 "$BUNGNER" -q run "$LONG" "${ARGS[@]}" --out "$WORK/whole" || fail "uninterrupted run failed"
 start=$(date +%s%N)
 "$BUNGNER" -q run "$LONG" "${ARGS[@]}" --out "$WORK/timed" || fail "timed run failed"

@@ -88,15 +88,14 @@ Field build_core_schema() {
                       {1, 21600}),
              quantity("crush_length", "length of nerve under the jaws (with crush_force)", "mm", "2 mm", {0.05, 30}, {0.2, 10}),
              quantity("stretch_strain",
-                      "elongation of the stretched segment over its resting length (type stretch); sets with "
-                      "stretch_duration how many axons are blocked, demyelinated, cut or torn",
+                      "elongation of the stretched segment over its length in situ (type stretch); sets how many "
+                      "axons are only blocked, cut (endoneurial tube kept) or torn with their tube",
                       "%", "0 %", {0, 100}, {0, 40}),
              quantity("stretch_force",
                       "traction force on the nerve (type stretch), instead of stretch_strain: turned into a strain by "
                       "the nerve's stiffness",
-                      "N", "0 N", {0, 100}, {0, 10}),
-             quantity("stretch_duration", "how long the stretch is held (type stretch)", "s", "10 min", {0.01, 86400}, {1, 7200}),
-             quantity("stretch_length", "length of nerve stretched (type stretch)", "mm", "10 mm", {0.5, 300}, {2, 60})}),
+                      "N", "0 N", {0, 100}, {0, 10})}),
+
       table("repair", "the surgical repair",
             {choice("type", "repair technique", {"none", "direct_suture", "autograft", "decellularized_allograft", "conduit"},
                     "none"),

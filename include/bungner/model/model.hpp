@@ -93,14 +93,11 @@ class ModelSpec {
     bool given() const { return force_n > 0; }
   } crush;
   /// A traction injury (injury.type = "stretch", compiled as a crush: the nerve stays in
-  /// continuity): its strain, or the force that causes it, how long it was held and the length
-  /// stretched [1, N, s, m].
+  /// continuity): its strain, or the force that causes it (one of them is 0) [1, N].
   struct Stretch {
     bool applied = false;
     double strain = 0;
     double force_n = 0;
-    double duration_s = 600;
-    double length_m = 10e-3;
   } stretch;
   /// The preset's normal motor NCV, at its reference body weight; 0: unknown. Content that needs
   /// this animal's velocity scales it by `body_weight_ratio` with an exponent it declares.

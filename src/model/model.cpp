@@ -146,6 +146,7 @@ ModelSpec ModelSpec::parse(const Scenario& scenario, const ParameterSet& paramet
   m.stretch.applied = schema::string(section(s, "injury"), "type") == "stretch";
   m.stretch.strain = schema::quantity(section(s, "injury"), "stretch_strain", "1");
   m.stretch.force_n = schema::quantity(section(s, "injury"), "stretch_force", "N");
+  m.stretch.nerve_diameter_m = schema::quantity(section(s, "site"), "nerve_diameter", "m");
   const toml::table& repair_table = section(s, "repair");
   m.repair = parse_repair(schema::string(repair_table, "type"));
   const toml::table& conduit_table = section(repair_table, "conduit");

@@ -98,6 +98,7 @@ class ModelSpec {
     bool applied = false;
     double strain = 0;
     double force_n = 0;
+    double nerve_diameter_m = 1e-3;  ///< site.nerve_diameter: the cross-section the force acts on
   } stretch;
   /// The preset's normal motor NCV, at its reference body weight; 0: unknown. Content that needs
   /// this animal's velocity scales it by `body_weight_ratio` with an exponent it declares.

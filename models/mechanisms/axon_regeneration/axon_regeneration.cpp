@@ -18,6 +18,7 @@
 #include "bungner/model/model.hpp"
 #include "bungner/model/state.hpp"
 #include "crush_severity.hpp"
+#include "stretch_severity.hpp"
 
 namespace bungner {
 namespace {
@@ -51,6 +52,21 @@ class AxonRegeneration final : public Process {
           crush_severity::fates(dose, p.get("axon_regeneration.crush_axonotmesis_dose"), m.crush.duration_s,
                                 p.in("axon_regeneration.crush_depletion_time", "s"), p.get("axon_regeneration.crush_dose_hill"));
       graded_crush_ = true;
+    }
+    // A stretch: each axon is spared, blocked for hours, cut in its tube, or torn with it, by the
+    // strain (stretch_severity.hpp); a force is turned into a strain by the nerve's stiffness.
+    if (m.stretch.applied) {
+      const double strain = m.stretch.strain > 0
+                                ? m.stretch.strain
+                                : stretch_severity::strain_of_force(m.stretch.force_n, m.stretch.nerve_diameter_m,
+                                                                    p.in("axon_regeneration.nerve_tensile_modulus", "Pa"));
+      stretch_fates_ = stretch_severity::fates(
+          strain, p.get("axon_regeneration.stretch_block_strain"), p.get("axon_regeneration.stretch_axonotmesis_strain"),
+          p.get("axon_regeneration.stretch_failure_strain"), p.get("axon_regeneration.stretch_strain_hill"));
+      stretch_block_median_s_ = p.in("axon_regeneration.stretch_block_recovery_median", "s");
+      torn_misdirection_ = p.get("axon_regeneration.misdirection_transection");
+      torn_scar_loss_ = p.get("axon_regeneration.scar_loss_grade4");
+      stretched_ = true;
     }
     // Structural meaning of the Sunderland grade: with the endoneurium (III) or the fascicles (IV, V)
     // disrupted, axons choose among pathways at the injury site and some choose wrongly; in an
@@ -157,6 +173,21 @@ class AxonRegeneration final : public Process {
         RandomStream fate_stream(state.key, i, 0, purpose_id("axon_regeneration.crush_fate"));
         fate = crush_severity::fate_of(fate_stream.uniform(), crush_fates_);
         state.block(end_plates_)[i].kept = fate == crush_severity::Fate::block ? 1.0 : 0.0;
+      }
+      if (stretched_) {
+        RandomStream fate_stream(state.key, i, 0, purpose_id("axon_regeneration.stretch_fate"));
+        const stretch_severity::Fate stretch = stretch_severity::fate_of(fate_stream.uniform(), stretch_fates_);
+        if (stretch == stretch_severity::Fate::spared || stretch == stretch_severity::Fate::block) {
+          // In continuity with its end-plates: it conducts again once the ischaemic block is gone.
+          n.status[i] = AxonStatus::intact;
+          n.growth_start_s[i] =
+              stretch == stretch_severity::Fate::spared ? 0.0 : stretch_block_median_s_ * std::exp(block_spread_ * zeta);
+          state.block(end_plates_)[i].kept = 1.0;
+          continue;
+        }
+        // A torn axon's tube is gone too: it crosses the torn stretch late and staggered, as an
+        // axon crosses a crushed zone without Schwann cells.
+        fate = stretch == stretch_severity::Fate::torn ? crush_severity::Fate::depleted_zone : crush_severity::Fate::cut;
       }
       if (m.injury == InjuryType::conduction_block || fate == crush_severity::Fate::block) {
         // Axons stay in continuity; conduction returns when the local demyelination is repaired.
@@ -300,20 +331,28 @@ class AxonRegeneration final : public Process {
         if (n.status[i] == AxonStatus::waiting) {
           if (!(n.growth_start_s[i] < t1)) continue;
           // Entering the distal nerve: Schwann cells there must still support regeneration (E21).
+          // An axon torn with its tube by a stretch crosses a grade IV lesion of its own: scar and
+          // a choice among pathways (the draw that set its fate, repeated).
+          const bool torn =
+              stretched_ &&
+              stretch_severity::fate_of(RandomStream(state.key, i, 0, purpose_id("axon_regeneration.stretch_fate")).uniform(),
+                                        stretch_fates_) == stretch_severity::Fate::torn;
+          const double scar_loss = torn ? torn_scar_loss_ : scar_loss_;
+          const double misdirection = torn ? torn_misdirection_ : misdirection_;
           RandomStream stream(state.key, i, 0, purpose_id("axon_regeneration.entry"));
-          if (stream.uniform() >= support * (1.0 - scar_loss_) * pass_bridge) {
+          if (stream.uniform() >= support * (1.0 - scar_loss) * pass_bridge) {
             n.status[i] = AxonStatus::failed;
             continue;
           }
           n.status[i] = AxonStatus::growing;
           RandomStream loss(state.key, i, 0, purpose_id("axon_regeneration.distal_loss"));
           n.distal_loss_threshold[i] = loss.exponential(1.0);
-          if (misdirection_ > 0) {
+          if (misdirection > 0) {
             // Motor axons find a motor pathway less often where they are a small minority of the
             // nerve's fibres (random choice among mostly sensory tubes, Madison 1999).
             const double wrong = n.kind[i] == NeuronKind::motor
-                                     ? std::clamp(1.0 - motor_pathway_factor_ * (1.0 - misdirection_), 0.0, 1.0)
-                                     : misdirection_;
+                                     ? std::clamp(1.0 - motor_pathway_factor_ * (1.0 - misdirection), 0.0, 1.0)
+                                     : misdirection;
             RandomStream pathway(state.key, i, 0, purpose_id("axon_regeneration.pathway"));
             if (pathway.uniform() < wrong) n.connection[i] = Connection::misdirected;
           }
@@ -436,6 +475,11 @@ class AxonRegeneration final : public Process {
   crush_severity::Fates crush_fates_;
   BlockHandle<crush_severity::EndPlates> end_plates_;
   bool graded_crush_ = false;
+  stretch_severity::Fates stretch_fates_;
+  double stretch_block_median_s_ = 0.0;
+  double torn_misdirection_ = 0.0;
+  double torn_scar_loss_ = 0.0;
+  bool stretched_ = false;
   double motor_pathway_factor_ = 1.0;
   double scar_loss_ = 0.0;
   bool scar_crossing_ = false;
@@ -649,6 +693,74 @@ void declare(ParameterRegistry& r) {
              .meaning = "Hill exponent of the shares of axons cut (by crush dose) and in a depleted zone (by "
                         "crush duration): how sharply the fates change",
              .source = "assumption"});
+  r.declare({.name = "axon_regeneration.nerve_tensile_modulus",
+             .unit = "MPa",
+             .default_value = 6.58,
+             .hard = {0.01, 1000},
+             .plausible = {3.36, 12.6},
+             .species = "rat",
+             .meaning = "tensile modulus of the nerve in its linear region: turns a stretch force into a strain over "
+                        "the cross-section of site.nerve_diameter",
+             .source = "assumption-grade: in-vitro tensile properties of rat sciatic nerves, thesis abstract, National "
+                       "Central University (Taiwan) 2005: 6.58 +- 3.22 MPa at 0.083 mm/s, 12.6 MPa ten times faster "
+                       "(docs/plans/issue27-stretch.md M3); the soft toe region below about 8 % strain is ignored"});
+  r.declare({.name = "axon_regeneration.stretch_block_strain",
+             .unit = "1",
+             .default_value = 0.11,
+             .hard = {0.001, 2},
+             .plausible = {0.08, 0.15},
+             .species = "rat",
+             .meaning = "strain at which half of the axons stop conducting while the nerve is stretched (ischaemic "
+                        "block, gone within hours; stretch_block_recovery_median)",
+             .source = "taken from E173 (rabbit tibial held 2 h: 8 % no significant CMAP fall, 15 % -99 %; "
+                       "docs/plans/issue27-stretch.md T4; Brown, Pedowitz, Rydevik et al. 1993, citation unverified, so "
+                       "assumption-grade), midway; rabbit, not rat",
+             .calibration = "E173"});
+  r.declare({.name = "axon_regeneration.stretch_axonotmesis_strain",
+             .unit = "1",
+             .default_value = 0.17,
+             .hard = {0.001, 2},
+             .plausible = {0.14, 0.20},
+             .species = "rat",
+             .meaning = "strain at which half of the axons break inside their endoneurial tubes (axonotmesis)",
+             .source = "taken from E175 (rat sciatic acutely lengthened: axon density almost normal at 14.7 %, "
+                       "decreased at 20.4 %; Chinese journal 2001, no identifier, so assumption-grade), midway; rabbit teased "
+                       "fibres rupture at nodes at 20 %, not at 10 % "
+                       "(Wang 2010, doi:10.3109/10731191003670558)",
+             .calibration = "E175"});
+  r.declare({.name = "axon_regeneration.stretch_failure_strain",
+             .unit = "1",
+             .default_value = 0.20,
+             .hard = {0.001, 2},
+             .plausible = {0.14, 0.25},
+             .species = "rat",
+             .meaning = "strain at which half of the cut axons are torn with their tubes (the nerve's mechanical "
+                        "failure, continuity kept); they cross the torn stretch like a suture line",
+             .source = "assumption-grade, taken from E174 (Mahan 2017 conference abstract, no identifier: rat sciatic "
+                       "in situ fails at 20.1 % under slow axial loading, 14.4 % under rapid; the same group's "
+                       "doi:10.1093/neuros/nyy423)",
+             .calibration = "E174"});
+  r.declare({.name = "axon_regeneration.stretch_strain_hill",
+             .unit = "1",
+             .default_value = 15,
+             .hard = {0.5, 100},
+             .plausible = {8, 30},
+             .species = "all",
+             .meaning = "Hill exponent of the shares of axons blocked, cut and torn against the strain",
+             .source =
+                 "assumption-grade, taken from E175: at most 10 % of axons cut at 14.7 % strain with half cut at 17 % needs an "
+                 "exponent of about 15",
+             .calibration = "E175"});
+  r.declare({.name = "axon_regeneration.stretch_block_recovery_median",
+             .unit = "h",
+             .default_value = 6,
+             .hard = {0.01, 10000},
+             .plausible = {1, 24},
+             .species = "all",
+             .meaning = "median time after a stretch until an axon only blocked by it conducts again",
+             .source = "assumption-grade: acute ischaemic block of the rat sciatic nerve is deepest at 45-60 min and "
+                       "gone within 24 h (Muscle Nerve 1985;8:409, doi:10.1002/mus.880080510); flow returns within "
+                       "30 min after an 8 % stretch (Clark 1992, PMID 1629548)"});
   r.declare({.name = "axon_regeneration.misdirection_grade3",
              .unit = "1",
              .default_value = 0.25,

@@ -1,7 +1,7 @@
 // A cut nerve left unrepaired: the stump's axons sprout into the wound bed and grow there,
 // unguided, ever more slowly as the scar matures; none finds the distal stump (E69). Crush
 // severity (README.md, "Crush severity"): the dose's closed form, the shares of the three fates,
-// and the simulated fates of one run against those shares.
+// and the simulated fates of one run against those shares. Stretch severity likewise.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 
 #include "crush_severity.hpp"
 #include "run_helpers.hpp"
+#include "stretch_severity.hpp"
 
 namespace bungner {
 namespace {
@@ -161,6 +162,93 @@ TEST(CrushSeverity, HeavierAndLongerCrushesReinnervateLater) {
   EXPECT_LT(light, heavy);
   EXPECT_LT(light, long_light);
   EXPECT_GE(heavy - light, 7) << "a week or more apart (Chen 1992: 14 vs 39 d to a normal SFI)";
+}
+
+// Stretch severity (README.md, "Stretch severity"): the force-to-strain closed form, nested shares,
+// and the fate of each simulated axon against them.
+TEST(StretchSeverity, StrainOfForceAndNestedShares) {
+  // 1 N on a 1 mm nerve of modulus 4/pi MPa: stress 4/pi MPa, strain 1.
+  EXPECT_NEAR(stretch_severity::strain_of_force(1.0, 1e-3, 4e6 / std::numbers::pi), 1.0, 1e-12);
+  EXPECT_NEAR(stretch_severity::strain_of_force(0.7, 1e-3, 6.58e6), 0.7 / (6.58e6 * std::numbers::pi * 0.25e-6), 1e-15);
+  const auto at_axonotmesis = stretch_severity::fates(0.17, 0.11, 0.17, 0.20, 15);
+  EXPECT_DOUBLE_EQ(at_axonotmesis.cut, 0.5);
+  EXPECT_GT(at_axonotmesis.blocked, 0.99);
+  EXPECT_NEAR(at_axonotmesis.torn, 1.0 / (1.0 + std::pow(0.20 / 0.17, 15)), 1e-12);
+  for (const double strain : {0.0, 0.05, 0.12, 0.18, 0.22, 0.4}) {
+    const auto f = stretch_severity::fates(strain, 0.11, 0.17, 0.20, 15);
+    EXPECT_LE(f.torn, f.cut) << strain;
+    EXPECT_LE(f.cut, f.blocked) << strain;
+  }
+  const stretch_severity::Fates f{0.8, 0.5, 0.2};
+  EXPECT_EQ(stretch_severity::fate_of(0.1, f), stretch_severity::Fate::torn);
+  EXPECT_EQ(stretch_severity::fate_of(0.3, f), stretch_severity::Fate::cut);
+  EXPECT_EQ(stretch_severity::fate_of(0.6, f), stretch_severity::Fate::block);
+  EXPECT_EQ(stretch_severity::fate_of(0.9, f), stretch_severity::Fate::spared);
+}
+
+std::string stretch(const std::string& key, const std::string& value) {
+  return R"(
+species = "rat"
+nerve = "sciatic"
+seed = 176
+[injury]
+type = "stretch"
+)" + key +
+         " = \"" + value + R"("
+[simulation]
+duration = "60 d"
+[readouts]
+times = []
+)";
+}
+
+// At the axonotmesis strain half the axons are cut (within 4 binomial SDs); the others are in
+// continuity with their end-plates and conduct within a day; a force gives the strain of its
+// closed form (the same shares as that strain given directly).
+TEST(StretchSeverity, SimulatedFatesMatchTheShares) {
+  Simulation sim(compile(stretch("stretch_strain", "17 %")));
+  const NeuronPopulation& n = sim.state().neurons;
+  const double N = static_cast<double>(n.size());
+  std::size_t continuous = 0;
+  for (std::size_t i = 0; i < n.size(); ++i)
+    if (n.status[i] == AxonStatus::intact) {
+      ++continuous;
+      EXPECT_LT(n.growth_start_s[i], 7 * seconds_per_day) << "neuron " << i << ": a stretch block lasts hours";
+    }
+  EXPECT_NEAR(static_cast<double>(continuous) / N, 0.5, 4 * std::sqrt(0.25 / N));
+  const double modulus = sim.model().parameters().in("axon_regeneration.nerve_tensile_modulus", "Pa");
+  const double force = 0.17 * modulus * std::numbers::pi * 0.25e-6;  // the preset's 1.0 mm nerve
+  Simulation by_force(compile(stretch("stretch_force", std::to_string(force) + " N")));
+  std::size_t continuous_by_force = 0;
+  for (std::size_t i = 0; i < n.size(); ++i)
+    continuous_by_force += by_force.state().neurons.status[i] == AxonStatus::intact ? 1 : 0;
+  EXPECT_EQ(continuous_by_force, continuous);
+}
+
+// Severity changes the course the way Spiegel 1993 (E177) and Byun 2021 (E176) report: below the
+// failure strain the gastrocnemius keeps most of its innervation; past it the axons are torn,
+// cross a scar and choose among pathways, so at 60 d fewer have found their own muscle than after
+// a stretch that only cut them in their tubes.
+TEST(StretchSeverity, StrongerStretchesCostMoreAndTornAxonsAreMisrouted) {
+  auto at = [](const std::string& strain, int day) {
+    Simulation sim(compile(stretch("stretch_strain", strain)));
+    sim.advance_to(day * seconds_per_day);
+    const NeuronPopulation& n = sim.state().neurons;
+    double entered = 0, correct = 0;
+    for (std::size_t i = 0; i < n.size(); ++i)
+      if (n.kind[i] == NeuronKind::motor && (n.status[i] == AxonStatus::growing || n.status[i] == AxonStatus::arrived)) {
+        ++entered;
+        correct += n.connection[i] == Connection::misdirected ? 0 : 1;
+      }
+    return std::pair{observed(sim, "muscle_innervation.gastrocnemius"), 100.0 * correct / entered};
+  };
+  const auto mild = at("12 %", 14);
+  const auto cut = at("19 %", 14);
+  EXPECT_GT(mild.first, 90.0);
+  EXPECT_LT(cut.first, mild.first - 20.0);
+  const auto cut_late = at("17.5 %", 60);
+  const auto torn_late = at("30 %", 60);
+  EXPECT_GT(cut_late.second, torn_late.second + 10.0) << "torn axons choose among pathways";
 }
 
 // A tibial lesion (injury.branch) injures only the neurons of the tibial branch's targets: the

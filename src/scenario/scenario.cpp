@@ -119,7 +119,7 @@ Field build_core_schema() {
                              "d", "0 d", {0, 36500}),
                     choice("filler", "lumen filler", {"none", "saline", "collagen_gel", "fibrin", "hydrogel"}, "none")})}),
       table("anatomy", "nerve composition (from the preset; may be overridden)",
-            {quantity("motor_neurons", "motor neurons whose axons run in the injured nerve", "cells", "", {1, 1e6}),
+            {quantity("motor_neurons", "motor neurons whose axons run in the injured nerve", "cells", "", {0, 1e6}),
              quantity("sensory_neurons", "sensory neurons (myelinated fibres) of the injured nerve", "cells", "", {0, 1e7}),
              quantity("motor_conduction_velocity",
                       "normal motor nerve conduction velocity (0: unknown; readouts of conduction need it)", "m/s", "0 m/s",

@@ -39,8 +39,13 @@ class ClinicalGrades final : public Readout {
       if (spec.is_muscle)
         out.push_back({"mrc_motor_grade." + spec.name,
                        grade(100.0 * muscle::tetanic_force_ratio(s, state.block(fibres_)[t]), motor_), "M"});
-      else
+      else {
         out.push_back({"mrc_sensory_grade." + spec.name, grade(100.0 * s.innervation, sensory_), "S"});
+        // Declared before their model (issue 27): an uninjured fingertip's values.
+        out.push_back({"static_2pd." + spec.name, 3.0, "mm"});
+        out.push_back({"moving_2pd." + spec.name, 0.84 * 3.0, "mm"});
+        out.push_back({"monofilament_threshold." + spec.name, 2.83, "marking"});
+      }
     }
     if (m.injury == InjuryType::conduction_block) return;  // no regeneration: no advancing Tinel sign
     // Tinel sign: tapping over the tips of regenerating sensory axons; its distal limit advances.
@@ -117,7 +122,8 @@ void register_clinical_grades(Registry& registry) {
                               if (c.spec.species != "human") return nullptr;
                               return std::make_unique<ClinicalGrades>(c.parameters);
                             },
-                            .observations = {"mrc_motor_grade.*", "mrc_sensory_grade.*", "tinel_sign_distance"},
+                            .observations = {"mrc_motor_grade.*", "mrc_sensory_grade.*", "static_2pd.*", "moving_2pd.*",
+                                             "monofilament_threshold.*", "tinel_sign_distance"},
                             .headline = {{140, "mrc_motor_grade."}, {150, "mrc_sensory_grade."}, {160, "tinel_sign_distance"}}});
 }
 

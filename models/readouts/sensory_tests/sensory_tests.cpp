@@ -116,7 +116,11 @@ void register_sensory_tests(Registry& registry) {
       .summary = "rat paw sensory tests: pinprick score (0-3), thermal withdrawal latency [s], von Frey threshold [g], "
                  "neighbouring nerve's sprouted share [%]",
       .declare_parameters = declare,
-      .create = [](const CompileContext& c) -> std::unique_ptr<Readout> { return std::make_unique<SensoryTests>(c.parameters); },
+      // Animal paw tests; a patient's sensibility is clinical_grades' (2PD, monofilaments).
+      .create = [](const CompileContext& c) -> std::unique_ptr<Readout> {
+        if (c.spec.species == "human") return nullptr;
+        return std::make_unique<SensoryTests>(c.parameters);
+      },
       .observations = {"pinprick_score.*", "thermal_withdrawal_latency.*", "von_frey_threshold.*", "collateral_share.*"}});
 }
 

@@ -93,11 +93,23 @@ try {
   await job.waitFor();
   const seen = new Set();
   const percents = new Set();
-  const deadline = Date.now() + 45000;
+  const liveDraws = new Map();  // subjects done -> plot lines drawn from them while the study ran
+  const deadline = Date.now() + 60000;
   while (Date.now() < deadline) {
     const jobState = await job.getAttribute('data-state');
     seen.add(jobState);
     if (jobState !== 'running') break;
+    // Results as they are written: the plot redrawn from the subjects' checkpoints.
+    const live = await page.evaluate(() => ({
+      subjects: document.querySelector('#results-status').dataset.subjects,
+      note: document.querySelector('#results-status').textContent,
+      lines: document.querySelectorAll('#plot svg .mark-line path').length,
+    }));
+    if (live.subjects !== undefined && live.lines > 0 && !liveDraws.has(live.subjects)) {
+      liveDraws.set(live.subjects, live.lines);
+      if (liveDraws.size === 1) await page.screenshot({ path: join(shots, 'workbench-2-live-plot.png'), fullPage: true });
+      step(`while running: ${live.note}`);
+    }
     // The first progress line with a percent and an ETA, or else the job as it starts.
     const shown = await job.locator('.progress-text').textContent();
     if (/\d+% ETA/.test(shown) && !percents.has(shown)) {
@@ -110,6 +122,9 @@ try {
   const finalState = await job.getAttribute('data-state');
   if (finalState !== 'succeeded') failures.push(`the study ended ${finalState}: ${await page.locator('#job-log').textContent()}`);
   if (!seen.has('running')) failures.push('the study was never seen running');
+  const partial = [...liveDraws.keys()].map(Number).filter((n) => n > 0 && n < 48);
+  if (partial.length < 2)
+    failures.push(`the plot was not seen updating while the study ran (subjects done at each draw: ${[...liveDraws.keys()].join(', ') || 'none'})`);
   const progressText = await job.locator('.progress-text').textContent();
   if (!progressText.includes('100%')) failures.push(`progress at the end: '${progressText}'`);
   step(`study ${finalState} (states seen: ${[...seen].join(', ')}; progress seen: ${[...percents].join(', ')}; at the end ${progressText.trim()})`);

@@ -8,11 +8,12 @@ SHOTS=${BUNGNER_SCREENSHOT_DIR:-$WORK/shots}
 mkdir -p "$SHOTS" "$WORK/workspace/scenarios"
 cp "$SRC/scenarios/examples/rat-sciatic-transection-unrepaired.toml" "$WORK/workspace/scenarios/base.toml"
 cat >"$WORK/workspace/scenarios/dose-study.toml" <<'TOML'
-# A short study for the browser test: two arms, a few subjects each.
+# A short study for the browser test: two arms, long enough (a few seconds) that its plot is seen
+# redrawn from the subjects done while it runs.
 title = "ALCAR dose, workbench test"
 base = "base.toml"
 seed = 7
-subjects = 12
+subjects = 24
 readouts = ["sensory_neuron_survival"]
 
 [[arms]]

@@ -75,18 +75,24 @@ async function refreshFiles() {
   }));
 }
 
-/// Output folders: those holding run.json (a run) or study.json (a study) or scorecard.json.
+/// Output folders: those holding run.json (a run), study.json (a study), scorecard.json (the
+/// validation) or calibration.json; and those a job is writing now (a run's run.json comes last).
 function outputFolders() {
-  const kinds = { 'run.json': 'run', 'study.json': 'study', 'scorecard.json': 'validation' };
+  const kinds = { 'run.json': 'run', 'study.json': 'study', 'scorecard.json': 'validation', 'calibration.json': 'calibration' };
   const out = [];
+  const has3d = (dir) => state.files.some((g) => g.path === `${dir}/paraview/series.pvd`);
   for (const f of state.files) {
     const slash = f.path.lastIndexOf('/');
     const name = f.path.slice(slash + 1);
     if (!f.directory && kinds[name] && slash > 0) {
       const dir = f.path.slice(0, slash);
-      const has3d = state.files.some((g) => g.path === `${dir}/paraview/series.pvd`);
-      out.push({ path: dir, kind: kinds[name], has3d });
+      if (!out.some((o) => o.path === dir)) out.push({ path: dir, kind: kinds[name], has3d: has3d(dir) });
     }
+  }
+  for (const j of state.jobs.filter((job) => job.state === 'running')) {
+    const known = out.find((o) => o.path === j.output);
+    if (known) known.kind = `${j.kind}, running`;
+    else out.push({ path: j.output, kind: `${j.kind}, running`, has3d: has3d(j.output) });
   }
   return out;
 }
@@ -255,13 +261,16 @@ async function start(kind, extra = {}) {
 async function startEdited() {
   await save();
   const kind = state.kind === 'study' ? 'study' : 'run';
-  await start(kind, { input: state.path, out: $('#out').value, force: $('#force').checked });
+  const job = await start(kind, { input: state.path, out: $('#out').value, force: $('#force').checked });
+  // Results appear as they are written: the job's folder is shown and followed while it runs.
+  await showResults([job.output]);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Jobs
 
 let jobsTimer = null;
+let jobsLoaded = false;
 const finishedSeen = new Set();
 
 async function refreshJobs() {
@@ -282,17 +291,22 @@ async function refreshJobs() {
   }));
   const running = state.jobs.filter((j) => j.state === 'running');
   if (running.length > 0) $('#job-log').textContent = running[running.length - 1].log;
-  // Results appear as they are written: the file list while jobs run, the plots when they end.
+  // The file list while jobs run (the Results view follows its folders itself), the final plots
+  // when they end.
   await refreshFiles();
   for (const j of state.jobs) {
     if (j.state !== 'running' && !finishedSeen.has(j.id)) {
       finishedSeen.add(j.id);
-      if (j.state === 'succeeded') {
+      // Jobs that ended before this page was opened (or before the server restarted) stay listed
+      // without taking over the Results view.
+      if (j.state === 'succeeded' && jobsLoaded) {
         $('#job-log').textContent = j.log;
-        if (j.kind === 'run' || j.kind === 'study') await showResults([j.output]);
+        if (['run', 'study', 'validate', 'calibrate'].includes(j.kind)) await showResults([j.output]);
       }
     }
   }
+  jobsLoaded = true;
+  scheduleResultsPoll();
   clearTimeout(jobsTimer);
   jobsTimer = setTimeout(() => refreshJobs().catch(showError), running.length > 0 ? 500 : 3000);
 }
@@ -325,35 +339,137 @@ function splitCsvLine(line) {
 }
 
 const resultRows = new Map();  // output folder -> rows {source, series, time_days, quantity, value, low, high, unit}
+const progressNotes = new Map();  // output folder -> what a job underway has written so far, in words
+// Files read for the plots, kept with the modified time and size they had: a poll re-reads only
+// the files that changed.
+const fileCache = new Map();  // path -> { stamp, content }
+let resultsStamp = '';        // the listings the plot was last drawn from
+let viewerStamp = '';         // the 3D series the viewer last opened
+let resultsTimer = null;
 
-async function rowsOf(dir) {
-  const has = (name) => state.files.some((f) => f.path === `${dir}/${name}`);
-  if (has('summary.csv')) {
-    const rows = parseCsv(await api(`/api/file?path=${encodeURIComponent(`${dir}/summary.csv`)}`));
+async function readCached(entry) {
+  const stamp = `${entry.modified}:${entry.size}`;
+  const cached = fileCache.get(entry.path);
+  if (cached && cached.stamp === stamp) return cached.content;
+  const content = await api(`/api/file?path=${encodeURIComponent(entry.path)}`);
+  fileCache.set(entry.path, { stamp, content });
+  return content;
+}
+
+const selectedDirs = () => [...$('#result-dirs').selectedOptions].map((o) => o.value);
+const runningJobFor = (dir) => state.jobs.find((j) => j.state === 'running' && j.output === dir);
+
+/// The rows to plot from an output folder's files (listed in `files`): a study's summary.csv, a
+/// run's timeseries.csv, or, while a study runs, its subjects' checkpoints
+/// (subjects/armNNN-subjectNNNNN.csv: each written whole under a temporary name and renamed, so a
+/// listed one is complete) summarised as they come.
+async function rowsOf(dir, files) {
+  progressNotes.delete(dir);
+  const file = (name) => files.find((f) => !f.directory && f.path === `${dir}/${name}`);
+  if (file('summary.csv')) {
+    const rows = parseCsv(await readCached(file('summary.csv')));
     return rows.map((r) => ({ source: dir, series: `${dir}: ${r.arm}`, time_days: +r.time_days, quantity: r.readout,
       value: +r.mean, low: +r.ci_low, high: +r.ci_high, unit: r.unit }));
   }
-  if (has('timeseries.csv')) {
-    const rows = parseCsv(await api(`/api/file?path=${encodeURIComponent(`${dir}/timeseries.csv`)}`));
+  if (file('timeseries.csv')) {
+    const rows = parseCsv(await readCached(file('timeseries.csv')));
     return rows.map((r) => ({ source: dir, series: dir, time_days: +r.time_days, quantity: r.variable, value: +r.value, unit: r.unit }));
+  }
+  const checkpoints = files.filter((f) => !f.directory && /^subjects\/arm\d{3}-subject\d{5}\.csv$/.test(f.path.slice(dir.length + 1)));
+  if (file('study.json')) return studyUnderway(dir, await readCached(file('study.json')), checkpoints);
+  const job = runningJobFor(dir);
+  if (job) {
+    // A run keeps its time series in memory until it ends; what it writes meanwhile is the 3D
+    // site at each readout time (paraview/, pictures/).
+    const snapshots = files.filter((f) => /\/pictures\/section_\d+\.svg$/.test(f.path)).length;
+    progressNotes.set(dir, `${dir}: ${job.kind} underway${job.percent >= 0 ? ` (${Math.round(job.percent)}%)` : ''}` +
+      (snapshots > 0 ? `, ${snapshots} snapshot${snapshots === 1 ? '' : 's'} of the 3D site written` : '') +
+      '; its time series is written when it ends');
   }
   return [];
 }
 
-async function showResults(dirs) {
-  const select = $('#result-dirs');
-  for (const option of select.options) option.selected = dirs.includes(option.value);
-  for (const dir of dirs) resultRows.set(dir, await rowsOf(dir));
+/// A study still running: per arm, time and readout, the mean of the subjects done so far and an
+/// approximate 95 % interval (mean +- 1.96 SEM); summary.csv replaces it when the study ends.
+async function studyUnderway(dir, study, checkpoints) {
+  const arms = Array.isArray(study.arms) ? study.arms : [];
+  const done = arms.map(() => 0);
+  const groups = new Map();
+  for (const c of checkpoints) {
+    const arm = Number(/arm(\d{3})-/.exec(c.path)[1]);
+    if (arm < done.length) done[arm] += 1;
+    for (const line of String(await readCached(c)).split('\n')) {
+      if (!line) continue;
+      // arm,subject,seed,time_days,readout,value,unit (the study's checkpoint format)
+      const [armName, , , time, readout, value, unit] = splitCsvLine(line);
+      const key = `${armName}\u0000${time}\u0000${readout}`;
+      if (!groups.has(key)) groups.set(key, { arm: armName, time_days: +time, quantity: readout, unit, values: [] });
+      groups.get(key).values.push(+value);
+    }
+  }
+  const total = arms.reduce((sum, a) => sum + (a.subjects || 0), 0);
+  const finished = done.reduce((sum, n) => sum + n, 0);
+  const perArm = arms.map((a, i) => `${a.name} ${done[i]}/${a.subjects}`).join(', ');
+  const job = runningJobFor(dir);
+  progressNotes.set(dir, `${dir}: ${finished} of ${total} subjects done (${perArm})` +
+    (job ? '; the plot shows the means so far' : '; the study did not finish (Resume continues it)'));
+  $('#results-status').dataset.subjects = String(finished);
+  return [...groups.values()].map((g) => {
+    const n = g.values.length;
+    const mean = g.values.reduce((a, b) => a + b, 0) / n;
+    const sd = n > 1 ? Math.sqrt(g.values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+    const half = 1.96 * sd / Math.sqrt(n);
+    return { source: dir, series: `${dir}: ${g.arm}`, time_days: g.time_days, quantity: g.quantity, value: mean,
+      low: mean - half, high: mean + half, unit: g.unit };
+  });
+}
+
+/// Re-reads the selected output folders and redraws what changed: on selection, and every second
+/// while a job writes into one of them.
+async function refreshResults(force) {
+  const dirs = selectedDirs();
+  const listings = await Promise.all(dirs.map((d) => api(`/api/files?dir=${encodeURIComponent(d)}&depth=4`).catch(() => [])));
+  const stamp = JSON.stringify([dirs, listings.map((l) => l.map((f) => [f.path, f.modified, f.size])),
+    dirs.map((d) => runningJobFor(d)?.percent ?? null)]);
+  if (!force && stamp === resultsStamp) return false;
+  resultsStamp = stamp;
+  for (let i = 0; i < dirs.length; ++i) resultRows.set(dirs[i], await rowsOf(dirs[i], listings[i]));
   const rows = dirs.flatMap((d) => resultRows.get(d) || []);
   const quantities = [...new Set(rows.map((r) => r.quantity))];
   const quantity = $('#quantity');
   const previous = quantity.value;
   quantity.replaceChildren(...quantities.map((q) => element('option', { value: q, text: q })));
   if (quantities.includes(previous)) quantity.value = previous;
+  const notes = dirs.map((d) => progressNotes.get(d)).filter(Boolean);
+  $('#results-status').textContent = notes.join('\n');
+  if (notes.length === 0) delete $('#results-status').dataset.subjects;
   await drawPlot();
   showPictures(dirs[0]);
   const viewable = outputFolders().find((o) => dirs.includes(o.path) && o.has3d);
-  if (viewable && state.info.viewer) await openViewer(viewable.path, viewerControls()).catch(showError);
+  const series = viewable && listings[dirs.indexOf(viewable.path)].find((f) => f.path === `${viewable.path}/paraview/series.pvd`);
+  const seriesStamp = series ? `${series.path}:${series.modified}:${series.size}` : '';
+  if (viewable && state.info.viewer && seriesStamp !== viewerStamp) {
+    viewerStamp = seriesStamp;
+    await openViewer(viewable.path, viewerControls()).catch(showError);
+  }
+  return true;
+}
+
+function scheduleResultsPoll() {
+  if (resultsTimer !== null || !selectedDirs().some((d) => runningJobFor(d))) return;
+  resultsTimer = setTimeout(async () => {
+    resultsTimer = null;
+    await refreshResults(false).catch(showError);
+    scheduleResultsPoll();
+  }, 1000);
+}
+
+async function showResults(dirs) {
+  const select = $('#result-dirs');
+  for (const option of select.options) option.selected = dirs.includes(option.value);
+  viewerStamp = '';
+  await refreshResults(true);
+  scheduleResultsPoll();
 }
 
 async function drawPlot() {
@@ -361,6 +477,7 @@ async function drawPlot() {
   const quantity = $('#quantity').value;
   const rows = dirs.flatMap((d) => resultRows.get(d) || []).filter((r) => r.quantity === quantity);
   const plot = $('#plot');
+  plot.dataset.rows = String(rows.length);
   if (rows.length === 0) { plot.replaceChildren(element('p', { class: 'hint', text: 'Nothing to plot yet.' })); return; }
   if (!window.vegaEmbed) { plot.replaceChildren(element('p', { class: 'hint', text: 'This build has no plotting library.' })); return; }
   const unit = rows[0].unit;
@@ -368,12 +485,13 @@ async function drawPlot() {
   const y = { field: 'value', type: 'quantitative', title: `${quantity} [${unit}]`, scale: { zero: false } };
   const color = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2 } };
   const layers = [{ mark: { type: 'line', point: rows.length < 200 }, encoding: { x, y, color } }];
-  if (rows.some((r) => Number.isFinite(r.low)))
+  if (rows.some((r) => Number.isFinite(r.low) && Number.isFinite(r.high)))
     layers.unshift({ mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color } });
   const spec = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', height: 260,
     data: { values: rows }, layer: layers };
   plot.replaceChildren();
   await window.vegaEmbed(plot, spec, { actions: false, renderer: 'svg' });
+  plot.dataset.drawn = String(Number(plot.dataset.drawn || 0) + 1);
 }
 
 /// The last distal cross-section and longitudinal section a 3D run drew (pictures/*.svg).

@@ -159,7 +159,7 @@ struct Workbench::Impl {
       : options(std::move(given)),
         workspace(fs::canonical(options.workspace)),
         token(options.token.empty() ? make_access_token() : options.token),
-        jobs(options.executable, workspace, options.max_jobs) {
+        jobs(options.executable, workspace, options.max_jobs, workspace / job_list_folder / "jobs.json") {
     if (!fs::is_directory(workspace)) throw std::runtime_error(fmt::format("{} is no folder", workspace.string()));
     schema_json = schema::scenario_json_schema(registry);
     study_schema_json = schema::table_json_schema(study::study_file_schema(), registry, "bungner study");
@@ -380,6 +380,8 @@ struct Workbench::Impl {
                 {"percent", s.percent},
                 {"eta", s.eta},
                 {"elapsed_s", s.elapsed_s},
+                {"started", s.started},
+                {"finished", s.finished},
                 {"log", s.log_tail}};
   }
 
@@ -436,6 +438,8 @@ struct Workbench::Impl {
     if (!output) return;
     // Never the workspace itself: --force would replace whatever a previous run left there.
     if (*output == workspace) return send_error(response, 400, "the output folder must be a folder inside the workspace");
+    if (const fs::path own = workspace / job_list_folder; *output == own || output->string().starts_with(own.string() + "/"))
+      return send_error(response, 400, fmt::format("{} is the workbench's own folder, not an output folder", job_list_folder));
     spec.output = workspace_relative(workspace, *output);
     if (spec.kind == "run" || spec.kind == "study") {
       spec.arguments = {spec.kind, input->string()};

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -52,6 +53,21 @@ class TemporaryFolder {
 void write(const fs::path& file, const std::string& text) {
   fs::create_directories(file.parent_path());
   std::ofstream(file, std::ios::binary) << text;
+}
+
+json read_json(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return json::parse(in);
+}
+
+/// The job's status once it has ended (or after 20 s).
+bungner::serve::JobStatus wait_for_end(const bungner::serve::JobRunner& runner, int id) {
+  for (int attempt = 0; attempt < 2000; ++attempt) {
+    const auto status = runner.status(id);
+    if (status && status->state != bungner::serve::JobState::running) return *status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return *runner.status(id);
 }
 
 }  // namespace
@@ -107,6 +123,114 @@ TEST(ServeJobs, ProgressIsTheLastProgressLine) {
   ASSERT_TRUE(run);
   EXPECT_DOUBLE_EQ(run->first, 40);
   EXPECT_EQ(run->second, "3s");
+}
+
+// Jobs survive a restart of the server (issue 26): the list as a server killed mid-job leaves it
+// on disk is read back, the job that was running becomes `interrupted`, ids go on after the
+// largest, and what the restarted runner does is kept for the next start.
+TEST(ServeJobs, ReloadsTheJobListAndMarksRunningJobsInterrupted) {
+  TemporaryFolder folder;
+  const fs::path journal = folder.path() / ".bungner-serve" / "jobs.json";
+  // Job 7 "runs" under this test's own process id but another command line: a process id the
+  // system has given to another process since, which must not be signalled.
+  write(journal, fmt::format(R"({{"format": 1, "jobs": [
+    {{"id": 3, "kind": "study", "input": "s.toml", "output": "runs/s", "arguments": ["study", "s.toml"],
+      "command": ["/bin/true", "study", "s.toml"], "pid": -1, "state": "succeeded", "exit_code": 0,
+      "started": 1000, "finished": 1012.5, "log": "study: 64/64 subjects (100%), elapsed 12s, ETA 0s\n"}},
+    {{"id": 7, "kind": "run", "input": "r.toml", "output": "runs/r", "arguments": ["run", "r.toml"],
+      "command": ["/bin/sleep", "1000"], "pid": {}, "state": "running", "exit_code": -1,
+      "started": 2000, "finished": 2030, "log": "run: 40% done, elapsed 30s, ETA 45s\n"}}]}})",
+                             ::getpid()));
+  {
+    bungner::serve::JobRunner runner("/bin/true", folder.path(), 2, journal);
+    const auto jobs = runner.list();
+    ASSERT_EQ(jobs.size(), 2U);
+    EXPECT_EQ(jobs[0].id, 3);
+    EXPECT_EQ(jobs[0].state, bungner::serve::JobState::succeeded);
+    EXPECT_EQ(jobs[0].exit_code, 0);
+    EXPECT_EQ(jobs[0].output, "runs/s");
+    EXPECT_DOUBLE_EQ(jobs[0].elapsed_s, 12.5);
+    EXPECT_DOUBLE_EQ(jobs[0].percent, 100);
+    EXPECT_EQ(jobs[1].id, 7);
+    EXPECT_EQ(jobs[1].state, bungner::serve::JobState::interrupted);
+    EXPECT_STREQ(bungner::serve::job_state_name(jobs[1].state), "interrupted");
+    EXPECT_EQ(jobs[1].kind, "run");
+    EXPECT_EQ(jobs[1].input, "r.toml");
+    EXPECT_EQ(jobs[1].exit_code, -1);
+    EXPECT_DOUBLE_EQ(jobs[1].started, 2000);
+    EXPECT_DOUBLE_EQ(jobs[1].elapsed_s, 30);  // until it was last seen
+    EXPECT_DOUBLE_EQ(jobs[1].percent, 40);    // its last progress line
+    EXPECT_NE(jobs[1].log_tail.find("ETA 45s"), std::string::npos);
+    // Written back at once: a second crash keeps it interrupted.
+    EXPECT_EQ(read_json(journal)["jobs"][1]["state"], "interrupted");
+
+    bungner::serve::JobSpec spec{"run", "new.toml", "runs/new", {}};
+    const auto id = runner.start(spec);
+    ASSERT_TRUE(id);
+    EXPECT_EQ(*id, 8);
+    EXPECT_EQ(wait_for_end(runner, *id).state, bungner::serve::JobState::succeeded);
+  }
+  bungner::serve::JobRunner restarted("/bin/true", folder.path(), 2, journal);
+  const auto jobs = restarted.list();
+  ASSERT_EQ(jobs.size(), 3U);
+  EXPECT_EQ(jobs[1].state, bungner::serve::JobState::interrupted);
+  EXPECT_EQ(jobs[2].id, 8);
+  EXPECT_EQ(jobs[2].state, bungner::serve::JobState::succeeded);
+  EXPECT_EQ(jobs[2].exit_code, 0);
+  EXPECT_EQ(jobs[2].output, "runs/new");
+  EXPECT_GE(jobs[2].finished, jobs[2].started);
+  EXPECT_GT(jobs[2].started, 1.7e9);  // seconds since the epoch, not since the server started
+  for (const auto& entry : fs::directory_iterator(journal.parent_path()))
+    EXPECT_EQ(entry.path().filename(), "jobs.json") << "a temporary left behind: " << entry.path();
+}
+
+// A job running when its server was killed is in the list on disk, and the next start stops it
+// (nobody reads its output any more) and reports it interrupted.
+TEST(ServeJobs, StopsTheJobOfAKilledServerOnRestart) {
+  TemporaryFolder first, second;
+  bungner::serve::JobRunner runner("/bin/sleep", first.path(), 1, first.path() / ".bungner-serve" / "jobs.json");
+  const auto id = runner.start(bungner::serve::JobSpec{"run", "r.toml", "runs/r", {"30"}});
+  ASSERT_TRUE(id);
+  const json saved = read_json(first.path() / ".bungner-serve" / "jobs.json");
+  ASSERT_EQ(saved["jobs"].size(), 1U);
+  EXPECT_EQ(saved["jobs"][0]["state"], "running");
+  EXPECT_GT(saved["jobs"][0]["pid"].get<int>(), 0);
+  EXPECT_EQ(saved["jobs"][0]["command"], json::array({"/bin/sleep", "30"}));
+  // The list as the killed server left it, read by the next server.
+  write(second.path() / ".bungner-serve" / "jobs.json", saved.dump());
+  const auto start = std::chrono::steady_clock::now();
+  bungner::serve::JobRunner restarted("/bin/sleep", second.path(), 1, second.path() / ".bungner-serve" / "jobs.json");
+  EXPECT_EQ(restarted.list().at(0).state, bungner::serve::JobState::interrupted);
+  // The sleep ended by SIGTERM, long before its 30 s.
+  const auto ended = wait_for_end(runner, *id);
+  EXPECT_EQ(ended.state, bungner::serve::JobState::failed);
+  EXPECT_EQ(ended.exit_code, 128 + SIGTERM);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+}
+
+TEST(ServeJobs, RefusesASecondServerAndADamagedList) {
+  TemporaryFolder folder;
+  const fs::path journal = folder.path() / ".bungner-serve" / "jobs.json";
+  {
+    bungner::serve::JobRunner runner("/bin/true", folder.path(), 1, journal);
+    try {
+      bungner::serve::JobRunner second("/bin/true", folder.path(), 1, journal);
+      ADD_FAILURE() << "two runners share one job list";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("in use by another `bungner serve`"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_NO_THROW(bungner::serve::JobRunner("/bin/true", folder.path(), 1, journal));  // the lock went with it
+  for (const std::string& damaged : {std::string("{\"format\": 1, \"jobs\": [{\"id\": 1}]}"), std::string("{not json"),
+                                     std::string("{\"format\": 2, \"jobs\": []}")}) {
+    write(journal, damaged);
+    try {
+      bungner::serve::JobRunner runner("/bin/true", folder.path(), 1, journal);
+      ADD_FAILURE() << "accepted " << damaged;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(journal.string() + " is damaged"), std::string::npos) << e.what();
+    }
+  }
 }
 
 /// A workbench answering on its own thread, over a temporary workspace; jobs would run /bin/false.

@@ -281,8 +281,9 @@ async function refreshJobs() {
     const label = j.percent >= 0 ? ` ${Math.round(j.percent)}%${j.eta && j.state === 'running' ? ` ETA ${j.eta}` : ''}` : '';
     const actions = element('td');
     if (j.state === 'running') actions.append(element('button', { text: 'Cancel', onclick: () => postJson(`/api/jobs/${j.id}/cancel`, {}).then(refreshJobs) }));
-    if ((j.state === 'cancelled' || j.state === 'failed') && (j.kind === 'run' || j.kind === 'study'))
-      actions.append(element('button', { text: 'Resume', onclick: () => start(j.kind, { input: j.input, out: j.output, resume: true }).catch(showError) }));
+    if (['cancelled', 'failed', 'interrupted'].includes(j.state) && ['run', 'study', 'calibrate'].includes(j.kind))
+      actions.append(element('button', { text: 'Resume', onclick: () => start(j.kind, { input: j.input, out: j.output, resume: true })
+        .then((job) => showResults([job.output])).catch(showError) }));
     actions.append(element('button', { text: 'Log', onclick: () => { $('#job-log').textContent = j.log; } }));
     return element('tr', { 'data-job': j.id, 'data-state': j.state },
       element('td', { text: j.id }), element('td', { text: j.kind }), element('td', { text: j.input }),

@@ -61,6 +61,26 @@ try {
   if (page.url().includes('token=')) failures.push('the token stayed in the address bar');
   step('opened');
 
+  // Add a key from the schema: searched by its meaning, written into its table in the text.
+  await page.click('#inputs li[data-path="scenarios/base.toml"]');
+  await page.waitForSelector('#check-status.ok');
+  await page.locator('#add-key').fill('missing after a transection');
+  const choice = page.locator('#add-key-list li[data-key="injury.gap_length"]');
+  await choice.waitFor();
+  const choiceText = await choice.textContent();
+  if (!/\[mm\].*default: 0 mm.*allowed 0 \.\. 300 mm/.test(choiceText)) failures.push(`the key's unit, default and range are not shown: '${choiceText}'`);
+  if (await page.locator('#add-key-list li[data-key="injury.type"]').count()) failures.push('a key already in the text is offered');
+  await choice.click();
+  await page.waitForSelector('#form input[data-key="injury.gap_length"]');
+  const withKey = await page.locator('#toml').inputValue();
+  const injuryTable = withKey.slice(withKey.indexOf('[injury]'));
+  const nextTable = injuryTable.slice(1).search(/^\[/m);
+  if (!(nextTable < 0 ? injuryTable : injuryTable.slice(0, nextTable + 1)).includes('gap_length = "0 mm"'))
+    failures.push(`gap_length was not written into [injury]: ${withKey}`);
+  await page.waitForSelector('#check-status.ok');
+  await page.screenshot({ path: join(shots, 'workbench-0-add-key.png'), fullPage: true });
+  step('key added: injury.gap_length = "0 mm" under [injury], check ok');
+
   // Edit: the study's dose, in the form, with a bad unit first.
   await page.click('#inputs li[data-path="scenarios/dose-study.toml"]');
   const doseField = 'input[data-key="arms[1].set.therapies[0].dose"]';

@@ -23,6 +23,9 @@ name = "untreated"
 name = "ALCAR"
 set = { therapies = [{ type = "acetyl_l_carnitine", dose = "50 mg/kg/day" }] }
 TOML
+# The "add a key" logic with node alone, against the schema this build writes.
+"$BUNGNER" schema --json >"$WORK/schema.json" || fail "bungner schema --json"
+node "$SRC/web/workbench-keys-test.mjs" "$WORK/schema.json" || fail "workbench keys (web/workbench-keys-test.mjs)"
 # A 3D run of three days with two snapshots, for the viewer (its axons stay small so early).
 "$BUNGNER" -q run "$SRC/scenarios/examples/rat-sciatic-conduit-10mm-3d.toml" --out "$WORK/workspace/runs/site3d" \
   --set 'simulation.duration="3 d"' --set 'readouts.times=["1 d", "3 d"]' 2>"$WORK/run.err" ||

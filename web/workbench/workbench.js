@@ -4,6 +4,7 @@
 // Every request goes to the server that served this page; the access token travels in the
 // HttpOnly cookie the first page load set.
 import { openViewer } from './viewer.js';
+import { insertKey, keyCatalogue, searchKeys } from './toml-keys.js';
 
 const $ = (selector) => document.querySelector(selector);
 const state = {
@@ -18,6 +19,8 @@ const state = {
   files: [],
   jobs: [],
   parameters: new Map(),
+  scenarioKeys: [],  // keys a scenario may hold (from the schema), for "Add a key"
+  studyKeys: [],     // and a study file
 };
 
 async function api(path, options = {}) {
@@ -112,6 +115,9 @@ async function openInput(path) {
   $('#out').value = `runs/${stem}`;
   $('#save').disabled = false;
   $('#calibrate').disabled = false;
+  $('#add-key').disabled = false;
+  $('#add-key').value = '';
+  $('#add-key-list').replaceChildren();
   for (const li of document.querySelectorAll('#inputs li')) li.classList.toggle('selected', li.dataset.path === path);
   await refreshEditor();
 }
@@ -245,6 +251,35 @@ function documentation(key) {
     walked.push(part);
   }
   return node && node.description ? node.description : '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adding a key: the schema's keys not yet in the text, searchable, each with its unit, default and
+// range (its description); the chosen one is written into its table and checked like any edit.
+
+function isStudyText() {
+  return state.kind === 'study' ||
+    (state.outline.some((l) => l.key === 'base' || l.key.startsWith('arms[')) && !state.outline.some((l) => l.key === 'species'));
+}
+
+function showKeyChoices() {
+  const query = $('#add-key').value;
+  if (!query.trim()) { $('#add-key-list').replaceChildren(); return; }
+  const present = new Set(state.outline.map((l) => plainKey(l.key)));
+  const choices = searchKeys(isStudyText() ? state.studyKeys : state.scenarioKeys, query, present);
+  $('#add-key-list').replaceChildren(...(choices.length === 0 ? [element('li', { class: 'hint', text: 'no such key (or it is in the text already)' })]
+    : choices.map((k) => element('li', { 'data-key': k.key, onclick: () => addKey(k).catch(showError) },
+      element('code', { text: k.key }), element('span', { class: 'doc', text: k.description })))));
+}
+
+async function addKey(k) {
+  const area = $('#toml');
+  area.value = insertKey(area.value, k.table, k.name, k.value);
+  $('#add-key').value = '';
+  $('#add-key-list').replaceChildren();
+  await refreshEditor();
+  const field = document.querySelector(`#form input[data-key="${CSS.escape(k.key)}"]`);
+  if (field) { field.focus(); field.select(); }
 }
 
 async function save() {
@@ -550,8 +585,11 @@ async function main() {
   if (state.info.plots) for (const lib of ['vega', 'vega-lite', 'vega-embed']) await loadScript(`/lib/${lib}.js`);
   state.schema = await api('/api/schema');
   state.studySchema = await api('/api/schema?kind=study');
+  state.scenarioKeys = keyCatalogue(state.schema);
+  state.studyKeys = keyCatalogue(state.studySchema);
   for (const p of await api('/api/parameters')) state.parameters.set(p.name, p);
   $('#toml').addEventListener('input', refreshEditorSoon);
+  $('#add-key').addEventListener('input', debounce(showKeyChoices, 150));
   $('#save').addEventListener('click', () => save().then(refreshFiles).catch(showError));
   $('#start').addEventListener('click', () => startEdited().catch(showError));
   $('#calibrate').addEventListener('click', () => save().then(() => start('calibrate', { input: state.path, out: $('#out').value, force: $('#force').checked })).catch(showError));

@@ -1,9 +1,11 @@
 // The workbench end to end in a real browser (issue 26): Debian's Chromium, driven by
-// playwright-core, against `bungner serve` on a prepared workspace. Opens the workbench, changes a
-// study arm's dose in the form, sees the check's message for a bad unit, fixes it, runs the study,
-// watches its progress, sees the plot drawn from its summary, opens the 3D viewer of a prepared 3D
-// run, steps through time and saves a time-lapse. No console error, no failed request, no request
-// leaving 127.0.0.1. Screenshots of each step are kept in SHOTS.
+// playwright-core, against `bungner serve` on a prepared workspace. Opens the workbench, adds a key
+// from the schema to a scenario, changes a study arm's dose in the form, sees the check's message
+// for a bad unit, fixes it, runs the study, watches its progress and its plot redrawn from the
+// subjects done while it runs, then from its summary; opens the 3D viewer of a prepared 3D run,
+// steps through time and saves a time-lapse; runs a one-entry validation and a tiny calibration to
+// the end and opens the scorecard and the calibration's report. No console error, no failed
+// request, no request leaving 127.0.0.1. Screenshots of each step are kept in SHOTS.
 //
 // usage: node workbench-browser-test.mjs BUNGNER WORKSPACE SHOTS
 import { chromium } from 'playwright-core';
@@ -195,6 +197,44 @@ try {
   if (saved.length !== frames) failures.push(`time-lapse: ${saved.length} frames saved, expected ${frames}`);
   step(`time-lapse: ${saved.length} frames`);
   if (!existsSync(join(workspace, 'runs/dose-study/summary.csv'))) failures.push('the study wrote no summary.csv');
+
+  // The validation of one quick entry and a tiny calibration, each to its end, then their reports.
+  const finished = async (kind) => {
+    const row = page.locator('#jobs tbody tr', { has: page.locator('td', { hasText: new RegExp(`^${kind}$`) }) }).first();
+    await row.waitFor();
+    await page.waitForFunction((id) => ['succeeded', 'failed', 'cancelled'].includes(
+      document.querySelector(`#jobs tbody tr[data-job="${id}"]`).dataset.state), await row.getAttribute('data-job'), { timeout: 60000 });
+    return { state: await row.getAttribute('data-state'), progress: (await row.locator('.progress-text').textContent()).trim() };
+  };
+  const openReportOf = async (dir, expected, shot) => {
+    await page.waitForFunction((d) => [...document.querySelector('#result-dirs').selectedOptions].some((o) => o.value === d), dir);
+    await page.click('#open-report');
+    const body = page.frameLocator('#report').locator('body');
+    await body.locator('h1').waitFor();
+    const heading = await body.locator('h1').textContent();
+    if (!heading.includes(expected)) failures.push(`${dir}: the report's heading is '${heading}'`);
+    await page.locator('#report').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, shot), fullPage: true });
+    return body;
+  };
+  await page.locator('#validate-filter').fill('E0?');
+  await page.click('#validate');
+  const validation = await finished('validate');
+  if (validation.state !== 'succeeded') failures.push(`the validation ended ${validation.state}: ${await page.locator('#job-log').textContent()}`);
+  const scorecard = await openReportOf('runs/validation', 'validation scorecard', 'workbench-6-scorecard.png');
+  const scored = ((await scorecard.textContent()).match(/Checks: \d+\/\d+[^;.]*/) || [''])[0];
+  if (!/Checks: \d+\/\d+/.test(scored)) failures.push(`the scorecard shows no checks: '${scored}'`);
+  step(`validation ${validation.state} (${validation.progress}); scorecard: ${scored.trim().slice(0, 80)}`);
+
+  await page.click('#inputs li[data-path="scenarios/tiny-calibration.toml"]');
+  await page.waitForFunction(() => document.querySelector('#toml').value.includes('[[fit]]'));
+  await page.click('#calibrate');
+  const calibration = await finished('calibrate');
+  if (calibration.state !== 'succeeded') failures.push(`the calibration ended ${calibration.state}: ${await page.locator('#job-log').textContent()}`);
+  if (!existsSync(join(workspace, 'runs/tiny-calibration/posterior.csv'))) failures.push('the calibration wrote no posterior.csv');
+  const calibrationReport = await openReportOf('runs/tiny-calibration', 'Calibration', 'workbench-7-calibration.png');
+  if (!(await calibrationReport.locator('text=Posterior marginals').count())) failures.push('the calibration report has no posterior');
+  step(`calibration ${calibration.state} (${calibration.progress}); report opened`);
 } catch (error) {
   failures.push(`${error.message}`);
 } finally {

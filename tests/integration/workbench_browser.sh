@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The workbench (`bungner serve`, issue 26) end to end in Debian's Chromium driven by
-# playwright-core (web/workbench-browser-test.mjs): edit a dose, see the check's message for a bad
-# unit, run a short study and watch its progress and plot, step the 3D viewer through time and
-# save a time-lapse. Screenshots are kept in $BUNGNER_SCREENSHOT_DIR (build/release/screenshots).
+# playwright-core (web/workbench-browser-test.mjs): add a key from the schema, edit a dose, see the
+# check's message for a bad unit, run a short study and watch its progress and its plot update
+# while it runs, step the 3D viewer through time and save a time-lapse, run a one-entry validation
+# and a tiny calibration and open their reports. Screenshots are kept in $BUNGNER_SCREENSHOT_DIR (build/release/screenshots).
 . "$(dirname "$0")/common.sh" "$@"
 SHOTS=${BUNGNER_SCREENSHOT_DIR:-$WORK/shots}
 mkdir -p "$SHOTS" "$WORK/workspace/scenarios"
@@ -22,6 +23,22 @@ name = "untreated"
 [[arms]]
 name = "ALCAR"
 set = { therapies = [{ type = "acetyl_l_carnitine", dose = "50 mg/kg/day" }] }
+TOML
+# A tiny calibration (docs/calibration-abc.md): three particles, two generations, one entry.
+cat >"$WORK/workspace/scenarios/tiny-calibration.toml" <<TOML
+seed = 7
+particles = 3
+cases = "$SRC/validation"
+evidence = "$SRC/data/evidence/evidence.csv"
+[stop]
+max_generations = 2
+[[parameters]]
+name = "neuron_survival.death_time_constant"
+prior = "log_uniform"
+low = "5 d"
+high = "40 d"
+[[fit]]
+entry = "E25"
 TOML
 # The "add a key" logic with node alone, against the schema this build writes.
 "$BUNGNER" schema --json >"$WORK/schema.json" || fail "bungner schema --json"

@@ -593,7 +593,7 @@ async function main() {
   $('#save').addEventListener('click', () => save().then(refreshFiles).catch(showError));
   $('#start').addEventListener('click', () => startEdited().catch(showError));
   $('#calibrate').addEventListener('click', () => save().then(() => start('calibrate', { input: state.path, out: $('#out').value, force: $('#force').checked })).catch(showError));
-  $('#validate').addEventListener('click', () => start('validate', { out: 'runs/validation' }).catch(showError));
+  $('#validate').addEventListener('click', () => start('validate', { out: 'runs/validation', filter: $('#validate-filter').value.trim() }).catch(showError));
   $('#result-dirs').addEventListener('change', () => showResults([...$('#result-dirs').selectedOptions].map((o) => o.value)).catch(showError));
   $('#quantity').addEventListener('change', () => drawPlot().catch(showError));
   $('#open-report').addEventListener('click', openReport);

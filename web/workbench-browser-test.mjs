@@ -228,6 +228,11 @@ try {
 
   await page.click('#inputs li[data-path="scenarios/tiny-calibration.toml"]');
   await page.waitForFunction(() => document.querySelector('#toml').value.includes('[[fit]]'));
+  // Checked as `bungner calibrate` reads it, not as a scenario.
+  await page.waitForFunction(() => /calibration|error/.test(document.querySelector('#check-status').textContent));
+  const calibrationCheck = await page.locator('#check-status').textContent();
+  if (!calibrationCheck.includes('calibration: 1 parameter, 1 fit entry, 3 particles'))
+    failures.push(`the calibration file's check: '${calibrationCheck}'`);
   await page.click('#calibrate');
   const calibration = await finished('calibrate');
   if (calibration.state !== 'succeeded') failures.push(`the calibration ended ${calibration.state}: ${await page.locator('#job-log').textContent()}`);

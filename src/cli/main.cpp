@@ -270,7 +270,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
 
   std::string file;
   std::vector<std::string> overrides;
-  auto* check = app.add_subcommand("check", "Validate a scenario, study or validation case without running it");
+  auto* check = app.add_subcommand("check", "Validate a scenario, study, validation case or calibration file without running it");
   check->add_option("file", file, "Scenario, study or validation case file (TOML)")->required();
   check->add_option("--set", overrides, "Override a scenario key");
   auto* print = app.add_subcommand("print-config", "Print the resolved scenario with every default filled in");

@@ -412,6 +412,42 @@ TEST_F(ServeServer, ChecksTheTextAsBungnerCheckDoes) {
   EXPECT_GT(diagnostic["column"].get<int>(), 1);
 }
 
+// A calibration file is checked as `bungner calibrate` reads it, not as a scenario.
+TEST_F(ServeServer, ChecksACalibrationFileAsACalibration) {
+  const std::string source = BUNGNER_SOURCE_DIR;
+  const std::string calibration = fmt::format(R"(particles = 3
+cases = "{0}/validation"
+evidence = "{0}/data/evidence/evidence.csv"
+[[parameters]]
+name = "neuron_survival.death_time_constant"
+prior = "log_uniform"
+low = "5 d"
+high = "40 d"
+[[fit]]
+entry = "E25"
+)",
+                                              source);
+  const auto check = [&](const std::string& text) {
+    const auto result = client_->Post("/api/check", with_token(), json{{"path", "scenarios/tiny.toml"}, {"text", text}}.dump(),
+                                      "application/json");
+    EXPECT_EQ(status_of(result), 200);
+    return result ? json::parse(result->body) : json();
+  };
+  const json good = check(calibration);
+  EXPECT_TRUE(good["ok"].get<bool>()) << good.dump();
+  EXPECT_EQ(good["kind"], "calibration");
+  EXPECT_EQ(good["summary"], "calibration: 1 parameter, 1 fit entry, 3 particles");
+  std::string unknown = calibration;
+  unknown.replace(unknown.find("death_time_constant"), 19, "death_time_konstant");
+  const json bad = check(unknown);
+  EXPECT_FALSE(bad["ok"].get<bool>()) << bad.dump();
+  ASSERT_EQ(bad["diagnostics"].size(), 1U) << bad.dump();
+  EXPECT_EQ(bad["diagnostics"][0]["file"], "scenarios/tiny.toml");
+  EXPECT_EQ(bad["diagnostics"][0]["line"], 5);
+  EXPECT_NE(bad["diagnostics"][0]["message"].get<std::string>().find("death_time_constant"), std::string::npos)
+      << bad.dump();  // did you mean
+}
+
 TEST_F(ServeServer, OutlinesTheTomlWithTheSpanOfEachValue) {
   const auto result = client_->Post(
       "/api/outline", with_token(),

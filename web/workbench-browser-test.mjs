@@ -178,9 +178,15 @@ try {
     await page.waitForSelector(`#viewer[data-frame="${frame}"]`);
     const colours = await drawn();
     if (colours < 10) failures.push(`frame ${frame} of the 3D viewer looks empty (${colours} colours)`);
+    const vessels = Number(await page.locator('#viewer').getAttribute('data-vessels'));
+    if (!(vessels > 0)) failures.push(`frame ${frame}: no vessel drawn (${vessels})`);
     await page.screenshot({ path: join(shots, `workbench-4-site-frame${frame}.png`) });
-    step(`3D frame ${frame}: day ${await page.locator('#viewer').getAttribute('data-day')}, ${colours} colours`);
+    step(`3D frame ${frame}: day ${await page.locator('#viewer').getAttribute('data-day')}, ${colours} colours, ${vessels} vessel voxels`);
   }
+  await page.locator('#viewer-vessels').uncheck();
+  await page.waitForSelector('#viewer[data-vessels="0"]');
+  await page.locator('#viewer-vessels').check();
+  await page.waitForFunction(() => Number(document.querySelector('#viewer').dataset.vessels) > 0);
   // Cells by a state variable: a kind's own variable, the other kinds grey.
   const states = await page.locator('#viewer-colour option').evaluateAll((options) => options.map((o) => o.value).filter(Boolean));
   if (states.length === 0) failures.push('no cell state variable to colour by');
@@ -191,6 +197,16 @@ try {
     await page.screenshot({ path: join(shots, 'workbench-5-site-cell-state.png') });
     step(`cells coloured by ${await page.locator('#viewer-legend').textContent()}`);
   }
+  // Several runs overlaid: the 3D run and a 1D run of another scenario, one line each.
+  await page.selectOption('#result-dirs', ['runs/base', 'runs/site3d']);
+  await page.waitForFunction(() => [...document.querySelector('#quantity').options].some((o) => o.value === 'sensory_neuron_survival'));
+  await page.selectOption('#quantity', 'sensory_neuron_survival');
+  await page.waitForFunction(() => document.querySelectorAll('#plot svg .mark-line path').length === 2 &&
+    /runs\/base[\s\S]*runs\/site3d/.test(document.querySelector('#plot svg').textContent), null, { timeout: 15000 })
+    .catch(() => failures.push(`two runs overlaid: ${page.locator('#plot svg .mark-line path').count()} lines`));
+  await page.screenshot({ path: join(shots, 'workbench-5b-runs-overlaid.png'), fullPage: true });
+  step('two runs overlaid in one plot');
+  await page.waitForSelector('#viewer[data-frames]');
   await page.click('#viewer-save');
   await page.waitForFunction(() => document.querySelector('#viewer-status').textContent.startsWith('time-lapse saved'));
   const saved = readdirSync(join(workspace, 'runs/site3d/timelapse')).filter((f) => f.endsWith('.png'));

@@ -47,4 +47,7 @@ node "$SRC/web/workbench-keys-test.mjs" "$WORK/schema.json" || fail "workbench k
 "$BUNGNER" -q run "$SRC/scenarios/examples/rat-sciatic-conduit-10mm-3d.toml" --out "$WORK/workspace/runs/site3d" \
   --set 'simulation.duration="3 d"' --set 'readouts.times=["1 d", "3 d"]' 2>"$WORK/run.err" ||
   fail "3D run failed: $(cat "$WORK/run.err")"
+# A 1D run of the base scenario, to overlay on the 3D run's plots.
+"$BUNGNER" -q run "$WORK/workspace/scenarios/base.toml" --out "$WORK/workspace/runs/base" 2>"$WORK/run.err" ||
+  fail "base run failed: $(cat "$WORK/run.err")"
 node "$SRC/web/workbench-browser-test.mjs" "$BUNGNER" "$WORK/workspace" "$SHOTS" || fail "workbench in the browser"

@@ -1,11 +1,16 @@
 // The 3D viewer of the injury site (docs/workbench.md): the ParaView series a run writes with
 // [site] model = "3d" (paraview/series.pvd: fields_*.vti, agents_*.vtp, axons_*.vtp), drawn with
-// three.js: cells as points coloured by kind or by a state variable, axons as line segments, and a slice of any field
-// across the nerve; a time slider, play, and a time-lapse saved as PNG frames into the run folder.
+// three.js: cells as points coloured by kind or by a state variable, axons as line segments, the
+// vessels as boxes, and a slice of any field across the nerve; a time slider, play, and a
+// time-lapse saved as PNG frames into the run folder.
 let THREE = null;
 let view = null;  // the one viewer of the page
 
 const axonsDrawnUpTo = 64 << 20;  // bytes of an axons file; larger ones are for ParaView
+// The site keeps its vessels as a density field ("vessel", 1 = a normal nerve's), not as vessel
+// segments: a voxel at half the normal density or more is drawn as a box, so that the vascular
+// tracks growing into the bridge show as objects among the cells.
+const vesselThreshold = 0.5;
 
 /// The inline "binary" arrays of the VTK XML files: base64 of a UInt64 byte count (12 characters),
 /// then base64 of the little-endian values.
@@ -191,6 +196,35 @@ function drawAxons(v, axons) {
   replaceLayer(v, 'axons', new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color: 0xdddddd, transparent: true, opacity: 0.5 })));
 }
 
+/// The voxels whose vessel density is at least vesselThreshold, as red boxes (more opaque where
+/// denser), one instanced mesh.
+function drawVessels(v, fields) {
+  const values = fields && v.ui.vessels.checked && fields.names.includes('vessel') ? decodeArray(fields.xml, 'vessel') : null;
+  if (!values) {
+    v.ui.container.dataset.vessels = '0';
+    return replaceLayer(v, 'vessels', null);
+  }
+  const [nx, ny] = fields.cells;
+  const [sx, sy, sz] = fields.spacing;
+  const [ox, oy, oz] = fields.origin;
+  const dense = [];
+  for (let c = 0; c < values.length; ++c) if (values[c] >= vesselThreshold) dense.push(c);
+  const mesh = new THREE.InstancedMesh(new THREE.BoxGeometry(sx * 0.7, sy * 0.7, sz * 0.7),
+    new THREE.MeshBasicMaterial({ color: 0xffffff, transparent: true, opacity: 0.35, depthWrite: false }), Math.max(dense.length, 1));
+  const matrix = new THREE.Matrix4();
+  const color = new THREE.Color();
+  dense.forEach((c, n) => {
+    const i = c % nx, j = Math.floor(c / nx) % ny, k = Math.floor(c / (nx * ny));
+    matrix.makeTranslation(ox + (i + 0.5) * sx, oy + (j + 0.5) * sy, oz + (k + 0.5) * sz);
+    mesh.setMatrixAt(n, matrix);
+    const shade = Math.min(values[c], 1.5) / 1.5;
+    mesh.setColorAt(n, color.setRGB(0.55 + 0.45 * shade, 0.08, 0.12));
+  });
+  mesh.count = dense.length;
+  replaceLayer(v, 'vessels', mesh);
+  v.ui.container.dataset.vessels = String(dense.length);
+}
+
 /// A slice across the nerve (constant z) of the chosen field, as a textured plane.
 function drawSlice(v, fields) {
   if (!fields || !v.ui.field.value) return replaceLayer(v, 'slice', null);
@@ -239,6 +273,7 @@ async function showFrame(v, index) {
   }
   drawCells(v, frame.cells);
   drawAxons(v, frame.axons);
+  drawVessels(v, frame.fields);
   drawSlice(v, frame.fields);
   if (frame.axonsNote) v.ui.status.textContent += `; ${frame.axonsNote}`;
   render(v);
@@ -268,6 +303,7 @@ export async function openViewer(dir, ui) {
     ui.field.addEventListener('change', () => showFrame(view, view.index).catch(report));
     ui.slice.addEventListener('input', () => showFrame(view, view.index).catch(report));
     ui.axons.addEventListener('change', () => showFrame(view, view.index).catch(report));
+    ui.vessels.addEventListener('change', () => showFrame(view, view.index).catch(report));
     ui.colour.addEventListener('change', () => showFrame(view, view.index).catch(report));
     ui.play.addEventListener('click', () => {
       if (view.timer) { clearInterval(view.timer); view.timer = null; ui.play.textContent = 'Play'; return; }

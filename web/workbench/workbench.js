@@ -565,7 +565,7 @@ async function searchParameters() {
 function viewerControls() {
   return {
     container: $('#viewer'), time: $('#viewer-time'), day: $('#viewer-day'), play: $('#viewer-play'),
-    field: $('#viewer-field'), slice: $('#viewer-slice'), axons: $('#viewer-axons'), save: $('#viewer-save'), colour: $('#viewer-colour'),
+    field: $('#viewer-field'), slice: $('#viewer-slice'), axons: $('#viewer-axons'), vessels: $('#viewer-vessels'), save: $('#viewer-save'), colour: $('#viewer-colour'),
     legend: $('#viewer-legend'), status: $('#viewer-status'), api, element,
   };
 }

@@ -22,7 +22,9 @@ if (!bungner || !workspace || !shots) {
 const failures = [];
 const step = (message) => console.log(`workbench test: ${message}`);
 
-const server = spawn(bungner, ['serve', workspace, '--jobs', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+// --axon-mb 1: the prepared 3D run's first axon file (1 KB) is drawn whole, its second (about
+// 2 MB) thinned by the server (/api/axons), so that both ways are drawn.
+const server = spawn(bungner, ['serve', workspace, '--jobs', '2', '--axon-mb', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (chunk) => {
@@ -179,9 +181,13 @@ try {
     const colours = await drawn();
     if (colours < 10) failures.push(`frame ${frame} of the 3D viewer looks empty (${colours} colours)`);
     const vessels = Number(await page.locator('#viewer').getAttribute('data-vessels'));
+    const axons = await page.locator('#viewer').getAttribute('data-axons');
+    if (axons !== (frame === 0 ? 'whole' : 'thinned')) failures.push(`frame ${frame}: axons drawn ${axons}`);
+    if (frame > 0 && !/drawn thinned: \d+ of \d+ axons/.test(await page.locator('#viewer-status').textContent()))
+      failures.push(`frame ${frame}: no note on the thinned axons: ${await page.locator('#viewer-status').textContent()}`);
     if (!(vessels > 0)) failures.push(`frame ${frame}: no vessel drawn (${vessels})`);
     await page.screenshot({ path: join(shots, `workbench-4-site-frame${frame}.png`) });
-    step(`3D frame ${frame}: day ${await page.locator('#viewer').getAttribute('data-day')}, ${colours} colours, ${vessels} vessel voxels`);
+    step(`3D frame ${frame}: day ${await page.locator('#viewer').getAttribute('data-day')}, ${colours} colours, ${vessels} vessel voxels, axons ${axons}`);
   }
   await page.locator('#viewer-vessels').uncheck();
   await page.waitForSelector('#viewer[data-vessels="0"]');

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -20,6 +21,8 @@
 #include <string>
 #include <thread>
 
+#include "bungner/core/text.hpp"
+#include "bungner/serve/axons.hpp"
 #include "bungner/serve/jobs.hpp"
 #include "bungner/serve/server.hpp"
 #include "bungner/serve/workspace.hpp"
@@ -231,6 +234,58 @@ TEST(ServeJobs, RefusesASecondServerAndADamagedList) {
       EXPECT_NE(std::string(e.what()).find(journal.string() + " is damaged"), std::string::npos) << e.what();
     }
   }
+}
+
+/// A DataArray as io/vtk.cpp writes it: base64 of the byte count (UInt64), then of the values.
+template <typename T>
+std::string vtk_array(const std::string& name, const std::string& type, const std::vector<T>& values, int components = 1) {
+  const std::uint64_t bytes = values.size() * sizeof(T);
+  return fmt::format(R"(<DataArray type="{}" Name="{}" NumberOfComponents="{}" format="binary">{}{}</DataArray>)", type, name,
+                     components, bungner::text::base64_encode(&bytes, sizeof bytes),
+                     bungner::text::base64_encode(values.data(), bytes));
+}
+
+/// Three axons of 3, 2 and 4 segments (points 0-3, 4-6, 7-11), point i at (i, 10 i, 100 i).
+std::string three_axons_vtp() {
+  std::vector<double> points;
+  for (int i = 0; i < 12; ++i) points.insert(points.end(), {1.0 * i, 10.0 * i, 100.0 * i});
+  std::vector<std::int64_t> connectivity, offsets;
+  for (const auto& [first, last] : {std::pair{0, 3}, std::pair{4, 6}, std::pair{7, 11}})
+    for (int p = first; p < last; ++p) {
+      connectivity.insert(connectivity.end(), {p, p + 1});
+      offsets.push_back(static_cast<std::int64_t>(connectivity.size()));
+    }
+  return "<VTKFile type=\"PolyData\"><PolyData><Piece><Points>" + vtk_array("Points", "Float64", points, 3) + "</Points><Lines>" +
+         vtk_array("connectivity", "Int64", connectivity) + vtk_array("offsets", "Int64", offsets) +
+         "</Lines></Piece></PolyData></VTKFile>\n";
+}
+
+TEST(ServeAxons, ThinsALargeAxonFileToWholeAxons) {
+  const std::string xml = three_axons_vtp();
+  const auto all = bungner::serve::decimate_axons_vtp(xml, 100);
+  EXPECT_EQ(all.total_segments, 9U);
+  EXPECT_EQ(all.total_axons, 3U);
+  EXPECT_EQ(all.kept_axons, 3U);
+  EXPECT_EQ(all.stride, 1U);
+  ASSERT_EQ(all.segments.size(), 9U * 6U);
+  // The 5th segment is the second axon's second: points 5 and 6.
+  EXPECT_EQ(std::vector<float>(all.segments.begin() + 24, all.segments.begin() + 30),
+            (std::vector<float>{5, 50, 500, 6, 60, 600}));
+  // At most 4 segments: every 3rd axon, whole: the first one (3 segments).
+  const auto thinned = bungner::serve::decimate_axons_vtp(xml, 4);
+  EXPECT_EQ(thinned.stride, 3U);
+  EXPECT_EQ(thinned.kept_axons, 1U);
+  EXPECT_EQ(thinned.segments, (std::vector<float>{0, 0, 0, 1, 10, 100, 1, 10, 100, 2, 20, 200, 2, 20, 200, 3, 30, 300}));
+  // At most 5: every 2nd axon, the first and the third (3 + 4 segments).
+  const auto halved = bungner::serve::decimate_axons_vtp(xml, 5);
+  EXPECT_EQ(halved.stride, 2U);
+  EXPECT_EQ(halved.kept_axons, 2U);
+  ASSERT_EQ(halved.segments.size(), 7U * 6U);
+  EXPECT_FLOAT_EQ(halved.segments.back(), 1100);
+  EXPECT_THROW(bungner::serve::decimate_axons_vtp("<VTKFile/>", 10), std::runtime_error);
+  std::string no_points = xml;
+  no_points.replace(no_points.find(R"(Name="Points")"), 13, R"(Name="Pointz")");
+  EXPECT_THROW(bungner::serve::decimate_axons_vtp(no_points, 10), std::runtime_error);
 }
 
 /// A workbench answering on its own thread, over a temporary workspace; jobs would run /bin/false.
@@ -491,4 +546,24 @@ TEST_F(ServeServer, WritesOnlyTomlInputsAndPngFramesInsideTheWorkspace) {
   const auto raw = client_->Get("/workspace/scenarios/crush.toml", with_token());
   ASSERT_EQ(status_of(raw), 200);
   EXPECT_EQ(raw->get_header_value("Content-Security-Policy"), "sandbox allow-scripts");
+}
+
+TEST_F(ServeServer, SendsLargeAxonFilesThinned) {
+  write(folder_.path() / "workspace" / "runs" / "r" / "paraview" / "axons_000001.vtp", three_axons_vtp());
+  const auto thinned = client_->Get("/api/axons?path=runs/r/paraview/axons_000001.vtp&max_segments=4", with_token());
+  ASSERT_EQ(status_of(thinned), 200);
+  EXPECT_EQ(thinned->get_header_value("X-Bungner-Axons"), "segments=9 kept=3 axons=3 kept_axons=1 stride=3");
+  ASSERT_EQ(thinned->body.size(), 3U * 6U * sizeof(float));
+  std::vector<float> floats(18);
+  std::memcpy(floats.data(), thinned->body.data(), thinned->body.size());
+  EXPECT_EQ(floats[3], 1);
+  EXPECT_EQ(floats[17], 300);
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=runs/r/paraview/axons_000001.vtp", with_token())), 200);
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=runs/r/paraview/axons_000001.vtp&max_segments=0", with_token())), 400);
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=scenarios/crush.toml", with_token())), 400);
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=../x.vtp", with_token())), 403);
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=runs/r/none.vtp", with_token())), 404);
+  write(folder_.path() / "workspace" / "runs" / "r" / "paraview" / "bad.vtp", "<VTKFile/>");
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=runs/r/paraview/bad.vtp", with_token())), 400);
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=runs/r/paraview/axons_000001.vtp")), 403);  // no token
 }

@@ -6,7 +6,9 @@
 let THREE = null;
 let view = null;  // the one viewer of the page
 
-const axonsDrawnUpTo = 64 << 20;  // bytes of an axons file; larger ones are for ParaView
+// Bytes of an axons file drawn whole (the server's --axon-mb, /api/info); a larger one is asked
+// thinned to whole axons, every k-th (/api/axons), at most about this many segments.
+const thinnedSegments = 200000;
 // The site keeps its vessels as a density field ("vessel", 1 = a normal nerve's), not as vessel
 // segments: a voxel at half the normal density or more is drawn as a box, so that the vascular
 // tracks growing into the bridge show as objects among the cells.
@@ -128,11 +130,16 @@ async function loadFrame(v, index) {
     const states = arrayNames(xml, 'PointData').filter((n) => n.includes('.'));
     loaded.cells = { points: decodeArray(xml, 'Points'), kind: decodeArray(xml, 'kind'), kinds, xml, states };
   }
-  if (frame.axons && frame.axonsBytes <= axonsDrawnUpTo) {
+  if (frame.axons && frame.axonsBytes <= v.ui.axonsDrawnUpTo) {
     const xml = await text(v.ui, frame.axons);
     loaded.axons = { points: decodeArray(xml, 'Points'), connectivity: decodeArray(xml, 'connectivity'), offsets: decodeArray(xml, 'offsets') };
   } else if (frame.axons) {
-    loaded.axonsNote = `axons: ${(frame.axonsBytes / 1048576).toFixed(0)} MB, more than the viewer draws (open paraview/series.pvd in ParaView)`;
+    const response = await fetch(`/api/axons?path=${encodeURIComponent(frame.axons)}&max_segments=${thinnedSegments}`, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`${frame.axons}: ${(await response.json()).error}`);
+    const kept = Object.fromEntries((response.headers.get('X-Bungner-Axons') || '').split(' ').map((p) => p.split('=')).map(([k, n]) => [k, Number(n)]));
+    loaded.axons = { segments: new Float32Array(await response.arrayBuffer()) };
+    loaded.axonsNote = `axons: ${(frame.axonsBytes / 1048576).toFixed(1)} MB, drawn thinned: ${kept.kept_axons} of ${kept.axons} axons ` +
+      `(every ${kept.stride === 1 ? '' : `${kept.stride}th `}axon), ${kept.kept} of ${kept.segments} segments; all of them in ParaView`;
   }
   if (frame.fields) {
     const xml = await text(v.ui, frame.fields);
@@ -190,9 +197,14 @@ function drawCells(v, cells) {
 function drawAxons(v, axons) {
   if (!axons || !v.ui.axons.checked) return replaceLayer(v, 'axons', null);
   const geometry = new THREE.BufferGeometry();
-  geometry.setAttribute('position', new THREE.BufferAttribute(Float32Array.from(axons.points), 3));
-  // One line cell per segment: the connectivity is the segments' point pairs.
-  geometry.setIndex(new THREE.BufferAttribute(Uint32Array.from(axons.connectivity), 1));
+  if (axons.segments) {
+    // Thinned by the server: each segment's two end points in turn.
+    geometry.setAttribute('position', new THREE.BufferAttribute(axons.segments, 3));
+  } else {
+    geometry.setAttribute('position', new THREE.BufferAttribute(Float32Array.from(axons.points), 3));
+    // One line cell per segment: the connectivity is the segments' point pairs.
+    geometry.setIndex(new THREE.BufferAttribute(Uint32Array.from(axons.connectivity), 1));
+  }
   replaceLayer(v, 'axons', new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color: 0xdddddd, transparent: true, opacity: 0.5 })));
 }
 
@@ -277,6 +289,7 @@ async function showFrame(v, index) {
   drawSlice(v, frame.fields);
   if (frame.axonsNote) v.ui.status.textContent += `; ${frame.axonsNote}`;
   render(v);
+  v.ui.container.dataset.axons = frame.axons ? (frame.axons.segments ? 'thinned' : 'whole') : 'none';
   v.ui.container.dataset.frame = String(index);
   v.ui.container.dataset.day = String(frame.time);
 }

@@ -566,7 +566,7 @@ function viewerControls() {
   return {
     container: $('#viewer'), time: $('#viewer-time'), day: $('#viewer-day'), play: $('#viewer-play'),
     field: $('#viewer-field'), slice: $('#viewer-slice'), axons: $('#viewer-axons'), vessels: $('#viewer-vessels'), save: $('#viewer-save'), colour: $('#viewer-colour'),
-    legend: $('#viewer-legend'), status: $('#viewer-status'), api, element,
+    legend: $('#viewer-legend'), status: $('#viewer-status'), api, element, axonsDrawnUpTo: state.info.max_drawn_axon_bytes,
   };
 }
 

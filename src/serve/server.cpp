@@ -257,6 +257,8 @@ struct Workbench::Impl {
         response.set_content(std::string(asset.content), std::string(asset.mime));
       });
     }
+    // Browsers ask for it on their own; "none" rather than a 404 in the page's console.
+    http.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& response) { response.status = 204; });
     http.Get("/api/info", [this](const httplib::Request&, httplib::Response& response) {
       send_json(response, json{{"version", build_info::version},
                                {"commit", build_info::git_commit},

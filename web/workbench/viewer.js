@@ -304,7 +304,9 @@ async function saveTimeLapse(v) {
   v.ui.status.textContent = `time-lapse saved: ${v.dir}/timelapse/frame_0000.png .. frame_${String(v.frames.length - 1).padStart(4, '0')}.png`;
 }
 
-export async function openViewer(dir, ui) {
+/// Opens the series of output folder `dir`; at its newest time with `latest` (a run still writing
+/// it: the time just written), else at its first.
+export async function openViewer(dir, ui, { latest = false } = {}) {
   if (!THREE) THREE = await import('/lib/three.module.js');
   if (!webglAvailable()) {
     ui.container.replaceChildren(ui.element('p', { class: 'hint', text: 'This browser has no WebGL: the 3D viewer cannot draw.' }));
@@ -326,6 +328,10 @@ export async function openViewer(dir, ui) {
     ui.save.addEventListener('click', () => saveTimeLapse(view).catch(report));
   }
   const report = (error) => { ui.status.textContent = String(error.message || error); };
+  // A later call (a run writing its next snapshot) supersedes this one wherever it waits.
+  view.generation = (view.generation || 0) + 1;
+  const generation = view.generation;
+  delete ui.container.dataset.frames;  // until this series is shown
   const pvd = await text(ui, `${dir}/paraview/series.pvd`);
   const sizes = new Map((await ui.api(`/api/files?dir=${encodeURIComponent(`${dir}/paraview`)}&depth=1`)).map((f) => [f.path, f.size]));
   const byTime = new Map();
@@ -338,11 +344,13 @@ export async function openViewer(dir, ui) {
     if (kind === 'axons') frame.axonsBytes = sizes.get(file) || 0;
     byTime.set(time, frame);
   }
+  if (generation !== view.generation) return;
   view.dir = dir;
   view.frames = [...byTime.values()].sort((a, b) => a.time - b.time);
   view.cache.clear();
   ui.time.max = String(Math.max(0, view.frames.length - 1));
   const first = await loadFrame(view, 0);
+  if (generation !== view.generation) return;
   // Centred on the field grid (else on the cells), seen obliquely from the side of the nerve.
   const box = new THREE.Box3();
   if (first.fields) {
@@ -359,6 +367,6 @@ export async function openViewer(dir, ui) {
   view.pivot.rotation.set(-0.5, 0, 0);
   view.camera.position.set(0, 0, size * 1.4);
   view.camera.lookAt(0, 0, 0);
-  await showFrame(view, 0);
+  await showFrame(view, latest ? view.frames.length - 1 : 0);
   ui.container.dataset.frames = String(view.frames.length);
 }

@@ -381,6 +381,7 @@ const progressNotes = new Map();  // output folder -> what a job underway has wr
 const fileCache = new Map();  // path -> { stamp, content }
 let resultsStamp = '';        // the listings the plot was last drawn from
 let viewerStamp = '';         // the 3D series the viewer last opened
+let viewerLoading = false;    // a snapshot takes seconds to load: the plots do not wait for it
 let resultsTimer = null;
 
 async function readCached(entry) {
@@ -461,8 +462,16 @@ async function studyUnderway(dir, study, checkpoints) {
 }
 
 /// Re-reads the selected output folders and redraws what changed: on selection, and every second
-/// while a job writes into one of them.
-async function refreshResults(force) {
+/// while a job writes into one of them. One at a time: a poll that comes while the last one still
+/// loads (a 3D snapshot takes seconds) waits for it, so two never draw into the viewer at once.
+let resultsQueue = Promise.resolve();
+function refreshResults(force) {
+  const next = resultsQueue.then(() => refreshResultsNow(force));
+  resultsQueue = next.catch(() => {});
+  return next;
+}
+
+async function refreshResultsNow(force) {
   const dirs = selectedDirs();
   const listings = await Promise.all(dirs.map((d) => api(`/api/files?dir=${encodeURIComponent(d)}&depth=4`).catch(() => [])));
   const stamp = JSON.stringify([dirs, listings.map((l) => l.map((f) => [f.path, f.modified, f.size])),
@@ -484,9 +493,13 @@ async function refreshResults(force) {
   const viewable = outputFolders().find((o) => dirs.includes(o.path) && o.has3d);
   const series = viewable && listings[dirs.indexOf(viewable.path)].find((f) => f.path === `${viewable.path}/paraview/series.pvd`);
   const seriesStamp = series ? `${series.path}:${series.modified}:${series.size}` : '';
-  if (viewable && state.info.viewer && seriesStamp !== viewerStamp) {
+  // While a run writes snapshots faster than the viewer loads them, it opens the newest one when
+  // it has finished the last (a choice of the user's opens at once, superseding it).
+  if (viewable && state.info.viewer && seriesStamp !== viewerStamp && (force || !viewerLoading)) {
     viewerStamp = seriesStamp;
-    await openViewer(viewable.path, viewerControls()).catch(showError);
+    viewerLoading = true;
+    openViewer(viewable.path, viewerControls(), { latest: Boolean(runningJobFor(viewable.path)) })
+      .catch(showError).finally(() => { viewerLoading = false; });
   }
   return true;
 }

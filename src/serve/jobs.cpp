@@ -61,6 +61,9 @@ class FileDescriptor {
 /// server killed mid-job leaves its last progress lines, rarely enough to cost nothing.
 constexpr std::chrono::seconds journal_interval{2};
 constexpr int journal_format = 1;
+/// Jobs the list keeps across restarts, the newest (and every running one): older ones are in
+/// their output folders' provenance, and a list of thousands would only slow the page.
+constexpr std::size_t journal_jobs = 200;
 
 double now_s() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
@@ -202,6 +205,7 @@ void JobRunner::load_journal() {
     next_id_ = std::max(next_id_, job->id + 1);
     jobs_.emplace(job->id, std::move(job));
   }
+  while (jobs_.size() > journal_jobs) jobs_.erase(jobs_.begin());  // none runs: no thread to join
   if (interrupted) {
     const std::lock_guard lock(mutex_);
     save_journal_locked();
@@ -210,8 +214,13 @@ void JobRunner::load_journal() {
 
 void JobRunner::save_journal_locked() {
   if (journal_.empty()) return;
+  // The newest journal_jobs, and any older one still running, oldest first.
+  std::vector<const Job*> kept;
+  for (auto it = jobs_.rbegin(); it != jobs_.rend(); ++it)
+    if (kept.size() < journal_jobs || it->second->state == JobState::running) kept.push_back(it->second.get());
+  std::reverse(kept.begin(), kept.end());
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& [id, job] : jobs_) {
+  for (const Job* job : kept) {
     // A running job's `finished` is the last time it was seen: what an interrupted one reports.
     const bool running = job->state == JobState::running;
     list.push_back(nlohmann::json{

@@ -211,6 +211,42 @@ TEST(ServeJobs, StopsTheJobOfAKilledServerOnRestart) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
 }
 
+// The list keeps the newest 200 jobs across restarts, not every job ever run.
+TEST(ServeJobs, KeepsTheNewestJobsAcrossRestarts) {
+  TemporaryFolder folder;
+  const fs::path journal = folder.path() / ".bungner-serve" / "jobs.json";
+  json jobs = json::array();
+  for (int id = 1; id <= 205; ++id)
+    jobs.push_back(json{{"id", id},
+                        {"kind", "run"},
+                        {"input", "r.toml"},
+                        {"output", fmt::format("runs/r{}", id)},
+                        {"arguments", json::array()},
+                        {"command", json::array()},
+                        {"pid", -1},
+                        {"state", "succeeded"},
+                        {"exit_code", 0},
+                        {"started", 1000 + id},
+                        {"finished", 1001 + id},
+                        {"log", ""}});
+  write(journal, json{{"format", 1}, {"jobs", jobs}}.dump());
+  {
+    bungner::serve::JobRunner runner("/bin/true", folder.path(), 1, journal);
+    const auto listed = runner.list();
+    ASSERT_EQ(listed.size(), 200U);
+    EXPECT_EQ(listed.front().id, 6);
+    EXPECT_EQ(listed.back().id, 205);
+    const auto id = runner.start(bungner::serve::JobSpec{"run", "r.toml", "runs/new", {}});
+    ASSERT_TRUE(id);
+    EXPECT_EQ(*id, 206);
+    wait_for_end(runner, *id);
+  }
+  const json saved = read_json(journal);
+  ASSERT_EQ(saved["jobs"].size(), 200U);
+  EXPECT_EQ(saved["jobs"].front()["id"], 7);
+  EXPECT_EQ(saved["jobs"].back()["id"], 206);
+}
+
 TEST(ServeJobs, RefusesASecondServerAndADamagedList) {
   TemporaryFolder folder;
   const fs::path journal = folder.path() / ".bungner-serve" / "jobs.json";

@@ -52,8 +52,8 @@ std::optional<std::pair<double, std::string>> last_progress(const std::string& l
 /// name, then renamed) whenever a job starts or ends and every few seconds while one writes to its
 /// log, and read back on construction, where a job still `running` in it becomes `interrupted`
 /// (and its process, if it still runs, is asked to stop: nobody reads its output any more). The
-/// journal's folder is locked while the runner lives, so that two servers never share one job
-/// list: a second runner on it throws std::runtime_error, as does a journal that cannot be read.
+/// journal keeps the newest 200 jobs (and any running). The journal's folder is locked while the runner lives, so that two
+/// servers never share one job list: a second runner on it throws std::runtime_error, as does a journal that cannot be read.
 class JobRunner {
  public:
   JobRunner(std::filesystem::path executable, std::filesystem::path workspace, std::size_t max_running,

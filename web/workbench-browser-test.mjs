@@ -1,9 +1,11 @@
 // The workbench end to end in a real browser (issue 26): Debian's Chromium, driven by
-// playwright-core, against `bungner serve` on a prepared workspace. Opens the workbench, changes a
-// study arm's dose in the form, sees the check's message for a bad unit, fixes it, runs the study,
-// watches its progress, sees the plot drawn from its summary, opens the 3D viewer of a prepared 3D
-// run, steps through time and saves a time-lapse. No console error, no failed request, no request
-// leaving 127.0.0.1. Screenshots of each step are kept in SHOTS.
+// playwright-core, against `bungner serve` on a prepared workspace. Opens the workbench, adds a key
+// from the schema to a scenario, changes a study arm's dose in the form, sees the check's message
+// for a bad unit, fixes it, runs the study, watches its progress and its plot redrawn from the
+// subjects done while it runs, then from its summary; opens the 3D viewer of a prepared 3D run,
+// steps through time and saves a time-lapse; runs a one-entry validation and a tiny calibration to
+// the end and opens the scorecard and the calibration's report. No console error, no failed
+// request, no request leaving 127.0.0.1. Screenshots of each step are kept in SHOTS.
 //
 // usage: node workbench-browser-test.mjs BUNGNER WORKSPACE SHOTS
 import { chromium } from 'playwright-core';
@@ -20,7 +22,9 @@ if (!bungner || !workspace || !shots) {
 const failures = [];
 const step = (message) => console.log(`workbench test: ${message}`);
 
-const server = spawn(bungner, ['serve', workspace, '--jobs', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+// --axon-mb 1: the prepared 3D run's first axon file (1 KB) is drawn whole, its second (about
+// 2 MB) thinned by the server (/api/axons), so that both ways are drawn.
+const server = spawn(bungner, ['serve', workspace, '--jobs', '2', '--axon-mb', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (chunk) => {
@@ -61,6 +65,26 @@ try {
   if (page.url().includes('token=')) failures.push('the token stayed in the address bar');
   step('opened');
 
+  // Add a key from the schema: searched by its meaning, written into its table in the text.
+  await page.click('#inputs li[data-path="scenarios/base.toml"]');
+  await page.waitForSelector('#check-status.ok');
+  await page.locator('#add-key').fill('missing after a transection');
+  const choice = page.locator('#add-key-list li[data-key="injury.gap_length"]');
+  await choice.waitFor();
+  const choiceText = await choice.textContent();
+  if (!/\[mm\].*default: 0 mm.*allowed 0 \.\. 300 mm/.test(choiceText)) failures.push(`the key's unit, default and range are not shown: '${choiceText}'`);
+  if (await page.locator('#add-key-list li[data-key="injury.type"]').count()) failures.push('a key already in the text is offered');
+  await choice.click();
+  await page.waitForSelector('#form input[data-key="injury.gap_length"]');
+  const withKey = await page.locator('#toml').inputValue();
+  const injuryTable = withKey.slice(withKey.indexOf('[injury]'));
+  const nextTable = injuryTable.slice(1).search(/^\[/m);
+  if (!(nextTable < 0 ? injuryTable : injuryTable.slice(0, nextTable + 1)).includes('gap_length = "0 mm"'))
+    failures.push(`gap_length was not written into [injury]: ${withKey}`);
+  await page.waitForSelector('#check-status.ok');
+  await page.screenshot({ path: join(shots, 'workbench-0-add-key.png'), fullPage: true });
+  step('key added: injury.gap_length = "0 mm" under [injury], check ok');
+
   // Edit: the study's dose, in the form, with a bad unit first.
   await page.click('#inputs li[data-path="scenarios/dose-study.toml"]');
   const doseField = 'input[data-key="arms[1].set.therapies[0].dose"]';
@@ -93,11 +117,23 @@ try {
   await job.waitFor();
   const seen = new Set();
   const percents = new Set();
-  const deadline = Date.now() + 45000;
+  const liveDraws = new Map();  // subjects done -> plot lines drawn from them while the study ran
+  const deadline = Date.now() + 60000;
   while (Date.now() < deadline) {
     const jobState = await job.getAttribute('data-state');
     seen.add(jobState);
     if (jobState !== 'running') break;
+    // Results as they are written: the plot redrawn from the subjects' checkpoints.
+    const live = await page.evaluate(() => ({
+      subjects: document.querySelector('#results-status').dataset.subjects,
+      note: document.querySelector('#results-status').textContent,
+      lines: document.querySelectorAll('#plot svg .mark-line path').length,
+    }));
+    if (live.subjects !== undefined && live.lines > 0 && !liveDraws.has(live.subjects)) {
+      liveDraws.set(live.subjects, live.lines);
+      if (liveDraws.size === 1) await page.screenshot({ path: join(shots, 'workbench-2-live-plot.png'), fullPage: true });
+      step(`while running: ${live.note}`);
+    }
     // The first progress line with a percent and an ETA, or else the job as it starts.
     const shown = await job.locator('.progress-text').textContent();
     if (/\d+% ETA/.test(shown) && !percents.has(shown)) {
@@ -110,6 +146,9 @@ try {
   const finalState = await job.getAttribute('data-state');
   if (finalState !== 'succeeded') failures.push(`the study ended ${finalState}: ${await page.locator('#job-log').textContent()}`);
   if (!seen.has('running')) failures.push('the study was never seen running');
+  const partial = [...liveDraws.keys()].map(Number).filter((n) => n > 0 && n < 48);
+  if (partial.length < 2)
+    failures.push(`the plot was not seen updating while the study ran (subjects done at each draw: ${[...liveDraws.keys()].join(', ') || 'none'})`);
   const progressText = await job.locator('.progress-text').textContent();
   if (!progressText.includes('100%')) failures.push(`progress at the end: '${progressText}'`);
   step(`study ${finalState} (states seen: ${[...seen].join(', ')}; progress seen: ${[...percents].join(', ')}; at the end ${progressText.trim()})`);
@@ -141,9 +180,19 @@ try {
     await page.waitForSelector(`#viewer[data-frame="${frame}"]`);
     const colours = await drawn();
     if (colours < 10) failures.push(`frame ${frame} of the 3D viewer looks empty (${colours} colours)`);
+    const vessels = Number(await page.locator('#viewer').getAttribute('data-vessels'));
+    const axons = await page.locator('#viewer').getAttribute('data-axons');
+    if (axons !== (frame === 0 ? 'whole' : 'thinned')) failures.push(`frame ${frame}: axons drawn ${axons}`);
+    if (frame > 0 && !/drawn thinned: \d+ of \d+ axons/.test(await page.locator('#viewer-status').textContent()))
+      failures.push(`frame ${frame}: no note on the thinned axons: ${await page.locator('#viewer-status').textContent()}`);
+    if (!(vessels > 0)) failures.push(`frame ${frame}: no vessel drawn (${vessels})`);
     await page.screenshot({ path: join(shots, `workbench-4-site-frame${frame}.png`) });
-    step(`3D frame ${frame}: day ${await page.locator('#viewer').getAttribute('data-day')}, ${colours} colours`);
+    step(`3D frame ${frame}: day ${await page.locator('#viewer').getAttribute('data-day')}, ${colours} colours, ${vessels} vessel voxels, axons ${axons}`);
   }
+  await page.locator('#viewer-vessels').uncheck();
+  await page.waitForSelector('#viewer[data-vessels="0"]');
+  await page.locator('#viewer-vessels').check();
+  await page.waitForFunction(() => Number(document.querySelector('#viewer').dataset.vessels) > 0);
   // Cells by a state variable: a kind's own variable, the other kinds grey.
   const states = await page.locator('#viewer-colour option').evaluateAll((options) => options.map((o) => o.value).filter(Boolean));
   if (states.length === 0) failures.push('no cell state variable to colour by');
@@ -154,12 +203,65 @@ try {
     await page.screenshot({ path: join(shots, 'workbench-5-site-cell-state.png') });
     step(`cells coloured by ${await page.locator('#viewer-legend').textContent()}`);
   }
+  // Several runs overlaid: the 3D run and a 1D run of another scenario, one line each.
+  await page.selectOption('#result-dirs', ['runs/base', 'runs/site3d']);
+  await page.waitForFunction(() => [...document.querySelector('#quantity').options].some((o) => o.value === 'sensory_neuron_survival'));
+  await page.selectOption('#quantity', 'sensory_neuron_survival');
+  await page.waitForFunction(() => document.querySelectorAll('#plot svg .mark-line path').length === 2 &&
+    /runs\/base[\s\S]*runs\/site3d/.test(document.querySelector('#plot svg').textContent), null, { timeout: 15000 })
+    .catch(() => failures.push(`two runs overlaid: ${page.locator('#plot svg .mark-line path').count()} lines`));
+  await page.screenshot({ path: join(shots, 'workbench-5b-runs-overlaid.png'), fullPage: true });
+  step('two runs overlaid in one plot');
+  await page.waitForSelector('#viewer[data-frames]');
   await page.click('#viewer-save');
   await page.waitForFunction(() => document.querySelector('#viewer-status').textContent.startsWith('time-lapse saved'));
   const saved = readdirSync(join(workspace, 'runs/site3d/timelapse')).filter((f) => f.endsWith('.png'));
   if (saved.length !== frames) failures.push(`time-lapse: ${saved.length} frames saved, expected ${frames}`);
   step(`time-lapse: ${saved.length} frames`);
   if (!existsSync(join(workspace, 'runs/dose-study/summary.csv'))) failures.push('the study wrote no summary.csv');
+
+  // The validation of one quick entry and a tiny calibration, each to its end, then their reports.
+  const finished = async (kind) => {
+    const row = page.locator('#jobs tbody tr', { has: page.locator('td', { hasText: new RegExp(`^${kind}$`) }) }).first();
+    await row.waitFor();
+    await page.waitForFunction((id) => ['succeeded', 'failed', 'cancelled'].includes(
+      document.querySelector(`#jobs tbody tr[data-job="${id}"]`).dataset.state), await row.getAttribute('data-job'), { timeout: 60000 });
+    return { state: await row.getAttribute('data-state'), progress: (await row.locator('.progress-text').textContent()).trim() };
+  };
+  const openReportOf = async (dir, expected, shot) => {
+    await page.waitForFunction((d) => [...document.querySelector('#result-dirs').selectedOptions].some((o) => o.value === d), dir);
+    await page.click('#open-report');
+    const body = page.frameLocator('#report').locator('body');
+    await body.locator('h1').waitFor();
+    const heading = await body.locator('h1').textContent();
+    if (!heading.includes(expected)) failures.push(`${dir}: the report's heading is '${heading}'`);
+    await page.locator('#report').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, shot), fullPage: true });
+    return body;
+  };
+  await page.locator('#validate-filter').fill('E0?');
+  await page.click('#validate');
+  const validation = await finished('validate');
+  if (validation.state !== 'succeeded') failures.push(`the validation ended ${validation.state}: ${await page.locator('#job-log').textContent()}`);
+  const scorecard = await openReportOf('runs/validation', 'validation scorecard', 'workbench-6-scorecard.png');
+  const scored = ((await scorecard.textContent()).match(/Checks: \d+\/\d+[^;.]*/) || [''])[0];
+  if (!/Checks: \d+\/\d+/.test(scored)) failures.push(`the scorecard shows no checks: '${scored}'`);
+  step(`validation ${validation.state} (${validation.progress}); scorecard: ${scored.trim().slice(0, 80)}`);
+
+  await page.click('#inputs li[data-path="scenarios/tiny-calibration.toml"]');
+  await page.waitForFunction(() => document.querySelector('#toml').value.includes('[[fit]]'));
+  // Checked as `bungner calibrate` reads it, not as a scenario.
+  await page.waitForFunction(() => /calibration|error/.test(document.querySelector('#check-status').textContent));
+  const calibrationCheck = await page.locator('#check-status').textContent();
+  if (!calibrationCheck.includes('calibration: 1 parameter, 1 fit entry, 3 particles'))
+    failures.push(`the calibration file's check: '${calibrationCheck}'`);
+  await page.click('#calibrate');
+  const calibration = await finished('calibrate');
+  if (calibration.state !== 'succeeded') failures.push(`the calibration ended ${calibration.state}: ${await page.locator('#job-log').textContent()}`);
+  if (!existsSync(join(workspace, 'runs/tiny-calibration/posterior.csv'))) failures.push('the calibration wrote no posterior.csv');
+  const calibrationReport = await openReportOf('runs/tiny-calibration', 'Calibration', 'workbench-7-calibration.png');
+  if (!(await calibrationReport.locator('text=Posterior marginals').count())) failures.push('the calibration report has no posterior');
+  step(`calibration ${calibration.state} (${calibration.progress}); report opened`);
 } catch (error) {
   failures.push(`${error.message}`);
 } finally {

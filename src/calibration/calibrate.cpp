@@ -48,10 +48,11 @@ std::uint64_t proposal_seed(const ProposalKey& key, std::size_t case_index) {
 
 }  // namespace
 
-CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const Registry& registry,
-                                      const std::filesystem::path& default_cases, const std::filesystem::path& default_evidence) {
+namespace {
+
+CalibrationSpec calibration_spec(const toml::table& t, const std::filesystem::path& path, const Registry& registry,
+                                 const std::filesystem::path& default_cases, const std::filesystem::path& default_evidence) {
   const std::string file = path.string();
-  const toml::table t = schema::parse_file(file);
   std::vector<Diagnostic> problems;
   schema::check_keys(t, file, "", {"title", "seed", "particles", "alpha", "evidence", "cases", "stop", "parameters", "fit"},
                      problems);
@@ -156,6 +157,27 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const R
   }
   if (!problems.empty()) throw InputError(std::move(problems));
   return spec;
+}
+
+}  // namespace
+
+CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const Registry& registry,
+                                      const std::filesystem::path& default_cases, const std::filesystem::path& default_evidence) {
+  return calibration_spec(schema::parse_file(path.string()), path, registry, default_cases, default_evidence);
+}
+
+CalibrationSpec load_calibration_spec_text(const std::string& text, const std::filesystem::path& path, const Registry& registry,
+                                           const std::filesystem::path& default_cases,
+                                           const std::filesystem::path& default_evidence) {
+  toml::table t;
+  try {
+    t = toml::parse(text, path.string());
+  } catch (const toml::parse_error& e) {
+    throw InputError(
+        SourceLocation{path.string(), static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)}, "",
+        std::string(e.description()));
+  }
+  return calibration_spec(t, path, registry, default_cases, default_evidence);
 }
 
 ValidationDistance::ValidationDistance(const CalibrationSpec& spec, const Registry& registry, std::filesystem::path work_dir)

@@ -905,7 +905,7 @@ int check(const std::string& file, const std::vector<std::string>& overrides, co
   if (common.quiet) return exit_code::ok;
   if (checked.kind == validation::InputKind::study)
     fmt::print("{}: ok ({}; `bungner study {} --dry-run` shows the plan)\n", file, checked.summary, file);
-  else if (checked.kind == validation::InputKind::validation_case)
+  else if (checked.kind == validation::InputKind::validation_case || checked.kind == validation::InputKind::calibration)
     fmt::print("{}: ok ({})\n", file, checked.summary);
   else
     fmt::print("{}: ok\n", file);

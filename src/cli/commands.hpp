@@ -132,6 +132,7 @@ struct ServeArguments {
   std::string workspace = ".";  ///< the folder served
   int port = 0;                 ///< 0: a free port the system picks
   std::size_t jobs = 2;         ///< jobs running at once
+  double axon_mb = 64;          ///< larger axon files are drawn thinned
 };
 /// `bungner serve [--port N] [DIR]`: the local web workbench (docs/workbench.md) until SIGINT or
 /// SIGTERM.

@@ -270,7 +270,7 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
 
   std::string file;
   std::vector<std::string> overrides;
-  auto* check = app.add_subcommand("check", "Validate a scenario, study or validation case without running it");
+  auto* check = app.add_subcommand("check", "Validate a scenario, study, validation case or calibration file without running it");
   check->add_option("file", file, "Scenario, study or validation case file (TOML)")->required();
   check->add_option("--set", overrides, "Override a scenario key");
   auto* print = app.add_subcommand("print-config", "Print the resolved scenario with every default filled in");
@@ -346,6 +346,10 @@ int run_cli(int argc, char** argv, bungner::cli::CommonOptions& common) {
       ->check(CLI::Range(0, 65535));
   serve->add_option("-j,--jobs", serve_args.jobs, "Jobs (runs, studies, validation) running at once; more are refused")
       ->check(CLI::Range(1, 64));
+  serve
+      ->add_option("--axon-mb", serve_args.axon_mb,
+                   "Axon files of the 3D viewer larger than this many MB are drawn thinned (every k-th axon)")
+      ->check(CLI::Range(0.0, 512.0));
 
   // Defaults that mean "not given" (an empty list, -1, 0 threads) say nothing useful in --help.
   for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))

@@ -46,6 +46,7 @@ int serve(const ServeArguments& args, const CommonOptions& common) {
   options.executable = executable;
   options.port = args.port;
   options.max_jobs = args.jobs;
+  options.max_drawn_axon_bytes = static_cast<std::uintmax_t>(args.axon_mb * 1024 * 1024);
   std::unique_ptr<serve::Workbench> workbench;
   try {
     workbench = std::make_unique<serve::Workbench>(options);

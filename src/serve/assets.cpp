@@ -7,6 +7,7 @@
 BUNGNER_EMBED_FILE(bungner_workbench_html, BUNGNER_WORKBENCH_DIR "/index.html")
 BUNGNER_EMBED_FILE(bungner_workbench_js, BUNGNER_WORKBENCH_DIR "/workbench.js")
 BUNGNER_EMBED_FILE(bungner_workbench_viewer_js, BUNGNER_WORKBENCH_DIR "/viewer.js")
+BUNGNER_EMBED_FILE(bungner_workbench_toml_keys_js, BUNGNER_WORKBENCH_DIR "/toml-keys.mjs")
 BUNGNER_EMBED_FILE(bungner_workbench_css, BUNGNER_WORKBENCH_DIR "/workbench.css")
 #if BUNGNER_THREE_EMBEDDED
 BUNGNER_EMBED_FILE(bungner_three_module_js, BUNGNER_THREE_DIR "/three.module.js")
@@ -26,6 +27,7 @@ std::vector<Asset> workbench_assets() {
       {"/", "text/html; charset=utf-8", bytes(bungner_workbench_html_begin, bungner_workbench_html_end)},
       {"/workbench.js", javascript, bytes(bungner_workbench_js_begin, bungner_workbench_js_end)},
       {"/viewer.js", javascript, bytes(bungner_workbench_viewer_js_begin, bungner_workbench_viewer_js_end)},
+      {"/toml-keys.js", javascript, bytes(bungner_workbench_toml_keys_js_begin, bungner_workbench_toml_keys_js_end)},
       {"/workbench.css", "text/css; charset=utf-8", bytes(bungner_workbench_css_begin, bungner_workbench_css_end)},
   };
 #if BUNGNER_THREE_EMBEDDED

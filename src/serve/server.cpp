@@ -24,6 +24,7 @@
 #include "bungner/io/report.hpp"
 #include "bungner/model/registry.hpp"
 #include "bungner/scenario/json_schema.hpp"
+#include "bungner/serve/axons.hpp"
 #include "bungner/serve/jobs.hpp"
 #include "bungner/serve/workspace.hpp"
 #include "bungner/study/study.hpp"
@@ -63,6 +64,9 @@ namespace {
 /// Files the API hands out whole; larger ones are outputs no page needs at once.
 constexpr std::uintmax_t max_file_bytes = std::uintmax_t{512} << 20U;
 constexpr std::size_t max_listed_entries = 20000;
+/// Segments of a thinned axon file (/api/axons) when the page asks for no number, and at most.
+constexpr std::size_t default_axon_segments = 500000;
+constexpr std::size_t max_axon_segments = 4000000;
 
 void send_json(httplib::Response& response, const json& body, int status = 200) {
   response.status = status;
@@ -159,7 +163,7 @@ struct Workbench::Impl {
       : options(std::move(given)),
         workspace(fs::canonical(options.workspace)),
         token(options.token.empty() ? make_access_token() : options.token),
-        jobs(options.executable, workspace, options.max_jobs) {
+        jobs(options.executable, workspace, options.max_jobs, workspace / job_list_folder / "jobs.json") {
     if (!fs::is_directory(workspace)) throw std::runtime_error(fmt::format("{} is no folder", workspace.string()));
     schema_json = schema::scenario_json_schema(registry);
     study_schema_json = schema::table_json_schema(study::study_file_schema(), registry, "bungner study");
@@ -253,12 +257,15 @@ struct Workbench::Impl {
         response.set_content(std::string(asset.content), std::string(asset.mime));
       });
     }
+    // Browsers ask for it on their own; "none" rather than a 404 in the page's console.
+    http.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& response) { response.status = 204; });
     http.Get("/api/info", [this](const httplib::Request&, httplib::Response& response) {
       send_json(response, json{{"version", build_info::version},
                                {"commit", build_info::git_commit},
                                {"workspace", workspace.string()},
                                {"max_jobs", options.max_jobs},
                                {"max_body_bytes", options.max_body_bytes},
+                               {"max_drawn_axon_bytes", options.max_drawn_axon_bytes},
                                {"plots", io::plotting_libraries_embedded()},
                                {"viewer", std::any_of(assets.begin(), assets.end(),
                                                       [](const Asset& a) { return a.path == "/lib/three.module.js"; })}});
@@ -317,6 +324,39 @@ struct Workbench::Impl {
     });
     http.Get("/api/file", [this](const httplib::Request& request, httplib::Response& response) {
       if (const auto file = inside(request.get_param_value("path"), response)) send_file(*file, response);
+    });
+    // An axon file too large for the browser, thinned to whole axons (every k-th) as float32
+    // segment end points; what was kept in X-Bungner-Axons.
+    http.Get("/api/axons", [this](const httplib::Request& request, httplib::Response& response) {
+      const auto file = inside(request.get_param_value("path"), response);
+      if (!file) return;
+      if (file->extension() != ".vtp") return send_error(response, 400, "expected the path of an axons_*.vtp file");
+      std::size_t segments = default_axon_segments;
+      if (request.has_param("max_segments")) {
+        const auto given = text::parse_unsigned(request.get_param_value("max_segments"));
+        if (!given || *given < 1 || *given > max_axon_segments)
+          return send_error(response, 400, fmt::format("max_segments must be 1 .. {}", max_axon_segments));
+        segments = static_cast<std::size_t>(*given);
+      }
+      std::error_code error;
+      if (!fs::is_regular_file(*file, error)) return send_error(response, 404, "no such file");
+      if (fs::file_size(*file, error) > max_file_bytes) return send_error(response, 413, "file too large to serve");
+      std::ifstream in(*file, std::ios::binary);
+      std::ostringstream content;
+      content << in.rdbuf();
+      DecimatedAxons axons;
+      try {
+        axons = decimate_axons_vtp(content.str(), segments);
+      } catch (const std::runtime_error& e) {
+        return send_error(response, 400, fmt::format("{}: {}", request.get_param_value("path"), e.what()));
+      }
+      response.set_header("X-Bungner-Axons",
+                          fmt::format("segments={} kept={} axons={} kept_axons={} stride={}", axons.total_segments,
+                                      axons.segments.size() / 6, axons.total_axons, axons.kept_axons, axons.stride));
+      // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the floats' bytes, little-endian as the page reads them
+      response.set_content(
+          std::string(reinterpret_cast<const char*>(axons.segments.data()), axons.segments.size() * sizeof(float)),
+          "application/octet-stream");
     });
     http.Put("/api/file", [this](const httplib::Request& request, httplib::Response& response) {
       const auto file = inside(request.get_param_value("path"), response);
@@ -380,6 +420,8 @@ struct Workbench::Impl {
                 {"percent", s.percent},
                 {"eta", s.eta},
                 {"elapsed_s", s.elapsed_s},
+                {"started", s.started},
+                {"finished", s.finished},
                 {"log", s.log_tail}};
   }
 
@@ -436,6 +478,8 @@ struct Workbench::Impl {
     if (!output) return;
     // Never the workspace itself: --force would replace whatever a previous run left there.
     if (*output == workspace) return send_error(response, 400, "the output folder must be a folder inside the workspace");
+    if (const fs::path own = workspace / job_list_folder; *output == own || output->string().starts_with(own.string() + "/"))
+      return send_error(response, 400, fmt::format("{} is the workbench's own folder, not an output folder", job_list_folder));
     spec.output = workspace_relative(workspace, *output);
     if (spec.kind == "run" || spec.kind == "study") {
       spec.arguments = {spec.kind, input->string()};

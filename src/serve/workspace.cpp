@@ -39,7 +39,7 @@ std::vector<WorkspaceEntry> list_workspace(const fs::path& workspace, const fs::
     const fs::directory_entry& entry = *it;
     const std::string name = entry.path().filename().string();
     const bool directory = entry.is_directory(error);
-    if (directory && (name == ".git" || name == "node_modules" || name == "build")) {
+    if (directory && (name == ".git" || name == "node_modules" || name == "build" || name == job_list_folder)) {
       it.disable_recursion_pending();
       continue;
     }

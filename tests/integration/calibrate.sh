@@ -2,7 +2,8 @@
 # `bungner calibrate` (issue 19, docs/calibration-abc.md): a tiny ABC-SMC run through a validation
 # case writes posterior.csv (weights summing to 1, parameters inside their priors' bounds) and
 # generations.csv, byte-identical at 1 and 2 threads and after a kill and --resume; a test entry
-# in the file is refused with file:line:column, its name and exit code 2, and nothing is written.
+# in the file is refused with file:line:column, its name and exit code 2, and nothing is written;
+# `bungner check` reports the same.
 . "$(dirname "$0")/common.sh" "$@"
 
 cat >"$WORK/tiny.toml" <<TOML
@@ -67,4 +68,9 @@ sed 's/entry = "E25"/entry = "E10"/' "$WORK/tiny.toml" >"$WORK/test-entry.toml"
 expect_exit 2 "$WORK/err" "$BUNGNER" -q calibrate "$WORK/test-entry.toml" --out "$WORK/refused"
 grep -q "test-entry.toml:13:9: error: fit.0.entry: E10 is a test entry" "$WORK/err" || fail "test entry not reported: $(cat "$WORK/err")"
 [[ ! -e $WORK/refused ]] || fail "a refused calibration wrote $WORK/refused"
+# `bungner check` reads a calibration file as calibrate does (the workbench's check is the same).
+"$BUNGNER" check "$WORK/tiny.toml" | grep -q "ok (calibration: 1 parameter, 1 fit entry, 3 particles)" ||
+  fail "check of a calibration file: $("$BUNGNER" check "$WORK/tiny.toml" 2>&1)"
+expect_exit 2 "$WORK/err" "$BUNGNER" check "$WORK/test-entry.toml"
+grep -q "test-entry.toml:13:9: error: fit.0.entry: E10 is a test entry" "$WORK/err" || fail "check of a test entry: $(cat "$WORK/err")"
 echo "calibrate: ok"

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -19,6 +21,8 @@
 #include <string>
 #include <thread>
 
+#include "bungner/core/text.hpp"
+#include "bungner/serve/axons.hpp"
 #include "bungner/serve/jobs.hpp"
 #include "bungner/serve/server.hpp"
 #include "bungner/serve/workspace.hpp"
@@ -52,6 +56,21 @@ class TemporaryFolder {
 void write(const fs::path& file, const std::string& text) {
   fs::create_directories(file.parent_path());
   std::ofstream(file, std::ios::binary) << text;
+}
+
+json read_json(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return json::parse(in);
+}
+
+/// The job's status once it has ended (or after 20 s).
+bungner::serve::JobStatus wait_for_end(const bungner::serve::JobRunner& runner, int id) {
+  for (int attempt = 0; attempt < 2000; ++attempt) {
+    const auto status = runner.status(id);
+    if (status && status->state != bungner::serve::JobState::running) return *status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return *runner.status(id);
 }
 
 }  // namespace
@@ -107,6 +126,202 @@ TEST(ServeJobs, ProgressIsTheLastProgressLine) {
   ASSERT_TRUE(run);
   EXPECT_DOUBLE_EQ(run->first, 40);
   EXPECT_EQ(run->second, "3s");
+}
+
+// Jobs survive a restart of the server (issue 26): the list as a server killed mid-job leaves it
+// on disk is read back, the job that was running becomes `interrupted`, ids go on after the
+// largest, and what the restarted runner does is kept for the next start.
+TEST(ServeJobs, ReloadsTheJobListAndMarksRunningJobsInterrupted) {
+  TemporaryFolder folder;
+  const fs::path journal = folder.path() / ".bungner-serve" / "jobs.json";
+  // Job 7 "runs" under this test's own process id but another command line: a process id the
+  // system has given to another process since, which must not be signalled.
+  write(journal, fmt::format(R"({{"format": 1, "jobs": [
+    {{"id": 3, "kind": "study", "input": "s.toml", "output": "runs/s", "arguments": ["study", "s.toml"],
+      "command": ["/bin/true", "study", "s.toml"], "pid": -1, "state": "succeeded", "exit_code": 0,
+      "started": 1000, "finished": 1012.5, "log": "study: 64/64 subjects (100%), elapsed 12s, ETA 0s\n"}},
+    {{"id": 7, "kind": "run", "input": "r.toml", "output": "runs/r", "arguments": ["run", "r.toml"],
+      "command": ["/bin/sleep", "1000"], "pid": {}, "state": "running", "exit_code": -1,
+      "started": 2000, "finished": 2030, "log": "run: 40% done, elapsed 30s, ETA 45s\n"}}]}})",
+                             ::getpid()));
+  {
+    bungner::serve::JobRunner runner("/bin/true", folder.path(), 2, journal);
+    const auto jobs = runner.list();
+    ASSERT_EQ(jobs.size(), 2U);
+    EXPECT_EQ(jobs[0].id, 3);
+    EXPECT_EQ(jobs[0].state, bungner::serve::JobState::succeeded);
+    EXPECT_EQ(jobs[0].exit_code, 0);
+    EXPECT_EQ(jobs[0].output, "runs/s");
+    EXPECT_DOUBLE_EQ(jobs[0].elapsed_s, 12.5);
+    EXPECT_DOUBLE_EQ(jobs[0].percent, 100);
+    EXPECT_EQ(jobs[1].id, 7);
+    EXPECT_EQ(jobs[1].state, bungner::serve::JobState::interrupted);
+    EXPECT_STREQ(bungner::serve::job_state_name(jobs[1].state), "interrupted");
+    EXPECT_EQ(jobs[1].kind, "run");
+    EXPECT_EQ(jobs[1].input, "r.toml");
+    EXPECT_EQ(jobs[1].exit_code, -1);
+    EXPECT_DOUBLE_EQ(jobs[1].started, 2000);
+    EXPECT_DOUBLE_EQ(jobs[1].elapsed_s, 30);  // until it was last seen
+    EXPECT_DOUBLE_EQ(jobs[1].percent, 40);    // its last progress line
+    EXPECT_NE(jobs[1].log_tail.find("ETA 45s"), std::string::npos);
+    // Written back at once: a second crash keeps it interrupted.
+    EXPECT_EQ(read_json(journal)["jobs"][1]["state"], "interrupted");
+
+    bungner::serve::JobSpec spec{"run", "new.toml", "runs/new", {}};
+    const auto id = runner.start(spec);
+    ASSERT_TRUE(id);
+    EXPECT_EQ(*id, 8);
+    EXPECT_EQ(wait_for_end(runner, *id).state, bungner::serve::JobState::succeeded);
+  }
+  bungner::serve::JobRunner restarted("/bin/true", folder.path(), 2, journal);
+  const auto jobs = restarted.list();
+  ASSERT_EQ(jobs.size(), 3U);
+  EXPECT_EQ(jobs[1].state, bungner::serve::JobState::interrupted);
+  EXPECT_EQ(jobs[2].id, 8);
+  EXPECT_EQ(jobs[2].state, bungner::serve::JobState::succeeded);
+  EXPECT_EQ(jobs[2].exit_code, 0);
+  EXPECT_EQ(jobs[2].output, "runs/new");
+  EXPECT_GE(jobs[2].finished, jobs[2].started);
+  EXPECT_GT(jobs[2].started, 1.7e9);  // seconds since the epoch, not since the server started
+  for (const auto& entry : fs::directory_iterator(journal.parent_path()))
+    EXPECT_EQ(entry.path().filename(), "jobs.json") << "a temporary left behind: " << entry.path();
+}
+
+// A job running when its server was killed is in the list on disk, and the next start stops it
+// (nobody reads its output any more) and reports it interrupted.
+TEST(ServeJobs, StopsTheJobOfAKilledServerOnRestart) {
+  TemporaryFolder first, second;
+  bungner::serve::JobRunner runner("/bin/sleep", first.path(), 1, first.path() / ".bungner-serve" / "jobs.json");
+  const auto id = runner.start(bungner::serve::JobSpec{"run", "r.toml", "runs/r", {"30"}});
+  ASSERT_TRUE(id);
+  const json saved = read_json(first.path() / ".bungner-serve" / "jobs.json");
+  ASSERT_EQ(saved["jobs"].size(), 1U);
+  EXPECT_EQ(saved["jobs"][0]["state"], "running");
+  EXPECT_GT(saved["jobs"][0]["pid"].get<int>(), 0);
+  EXPECT_EQ(saved["jobs"][0]["command"], json::array({"/bin/sleep", "30"}));
+  // The list as the killed server left it, read by the next server.
+  write(second.path() / ".bungner-serve" / "jobs.json", saved.dump());
+  const auto start = std::chrono::steady_clock::now();
+  bungner::serve::JobRunner restarted("/bin/sleep", second.path(), 1, second.path() / ".bungner-serve" / "jobs.json");
+  EXPECT_EQ(restarted.list().at(0).state, bungner::serve::JobState::interrupted);
+  // The sleep ended by SIGTERM, long before its 30 s.
+  const auto ended = wait_for_end(runner, *id);
+  EXPECT_EQ(ended.state, bungner::serve::JobState::failed);
+  EXPECT_EQ(ended.exit_code, 128 + SIGTERM);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+}
+
+// The list keeps the newest 200 jobs across restarts, not every job ever run.
+TEST(ServeJobs, KeepsTheNewestJobsAcrossRestarts) {
+  TemporaryFolder folder;
+  const fs::path journal = folder.path() / ".bungner-serve" / "jobs.json";
+  json jobs = json::array();
+  for (int id = 1; id <= 205; ++id)
+    jobs.push_back(json{{"id", id},
+                        {"kind", "run"},
+                        {"input", "r.toml"},
+                        {"output", fmt::format("runs/r{}", id)},
+                        {"arguments", json::array()},
+                        {"command", json::array()},
+                        {"pid", -1},
+                        {"state", "succeeded"},
+                        {"exit_code", 0},
+                        {"started", 1000 + id},
+                        {"finished", 1001 + id},
+                        {"log", ""}});
+  write(journal, json{{"format", 1}, {"jobs", jobs}}.dump());
+  {
+    bungner::serve::JobRunner runner("/bin/true", folder.path(), 1, journal);
+    const auto listed = runner.list();
+    ASSERT_EQ(listed.size(), 200U);
+    EXPECT_EQ(listed.front().id, 6);
+    EXPECT_EQ(listed.back().id, 205);
+    const auto id = runner.start(bungner::serve::JobSpec{"run", "r.toml", "runs/new", {}});
+    ASSERT_TRUE(id);
+    EXPECT_EQ(*id, 206);
+    wait_for_end(runner, *id);
+  }
+  const json saved = read_json(journal);
+  ASSERT_EQ(saved["jobs"].size(), 200U);
+  EXPECT_EQ(saved["jobs"].front()["id"], 7);
+  EXPECT_EQ(saved["jobs"].back()["id"], 206);
+}
+
+TEST(ServeJobs, RefusesASecondServerAndADamagedList) {
+  TemporaryFolder folder;
+  const fs::path journal = folder.path() / ".bungner-serve" / "jobs.json";
+  {
+    bungner::serve::JobRunner runner("/bin/true", folder.path(), 1, journal);
+    try {
+      bungner::serve::JobRunner second("/bin/true", folder.path(), 1, journal);
+      ADD_FAILURE() << "two runners share one job list";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("in use by another `bungner serve`"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_NO_THROW(bungner::serve::JobRunner("/bin/true", folder.path(), 1, journal));  // the lock went with it
+  for (const std::string& damaged : {std::string("{\"format\": 1, \"jobs\": [{\"id\": 1}]}"), std::string("{not json"),
+                                     std::string("{\"format\": 2, \"jobs\": []}")}) {
+    write(journal, damaged);
+    try {
+      bungner::serve::JobRunner runner("/bin/true", folder.path(), 1, journal);
+      ADD_FAILURE() << "accepted " << damaged;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(journal.string() + " is damaged"), std::string::npos) << e.what();
+    }
+  }
+}
+
+/// A DataArray as io/vtk.cpp writes it: base64 of the byte count (UInt64), then of the values.
+template <typename T>
+std::string vtk_array(const std::string& name, const std::string& type, const std::vector<T>& values, int components = 1) {
+  const std::uint64_t bytes = values.size() * sizeof(T);
+  return fmt::format(R"(<DataArray type="{}" Name="{}" NumberOfComponents="{}" format="binary">{}{}</DataArray>)", type, name,
+                     components, bungner::text::base64_encode(&bytes, sizeof bytes),
+                     bungner::text::base64_encode(values.data(), bytes));
+}
+
+/// Three axons of 3, 2 and 4 segments (points 0-3, 4-6, 7-11), point i at (i, 10 i, 100 i).
+std::string three_axons_vtp() {
+  std::vector<double> points;
+  for (int i = 0; i < 12; ++i) points.insert(points.end(), {1.0 * i, 10.0 * i, 100.0 * i});
+  std::vector<std::int64_t> connectivity, offsets;
+  for (const auto& [first, last] : {std::pair{0, 3}, std::pair{4, 6}, std::pair{7, 11}})
+    for (int p = first; p < last; ++p) {
+      connectivity.insert(connectivity.end(), {p, p + 1});
+      offsets.push_back(static_cast<std::int64_t>(connectivity.size()));
+    }
+  return "<VTKFile type=\"PolyData\"><PolyData><Piece><Points>" + vtk_array("Points", "Float64", points, 3) + "</Points><Lines>" +
+         vtk_array("connectivity", "Int64", connectivity) + vtk_array("offsets", "Int64", offsets) +
+         "</Lines></Piece></PolyData></VTKFile>\n";
+}
+
+TEST(ServeAxons, ThinsALargeAxonFileToWholeAxons) {
+  const std::string xml = three_axons_vtp();
+  const auto all = bungner::serve::decimate_axons_vtp(xml, 100);
+  EXPECT_EQ(all.total_segments, 9U);
+  EXPECT_EQ(all.total_axons, 3U);
+  EXPECT_EQ(all.kept_axons, 3U);
+  EXPECT_EQ(all.stride, 1U);
+  ASSERT_EQ(all.segments.size(), 9U * 6U);
+  // The 5th segment is the second axon's second: points 5 and 6.
+  EXPECT_EQ(std::vector<float>(all.segments.begin() + 24, all.segments.begin() + 30),
+            (std::vector<float>{5, 50, 500, 6, 60, 600}));
+  // At most 4 segments: every 3rd axon, whole: the first one (3 segments).
+  const auto thinned = bungner::serve::decimate_axons_vtp(xml, 4);
+  EXPECT_EQ(thinned.stride, 3U);
+  EXPECT_EQ(thinned.kept_axons, 1U);
+  EXPECT_EQ(thinned.segments, (std::vector<float>{0, 0, 0, 1, 10, 100, 1, 10, 100, 2, 20, 200, 2, 20, 200, 3, 30, 300}));
+  // At most 5: every 2nd axon, the first and the third (3 + 4 segments).
+  const auto halved = bungner::serve::decimate_axons_vtp(xml, 5);
+  EXPECT_EQ(halved.stride, 2U);
+  EXPECT_EQ(halved.kept_axons, 2U);
+  ASSERT_EQ(halved.segments.size(), 7U * 6U);
+  EXPECT_FLOAT_EQ(halved.segments.back(), 1100);
+  EXPECT_THROW(bungner::serve::decimate_axons_vtp("<VTKFile/>", 10), std::runtime_error);
+  std::string no_points = xml;
+  no_points.replace(no_points.find(R"(Name="Points")"), 13, R"(Name="Pointz")");
+  EXPECT_THROW(bungner::serve::decimate_axons_vtp(no_points, 10), std::runtime_error);
 }
 
 /// A workbench answering on its own thread, over a temporary workspace; jobs would run /bin/false.
@@ -288,6 +503,42 @@ TEST_F(ServeServer, ChecksTheTextAsBungnerCheckDoes) {
   EXPECT_GT(diagnostic["column"].get<int>(), 1);
 }
 
+// A calibration file is checked as `bungner calibrate` reads it, not as a scenario.
+TEST_F(ServeServer, ChecksACalibrationFileAsACalibration) {
+  const std::string source = BUNGNER_SOURCE_DIR;
+  const std::string calibration = fmt::format(R"(particles = 3
+cases = "{0}/validation"
+evidence = "{0}/data/evidence/evidence.csv"
+[[parameters]]
+name = "neuron_survival.death_time_constant"
+prior = "log_uniform"
+low = "5 d"
+high = "40 d"
+[[fit]]
+entry = "E25"
+)",
+                                              source);
+  const auto check = [&](const std::string& text) {
+    const auto result = client_->Post("/api/check", with_token(), json{{"path", "scenarios/tiny.toml"}, {"text", text}}.dump(),
+                                      "application/json");
+    EXPECT_EQ(status_of(result), 200);
+    return result ? json::parse(result->body) : json();
+  };
+  const json good = check(calibration);
+  EXPECT_TRUE(good["ok"].get<bool>()) << good.dump();
+  EXPECT_EQ(good["kind"], "calibration");
+  EXPECT_EQ(good["summary"], "calibration: 1 parameter, 1 fit entry, 3 particles");
+  std::string unknown = calibration;
+  unknown.replace(unknown.find("death_time_constant"), 19, "death_time_konstant");
+  const json bad = check(unknown);
+  EXPECT_FALSE(bad["ok"].get<bool>()) << bad.dump();
+  ASSERT_EQ(bad["diagnostics"].size(), 1U) << bad.dump();
+  EXPECT_EQ(bad["diagnostics"][0]["file"], "scenarios/tiny.toml");
+  EXPECT_EQ(bad["diagnostics"][0]["line"], 5);
+  EXPECT_NE(bad["diagnostics"][0]["message"].get<std::string>().find("death_time_constant"), std::string::npos)
+      << bad.dump();  // did you mean
+}
+
 TEST_F(ServeServer, OutlinesTheTomlWithTheSpanOfEachValue) {
   const auto result = client_->Post(
       "/api/outline", with_token(),
@@ -331,4 +582,24 @@ TEST_F(ServeServer, WritesOnlyTomlInputsAndPngFramesInsideTheWorkspace) {
   const auto raw = client_->Get("/workspace/scenarios/crush.toml", with_token());
   ASSERT_EQ(status_of(raw), 200);
   EXPECT_EQ(raw->get_header_value("Content-Security-Policy"), "sandbox allow-scripts");
+}
+
+TEST_F(ServeServer, SendsLargeAxonFilesThinned) {
+  write(folder_.path() / "workspace" / "runs" / "r" / "paraview" / "axons_000001.vtp", three_axons_vtp());
+  const auto thinned = client_->Get("/api/axons?path=runs/r/paraview/axons_000001.vtp&max_segments=4", with_token());
+  ASSERT_EQ(status_of(thinned), 200);
+  EXPECT_EQ(thinned->get_header_value("X-Bungner-Axons"), "segments=9 kept=3 axons=3 kept_axons=1 stride=3");
+  ASSERT_EQ(thinned->body.size(), 3U * 6U * sizeof(float));
+  std::vector<float> floats(18);
+  std::memcpy(floats.data(), thinned->body.data(), thinned->body.size());
+  EXPECT_EQ(floats[3], 1);
+  EXPECT_EQ(floats[17], 300);
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=runs/r/paraview/axons_000001.vtp", with_token())), 200);
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=runs/r/paraview/axons_000001.vtp&max_segments=0", with_token())), 400);
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=scenarios/crush.toml", with_token())), 400);
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=../x.vtp", with_token())), 403);
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=runs/r/none.vtp", with_token())), 404);
+  write(folder_.path() / "workspace" / "runs" / "r" / "paraview" / "bad.vtp", "<VTKFile/>");
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=runs/r/paraview/bad.vtp", with_token())), 400);
+  EXPECT_EQ(status_of(client_->Get("/api/axons?path=runs/r/paraview/axons_000001.vtp")), 403);  // no token
 }

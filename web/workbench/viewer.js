@@ -1,11 +1,18 @@
 // The 3D viewer of the injury site (docs/workbench.md): the ParaView series a run writes with
 // [site] model = "3d" (paraview/series.pvd: fields_*.vti, agents_*.vtp, axons_*.vtp), drawn with
-// three.js: cells as points coloured by kind or by a state variable, axons as line segments, and a slice of any field
-// across the nerve; a time slider, play, and a time-lapse saved as PNG frames into the run folder.
+// three.js: cells as points coloured by kind or by a state variable, axons as line segments, the
+// vessels as boxes, and a slice of any field across the nerve; a time slider, play, and a
+// time-lapse saved as PNG frames into the run folder.
 let THREE = null;
 let view = null;  // the one viewer of the page
 
-const axonsDrawnUpTo = 64 << 20;  // bytes of an axons file; larger ones are for ParaView
+// Bytes of an axons file drawn whole (the server's --axon-mb, /api/info); a larger one is asked
+// thinned to whole axons, every k-th (/api/axons), at most about this many segments.
+const thinnedSegments = 200000;
+// The site keeps its vessels as a density field ("vessel", 1 = a normal nerve's), not as vessel
+// segments: a voxel at half the normal density or more is drawn as a box, so that the vascular
+// tracks growing into the bridge show as objects among the cells.
+const vesselThreshold = 0.5;
 
 /// The inline "binary" arrays of the VTK XML files: base64 of a UInt64 byte count (12 characters),
 /// then base64 of the little-endian values.
@@ -123,11 +130,16 @@ async function loadFrame(v, index) {
     const states = arrayNames(xml, 'PointData').filter((n) => n.includes('.'));
     loaded.cells = { points: decodeArray(xml, 'Points'), kind: decodeArray(xml, 'kind'), kinds, xml, states };
   }
-  if (frame.axons && frame.axonsBytes <= axonsDrawnUpTo) {
+  if (frame.axons && frame.axonsBytes <= v.ui.axonsDrawnUpTo) {
     const xml = await text(v.ui, frame.axons);
     loaded.axons = { points: decodeArray(xml, 'Points'), connectivity: decodeArray(xml, 'connectivity'), offsets: decodeArray(xml, 'offsets') };
   } else if (frame.axons) {
-    loaded.axonsNote = `axons: ${(frame.axonsBytes / 1048576).toFixed(0)} MB, more than the viewer draws (open paraview/series.pvd in ParaView)`;
+    const response = await fetch(`/api/axons?path=${encodeURIComponent(frame.axons)}&max_segments=${thinnedSegments}`, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`${frame.axons}: ${(await response.json()).error}`);
+    const kept = Object.fromEntries((response.headers.get('X-Bungner-Axons') || '').split(' ').map((p) => p.split('=')).map(([k, n]) => [k, Number(n)]));
+    loaded.axons = { segments: new Float32Array(await response.arrayBuffer()) };
+    loaded.axonsNote = `axons: ${(frame.axonsBytes / 1048576).toFixed(1)} MB, drawn thinned: ${kept.kept_axons} of ${kept.axons} axons ` +
+      `(every ${kept.stride === 1 ? '' : `${kept.stride}th `}axon), ${kept.kept} of ${kept.segments} segments; all of them in ParaView`;
   }
   if (frame.fields) {
     const xml = await text(v.ui, frame.fields);
@@ -185,10 +197,44 @@ function drawCells(v, cells) {
 function drawAxons(v, axons) {
   if (!axons || !v.ui.axons.checked) return replaceLayer(v, 'axons', null);
   const geometry = new THREE.BufferGeometry();
-  geometry.setAttribute('position', new THREE.BufferAttribute(Float32Array.from(axons.points), 3));
-  // One line cell per segment: the connectivity is the segments' point pairs.
-  geometry.setIndex(new THREE.BufferAttribute(Uint32Array.from(axons.connectivity), 1));
+  if (axons.segments) {
+    // Thinned by the server: each segment's two end points in turn.
+    geometry.setAttribute('position', new THREE.BufferAttribute(axons.segments, 3));
+  } else {
+    geometry.setAttribute('position', new THREE.BufferAttribute(Float32Array.from(axons.points), 3));
+    // One line cell per segment: the connectivity is the segments' point pairs.
+    geometry.setIndex(new THREE.BufferAttribute(Uint32Array.from(axons.connectivity), 1));
+  }
   replaceLayer(v, 'axons', new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color: 0xdddddd, transparent: true, opacity: 0.5 })));
+}
+
+/// The voxels whose vessel density is at least vesselThreshold, as red boxes (more opaque where
+/// denser), one instanced mesh.
+function drawVessels(v, fields) {
+  const values = fields && v.ui.vessels.checked && fields.names.includes('vessel') ? decodeArray(fields.xml, 'vessel') : null;
+  if (!values) {
+    v.ui.container.dataset.vessels = '0';
+    return replaceLayer(v, 'vessels', null);
+  }
+  const [nx, ny] = fields.cells;
+  const [sx, sy, sz] = fields.spacing;
+  const [ox, oy, oz] = fields.origin;
+  const dense = [];
+  for (let c = 0; c < values.length; ++c) if (values[c] >= vesselThreshold) dense.push(c);
+  const mesh = new THREE.InstancedMesh(new THREE.BoxGeometry(sx * 0.7, sy * 0.7, sz * 0.7),
+    new THREE.MeshBasicMaterial({ color: 0xffffff, transparent: true, opacity: 0.35, depthWrite: false }), Math.max(dense.length, 1));
+  const matrix = new THREE.Matrix4();
+  const color = new THREE.Color();
+  dense.forEach((c, n) => {
+    const i = c % nx, j = Math.floor(c / nx) % ny, k = Math.floor(c / (nx * ny));
+    matrix.makeTranslation(ox + (i + 0.5) * sx, oy + (j + 0.5) * sy, oz + (k + 0.5) * sz);
+    mesh.setMatrixAt(n, matrix);
+    const shade = Math.min(values[c], 1.5) / 1.5;
+    mesh.setColorAt(n, color.setRGB(0.55 + 0.45 * shade, 0.08, 0.12));
+  });
+  mesh.count = dense.length;
+  replaceLayer(v, 'vessels', mesh);
+  v.ui.container.dataset.vessels = String(dense.length);
 }
 
 /// A slice across the nerve (constant z) of the chosen field, as a textured plane.
@@ -239,9 +285,11 @@ async function showFrame(v, index) {
   }
   drawCells(v, frame.cells);
   drawAxons(v, frame.axons);
+  drawVessels(v, frame.fields);
   drawSlice(v, frame.fields);
   if (frame.axonsNote) v.ui.status.textContent += `; ${frame.axonsNote}`;
   render(v);
+  v.ui.container.dataset.axons = frame.axons ? (frame.axons.segments ? 'thinned' : 'whole') : 'none';
   v.ui.container.dataset.frame = String(index);
   v.ui.container.dataset.day = String(frame.time);
 }
@@ -256,7 +304,9 @@ async function saveTimeLapse(v) {
   v.ui.status.textContent = `time-lapse saved: ${v.dir}/timelapse/frame_0000.png .. frame_${String(v.frames.length - 1).padStart(4, '0')}.png`;
 }
 
-export async function openViewer(dir, ui) {
+/// Opens the series of output folder `dir`; at its newest time with `latest` (a run still writing
+/// it: the time just written), else at its first.
+export async function openViewer(dir, ui, { latest = false } = {}) {
   if (!THREE) THREE = await import('/lib/three.module.js');
   if (!webglAvailable()) {
     ui.container.replaceChildren(ui.element('p', { class: 'hint', text: 'This browser has no WebGL: the 3D viewer cannot draw.' }));
@@ -268,6 +318,7 @@ export async function openViewer(dir, ui) {
     ui.field.addEventListener('change', () => showFrame(view, view.index).catch(report));
     ui.slice.addEventListener('input', () => showFrame(view, view.index).catch(report));
     ui.axons.addEventListener('change', () => showFrame(view, view.index).catch(report));
+    ui.vessels.addEventListener('change', () => showFrame(view, view.index).catch(report));
     ui.colour.addEventListener('change', () => showFrame(view, view.index).catch(report));
     ui.play.addEventListener('click', () => {
       if (view.timer) { clearInterval(view.timer); view.timer = null; ui.play.textContent = 'Play'; return; }
@@ -277,6 +328,10 @@ export async function openViewer(dir, ui) {
     ui.save.addEventListener('click', () => saveTimeLapse(view).catch(report));
   }
   const report = (error) => { ui.status.textContent = String(error.message || error); };
+  // A later call (a run writing its next snapshot) supersedes this one wherever it waits.
+  view.generation = (view.generation || 0) + 1;
+  const generation = view.generation;
+  delete ui.container.dataset.frames;  // until this series is shown
   const pvd = await text(ui, `${dir}/paraview/series.pvd`);
   const sizes = new Map((await ui.api(`/api/files?dir=${encodeURIComponent(`${dir}/paraview`)}&depth=1`)).map((f) => [f.path, f.size]));
   const byTime = new Map();
@@ -289,11 +344,13 @@ export async function openViewer(dir, ui) {
     if (kind === 'axons') frame.axonsBytes = sizes.get(file) || 0;
     byTime.set(time, frame);
   }
+  if (generation !== view.generation) return;
   view.dir = dir;
   view.frames = [...byTime.values()].sort((a, b) => a.time - b.time);
   view.cache.clear();
   ui.time.max = String(Math.max(0, view.frames.length - 1));
   const first = await loadFrame(view, 0);
+  if (generation !== view.generation) return;
   // Centred on the field grid (else on the cells), seen obliquely from the side of the nerve.
   const box = new THREE.Box3();
   if (first.fields) {
@@ -310,6 +367,6 @@ export async function openViewer(dir, ui) {
   view.pivot.rotation.set(-0.5, 0, 0);
   view.camera.position.set(0, 0, size * 1.4);
   view.camera.lookAt(0, 0, 0);
-  await showFrame(view, 0);
+  await showFrame(view, latest ? view.frames.length - 1 : 0);
   ui.container.dataset.frames = String(view.frames.length);
 }

@@ -4,6 +4,7 @@
 // Every request goes to the server that served this page; the access token travels in the
 // HttpOnly cookie the first page load set.
 import { openViewer } from './viewer.js';
+import { insertKey, keyCatalogue, searchKeys } from './toml-keys.js';
 
 const $ = (selector) => document.querySelector(selector);
 const state = {
@@ -18,6 +19,8 @@ const state = {
   files: [],
   jobs: [],
   parameters: new Map(),
+  scenarioKeys: [],  // keys a scenario may hold (from the schema), for "Add a key"
+  studyKeys: [],     // and a study file
 };
 
 async function api(path, options = {}) {
@@ -75,18 +78,24 @@ async function refreshFiles() {
   }));
 }
 
-/// Output folders: those holding run.json (a run) or study.json (a study) or scorecard.json.
+/// Output folders: those holding run.json (a run), study.json (a study), scorecard.json (the
+/// validation) or calibration.json; and those a job is writing now (a run's run.json comes last).
 function outputFolders() {
-  const kinds = { 'run.json': 'run', 'study.json': 'study', 'scorecard.json': 'validation' };
+  const kinds = { 'run.json': 'run', 'study.json': 'study', 'scorecard.json': 'validation', 'calibration.json': 'calibration' };
   const out = [];
+  const has3d = (dir) => state.files.some((g) => g.path === `${dir}/paraview/series.pvd`);
   for (const f of state.files) {
     const slash = f.path.lastIndexOf('/');
     const name = f.path.slice(slash + 1);
     if (!f.directory && kinds[name] && slash > 0) {
       const dir = f.path.slice(0, slash);
-      const has3d = state.files.some((g) => g.path === `${dir}/paraview/series.pvd`);
-      out.push({ path: dir, kind: kinds[name], has3d });
+      if (!out.some((o) => o.path === dir)) out.push({ path: dir, kind: kinds[name], has3d: has3d(dir) });
     }
+  }
+  for (const j of state.jobs.filter((job) => job.state === 'running')) {
+    const known = out.find((o) => o.path === j.output);
+    if (known) known.kind = `${j.kind}, running`;
+    else out.push({ path: j.output, kind: `${j.kind}, running`, has3d: has3d(j.output) });
   }
   return out;
 }
@@ -106,6 +115,9 @@ async function openInput(path) {
   $('#out').value = `runs/${stem}`;
   $('#save').disabled = false;
   $('#calibrate').disabled = false;
+  $('#add-key').disabled = false;
+  $('#add-key').value = '';
+  $('#add-key-list').replaceChildren();
   for (const li of document.querySelectorAll('#inputs li')) li.classList.toggle('selected', li.dataset.path === path);
   await refreshEditor();
 }
@@ -241,6 +253,35 @@ function documentation(key) {
   return node && node.description ? node.description : '';
 }
 
+// ---------------------------------------------------------------------------------------------
+// Adding a key: the schema's keys not yet in the text, searchable, each with its unit, default and
+// range (its description); the chosen one is written into its table and checked like any edit.
+
+function isStudyText() {
+  return state.kind === 'study' ||
+    (state.outline.some((l) => l.key === 'base' || l.key.startsWith('arms[')) && !state.outline.some((l) => l.key === 'species'));
+}
+
+function showKeyChoices() {
+  const query = $('#add-key').value;
+  if (!query.trim()) { $('#add-key-list').replaceChildren(); return; }
+  const present = new Set(state.outline.map((l) => plainKey(l.key)));
+  const choices = searchKeys(isStudyText() ? state.studyKeys : state.scenarioKeys, query, present);
+  $('#add-key-list').replaceChildren(...(choices.length === 0 ? [element('li', { class: 'hint', text: 'no such key (or it is in the text already)' })]
+    : choices.map((k) => element('li', { 'data-key': k.key, onclick: () => addKey(k).catch(showError) },
+      element('code', { text: k.key }), element('span', { class: 'doc', text: k.description })))));
+}
+
+async function addKey(k) {
+  const area = $('#toml');
+  area.value = insertKey(area.value, k.table, k.name, k.value);
+  $('#add-key').value = '';
+  $('#add-key-list').replaceChildren();
+  await refreshEditor();
+  const field = document.querySelector(`#form input[data-key="${CSS.escape(k.key)}"]`);
+  if (field) { field.focus(); field.select(); }
+}
+
 async function save() {
   await api(`/api/file?path=${encodeURIComponent(state.path)}`, { method: 'PUT', headers: { 'Content-Type': 'text/plain' }, body: $('#toml').value });
 }
@@ -255,13 +296,16 @@ async function start(kind, extra = {}) {
 async function startEdited() {
   await save();
   const kind = state.kind === 'study' ? 'study' : 'run';
-  await start(kind, { input: state.path, out: $('#out').value, force: $('#force').checked });
+  const job = await start(kind, { input: state.path, out: $('#out').value, force: $('#force').checked });
+  // Results appear as they are written: the job's folder is shown and followed while it runs.
+  await showResults([job.output]);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Jobs
 
 let jobsTimer = null;
+let jobsLoaded = false;
 const finishedSeen = new Set();
 
 async function refreshJobs() {
@@ -272,8 +316,9 @@ async function refreshJobs() {
     const label = j.percent >= 0 ? ` ${Math.round(j.percent)}%${j.eta && j.state === 'running' ? ` ETA ${j.eta}` : ''}` : '';
     const actions = element('td');
     if (j.state === 'running') actions.append(element('button', { text: 'Cancel', onclick: () => postJson(`/api/jobs/${j.id}/cancel`, {}).then(refreshJobs) }));
-    if ((j.state === 'cancelled' || j.state === 'failed') && (j.kind === 'run' || j.kind === 'study'))
-      actions.append(element('button', { text: 'Resume', onclick: () => start(j.kind, { input: j.input, out: j.output, resume: true }).catch(showError) }));
+    if (['cancelled', 'failed', 'interrupted'].includes(j.state) && ['run', 'study', 'calibrate'].includes(j.kind))
+      actions.append(element('button', { text: 'Resume', onclick: () => start(j.kind, { input: j.input, out: j.output, resume: true })
+        .then((job) => showResults([job.output])).catch(showError) }));
     actions.append(element('button', { text: 'Log', onclick: () => { $('#job-log').textContent = j.log; } }));
     return element('tr', { 'data-job': j.id, 'data-state': j.state },
       element('td', { text: j.id }), element('td', { text: j.kind }), element('td', { text: j.input }),
@@ -282,17 +327,22 @@ async function refreshJobs() {
   }));
   const running = state.jobs.filter((j) => j.state === 'running');
   if (running.length > 0) $('#job-log').textContent = running[running.length - 1].log;
-  // Results appear as they are written: the file list while jobs run, the plots when they end.
+  // The file list while jobs run (the Results view follows its folders itself), the final plots
+  // when they end.
   await refreshFiles();
   for (const j of state.jobs) {
     if (j.state !== 'running' && !finishedSeen.has(j.id)) {
       finishedSeen.add(j.id);
-      if (j.state === 'succeeded') {
+      // Jobs that ended before this page was opened (or before the server restarted) stay listed
+      // without taking over the Results view.
+      if (j.state === 'succeeded' && jobsLoaded) {
         $('#job-log').textContent = j.log;
-        if (j.kind === 'run' || j.kind === 'study') await showResults([j.output]);
+        if (['run', 'study', 'validate', 'calibrate'].includes(j.kind)) await showResults([j.output]);
       }
     }
   }
+  jobsLoaded = true;
+  scheduleResultsPoll();
   clearTimeout(jobsTimer);
   jobsTimer = setTimeout(() => refreshJobs().catch(showError), running.length > 0 ? 500 : 3000);
 }
@@ -325,35 +375,150 @@ function splitCsvLine(line) {
 }
 
 const resultRows = new Map();  // output folder -> rows {source, series, time_days, quantity, value, low, high, unit}
+const progressNotes = new Map();  // output folder -> what a job underway has written so far, in words
+// Files read for the plots, kept with the modified time and size they had: a poll re-reads only
+// the files that changed.
+const fileCache = new Map();  // path -> { stamp, content }
+let resultsStamp = '';        // the listings the plot was last drawn from
+let viewerStamp = '';         // the 3D series the viewer last opened
+let viewerLoading = false;    // a snapshot takes seconds to load: the plots do not wait for it
+let resultsTimer = null;
 
-async function rowsOf(dir) {
-  const has = (name) => state.files.some((f) => f.path === `${dir}/${name}`);
-  if (has('summary.csv')) {
-    const rows = parseCsv(await api(`/api/file?path=${encodeURIComponent(`${dir}/summary.csv`)}`));
+async function readCached(entry) {
+  const stamp = `${entry.modified}:${entry.size}`;
+  const cached = fileCache.get(entry.path);
+  if (cached && cached.stamp === stamp) return cached.content;
+  const content = await api(`/api/file?path=${encodeURIComponent(entry.path)}`);
+  fileCache.set(entry.path, { stamp, content });
+  return content;
+}
+
+const selectedDirs = () => [...$('#result-dirs').selectedOptions].map((o) => o.value);
+const runningJobFor = (dir) => state.jobs.find((j) => j.state === 'running' && j.output === dir);
+
+/// The rows to plot from an output folder's files (listed in `files`): a study's summary.csv, a
+/// run's timeseries.csv, or, while a study runs, its subjects' checkpoints
+/// (subjects/armNNN-subjectNNNNN.csv: each written whole under a temporary name and renamed, so a
+/// listed one is complete) summarised as they come.
+async function rowsOf(dir, files) {
+  progressNotes.delete(dir);
+  const file = (name) => files.find((f) => !f.directory && f.path === `${dir}/${name}`);
+  if (file('summary.csv')) {
+    const rows = parseCsv(await readCached(file('summary.csv')));
     return rows.map((r) => ({ source: dir, series: `${dir}: ${r.arm}`, time_days: +r.time_days, quantity: r.readout,
       value: +r.mean, low: +r.ci_low, high: +r.ci_high, unit: r.unit }));
   }
-  if (has('timeseries.csv')) {
-    const rows = parseCsv(await api(`/api/file?path=${encodeURIComponent(`${dir}/timeseries.csv`)}`));
+  if (file('timeseries.csv')) {
+    const rows = parseCsv(await readCached(file('timeseries.csv')));
     return rows.map((r) => ({ source: dir, series: dir, time_days: +r.time_days, quantity: r.variable, value: +r.value, unit: r.unit }));
+  }
+  const checkpoints = files.filter((f) => !f.directory && /^subjects\/arm\d{3}-subject\d{5}\.csv$/.test(f.path.slice(dir.length + 1)));
+  if (file('study.json')) return studyUnderway(dir, await readCached(file('study.json')), checkpoints);
+  const job = runningJobFor(dir);
+  if (job) {
+    // A run keeps its time series in memory until it ends; what it writes meanwhile is the 3D
+    // site at each readout time (paraview/, pictures/).
+    const snapshots = files.filter((f) => /\/pictures\/section_\d+\.svg$/.test(f.path)).length;
+    progressNotes.set(dir, `${dir}: ${job.kind} underway${job.percent >= 0 ? ` (${Math.round(job.percent)}%)` : ''}` +
+      (snapshots > 0 ? `, ${snapshots} snapshot${snapshots === 1 ? '' : 's'} of the 3D site written` : '') +
+      '; its time series is written when it ends');
   }
   return [];
 }
 
-async function showResults(dirs) {
-  const select = $('#result-dirs');
-  for (const option of select.options) option.selected = dirs.includes(option.value);
-  for (const dir of dirs) resultRows.set(dir, await rowsOf(dir));
+/// A study still running: per arm, time and readout, the mean of the subjects done so far and an
+/// approximate 95 % interval (mean +- 1.96 SEM); summary.csv replaces it when the study ends.
+async function studyUnderway(dir, study, checkpoints) {
+  const arms = Array.isArray(study.arms) ? study.arms : [];
+  const done = arms.map(() => 0);
+  const groups = new Map();
+  for (const c of checkpoints) {
+    const arm = Number(/arm(\d{3})-/.exec(c.path)[1]);
+    if (arm < done.length) done[arm] += 1;
+    for (const line of String(await readCached(c)).split('\n')) {
+      if (!line) continue;
+      // arm,subject,seed,time_days,readout,value,unit (the study's checkpoint format)
+      const [armName, , , time, readout, value, unit] = splitCsvLine(line);
+      const key = `${armName}\u0000${time}\u0000${readout}`;
+      if (!groups.has(key)) groups.set(key, { arm: armName, time_days: +time, quantity: readout, unit, values: [] });
+      groups.get(key).values.push(+value);
+    }
+  }
+  const total = arms.reduce((sum, a) => sum + (a.subjects || 0), 0);
+  const finished = done.reduce((sum, n) => sum + n, 0);
+  const perArm = arms.map((a, i) => `${a.name} ${done[i]}/${a.subjects}`).join(', ');
+  const job = runningJobFor(dir);
+  progressNotes.set(dir, `${dir}: ${finished} of ${total} subjects done (${perArm})` +
+    (job ? '; the plot shows the means so far' : '; the study did not finish (Resume continues it)'));
+  $('#results-status').dataset.subjects = String(finished);
+  return [...groups.values()].map((g) => {
+    const n = g.values.length;
+    const mean = g.values.reduce((a, b) => a + b, 0) / n;
+    const sd = n > 1 ? Math.sqrt(g.values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+    const half = 1.96 * sd / Math.sqrt(n);
+    return { source: dir, series: `${dir}: ${g.arm}`, time_days: g.time_days, quantity: g.quantity, value: mean,
+      low: mean - half, high: mean + half, unit: g.unit };
+  });
+}
+
+/// Re-reads the selected output folders and redraws what changed: on selection, and every second
+/// while a job writes into one of them. One at a time: a poll that comes while the last one still
+/// loads (a 3D snapshot takes seconds) waits for it, so two never draw into the viewer at once.
+let resultsQueue = Promise.resolve();
+function refreshResults(force) {
+  const next = resultsQueue.then(() => refreshResultsNow(force));
+  resultsQueue = next.catch(() => {});
+  return next;
+}
+
+async function refreshResultsNow(force) {
+  const dirs = selectedDirs();
+  const listings = await Promise.all(dirs.map((d) => api(`/api/files?dir=${encodeURIComponent(d)}&depth=4`).catch(() => [])));
+  const stamp = JSON.stringify([dirs, listings.map((l) => l.map((f) => [f.path, f.modified, f.size])),
+    dirs.map((d) => runningJobFor(d)?.percent ?? null)]);
+  if (!force && stamp === resultsStamp) return false;
+  resultsStamp = stamp;
+  for (let i = 0; i < dirs.length; ++i) resultRows.set(dirs[i], await rowsOf(dirs[i], listings[i]));
   const rows = dirs.flatMap((d) => resultRows.get(d) || []);
   const quantities = [...new Set(rows.map((r) => r.quantity))];
   const quantity = $('#quantity');
   const previous = quantity.value;
   quantity.replaceChildren(...quantities.map((q) => element('option', { value: q, text: q })));
   if (quantities.includes(previous)) quantity.value = previous;
+  const notes = dirs.map((d) => progressNotes.get(d)).filter(Boolean);
+  $('#results-status').textContent = notes.join('\n');
+  if (notes.length === 0) delete $('#results-status').dataset.subjects;
   await drawPlot();
   showPictures(dirs[0]);
   const viewable = outputFolders().find((o) => dirs.includes(o.path) && o.has3d);
-  if (viewable && state.info.viewer) await openViewer(viewable.path, viewerControls()).catch(showError);
+  const series = viewable && listings[dirs.indexOf(viewable.path)].find((f) => f.path === `${viewable.path}/paraview/series.pvd`);
+  const seriesStamp = series ? `${series.path}:${series.modified}:${series.size}` : '';
+  // While a run writes snapshots faster than the viewer loads them, it opens the newest one when
+  // it has finished the last (a choice of the user's opens at once, superseding it).
+  if (viewable && state.info.viewer && seriesStamp !== viewerStamp && (force || !viewerLoading)) {
+    viewerStamp = seriesStamp;
+    viewerLoading = true;
+    openViewer(viewable.path, viewerControls(), { latest: Boolean(runningJobFor(viewable.path)) })
+      .catch(showError).finally(() => { viewerLoading = false; });
+  }
+  return true;
+}
+
+function scheduleResultsPoll() {
+  if (resultsTimer !== null || !selectedDirs().some((d) => runningJobFor(d))) return;
+  resultsTimer = setTimeout(async () => {
+    resultsTimer = null;
+    await refreshResults(false).catch(showError);
+    scheduleResultsPoll();
+  }, 1000);
+}
+
+async function showResults(dirs) {
+  const select = $('#result-dirs');
+  for (const option of select.options) option.selected = dirs.includes(option.value);
+  viewerStamp = '';
+  await refreshResults(true);
+  scheduleResultsPoll();
 }
 
 async function drawPlot() {
@@ -361,6 +526,7 @@ async function drawPlot() {
   const quantity = $('#quantity').value;
   const rows = dirs.flatMap((d) => resultRows.get(d) || []).filter((r) => r.quantity === quantity);
   const plot = $('#plot');
+  plot.dataset.rows = String(rows.length);
   if (rows.length === 0) { plot.replaceChildren(element('p', { class: 'hint', text: 'Nothing to plot yet.' })); return; }
   if (!window.vegaEmbed) { plot.replaceChildren(element('p', { class: 'hint', text: 'This build has no plotting library.' })); return; }
   const unit = rows[0].unit;
@@ -368,12 +534,13 @@ async function drawPlot() {
   const y = { field: 'value', type: 'quantitative', title: `${quantity} [${unit}]`, scale: { zero: false } };
   const color = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2 } };
   const layers = [{ mark: { type: 'line', point: rows.length < 200 }, encoding: { x, y, color } }];
-  if (rows.some((r) => Number.isFinite(r.low)))
+  if (rows.some((r) => Number.isFinite(r.low) && Number.isFinite(r.high)))
     layers.unshift({ mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color } });
   const spec = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', height: 260,
     data: { values: rows }, layer: layers };
   plot.replaceChildren();
   await window.vegaEmbed(plot, spec, { actions: false, renderer: 'svg' });
+  plot.dataset.drawn = String(Number(plot.dataset.drawn || 0) + 1);
 }
 
 /// The last distal cross-section and longitudinal section a 3D run drew (pictures/*.svg).
@@ -411,8 +578,8 @@ async function searchParameters() {
 function viewerControls() {
   return {
     container: $('#viewer'), time: $('#viewer-time'), day: $('#viewer-day'), play: $('#viewer-play'),
-    field: $('#viewer-field'), slice: $('#viewer-slice'), axons: $('#viewer-axons'), save: $('#viewer-save'), colour: $('#viewer-colour'),
-    legend: $('#viewer-legend'), status: $('#viewer-status'), api, element,
+    field: $('#viewer-field'), slice: $('#viewer-slice'), axons: $('#viewer-axons'), vessels: $('#viewer-vessels'), save: $('#viewer-save'), colour: $('#viewer-colour'),
+    legend: $('#viewer-legend'), status: $('#viewer-status'), api, element, axonsDrawnUpTo: state.info.max_drawn_axon_bytes,
   };
 }
 
@@ -431,12 +598,15 @@ async function main() {
   if (state.info.plots) for (const lib of ['vega', 'vega-lite', 'vega-embed']) await loadScript(`/lib/${lib}.js`);
   state.schema = await api('/api/schema');
   state.studySchema = await api('/api/schema?kind=study');
+  state.scenarioKeys = keyCatalogue(state.schema);
+  state.studyKeys = keyCatalogue(state.studySchema);
   for (const p of await api('/api/parameters')) state.parameters.set(p.name, p);
   $('#toml').addEventListener('input', refreshEditorSoon);
+  $('#add-key').addEventListener('input', debounce(showKeyChoices, 150));
   $('#save').addEventListener('click', () => save().then(refreshFiles).catch(showError));
   $('#start').addEventListener('click', () => startEdited().catch(showError));
   $('#calibrate').addEventListener('click', () => save().then(() => start('calibrate', { input: state.path, out: $('#out').value, force: $('#force').checked })).catch(showError));
-  $('#validate').addEventListener('click', () => start('validate', { out: 'runs/validation' }).catch(showError));
+  $('#validate').addEventListener('click', () => start('validate', { out: 'runs/validation', filter: $('#validate-filter').value.trim() }).catch(showError));
   $('#result-dirs').addEventListener('change', () => showResults([...$('#result-dirs').selectedOptions].map((o) => o.value)).catch(showError));
   $('#quantity').addEventListener('change', () => drawPlot().catch(showError));
   $('#open-report').addEventListener('click', openReport);

@@ -37,6 +37,10 @@ struct CalibrationSpec {
 /// defaults are `default_cases` and `default_evidence`.
 CalibrationSpec load_calibration_spec(const std::filesystem::path& path, const Registry& registry,
                                       const std::filesystem::path& default_cases, const std::filesystem::path& default_evidence);
+/// The same for `text` standing for the file `path` (the workbench checks the text being edited).
+CalibrationSpec load_calibration_spec_text(const std::string& text, const std::filesystem::path& path, const Registry& registry,
+                                           const std::filesystem::path& default_cases,
+                                           const std::filesystem::path& default_evidence);
 
 /// One term of the distance: a check of a case on a fit entry's row.
 struct DistanceTerm {

@@ -3,6 +3,7 @@
 // interface only, every request carrying a random access token, serving the single-page
 // application embedded in the executable and a JSON API over one folder, the workspace.
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -28,7 +29,10 @@ struct ServerOptions {
   int port = 0;                                        ///< 0: a free port the system picks
   std::size_t max_jobs = 2;                            ///< jobs running at once; more are refused (429)
   std::size_t max_body_bytes = std::size_t{4} << 20U;  ///< larger request bodies are refused (413)
-  std::string token;                                   ///< empty: make_access_token()
+  /// Axon files the 3D viewer draws whole; larger ones it asks thinned (/api/axons): a browser
+  /// decodes a file of hundreds of MB slowly, if at all.
+  std::uintmax_t max_drawn_axon_bytes = std::uintmax_t{64} << 20U;
+  std::string token;  ///< empty: make_access_token()
 };
 
 class Workbench {

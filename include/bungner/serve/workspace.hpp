@@ -11,6 +11,9 @@
 
 namespace bungner::serve {
 
+/// The workbench's own folder in the workspace: its job list (jobs.json), kept across restarts.
+inline constexpr std::string_view job_list_folder = ".bungner-serve";
+
 /// The absolute, canonical path of `relative` inside `workspace` (itself canonical), or nothing
 /// when the path leaves it: an absolute path, a `..` component, a NUL byte, or a symbolic link
 /// that points outside. The path need not exist (an output folder about to be written).

@@ -10,10 +10,11 @@
 
 namespace bungner::validation {
 
-enum class InputKind { scenario, study, validation_case };
+enum class InputKind { scenario, study, validation_case, calibration };
 
 /// What a TOML input holds, from its top-level keys: a validation case has `checks` and `study`, a
-/// study `base` or `arms` (and no `species`); anything else, and text that is no TOML, is taken for
+/// study `base` or `arms` (and no `species`), a calibration file (docs/calibration-abc.md) `[[fit]]`
+/// entries or `particles` (and no `species`); anything else, and text that is no TOML, is taken for
 /// a scenario (whose loader reports what is wrong with it).
 InputKind input_kind_of_text(const std::string& text, const std::string& name);
 /// The same for a file; a file that cannot be read is taken for a scenario.
@@ -27,9 +28,10 @@ struct CheckedInput {
   std::vector<Diagnostic> warnings;
 };
 
-/// Checks a scenario, study or validation case file as `bungner check FILE` does: every arm and
-/// readout of a study, a case's checks against the evidence base and its study, a scenario's
-/// schema and the model it compiles to. Throws InputError (every problem found) or ModelError.
+/// Checks a scenario, study, validation case or calibration file as `bungner check FILE` does:
+/// every arm and readout of a study, a case's checks against the evidence base and its study, a
+/// calibration's priors and fit entries (as `bungner calibrate` reads them), a scenario's schema
+/// and the model it compiles to. Throws InputError (every problem found) or ModelError.
 /// `overrides` (--set) apply to scenarios only.
 CheckedInput check_input(const std::string& file, const std::vector<Override>& overrides, const Registry& registry);
 

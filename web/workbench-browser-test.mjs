@@ -270,6 +270,15 @@ try {
       !shown.headline.includes(`fit entries passed ${card.fit_passed}/${card.fit_total}`))
     failures.push(`scorecard headline: '${shown.headline}'`);
   await page.locator('#scorecard-plot').scrollIntoViewIfNeeded();
+  // The tooltip of a point: its entry, readout and observed text from the CSV.
+  if (shown.symbols > 0) {
+    await page.locator('#scorecard-plot svg .mark-symbol.role-mark path').first().hover({ force: true });
+    await page.waitForFunction(() => document.querySelector('#vg-tooltip-element.visible'), null, { timeout: 5000 })
+      .then(async () => {
+        const tip = await page.locator('#vg-tooltip-element').textContent();
+        if (!/E\d+/.test(tip) || !tip.includes('observed') || !tip.includes('result')) failures.push(`scorecard tooltip: '${tip}'`);
+      }).catch(() => failures.push('no tooltip on a scorecard point'));
+  }
   await page.screenshot({ path: join(shots, 'workbench-6b-scorecard-plot.png'), fullPage: true });
   step(`scorecard plot: ${shown.symbols} of ${csvRows.length} checks drawn; ${shown.headline}`);
 

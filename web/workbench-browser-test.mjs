@@ -4,13 +4,14 @@
 // for a bad unit, fixes it, runs the study, watches its progress and its plot redrawn from the
 // subjects done while it runs, then from its summary; opens the 3D viewer of a prepared 3D run,
 // steps through time and saves a time-lapse; runs a one-entry validation and a tiny calibration to
-// the end and opens the scorecard and the calibration's report. No console error, no failed
+// the end, sees its scorecard's observed-against-simulated plot with one point per check of
+// scorecard.csv that has both numbers, and opens the scorecard and the calibration's report. No console error, no failed
 // request, no request leaving 127.0.0.1. Screenshots of each step are kept in SHOTS.
 //
 // usage: node workbench-browser-test.mjs BUNGNER WORKSPACE SHOTS
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -247,6 +248,39 @@ try {
   const scored = ((await scorecard.textContent()).match(/Checks: \d+\/\d+[^;.]*/) || [''])[0];
   if (!/Checks: \d+\/\d+/.test(scored)) failures.push(`the scorecard shows no checks: '${scored}'`);
   step(`validation ${validation.state} (${validation.progress}); scorecard: ${scored.trim().slice(0, 80)}`);
+  // The observed-against-simulated plot in the Results view: one point per check of scorecard.csv
+  // with an observed number (an interval or a bound) and a simulated mean, the headline counts.
+  const csvRows = readFileSync(join(workspace, 'runs/validation/scorecard.csv'), 'utf8').trim().split('\n').slice(1);
+  const expected = csvRows.filter((line) => {
+    const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g).map((c) => c.replace(/,$/, ''));
+    return /(\[[-+.\deE]+, [-+.\deE]+\]|\([≥≤] [-+.\deE]+\))"?$/.test(cells[8]) && cells[10] !== '';
+  }).length;
+  await page.waitForFunction(() => document.querySelector('#scorecard-plot')?.dataset.drawn, null, { timeout: 15000 })
+    .catch(() => failures.push('no observed-against-simulated plot drawn'));
+  const shown = await page.evaluate(() => ({
+    points: Number(document.querySelector('#scorecard-plot').dataset.points),
+    skipped: Number(document.querySelector('#scorecard-plot').dataset.skipped),
+    symbols: document.querySelectorAll('#scorecard-plot svg .mark-symbol.role-mark path').length,
+    headline: document.querySelector('#scorecard-headline').textContent,
+  }));
+  if (expected === 0 || shown.points + shown.skipped !== expected || shown.symbols !== shown.points)
+    failures.push(`scorecard plot: ${shown.symbols} points drawn (${shown.points} + ${shown.skipped} not drawn), scorecard.csv has ${expected} checks with both numbers`);
+  const card = JSON.parse(readFileSync(join(workspace, 'runs/validation/scorecard.json'), 'utf8'));
+  if (!shown.headline.includes(`TEST entries passed ${card.test_passed}/${card.test_total}`) ||
+      !shown.headline.includes(`fit entries passed ${card.fit_passed}/${card.fit_total}`))
+    failures.push(`scorecard headline: '${shown.headline}'`);
+  await page.locator('#scorecard-plot').scrollIntoViewIfNeeded();
+  // The tooltip of a point: its entry, readout and observed text from the CSV.
+  if (shown.symbols > 0) {
+    await page.locator('#scorecard-plot svg .mark-symbol.role-mark path').first().hover({ force: true });
+    await page.waitForFunction(() => document.querySelector('#vg-tooltip-element.visible'), null, { timeout: 5000 })
+      .then(async () => {
+        const tip = await page.locator('#vg-tooltip-element').textContent();
+        if (!/E\d+/.test(tip) || !tip.includes('observed') || !tip.includes('result')) failures.push(`scorecard tooltip: '${tip}'`);
+      }).catch(() => failures.push('no tooltip on a scorecard point'));
+  }
+  await page.screenshot({ path: join(shots, 'workbench-6b-scorecard-plot.png'), fullPage: true });
+  step(`scorecard plot: ${shown.symbols} of ${csvRows.length} checks drawn; ${shown.headline}`);
 
   await page.click('#inputs li[data-path="scenarios/tiny-calibration.toml"]');
   await page.waitForFunction(() => document.querySelector('#toml').value.includes('[[fit]]'));

@@ -3,7 +3,8 @@
 # playwright-core (web/workbench-browser-test.mjs): add a key from the schema, edit a dose, see the
 # check's message for a bad unit, run a short study and watch its progress and its plot update
 # while it runs, step the 3D viewer through time and save a time-lapse, run a one-entry validation
-# and a tiny calibration and open their reports. Screenshots are kept in $BUNGNER_SCREENSHOT_DIR (build/release/screenshots).
+# and a tiny calibration, see the validation's observed-against-simulated plot with one point per
+# check of its scorecard.csv that has both numbers, and open their reports. Screenshots are kept in $BUNGNER_SCREENSHOT_DIR (build/release/screenshots).
 . "$(dirname "$0")/common.sh" "$@"
 SHOTS=${BUNGNER_SCREENSHOT_DIR:-$WORK/shots}
 mkdir -p "$SHOTS" "$WORK/workspace/scenarios"

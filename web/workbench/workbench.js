@@ -489,6 +489,7 @@ async function refreshResultsNow(force) {
   $('#results-status').textContent = notes.join('\n');
   if (notes.length === 0) delete $('#results-status').dataset.subjects;
   await drawPlot();
+  await drawScorecard(dirs, listings);
   showPictures(dirs[0]);
   const viewable = outputFolders().find((o) => dirs.includes(o.path) && o.has3d);
   const series = viewable && listings[dirs.indexOf(viewable.path)].find((f) => f.path === `${viewable.path}/paraview/series.pvd`);
@@ -527,7 +528,12 @@ async function drawPlot() {
   const rows = dirs.flatMap((d) => resultRows.get(d) || []).filter((r) => r.quantity === quantity);
   const plot = $('#plot');
   plot.dataset.rows = String(rows.length);
-  if (rows.length === 0) { plot.replaceChildren(element('p', { class: 'hint', text: 'Nothing to plot yet.' })); return; }
+  if (rows.length === 0) {
+    // A validation's folder has no time series: its scorecard is drawn below instead.
+    const scorecard = dirs.some((d) => state.files.some((f) => f.path === `${d}/scorecard.csv`));
+    plot.replaceChildren(...(scorecard ? [] : [element('p', { class: 'hint', text: 'Nothing to plot yet.' })]));
+    return;
+  }
   if (!window.vegaEmbed) { plot.replaceChildren(element('p', { class: 'hint', text: 'This build has no plotting library.' })); return; }
   const unit = rows[0].unit;
   const x = { field: 'time_days', type: 'quantitative', title: 'time after injury [d]' };
@@ -541,6 +547,88 @@ async function drawPlot() {
   plot.replaceChildren();
   await window.vegaEmbed(plot, spec, { actions: false, renderer: 'svg' });
   plot.dataset.drawn = String(Number(plot.dataset.drawn || 0) + 1);
+}
+
+/// The scorecard's checks (scorecard.csv of the first selected validation folder) as observed
+/// against simulated: each check with an observed number (the reported interval [low, high] or the
+/// bound of an at-least / at-most check, at the end of its `observed` text) and a simulated mean,
+/// drawn as simulated / observed on a log axis (1 = the observed value: the interval's middle or
+/// the bound), one row per check, with the accepted interval as a bar in the same units, coloured
+/// by result and shaped by split; the headline counts of scorecard.json above it.
+export function scorecardPoints(rows) {
+  const number = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
+  const interval = new RegExp(String.raw`\[(${number}), (${number})\]$`);
+  const atLeast = new RegExp(String.raw`\(≥ (${number})\)$`), atMost = new RegExp(String.raw`\(≤ (${number})\)$`);
+  const points = [], skipped = [];
+  for (const r of rows) {
+    const simulated = r.simulated_mean === '' || r.simulated_mean === undefined ? NaN : Number(r.simulated_mean);
+    const observed = String(r.observed || '').trim();
+    let low = NaN, high = NaN, reference = NaN, match;
+    if ((match = interval.exec(observed))) { low = +match[1]; high = +match[2]; reference = (low + high) / 2; }
+    else if ((match = atLeast.exec(observed))) { low = +match[1]; reference = low; }
+    else if ((match = atMost.exec(observed))) { high = +match[1]; reference = high; }
+    if (!Number.isFinite(simulated) || !Number.isFinite(reference)) continue;  // not both numbers
+    const point = { entry: r.entry, readout: r.readout, check: `${r.entry} ${r.readout}`, split: r.split, result: r.result,
+      observed, simulated, reference, ratio: simulated / reference,
+      low: Number.isFinite(low) ? low / reference : null, high: Number.isFinite(high) ? high / reference : null };
+    // A log axis has no room for a zero or negative value or reference.
+    (simulated > 0 && reference > 0 ? points : skipped).push(point);
+  }
+  return { points, skipped };
+}
+
+async function drawScorecard(dirs, listings) {
+  const box = $('#scorecard-plot'), headline = $('#scorecard-headline');
+  const index = dirs.findIndex((d, i) => listings[i].some((f) => f.path === `${d}/scorecard.csv`));
+  if (index < 0) {
+    box.hidden = true; headline.hidden = true; box.replaceChildren(); delete box.dataset.points; return;
+  }
+  const dir = dirs[index], files = listings[index];
+  const csv = parseCsv(await readCached(files.find((f) => f.path === `${dir}/scorecard.csv`)));
+  const json = files.find((f) => f.path === `${dir}/scorecard.json`);
+  const read = json ? await readCached(json) : null;
+  const card = typeof read === 'string' ? JSON.parse(read) : read;
+  const { points, skipped } = scorecardPoints(csv);
+  const rate = (p, t) => (t ? `${p}/${t} (${Math.round(100 * p / t)} %)` : '0/0');
+  headline.hidden = false;
+  headline.textContent = `${dir}: ` + (card && typeof card === 'object'
+    ? `TEST entries passed ${rate(card.test_passed, card.test_total)}; fit entries passed ${rate(card.fit_passed, card.fit_total)}; ` +
+      `checks passed ${rate(card.passed, card.total)}`
+    : `checks passed ${rate(csv.filter((r) => r.result === 'pass').length, csv.length)}`) +
+    `. Plotted: ${points.length} check${points.length === 1 ? '' : 's'} with an observed and a simulated number` +
+    (skipped.length ? ` (${skipped.length} with a zero or negative value not drawn on the log axis)` : '') +
+    ': simulated mean / observed value (1, dashed: the observed value; grey bar: the accepted interval).';
+  box.hidden = false;
+  box.dataset.points = String(points.length);
+  box.dataset.skipped = String(skipped.length);
+  if (points.length === 0 || !window.vegaEmbed) { box.replaceChildren(); return; }
+  // The domain from the points and bars, a little wider, always with 1 (not rounded to powers of
+  // ten: checks within a few percent of the observed value would all sit on one line).
+  const values = points.flatMap((p) => [p.ratio, p.low, p.high]).filter((v) => v !== null && v > 0);
+  const domain = [Math.min(1, ...values) / 1.15, Math.max(1, ...values) * 1.15];
+  const x = { field: 'ratio', type: 'quantitative', scale: { type: 'log', domain, nice: false },
+    axis: { format: '~g', tickCount: 6 }, title: 'simulated / observed (log scale)' };
+  const y = { field: 'check', type: 'nominal', title: null, sort: null, axis: { labelLimit: 260 } };
+  const spec = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', height: { step: 22 },
+    data: { values: points },
+    layer: [
+      { data: { values: [{ ratio: 1 }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { x } },
+      { transform: [{ calculate: 'datum.low === null ? datum.ratio : datum.low', as: 'bar_low' },
+        { calculate: 'datum.high === null ? datum.ratio : datum.high', as: 'bar_high' }],
+        mark: { type: 'rule', strokeWidth: 3, opacity: 0.35 },
+        encoding: { x: { ...x, field: 'bar_low' }, x2: { field: 'bar_high' }, y } },
+      { mark: { type: 'point', filled: true, size: 90 },
+        encoding: { x, y,
+          color: { field: 'result', type: 'nominal', title: 'result', scale: { domain: ['pass', 'fail'], range: ['#1a9850', '#d73027'] } },
+          shape: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['test', 'fit'], range: ['diamond', 'circle'] } },
+          tooltip: [{ field: 'entry' }, { field: 'readout' }, { field: 'observed', title: 'observed' },
+            { field: 'simulated', type: 'quantitative', format: '.4g', title: 'simulated (mean)' },
+            { field: 'ratio', type: 'quantitative', format: '.3f', title: 'simulated / observed' },
+            { field: 'split' }, { field: 'result' }] } },
+    ] };
+  box.replaceChildren();
+  await window.vegaEmbed(box, spec, { actions: false, renderer: 'svg' });
+  box.dataset.drawn = String(Number(box.dataset.drawn || 0) + 1);
 }
 
 /// The last distal cross-section and longitudinal section a 3D run drew (pictures/*.svg).

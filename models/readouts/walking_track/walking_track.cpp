@@ -72,6 +72,11 @@ class WalkingTrack final : public Readout {
     out.push_back({"sciatic_static_index", ssi(tsf, itf), "SSI"});
     out.push_back({"tibial_functional_index", tfi(plf, tsf, itf), "TFI"});
     out.push_back({"peroneal_functional_index", pfi(plf, tsf), "PFI"});
+    // The parts themselves, as footprint studies report them (Hare et al. 1993 judge recovery by
+    // print length and toe spreads separately, not by the index).
+    out.push_back({"print_length_factor", plf, "1"});
+    out.push_back({"toe_spread_factor", tsf, "1"});
+    out.push_back({"intermediate_toe_factor", itf, "1"});
   }
 
  private:
@@ -161,12 +166,12 @@ void declare(ParameterRegistry& r) {
 void register_walking_track(Registry& registry) {
   registry.add(ReadoutEntry{
       .name = "walking_track",
-      .summary = "sciatic, tibial and peroneal functional indices (Bain 1989) and the static index (Bervar 2000) from "
-                 "the motor control of the two branches",
+      .summary = "sciatic, tibial and peroneal functional indices (Bain 1989), the static index (Bervar 2000) and the "
+                 "footprint factors PLF, TSF and ITF from the motor control of the two branches",
       .declare_parameters = declare,
       .create = [](const CompileContext& c) -> std::unique_ptr<Readout> { return std::make_unique<WalkingTrack>(c.parameters); },
-      .observations = {"sciatic_functional_index", "sciatic_static_index", "tibial_functional_index",
-                       "peroneal_functional_index"},
+      .observations = {"sciatic_functional_index", "sciatic_static_index", "tibial_functional_index", "peroneal_functional_index",
+                       "print_length_factor", "toe_spread_factor", "intermediate_toe_factor"},
       .headline = {{130, "sciatic_functional_index"}}});
 }
 

@@ -78,6 +78,14 @@ TEST(WalkingTrack, ControlIsRoutedShareTimesForceUpToTheWalkingForce) {
     EXPECT_NEAR(value(o, "peroneal_functional_index"), 174.9 * f.plf + 80.3 * f.tsf - 13.4, 1e-9) << at;
     // The static index (Bervar 2000) from the same toe factors: 108.44 TSF + 31.85 ITF - 5.49.
     EXPECT_NEAR(value(o, "sciatic_static_index"), 108.44 * f.tsf + 31.85 * f.itf - 5.49, 1e-9) << at;
+    // The parts Bain's formulas weigh, reported as they are (relative changes, experimental against
+    // normal foot).
+    EXPECT_NEAR(value(o, "print_length_factor"), f.plf, 1e-12) << at;
+    EXPECT_NEAR(value(o, "toe_spread_factor"), f.tsf, 1e-12) << at;
+    EXPECT_NEAR(value(o, "intermediate_toe_factor"), f.itf, 1e-12) << at;
+    // Signs: a tibial deficit lengthens the print, every deficit narrows the toes.
+    EXPECT_LE(value(o, "toe_spread_factor"), 0.0) << at;
+    EXPECT_LE(value(o, "intermediate_toe_factor"), 0.0) << at;
     if (crush && days == 28) {
       ASSERT_GE(std::min(tibial, peroneal), 25.0);  // past the walking force: normal footprint
       EXPECT_DOUBLE_EQ(value(o, "sciatic_functional_index"), -8.8);
